@@ -1,0 +1,3 @@
+from prodready.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,59 @@
+"""docs/rules.md and `prodready rules ID`, rendered from rule metadata and docstrings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from prodready.model import Category
+from prodready.rules.base import DOC_SECTIONS, RuleMeta, parse_doc
+
+
+def render_rule_markdown(rule: RuleMeta, heading: str = "###") -> str:
+    doc = parse_doc(rule.doc)
+    languages = ", ".join(sorted(lang.value for lang in rule.languages))
+    out = [
+        f"{heading} {rule.id} — {doc['title'] or rule.name}",
+        "",
+        f"`{rule.name}` · category **{rule.category.value}** · severity **{rule.severity.value}**"
+        f" · confidence {rule.confidence.value} · languages: {languages}",
+        "",
+    ]
+    if doc.get("summary"):
+        out += [doc["summary"], ""]
+    for section in DOC_SECTIONS:
+        body = doc.get(section)
+        if body:
+            out += [f"{heading}# {section}", "", body, ""]
+    out += [f"**Fix:** {rule.fix}", ""]
+    if rule.references and not doc.get("References"):
+        out += ["References: " + ", ".join(rule.references), ""]
+    return "\n".join(out)
+
+
+def render_rules_markdown(rules: Iterable[RuleMeta]) -> str:
+    rules = list(rules)
+    out = [
+        "# prodready rules",
+        "",
+        "Generated from the rule metadata by `prodready rules --format markdown`; do not edit.",
+        "",
+        f"{len(rules)} rules.",
+        "",
+        "| id | category | severity | languages | title |",
+        "|---|---|---|---|---|",
+    ]
+    for rule in rules:
+        languages = ", ".join(sorted(lang.value for lang in rule.languages))
+        anchor = rule.id.lower()
+        out.append(
+            f"| [{rule.id}](#{anchor}) | {rule.category.value} | {rule.severity.value} | {languages} | {rule.title} |"
+        )
+    out.append("")
+    for category in Category:
+        members = [r for r in rules if r.category == category]
+        if not members:
+            continue
+        out += [f"## {category.value}", ""]
+        for rule in members:
+            out += [f'<a id="{rule.id.lower()}"></a>', "", render_rule_markdown(rule), ""]
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,129 @@
+"""What a rule sees: one parsed file (per language) or the whole project."""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from prodready.lang import python as pyast
+from prodready.lang import treesitter as ts
+from prodready.lang.dockerfile import Dockerfile
+from prodready.lang.dotenv import EnvEntry
+from prodready.model import Language
+from prodready.rules.base import RuleMeta
+
+
+@dataclass
+class FileContext:
+    path: str  # posix, relative to the audited root
+    language: Language
+    text: str
+    facts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    examined: Counter[str] = field(default_factory=Counter)
+    _lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        return self._lines
+
+    def line_text(self, line: int) -> str:
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+
+    def examine(self, rule: RuleMeta, count: int = 1) -> None:
+        """Record that the rule looked at a candidate (positive evidence for `checks`)."""
+        self.examined[rule.id] += count
+
+    def emit(self, kind: str, line: int | None = None, **data: Any) -> None:
+        """Add a fact for the ProjectModel (route, env var, client, signal, ...)."""
+        record = {"file": self.path, "line": line, **data}
+        self.facts.setdefault(kind, []).append(record)
+
+    @property
+    def is_test_file(self) -> bool:
+        return is_test_path(self.path)
+
+
+def is_test_path(path: str) -> bool:
+    parts = path.lower().split("/")
+    name = parts[-1]
+    if any(p in {"tests", "test", "__tests__", "testing", "spec", "e2e"} for p in parts[:-1]):
+        return True
+    return (
+        name.startswith("test_")
+        or name.endswith(("_test.py", "_test.go", "conftest.py"))
+        or ".test." in name
+        or ".spec." in name
+    )
+
+
+@dataclass
+class PyContext(FileContext):
+    tree: ast.Module = field(default_factory=lambda: ast.Module(body=[], type_ignores=[]))
+    imports: dict[str, str] = field(default_factory=dict)
+
+    def call_name(self, call: ast.Call) -> str | None:
+        """Qualified callee: ``requests.get`` even after ``from requests import get``."""
+        return pyast.call_name(call, self.imports)
+
+    def qualified(self, node: ast.AST) -> str | None:
+        return pyast.qualified(node, self.imports)
+
+    def imports_module(self, *prefixes: str) -> bool:
+        return any(
+            value == prefix or value.startswith(prefix + ".")
+            for value in self.imports.values()
+            for prefix in prefixes
+        )
+
+
+@dataclass
+class TreeContext(FileContext):
+    grammar: str = "javascript"
+    root: Any = None  # tree_sitter.Node
+    imports: dict[str, str] = field(default_factory=dict)  # local name -> module / import path
+
+    def text_of(self, node: Any) -> str:
+        return ts.text(node)
+
+    def module_of(self, identifier: str) -> str | None:
+        return self.imports.get(identifier)
+
+    def imports_module(self, *names: str) -> bool:
+        values = set(self.imports.values())
+        return any(name in values for name in names)
+
+
+@dataclass
+class DockerfileContext(FileContext):
+    dockerfile: Dockerfile = field(default_factory=lambda: Dockerfile([], []))
+
+
+@dataclass
+class YamlContext(FileContext):
+    documents: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class DotenvContext(FileContext):
+    entries: list[EnvEntry] = field(default_factory=list)
+
+
+@dataclass
+class ManifestContext(FileContext):
+    kind: str = ""  # requirements | pyproject | package.json | go.mod | pipfile
+    data: Any = None
+
+
+@dataclass
+class ProjectContext:
+    """The whole tree after the per-file pass: the ProjectModel and the file list."""
+
+    model: Any  # prodready.project.ProjectModel
+    examined: Counter[str] = field(default_factory=Counter)
+
+    def examine(self, rule: RuleMeta, count: int = 1) -> None:
+        self.examined[rule.id] += count

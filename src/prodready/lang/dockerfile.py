@@ -1,0 +1,135 @@
+"""A small Dockerfile reader: instructions with their line spans, stages and flags."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+
+_ESCAPE_DIRECTIVE = re.compile(r"^#\s*escape\s*=\s*(\S)", re.IGNORECASE)
+_FLAG = re.compile(r"^--([a-zA-Z-]+)(?:=(\S*))?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Instruction:
+    keyword: str  # upper-case: FROM, RUN, USER, ...
+    value: str  # arguments with continuations joined, comments removed
+    line: int
+    end_line: int
+    stage: int  # index of the FROM stage this instruction belongs to
+    flags: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def exec_form(self) -> list[str] | None:
+        """The JSON array form (``CMD ["a", "b"]``) if used, else None."""
+        text = self.args_text.strip()
+        if not text.startswith("["):
+            return None
+        import json
+
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            return None
+        return [str(x) for x in parsed] if isinstance(parsed, list) else None
+
+    @property
+    def args_text(self) -> str:
+        """The value without leading ``--flag`` options."""
+        parts = self.value.split()
+        while parts and _FLAG.match(parts[0]):
+            parts.pop(0)
+        return " ".join(parts)
+
+    def words(self) -> list[str]:
+        exec_form = self.exec_form
+        if exec_form is not None:
+            return exec_form
+        try:
+            return shlex.split(self.args_text, comments=False)
+        except ValueError:
+            return self.args_text.split()
+
+
+@dataclass(slots=True)
+class Dockerfile:
+    instructions: list[Instruction]
+    lines: list[str]
+
+    def stages(self) -> list[list[Instruction]]:
+        result: list[list[Instruction]] = []
+        for instruction in self.instructions:
+            if instruction.keyword == "FROM" or not result:
+                result.append([])
+            result[-1].append(instruction)
+        return result
+
+    def final_stage(self) -> list[Instruction]:
+        stages = self.stages()
+        return stages[-1] if stages else []
+
+    def find(self, keyword: str) -> list[Instruction]:
+        return [i for i in self.instructions if i.keyword == keyword]
+
+
+def parse_dockerfile(text: str) -> Dockerfile:
+    lines = text.splitlines()
+    escape = "\\"
+    for raw in lines[:5]:
+        match = _ESCAPE_DIRECTIVE.match(raw.strip())
+        if match:
+            escape = match.group(1)
+    instructions: list[Instruction] = []
+    stage = -1
+    index = 0
+    heredoc_end: str | None = None
+    while index < len(lines):
+        raw = lines[index]
+        stripped = raw.strip()
+        if not stripped or stripped.startswith("#"):
+            index += 1
+            continue
+        start = index
+        parts = [stripped]
+        # Join continuation lines; comment lines inside a continuation are dropped.
+        while parts[-1].endswith(escape) and index + 1 < len(lines):
+            parts[-1] = parts[-1][: -len(escape)].rstrip()
+            index += 1
+            nxt = lines[index].strip()
+            if nxt.startswith("#"):
+                parts.append("")
+                continue
+            parts.append(nxt)
+        joined = " ".join(p for p in parts if p)
+        keyword, _, value = joined.partition(" ")
+        keyword = keyword.upper()
+        heredoc = re.search(r"<<-?\s*['\"]?([A-Za-z_][A-Za-z0-9_]*)['\"]?", value)
+        if heredoc and keyword in {"RUN", "COPY", "ADD"}:
+            heredoc_end = heredoc.group(1)
+            body: list[str] = []
+            while index + 1 < len(lines):
+                index += 1
+                if lines[index].strip() == heredoc_end:
+                    break
+                body.append(lines[index])
+            value = value + "\n" + "\n".join(body)
+        if keyword == "FROM":
+            stage += 1
+        flags: dict[str, str] = {}
+        for word in value.split():
+            match = _FLAG.match(word)
+            if not match:
+                break
+            flags[match.group(1).lower()] = match.group(2) or ""
+        instructions.append(
+            Instruction(
+                keyword=keyword,
+                value=value.strip(),
+                line=start + 1,
+                end_line=index + 1,
+                stage=max(stage, 0),
+                flags=flags,
+            )
+        )
+        index += 1
+    return Dockerfile(instructions=instructions, lines=lines)

@@ -1,0 +1,204 @@
+"""Domain types shared by the engine, the rules and the reporters."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Severity(str, enum.Enum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {
+    Severity.CRITICAL: 4,
+    Severity.HIGH: 3,
+    Severity.MEDIUM: 2,
+    Severity.LOW: 1,
+    Severity.INFO: 0,
+}
+
+
+class Confidence(str, enum.Enum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class Category(str, enum.Enum):
+    """The fixed taxonomy; JSON ``category`` values."""
+
+    ERROR_HANDLING = "error-handling"
+    TIMEOUTS = "timeouts"
+    RETRIES = "retries"
+    RESOURCE_LEAKS = "resource-leaks"
+    UNBOUNDED_GROWTH = "unbounded-growth"
+    CONCURRENCY = "concurrency"
+    RATE_LIMITING = "rate-limiting"
+    AUTHENTICATION = "authentication"
+    INPUT_VALIDATION = "input-validation"
+    CORS = "cors"
+    SECRETS = "secrets"
+    CONFIGURATION = "configuration"
+    CONTAINER = "container"
+    HEALTH_CHECKS = "health-checks"
+    LOGGING = "logging"
+    OBSERVABILITY = "observability"
+    PROCESS_MANAGEMENT = "process-management"
+    TESTING = "testing"
+    DATABASE = "database"
+
+
+class Language(str, enum.Enum):
+    PYTHON = "python"
+    JAVASCRIPT = "javascript"
+    TYPESCRIPT = "typescript"
+    GO = "go"
+    DOCKERFILE = "dockerfile"
+    COMPOSE = "compose"
+    KUBERNETES = "kubernetes"
+    DOTENV = "dotenv"
+    MANIFEST = "manifest"
+    REPO = "repo"
+
+
+JS_LANGS = frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT})
+
+
+class Verdict(str, enum.Enum):
+    NOT_READY = "NOT READY"
+    READY_WITH_RECOMMENDATIONS = "READY WITH RECOMMENDATIONS"
+    READY = "READY"
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """What a rule reports: only what varies per finding. The engine adds the rest."""
+
+    line: int | None
+    message: str
+    end_line: int | None = None
+    path: str | None = None  # project rules name the most relevant file
+    evidence: str | None = None  # project rules may give their own evidence text
+    anchor: str = ""  # stable text that identifies the finding (e.g. the enclosing def)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    fingerprint: str
+    rule: str
+    category: Category
+    severity: Severity
+    confidence: Confidence
+    path: str | None
+    line: int | None
+    end_line: int | None
+    message: str
+    evidence: str
+    fix: str
+    references: tuple[str, ...]
+    title: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "fingerprint": self.fingerprint,
+            "rule": self.rule,
+            "category": self.category.value,
+            "severity": self.severity.value,
+            "confidence": self.confidence.value,
+            "path": self.path,
+            "line": self.line,
+            "end_line": self.end_line,
+            "message": self.message,
+            "evidence": self.evidence,
+            "fix": self.fix,
+            "references": list(self.references),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Finding:
+        return cls(
+            fingerprint=str(data["fingerprint"]),
+            rule=str(data["rule"]),
+            category=Category(data["category"]),
+            severity=Severity(data["severity"]),
+            confidence=Confidence(data.get("confidence", "medium")),
+            path=data.get("path"),
+            line=data.get("line"),
+            end_line=data.get("end_line"),
+            message=str(data.get("message", "")),
+            evidence=str(data.get("evidence", "")),
+            fix=str(data.get("fix", "")),
+            references=tuple(data.get("references", ())),
+        )
+
+    @property
+    def sort_key(self) -> tuple[int, str, str, int, str]:
+        return (-self.severity.rank, self.category.value, self.path or "", self.line or 0, self.rule)
+
+
+@dataclass(slots=True)
+class CheckTally:
+    category: Category
+    rule: str
+    examined: int = 0
+    passed: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "category": self.category.value,
+            "rule": self.rule,
+            "examined": self.examined,
+            "passed": self.passed,
+        }
+
+
+@dataclass(slots=True)
+class SkippedFile:
+    path: str
+    reason: str
+
+
+@dataclass(slots=True)
+class AuditReport:
+    target: str
+    started_at: str
+    duration_s: float
+    findings: list[Finding]
+    checks: list[CheckTally]
+    facts: dict[str, Any]
+    files_scanned: int
+    files_by_language: dict[str, int] = field(default_factory=dict)
+    skipped: list[SkippedFile] = field(default_factory=list)
+    suppressed: int = 0
+    baselined: int = 0
+    unused_suppressions: list[dict[str, Any]] = field(default_factory=list)
+    tool_version: str = ""
+
+    @property
+    def verdict(self) -> Verdict:
+        return verdict_for(self.findings)
+
+    def counts(self) -> dict[str, int]:
+        counts = {s.value: 0 for s in Severity}
+        for finding in self.findings:
+            counts[finding.severity.value] += 1
+        return counts
+
+
+def verdict_for(findings: list[Finding]) -> Verdict:
+    worst = max((f.severity.rank for f in findings), default=-1)
+    if worst >= Severity.HIGH.rank:
+        return Verdict.NOT_READY
+    if worst >= Severity.LOW.rank:
+        return Verdict.READY_WITH_RECOMMENDATIONS
+    return Verdict.READY

@@ -1,0 +1,185 @@
+"""The ProjectModel: what the tree is, built once per run from the facts every file produced."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from prodready.model import Language
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    method: str
+    path: str
+    handler: str
+    file: str
+    line: int | None
+    framework: str
+    kind: str = "http"  # http | websocket
+    auth: bool = False
+    auth_via: str = ""
+    rate_limited: bool = False
+    limit_via: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "path": self.path,
+            "handler": self.handler,
+            "file": self.file,
+            "line": self.line,
+            "framework": self.framework,
+            "kind": self.kind,
+            "auth": self.auth,
+            "auth_via": self.auth_via,
+            "rate_limited": self.rate_limited,
+            "limit_via": self.limit_via,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class EnvVar:
+    name: str
+    file: str
+    line: int | None
+    default: str | None
+    has_default: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "file": self.file,
+            "line": self.line,
+            "default": self.default,
+            "has_default": self.has_default,
+        }
+
+
+@dataclass
+class ProjectModel:
+    root: str
+    files: list[tuple[str, Language]] = field(default_factory=list)
+    all_paths: list[str] = field(default_factory=list)
+    languages: Counter[str] = field(default_factory=Counter)
+    frameworks: set[str] = field(default_factory=set)
+    dependencies: dict[str, set[str]] = field(default_factory=dict)
+    routes: list[Route] = field(default_factory=list)
+    env_vars: list[EnvVar] = field(default_factory=list)
+    clients: list[dict[str, Any]] = field(default_factory=list)
+    dockerfiles: list[str] = field(default_factory=list)
+    compose_services: list[dict[str, Any]] = field(default_factory=list)
+    test_files: list[str] = field(default_factory=list)
+    facts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    # -- questions rules ask -------------------------------------------------------------
+    def signals(self, name: str) -> list[dict[str, Any]]:
+        """Facts of kind 'signal' with this name (rate-limit, metrics, global-auth, ...)."""
+        return [s for s in self.facts.get("signal", []) if s.get("name") == name]
+
+    def has_signal(self, name: str) -> bool:
+        return bool(self.signals(name))
+
+    def has_dependency(self, *names: str) -> bool:
+        wanted = {n.lower() for n in names}
+        return any(wanted & deps for deps in self.dependencies.values())
+
+    @property
+    def is_web_service(self) -> bool:
+        return bool(self.routes) or bool(self.frameworks & WEB_FRAMEWORKS)
+
+    @property
+    def source_files(self) -> list[str]:
+        code = {Language.PYTHON, Language.JAVASCRIPT, Language.TYPESCRIPT, Language.GO}
+        return [p for p, lang in self.files if lang in code]
+
+    def http_routes(self) -> list[Route]:
+        return [r for r in self.routes if r.kind == "http"]
+
+    def main_app_file(self) -> str | None:
+        """The file a reviewer would open first: where the app object or most routes live."""
+        apps = self.facts.get("app", [])
+        if apps:
+            return str(apps[0]["file"])
+        if self.routes:
+            counts = Counter(r.file for r in self.routes)
+            return counts.most_common(1)[0][0]
+        return None
+
+    def to_facts_json(self) -> dict[str, Any]:
+        return {
+            "languages": dict(sorted(self.languages.items())),
+            "frameworks": sorted(self.frameworks),
+            "dependencies": {k: sorted(v) for k, v in sorted(self.dependencies.items())},
+            "routes": [r.to_json() for r in self.routes],
+            "env_vars": [e.to_json() for e in self.env_vars],
+            "clients": self.clients,
+            "dockerfiles": self.dockerfiles,
+            "services": self.compose_services,
+            "tests_present": bool(self.test_files),
+            "test_files": len(self.test_files),
+        }
+
+
+WEB_FRAMEWORKS = frozenset(
+    {
+        "fastapi", "flask", "starlette", "django", "aiohttp", "sanic", "tornado", "litestar",
+        "express", "nextjs", "koa", "fastify", "hapi", "nestjs",
+        "net/http", "gin", "echo", "fiber", "chi", "gorilla/mux",
+    }
+)
+
+
+def build_model(
+    root: str,
+    files: list[tuple[str, Language]],
+    all_paths: list[str],
+    facts: dict[str, list[dict[str, Any]]],
+) -> ProjectModel:
+    model = ProjectModel(root=root, files=files, all_paths=all_paths, facts=facts)
+    model.languages = Counter(lang.value for _, lang in files)
+    for record in facts.get("framework", []):
+        model.frameworks.add(str(record["name"]))
+    for record in facts.get("dependency", []):
+        model.dependencies.setdefault(str(record["ecosystem"]), set()).add(str(record["name"]).lower())
+    seen_routes: set[tuple[str, str, str, int | None]] = set()
+    for record in facts.get("route", []):
+        route = Route(
+            method=str(record.get("method", "GET")).upper(),
+            path=str(record.get("path", "")),
+            handler=str(record.get("handler", "")),
+            file=str(record["file"]),
+            line=record.get("line"),
+            framework=str(record.get("framework", "")),
+            kind=str(record.get("kind", "http")),
+            auth=bool(record.get("auth", False)),
+            auth_via=str(record.get("auth_via", "")),
+            rate_limited=bool(record.get("rate_limited", False)),
+            limit_via=str(record.get("limit_via", "")),
+        )
+        key = (route.method, route.path, route.file, route.line)
+        if key not in seen_routes:
+            seen_routes.add(key)
+            model.routes.append(route)
+    for record in facts.get("env_var", []):
+        model.env_vars.append(
+            EnvVar(
+                name=str(record["name"]),
+                file=str(record["file"]),
+                line=record.get("line"),
+                default=record.get("default"),
+                has_default=bool(record.get("has_default", record.get("default") is not None)),
+            )
+        )
+    model.clients = [dict(r) for r in facts.get("client", [])]
+    model.dockerfiles = sorted({p for p, lang in files if lang == Language.DOCKERFILE})
+    model.compose_services = [dict(r) for r in facts.get("compose_service", [])]
+    from prodready.engine.context import is_test_path
+
+    model.test_files = sorted(p for p in all_paths if is_test_path(p) and _is_code(p))
+    return model
+
+
+def _is_code(path: str) -> bool:
+    return path.endswith((".py", ".js", ".ts", ".tsx", ".jsx", ".mjs", ".go"))

@@ -1,0 +1,62 @@
+"""Secret redaction applied to every piece of audited text that leaves the engine."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+MASK = "****"
+
+# Known credential formats (values are replaced whatever name they are assigned to).
+KNOWN_SECRET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("private key", re.compile(r"-----BEGIN[A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END[A-Z ]*PRIVATE KEY-----|$)")),
+    ("AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    ("GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b")),
+    ("GitHub fine-grained token", re.compile(r"\bgithub_pat_[A-Za-z0-9_]{40,}\b")),
+    ("Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b")),
+    ("Stripe key", re.compile(r"\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}\b")),
+    ("OpenAI key", re.compile(r"\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}\b")),
+    ("Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
+    ("JSON web token", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b")),
+    ("SendGrid key", re.compile(r"\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}\b")),
+)
+
+SECRET_NAME = re.compile(
+    r"(?i)(pass(?:word|wd)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|"
+    r"client[_-]?secret|auth[_-]?key|credentials?|signing[_-]?key|encryption[_-]?key|dsn|jwt[_-]?key)"
+)
+# name = "value" / name: value / NAME=value (env, yaml, code)
+_ASSIGNMENT = re.compile(
+    r"""(?P<name>[A-Za-z_][\w.-]*)(?P<sep>["']?\s*(?:[:=]|:=|=>)\s*[fbru]?)(?P<q>["'`]?)(?P<value>[^"'`\s,;)}#]+)(?P=q)"""
+)
+# user:password@host in URLs
+_URL_CREDENTIALS = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^:/@\s]+):(?P<pw>[^@/\s]+)@", re.I)
+_PLACEHOLDER = re.compile(r"^(\$\{?[\w:-]*\}?|<[^>]*>|\*+|x+|\.\.\.|None|null|none|true|false|\{\{.*\}\})$", re.I)
+
+
+def shannon_entropy(value: str) -> float:
+    if not value:
+        return 0.0
+    counts = Counter(value)
+    return -sum(c / len(value) * math.log2(c / len(value)) for c in counts.values())
+
+
+def redact(text: str) -> str:
+    """Mask secret values in text: known formats, secret-named assignments, URL passwords."""
+    if not text:
+        return text
+    for _name, pattern in KNOWN_SECRET_PATTERNS:
+        text = pattern.sub(MASK, text)
+    text = _URL_CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['user']}:{MASK}@", text)
+
+    def mask_assignment(match: re.Match[str]) -> str:
+        name, value = match["name"], match["value"]
+        if not SECRET_NAME.search(name) or _PLACEHOLDER.match(value) or value == MASK:
+            return match.group(0)
+        # Keep references to other names (os.environ[...], settings.X, process.env.X).
+        if not match["q"] and re.fullmatch(r"[A-Za-z_][\w.]*(\(.*)?|[\[\(].*", value):
+            return match.group(0)
+        return f"{name}{match['sep']}{match['q']}{MASK}{match['q']}"
+
+    return _ASSIGNMENT.sub(mask_assignment, text)

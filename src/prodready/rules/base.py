@@ -1,0 +1,167 @@
+"""The unit of a rule: metadata, documentation and the node kinds it asks for.
+
+A rule module holds a docstring with fixed sections (the only prose), one ``RULE = RuleMeta(...)``
+and one or more handlers registered with the decorators below. The engine walks each parsed file
+once and hands every handler only the nodes it asked for.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from prodready.model import Category, Confidence, Hit, Language, Severity
+
+if TYPE_CHECKING:
+    from prodready.engine.context import (
+        FileContext,
+        ProjectContext,
+        PyContext,
+        TreeContext,
+    )
+
+DOC_SECTIONS = (
+    "What it does",
+    "Why it matters in production",
+    "Example",
+    "Use instead",
+    "Known limitations",
+    "References",
+)
+
+PyHandler = Callable[[Any, "PyContext"], Iterable[Hit] | None]
+TreeHandler = Callable[[Any, "TreeContext"], Iterable[Hit] | None]
+FileHandler = Callable[[Any], Iterable[Hit] | None]
+ProjectHandler = Callable[["ProjectContext"], Iterable[Hit] | None]
+
+
+@dataclass
+class Handlers:
+    """Node kinds a rule (or a fact collector) asked for, per language."""
+
+    python: list[tuple[type[ast.AST], PyHandler]] = field(default_factory=list)
+    tree: list[tuple[Language, str, TreeHandler]] = field(default_factory=list)
+    file: list[tuple[Language, FileHandler]] = field(default_factory=list)
+    project: list[ProjectHandler] = field(default_factory=list)
+
+
+class HandlerSet:
+    """Decorators that register handlers; shared by rules and fact collectors."""
+
+    handlers: Handlers
+
+    def on_python(self, *node_types: type[ast.AST]) -> Callable[[PyHandler], PyHandler]:
+        def register(func: PyHandler) -> PyHandler:
+            for node_type in node_types:
+                self.handlers.python.append((node_type, func))
+            return func
+
+        return register
+
+    def on_tree(
+        self, *kinds: str, languages: Iterable[Language]
+    ) -> Callable[[TreeHandler], TreeHandler]:
+        langs = tuple(languages)
+
+        def register(func: TreeHandler) -> TreeHandler:
+            for lang in langs:
+                for kind in kinds:
+                    self.handlers.tree.append((lang, kind, func))
+            return func
+
+        return register
+
+    def on_file(self, *languages: Language) -> Callable[[FileHandler], FileHandler]:
+        def register(func: FileHandler) -> FileHandler:
+            for lang in languages:
+                self.handlers.file.append((lang, func))
+            return func
+
+        return register
+
+    def on_project(self, func: ProjectHandler) -> ProjectHandler:
+        self.handlers.project.append(func)
+        return func
+
+
+@dataclass
+class RuleMeta(HandlerSet):
+    """Structured facts about one rule; the module docstring holds the prose."""
+
+    id: str
+    name: str
+    category: Category
+    severity: Severity
+    confidence: Confidence
+    languages: frozenset[Language]
+    fix: str
+    references: tuple[str, ...] = ()
+    status: str = "stable"
+    doc: str = ""
+    handlers: Handlers = field(default_factory=Handlers, repr=False)
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+    @property
+    def title(self) -> str:
+        return self.doc.strip().splitlines()[0].strip().rstrip(".") if self.doc.strip() else self.name
+
+    def section(self, name: str) -> str:
+        return parse_doc(self.doc).get(name, "")
+
+    def hit(self, node: Any, message: str, *, anchor: str = "") -> Hit:
+        """A Hit spanning a Python ast node or a tree-sitter node."""
+        line, end_line = node_lines(node)
+        return Hit(line=line, end_line=end_line, message=message, anchor=anchor)
+
+
+class FactCollector(HandlerSet):
+    """Handlers that add facts to the ProjectModel instead of findings."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.handlers = Handlers()
+
+
+def node_lines(node: Any) -> tuple[int, int]:
+    if isinstance(node, ast.AST):
+        line = getattr(node, "lineno", 1)
+        return line, getattr(node, "end_lineno", line) or line
+    start = node.start_point
+    end = node.end_point
+    return start.row + 1, end.row + 1
+
+
+_SECTION_RE = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
+
+
+def parse_doc(doc: str) -> dict[str, str]:
+    """Split a rule docstring into its '## Section' blocks; 'title' and 'summary' too."""
+    text = doc.strip("\n")
+    parts: dict[str, str] = {}
+    matches = list(_SECTION_RE.finditer(text))
+    head = text[: matches[0].start()] if matches else text
+    head_lines = head.strip().splitlines()
+    parts["title"] = head_lines[0].strip().rstrip(".") if head_lines else ""
+    parts["summary"] = "\n".join(head_lines[1:]).strip()
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        parts[match.group(1)] = _dedent(text[match.end() : end]).strip("\n")
+    return parts
+
+
+def _dedent(block: str) -> str:
+    lines = block.splitlines()
+    indents = [len(line) - len(line.lstrip()) for line in lines if line.strip()]
+    cut = min(indents, default=0)
+    return "\n".join(line[cut:] for line in lines)
+
+
+def iter_hits(result: Iterable[Hit] | None) -> Iterator[Hit]:
+    if result is None:
+        return iter(())
+    return iter(result)

@@ -1,0 +1,74 @@
+"""Container runs as root.
+
+## What it does
+Flags a Dockerfile whose final stage never switches to a non-root `USER` (or switches back to
+`root`/`0`).
+
+## Why it matters in production
+A process running as root inside the container turns any code-execution bug into root on the
+container's filesystem and widens the blast radius of a container escape. Kubernetes clusters
+with `runAsNonRoot` policies refuse such images outright.
+
+## Example
+```dockerfile
+FROM python:3.12-slim
+COPY . /app
+CMD ["uvicorn", "app.main:app"]
+```
+
+## Use instead
+```dockerfile
+FROM python:3.12-slim
+RUN useradd --create-home --uid 10001 app
+COPY --chown=app . /app
+USER app
+CMD ["uvicorn", "app.main:app"]
+```
+
+## Known limitations
+A user set by the orchestrator (`securityContext.runAsUser`, compose `user:`) is not seen here.
+
+## References
+- https://docs.docker.com/build/building/best-practices/#user
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from prodready.engine.context import DockerfileContext
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-CT-301",
+    name="container-runs-as-root",
+    category=Category.CONTAINER,
+    severity=Severity.HIGH,
+    confidence=Confidence.HIGH,
+    languages=frozenset({Language.DOCKERFILE}),
+    fix="Create an unprivileged user and add `USER app` to the final stage.",
+    references=("https://docs.docker.com/build/building/best-practices/#user",),
+)
+
+ROOT_USERS = {"root", "0", "0:0", "root:root"}
+
+
+@RULE.on_file(Language.DOCKERFILE)
+def check(ctx: DockerfileContext) -> Iterator[Hit]:
+    stage = ctx.dockerfile.final_stage()
+    if not stage:
+        return
+    ctx.examine(RULE)
+    users = [i for i in stage if i.keyword == "USER"]
+    if not users:
+        first = stage[0]
+        yield Hit(
+            line=first.line,
+            end_line=first.end_line,
+            message="final stage has no USER instruction: the container runs as root",
+        )
+        return
+    last = users[-1]
+    if last.args_text.strip() in ROOT_USERS:
+        yield Hit(line=last.line, end_line=last.end_line, message="final USER is root")

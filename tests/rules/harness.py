@@ -1,0 +1,90 @@
+"""Semgrep-style fixture markers, checked closed-world.
+
+A marker comment (`# expect: RULE`, `// expect: RULE`, `ok:`, `todo-expect:`, `todo-ok:`) covers the
+next non-blank, non-marker line. Running ONLY the rule under test, the sorted (path, line) list
+must equal the `expect` lines. Project-wide findings (line null) are declared in `expect.toml`.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from prodready.api import AuditSettings, audit
+from prodready.config import Config
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "rules"
+MARKER = re.compile(r"(?:#|//)\s*(expect|ok|todo-expect|todo-ok):\s*([A-Z0-9-]+(?:\s*,\s*[A-Z0-9-]+)*)")
+
+
+@dataclass(frozen=True)
+class Case:
+    rule_id: str
+    path: Path  # a file or a directory
+
+    @property
+    def name(self) -> str:
+        return f"{self.rule_id}/{self.path.name}"
+
+
+def all_cases() -> list[Case]:
+    cases = []
+    for rule_dir in sorted(FIXTURES.glob("*/*")):
+        if not rule_dir.is_dir():
+            continue
+        for entry in sorted(rule_dir.iterdir()):
+            if entry.name.startswith(".") and entry.is_file() and not entry.name.startswith(".env"):
+                continue
+            if entry.name.endswith(".expect.toml"):
+                continue
+            cases.append(Case(rule_dir.name, entry))
+    return cases
+
+
+def markers(root: Path, rule_id: str) -> dict[str, set[tuple[str, int | None]]]:
+    """kind -> {(relpath, line)} for markers naming this rule, in every file under root."""
+    found: dict[str, set[tuple[str, int | None]]] = {k: set() for k in ("expect", "ok", "todo-expect", "todo-ok")}
+    files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+    for file in files:
+        rel = file.name if root.is_file() else file.relative_to(root).as_posix()
+        try:
+            lines = file.read_text("utf-8").splitlines()
+        except (UnicodeDecodeError, OSError):
+            continue
+        for index, line in enumerate(lines):
+            match = MARKER.search(line)
+            if not match:
+                continue
+            rules = {r.strip() for r in match.group(2).split(",")}
+            if rule_id not in rules:
+                continue
+            target = index + 1
+            while target < len(lines) and (not lines[target].strip() or MARKER.search(lines[target])):
+                target += 1
+            found[match.group(1)].add((rel, target + 1))
+    expect_toml = (root / "expect.toml") if root.is_dir() else root.with_name(root.name + ".expect.toml")
+    if expect_toml.is_file():
+        data = tomllib.loads(expect_toml.read_text("utf-8"))
+        for item in data.get("findings", []):
+            if item.get("rule", rule_id) == rule_id:
+                found["expect"].add((item.get("path", ""), item.get("line")))
+    return found
+
+
+def run_case(case: Case, tmp_path: Path) -> tuple[set[tuple[str, int | None]], list[str]]:
+    """Run only the rule under test on the case; return (path, line) of its findings."""
+    if case.path.is_dir():
+        target = tmp_path / "case"
+        shutil.copytree(case.path, target, ignore=shutil.ignore_patterns("expect.toml"))
+    else:
+        target = tmp_path / "case"
+        target.mkdir()
+        shutil.copy(case.path, target / case.path.name)
+    settings = AuditSettings(use_cache=False, jobs=1, config=Config(), select=frozenset({case.rule_id}))
+    report = audit(target, settings)
+    got = {(f.path or "", f.line) for f in report.findings if f.rule == case.rule_id}
+    messages = [f"{f.path}:{f.line}: {f.message}" for f in report.findings]
+    return got, messages
