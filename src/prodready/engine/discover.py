@@ -75,6 +75,10 @@ def classify(relpath: str, head: bytes = b"") -> tuple[Language, str] | None:
         return Language.KUBERNETES, "yaml"  # confirmed by content in the reader
     if lower == ".env" or lower.startswith(".env.") or lower.endswith(".env"):
         return Language.DOTENV, "dotenv"
+    if lower in {"readme.md", "readme.rst", "readme.txt", "readme"} or (
+        relpath.startswith("docs/") and lower.endswith(".md") and relpath.count("/") == 1
+    ):
+        return Language.MANIFEST, "readme"  # read for documented env vars, not audited as code
     if lower in _MANIFESTS:
         return Language.MANIFEST, _MANIFESTS[lower]
     if re.fullmatch(r"requirements[\w.-]*\.(txt|in)", lower):
