@@ -119,7 +119,7 @@ def assemble_report(
     # Inline suppressions: a comment on the line, or alone on the line before.
     kept: list[Finding] = []
     used: set[int] = set()
-    index = {}
+    index: dict[tuple[str, int], list[int]] = {}
     for number, sup in enumerate(suppressions):
         for line in sup.applies_to:
             index.setdefault((sup.path, line), []).append(number)

@@ -144,6 +144,7 @@ def build_model(
     for record in facts.get("dependency", []):
         model.dependencies.setdefault(str(record["ecosystem"]), set()).add(str(record["name"]).lower())
     seen_routes: set[tuple[str, str, str, int | None]] = set()
+    _resolve_aliases(facts)
     for record in facts.get("route", []):
         route = Route(
             method=str(record.get("method", "GET")).upper(),
@@ -172,6 +173,7 @@ def build_model(
                 has_default=bool(record.get("has_default", record.get("default") is not None)),
             )
         )
+    model.routes = resolve_route_protection(model.routes, facts)
     model.clients = [dict(r) for r in facts.get("client", [])]
     model.dockerfiles = sorted({p for p, lang in files if lang == Language.DOCKERFILE})
     model.compose_services = [dict(r) for r in facts.get("compose_service", [])]
@@ -183,3 +185,79 @@ def build_model(
 
 def _is_code(path: str) -> bool:
     return path.endswith((".py", ".js", ".ts", ".tsx", ".jsx", ".mjs", ".go"))
+
+
+def _same_symbol(a: str, b: str) -> bool:
+    """Qualified names from imports vs. from file paths: equal up to a leading package root."""
+    return a == b or a.endswith("." + b) or b.endswith("." + a)
+
+
+def _resolve_aliases(facts: dict[str, list[dict[str, Any]]]) -> None:
+    """`current_user: CurrentUser` where CurrentUser = Annotated[User, Depends(get_current_user)]
+    lives in another module: mark those routes authenticated."""
+    aliases = [a for a in facts.get("dependency_alias", []) if a.get("auth")]
+    if not aliases:
+        return
+    for record in facts.get("route", []):
+        if record.get("auth"):
+            continue
+        for annotation in record.get("param_annotations", []) or []:
+            for alias in aliases:
+                if _same_symbol(str(annotation), str(alias["alias"])):
+                    record["auth"] = True
+                    record["auth_via"] = f"parameter annotated {str(alias['alias']).split('.')[-1]} (Depends({str(alias['dependency']).split('.')[-1]}))"
+                    break
+            if record.get("auth"):
+                break
+
+
+def resolve_route_protection(routes: list[Route], facts: dict[str, list[dict[str, Any]]]) -> list[Route]:
+    """Apply router-level includes (with dependencies and prefixes) and app-wide middleware."""
+    from dataclasses import replace
+
+    includes = facts.get("router_include", [])
+    route_records = {(r["file"], r.get("line"), str(r.get("method", "GET")).upper(), r.get("path")): r for r in facts.get("route", [])}
+    # router -> (auth_via, limit_via, prefix) accumulated through include chains
+    protection: dict[str, tuple[str, str, str]] = {}
+    for _ in range(6):
+        changed = False
+        for include in includes:
+            child = str(include.get("router", ""))
+            parent = str(include.get("parent", ""))
+            parent_state = next((v for k, v in protection.items() if _same_symbol(k, parent)), ("", "", ""))
+            auth = str(include.get("auth_via") or "") or parent_state[0]
+            limit = str(include.get("limit_via") or "") or parent_state[1]
+            prefix = parent_state[2] + str(include.get("prefix") or "")
+            state = (
+                f"include_router({auth})" if auth and not auth.startswith("include_router") else auth,
+                f"include_router({limit})" if limit and not limit.startswith("include_router") else limit,
+                prefix,
+            )
+            if protection.get(child) != state:
+                protection[child] = state
+                changed = True
+        if not changed:
+            break
+    global_auth = [s for s in facts.get("signal", []) if s.get("name") == "global-auth"]
+    global_limit = [s for s in facts.get("signal", []) if s.get("name") == "global-rate-limit"]
+    resolved: list[Route] = []
+    for route in routes:
+        record = route_records.get((route.file, route.line, route.method, route.path), {})
+        router = str(record.get("router", ""))
+        found = next((v for k, v in protection.items() if router and _same_symbol(k, router)), None)
+        if found is not None:
+            auth_via, limit_via, prefix = found
+            if auth_via and not route.auth:
+                route = replace(route, auth=True, auth_via=auth_via)
+            if limit_via and not route.rate_limited:
+                route = replace(route, rate_limited=True, limit_via=limit_via)
+            if prefix and route.path != "?":
+                route = replace(route, path=(prefix + route.path) or "/")
+        if global_auth and not route.auth:
+            signal = global_auth[0]
+            route = replace(route, auth=True, auth_via=f"app-wide: {signal.get('detail', '')} ({signal['file']}:{signal.get('line')})")
+        if global_limit and not route.rate_limited:
+            signal = global_limit[0]
+            route = replace(route, rate_limited=True, limit_via=f"app-wide: {signal.get('detail', '')}")
+        resolved.append(route)
+    return resolved

@@ -37,10 +37,10 @@ class FileContext:
         """Record that the rule looked at a candidate (positive evidence for `checks`)."""
         self.examined[rule.id] += count
 
-    def emit(self, kind: str, line: int | None = None, **data: Any) -> None:
+    def emit(self, fact: str, /, line: int | None = None, **data: Any) -> None:
         """Add a fact for the ProjectModel (route, env var, client, signal, ...)."""
         record = {"file": self.path, "line": line, **data}
-        self.facts.setdefault(kind, []).append(record)
+        self.facts.setdefault(fact, []).append(record)
 
     @property
     def is_test_file(self) -> bool:

@@ -160,6 +160,7 @@ def build_dispatch(registry: Registry, options: RunOptions) -> Dispatch:
     owners: list[HandlerSet] = [r for r in registry.rules if options.enabled(r.id)]
     owners.extend(registry.collectors)
     python: dict[type[ast.AST], list[tuple[HandlerSet, Callable[..., Any]]]] = defaultdict(list)
+    handler: Callable[..., Any]
     tree: dict[str, dict[str, list[tuple[HandlerSet, Callable[..., Any]]]]] = {
         g: defaultdict(list) for g in _GRAMMAR_LANG
     }

@@ -23,19 +23,19 @@ def reporters() -> dict[str, Callable[[], Reporter]]:
         "text": terminal.TextReporter,
     }
     try:
-        from prodready.report import markdown
+        from prodready.report import markdown  # type: ignore[attr-defined,unused-ignore]
 
         found["markdown"] = markdown.MarkdownReporter
     except ImportError:
         pass
     try:
-        from prodready.report import html
+        from prodready.report import html  # type: ignore[attr-defined,unused-ignore]
 
         found["html"] = html.HtmlReporter
     except ImportError:
         pass
     try:
-        from prodready.report import sarif
+        from prodready.report import sarif  # type: ignore[attr-defined,unused-ignore]
 
         found["sarif"] = sarif.SarifReporter
     except ImportError:

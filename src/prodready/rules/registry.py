@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from types import ModuleType
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -30,7 +31,7 @@ class Registry:
         return [r for r in self.rules if language in r.languages]
 
 
-def _modules(package_name: str) -> list[object]:
+def _modules(package_name: str) -> list[ModuleType]:
     package = importlib.import_module(package_name)
     modules = []
     for info in pkgutil.walk_packages(package.__path__, package_name + "."):
@@ -49,7 +50,7 @@ def load_registry() -> Registry:
             if rule.id in rules and rules[rule.id] is not rule:
                 raise RuntimeError(f"duplicate rule id {rule.id} in {module.__name__}")
             if not rule.doc:
-                rule.doc = module.__doc__ or ""  # type: ignore[attr-defined]
+                rule.doc = module.__doc__ or ""
             rules[rule.id] = rule
     collectors: list[FactCollector] = []
     for module in _modules("prodready.facts"):

@@ -1,0 +1,680 @@
+"""Python facts for the ProjectModel: frameworks, apps, routes (with auth and rate-limit status),
+environment variables, clients and app-wide signals (middleware, metrics, shutdown, ...).
+
+Everything is read from one module-level pass over the parsed tree; nothing is imported.
+Cross-file links (routers included with dependencies, `Annotated[..., Depends(...)]` aliases
+defined in a deps module) are emitted as facts and resolved in `prodready.project.build_model`.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from prodready.engine.context import PyContext
+from prodready.lang import python as pyast
+from prodready.model import Language
+from prodready.rules.base import FactCollector
+
+FACTS = FactCollector("python-web")
+
+FRAMEWORK_MODULES = {
+    "fastapi": "fastapi",
+    "flask": "flask",
+    "starlette": "starlette",
+    "django": "django",
+    "aiohttp.web": "aiohttp",
+    "sanic": "sanic",
+    "litestar": "litestar",
+    "tornado.web": "tornado",
+    "quart": "flask",
+}
+APP_FACTORIES = {
+    "fastapi.FastAPI": "fastapi",
+    "flask.Flask": "flask",
+    "quart.Quart": "flask",
+    "starlette.applications.Starlette": "starlette",
+    "sanic.Sanic": "sanic",
+    "litestar.Litestar": "litestar",
+    "aiohttp.web.Application": "aiohttp",
+}
+ROUTER_FACTORIES = {
+    "fastapi.APIRouter": "fastapi",
+    "fastapi.routing.APIRouter": "fastapi",
+    "flask.Blueprint": "flask",
+    "sanic.Blueprint": "sanic",
+}
+HTTP_METHODS = {"get", "post", "put", "delete", "patch", "options", "head", "trace"}
+ROUTE_DECORATORS = HTTP_METHODS | {"route", "api_route", "websocket", "websocket_route"}
+
+# Names that read as "this checks who the caller is".
+AUTH_NAME = re.compile(
+    r"(?i)(auth|current_?user|current_?active|get_?user|logged_?in|login_required|token|jwt|"
+    r"verify|api_?key|permission|require_?(user|role|admin|scope|login)|admin|oauth|bearer|"
+    r"credential|principal|security|protected|signed_?in|access_?control|roles?_required|"
+    r"check_?user|is_?authenticated|session_?user|scopes?)"
+)
+NOT_AUTH = re.compile(r"(?i)(get_?db|session_?dep|settings|limiter|rate_?limit|pagination|cache)")
+AUTH_CLASSES = {
+    "fastapi.security.HTTPBearer", "fastapi.security.OAuth2PasswordBearer",
+    "fastapi.security.APIKeyHeader", "fastapi.security.APIKeyQuery", "fastapi.security.APIKeyCookie",
+    "fastapi.security.HTTPBasic", "fastapi.security.OAuth2AuthorizationCodeBearer",
+}
+LIMIT_NAME = re.compile(r"(?i)(rate_?limit|limiter|throttl|RateLimiter)")
+CLIENT_KINDS = {
+    "requests.Session": "requests.Session",
+    "requests.session": "requests.Session",
+    "httpx.Client": "httpx.Client",
+    "httpx.AsyncClient": "httpx.AsyncClient",
+    "aiohttp.ClientSession": "aiohttp.ClientSession",
+    "redis.Redis": "redis",
+    "redis.StrictRedis": "redis",
+    "redis.Redis.from_url": "redis",
+    "redis.from_url": "redis",
+    "redis.asyncio.Redis": "redis",
+    "redis.asyncio.from_url": "redis",
+    "redis.asyncio.Redis.from_url": "redis",
+    "aioredis.from_url": "redis",
+    "sqlalchemy.create_engine": "sqlalchemy.engine",
+    "sqlalchemy.ext.asyncio.create_async_engine": "sqlalchemy.engine",
+    "pymongo.MongoClient": "mongo",
+    "motor.motor_asyncio.AsyncIOMotorClient": "mongo",
+    "psycopg2.connect": "postgres",
+    "psycopg.connect": "postgres",
+    "asyncpg.connect": "postgres",
+    "asyncpg.create_pool": "postgres",
+    "openai.OpenAI": "llm",
+    "openai.AsyncOpenAI": "llm",
+    "openai.AzureOpenAI": "llm",
+    "anthropic.Anthropic": "llm",
+    "anthropic.AsyncAnthropic": "llm",
+    "boto3.client": "aws",
+    "celery.Celery": "celery",
+    "kafka.KafkaProducer": "kafka",
+    "pika.BlockingConnection": "rabbitmq",
+}
+CLIENT_SIGNAL = {"redis": "redis", "sqlalchemy.engine": "db", "mongo": "db", "postgres": "db", "llm": "llm-client"}
+METRICS_MODULES = (
+    "prometheus_client", "prometheus_fastapi_instrumentator", "starlette_exporter",
+    "opentelemetry.metrics", "opentelemetry.sdk.metrics", "statsd", "datadog", "aioprometheus",
+    "prometheus_flask_exporter", "django_prometheus",
+)
+TRACING_MODULES = (
+    "opentelemetry", "ddtrace", "jaeger_client", "opentracing", "elasticapm", "newrelic",
+)
+REQUEST_ID_MODULES = ("asgi_correlation_id", "starlette_context", "flask_request_id", "correlation_id")
+STRUCTURED_LOGGING_MODULES = ("pythonjsonlogger", "structlog", "json_log_formatter", "loguru", "ecs_logging")
+ENV_GETTERS = {
+    "os.getenv": 1,
+    "os.environ.get": 1,
+    "os.environ.setdefault": 1,
+    "environ.get": 1,
+    "decouple.config": 1,
+}
+SECRETISH = re.compile(r"(?i)(secret|password|passwd|token|api_?key|private|credential)")
+
+
+def module_path(path: str) -> str:
+    parts = path[:-3].split("/") if path.endswith(".py") else path.split("/")
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def full_import_map(tree: ast.Module, path: str) -> dict[str, str]:
+    """Like build_import_map, plus relative imports resolved against the file's package."""
+    imports = pyast.build_import_map(tree)
+    package = module_path(path).split(".")
+    if not path.endswith("__init__.py"):
+        package = package[:-1]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level > 0:
+            base = package[: len(package) - (node.level - 1)] if node.level - 1 <= len(package) else []
+            prefix = ".".join(base + ([node.module] if node.module else []))
+            for alias in node.names:
+                imports[alias.asname or alias.name] = f"{prefix}.{alias.name}" if prefix else alias.name
+    # Absolute imports of the project's own modules may be rooted below a src/ or app dir.
+    return imports
+
+
+@FACTS.on_python(ast.Module)
+def collect(tree: ast.Module, ctx: PyContext) -> None:
+    if ctx.is_test_file:
+        return
+    imports = full_import_map(tree, ctx.path)
+    imported = set(imports.values())
+    collector = _Collector(ctx, imports)
+    collector.frameworks(imported)
+    collector.signals_from_imports(imported)
+    collector.collect_aliases(tree)
+    collector.walk(tree)
+
+
+class _Collector:
+    def __init__(self, ctx: PyContext, imports: dict[str, str]) -> None:
+        self.ctx = ctx
+        self.imports = imports
+        self.module = module_path(ctx.path)
+        self.apps: dict[str, str] = {}  # var -> framework (applications)
+        self.routers: dict[str, str] = {}  # var -> framework (routers/blueprints)
+        self.router_auth: dict[str, str] = {}  # var -> how (router-level dependencies / before_request)
+        self.router_limit: dict[str, str] = {}
+        self.aliases: dict[str, str] = {}  # Annotated alias -> dependency callable
+
+    def q(self, node: ast.AST) -> str:
+        return pyast.qualified(node, self.imports) or ""
+
+    # -- imports ---------------------------------------------------------------------------
+    def frameworks(self, imported: set[str]) -> None:
+        seen: set[str] = set()
+        for value in imported:
+            for module, name in FRAMEWORK_MODULES.items():
+                if (value == module or value.startswith(module + ".")) and name not in seen:
+                    seen.add(name)
+                    self.ctx.emit("framework", name=name)
+            if (value == "fastapi.WebSocket" or value.startswith("websockets")) and "ws" not in seen:
+                seen.add("ws")
+                self.ctx.emit("signal", name="websocket", detail=value)
+
+    def signals_from_imports(self, imported: set[str]) -> None:
+        def uses(prefixes: tuple[str, ...]) -> str | None:
+            for value in sorted(imported):
+                for prefix in prefixes:
+                    if value == prefix or value.startswith(prefix + "."):
+                        return value
+            return None
+
+        for name, prefixes in (
+            ("metrics", METRICS_MODULES),
+            ("tracing", TRACING_MODULES),
+            ("request-id", REQUEST_ID_MODULES),
+            ("structured-logging", STRUCTURED_LOGGING_MODULES),
+        ):
+            found = uses(prefixes)
+            if found:
+                self.ctx.emit("signal", name=name, detail=f"imports {found}")
+        limiter = uses(("slowapi", "flask_limiter", "fastapi_limiter", "limits", "ratelimit", "django_ratelimit", "aiolimiter"))
+        if limiter:
+            self.ctx.emit("signal", name="rate-limit", detail=f"imports {limiter}")
+
+    # -- the pass --------------------------------------------------------------------------
+    def walk(self, tree: ast.Module) -> None:
+        # Apps and routers first: decorators refer to them.
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Call):
+                self._assignment(node)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                self._function(node)
+            elif isinstance(node, ast.Call):
+                self._call(node)
+            elif isinstance(node, ast.ClassDef):
+                self._settings_class(node)
+            elif isinstance(node, ast.Subscript):
+                self._environ_subscript(node)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if node.value.lower() in {"x-request-id", "x-correlation-id", "x-trace-id"}:
+                    self.ctx.emit("signal", line=node.lineno, name="request-id", detail=node.value)
+
+    def _targets(self, node: ast.Assign | ast.AnnAssign) -> list[str]:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        names = []
+        for target in targets:
+            name = pyast.dotted(target)
+            if name:
+                names.append(name)
+        return names
+
+    def _assignment(self, node: ast.Assign | ast.AnnAssign) -> None:
+        call = node.value
+        assert isinstance(call, ast.Call)
+        name = self.q(call.func)
+        targets = self._targets(node)
+        if not targets:
+            return
+        if name in APP_FACTORIES:
+            framework = APP_FACTORIES[name]
+            for target in targets:
+                self.apps[target] = framework
+            self.ctx.emit("app", line=node.lineno, framework=framework, name=targets[0])
+            how = self._dependencies_auth(call)
+            if how:
+                self.ctx.emit("signal", line=node.lineno, name="global-auth", detail=f"{targets[0]}: {how}")
+            self._app_kwargs(call, targets[0])
+        elif name in ROUTER_FACTORIES:
+            for target in targets:
+                self.routers[target] = ROUTER_FACTORIES[name]
+                how = self._dependencies_auth(call)
+                if how:
+                    self.router_auth[target] = f"router dependencies: {how}"
+                limit = self._dependencies_limit(call)
+                if limit:
+                    self.router_limit[target] = f"router dependencies: {limit}"
+        elif name.endswith("Limiter") and ("slowapi" in name or "flask_limiter" in name or "limits" in name):
+            self.ctx.emit("signal", line=node.lineno, name="rate-limit", detail=f"{name}()")
+            if pyast.keyword(call, "default_limits") or pyast.keyword(call, "application_limits"):
+                self.ctx.emit("signal", line=node.lineno, name="global-rate-limit", detail=f"{name}(default_limits=...)")
+            storage = pyast.keyword(call, "storage_uri")
+            self.ctx.emit(
+                "signal", line=node.lineno, name="limiter-storage",
+                detail=pyast.const_str(storage.value) if storage else "memory://",
+            )
+
+    def _app_kwargs(self, call: ast.Call, app: str) -> None:
+        lifespan = pyast.keyword(call, "lifespan")
+        if lifespan is not None and not pyast.is_none(lifespan.value):
+            self.ctx.emit("signal", line=call.lineno, name="graceful-shutdown", detail=f"{app}: lifespan=")
+        for key in ("on_shutdown",):
+            if pyast.keyword(call, key):
+                self.ctx.emit("signal", line=call.lineno, name="graceful-shutdown", detail=f"{app}: {key}=")
+
+    # -- dependency lists and decorators ----------------------------------------------------
+    def _dependency_names(self, node: ast.AST | None) -> list[str]:
+        """Callables inside Depends(...)/Security(...) anywhere under node."""
+        names: list[str] = []
+        if node is None:
+            return names
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Call):
+                callee = self.q(sub.func)
+                if callee.split(".")[-1] in {"Depends", "Security"} and sub.args:
+                    target = sub.args[0]
+                    if isinstance(target, ast.Call):
+                        names.append(self.q(target.func) or "?")
+                    else:
+                        names.append(self.q(target) or "?")
+                elif callee in AUTH_CLASSES:
+                    names.append(callee)
+        return names
+
+    def _is_auth_name(self, name: str) -> bool:
+        short = name.split(".")[-1]
+        if name in AUTH_CLASSES:
+            return True
+        return bool(AUTH_NAME.search(short)) and not NOT_AUTH.search(short)
+
+    def _dependencies_auth(self, call: ast.Call) -> str:
+        deps = pyast.keyword(call, "dependencies")
+        names = [n for n in self._dependency_names(deps.value if deps else None) if self._is_auth_name(n)]
+        return f"Depends({names[0].split('.')[-1]})" if names else ""
+
+    def _dependencies_limit(self, call: ast.Call) -> str:
+        deps = pyast.keyword(call, "dependencies")
+        names = [n for n in self._dependency_names(deps.value if deps else None) if LIMIT_NAME.search(n)]
+        return f"Depends({names[0].split('.')[-1]})" if names else ""
+
+    # -- functions: routes, middleware, hooks ------------------------------------------------
+    def _function(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        for decorator in func.decorator_list:
+            call = decorator if isinstance(decorator, ast.Call) else None
+            target = call.func if call else decorator
+            if not isinstance(target, ast.Attribute):
+                continue
+            owner = pyast.dotted(target.value) or ""
+            attr = target.attr
+            if attr == "middleware" and call is not None:
+                self._http_middleware(func, owner)
+            elif attr in {"before_request", "before_app_request"}:
+                self._before_request(func, owner)
+            elif attr == "on_event" and call is not None and call.args:
+                if pyast.const_str(call.args[0]) == "shutdown":
+                    self.ctx.emit("signal", line=func.lineno, name="graceful-shutdown", detail=f"{owner}.on_event('shutdown')")
+            elif attr in ROUTE_DECORATORS and call is not None:
+                self._route(func, call, owner, attr)
+        if func.name == "lifespan" or any(
+            self.q(d).endswith("asynccontextmanager") for d in func.decorator_list
+        ) and _mentions_yield(func):
+            if func.name.endswith("lifespan"):
+                self.ctx.emit("signal", line=func.lineno, name="graceful-shutdown", detail=f"{func.name}()")
+
+    def _route(
+        self, func: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, owner: str, attr: str
+    ) -> None:
+        path_node = call.args[0] if call.args else (pyast.keyword(call, "path") or pyast.keyword(call, "rule"))
+        if isinstance(path_node, ast.keyword):
+            path_node = path_node.value
+        path = pyast.const_str(path_node)
+        if path is None:
+            if owner not in self.apps and owner not in self.routers:
+                return
+            path = "?"
+        elif not (path.startswith("/") or path == "" or owner in self.apps or owner in self.routers):
+            return  # e.g. requests.get("https://...") used as a decorator? not a route
+        framework = self.apps.get(owner) or self.routers.get(owner) or self._guess_framework()
+        if attr in {"websocket", "websocket_route"}:
+            methods = ["WS"]
+            kind = "websocket"
+        elif attr in {"route", "api_route"}:
+            methods_kw = pyast.keyword(call, "methods")
+            methods = []
+            if methods_kw and isinstance(methods_kw.value, ast.List | ast.Tuple | ast.Set):
+                methods = [str(pyast.const_str(e) or "").upper() for e in methods_kw.value.elts]
+            methods = [m for m in methods if m] or ["GET"]
+            kind = "http"
+        else:
+            methods = [attr.upper()]
+            kind = "http"
+        auth_via, limited_via = self._route_protection(func, call, owner)
+        line = call.lineno
+        for method in methods:
+            self.ctx.emit(
+                "route",
+                line=line,
+                method=method,
+                path=path,
+                handler=func.name,
+                handler_line=func.lineno,
+                framework=framework,
+                kind=kind,
+                auth=bool(auth_via),
+                auth_via=auth_via,
+                rate_limited=bool(limited_via),
+                limit_via=limited_via,
+                router=f"{self.module}.{owner}",
+                param_annotations=self._param_annotations(func),
+                is_async=isinstance(func, ast.AsyncFunctionDef),
+            )
+
+    def _guess_framework(self) -> str:
+        for value in self.imports.values():
+            for module, name in FRAMEWORK_MODULES.items():
+                if value.startswith(module):
+                    return name
+        return "python"
+
+    def _param_annotations(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+        names = []
+        for arg in func.args.args + func.args.kwonlyargs:
+            if arg.annotation is not None:
+                name = self.q(arg.annotation)
+                if name:
+                    names.append(name)
+        return names
+
+    def _route_protection(
+        self, func: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, owner: str
+    ) -> tuple[str, str]:
+        auth = ""
+        limit = ""
+        # 1. route decorator dependencies=[...]
+        auth = self._dependencies_auth(call)
+        limit = self._dependencies_limit(call)
+        # 2. parameters: Depends/Security defaults and Annotated[...] metadata
+        defaults: list[ast.AST] = [d for d in func.args.defaults + func.args.kw_defaults if d is not None]
+        annotations: list[ast.AST] = [a.annotation for a in func.args.args + func.args.kwonlyargs if a.annotation]
+        holder = ast.Tuple(elts=[*defaults, *annotations], ctx=ast.Load())  # type: ignore[list-item]
+        for name in self._dependency_names(holder):
+            if not auth and self._is_auth_name(name):
+                auth = f"Depends({name.split('.')[-1]})"
+            if not limit and LIMIT_NAME.search(name):
+                limit = f"Depends({name.split('.')[-1]})"
+        for arg in func.args.args + func.args.kwonlyargs:
+            if not auth and arg.annotation is not None:
+                ann = self.q(arg.annotation)
+                if ann in AUTH_CLASSES or ann.endswith(("HTTPAuthorizationCredentials", "HTTPBasicCredentials")):
+                    auth = f"{arg.arg}: {ann.split('.')[-1]}"
+                elif ann.split(".")[-1] in self.aliases and self._is_auth_name(self.aliases[ann.split(".")[-1]]):
+                    auth = f"{arg.arg}: {ann.split('.')[-1]}"
+        # 3. other decorators: @login_required, @jwt_required(), @limiter.limit(...)
+        for decorator in func.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if target is call.func:
+                continue
+            name = self.q(target) or pyast.dotted(target) or ""
+            short = name.split(".")[-1]
+            if LIMIT_NAME.search(name) or short in {"limit", "shared_limit"}:
+                if short != "exempt":
+                    limit = limit or f"@{name}"
+                continue
+            if short in ROUTE_DECORATORS:
+                continue
+            if not auth and self._is_auth_name(name):
+                auth = f"@{name}"
+        # 4. router-level
+        if not auth and owner in self.router_auth:
+            auth = self.router_auth[owner]
+        if not limit and owner in self.router_limit:
+            limit = self.router_limit[owner]
+        # 5. in-handler checks: verify_token(...), request.headers["Authorization"]
+        if not auth:
+            auth = _in_handler_auth(func, self)
+        return auth, limit
+
+    def _http_middleware(self, func: ast.FunctionDef | ast.AsyncFunctionDef, owner: str) -> None:
+        if _body_checks_auth(func):
+            self.ctx.emit("signal", line=func.lineno, name="global-auth", detail=f"@{owner}.middleware {func.name}()")
+        if _body_mentions(func, ("content-length", "content_length")):
+            self.ctx.emit("signal", line=func.lineno, name="body-limit", detail=f"@{owner}.middleware {func.name}()")
+        if _body_mentions(func, ("x-request-id", "request_id", "correlation")):
+            self.ctx.emit("signal", line=func.lineno, name="request-id", detail=f"@{owner}.middleware {func.name}()")
+
+    def _before_request(self, func: ast.FunctionDef | ast.AsyncFunctionDef, owner: str) -> None:
+        if not _body_checks_auth(func):
+            return
+        if owner in self.routers:
+            self.router_auth[owner] = f"@{owner}.before_request {func.name}()"
+        else:
+            self.ctx.emit("signal", line=func.lineno, name="global-auth", detail=f"@{owner}.before_request {func.name}()")
+
+    # -- calls: middleware registration, include_router, env vars, clients -------------------
+    def _call(self, call: ast.Call) -> None:
+        name = self.q(call.func)
+        short = name.split(".")[-1]
+        ctx = self.ctx
+        if short == "add_middleware" and call.args:
+            middleware = self.q(call.args[0])
+            mshort = middleware.split(".")[-1]
+            if "CORSMiddleware" in mshort:
+                ctx.emit("signal", line=call.lineno, name="cors", detail=middleware)
+            elif mshort in {"SlowAPIMiddleware", "SlowAPIASGIMiddleware"} or LIMIT_NAME.search(mshort):
+                ctx.emit("signal", line=call.lineno, name="global-rate-limit", detail=mshort)
+                ctx.emit("signal", line=call.lineno, name="rate-limit", detail=mshort)
+            elif "Prometheus" in mshort or "Metrics" in mshort:
+                ctx.emit("signal", line=call.lineno, name="metrics", detail=mshort)
+            elif "Correlation" in mshort or "RequestID" in mshort or "RequestId" in mshort:
+                ctx.emit("signal", line=call.lineno, name="request-id", detail=mshort)
+            elif "ContentSize" in mshort or "BodySize" in mshort or "BodyLimit" in mshort:
+                ctx.emit("signal", line=call.lineno, name="body-limit", detail=mshort)
+            elif self._is_auth_name(mshort) or "Authentication" in mshort:
+                ctx.emit("signal", line=call.lineno, name="global-auth", detail=mshort)
+        elif short == "include_router" and call.args:
+            included = self.q(call.args[0])
+            if included and "." not in included:
+                included = f"{self.module}.{included}"
+            parent = pyast.dotted(call.func.value) if isinstance(call.func, ast.Attribute) else ""
+            ctx.emit(
+                "router_include",
+                line=call.lineno,
+                router=included,
+                parent=f"{self.module}.{parent}",
+                prefix=pyast.const_str(pyast.keyword(call, "prefix").value) if pyast.keyword(call, "prefix") else "",  # type: ignore[union-attr]
+                auth_via=self._dependencies_auth(call),
+                limit_via=self._dependencies_limit(call),
+            )
+        elif short == "register_blueprint" and call.args:
+            ctx.emit(
+                "router_include", line=call.lineno, router=self.q(call.args[0]),
+                parent=f"{self.module}.{pyast.dotted(call.func.value) if isinstance(call.func, ast.Attribute) else ''}",
+                prefix="", auth_via="", limit_via="",
+            )
+        elif name in {"flask_cors.CORS", "flask_cors.cross_origin"}:
+            ctx.emit("signal", line=call.lineno, name="cors", detail=name)
+        elif name in {"signal.signal", "loop.add_signal_handler"} or short == "add_signal_handler":
+            if any("SIGTERM" in (pyast.dotted(a) or "") for a in call.args):
+                ctx.emit("signal", line=call.lineno, name="graceful-shutdown", detail=f"{name}(SIGTERM)")
+        elif name in {"uvicorn.run", "uvicorn.Server"} or short == "run" and name.startswith("uvicorn"):
+            workers = pyast.keyword(call, "workers")
+            if workers is not None and not (isinstance(workers.value, ast.Constant) and workers.value.value in (1, None)):
+                ctx.emit("signal", line=call.lineno, name="multi-worker", detail="uvicorn.run(workers=...)")
+        elif short in {"basicConfig", "setLevel"} and name.startswith("logging") or short == "setLevel":
+            if any(_reads_env(a) for a in [*call.args, *(k.value for k in call.keywords)]):
+                ctx.emit("signal", line=call.lineno, name="log-level-configurable", detail=f"{name}(...env...)")
+        if name in ENV_GETTERS or name.endswith(("environ.get", "environ.setdefault")):
+            self._env_call(call)
+        elif short in {"str", "int", "bool", "float", "list", "json", "url"} and (
+            pyast.dotted(call.func) or ""
+        ).startswith("env."):
+            self._env_call(call)
+        kind = CLIENT_KINDS.get(name)
+        if kind is None and short in {"from_url"} and "redis" in name.lower():
+            kind = "redis"
+        if kind is not None:
+            ctx.emit("client", line=call.lineno, kind=kind, call=name)
+            if kind in CLIENT_SIGNAL:
+                ctx.emit("signal", line=call.lineno, name=CLIENT_SIGNAL[kind], detail=name)
+        if name.startswith(("subprocess.", "asyncio.create_subprocess")) and pyast.enclosing_function(call):
+            ctx.emit("signal", line=call.lineno, name="spawns-processes", detail=name)
+
+    def _env_call(self, call: ast.Call) -> None:
+        if not call.args:
+            return
+        key = pyast.const_str(call.args[0])
+        if key is None:
+            return
+        default_node: ast.AST | None = call.args[1] if len(call.args) > 1 else None
+        kw = pyast.keyword(call, "default")
+        if kw is not None:
+            default_node = kw.value
+        self.ctx.emit(
+            "env_var", line=call.lineno, name=key,
+            default=_literal_text(default_node), has_default=default_node is not None,
+        )
+
+    def _environ_subscript(self, node: ast.Subscript) -> None:
+        if isinstance(node.ctx, ast.Load) and self.q(node.value) == "os.environ":
+            key = pyast.const_str(node.slice)
+            if key:
+                self.ctx.emit("env_var", line=node.lineno, name=key, default=None, has_default=False)
+
+    def _settings_class(self, node: ast.ClassDef) -> None:
+        bases = {self.q(b).split(".")[-1] for b in node.bases}
+        if not bases & {"BaseSettings", "Settings", "AppSettings"}:
+            return
+        prefix = ""
+        for stmt in node.body:
+            # model_config = SettingsConfigDict(env_prefix="APP_") / class Config: env_prefix = "APP_"
+            if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call):
+                kw = pyast.keyword(stmt.value, "env_prefix")
+                if kw is not None:
+                    prefix = pyast.const_str(kw.value) or ""
+            if isinstance(stmt, ast.ClassDef) and stmt.name == "Config":
+                for inner in stmt.body:
+                    if isinstance(inner, ast.Assign) and any(
+                        isinstance(t, ast.Name) and t.id == "env_prefix" for t in inner.targets
+                    ):
+                        prefix = pyast.const_str(inner.value) or ""
+        for stmt in node.body:
+            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                field_name = stmt.target.id
+                if field_name.startswith("_") or field_name == "model_config":
+                    continue
+                ann = pyast.dotted(stmt.annotation) or ""
+                if ann.startswith("ClassVar"):
+                    continue
+                default = stmt.value
+                if isinstance(default, ast.Call) and self.q(default.func).split(".")[-1] == "Field":
+                    inner_default = default.args[0] if default.args else None
+                    kw = pyast.keyword(default, "default")
+                    if kw is not None:
+                        inner_default = kw.value
+                    if pyast.keyword(default, "default_factory") is not None:
+                        inner_default = ast.Constant(value="<factory>")
+                    if isinstance(inner_default, ast.Constant) and inner_default.value is Ellipsis:
+                        inner_default = None
+                    default = inner_default
+                self.ctx.emit(
+                    "env_var", line=stmt.lineno, name=(prefix + field_name).upper(),
+                    default=_literal_text(default), has_default=default is not None, settings_class=node.name,
+                )
+
+    def collect_aliases(self, tree: ast.Module) -> None:
+        """Module-level `CurrentUser = Annotated[User, Depends(get_current_user)]`."""
+        for stmt in tree.body:
+            if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Subscript):
+                deps = self._dependency_names(stmt.value)
+                if deps:
+                    for target in stmt.targets:
+                        if isinstance(target, ast.Name):
+                            self.aliases[target.id] = deps[0]
+                            self.ctx.emit(
+                                "dependency_alias", line=stmt.lineno,
+                                alias=f"{self.module}.{target.id}", dependency=deps[0],
+                                auth=self._is_auth_name(deps[0]),
+                            )
+
+
+def _literal_text(node: ast.AST | None) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, ast.Constant):
+        return None if node.value is None else str(node.value)
+    try:
+        text = ast.unparse(node)
+    except (ValueError, TypeError, AttributeError, RecursionError):
+        return "?"
+    return text[:80]
+
+
+def _reads_env(node: ast.AST) -> bool:
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Attribute) and sub.attr in {"environ", "getenv", "LOG_LEVEL", "log_level"}:
+            return True
+        if isinstance(sub, ast.Name) and sub.id.lower() in {"log_level", "loglevel", "level"}:
+            return True
+        if isinstance(sub, ast.Call) and (pyast.dotted(sub.func) or "").endswith("getenv"):
+            return True
+    return False
+
+
+AUTH_HEADER_WORDS = ("authorization", "x-api-key", "api_key", "apikey", "bearer", "token")
+
+
+def _body_mentions(func: ast.AST, words: tuple[str, ...]) -> bool:
+    for sub in ast.walk(func):
+        if isinstance(sub, ast.Constant) and isinstance(sub.value, str):
+            lowered = sub.value.lower()
+            if any(w in lowered for w in words):
+                return True
+        if isinstance(sub, ast.Name | ast.Attribute):
+            name = (sub.id if isinstance(sub, ast.Name) else sub.attr).lower()
+            if any(w.replace("-", "_") == name for w in words):
+                return True
+    return False
+
+
+def _body_checks_auth(func: ast.AST) -> bool:
+    if _body_mentions(func, AUTH_HEADER_WORDS):
+        return True
+    for sub in ast.walk(func):
+        if isinstance(sub, ast.Call):
+            callee = (pyast.dotted(sub.func) or "").split(".")[-1]
+            if re.search(r"(?i)(verify|decode|authenticate|check_?(auth|token|api_?key)|validate_?token|get_current_user)", callee):
+                return True
+    return False
+
+
+def _in_handler_auth(func: ast.FunctionDef | ast.AsyncFunctionDef, collector: _Collector) -> str:
+    for sub in pyast.walk_shallow(func):
+        if isinstance(sub, ast.Call):
+            callee = pyast.dotted(sub.func) or ""
+            short = callee.split(".")[-1]
+            if re.fullmatch(
+                r"(?i)(verify_?\w*token\w*|verify_?\w*(api_?key|auth|user|signature)\w*|authenticate\w*|"
+                r"check_?(auth|token|api_?key|permission)\w*|require_?\w+|get_?current_?user\w*|decode_?\w*token\w*|"
+                r"validate_?\w*token\w*|is_?authenticated)",
+                short,
+            ):
+                return f"in-handler {short}()"
+    return ""
+
+
+def _mentions_yield(func: ast.AST) -> bool:
+    return any(isinstance(n, ast.Yield | ast.YieldFrom) for n in ast.walk(func))
+
+
+def iter_route_facts(facts: dict[str, list[dict[str, object]]]) -> Iterator[dict[str, object]]:
+    yield from facts.get("route", [])
+
+
+__all__ = ["FACTS", "Language"]
