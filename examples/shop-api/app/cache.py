@@ -1,0 +1,5 @@
+import redis
+
+from app.config import settings
+
+cache = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2)
