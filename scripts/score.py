@@ -1,0 +1,89 @@
+"""Score a prodready JSON report against hand labels: recall and precision by category.
+
+    python scripts/score.py tests/eval/shop-api.labels.toml [--report report.json]
+
+A finding matches a label with the same category and path whose line is within ±2 (labels with no
+line match findings with no line, or any line of that path when the label has a path and the
+finding does not carry one). Matching is one-to-one, greedy by distance.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tomllib
+from collections import defaultdict
+from pathlib import Path
+
+TOLERANCE = 2
+
+
+def score(labels: list[dict], findings: list[dict]) -> dict[str, dict[str, int]]:
+    per: dict[str, dict[str, int]] = defaultdict(lambda: {"tp": 0, "fn": 0, "fp": 0})
+    unmatched = list(range(len(findings)))
+    for label in labels:
+        best = None
+        for index in unmatched:
+            finding = findings[index]
+            if finding["category"] != label["category"]:
+                continue
+            if "path" in label and finding.get("path") not in (label["path"], None):
+                continue
+            if "path" in label and finding.get("path") is None and finding.get("line") is not None:
+                continue
+            if "line" in label:
+                if finding.get("line") is None or abs(finding["line"] - label["line"]) > TOLERANCE:
+                    continue
+                distance = abs(finding["line"] - label["line"])
+            else:
+                distance = 0 if finding.get("line") is None else 10
+            if best is None or distance < best[0]:
+                best = (distance, index)
+        if best is None:
+            per[label["category"]]["fn"] += 1
+        else:
+            unmatched.remove(best[1])
+            per[label["category"]]["tp"] += 1
+    for index in unmatched:
+        per[findings[index]["category"]]["fp"] += 1
+    return per
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("labels", type=Path)
+    parser.add_argument("--report", type=Path, help="existing JSON report (default: run prodready)")
+    parser.add_argument("--verbose", "-v", action="store_true")
+    args = parser.parse_args()
+    data = tomllib.loads(args.labels.read_text())
+    if args.report:
+        report = json.loads(args.report.read_text())
+    else:
+        out = subprocess.run(
+            [sys.executable, "-m", "prodready", "audit", data["target"], "--format", "json",
+             "--no-cache", "--no-history", "--fail-on", "never"],
+            capture_output=True, text=True, check=True,
+        )
+        report = json.loads(out.stdout)
+    findings = report["findings"]
+    per = score(data["findings"], findings)
+    tp = sum(v["tp"] for v in per.values())
+    fn = sum(v["fn"] for v in per.values())
+    fp = sum(v["fp"] for v in per.values())
+    print(f"{'category':20} {'tp':>4} {'fn':>4} {'fp':>4}")
+    for category in sorted(per):
+        v = per[category]
+        print(f"{category:20} {v['tp']:>4} {v['fn']:>4} {v['fp']:>4}")
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    print(f"recall {recall:.2f}  precision {precision:.2f}  (tp {tp}, fn {fn}, fp {fp})")
+    if args.verbose:
+        for f in findings:
+            print(f"  {f['severity']:8} {f['category']:18} {f['path']}:{f['line']} {f['rule']} {f['message'][:80]}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
