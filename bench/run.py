@@ -75,8 +75,7 @@ def measure(label: str, cmd: list[str], env: dict[str, str] | None = None) -> di
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
-    children = os_peak_children()
-    peak = max(usage.ru_maxrss, children)
+    peak = usage.ru_maxrss  # the child and the descendants it waited for
     ok = os.waitstatus_to_exitcode(status) in (0, 1)
     stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     row = {"tool": label, "wall_s": round(wall, 2), "peak_mib": round(peak / 1024, 1), "ok": ok}
@@ -84,12 +83,6 @@ def measure(label: str, cmd: list[str], env: dict[str, str] | None = None) -> di
         row["error"] = stderr.strip().splitlines()[-1:] if stderr else "failed"
     print(f"  {label:42} {wall:8.2f} s  {peak / 1024:8.1f} MiB{'' if ok else '  FAILED ' + str(row.get('error'))}", flush=True)
     return row
-
-
-def os_peak_children() -> int:
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 
 
 def ensure(module: str, package: str) -> bool:
