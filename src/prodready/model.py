@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-class Severity(str, enum.Enum):
+class Severity(enum.StrEnum):
     CRITICAL = "critical"
     HIGH = "high"
     MEDIUM = "medium"
@@ -28,13 +28,13 @@ _SEVERITY_RANK = {
 }
 
 
-class Confidence(str, enum.Enum):
+class Confidence(enum.StrEnum):
     HIGH = "high"
     MEDIUM = "medium"
     LOW = "low"
 
 
-class Category(str, enum.Enum):
+class Category(enum.StrEnum):
     """The fixed taxonomy; JSON ``category`` values."""
 
     ERROR_HANDLING = "error-handling"
@@ -58,7 +58,7 @@ class Category(str, enum.Enum):
     DATABASE = "database"
 
 
-class Language(str, enum.Enum):
+class Language(enum.StrEnum):
     PYTHON = "python"
     JAVASCRIPT = "javascript"
     TYPESCRIPT = "typescript"
@@ -74,7 +74,7 @@ class Language(str, enum.Enum):
 JS_LANGS = frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT})
 
 
-class Verdict(str, enum.Enum):
+class Verdict(enum.StrEnum):
     NOT_READY = "NOT READY"
     READY_WITH_RECOMMENDATIONS = "READY WITH RECOMMENDATIONS"
     READY = "READY"

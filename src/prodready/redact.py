@@ -28,7 +28,11 @@ SECRET_NAME = re.compile(
 )
 # name = "value" / name: value / NAME=value (env, yaml, code)
 _ASSIGNMENT = re.compile(
-    r"""(?P<name>[A-Za-z_][\w.-]*)(?P<sep>["']?\s*(?:[:=]|:=|=>)\s*[fbru]?)(?P<q>["'`]?)(?P<value>[^"'`\s,;)}#]+)(?P=q)"""
+    r"""(?P<name>[A-Za-z_][\w.-]*)(?P<sep>["']?(?:\s*:\s*[A-Za-z_][\w\[\], .|]*?(?=\s*=))?\s*(?::=|=>|[:=])\s*[fbru]?)"""
+    r"""(?P<q>["'`]?)(?P<value>[^"'`\s,;(){}#=]+)(?P=q)"""
+)
+_TYPE_NAMES = frozenset(
+    {"str", "int", "bool", "bytes", "float", "dict", "list", "Any", "Optional", "SecretStr", "string", "number"}
 )
 # user:password@host in URLs
 _URL_CREDENTIALS = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^:/@\s]+):(?P<pw>[^@/\s]+)@", re.I)
@@ -54,9 +58,43 @@ def redact(text: str) -> str:
         name, value = match["name"], match["value"]
         if not SECRET_NAME.search(name) or _PLACEHOLDER.match(value) or value == MASK:
             return match.group(0)
-        # Keep references to other names (os.environ[...], settings.X, process.env.X).
-        if not match["q"] and re.fullmatch(r"[A-Za-z_][\w.]*(\(.*)?|[\[\(].*", value):
+        # Keep references to other names (os.environ[...], settings.X, process.env.X, f(...)).
+        following = match.string[match.end() : match.end() + 1]
+        if not match["q"] and (re.search(r"[.(\[]", value) or value in _TYPE_NAMES or (following != "" and following in "([")):
             return match.group(0)
         return f"{name}{match['sep']}{match['q']}{MASK}{match['q']}"
 
-    return _ASSIGNMENT.sub(mask_assignment, text)
+    text = _ASSIGNMENT.sub(mask_assignment, text)
+    return "\n".join(_mask_literals_near_secret_names(line) for line in text.split("\n"))
+
+
+_QUOTED = re.compile(r"""(["'`])([^"'`\s]{6,})\1""")
+_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+# Publicly known weak defaults stay visible: they are what the reviewer needs to see.
+WELL_KNOWN_WEAK = frozenset(
+    {"changeme", "change-me", "secret", "password", "postgres", "admin", "root", "default", "mysecret",
+     "development", "supersecret", "your-secret-key", "secret-key", "dev-secret", "testing", "123456"}
+)
+
+
+def _mask_literals_near_secret_names(line: str) -> str:
+    """On a line that names a secret, mask other string literals too (defaults after `or`,
+    `||`, `??`, getenv's second argument), except env var names and well-known weak values."""
+    if not SECRET_NAME.search(line) or MASK == line.strip():
+        return line
+
+    def mask(match: re.Match[str]) -> str:
+        value = match.group(2)
+        if (
+            value == MASK
+            or _ENV_NAME.match(value)
+            or value.lower() in WELL_KNOWN_WEAK
+            or value.startswith(("/", "http://", "https://"))
+            or re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][A-Za-z]*)*", value)  # header names: Authorization
+            or SECRET_NAME.fullmatch(value)
+            or shannon_entropy(value) < 2.5
+        ):
+            return match.group(0)
+        return f"{match.group(1)}{MASK}{match.group(1)}"
+
+    return _QUOTED.sub(mask, line)

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from prodready.engine.discover import discover
+from prodready.model import Language
+
+
+def write(root: Path, rel: str, text: str = "x = 1\n") -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def test_gitignore_default_excludes_and_classification(tmp_path: Path) -> None:
+    write(tmp_path, ".gitignore", "generated/\n*.log\n")
+    write(tmp_path, "app/main.py")
+    write(tmp_path, "generated/models.py")
+    write(tmp_path, "node_modules/lib/index.js", "var a;\n")
+    write(tmp_path, ".venv/lib/site.py")
+    write(tmp_path, "vendor/x.go", "package x\n")
+    write(tmp_path, "web/server.ts", "const a = 1;\n")
+    write(tmp_path, "web/page.tsx", "export default () => null;\n")
+    write(tmp_path, "svc/main.go", "package main\n")
+    write(tmp_path, "Dockerfile", "FROM python:3.12\n")
+    write(tmp_path, "deploy/docker-compose.prod.yml", "services: {}\n")
+    write(tmp_path, "k8s/deploy.yaml", "apiVersion: v1\nkind: Pod\n")
+    write(tmp_path, ".env", "A=1\n")
+    write(tmp_path, "requirements-dev.txt", "pytest\n")
+    write(tmp_path, "web/bundle.min.js", "var a;\n")
+    write(tmp_path, "server.log", "log\n")
+    found = discover(tmp_path)
+    langs = {f.path: f.language for f in found.files}
+    assert "app/main.py" in langs
+    assert "generated/models.py" not in langs
+    assert not any(p.startswith(("node_modules", ".venv", "vendor")) for p in langs)
+    assert langs["web/server.ts"] == Language.TYPESCRIPT
+    assert langs["web/page.tsx"] == Language.TYPESCRIPT
+    assert langs["svc/main.go"] == Language.GO
+    assert langs["Dockerfile"] == Language.DOCKERFILE
+    assert langs["deploy/docker-compose.prod.yml"] == Language.COMPOSE
+    assert langs["k8s/deploy.yaml"] == Language.KUBERNETES
+    assert langs[".env"] == Language.DOTENV
+    assert langs["requirements-dev.txt"] == Language.MANIFEST
+    assert "web/bundle.min.js" not in langs
+    assert "server.log" not in found.all_paths
+
+
+def test_symlinks_never_leave_the_root(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    write(outside, "secret.py")
+    root = tmp_path / "root"
+    root.mkdir()
+    write(root, "app.py")
+    os.symlink(outside / "secret.py", root / "link.py")
+    os.symlink(outside, root / "linkdir")
+    found = discover(root)
+    paths = {f.path for f in found.files}
+    assert paths == {"app.py"}
+    assert ("link.py", "symlink pointing outside the root") in found.skipped
+
+
+def test_huge_files_are_skipped_with_a_reason(tmp_path: Path) -> None:
+    write(tmp_path, "big.py", "x = 1\n" * 300_000)
+    found = discover(tmp_path)
+    assert not found.files
+    assert found.skipped and "too large" in found.skipped[0][1]
