@@ -308,10 +308,9 @@ def _run_tree(ctx: cx.TreeContext, dispatch: Dispatch, emit: Callable[[HandlerSe
     table = dispatch.tree[ctx.grammar]
     captures = tree_sitter.QueryCursor(query).captures(ctx.root)
     ordered = sorted(
-        ((node.start_byte, kind, node) for kind, nodes in captures.items() for node in nodes),
-        key=lambda item: item[0],
+        (node for nodes in captures.values() for node in nodes), key=lambda node: node.start_byte
     )
-    for _, kind, node in ordered:
+    for node in ordered:
         for owner, handler in table.get(node.type, ()):
             emit(owner, handler(node, ctx))
 

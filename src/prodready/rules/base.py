@@ -17,7 +17,6 @@ from prodready.model import Category, Confidence, Hit, Language, Severity
 
 if TYPE_CHECKING:
     from prodready.engine.context import (
-        FileContext,
         ProjectContext,
         PyContext,
         TreeContext,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from types import ModuleType
 from dataclasses import dataclass
 from functools import lru_cache
+from types import ModuleType
 
 from prodready.model import Category, Language
 from prodready.rules.base import FactCollector, RuleMeta
