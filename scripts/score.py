@@ -61,8 +61,16 @@ def main() -> int:
     if args.report:
         report = json.loads(args.report.read_text())
     else:
+        # Trees keep .env/.gitignore as dot.env/dot.gitignore (so they do not act on this repo).
+        import shutil
+        import tempfile
+
+        target = Path(tempfile.mkdtemp()) / Path(data["target"]).name
+        shutil.copytree(data["target"], target)
+        for path in sorted(target.rglob("dot.*"), key=lambda p: len(p.parts), reverse=True):
+            path.rename(path.with_name("." + path.name[4:]))
         out = subprocess.run(
-            [sys.executable, "-m", "prodready", "audit", data["target"], "--format", "json",
+            [sys.executable, "-m", "prodready", "audit", str(target), "--format", "json",
              "--no-cache", "--no-history", "--fail-on", "never"],
             capture_output=True, text=True, check=True,
         )
