@@ -1,0 +1,10 @@
+package main
+
+import (
+	"fmt"
+	"math/rand"
+)
+
+func newSessionID() string {
+	return fmt.Sprintf("%d", rand.Int63())
+}
