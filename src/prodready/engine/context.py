@@ -64,6 +64,17 @@ def is_test_path(path: str) -> bool:
 class PyContext(FileContext):
     tree: ast.Module = field(default_factory=lambda: ast.Module(body=[], type_ignores=[]))
     imports: dict[str, str] = field(default_factory=dict)
+    all_nodes: list[ast.AST] = field(default_factory=list)  # pre-order, parents set
+    by_type: dict[type[ast.AST], list[ast.AST]] = field(default_factory=dict)
+
+    def nodes_of(self, *types: type[ast.AST]) -> list[Any]:
+        """Every node of these types in the file, from the one walk the engine did (no ast.walk)."""
+        if len(types) == 1:
+            return self.by_type.get(types[0], [])
+        found: list[ast.AST] = []
+        for node_type in types:
+            found.extend(self.by_type.get(node_type, []))
+        return found
 
     def call_name(self, call: ast.Call) -> str | None:
         """Qualified callee: ``requests.get`` even after ``from requests import get``."""

@@ -217,9 +217,10 @@ def _make_context(source: SourceFile, text: str) -> cx.FileContext:
             raise SkipFile(f"syntax error at line {exc.lineno}: {exc.msg}") from exc
         except (ValueError, RecursionError, MemoryError) as exc:
             raise SkipFile(f"cannot parse: {exc}") from exc
+        all_nodes, by_type = pyast.index_tree(tree)
         return cx.PyContext(
             path=source.path, language=lang, text=text, tree=tree,
-            imports=pyast.build_import_map(tree),
+            imports=pyast.import_map(by_type), all_nodes=all_nodes, by_type=by_type,
         )
     if lang in (Language.JAVASCRIPT, Language.TYPESCRIPT, Language.GO):
         if source.grammar == "javascript" and _looks_minified(text):
@@ -281,18 +282,9 @@ def _error_ratio(root: Any) -> float:
 
 def _run_python(ctx: cx.PyContext, dispatch: Dispatch, emit: Callable[[HandlerSet, Iterable[Hit] | None], None]) -> None:
     table = dispatch.python
-    nodes: list[ast.AST] = [ctx.tree]
-    # Set parents first so handlers can look up and down freely.
-    index = 0
-    while index < len(nodes):
-        node = nodes[index]
-        index += 1
-        for child in ast.iter_child_nodes(node):
-            setattr(child, pyast.PARENT, node)
-            nodes.append(child)
     if not table:
         return
-    for node in nodes:
+    for node in ctx.all_nodes:
         handlers = table.get(type(node))
         if handlers:
             for owner, handler in handlers:

@@ -122,14 +122,15 @@ def module_path(path: str) -> str:
     return ".".join(parts)
 
 
-def full_import_map(tree: ast.Module, path: str) -> dict[str, str]:
-    """Like build_import_map, plus relative imports resolved against the file's package."""
-    imports = pyast.build_import_map(tree)
+def full_import_map(ctx: PyContext) -> dict[str, str]:
+    """The file's imports, plus relative imports resolved against the file's package."""
+    imports = dict(ctx.imports)
+    path = ctx.path
     package = module_path(path).split(".")
     if not path.endswith("__init__.py"):
         package = package[:-1]
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level > 0:
+    for node in ctx.nodes_of(ast.ImportFrom):
+        if node.level > 0:
             base = package[: len(package) - (node.level - 1)] if node.level - 1 <= len(package) else []
             prefix = ".".join(base + ([node.module] if node.module else []))
             for alias in node.names:
@@ -142,7 +143,7 @@ def full_import_map(tree: ast.Module, path: str) -> dict[str, str]:
 def collect(tree: ast.Module, ctx: PyContext) -> None:
     if ctx.is_test_file:
         return
-    imports = full_import_map(tree, ctx.path)
+    imports = full_import_map(ctx)
     imported = set(imports.values())
     collector = _Collector(ctx, imports)
     collector.frameworks(imported)
@@ -200,22 +201,22 @@ class _Collector:
 
     # -- the pass --------------------------------------------------------------------------
     def walk(self, tree: ast.Module) -> None:
+        ctx = self.ctx
         # Apps and routers first: decorators refer to them.
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Call):
+        for node in ctx.nodes_of(ast.Assign, ast.AnnAssign):
+            if isinstance(node.value, ast.Call):
                 self._assignment(node)
-        for node in ast.walk(tree):
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                self._function(node)
-            elif isinstance(node, ast.Call):
-                self._call(node)
-            elif isinstance(node, ast.ClassDef):
-                self._settings_class(node)
-            elif isinstance(node, ast.Subscript):
-                self._environ_subscript(node)
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-                if node.value.lower() in {"x-request-id", "x-correlation-id", "x-trace-id"}:
-                    self.ctx.emit("signal", line=node.lineno, name="request-id", detail=node.value)
+        for node in ctx.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef):
+            self._function(node)
+        for node in ctx.nodes_of(ast.Call):
+            self._call(node)
+        for node in ctx.nodes_of(ast.ClassDef):
+            self._settings_class(node)
+        for node in ctx.nodes_of(ast.Subscript):
+            self._environ_subscript(node)
+        for node in ctx.nodes_of(ast.Constant):
+            if isinstance(node.value, str) and node.value.lower() in {"x-request-id", "x-correlation-id", "x-trace-id"}:
+                ctx.emit("signal", line=node.lineno, name="request-id", detail=node.value)
 
     def _targets(self, node: ast.Assign | ast.AnnAssign) -> list[str]:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]

@@ -8,10 +8,58 @@ from collections.abc import Iterator
 PARENT = "_pr_parent"
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def index_tree(tree: ast.AST) -> tuple[list[ast.AST], dict[type[ast.AST], list[ast.AST]]]:
+    """One pre-order walk: every node, its parent set, and nodes grouped by type.
+
+    Faster than ast.walk/iter_child_nodes (no generators) and done once per file so that rules and
+    fact collectors never walk the tree again. Expression contexts (shared Load/Store) are skipped.
+    """
+    nodes: list[ast.AST] = [tree]
+    by_type: dict[type[ast.AST], list[ast.AST]] = {}
+    append = nodes.append
+    fields_of = _FIELDS
+    index = 0
+    while index < len(nodes):
+        node = nodes[index]
+        index += 1
+        cls = type(node)
+        bucket = by_type.get(cls)
+        if bucket is None:
+            by_type[cls] = [node]
+        else:
+            bucket.append(node)
+        names = fields_of.get(cls)
+        if names is None:
+            names = tuple(n for n in cls._fields if n not in ("ctx", "type_ignores"))
+            fields_of[cls] = names
+        for name in names:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        item._pr_parent = node  # type: ignore[attr-defined]
+                        append(item)
+            elif isinstance(value, ast.AST):
+                value._pr_parent = node  # type: ignore[attr-defined]
+                append(value)
+    return nodes, by_type
+
+
+def import_map(by_type: dict[type[ast.AST], list[ast.AST]]) -> dict[str, str]:
+    return _import_map(by_type.get(ast.Import, []) + by_type.get(ast.ImportFrom, []))
+
+
 def build_import_map(tree: ast.Module) -> dict[str, str]:
     """Local name -> qualified name for every import in the module (any depth)."""
+    return _import_map([n for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)])
+
+
+def _import_map(import_nodes: list[ast.AST]) -> dict[str, str]:
     imports: dict[str, str] = {}
-    for node in ast.walk(tree):
+    for node in import_nodes:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
