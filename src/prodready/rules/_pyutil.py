@@ -1,0 +1,68 @@
+"""Shared judgement for Python rules: is this file server code, a script, a CLI?"""
+
+from __future__ import annotations
+
+import ast
+
+from prodready.engine.context import PyContext
+from prodready.lang import python as pyast
+
+SCRIPT_DIRS = frozenset(
+    {"scripts", "script", "tools", "bin", "examples", "example", "docs", "doc", "benchmarks",
+     "bench", "migrations", "alembic", "notebooks", "devtools", "hack", "ci", ".github"}
+)
+SCRIPT_FILES = frozenset({"setup.py", "manage.py", "conftest.py", "noxfile.py", "fabfile.py", "tasks.py", "__main__.py"})
+CLI_MODULES = ("argparse", "click", "typer", "fire", "docopt", "optparse")
+SERVER_MODULES = (
+    "fastapi", "flask", "starlette", "django", "aiohttp", "sanic", "litestar", "tornado", "quart",
+    "celery", "websockets", "uvicorn", "gunicorn", "grpc", "dramatiq", "rq", "arq", "socketio",
+)
+
+
+def is_script_like(ctx: PyContext) -> bool:
+    """Build scripts, CLIs, tests, docs: code that is not a long-running service."""
+    parts = ctx.path.split("/")
+    if ctx.is_test_file or parts[-1] in SCRIPT_FILES:
+        return True
+    if any(part in SCRIPT_DIRS for part in parts[:-1]):
+        return True
+    if imports_any(ctx, SERVER_MODULES):
+        return False
+    if imports_any(ctx, CLI_MODULES):
+        return True
+    return any(pyast.is_main_guard(node) for node in ctx.tree.body)
+
+
+def imports_any(ctx: PyContext, modules: tuple[str, ...]) -> bool:
+    return any(
+        value == module or value.startswith(module + ".") for value in ctx.imports.values() for module in modules
+    )
+
+
+def keyword_value(call: ast.Call, name: str) -> ast.AST | None:
+    kw = pyast.keyword(call, name)
+    return kw.value if kw is not None else None
+
+
+def has_keyword(call: ast.Call, *names: str) -> bool:
+    return any(pyast.keyword(call, name) is not None for name in names) or pyast.has_splat(call)
+
+
+def assigned_names(ctx: PyContext, callees: set[str]) -> set[str]:
+    """Dotted names (``session``, ``self.session``) ever assigned a call to one of callees."""
+    names: set[str] = set()
+    for node in ctx.nodes_of(ast.Assign, ast.AnnAssign, ast.withitem):
+        if isinstance(node, ast.withitem):
+            value, targets = node.context_expr, [node.optional_vars] if node.optional_vars else []
+        elif isinstance(node, ast.Assign):
+            value, targets = node.value, list(node.targets)
+        else:
+            value, targets = node.value, [node.target]
+        if isinstance(value, ast.Await):
+            value = value.value
+        if isinstance(value, ast.Call) and ctx.call_name(value) in callees:
+            for target in targets:
+                name = pyast.dotted(target) if target is not None else None
+                if name:
+                    names.add(name)
+    return names

@@ -1,0 +1,101 @@
+"""Outbound HTTP call without a timeout.
+
+## What it does
+Flags `requests` calls (module functions and methods of a `requests.Session`) with no `timeout=`,
+`urllib.request.urlopen` with no timeout, `httpx` calls and clients given `timeout=None`, and
+`aiohttp.ClientSession()` created without `timeout=`.
+
+## Why it matters in production
+`requests` and `urlopen` wait forever by default. One slow or half-open peer pins a worker thread
+(or the event loop) until the process is restarted; under load every worker ends up waiting and the
+service stops answering, including its health checks.
+
+## Example
+```python
+reply = requests.post(PAYMENTS_URL, json=body)
+```
+
+## Use instead
+```python
+reply = requests.post(PAYMENTS_URL, json=body, timeout=(3.05, 10))
+```
+
+## Known limitations
+Calls that pass `**kwargs` are assumed to carry a timeout. A `requests.Session` subclass or adapter
+that injects a default timeout is not recognised.
+
+## References
+- https://requests.readthedocs.io/en/latest/user/advanced/#timeouts
+- https://www.python-httpx.org/advanced/timeouts/
+- https://docs.aiohttp.org/en/stable/client_quickstart.html#timeouts
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from prodready.engine.context import PyContext
+from prodready.lang import python as pyast
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import assigned_names, has_keyword, keyword_value
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-TO-001",
+    name="http-call-without-timeout",
+    category=Category.TIMEOUTS,
+    severity=Severity.HIGH,
+    confidence=Confidence.HIGH,
+    languages=frozenset({Language.PYTHON}),
+    fix="Pass an explicit timeout, e.g. requests.get(url, timeout=(3.05, 10)); never timeout=None.",
+    references=("https://requests.readthedocs.io/en/latest/user/advanced/#timeouts",),
+)
+
+HTTP_VERBS = {"get", "post", "put", "delete", "patch", "head", "options", "request"}
+REQUESTS_FUNCS = {f"requests.{verb}" for verb in HTTP_VERBS} | {f"requests.api.{verb}" for verb in HTTP_VERBS}
+SESSION_FACTORIES = {"requests.Session", "requests.session", "requests.sessions.Session"}
+URLOPEN = {"urllib.request.urlopen", "urllib2.urlopen"}
+HTTPX_CALLS = {f"httpx.{verb}" for verb in HTTP_VERBS | {"stream"}} | {"httpx.Client", "httpx.AsyncClient"}
+AIOHTTP_SESSION = {"aiohttp.ClientSession"}
+
+_SESSIONS_KEY = "_pr_requests_sessions"
+
+
+def _session_names(ctx: PyContext) -> set[str]:
+    cached = getattr(ctx, _SESSIONS_KEY, None)
+    if cached is None:
+        cached = assigned_names(ctx, SESSION_FACTORIES)
+        setattr(ctx, _SESSIONS_KEY, cached)
+    return cached
+
+
+@RULE.on_python(ast.Call)
+def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
+    if ctx.is_test_file:
+        return
+    name = ctx.call_name(node)
+    if name is None:
+        return
+    if name in REQUESTS_FUNCS or name in URLOPEN:
+        ctx.examine(RULE)
+        if not has_keyword(node, "timeout") and not (name in URLOPEN and len(node.args) >= 3):
+            yield RULE.hit(node, f"{name}() without timeout: a slow peer blocks this worker forever")
+        return
+    if name in HTTPX_CALLS:
+        ctx.examine(RULE)
+        if pyast.is_none(keyword_value(node, "timeout")):
+            yield RULE.hit(node, f"{name}(timeout=None) disables httpx's default timeout")
+        return
+    if name in AIOHTTP_SESSION:
+        ctx.examine(RULE)
+        if not has_keyword(node, "timeout"):
+            yield RULE.hit(node, "aiohttp.ClientSession() without timeout=aiohttp.ClientTimeout(...) (default waits 5 minutes)")
+        return
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr in HTTP_VERBS:
+        owner = pyast.dotted(func.value)
+        if owner and owner in _session_names(ctx):
+            ctx.examine(RULE)
+            if not has_keyword(node, "timeout"):
+                yield RULE.hit(node, f"{owner}.{func.attr}() on a requests.Session without timeout")
