@@ -1,0 +1,81 @@
+"""Exception logged without its traceback.
+
+## What it does
+Inside an `except ... as exc:` block, flags `logger.error(...)`/`logging.error(...)` (also
+`warning`/`critical`) that formats the exception into the message (`str(exc)`, `f"{exc}"`,
+`"%s", exc`) without `exc_info=` and without re-raising, where `logger.exception(...)` was meant.
+
+## Why it matters in production
+`str(exc)` keeps one line ("connection reset") and drops where it happened and what caused it.
+The incident responder sees the symptom in the logs and no stack to act on.
+
+## Example
+```python
+except Exception as e:
+    logger.error(f"call failed: {e}")
+```
+
+## Use instead
+```python
+except Exception:
+    logger.exception("call failed")
+```
+
+## Known limitations
+Logging through a wrapper function is not followed. Handlers that re-raise are not reported
+(the traceback is logged higher up).
+
+## References
+- https://docs.python.org/3/library/logging.html#logging.Logger.exception
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from prodready.engine.context import PyContext
+from prodready.lang import python as pyast
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-EH-002",
+    name="exception-logged-without-traceback",
+    category=Category.ERROR_HANDLING,
+    severity=Severity.LOW,
+    confidence=Confidence.HIGH,
+    languages=frozenset({Language.PYTHON}),
+    fix="Use logger.exception('...') (or exc_info=True) so the traceback is kept.",
+    references=("https://docs.python.org/3/library/logging.html#logging.Logger.exception",),
+)
+
+LEVELS = {"error", "warning", "warn", "critical"}
+LOGGER_NAMES = ("log", "logger", "logging", "_log", "_logger", "LOG", "LOGGER")
+
+
+def _mentions(node: ast.AST, name: str) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
+
+
+@RULE.on_python(ast.ExceptHandler)
+def check(handler: ast.ExceptHandler, ctx: PyContext) -> Iterator[Hit]:
+    if ctx.is_test_file or handler.name is None:
+        return
+    if any(isinstance(n, ast.Raise) for stmt in handler.body for n in ast.walk(stmt)):
+        return
+    for stmt in handler.body:
+        for node in ast.walk(stmt):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+                continue
+            if node.func.attr not in LEVELS:
+                continue
+            owner = (pyast.dotted(node.func.value) or "").split(".")[-1]
+            if not (owner.lower().endswith(("log", "logger")) or owner in LOGGER_NAMES):
+                continue
+            ctx.examine(RULE)
+            if pyast.keyword(node, "exc_info") is not None or pyast.keyword(node, "stack_info") is not None:
+                continue
+            if any(_mentions(arg, handler.name) for arg in node.args):
+                yield RULE.hit(node, f"`{owner}.{node.func.attr}` logs `{handler.name}` as text and drops the traceback")
+                return
