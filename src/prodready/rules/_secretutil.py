@@ -1,0 +1,60 @@
+"""What looks like a secret, for the secrets rules of every language."""
+
+from __future__ import annotations
+
+import re
+
+from prodready.redact import KNOWN_SECRET_PATTERNS, WELL_KNOWN_WEAK, shannon_entropy
+
+SECRET_NAME = re.compile(
+    r"(?i)(pass(word|wd|phrase)?|pwd|secret|token|api_?key|apikey|access_?key|private_?key|"
+    r"client_?secret|auth_?key|signing_?key|encryption_?key|credentials?|jwt_?key|master_?key)"
+)
+# Names that contain a secret word but hold something else.
+NOT_SECRET_NAME = re.compile(
+    r"(?i)(_url|_uri|_path|_file|_dir|_field|_name|_header|_expire|expire|_minutes|_seconds|_hours|_days|_ttl|"
+    r"_length|_len|_type|_prefix|_env|_var|_id$|_ids$|_count|_limit|max_|min_|num_|_usage|tokens$|_regex|"
+    r"_pattern|_endpoint|_algorithm|algorithm|_scheme|_format|_hint|_label|_placeholder|_policy|_rotation|"
+    r"_reset|_required|_enabled|_encoding|_size|_version|_location|_provider|_store|_backend|_class)"
+)
+SIGNING_KEY_NAME = re.compile(
+    r"(?i)(^|_)(secret_?key|jwt_?secret|jwt_?key|session_?secret|signing_?key|secret|app_?secret|"
+    r"cookie_?secret|token_?secret|auth_?secret|nextauth_?secret|flask_?secret)$"
+)
+PLACEHOLDER = re.compile(
+    r"(?i)^(|\s+|x+|\*+|\.\.\.|<.*>|\{\{.*\}\}|\$\{.*\}|\$\w+|%\(.*\)s|your[-_ ].*|.*here|example.*|"
+    r"dummy.*|fake.*|test.*|sample.*|placeholder.*|todo.*|replace.*|none|null|undefined|redacted|"
+    r"not[-_ ]?set|unset|env|required)$"
+)
+
+
+def is_secret_name(name: str) -> bool:
+    last = re.split(r"[.\[\]'\"]", name.strip("'\"[]"))[-1] or name
+    return bool(SECRET_NAME.search(last)) and not NOT_SECRET_NAME.search(last)
+
+
+def is_signing_key_name(name: str) -> bool:
+    last = re.split(r"[.\[\]'\"]", name.strip("'\"[]"))[-1] or name
+    return bool(SIGNING_KEY_NAME.search(last))
+
+
+def known_format(value: str) -> str | None:
+    for label, pattern in KNOWN_SECRET_PATTERNS:
+        if pattern.search(value):
+            return label
+    return None
+
+
+def looks_like_real_secret(value: str) -> bool:
+    """A literal that is plausibly a real credential (not a placeholder, path, URL or sentence)."""
+    if PLACEHOLDER.match(value) or value.lower() in WELL_KNOWN_WEAK:
+        return False
+    if " " in value.strip() or value.startswith(("/", "http://", "https://", "./", "~")):
+        return False
+    if len(value) < 8:
+        return False
+    return shannon_entropy(value) >= 3.0
+
+
+def is_weak_secret(value: str) -> bool:
+    return value.strip() == "" or len(value) < 32 or value.lower() in WELL_KNOWN_WEAK

@@ -1,0 +1,62 @@
+"""CORS allows any origin.
+
+## What it does
+Flags CORS set up to accept every origin: FastAPI/Starlette `CORSMiddleware(allow_origins=["*"])`
+or a catch-all `allow_origin_regex`, flask-cors `CORS(app)` with no origins (its default is `*`) or
+`origins="*"`, and `Access-Control-Allow-Origin: *` set by hand. When credentials are also allowed
+the finding is PR-CO-002 instead.
+
+## Why it matters in production
+Any web page can call the API from a victim's browser and read the responses. For an API that
+relies on network position, IP allow-lists or cookies this exposes user data to every site the
+user visits; it also hides which front-ends really depend on the API.
+
+## Example
+```python
+app.add_middleware(CORSMiddleware, allow_origins=["*"])
+```
+
+## Use instead
+```python
+app.add_middleware(CORSMiddleware, allow_origins=settings.ALLOWED_ORIGINS)  # explicit list per environment
+```
+
+## Known limitations
+Origins read from settings are not resolved across files; a public API that is meant to be called
+from any site can suppress this with a reason.
+
+## References
+- https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS
+- https://fastapi.tiangolo.com/tutorial/cors/
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from prodready.engine.context import PyContext
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+from prodready.rules.cors._pycors import configs
+
+RULE = RuleMeta(
+    id="PR-CO-001",
+    name="cors-any-origin",
+    category=Category.CORS,
+    severity=Severity.HIGH,
+    confidence=Confidence.HIGH,
+    languages=frozenset({Language.PYTHON}),
+    fix="List the allowed origins explicitly per environment (e.g. from an ALLOWED_ORIGINS setting).",
+    references=("https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS",),
+)
+
+
+@RULE.on_python(ast.Module)
+def check(tree: ast.Module, ctx: PyContext) -> Iterator[Hit]:
+    if ctx.is_test_file:
+        return
+    for config in configs(ctx):
+        ctx.examine(RULE)
+        if config.any_origin and not config.credentials:
+            yield RULE.hit(config.node, f"{config.library} allows any origin (*)")

@@ -1,0 +1,63 @@
+"""CORS allows any origin together with credentials.
+
+## What it does
+Flags CORS configurations that accept every origin (`*`, a catch-all regex, flask-cors defaults)
+and also allow credentials (`allow_credentials=True`, `supports_credentials=True`).
+
+## Why it matters in production
+Browsers refuse a literal `*` with credentials, so these middlewares reflect the caller's `Origin`
+instead: any website can make authenticated requests with the user's cookies and read the answers.
+That is account takeover from a link.
+
+## Example
+```python
+app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)
+```
+
+## Use instead
+```python
+app.add_middleware(
+    CORSMiddleware, allow_origins=["https://app.example.com"], allow_credentials=True,
+)
+```
+
+## Known limitations
+Origins read from settings are not resolved across files.
+
+## References
+- https://portswigger.net/web-security/cors
+- https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS#credentialed_requests_and_wildcards
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from prodready.engine.context import PyContext
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+from prodready.rules.cors._pycors import configs
+
+RULE = RuleMeta(
+    id="PR-CO-002",
+    name="cors-any-origin-with-credentials",
+    category=Category.CORS,
+    severity=Severity.CRITICAL,
+    confidence=Confidence.HIGH,
+    languages=frozenset({Language.PYTHON}),
+    fix="Never combine credentials with a wildcard: list trusted origins explicitly.",
+    references=("https://portswigger.net/web-security/cors",),
+)
+
+
+@RULE.on_python(ast.Module)
+def check(tree: ast.Module, ctx: PyContext) -> Iterator[Hit]:
+    if ctx.is_test_file:
+        return
+    for config in configs(ctx):
+        if not config.credentials:
+            continue
+        ctx.examine(RULE)
+        if config.any_origin:
+            yield RULE.hit(config.node, f"{config.library} allows any origin with credentials: the origin is reflected")

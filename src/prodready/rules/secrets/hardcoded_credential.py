@@ -1,0 +1,112 @@
+"""Hard-coded credential in source code.
+
+## What it does
+Flags string literals in Python code that are known credential formats (AWS keys, GitHub/Slack/
+Stripe/OpenAI tokens, private keys, JWTs) anywhere, and plausible secret values (long, varied, not a
+placeholder) assigned to secret-like names (`password`, `api_key`, `token`, `client_secret`, ...),
+including keyword arguments, dict entries and passwords inside connection URLs.
+
+## Why it matters in production
+A credential in the repository is readable by everyone with access to the code, its forks, CI logs
+and backups, and cannot be rotated without a deploy. Leaked keys are found and abused within hours.
+
+## Example
+```python
+STRIPE_KEY = "sk_live_51H..."
+engine = create_engine("postgresql://app:S3cr3tPass@db/app")
+```
+
+## Use instead
+```python
+STRIPE_KEY = os.environ["STRIPE_KEY"]          # injected from a secret store at deploy time
+engine = create_engine(settings.DATABASE_URL)
+```
+
+## Known limitations
+Secrets split across concatenations, or encoded, are not found. Test files are skipped.
+The value is never printed: evidence is redacted.
+
+## References
+- https://owasp.org/Top10/A07_2021-Identification_and_Authentication_Failures/
+- https://cwe.mitre.org/data/definitions/798.html
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from prodready.engine.context import PyContext
+from prodready.lang import python as pyast
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._secretutil import (
+    PLACEHOLDER,
+    is_secret_name,
+    is_signing_key_name,
+    is_weak_secret,
+    known_format,
+    looks_like_real_secret,
+)
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-SE-001",
+    name="hardcoded-credential",
+    category=Category.SECRETS,
+    severity=Severity.CRITICAL,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.PYTHON}),
+    fix="Read the credential from the environment or a secret manager; rotate the leaked one.",
+    references=("https://cwe.mitre.org/data/definitions/798.html",),
+)
+
+URL_PASSWORD = re.compile(r"^[a-z][a-z0-9+.-]*://[^:/@\s]+:([^@/\s]+)@", re.I)
+
+
+def _name_for(node: ast.Constant) -> str | None:
+    """The name a literal is bound to: assignment target, keyword, dict key, default of a getter."""
+    parent = pyast.parent(node)
+    if isinstance(parent, ast.Assign) and parent.value is node:
+        return pyast.dotted(parent.targets[0]) or _subscript_key(parent.targets[0])
+    if isinstance(parent, ast.AnnAssign) and parent.value is node:
+        return pyast.dotted(parent.target)
+    if isinstance(parent, ast.keyword):
+        return parent.arg
+    if isinstance(parent, ast.Dict):
+        for key, value in zip(parent.keys, parent.values, strict=False):
+            if value is node:
+                return pyast.const_str(key)
+    return None
+
+
+def _subscript_key(target: ast.AST) -> str | None:
+    if isinstance(target, ast.Subscript):
+        return pyast.const_str(target.slice)
+    return None
+
+
+@RULE.on_python(ast.Constant)
+def check(node: ast.Constant, ctx: PyContext) -> Iterator[Hit]:
+    value = node.value
+    if not isinstance(value, str) or len(value) < 8 or ctx.is_test_file:
+        return
+    label = known_format(value)
+    if label:
+        ctx.examine(RULE)
+        yield RULE.hit(node, f"{label} hard-coded in source", anchor=pyast.anchor_of(node))
+        return
+    url = URL_PASSWORD.match(value)
+    if url and not PLACEHOLDER.match(url.group(1)) and not url.group(1).startswith("$"):
+        ctx.examine(RULE)
+        if looks_like_real_secret(url.group(1)):
+            yield RULE.hit(node, "password embedded in a connection URL", anchor=pyast.anchor_of(node))
+        return
+    name = _name_for(node)
+    if name is None or not is_secret_name(name):
+        return
+    if is_signing_key_name(name) and is_weak_secret(value):
+        return  # PR-SE-002 reports weak signing keys
+    ctx.examine(RULE)
+    if looks_like_real_secret(value) and re.fullmatch(r"[\w\-+/=.~!@#$%^&*]{12,}", value):
+        yield RULE.hit(node, f"`{name}` is assigned a hard-coded secret value", anchor=pyast.anchor_of(node))
