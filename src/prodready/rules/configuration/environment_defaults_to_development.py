@@ -1,0 +1,88 @@
+"""Environment setting defaults to development.
+
+## What it does
+Flags the setting that names the deployment environment (`ENVIRONMENT`, `ENV`, `APP_ENV`,
+`FLASK_ENV`, `STAGE`, ...) when its default is `development`/`dev`/`local`/`debug`, in a settings
+class, a module constant or an `os.getenv` default.
+
+## Why it matters in production
+Code branches on this value to pick connection pooling, cookie security, debug pages and error
+detail. A deployment that forgets the variable silently runs with development behaviour — the seed
+review found NullPool chosen in production this way.
+
+## Example
+```python
+ENVIRONMENT: str = "development"
+```
+
+## Use instead
+```python
+ENVIRONMENT: Literal["development", "staging", "production"] = "production"   # or no default at all
+```
+
+## Known limitations
+Files that are clearly development-only are skipped.
+
+## References
+- https://12factor.net/config
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from prodready.engine.context import PyContext
+from prodready.lang import python as pyast
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-CF-002",
+    name="environment-defaults-to-development",
+    category=Category.CONFIGURATION,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.HIGH,
+    languages=frozenset({Language.PYTHON}),
+    fix="Default the environment to production (or require it) so a missing variable fails safe.",
+    references=("https://12factor.net/config",),
+)
+
+ENV_NAMES = re.compile(r"^(ENVIRONMENT|ENV|APP_ENV|APP_ENVIRONMENT|FLASK_ENV|STAGE|DEPLOY_ENV|RUNTIME_ENV|PYTHON_ENV|environment|env|app_env|stage)$")
+DEV_VALUES = {"development", "dev", "local", "debug", "develop"}
+DEV_FILE = re.compile(r"(?i)(^|/)(dev|development|local|test|testing)[\w-]*\.py$|(^|/)(dev|local)/")
+
+
+@RULE.on_python(ast.Assign, ast.AnnAssign)
+def check_assign(node: ast.Assign | ast.AnnAssign, ctx: PyContext) -> Iterator[Hit]:
+    if ctx.is_test_file or DEV_FILE.search(ctx.path) or pyast.enclosing_function(node) is not None:
+        return
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    names = [pyast.dotted(t) or "" for t in targets]
+    if not any(ENV_NAMES.match(n.split(".")[-1]) for n in names):
+        return
+    value = node.value
+    if isinstance(value, ast.Call) and (ctx.qualified(value.func) or "").endswith("Field"):
+        value = value.args[0] if value.args else (pyast.keyword(value, "default").value if pyast.keyword(value, "default") else None)  # type: ignore[union-attr]
+    literal = pyast.const_str(value)
+    if literal is None:
+        return
+    ctx.examine(RULE)
+    if literal.lower() in DEV_VALUES:
+        yield RULE.hit(node, f"`{names[0].split('.')[-1]}` defaults to \"{literal}\": a missing variable means development behaviour")
+
+
+@RULE.on_python(ast.Call)
+def check_getenv(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
+    if ctx.is_test_file or DEV_FILE.search(ctx.path) or len(node.args) < 2:
+        return
+    if ctx.call_name(node) not in {"os.getenv", "os.environ.get", "environ.get"}:
+        return
+    key = pyast.const_str(node.args[0]) or ""
+    if not ENV_NAMES.match(key):
+        return
+    ctx.examine(RULE)
+    literal = pyast.const_str(node.args[1]) or ""
+    if literal.lower() in DEV_VALUES:
+        yield RULE.hit(node, f"`{key}` defaults to \"{literal}\" when unset")
