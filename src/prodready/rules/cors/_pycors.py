@@ -48,14 +48,15 @@ def configs(ctx: PyContext) -> Iterator[CorsConfig]:
         if short == "add_middleware" and call.args and "CORSMiddleware" in (ctx.qualified(call.args[0]) or ""):
             origins_kw = pyast.keyword(call, "allow_origins")
             regex_kw = pyast.keyword(call, "allow_origin_regex")
-            origins = _literal_strings(origins_kw.value, ctx) if origins_kw else []
+            mw_origins = _literal_strings(origins_kw.value, ctx) if origins_kw else []
             regex = pyast.const_str(regex_kw.value) if regex_kw else None
-            any_origin = (origins is not None and ANY in origins) or regex in {".*", ".+", "^.*$", "https?://.*"}
+            any_origin = (mw_origins is not None and ANY in mw_origins) or regex in {".*", ".+", "^.*$", "https?://.*"}
+            creds_kw = pyast.keyword(call, "allow_credentials")
             yield CorsConfig(
                 node=(origins_kw or regex_kw or call) if any_origin else call,
-                origins=origins,
+                origins=mw_origins,
                 any_origin=any_origin,
-                credentials=_true(pyast.keyword(call, "allow_credentials").value) if pyast.keyword(call, "allow_credentials") else False,
+                credentials=_true(creds_kw.value) if creds_kw else False,
                 library="CORSMiddleware",
             )
         elif name in {"flask_cors.CORS", "flask_cors.cross_origin"}:
@@ -85,6 +86,6 @@ def configs(ctx: PyContext) -> Iterator[CorsConfig]:
     for assign in ctx.nodes_of(ast.Assign):
         target = assign.targets[0]
         if isinstance(target, ast.Subscript) and (pyast.const_str(target.slice) or "").lower() == "access-control-allow-origin":
-            value = pyast.const_str(assign.value)
-            yield CorsConfig(node=assign, origins=[value] if value else None, any_origin=value == ANY,
+            header = pyast.const_str(assign.value)
+            yield CorsConfig(node=assign, origins=[header] if header else None, any_origin=header == ANY,
                              credentials=False, library="header")

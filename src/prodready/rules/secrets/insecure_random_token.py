@@ -59,7 +59,7 @@ TOKENISH = re.compile(
 
 
 def _context_names(node: ast.AST) -> list[str]:
-    names = []
+    names: list[str] = []
     for anc in pyast.ancestors(node):
         if isinstance(anc, ast.Assign):
             names.extend(pyast.dotted(t) or "" for t in anc.targets)
