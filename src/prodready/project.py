@@ -177,14 +177,11 @@ def build_model(
     model.clients = [dict(r) for r in facts.get("client", [])]
     model.dockerfiles = sorted({p for p, lang in files if lang == Language.DOCKERFILE})
     model.compose_services = [dict(r) for r in facts.get("compose_service", [])]
-    from prodready.engine.context import is_test_path
-
-    model.test_files = sorted(p for p in all_paths if is_test_path(p) and _is_code(p))
+    # A test file counts when it defines tests (an empty tests/ with __init__.py does not).
+    model.test_files = sorted({str(r["file"]) for r in facts.get("test", [])})
     return model
 
 
-def _is_code(path: str) -> bool:
-    return path.endswith((".py", ".js", ".ts", ".tsx", ".jsx", ".mjs", ".go"))
 
 
 def _same_symbol(a: str, b: str) -> bool:

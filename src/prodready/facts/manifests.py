@@ -1,0 +1,207 @@
+"""Dependencies from manifests, compose services, Dockerfiles and test files, for the ProjectModel."""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any
+
+from prodready.engine.context import DockerfileContext, ManifestContext, PyContext, TreeContext, YamlContext
+from prodready.lang.yamldoc import YList, YMap
+from prodready.model import Language
+from prodready.rules.base import FactCollector
+
+FACTS = FactCollector("manifests")
+
+FRAMEWORK_PACKAGES = {
+    "fastapi": "fastapi", "flask": "flask", "django": "django", "starlette": "starlette",
+    "aiohttp": "aiohttp", "sanic": "sanic", "litestar": "litestar", "express": "express",
+    "next": "nextjs", "koa": "koa", "fastify": "fastify", "@nestjs/core": "nestjs",
+    "github.com/gin-gonic/gin": "gin", "github.com/labstack/echo/v4": "echo",
+    "github.com/gofiber/fiber/v2": "fiber", "github.com/go-chi/chi/v5": "chi",
+    "github.com/gorilla/mux": "gorilla/mux", "github.com/gorilla/websocket": "gorilla/websocket",
+}
+_REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def _pypi(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _emit_dependency(ctx: Any, ecosystem: str, name: str, line: int | None = None) -> None:
+    normalised = _pypi(name) if ecosystem == "pypi" else name.lower()
+    ctx.emit("dependency", line=line, ecosystem=ecosystem, name=normalised)
+    framework = FRAMEWORK_PACKAGES.get(normalised) or FRAMEWORK_PACKAGES.get(name)
+    if framework:
+        ctx.emit("framework", line=line, name=framework)
+
+
+@FACTS.on_file(Language.MANIFEST)
+def manifest(ctx: ManifestContext) -> None:
+    if ctx.kind == "requirements":
+        for number, raw in enumerate(ctx.lines, start=1):
+            line = raw.split("#", 1)[0].strip()
+            if not line or line.startswith(("-", "git+", "http")):
+                continue
+            match = _REQ_NAME.match(line)
+            if match:
+                _emit_dependency(ctx, "pypi", match.group(1), number)
+    elif ctx.kind == "pyproject" and isinstance(ctx.data, dict):
+        project = ctx.data.get("project", {})
+        specs: list[str] = list(project.get("dependencies", []) or [])
+        for extra in (project.get("optional-dependencies", {}) or {}).values():
+            specs.extend(extra or [])
+        for spec in specs:
+            match = _REQ_NAME.match(str(spec))
+            if match:
+                _emit_dependency(ctx, "pypi", match.group(1))
+        poetry = ctx.data.get("tool", {}).get("poetry", {})
+        for section in ("dependencies", "dev-dependencies"):
+            for name in (poetry.get(section, {}) or {}):
+                if name.lower() != "python":
+                    _emit_dependency(ctx, "pypi", name)
+        for group in (poetry.get("group", {}) or {}).values():
+            for name in (group.get("dependencies", {}) or {}):
+                _emit_dependency(ctx, "pypi", name)
+    elif ctx.kind == "pipfile":
+        section = None
+        for raw in ctx.lines:
+            line = raw.strip()
+            if line.startswith("["):
+                section = line
+            elif section in ("[packages]", "[dev-packages]") and "=" in line:
+                _emit_dependency(ctx, "pypi", line.split("=", 1)[0].strip().strip('"'))
+    elif ctx.kind == "package.json" and isinstance(ctx.data, dict):
+        for section in ("dependencies", "devDependencies", "peerDependencies"):
+            for name in (ctx.data.get(section) or {}):
+                _emit_dependency(ctx, "npm", str(name))
+        scripts = ctx.data.get("scripts") or {}
+        if isinstance(scripts, dict):
+            ctx.emit("npm_scripts", line=None, scripts={str(k): str(v) for k, v in scripts.items()})
+    elif ctx.kind == "go.mod":
+        in_block = False
+        for number, raw in enumerate(ctx.lines, start=1):
+            line = raw.split("//", 1)[0].strip()
+            if line.startswith("require ("):
+                in_block = True
+                continue
+            if in_block and line == ")":
+                in_block = False
+                continue
+            if in_block and line:
+                _emit_dependency(ctx, "go", line.split()[0], number)
+            elif line.startswith("require ") and "(" not in line:
+                parts = line.split()
+                if len(parts) >= 2:
+                    _emit_dependency(ctx, "go", parts[1], number)
+    elif ctx.kind == "readme":
+        names = sorted(set(re.findall(r"\b[A-Z][A-Z0-9_]{2,}\b", ctx.text)))
+        ctx.emit("documented_env", line=None, names=names, source="readme")
+
+
+@FACTS.on_file(Language.DOTENV)
+def dotenv(ctx: Any) -> None:
+    name = ctx.path.rsplit("/", 1)[-1].lower()
+    if any(word in name for word in ("example", "sample", "template", "dist", "defaults")):
+        ctx.emit("documented_env", line=None, names=[e.key for e in ctx.entries], source=ctx.path)
+
+
+@FACTS.on_file(Language.COMPOSE)
+def compose(ctx: YamlContext) -> None:
+    for document in ctx.documents:
+        if not isinstance(document, YMap):
+            continue
+        services = document.get("services")
+        if not isinstance(services, YMap):
+            continue
+        for name, service in services.items():
+            if not isinstance(service, YMap):
+                continue
+            deploy = service.get("deploy") if isinstance(service.get("deploy"), YMap) else YMap()
+            resources = deploy.get("resources") if isinstance(deploy, YMap) else None
+            limits = isinstance(resources, YMap) and isinstance(resources.get("limits"), YMap)
+            environment = service.get("environment")
+            env_names: list[str] = []
+            if isinstance(environment, YMap):
+                env_names = list(environment)
+            elif isinstance(environment, YList):
+                env_names = [str(item).split("=", 1)[0] for item in environment]
+            build = service.get("build")
+            context = build.get("context") if isinstance(build, YMap) else build
+            replicas = deploy.get("replicas") if isinstance(deploy, YMap) else None
+            ctx.emit(
+                "compose_service",
+                line=services.line_of(name),
+                name=str(name),
+                image=str(service.get("image") or ""),
+                build=str(context or ""),
+                has_healthcheck=isinstance(service.get("healthcheck"), YMap),
+                has_limits=bool(limits or service.get("mem_limit") or service.get("cpus")),
+                restart=str(service.get("restart") or (deploy.get("restart_policy") if isinstance(deploy, YMap) else "") or ""),
+                command=str(service.get("command") or ""),
+                env=env_names,
+                replicas=replicas if isinstance(replicas, int) else None,
+            )
+            ctx.emit("documented_env", line=None, names=env_names, source=ctx.path)
+
+
+@FACTS.on_file(Language.KUBERNETES)
+def kubernetes(ctx: YamlContext) -> None:
+    ctx.emit("k8s_manifest", line=None)
+
+
+@FACTS.on_file(Language.DOCKERFILE)
+def dockerfile(ctx: DockerfileContext) -> None:
+    stage = ctx.dockerfile.final_stage()
+    if not stage:
+        return
+    copies_all = any(
+        i.keyword in {"COPY", "ADD"} and "--from" not in i.flags and any(w in {".", "./"} for w in i.words()[:-1])
+        for i in ctx.dockerfile.instructions
+    )
+    ctx.emit(
+        "dockerfile",
+        line=stage[0].line,
+        base=stage[0].args_text.split(" AS ")[0].split(" as ")[0].strip(),
+        has_healthcheck=any(i.keyword == "HEALTHCHECK" and not i.args_text.upper().startswith("NONE") for i in stage),
+        copies_context=copies_all,
+    )
+
+
+HTTP_TEST_MARKERS = re.compile(
+    r"TestClient|AsyncClient|httpx|requests\.|test_client\(|\.client\.(get|post)|supertest|request\(app\)|"
+    r"httptest\.|fetch\(|axios|aiohttp.test_utils|LiveServerTestCase|APIClient|webtest"
+)
+
+
+@FACTS.on_python(ast.Module)
+def python_tests(tree: ast.Module, ctx: PyContext) -> None:
+    if not ctx.is_test_file:
+        return
+    functions = [
+        n for n in ctx.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef) if n.name.startswith("test")
+    ]
+    if functions:
+        ctx.emit("test", line=functions[0].lineno, count=len(functions))
+        if HTTP_TEST_MARKERS.search(ctx.text):
+            ctx.emit("http_test", line=None)
+
+
+@FACTS.on_tree("program", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+def js_tests(node: Any, ctx: TreeContext) -> None:
+    if not ctx.is_test_file:
+        return
+    if re.search(r"\b(it|test|describe)\s*\(", ctx.text):
+        ctx.emit("test", line=None, count=1)
+        if HTTP_TEST_MARKERS.search(ctx.text):
+            ctx.emit("http_test", line=None)
+
+
+@FACTS.on_tree("source_file", languages=(Language.GO,))
+def go_tests(node: Any, ctx: TreeContext) -> None:
+    if not ctx.path.endswith("_test.go"):
+        return
+    if re.search(r"func Test\w*\(", ctx.text):
+        ctx.emit("test", line=None, count=1)
+        if HTTP_TEST_MARKERS.search(ctx.text):
+            ctx.emit("http_test", line=None)
