@@ -155,16 +155,17 @@ def dockerfile(ctx: DockerfileContext) -> None:
     stage = ctx.dockerfile.final_stage()
     if not stage:
         return
-    copies_all = any(
-        i.keyword in {"COPY", "ADD"} and "--from" not in i.flags and any(w in {".", "./"} for w in i.words()[:-1])
-        for i in ctx.dockerfile.instructions
-    )
+    copies = [
+        i for i in ctx.dockerfile.instructions
+        if i.keyword in {"COPY", "ADD"} and "from" not in i.flags and any(w in {".", "./"} for w in i.words()[:-1])
+    ]
     ctx.emit(
         "dockerfile",
         line=stage[0].line,
         base=stage[0].args_text.split(" AS ")[0].split(" as ")[0].strip(),
         has_healthcheck=any(i.keyword == "HEALTHCHECK" and not i.args_text.upper().startswith("NONE") for i in stage),
-        copies_context=copies_all,
+        copies_context=bool(copies),
+        copy_line=copies[0].line if copies else None,
     )
 
 

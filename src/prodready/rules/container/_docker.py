@@ -1,0 +1,24 @@
+"""Helpers for Dockerfile and compose rules."""
+
+from __future__ import annotations
+
+import re
+
+from prodready.lang.dockerfile import Instruction
+
+DEV_SERVER = re.compile(
+    r"(--reload\b|\bflask\s+run\b|\bnpm\s+run\s+dev\b|\byarn\s+dev\b|\bpnpm\s+(run\s+)?dev\b|\bnext\s+dev\b|"
+    r"\bnodemon\b|manage\.py\s+runserver|\bvite(\s|$)(?!build|preview)|\bng\s+serve\b|--debug\b|"
+    r"\bfastapi\s+dev\b|\bair\b\s*$|\bts-node-dev\b)"
+)
+SLIM_BASE = re.compile(r"(?i)(-slim|alpine|distroless|scratch|chainguard|busybox|ubi-micro|-minimal)")
+
+
+def command_text(instruction: Instruction) -> str:
+    words = instruction.exec_form
+    return " ".join(words) if words is not None else instruction.args_text
+
+
+def base_image(instruction: Instruction) -> str:
+    words = [w for w in instruction.args_text.split() if not w.startswith("--")]
+    return words[0] if words else ""

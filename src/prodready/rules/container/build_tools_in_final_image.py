@@ -1,0 +1,74 @@
+"""Compilers and build tools shipped in the final image.
+
+## What it does
+Flags a final stage that installs compilers and build packages (`build-essential`, `gcc`, `g++`,
+`make`, `*-dev` headers, `git`) and has no earlier build stage: a single-stage build that carries
+its toolchain into production.
+
+## Why it matters in production
+The image is hundreds of megabytes larger (slower pulls, slower scaling, more storage), and every
+extra package is attack surface and CVE noise; a compiler in the image helps an intruder.
+
+## Example
+```dockerfile
+FROM python:3.12
+RUN apt-get update && apt-get install -y build-essential
+COPY . .
+```
+
+## Use instead
+```dockerfile
+FROM python:3.12-slim AS build
+RUN apt-get update && apt-get install -y build-essential && pip wheel -r requirements.txt -w /wheels
+FROM python:3.12-slim
+COPY --from=build /wheels /wheels
+RUN pip install /wheels/*
+```
+
+## Known limitations
+Packages removed again in the same RUN (`apt-get purge`) are accepted.
+
+## References
+- https://docs.docker.com/build/building/multi-stage/
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from prodready.engine.context import DockerfileContext
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-CT-306",
+    name="build-tools-in-final-image",
+    category=Category.CONTAINER,
+    severity=Severity.LOW,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.DOCKERFILE}),
+    fix="Use a multi-stage build: compile in a builder stage, copy only the artefacts into a slim final stage.",
+    references=("https://docs.docker.com/build/building/multi-stage/",),
+)
+
+TOOLS = re.compile(r"\b(build-essential|gcc|g\+\+|clang|make|cmake|[\w.+-]+-dev|build-base|musl-dev)\b")
+INSTALL = re.compile(r"\b(apt-get|apt|apk|yum|dnf|microdnf)\b[^&;|]*\b(install|add)\b")
+
+
+@RULE.on_file(Language.DOCKERFILE)
+def check(ctx: DockerfileContext) -> Iterator[Hit]:
+    stages = ctx.dockerfile.stages()
+    if len(stages) != 1:
+        return
+    ctx.examine(RULE)
+    for instruction in stages[0]:
+        if instruction.keyword != "RUN" or not INSTALL.search(instruction.value):
+            continue
+        if re.search(r"\b(purge|remove|del)\b", instruction.value):
+            continue
+        match = TOOLS.search(instruction.value.split("install", 1)[-1] if "install" in instruction.value else instruction.value)
+        if match:
+            yield Hit(line=instruction.line, end_line=instruction.end_line,
+                      message=f"single-stage build installs {match.group(1)} into the final image")
+            return

@@ -1,0 +1,69 @@
+"""Service image without a HEALTHCHECK.
+
+## What it does
+Flags a Dockerfile for a long-running service whose final stage has no `HEALTHCHECK`, when no
+compose service built from it defines a `healthcheck:` and the repository has no Kubernetes
+manifests (which probe containers themselves).
+
+## Why it matters in production
+Without a health check the runtime only knows whether the process exists. A deadlocked or
+wedged server keeps receiving traffic, and `depends_on: condition: service_healthy` cannot work.
+
+## Example
+```dockerfile
+FROM python:3.12-slim
+CMD ["uvicorn", "app.main:app"]
+```
+
+## Use instead
+```dockerfile
+HEALTHCHECK --interval=30s --timeout=3s --retries=3 \
+  CMD python -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"
+```
+
+## Known limitations
+Images for jobs and CLIs cannot be told apart from services when they have a CMD; suppress with a
+reason there.
+
+## References
+- https://docs.docker.com/reference/dockerfile/#healthcheck
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+
+from prodready.engine.context import ProjectContext
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-CT-304",
+    name="missing-healthcheck",
+    category=Category.CONTAINER,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.DOCKERFILE}),
+    fix="Add a HEALTHCHECK that calls the service's liveness endpoint with a tool the image has.",
+    references=("https://docs.docker.com/reference/dockerfile/#healthcheck",),
+)
+
+
+@RULE.on_project
+def check(ctx: ProjectContext) -> Iterator[Hit]:
+    model = ctx.model
+    if model.facts.get("k8s_manifest"):
+        return
+    healthy_builds = {
+        posixpath.normpath(posixpath.join(posixpath.dirname(s["file"]), s.get("build") or "."))
+        for s in model.compose_services if s.get("has_healthcheck") and s.get("build")
+    }
+    for fact in model.facts.get("dockerfile", []):
+        ctx.examine(RULE)
+        if fact.get("has_healthcheck"):
+            continue
+        directory = posixpath.dirname(fact["file"]) or "."
+        if posixpath.normpath(directory) in healthy_builds:
+            continue
+        yield Hit(line=None, path=fact["file"], message="image has no HEALTHCHECK and nothing else probes it")
