@@ -136,7 +136,7 @@ def check_kubernetes(ctx: YamlContext) -> Iterator[Hit]:
             env = container.get("env")
             if not isinstance(env, YList):
                 continue
-            for index, item in enumerate(env):
+            for item in env:
                 if not isinstance(item, YMap) or "value" not in item:
                     continue
                 ctx.examine(RULE)
