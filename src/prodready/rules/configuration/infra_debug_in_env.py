@@ -1,0 +1,103 @@
+"""Debug or development mode in deployment configuration.
+
+## What it does
+Flags `DEBUG=true`, `FLASK_DEBUG=1`, `APP_DEBUG=1`, `NODE_ENV=development`,
+`ENVIRONMENT=development` (and similar) in `.env` files and compose `environment:` blocks that are
+not templates or development-only files.
+
+## Why it matters in production
+These files become the deployed configuration: debug pages leak stack traces and settings, and
+development mode switches pooling, caching and security behaviour. The seed review found
+`ENVIRONMENT=development` turning production pooling off.
+
+## Example
+```text
+ENVIRONMENT=development
+DEBUG=true
+```
+
+## Use instead
+```text
+ENVIRONMENT=production
+DEBUG=false
+```
+
+## Known limitations
+Files named for development (`.env.development`, `.env.local`, `docker-compose.dev.yml`) are skipped.
+
+## References
+- https://12factor.net/config
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from prodready.engine.context import DotenvContext, YamlContext
+from prodready.lang.yamldoc import YList, YMap
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+from prodready.rules.secrets.infra_committed_env_file import is_template
+
+RULE = RuleMeta(
+    id="PR-CF-301",
+    name="debug-in-deployment-config",
+    category=Category.CONFIGURATION,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.HIGH,
+    languages=frozenset({Language.DOTENV, Language.COMPOSE}),
+    fix="Set production values (DEBUG=false, ENVIRONMENT=production) in deployment configuration.",
+    references=("https://12factor.net/config",),
+)
+
+DEV_NAME = re.compile(r"(?i)(^|[./-])(dev|development|local|override|debug|test|testing|ci)([./-]|$)")
+DEBUG_KEYS = {"DEBUG", "FLASK_DEBUG", "APP_DEBUG", "DJANGO_DEBUG"}
+ENV_KEYS = {"ENVIRONMENT", "ENV", "APP_ENV", "NODE_ENV", "FLASK_ENV", "RAILS_ENV", "STAGE"}
+
+
+def judge(key: str, value: Any) -> str | None:
+    text = str(value).strip().strip("\"'").lower()
+    if key.upper() in DEBUG_KEYS and text in {"true", "1", "yes", "on"}:
+        return f"{key}={value} turns debug mode on"
+    if key.upper() in ENV_KEYS and text in {"development", "dev", "local"}:
+        return f"{key}={value} runs with development behaviour"
+    return None
+
+
+@RULE.on_file(Language.DOTENV)
+def check_env(ctx: DotenvContext) -> Iterator[Hit]:
+    name = ctx.path.rsplit("/", 1)[-1]
+    if is_template(ctx.path) or DEV_NAME.search(name.replace(".env", "", 1)):
+        return
+    for entry in ctx.entries:
+        if entry.key.upper() in DEBUG_KEYS | ENV_KEYS:
+            ctx.examine(RULE)
+            reason = judge(entry.key, entry.value)
+            if reason:
+                yield Hit(line=entry.line, message=reason)
+
+
+@RULE.on_file(Language.COMPOSE)
+def check_compose(ctx: YamlContext) -> Iterator[Hit]:
+    if DEV_NAME.search(ctx.path.rsplit("/", 1)[-1]):
+        return
+    for document in ctx.documents:
+        services = document.get("services") if isinstance(document, YMap) else None
+        if not isinstance(services, YMap):
+            continue
+        for service_name, service in services.items():
+            environment = service.get("environment") if isinstance(service, YMap) else None
+            items: list[tuple[str, Any, int]] = []
+            if isinstance(environment, YMap):
+                items = [(str(k), v, environment.line_of(k)) for k, v in environment.items()]
+            elif isinstance(environment, YList):
+                items = [(str(i).split("=", 1)[0], str(i).split("=", 1)[1], environment.line_of(n))
+                         for n, i in enumerate(environment) if "=" in str(i)]
+            for key, value, line in items:
+                if key.upper() in DEBUG_KEYS | ENV_KEYS:
+                    ctx.examine(RULE)
+                    reason = judge(key, value)
+                    if reason:
+                        yield Hit(line=line, message=f"service `{service_name}`: {reason}")

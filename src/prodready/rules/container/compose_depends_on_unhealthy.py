@@ -1,0 +1,87 @@
+"""`depends_on` without a health condition.
+
+## What it does
+Flags compose `depends_on` entries in the short (list) form, or with `condition: service_started`,
+for dependencies that are databases, caches or brokers (or that define a healthcheck).
+
+## Why it matters in production
+`depends_on` alone waits for the container to start, not for the database to accept connections.
+The service boots, fails its first connections, and either crashes in a loop or serves errors until
+a restart — on every deploy and every host reboot.
+
+## Example
+```yaml
+depends_on:
+  - db
+```
+
+## Use instead
+```yaml
+depends_on:
+  db:
+    condition: service_healthy
+```
+
+## Known limitations
+Development compose files are skipped. A service with its own retry-on-start logic is still reported.
+
+## References
+- https://docs.docker.com/compose/how-tos/startup-order/
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from prodready.engine.context import YamlContext
+from prodready.lang.yamldoc import YList, YMap
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-CT-309",
+    name="compose-depends-on-unhealthy",
+    category=Category.CONTAINER,
+    severity=Severity.LOW,
+    confidence=Confidence.HIGH,
+    languages=frozenset({Language.COMPOSE}),
+    fix="Give the dependency a healthcheck and use depends_on: {db: {condition: service_healthy}}.",
+    references=("https://docs.docker.com/compose/how-tos/startup-order/",),
+)
+
+DEV_NAME = re.compile(r"(?i)(^|[./-])(dev|development|local|override|debug|test|ci)([./-]|$)")
+STATEFUL = re.compile(r"(?i)(postgres|mysql|mariadb|mongo|redis|valkey|rabbitmq|kafka|elasticsearch|opensearch|db|database|cache|broker|nats|memcached|cassandra|clickhouse)")
+
+
+@RULE.on_file(Language.COMPOSE)
+def check(ctx: YamlContext) -> Iterator[Hit]:
+    if DEV_NAME.search(ctx.path.rsplit("/", 1)[-1]):
+        return
+    for document in ctx.documents:
+        services = document.get("services") if isinstance(document, YMap) else None
+        if not isinstance(services, YMap):
+            continue
+        for name, service in services.items():
+            if not isinstance(service, YMap):
+                continue
+            depends = service.get("depends_on")
+            if depends is None:
+                continue
+            ctx.examine(RULE)
+            weak: list[str] = []
+            if isinstance(depends, YList):
+                weak = [str(d) for d in depends]
+            elif isinstance(depends, YMap):
+                weak = [str(d) for d, spec in depends.items()
+                        if not (isinstance(spec, YMap) and spec.get("condition") in {"service_healthy", "service_completed_successfully"})]
+            relevant = []
+            for dependency in weak:
+                target = services.get(dependency)
+                image = str(target.get("image", "")) if isinstance(target, YMap) else ""
+                has_check = isinstance(target, YMap) and isinstance(target.get("healthcheck"), YMap)
+                if has_check or STATEFUL.search(dependency) or STATEFUL.search(image):
+                    relevant.append(dependency)
+            if relevant:
+                yield Hit(line=service.line_of("depends_on"),
+                          message=f"service `{name}` starts before {', '.join(relevant)} is ready (no service_healthy condition)")

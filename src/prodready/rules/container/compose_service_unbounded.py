@@ -1,0 +1,85 @@
+"""Compose service without resource limits or restart policy.
+
+## What it does
+Reports each compose service that has no memory/CPU limit (`deploy.resources.limits`,
+`mem_limit`, `cpus`) and/or no restart policy (`restart:` or `deploy.restart_policy`), once per
+service, naming what is missing.
+
+## Why it matters in production
+Without limits one leaking or runaway container takes the host's memory and CPU from every other
+service (and the OOM killer picks a victim at random). Without a restart policy a crashed service
+stays down until someone notices.
+
+## Example
+```yaml
+services:
+  api:
+    build: .
+```
+
+## Use instead
+```yaml
+services:
+  api:
+    build: .
+    restart: unless-stopped
+    deploy:
+      resources:
+        limits: {cpus: "1", memory: 512M}
+```
+
+## Known limitations
+Development compose files (`*.dev.yml`, `*.override.yml`, `*.local.yml`) and one-off tool
+services (migrations, tests) are skipped. Limits set by the orchestrator are not visible.
+
+## References
+- https://docs.docker.com/reference/compose-file/deploy/#resources
+- https://docs.docker.com/reference/compose-file/services/#restart
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from prodready.engine.context import YamlContext
+from prodready.lang.yamldoc import YMap
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-CT-308",
+    name="compose-service-unbounded",
+    category=Category.CONTAINER,
+    severity=Severity.LOW,
+    confidence=Confidence.HIGH,
+    languages=frozenset({Language.COMPOSE}),
+    fix="Add deploy.resources.limits (memory, cpus) and restart: unless-stopped to each long-running service.",
+    references=("https://docs.docker.com/reference/compose-file/deploy/#resources",),
+)
+
+DEV_NAME = re.compile(r"(?i)(^|[./-])(dev|development|local|override|debug|test|ci)([./-]|$)")
+ONE_OFF = re.compile(r"(?i)(migrat|test|setup|init|seed|build|lint|docs)")
+
+
+@RULE.on_file(Language.COMPOSE)
+def check(ctx: YamlContext) -> Iterator[Hit]:
+    if DEV_NAME.search(ctx.path.rsplit("/", 1)[-1]):
+        return
+    for document in ctx.documents:
+        services = document.get("services") if isinstance(document, YMap) else None
+        if not isinstance(services, YMap):
+            continue
+        for name, service in services.items():
+            if not isinstance(service, YMap) or ONE_OFF.search(str(name)):
+                continue
+            if service.get("profiles"):
+                continue
+            ctx.examine(RULE)
+            deploy = service.get("deploy") if isinstance(service.get("deploy"), YMap) else YMap()
+            resources = deploy.get("resources") if isinstance(deploy, YMap) else None
+            limits = (isinstance(resources, YMap) and isinstance(resources.get("limits"), YMap)) or service.get("mem_limit") or service.get("cpus")
+            restart = service.get("restart") or (isinstance(deploy, YMap) and deploy.get("restart_policy"))
+            missing = [label for label, ok in (("resource limits", limits), ("restart policy", restart)) if not ok]
+            if missing:
+                yield Hit(line=services.line_of(name), message=f"service `{name}` has no {' and no '.join(missing)}")
