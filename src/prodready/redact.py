@@ -39,6 +39,14 @@ _URL_CREDENTIALS = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^:/@\s
 _PLACEHOLDER = re.compile(r"^(\$\{?[\w:-]*\}?|<[^>]*>|\*+|x+|\.\.\.|None|null|none|true|false|\{\{.*\}\})$", re.I)
 
 
+def redact_message(text: str) -> str:
+    """Messages are written by rules (names, not values): mask only unmistakable secrets, so
+    prose such as "credentials: the origin" is left alone."""
+    for _name, pattern in KNOWN_SECRET_PATTERNS:
+        text = pattern.sub(MASK, text)
+    return _URL_CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['user']}:{MASK}@", text)
+
+
 def shannon_entropy(value: str) -> float:
     if not value:
         return 0.0

@@ -79,6 +79,8 @@ def classify(relpath: str, head: bytes = b"") -> tuple[Language, str] | None:
         relpath.startswith("docs/") and lower.endswith(".md") and relpath.count("/") == 1
     ):
         return Language.MANIFEST, "readme"  # read for documented env vars, not audited as code
+    if lower == ".gitignore" and "/" not in relpath:
+        return Language.MANIFEST, "gitignore"  # read by the repo rules (.env coverage)
     if lower in _MANIFESTS:
         return Language.MANIFEST, _MANIFESTS[lower]
     if re.fullmatch(r"requirements[\w.-]*\.(txt|in)", lower):

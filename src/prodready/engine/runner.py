@@ -28,7 +28,7 @@ from prodready.lang.dockerfile import parse_dockerfile
 from prodready.lang.dotenv import parse_dotenv
 from prodready.lang.yamldoc import load_yaml_documents
 from prodready.model import Finding, Hit, Language, Severity
-from prodready.redact import redact
+from prodready.redact import redact, redact_message
 from prodready.rules.base import FactCollector, HandlerSet, RuleMeta, iter_hits
 from prodready.rules.registry import Registry, load_registry
 from prodready.tracking.fingerprint import fingerprint
@@ -385,7 +385,7 @@ def make_findings(
                 path=path,
                 line=hit.line,
                 end_line=end_line if hit.line is not None else None,
-                message=redact(hit.message),
+                message=redact_message(hit.message),
                 evidence=redact(_dedent(raw)),
                 fix=rule.fix,
                 references=rule.references,

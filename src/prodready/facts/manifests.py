@@ -94,6 +94,9 @@ def manifest(ctx: ManifestContext) -> None:
                 parts = line.split()
                 if len(parts) >= 2:
                     _emit_dependency(ctx, "go", parts[1], number)
+    elif ctx.kind == "gitignore":
+        patterns = [line.strip() for line in ctx.lines if line.strip() and not line.strip().startswith("#")]
+        ctx.emit("gitignore", line=None, patterns=patterns)
     elif ctx.kind == "readme":
         names = sorted(set(re.findall(r"\b[A-Z][A-Z0-9_]{2,}\b", ctx.text)))
         ctx.emit("documented_env", line=None, names=names, source="readme")

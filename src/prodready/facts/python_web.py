@@ -517,6 +517,8 @@ class _Collector:
             pyast.dotted(call.func) or ""
         ).startswith("env."):
             self._env_call(call)
+        if short == "declarative_base" and name.startswith("sqlalchemy"):
+            ctx.emit("signal", line=call.lineno, name="orm-models", detail="declarative_base()")
         kind = CLIENT_KINDS.get(name)
         if kind is None and short in {"from_url"} and "redis" in name.lower():
             kind = "redis"
@@ -550,6 +552,15 @@ class _Collector:
 
     def _settings_class(self, node: ast.ClassDef) -> None:
         bases = {self.q(b).split(".")[-1] for b in node.bases}
+        qualified_bases = {self.q(b) for b in node.bases}
+        table_kw = any(k.arg == "table" and isinstance(k.value, ast.Constant) and k.value.value is True for k in node.keywords)
+        if (
+            "DeclarativeBase" in bases
+            or ("SQLModel" in bases and table_kw)
+            or "django.db.models.Model" in qualified_bases
+            or ("Model" in bases and any(b.startswith(("flask_sqlalchemy", "db.")) for b in qualified_bases))
+        ):
+            self.ctx.emit("signal", line=node.lineno, name="orm-models", detail=node.name)
         if not bases & {"BaseSettings", "Settings", "AppSettings"}:
             return
         prefix = ""

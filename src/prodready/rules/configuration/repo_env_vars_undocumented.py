@@ -1,0 +1,75 @@
+"""Environment variables documented nowhere.
+
+## What it does
+Compares the environment variables the code reads (`os.getenv`, settings classes, `process.env`,
+`os.Getenv`) with those documented in `.env.example`/`.env.sample`/`.env.template`, README/docs and
+compose `environment:`. Reports one finding: no `.env.example` at all, or the list of variables
+that are read but documented nowhere.
+
+## Why it matters in production
+Operators deploy from documentation. An undocumented variable is missed in production, and the
+code silently falls back to its default (often a development value) — the seed reviews found
+exactly this.
+
+## Example
+```python
+REDIS_URL = os.getenv("REDIS_URL", "redis://localhost:6379")   # appears nowhere else
+```
+
+## Use instead
+```text
+# .env.example
+REDIS_URL=redis://redis:6379/0   # required in production
+```
+
+## Known limitations
+Variables whose names are built dynamically are not seen. Platform variables (PATH, HOME, PORT,
+HOSTNAME, ...) are ignored.
+
+## References
+- https://12factor.net/config
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from prodready.engine.context import ProjectContext
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-CF-302",
+    name="env-vars-undocumented",
+    category=Category.CONFIGURATION,
+    severity=Severity.LOW,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.REPO}),
+    fix="Commit a .env.example listing every variable the service reads, with safe example values.",
+    references=("https://12factor.net/config",),
+)
+
+PLATFORM = {
+    "PATH", "HOME", "USER", "PWD", "SHELL", "LANG", "TZ", "TERM", "HOSTNAME", "PORT", "HOST", "CI",
+    "PYTHONPATH", "VIRTUAL_ENV", "TMPDIR", "NODE_ENV", "GOPATH", "KUBERNETES_SERVICE_HOST", "DEBUG",
+}
+
+
+@RULE.on_project
+def check(ctx: ProjectContext) -> Iterator[Hit]:
+    model = ctx.model
+    names = sorted({e.name for e in model.env_vars if e.name.upper() not in PLATFORM and not e.file.startswith(("tests/", "test/"))})
+    if len(names) < 2:
+        return
+    ctx.examine(RULE)
+    documented: set[str] = set()
+    has_example = False
+    for record in model.facts.get("documented_env", []):
+        documented.update(str(n).upper() for n in record.get("names", []))
+        if str(record.get("source", "")).rsplit("/", 1)[-1].startswith(".env"):
+            has_example = True
+    missing = [n for n in names if n.upper() not in documented]
+    if not has_example:
+        yield Hit(line=None, path=None, message=f"no .env.example: {len(names)} variables read by the code ({', '.join(names[:8])}{', ...' if len(names) > 8 else ''})")
+    elif missing:
+        yield Hit(line=None, path=None, message=f"{len(missing)} variables read but documented nowhere: {', '.join(missing[:10])}")
