@@ -1,0 +1,66 @@
+"""Unbounded queue between producer and consumer.
+
+## What it does
+Flags `asyncio.Queue()`, `queue.Queue()`, `queue.SimpleQueue()` and `multiprocessing.Queue()`
+created without a `maxsize` at module level or on a long-lived object, in service code.
+
+## Why it matters in production
+When consumers fall behind (a slow database, a stuck downstream), producers keep enqueueing:
+memory grows without limit and latency grows with it, until the OOM killer ends the process and
+every queued item is lost. A bounded queue applies back-pressure instead.
+
+## Example
+```python
+events = asyncio.Queue()
+```
+
+## Use instead
+```python
+events = asyncio.Queue(maxsize=1000)   # producers wait (or shed load) when full
+```
+
+## Known limitations
+Queues whose producers are themselves bounded (a fixed set of items) are still reported.
+
+## References
+- https://docs.python.org/3/library/asyncio-queue.html
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from prodready.engine.context import PyContext
+from prodready.lang import python as pyast
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import is_script_like
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-UG-004",
+    name="unbounded-queue",
+    category=Category.UNBOUNDED_GROWTH,
+    severity=Severity.LOW,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.PYTHON}),
+    fix="Give the queue a maxsize and decide what producers do when it is full.",
+    references=("https://docs.python.org/3/library/asyncio-queue.html",),
+)
+
+QUEUES = {"asyncio.Queue", "queue.Queue", "queue.SimpleQueue", "multiprocessing.Queue", "asyncio.queues.Queue"}
+
+
+@RULE.on_python(ast.Call)
+def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
+    name = ctx.call_name(node)
+    if name not in QUEUES or is_script_like(ctx):
+        return
+    func = pyast.enclosing_function(node)
+    if func is not None and func.name != "__init__":
+        return  # a local queue lives as long as its call
+    ctx.examine(RULE)
+    size = pyast.keyword(node, "maxsize")
+    value = size.value if size is not None else (node.args[0] if node.args else None)
+    if value is None or (isinstance(value, ast.Constant) and value.value in (0, None)) or name.endswith("SimpleQueue"):
+        yield RULE.hit(node, f"{name}() without maxsize: no back-pressure when consumers fall behind")
