@@ -80,7 +80,7 @@ _QUOTED = re.compile(r"""(["'`])([^"'`\s]{6,})\1""")
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 # Publicly known weak defaults stay visible: they are what the reviewer needs to see.
 WELL_KNOWN_WEAK = frozenset(
-    {"changeme", "change-me", "secret", "password", "postgres", "admin", "root", "default", "mysecret",
+    {"changeme", "change-me", "changethis", "change_me", "changeit", "secret", "password", "postgres", "admin", "root", "default", "mysecret",
      "development", "supersecret", "your-secret-key", "secret-key", "dev-secret", "testing", "123456"}
 )
 

@@ -54,6 +54,7 @@ def is_test_path(path: str) -> bool:
         return True
     return (
         name.startswith("test_")
+        or name in {"tests.py", "test.py"}
         or name.endswith(("_test.py", "_test.go", "conftest.py"))
         or ".test." in name
         or ".spec." in name

@@ -100,7 +100,7 @@ def containers(ctx: PyContext) -> dict[str, Container]:
                                 found[name] = Container(name, kind[0], node.lineno, f"class {cls.name}", bounded=kind[1])
     if found:
         _collect_operations(ctx, found)
-    setattr(ctx, "_pr_containers", found)
+    ctx._pr_containers = found  # type: ignore[attr-defined]
     return found
 
 
@@ -156,8 +156,6 @@ def _collect_operations(ctx: PyContext, found: dict[str, Container]) -> None:
             name = pyast.dotted(node.args[0])
             if name in found and isinstance(pyast.parent(node), ast.Compare):
                 found[name].len_checks += 1
-    for node in ctx.nodes_of(ast.Global):
-        pass
 
 
 def background_functions(ctx: PyContext) -> set[str]:
@@ -186,7 +184,7 @@ def background_functions(ctx: PyContext) -> set[str]:
             name = pyast.dotted(candidate)
             if name:
                 names.add(name.split(".")[-1])
-    setattr(ctx, "_pr_background", names)
+    ctx._pr_background = names  # type: ignore[attr-defined]
     return names
 
 
