@@ -139,6 +139,10 @@ def _collect_operations(ctx: PyContext, found: dict[str, Container]) -> None:
             fname = _function_name(node)
             if fname and fname != "__init__":
                 container.writes.append((node, fname))
+    for node in ctx.nodes_of(ast.Attribute):
+        # `task.add_done_callback(tasks.discard)`: a removal passed by reference
+        if node.attr in SHRINK_METHODS and pyast.dotted(node.value) in found and not isinstance(pyast.parent(node), ast.Call):
+            found[pyast.dotted(node.value) or ""].removals.append(node)
     for node in ctx.nodes_of(ast.Delete):
         for target in node.targets:
             if isinstance(target, ast.Subscript) and pyast.dotted(target.value) in found:
