@@ -141,7 +141,9 @@ def _collect_operations(ctx: PyContext, found: dict[str, Container]) -> None:
                 container.writes.append((node, fname))
     for node in ctx.nodes_of(ast.Attribute):
         # `task.add_done_callback(tasks.discard)`: a removal passed by reference
-        if node.attr in SHRINK_METHODS and pyast.dotted(node.value) in found and not isinstance(pyast.parent(node), ast.Call):
+        parent = pyast.parent(node)
+        is_direct_call = isinstance(parent, ast.Call) and parent.func is node
+        if node.attr in SHRINK_METHODS and pyast.dotted(node.value) in found and not is_direct_call:
             found[pyast.dotted(node.value) or ""].removals.append(node)
     for node in ctx.nodes_of(ast.Delete):
         for target in node.targets:
