@@ -1,0 +1,102 @@
+"""Lazy singleton initialised without a lock.
+
+## What it does
+Flags the check-then-act pattern on module state — `global _x; if _x is None: _x = X()` (also
+`if not _x:`) — when no lock is held around it, in service code where the function can run on
+several threads at once (sync handlers run in a thread pool, executors, threads) or across an
+`await` between the check and the assignment.
+
+## Why it matters in production
+Two requests race through the check and both build the object: two connection pools, two
+provider registrations, a client configured twice, one of them silently lost. The seed review
+found this in the provider singletons and a "the GIL makes it safe" comment that was wrong.
+
+## Example
+```python
+def get_registry():
+    global _registry
+    if _registry is None:
+        _registry = ProviderRegistry()
+    return _registry
+```
+
+## Use instead
+```python
+_lock = threading.Lock()
+
+def get_registry():
+    global _registry
+    with _lock:
+        if _registry is None:
+            _registry = ProviderRegistry()
+    return _registry
+```
+
+## Known limitations
+Functions only ever called at import time are still reported; `functools.cache` on a zero-argument
+factory is the simpler fix there.
+
+## References
+- https://docs.python.org/3/library/threading.html#lock-objects
+- https://en.wikipedia.org/wiki/Double-checked_locking
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from prodready.engine.context import PyContext
+from prodready.lang import python as pyast
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyflow import under_lock
+from prodready.rules._pyutil import is_script_like
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-CC-001",
+    name="lazy-singleton-race",
+    category=Category.CONCURRENCY,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.PYTHON}),
+    fix="Hold a lock around the check and the assignment (double-checked locking), or build it at start-up.",
+    references=("https://docs.python.org/3/library/threading.html#lock-objects",),
+)
+
+
+def _checked_name(test: ast.AST) -> str | None:
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is) and pyast.is_none(test.comparators[0]):
+        return pyast.dotted(test.left)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return pyast.dotted(test.operand)
+    return None
+
+
+@RULE.on_python(ast.If)
+def check(node: ast.If, ctx: PyContext) -> Iterator[Hit]:
+    name = _checked_name(node.test)
+    if not name:
+        return
+    func = pyast.enclosing_function(node)
+    if func is None:
+        return
+    globals_declared = {n for stmt in ast.walk(func) if isinstance(stmt, ast.Global) for n in stmt.names}
+    is_global = name in globals_declared
+    is_class_attr = name.startswith("cls.") or (name.count(".") == 1 and name.split(".")[0][:1].isupper())
+    if not (is_global or is_class_attr):
+        return
+    assigns = [
+        stmt for stmt in node.body for sub in ast.walk(stmt)
+        if isinstance(sub, ast.Assign) and any(pyast.dotted(t) == name for t in sub.targets)
+    ]
+    if not assigns or is_script_like(ctx):
+        return
+    ctx.examine(RULE)
+    if under_lock(node):
+        return
+    awaits = any(isinstance(sub, ast.Await) for stmt in node.body for sub in ast.walk(stmt))
+    if isinstance(func, ast.AsyncFunctionDef) and not awaits:
+        return  # no await between check and set: atomic on one event loop
+    yield RULE.hit(node.test, f"`{name}` is checked and set without a lock in {func.name}(): two callers can both build it",
+                   anchor=func.name)
