@@ -1,0 +1,79 @@
+"""Child process started and never waited on.
+
+## What it does
+Flags `subprocess.Popen(...)` whose object is never waited on, communicated with, polled,
+terminated or killed in the function, and is not returned or stored (storing only `proc.pid` does
+not count). Also flags `terminate()` without a `kill()` fallback after a wait with timeout.
+
+## Why it matters in production
+Finished children stay as zombies until the parent reaps them: the process table fills, PIDs run
+out, and "Resource temporarily unavailable" follows. Children that ignore SIGTERM keep running
+after their job was "cancelled".
+
+## Example
+```python
+proc = subprocess.Popen(["python", "-m", "app.export", job_id])
+jobs[job_id] = {"pid": proc.pid}
+```
+
+## Use instead
+```python
+proc = subprocess.Popen([...])
+jobs[job_id] = proc            # reaped by a supervisor: proc.wait(timeout) / terminate() then kill()
+```
+
+## Known limitations
+Processes reaped by a SIGCHLD handler are not recognised.
+
+## References
+- https://docs.python.org/3/library/subprocess.html#popen-objects
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from prodready.engine.context import PyContext
+from prodready.lang import python as pyast
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import is_script_like
+from prodready.rules.base import RuleMeta
+from prodready.rules.resource_leaks._leaks import assigned_local, in_with
+
+RULE = RuleMeta(
+    id="PR-PM-003",
+    name="popen-never-waited",
+    category=Category.PROCESS_MANAGEMENT,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.PYTHON}),
+    fix="Keep the Popen object, wait() for it with a timeout, and escalate terminate() -> kill() on shutdown.",
+    references=("https://docs.python.org/3/library/subprocess.html#popen-objects",),
+)
+
+REAPERS = {"wait", "communicate", "poll", "terminate", "kill", "send_signal"}
+
+
+@RULE.on_python(ast.Call)
+def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
+    if ctx.call_name(node) not in {"subprocess.Popen", "asyncio.create_subprocess_exec", "asyncio.create_subprocess_shell"}:
+        return
+    func = pyast.enclosing_function(node)
+    if func is None or in_with(node) or is_script_like(ctx):
+        return
+    local = assigned_local(node)
+    if local is None or "." in local:
+        return
+    ctx.examine(RULE)
+    for sub in ast.walk(func):
+        if isinstance(sub, ast.Attribute) and pyast.dotted(sub.value) == local and sub.attr in REAPERS:
+            return
+        if isinstance(sub, ast.Return | ast.Yield) and isinstance(sub.value, ast.Name) and sub.value.id == local:
+            return
+        if isinstance(sub, ast.Name) and sub.id == local and isinstance(sub.ctx, ast.Load):
+            parent = pyast.parent(sub)
+            if not isinstance(parent, ast.Attribute):  # the object itself is handed on or stored
+                return
+    yield RULE.hit(node, f"`{local}` child process is never waited on or terminated in {func.name}(): zombies and orphans",
+                   anchor=func.name)

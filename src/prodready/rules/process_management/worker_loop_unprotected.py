@@ -1,0 +1,97 @@
+"""Background worker loop dies on its first exception.
+
+## What it does
+Flags the forever-loop (`while True` / `while not stop...` / `while self.running`) of a background
+worker — a function started as a thread, executor job or asyncio task in the same module, or named
+like a worker (`*_worker`, `*_loop`, `poll_*`, `sync_*`, `cleanup_*`, ...) — when the loop body does
+not catch exceptions.
+
+## Why it matters in production
+One unexpected error (a dropped connection, bad data) ends the thread or task. Nothing restarts
+it, and nothing tells anyone: cleanup stops, syncs stop, queues back up, and the service looks
+healthy. Seed 000's workers needed exactly this protection.
+
+## Example
+```python
+def sync_prices():
+    while True:
+        refresh_prices()
+        time.sleep(60)
+```
+
+## Use instead
+```python
+def sync_prices():
+    while not stop.is_set():
+        try:
+            refresh_prices()
+        except Exception:
+            logger.exception("price sync failed")
+        stop.wait(60)
+```
+
+## Known limitations
+Supervision outside the loop (a wrapper that restarts the worker) is not recognised.
+
+## References
+- https://docs.python.org/3/library/threading.html#threading.excepthook
+- https://docs.python.org/3/library/asyncio-task.html#task-object
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from prodready.engine.context import PyContext
+from prodready.lang import python as pyast
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyflow import BACKGROUND_NAME, background_functions
+from prodready.rules._pyutil import is_script_like
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-PM-002",
+    name="worker-loop-unprotected",
+    category=Category.PROCESS_MANAGEMENT,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.PYTHON}),
+    fix="Wrap the body of the loop in try/except Exception with logger.exception(...), then continue.",
+    references=("https://docs.python.org/3/library/threading.html#threading.excepthook",),
+)
+
+
+def _is_loop_forever(test: ast.AST) -> bool:
+    if isinstance(test, ast.Constant) and test.value in (True, 1):
+        return True
+    text = ast.unparse(test)
+    return any(word in text for word in ("stop", "running", "shutdown", "is_set", "alive", "closed", "cancel"))
+
+
+@RULE.on_python(ast.While)
+def check(node: ast.While, ctx: PyContext) -> Iterator[Hit]:
+    if not _is_loop_forever(node.test):
+        return
+    func = pyast.enclosing_function(node)
+    if func is None or is_script_like(ctx):
+        return
+    if pyast.enclosing_function(func) is not None:
+        return
+    decorated_route = any(isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) and d.func.attr in {"websocket", "get", "post", "route"} for d in func.decorator_list)
+    if decorated_route or any(a.arg in {"websocket", "ws", "request"} for a in func.args.args):
+        return
+    if func.name not in background_functions(ctx) and not BACKGROUND_NAME.search(func.name):
+        return
+    ctx.examine(RULE)
+    protected = any(
+        isinstance(stmt, ast.Try) and any(
+            h.type is None or (pyast.dotted(h.type) or "").split(".")[-1] in {"Exception", "BaseException"}
+            or isinstance(h.type, ast.Tuple)
+            for h in stmt.handlers
+        )
+        for stmt in node.body
+    )
+    if not protected:
+        yield RULE.hit(node.test, f"worker loop in {func.name}() has no try/except: one error stops it for good",
+                       anchor=func.name)
