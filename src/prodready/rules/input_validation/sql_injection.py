@@ -1,0 +1,96 @@
+"""SQL built from strings and executed.
+
+## What it does
+Flags SQL executed from an f-string, `%` formatting, `.format()` or concatenation with
+non-constant values: `cursor.execute(...)`, `session.execute(...)`, `conn.execute(...)`,
+`text(...)`, `.raw(...)`, `executescript`, `read_sql` — directly or through a variable assigned
+in the same function.
+
+## Why it matters in production
+Any value that reaches the string — a query parameter, a header, a value stored earlier — can
+rewrite the query: read other users' data, drop tables, bypass login. Parameterised queries make
+this impossible.
+
+## Example
+```python
+conn.execute(text(f"SELECT * FROM orders WHERE customer = '{customer}'"))
+```
+
+## Use instead
+```python
+conn.execute(text("SELECT * FROM orders WHERE customer = :customer"), {"customer": customer})
+```
+
+## Known limitations
+Identifiers interpolated from a fixed allow-list (column names) are reported; suppress with that
+reason. Only constants are treated as safe.
+
+## References
+- https://owasp.org/www-community/attacks/SQL_Injection
+- https://docs.sqlalchemy.org/en/20/core/tutorial.html#using-textual-sql
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from prodready.engine.context import PyContext
+from prodready.lang import python as pyast
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-IV-002",
+    name="sql-injection",
+    category=Category.INPUT_VALIDATION,
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.PYTHON}),
+    fix="Use bound parameters (text('... :id'), cursor.execute(sql, params)); never format values into SQL.",
+    references=("https://owasp.org/www-community/attacks/SQL_Injection",),
+)
+
+EXECUTORS = {"execute", "executemany", "executescript", "raw", "read_sql", "read_sql_query", "exec_driver_sql", "fetch", "fetchrow", "fetchval"}
+SQL_WORDS = re.compile(r"(?i)\b(select|insert|update|delete|drop|create|alter|truncate|merge|replace|grant)\b[\s\S]*\b(from|into|table|set|where|values|index)\b")
+
+
+def _dynamic_sql(node: ast.AST) -> bool:
+    """An f-string/format/concat/% expression with non-constant parts that looks like SQL."""
+    if isinstance(node, ast.JoinedStr):
+        text = "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+        return bool(SQL_WORDS.search(text)) and any(isinstance(v, ast.FormattedValue) and not isinstance(v.value, ast.Constant) for v in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod | ast.Add):
+        text = pyast.const_str(node.left) or ""
+        if isinstance(node.left, ast.BinOp):
+            return _dynamic_sql(node.left)
+        return bool(SQL_WORDS.search(text)) and not isinstance(node.right, ast.Constant)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        text = pyast.const_str(node.func.value) or ""
+        return bool(SQL_WORDS.search(text)) and bool(node.args or node.keywords)
+    return False
+
+
+@RULE.on_python(ast.Call)
+def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
+    name = ctx.call_name(node) or ""
+    short = name.split(".")[-1]
+    if not (short in EXECUTORS and isinstance(node.func, ast.Attribute)) and name not in {"sqlalchemy.text", "sqlalchemy.sql.text"}:
+        return
+    if not node.args or ctx.is_test_file:
+        return
+    ctx.examine(RULE)
+    query = node.args[0]
+    if isinstance(query, ast.Call) and (ctx.call_name(query) or "").endswith("text") and query.args:
+        return  # text(...) is checked on its own
+    if isinstance(query, ast.Name):
+        func = pyast.enclosing_function(node)
+        if func is not None:
+            for sub in ast.walk(func):
+                if isinstance(sub, ast.Assign) and any(pyast.dotted(t) == query.id for t in sub.targets) and _dynamic_sql(sub.value):
+                    yield RULE.hit(node, f"{short}() runs SQL built with string formatting (`{query.id}`)")
+                    return
+        return
+    if _dynamic_sql(query):
+        yield RULE.hit(node, f"{short}() runs SQL built with string formatting")
