@@ -22,6 +22,9 @@ class Route:
     auth_via: str = ""
     rate_limited: bool = False
     limit_via: str = ""
+    expensive: str = ""  # why the handler is costly (spawns processes, calls an LLM, uploads, ...)
+    calls: tuple[str, ...] = ()  # callees in the handler body (readiness checks, auth calls)
+    todo: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -158,6 +161,9 @@ def build_model(
             auth_via=str(record.get("auth_via", "")),
             rate_limited=bool(record.get("rate_limited", False)),
             limit_via=str(record.get("limit_via", "")),
+            expensive=str(record.get("expensive", "") or ""),
+            calls=tuple(str(c) for c in record.get("calls", []) or ()),
+            todo=bool(record.get("todo", False)),
         )
         key = (route.method, route.path, route.file, route.line)
         if key not in seen_routes:

@@ -167,6 +167,7 @@ def dockerfile(ctx: DockerfileContext) -> None:
         line=stage[0].line,
         base=stage[0].args_text.split(" AS ")[0].split(" as ")[0].strip(),
         has_healthcheck=any(i.keyword == "HEALTHCHECK" and not i.args_text.upper().startswith("NONE") for i in stage),
+        cmd=" ".join(" ".join(i.words()) for i in stage if i.keyword in {"CMD", "ENTRYPOINT"}),
         copies_context=bool(copies),
         copy_line=copies[0].line if copies else None,
     )

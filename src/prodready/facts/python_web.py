@@ -375,7 +375,43 @@ class _Collector:
                 router=f"{self.module}.{owner}",
                 param_annotations=self._param_annotations(func),
                 is_async=isinstance(func, ast.AsyncFunctionDef),
+                expensive=self._expensive(func),
+                calls=self._handler_calls(func),
+                todo=self._has_todo(func),
             )
+
+    def _expensive(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+        """Why this handler is costly to call: processes, LLMs, uploads, file system, exports."""
+        for arg in func.args.args:
+            annotation = self.q(arg.annotation) if arg.annotation is not None else ""
+            if annotation.split(".")[-1] in {"UploadFile", "FileStorage"} or "UploadFile" in ast.unparse(arg.annotation or ast.Constant(value="")):
+                return "accepts uploads"
+        for node in pyast.walk_shallow(func):
+            if not isinstance(node, ast.Call):
+                continue
+            name = self.q(node.func) or pyast.dotted(node.func) or ""
+            if name.startswith(("subprocess.", "asyncio.create_subprocess", "multiprocessing.")) or name in {"os.system", "os.popen"}:
+                return f"spawns processes ({name})"
+            if name.endswith(("chat.completions.create", "completions.create", "messages.create", "embeddings.create", ".invoke", ".ainvoke", ".generate", ".agenerate")):
+                return f"calls an LLM ({name.split('.')[-1]})"
+            if name in {"open", "shutil.rmtree", "os.listdir", "os.walk", "os.scandir"} or name.endswith(("FileResponse", "send_file")):
+                return "touches the file system"
+            if name.endswith(("apply_async", ".delay", "enqueue", "create_task", "add_task")):
+                return "starts background jobs"
+        return ""
+
+    def _handler_calls(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+        names: list[str] = []
+        for node in pyast.walk_shallow(func):
+            if isinstance(node, ast.Call):
+                name = pyast.dotted(node.func)
+                if name and name not in names:
+                    names.append(name)
+        return names[:40]
+
+    def _has_todo(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        end = getattr(func, "end_lineno", func.lineno) or func.lineno
+        return any(re.search(r"#\s*(TODO|FIXME|XXX)", line) for line in self.ctx.lines[func.lineno - 1 : end])
 
     def _guess_framework(self) -> str:
         for value in self.imports.values():

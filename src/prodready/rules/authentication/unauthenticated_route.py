@@ -1,0 +1,100 @@
+"""Route without authentication beside protected routes.
+
+## What it does
+Uses the routes prodready extracted (FastAPI/Flask/Starlette, Express, Next.js, Go) with how each
+one is protected. In a file where some routes require authentication (a `Depends(get_current_user)`,
+`@login_required`, auth middleware on the router), reports each route that does not — ignoring
+health, metrics, docs, login/register/token/password-reset, public, static, webhook and OPTIONS
+routes. When a service has several non-public routes, changes data, and *no* route is protected, it
+reports that once.
+
+## Why it matters in production
+An endpoint added next to protected ones without the dependency is the classic broken access
+control bug: anyone can call it. The evidence names the protected neighbours, so the fix is
+usually one line.
+
+## Example
+```python
+@router.get("/orders")
+def list_orders(user=Depends(get_current_user)): ...
+
+@router.post("/orders/{order_id}/refund")
+async def refund(order_id: str): ...        # no auth
+```
+
+## Use instead
+```python
+router = APIRouter(dependencies=[Depends(get_current_user)])   # protect the whole router
+```
+
+## Known limitations
+Authentication enforced outside the code (an API gateway, a service mesh) or in custom middleware
+prodready cannot read is not seen; suppress with where it happens.
+
+## References
+- https://owasp.org/Top10/A01_2021-Broken_Access_Control/
+- https://fastapi.tiangolo.com/tutorial/security/
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+
+from prodready.engine.context import ProjectContext
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._repo import main_path
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-AU-001",
+    name="unauthenticated-route",
+    category=Category.AUTHENTICATION,
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.PYTHON, Language.JAVASCRIPT, Language.TYPESCRIPT, Language.GO}),
+    fix="Add the authentication dependency/middleware to the route (or to its router) like its neighbours.",
+    references=("https://owasp.org/Top10/A01_2021-Broken_Access_Control/",),
+)
+
+PUBLIC = re.compile(
+    r"(?i)(health|healthz|livez|readyz|ready|ping|status|metrics|docs|openapi|swagger|redoc|favicon|robots|"
+    r"login|logout|signin|sign-in|signup|sign-up|register|token|refresh|oauth|callback|auth|password|reset|"
+    r"forgot|verify|confirm|activate|invite|public|static|assets|webhook|version|well-known|csrf|captcha)"
+)
+
+
+def is_public(path: str, method: str) -> bool:
+    return method in {"OPTIONS", "HEAD"} or path in {"/", "", "?"} or bool(PUBLIC.search(path))
+
+
+@RULE.on_project
+def check(ctx: ProjectContext) -> Iterator[Hit]:
+    routes = [r for r in ctx.model.routes if r.kind == "http"]
+    if not routes:
+        return
+    by_file = defaultdict(list)
+    for route in routes:
+        by_file[route.file].append(route)
+    any_protected = any(r.auth for r in routes)
+    for file, members in sorted(by_file.items()):
+        protected = [r for r in members if r.auth]
+        if not protected:
+            continue
+        ctx.examine(RULE)
+        how = protected[0].auth_via or "authentication"
+        for route in members:
+            if route.auth or is_public(route.path, route.method):
+                continue
+            yield Hit(
+                line=route.line, path=route.file,
+                message=f"{route.method} {route.path} has no authentication while {len(protected)} other route(s) here use {how}",
+            )
+    if not any_protected:
+        private = [r for r in routes if not is_public(r.path, r.method)]
+        mutating = [r for r in private if r.method in {"POST", "PUT", "PATCH", "DELETE"}]
+        ctx.examine(RULE)
+        if len(private) >= 3 and mutating:
+            yield Hit(line=None, path=main_path(ctx.model),
+                      message=f"none of {len(private)} routes requires authentication ({len(mutating)} change data)")

@@ -1,0 +1,66 @@
+"""Connection pool without pre-ping or recycle.
+
+## What it does
+Flags SQLAlchemy `create_engine`/`create_async_engine` for networked databases without
+`pool_pre_ping=True` and without `pool_recycle`.
+
+## Why it matters in production
+Pooled connections die silently: database restarts and failovers, idle timeouts in PgBouncer,
+load balancers and firewalls. The next request that checks out a dead connection fails with
+"server closed the connection unexpectedly" — after every database maintenance, a burst of 500s.
+
+## Example
+```python
+engine = create_engine(DATABASE_URL, pool_size=10)
+```
+
+## Use instead
+```python
+engine = create_engine(DATABASE_URL, pool_size=10, pool_pre_ping=True, pool_recycle=1800)
+```
+
+## Known limitations
+Engines configured from a dict of keyword arguments are not inspected.
+
+## References
+- https://docs.sqlalchemy.org/en/20/core/pooling.html#disconnect-handling-pessimistic
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from prodready.engine.context import PyContext
+from prodready.lang import python as pyast
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-DB-001",
+    name="engine-without-pre-ping",
+    category=Category.DATABASE,
+    severity=Severity.LOW,
+    confidence=Confidence.HIGH,
+    languages=frozenset({Language.PYTHON}),
+    fix="Pass pool_pre_ping=True (and pool_recycle below the server/proxy idle timeout).",
+    references=("https://docs.sqlalchemy.org/en/20/core/pooling.html#disconnect-handling-pessimistic",),
+)
+
+ENGINES = {"sqlalchemy.create_engine", "sqlalchemy.engine.create_engine", "sqlalchemy.ext.asyncio.create_async_engine", "sqlmodel.create_engine"}
+
+
+@RULE.on_python(ast.Call)
+def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
+    if ctx.call_name(node) not in ENGINES or ctx.is_test_file:
+        return
+    url = pyast.const_str(node.args[0]) if node.args else None
+    if (url or "").startswith("sqlite") or pyast.has_splat(node):
+        return
+    poolclass = pyast.keyword(node, "poolclass")
+    if poolclass is not None and "NullPool" in (pyast.dotted(poolclass.value) or ""):
+        return
+    ctx.examine(RULE)
+    pre_ping = pyast.keyword(node, "pool_pre_ping")
+    if pyast.keyword(node, "pool_recycle") is None and not (pre_ping is not None and not (isinstance(pre_ping.value, ast.Constant) and pre_ping.value.value is False)):
+        yield RULE.hit(node, "engine without pool_pre_ping/pool_recycle: dead pooled connections fail requests")

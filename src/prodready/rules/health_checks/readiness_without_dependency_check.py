@@ -1,0 +1,85 @@
+"""Health or readiness endpoint that checks nothing.
+
+## What it does
+Reports health routes whose handler still carries a TODO/FIXME, and readiness routes (`/ready`,
+`/readyz`, `/health/readiness`) that do not touch the database or cache the service uses (no
+`execute`/`ping`/`connect`/session call for it).
+
+## Why it matters in production
+A readiness probe that always says "ok" sends traffic to instances that cannot reach their
+database: every request fails while the orchestrator believes all is well. A TODO in a health
+check is a check that was never written (seed 004).
+
+## Example
+```python
+@router.get("/ready")
+async def readiness():
+    # TODO: check database and Redis connections
+    return {"status": "ready"}
+```
+
+## Use instead
+```python
+@router.get("/ready")
+async def readiness():
+    async with engine.connect() as conn:
+        await conn.execute(text("SELECT 1"))
+    await redis.ping()
+    return {"status": "ready"}
+```
+
+## Known limitations
+Checks delegated to a helper are recognised when the helper's name mentions the dependency or a
+check (`check_db`, `ping`, `health`).
+
+## References
+- https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#define-readiness-probes
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from prodready.engine.context import ProjectContext
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._repo import HEALTH_PATH, READY_PATH
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-HC-001",
+    name="readiness-without-dependency-check",
+    category=Category.HEALTH_CHECKS,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.PYTHON}),
+    fix="Make readiness check each dependency the service needs (SELECT 1, redis ping) and return 503 on failure.",
+    references=("https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",),
+)
+
+DB_CALL = re.compile(r"(?i)(execute|session|engine|connect|db|database|sql|query|select|pool|fetch)")
+CACHE_CALL = re.compile(r"(?i)(redis|cache|ping)")
+
+
+@RULE.on_project
+def check(ctx: ProjectContext) -> Iterator[Hit]:
+    model = ctx.model
+    uses_db = model.has_signal("db")
+    uses_cache = model.has_signal("redis")
+    for route in model.http_routes():
+        if not route.file.endswith(".py") or not HEALTH_PATH.search(route.path):
+            continue
+        ctx.examine(RULE)
+        if route.todo:
+            yield Hit(line=route.line, path=route.file, message=f"{route.method} {route.path} has a TODO instead of a dependency check")
+            continue
+        if not READY_PATH.search(route.path):
+            continue
+        calls = " ".join(route.calls)
+        missing = []
+        if uses_db and not DB_CALL.search(calls):
+            missing.append("the database")
+        if uses_cache and not CACHE_CALL.search(calls):
+            missing.append("the cache")
+        if missing:
+            yield Hit(line=route.line, path=route.file, message=f"{route.method} {route.path} reports ready without checking {' or '.join(missing)}")

@@ -1,0 +1,66 @@
+"""Expensive route without its own rate limit.
+
+## What it does
+In a service that has a rate limiter, reports routes whose handlers are expensive — they spawn
+processes, call an LLM, accept uploads, touch the file system or start background jobs — and are
+not covered by any limit (neither a per-route limit nor an app-wide default).
+
+## Why it matters in production
+A handful of clients hammering the one costly endpoint exhausts CPU, workers, disk or the LLM
+budget while every cheap route stays within limits. Seed 000 put its strictest limits on exactly
+these routes (training, file system).
+
+## Example
+```python
+@router.post("/exports")
+def start_export(): subprocess.Popen([...])
+```
+
+## Use instead
+```python
+@router.post("/exports")
+@limiter.limit("2/minute")
+def start_export(request: Request): ...
+```
+
+## Known limitations
+Expensive work hidden in helper functions is only seen when the handler calls it directly.
+
+## References
+- https://owasp.org/API-Security/editions/2023/en/0xa4-unrestricted-resource-consumption/
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from prodready.engine.context import ProjectContext
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._repo import RATE_LIMIT_PACKAGES
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-RA-001",
+    name="expensive-route-without-limit",
+    category=Category.RATE_LIMITING,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.PYTHON}),
+    fix="Give the route a strict per-route limit (e.g. @limiter.limit('2/minute')) keyed by user or IP.",
+    references=("https://owasp.org/API-Security/editions/2023/en/0xa4-unrestricted-resource-consumption/",),
+)
+
+
+@RULE.on_project
+def check(ctx: ProjectContext) -> Iterator[Hit]:
+    model = ctx.model
+    has_limiter = model.has_signal("rate-limit") or model.has_dependency(*RATE_LIMIT_PACKAGES)
+    if not has_limiter:
+        return  # PR-RA-301 reports the missing limiter once
+    for route in model.http_routes():
+        if not route.expensive:
+            continue
+        ctx.examine(RULE)
+        if not route.rate_limited:
+            yield Hit(line=route.line, path=route.file,
+                      message=f"{route.method} {route.path} {route.expensive} and has no rate limit")
