@@ -78,7 +78,7 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     for route in routes:
         by_file[route.file].append(route)
     any_protected = any(r.auth for r in routes)
-    for file, members in sorted(by_file.items()):
+    for _file, members in sorted(by_file.items()):
         protected = [r for r in members if r.auth]
         if not protected:
             continue
