@@ -59,7 +59,7 @@ RULE = RuleMeta(
     references=("https://fastapi.tiangolo.com/advanced/websockets/#using-depends-and-others",),
 )
 
-AUTH_WORDS = re.compile(r"(?i)(token|auth|jwt|session|cookie|api_?key|credential|verify|current_user|user_id|login|origin|signature)")
+AUTH_WORDS = re.compile(r"(?i)(token|auth|jwt|cookie|api_?key|credential|verify|current_user|login|origin|signature|password)")
 
 
 def _mentions_auth(nodes: list[ast.AST]) -> bool:

@@ -48,8 +48,8 @@ RULE = RuleMeta(
     references=("https://docs.sqlalchemy.org/en/20/core/pooling.html",),
 )
 
-KEYS = ("pool_size", "max_overflow", "max_connections")
-FACTORIES = ("create_engine", "create_async_engine", "ConnectionPool", "from_url", "create_pool", "Redis")
+KEYS = ("pool_size", "max_overflow")
+FACTORIES = ("create_engine", "create_async_engine")
 
 
 @RULE.on_python(ast.Call)

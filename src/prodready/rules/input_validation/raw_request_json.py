@@ -104,6 +104,10 @@ def check(node: ast.Assign, ctx: PyContext) -> Iterator[Hit]:
                 used_raw = True
         if isinstance(sub, ast.Subscript) and pyast.dotted(sub.value) == name:
             used_raw = True
+        if isinstance(sub, ast.Call) and any(isinstance(a, ast.Name) and a.id == name for a in sub.args):
+            callee = pyast.dotted(sub.func) or ""
+            if callee.split(".")[-1] not in {"len", "print", "isinstance", "type", "bool", "str", "repr", "debug", "info", "warning", "error"}:
+                used_raw = True  # handed on as a raw dict
         if isinstance(sub, ast.keyword) and sub.arg is None and isinstance(sub.value, ast.Name) and sub.value.id == name:
             used_raw = True
         if isinstance(sub, ast.Dict) and any(k is None and isinstance(v, ast.Name) and v.id == name for k, v in zip(sub.keys, sub.values, strict=False)):
