@@ -1,0 +1,103 @@
+"""Helpers over tree-sitter-go nodes for Go rules and facts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from prodready.lang.treesitter import ancestors, descendants, field, string_value, text
+
+Node = Any
+
+
+def callee(call: Node) -> str:
+    """`http.Get`, `r.GET`, `rand.Int63` for a call_expression."""
+    return text(field(call, "function"))
+
+
+def call_args(call: Node) -> list[Node]:
+    args = field(call, "arguments")
+    return [c for c in args.named_children if c.type != "comment"] if args is not None else []
+
+
+def selector_parts(node: Node) -> tuple[str, str] | None:
+    if node is None or node.type != "selector_expression":
+        return None
+    return text(field(node, "operand")), text(field(node, "field"))
+
+
+def enclosing_function(node: Node) -> Node | None:
+    for anc in ancestors(node):
+        if anc.type in {"function_declaration", "method_declaration", "func_literal"}:
+            return anc
+    return None
+
+
+def enclosing_top_function(node: Node) -> Node | None:
+    found = None
+    for anc in ancestors(node):
+        if anc.type in {"function_declaration", "method_declaration"}:
+            return anc
+        if anc.type == "func_literal":
+            found = anc
+    return found
+
+
+def function_name(func: Node | None) -> str:
+    if func is None:
+        return ""
+    return text(field(func, "name"))
+
+
+def composite_type(node: Node) -> str:
+    return text(field(node, "type"))
+
+
+def keyed_elements(composite: Node) -> dict[str, Node]:
+    """Keys of a composite literal body -> value nodes."""
+    body = field(composite, "body")
+    result: dict[str, Node] = {}
+    if body is None:
+        return result
+    for child in body.named_children:
+        if child.type == "keyed_element":
+            key = field(child, "key") or (child.named_children[0] if child.named_children else None)
+            value = field(child, "value") or (child.named_children[-1] if len(child.named_children) > 1 else None)
+            if value is not None and value.type == "literal_element" and value.named_children:
+                value = value.named_children[0]
+            if key is not None:
+                result[text(key).strip()] = value
+    return result
+
+
+def string_arg(call: Node, index: int = 0) -> str | None:
+    args = call_args(call)
+    if len(args) <= index:
+        return None
+    return string_value(args[index])
+
+
+def receiver_type(method: Node) -> str:
+    receiver = field(method, "receiver")
+    if receiver is None:
+        return ""
+    for param in receiver.named_children:
+        typ = field(param, "type")
+        if typ is not None:
+            return text(typ).lstrip("*").split("[")[0]
+    return ""
+
+
+def receiver_name(method: Node) -> str:
+    receiver = field(method, "receiver")
+    if receiver is None:
+        return ""
+    for param in receiver.named_children:
+        name = field(param, "name")
+        if name is not None:
+            return text(name)
+    return ""
+
+
+def calls_in(node: Node) -> Iterator[Node]:
+    return descendants(node, "call_expression")

@@ -1,0 +1,94 @@
+"""Go error ignored or swallowed.
+
+## What it does
+Flags an empty `if err != nil {}` block, and errors explicitly discarded with `_` from calls that
+matter: `_ = f()` where `f` returns only an error, and `v, _ := f()` for well-known error-returning
+calls (`strconv`, `json.Marshal/Unmarshal`, `io.ReadAll`, `os.Open/ReadFile`, `http.NewRequest`,
+`db.Exec`, ...).
+
+## Why it matters in production
+The failure happens, the program carries on with zero values: a config parsed as 0, a request
+built as nil, a write that never reached the database — and nothing in the logs says why.
+
+## Example
+```go
+n, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+if err != nil {
+}
+```
+
+## Use instead
+```go
+n, err := strconv.Atoi(r.URL.Query().Get("limit"))
+if err != nil {
+    http.Error(w, "limit must be a number", http.StatusBadRequest)
+    return
+}
+```
+
+## Known limitations
+`_ = x.Close()` and encoder writes to a response are accepted (nothing useful can be done).
+
+## References
+- https://go.dev/blog/error-handling-and-go
+- https://github.com/kisielk/errcheck
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from prodready.engine.context import TreeContext
+from prodready.lang import golang as go
+from prodready.lang.treesitter import field, text
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-EH-201",
+    name="go-error-ignored",
+    category=Category.ERROR_HANDLING,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.GO}),
+    fix="Handle the error: return it (wrapped with context), log it, or answer the client with a 4xx/5xx.",
+    references=("https://go.dev/blog/error-handling-and-go",),
+)
+
+ERROR_CALLS = re.compile(
+    r"^(strconv\.\w+|json\.(Marshal\w*|Unmarshal)|io\.ReadAll|ioutil\.ReadAll|ioutil\.ReadFile|os\.(Open|ReadFile|Create|WriteFile|MkdirAll)|"
+    r"http\.NewRequest\w*|url\.Parse|time\.Parse\w*|\w+\.(Exec|ExecContext|QueryRow|Query|Scan|Commit|Insert\w*|Save|Update\w*|Delete\w*))$"
+)
+HARMLESS = re.compile(r"(Close|Encode|Write|WriteString|Fprint\w*|Print\w*|Flush|Remove|SetDeadline|SetReadDeadline|SetWriteDeadline)$")
+
+
+@RULE.on_tree("if_statement", languages=(Language.GO,))
+def check_empty(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    condition = " ".join(text(field(node, "condition")).split())
+    if condition not in {"err != nil", "nil != err"}:
+        return
+    ctx.examine(RULE)
+    body = field(node, "consequence")
+    if body is not None and not [c for c in body.named_children if c.type not in {"comment"} and (c.type != "statement_list" or c.named_children)]:
+        yield RULE.hit(node, "empty `if err != nil {}`: the error is swallowed")
+
+
+@RULE.on_tree("assignment_statement", "short_var_declaration", languages=(Language.GO,))
+def check_discard(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    left, right = field(node, "left"), field(node, "right")
+    if left is None or right is None or not right.named_children or ctx.path.endswith("_test.go"):
+        return
+    call = right.named_children[0]
+    if call.type != "call_expression":
+        return
+    names = [text(c) for c in left.named_children]
+    if not names or names[-1] != "_":
+        return
+    callee = go.callee(call)
+    if HARMLESS.search(callee):
+        return
+    ctx.examine(RULE)
+    if ERROR_CALLS.match(callee):
+        yield RULE.hit(node, f"error from {callee}() discarded with `_`")

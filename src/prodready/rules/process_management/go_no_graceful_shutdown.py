@@ -1,0 +1,65 @@
+"""Go server without graceful shutdown.
+
+## What it does
+Reports a Go service that starts an HTTP server (`ListenAndServe`, gin/echo `Run`/`Start`) and
+never calls `Shutdown(ctx)` on SIGTERM.
+
+## Why it matters in production
+On every deploy the pod receives SIGTERM and the process exits immediately: in-flight requests are
+cut, WebSockets drop without a close frame, and buffered work is lost. Seed 001 added a
+deadline-bounded shutdown for exactly this.
+
+## Example
+```go
+log.Fatal(http.ListenAndServe(":8080", mux))
+```
+
+## Use instead
+```go
+srv := &http.Server{Addr: ":8080", Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+go srv.ListenAndServe()
+stop := make(chan os.Signal, 1)
+signal.Notify(stop, syscall.SIGTERM, os.Interrupt)
+<-stop
+ctx, cancel := context.WithTimeout(context.Background(), 25*time.Second)
+defer cancel()
+srv.Shutdown(ctx)
+```
+
+## Known limitations
+Shutdown implemented in a library the service uses is not seen.
+
+## References
+- https://pkg.go.dev/net/http#Server.Shutdown
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from prodready.engine.context import ProjectContext
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-PM-201",
+    name="go-no-graceful-shutdown",
+    category=Category.PROCESS_MANAGEMENT,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.GO}),
+    fix="Handle SIGTERM with signal.Notify and call srv.Shutdown(ctx) with a deadline.",
+    references=("https://pkg.go.dev/net/http#Server.Shutdown",),
+)
+
+
+@RULE.on_project
+def check(ctx: ProjectContext) -> Iterator[Hit]:
+    model = ctx.model
+    apps = [a for a in model.facts.get("app", []) if a.get("framework") == "go"]
+    if not apps:
+        return
+    ctx.examine(RULE)
+    if any(str(s["file"]).endswith(".go") for s in model.signals("graceful-shutdown")):
+        return
+    yield Hit(line=None, path=str(apps[0]["file"]), message=f"server started with {apps[0].get('name')} and never shut down gracefully")

@@ -1,0 +1,83 @@
+"""Go HTTP response body never closed.
+
+## What it does
+Flags `resp, err := client.Do/Get/Post/Head/PostForm(...)` (and `http.Get` etc.) when the function
+never calls `resp.Body.Close()` (usually `defer resp.Body.Close()`) and does not return `resp`.
+
+## Why it matters in production
+An unclosed body keeps the connection out of the pool: every request opens a new TCP/TLS
+connection, file descriptors leak, and eventually "too many open files" or port exhaustion stops
+all outbound calls.
+
+## Example
+```go
+resp, err := client.Post(url, "application/json", body)
+if err != nil { return nil, err }
+return io.ReadAll(resp.Body)
+```
+
+## Use instead
+```go
+resp, err := client.Post(url, "application/json", body)
+if err != nil { return nil, err }
+defer resp.Body.Close()
+return io.ReadAll(resp.Body)
+```
+
+## Known limitations
+Bodies closed by a helper that receives `resp` are treated as closed only when `resp` is passed on.
+
+## References
+- https://pkg.go.dev/net/http#Response
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from prodready.engine.context import TreeContext
+from prodready.lang import golang as go
+from prodready.lang.treesitter import field, text
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-RL-201",
+    name="go-response-body-not-closed",
+    category=Category.RESOURCE_LEAKS,
+    severity=Severity.HIGH,
+    confidence=Confidence.HIGH,
+    languages=frozenset({Language.GO}),
+    fix="defer resp.Body.Close() right after checking the error.",
+    references=("https://pkg.go.dev/net/http#Response",),
+)
+
+METHODS = {"Do", "Get", "Post", "Head", "PostForm"}
+
+
+@RULE.on_tree("short_var_declaration", "assignment_statement", languages=(Language.GO,))
+def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    right = field(node, "right")
+    left = field(node, "left")
+    if right is None or left is None or not right.named_children or not left.named_children:
+        return
+    call = right.named_children[0]
+    if call.type != "call_expression":
+        return
+    parts = go.selector_parts(field(call, "function"))
+    if parts is None or parts[1] not in METHODS:
+        return
+    resp = text(left.named_children[0])
+    if resp == "_" or ctx.path.endswith("_test.go"):
+        return
+    func = go.enclosing_function(node)
+    if func is None:
+        return
+    ctx.examine(RULE)
+    body = text(func)
+    if f"{resp}.Body.Close()" in body or f"return {resp}," in body or f"return {resp}\n" in body:
+        return
+    if any(resp in text(arg) and text(arg) != f"{resp}.Body" for c in go.calls_in(func) for arg in go.call_args(c) if c is not call):
+        return  # handed to a helper
+    yield RULE.hit(call, f"`{resp}.Body` is never closed: the connection leaks")

@@ -1,0 +1,102 @@
+"""Go signing secret with a weak or empty default.
+
+## What it does
+Flags variables and struct fields named like signing secrets (`jwtSecret`, `JWTSecret`,
+`SecretKey`, `sessionSecret`) assigned a string literal that is empty, shorter than 32 characters
+or a well-known value, and env helpers such as `getenv("JWT_SECRET", "secret")`.
+
+## Why it matters in production
+A deployment that forgets the variable silently signs tokens with a guessable key: anyone can
+mint valid JWTs. Seed 001 fixed exactly this with start-up validation.
+
+## Example
+```go
+secret := os.Getenv("JWT_SECRET")
+if secret == "" {
+    secret = "secret"
+}
+```
+
+## Use instead
+```go
+secret := os.Getenv("JWT_SECRET")
+if len(secret) < 32 {
+    log.Fatal("JWT_SECRET must be set to at least 32 random characters")
+}
+```
+
+## Known limitations
+Secrets read from files or vaults are not checked.
+
+## References
+- https://cwe.mitre.org/data/definitions/1391.html
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from prodready.engine.context import TreeContext
+from prodready.lang import golang as go
+from prodready.lang.treesitter import field, string_value, text
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._secretutil import is_signing_key_name, is_weak_secret
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-SE-202",
+    name="go-weak-secret-default",
+    category=Category.SECRETS,
+    severity=Severity.HIGH,
+    confidence=Confidence.HIGH,
+    languages=frozenset({Language.GO}),
+    fix="Require the secret at start-up (fail when missing or shorter than 32 characters); no literal fallback.",
+    references=("https://cwe.mitre.org/data/definitions/1391.html",),
+)
+
+
+def _snake(name: str) -> str:
+    out = ""
+    for index, char in enumerate(name):
+        if char.isupper() and index and (not name[index - 1].isupper()):
+            out += "_"
+        out += char.lower()
+    return out
+
+
+@RULE.on_tree("assignment_statement", "short_var_declaration", "keyed_element", "const_spec", "var_spec", languages=(Language.GO,))
+def check_assign(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if ctx.path.endswith("_test.go"):
+        return
+    if node.type == "keyed_element":
+        children = node.named_children
+        left, right = (children[0], children[-1]) if len(children) >= 2 else (None, None)
+    elif node.type in {"const_spec", "var_spec"}:
+        left, right = field(node, "name"), field(node, "value")
+    else:
+        left, right = field(node, "left"), field(node, "right")
+    if left is None or right is None:
+        return
+    name = text(left).split(".")[-1].strip()
+    if right.type == "expression_list" and right.named_children:
+        right = right.named_children[0]
+    value = string_value(right)
+    if value is None or not is_signing_key_name(_snake(name)):
+        return
+    ctx.examine(RULE)
+    if is_weak_secret(value):
+        yield RULE.hit(node, f"`{name}` falls back to a weak literal secret: tokens can be forged")
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,))
+def check_getenv(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    args = go.call_args(node)
+    if len(args) < 2 or "env" not in go.callee(node).lower():
+        return
+    key, default = string_value(args[0]), string_value(args[1])
+    if key is None or default is None or not is_signing_key_name(key.lower()):
+        return
+    ctx.examine(RULE)
+    if is_weak_secret(default):
+        yield RULE.hit(node, f"`{key}` falls back to a weak literal default")

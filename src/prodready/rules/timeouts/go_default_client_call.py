@@ -1,0 +1,60 @@
+"""Go request through the default client (no timeout).
+
+## What it does
+Flags `http.Get`, `http.Post`, `http.Head`, `http.PostForm` and `http.DefaultClient.Do`: they use
+`http.DefaultClient`, which has no timeout.
+
+## Why it matters in production
+Every call can block forever on a slow peer, leaking a goroutine and a connection each time.
+
+## Example
+```go
+resp, err := http.Get(url + "/health")
+```
+
+## Use instead
+```go
+client := &http.Client{Timeout: 5 * time.Second}
+resp, err := client.Get(url + "/health")
+```
+
+## Known limitations
+A program that replaces `http.DefaultClient` at start-up is still reported.
+
+## References
+- https://pkg.go.dev/net/http#DefaultClient
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from prodready.engine.context import TreeContext
+from prodready.lang import golang as go
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-TO-202",
+    name="go-default-client-call",
+    category=Category.TIMEOUTS,
+    severity=Severity.HIGH,
+    confidence=Confidence.HIGH,
+    languages=frozenset({Language.GO}),
+    fix="Use an http.Client with Timeout set instead of the package-level helpers.",
+    references=("https://pkg.go.dev/net/http#DefaultClient",),
+)
+
+DEFAULT_CALLS = {"http.Get", "http.Post", "http.Head", "http.PostForm", "http.DefaultClient.Do", "http.DefaultClient.Get"}
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,))
+def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    name = go.callee(node)
+    if name not in DEFAULT_CALLS or ctx.path.endswith("_test.go"):
+        return
+    if ctx.imports.get("http") != "net/http":
+        return
+    ctx.examine(RULE)
+    yield RULE.hit(node, f"{name} uses http.DefaultClient, which has no timeout")

@@ -1,0 +1,59 @@
+"""Go `http.Client` without a timeout.
+
+## What it does
+Flags `http.Client{...}` composite literals (including `&http.Client{}`) that set no `Timeout`.
+
+## Why it matters in production
+The zero `http.Client` waits forever: a slow or silent peer holds the goroutine, its connection
+and whatever request is waiting on it. Under load goroutines and sockets pile up until the service
+stops answering. Seed 001's LLM streaming calls had exactly this problem.
+
+## Example
+```go
+var llmClient = &http.Client{}
+```
+
+## Use instead
+```go
+var llmClient = &http.Client{Timeout: 30 * time.Second}
+// for streaming: per-request context.WithTimeout and a Transport with ResponseHeaderTimeout
+```
+
+## Known limitations
+Timeouts applied per request through `context.WithTimeout` are not recognised; suppress with that
+reason.
+
+## References
+- https://pkg.go.dev/net/http#Client
+- https://blog.cloudflare.com/the-complete-guide-to-golang-net-http-timeouts/
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from prodready.engine.context import TreeContext
+from prodready.lang import golang as go
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-TO-201",
+    name="go-http-client-without-timeout",
+    category=Category.TIMEOUTS,
+    severity=Severity.HIGH,
+    confidence=Confidence.HIGH,
+    languages=frozenset({Language.GO}),
+    fix="Set Client.Timeout (and Transport timeouts); bound streaming requests with a context deadline.",
+    references=("https://pkg.go.dev/net/http#Client",),
+)
+
+
+@RULE.on_tree("composite_literal", languages=(Language.GO,))
+def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if go.composite_type(node) != "http.Client" or ctx.path.endswith("_test.go"):
+        return
+    ctx.examine(RULE)
+    if "Timeout" not in go.keyed_elements(node):
+        yield RULE.hit(node, "http.Client without Timeout: requests can hang forever")

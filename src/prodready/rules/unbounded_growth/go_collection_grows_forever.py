@@ -1,0 +1,114 @@
+"""Go map or slice in long-lived state that only grows.
+
+## What it does
+For struct fields and package-level variables of map or slice type, finds writes in functions
+(`x.sessions[id] = s`, `x.times = append(x.times, d)`) and reports the field when nothing in the
+file ever deletes from it (`delete(x.sessions, k)`), trims it (`x.times = x.times[n:]`), or
+replaces it outside a constructor.
+
+## Why it matters in production
+Sessions, response-time samples and rate-limiter events accumulate for the life of the process:
+memory grows until the OOM killer restarts the pod. Seed 001 found three of these in one service
+(sessions map, responseTimes, limiter events).
+
+## Example
+```go
+func (h *Hub) Register(conn *websocket.Conn) {
+    h.sessions[id] = &Session{Conn: conn}
+}
+```
+
+## Use instead
+```go
+func (h *Hub) Unregister(id string) {
+    h.mu.Lock(); defer h.mu.Unlock()
+    delete(h.sessions, id)
+}
+// and a periodic sweep of expired sessions; a ring buffer for samples
+```
+
+## Known limitations
+Cleanup in another file of the package is not seen (analysis is per file); suppress with where it
+happens.
+
+## References
+- https://go.dev/blog/maps
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from prodready.engine.context import TreeContext
+from prodready.lang import golang as go
+from prodready.lang.treesitter import descendants, field, line_of, text
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-UG-201",
+    name="go-collection-grows-forever",
+    category=Category.UNBOUNDED_GROWTH,
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.GO}),
+    fix="Delete entries when they end (and sweep expired ones periodically); cap slices as ring buffers.",
+    references=("https://go.dev/blog/maps",),
+)
+
+CONSTRUCTOR = re.compile(r"^(New|new|Make|make|init|Init|Reset|reset|Clear|clear)")
+
+
+def _fields(root: Any) -> dict[str, str]:
+    """Field or package variable name -> 'map' | 'slice'."""
+    found: dict[str, str] = {}
+    for decl in descendants(root, "field_declaration"):
+        typ = field(decl, "type")
+        kind = "map" if typ is not None and typ.type == "map_type" else "slice" if typ is not None and typ.type == "slice_type" else None
+        if kind:
+            for child in decl.named_children:
+                if child.type == "field_identifier":
+                    found[text(child)] = kind
+    for spec in descendants(root, "var_spec"):
+        if spec.parent is not None and spec.parent.type in {"var_declaration"} and spec.parent.parent is not None and spec.parent.parent.type == "source_file":
+            value = text(spec)
+            kind = "map" if "map[" in value else "slice" if "[]" in value else None
+            name = field(spec, "name")
+            if kind and name is not None:
+                found[text(name)] = kind
+    return found
+
+
+@RULE.on_tree("source_file", languages=(Language.GO,))
+def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if ctx.path.endswith("_test.go"):
+        return
+    fields = _fields(root)
+    if not fields:
+        return
+    source = ctx.text
+    for name, kind in sorted(fields.items()):
+        member = rf"(?:\b\w+\.)?{re.escape(name)}"
+        writes = []
+        for node in descendants(root, "assignment_statement", "short_var_declaration"):
+            left = text(field(node, "left"))
+            right = text(field(node, "right"))
+            func = go.enclosing_top_function(node)
+            if func is None or CONSTRUCTOR.match(go.function_name(func)):
+                continue
+            if kind == "map" and re.fullmatch(rf"{member}\[.+\]", left):
+                writes.append(node)
+            elif kind == "slice" and re.fullmatch(member, left) and re.match(rf"append\(\s*{member}\s*,", right):
+                writes.append(node)
+        if not writes:
+            continue
+        ctx.examine(RULE)
+        removed = re.search(rf"delete\(\s*{member}\s*,", source) or re.search(rf"{member}\s*=\s*{member}\[", source) \
+            or re.search(rf"{member}\s*=\s*(make|nil|map\[|\[\])", source) or re.search(rf"clear\(\s*{member}\s*\)", source)
+        if removed:
+            continue
+        first = writes[0]
+        yield Hit(line=line_of(first), message=f"`{name}` ({kind}) grows in {go.function_name(go.enclosing_top_function(first))}() and nothing in this file removes from it",
+                  anchor=name)
