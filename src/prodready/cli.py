@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--category", choices=[c.value for c in Category])
     rules.add_argument("--language", choices=[lang.value for lang in Language])
     rules.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
+    from prodready import cli_extra
+
+    cli_extra.add_commands(sub)
     return parser
 
 

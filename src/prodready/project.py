@@ -120,6 +120,9 @@ class ProjectModel:
             "clients": self.clients,
             "dockerfiles": self.dockerfiles,
             "services": self.compose_services,
+            "documented_env": sorted(
+                {str(n).upper() for r in self.facts.get("documented_env", []) for n in r.get("names", [])}
+            ),
             "tests_present": bool(self.test_files),
             "test_files": len(self.test_files),
         }

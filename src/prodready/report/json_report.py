@@ -39,3 +39,25 @@ class JsonReporter:
 
     def render(self, report: AuditReport) -> str:
         return json.dumps(report_to_dict(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def report_from_dict(data: dict[str, Any]) -> AuditReport:
+    """Rebuild an AuditReport from a saved JSON report (for `prodready report` and `diff`)."""
+    from prodready.model import Category, CheckTally, Finding, SkippedFile
+
+    files = data.get("files", {})
+    return AuditReport(
+        target=str(data.get("target", "")),
+        started_at=str(data.get("started_at", "")),
+        duration_s=float(data.get("duration_s", 0.0)),
+        findings=[Finding.from_json(f) for f in data.get("findings", [])],
+        checks=[CheckTally(Category(c["category"]), c["rule"], int(c["examined"]), int(c["passed"])) for c in data.get("checks", [])],
+        facts=dict(data.get("facts", {})),
+        files_scanned=int(data.get("summary", {}).get("files_scanned", 0)),
+        files_by_language=dict(files.get("by_language", {})),
+        skipped=[SkippedFile(s["path"], s["reason"]) for s in files.get("skipped", [])],
+        suppressed=int(data.get("suppressed", 0)),
+        baselined=int(data.get("baselined", 0)),
+        unused_suppressions=list(data.get("unused_suppressions", [])),
+        tool_version=str(data.get("tool", {}).get("version", "")),
+    )

@@ -1,0 +1,66 @@
+"""Compare two JSON reports: fixed, new and still-open findings (seed 001's verification report)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+class ReportFileError(ValueError):
+    """A report file is missing or not a prodready JSON report."""
+
+
+def load_report(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError as exc:
+        raise ReportFileError(f"report not found: {path}") from exc
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ReportFileError(f"cannot read {path}: not JSON ({exc})") from exc
+    if not isinstance(data, dict) or data.get("schema_version") != 1 or not isinstance(data.get("findings"), list):
+        raise ReportFileError(f"{path} is not a prodready JSON report (schema_version 1)")
+    return data
+
+
+@dataclass
+class Diff:
+    fixed: list[dict[str, Any]]
+    new: list[dict[str, Any]]
+    still_open: list[dict[str, Any]]
+
+    def to_json(self) -> dict[str, list[dict[str, Any]]]:
+        return {"fixed": self.fixed, "new": self.new, "still_open": self.still_open}
+
+
+def diff_reports(old: dict[str, Any], new: dict[str, Any]) -> Diff:
+    old_by = {f["fingerprint"]: f for f in old["findings"]}
+    new_by = {f["fingerprint"]: f for f in new["findings"]}
+    return Diff(
+        fixed=[f for fp, f in old_by.items() if fp not in new_by],
+        new=[f for fp, f in new_by.items() if fp not in old_by],
+        still_open=[f for fp, f in new_by.items() if fp in old_by],
+    )
+
+
+def _loc(f: dict[str, Any]) -> str:
+    return f"{f.get('path') or '(project)'}{':' + str(f['line']) if f.get('line') else ''}"
+
+
+def diff_markdown(diff: Diff, old: dict[str, Any], new: dict[str, Any]) -> str:
+    total_old = len(old["findings"])
+    out = [
+        "# Production Readiness — Verification Report",
+        "",
+        f"**Before:** {old.get('started_at', '?')} — {old.get('verdict', '?')} ({total_old} findings)  ",
+        f"**After:** {new.get('started_at', '?')} — {new.get('verdict', '?')} ({len(new['findings'])} findings)",
+        "",
+        f"**Fixed:** {len(diff.fixed)} of {total_old} · **New:** {len(diff.new)} · **Still open:** {len(diff.still_open)}",
+        "",
+    ]
+    for title, items, mark in (("Fixed and verified", diff.fixed, "x"), ("New", diff.new, " "), ("Still open", diff.still_open, " ")):
+        out += [f"## {title} ({len(items)})", ""]
+        out += [f"- [{mark}] **{f['severity'].upper()}** {f['rule']} `{_loc(f)}` — {f['message']}" for f in items] or ["None."]
+        out.append("")
+    return "\n".join(out)
