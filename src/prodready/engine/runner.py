@@ -373,7 +373,9 @@ def make_findings(
         occ_key = (rule.id, path, hit.anchor, " ".join(raw.split()))
         occurrence = occurrences[occ_key]
         occurrences[occ_key] += 1
-        code = raw if raw else hit.message
+        # Project-wide findings have no code: their identity is rule + path + anchor, so a message
+        # that carries counts ("12 source files and no tests") does not change it.
+        code = raw
         severity = Severity(overrides.get(rule.id, rule.severity.value))
         findings.append(
             Finding(

@@ -1,8 +1,10 @@
-"""Reporters turn a finished AuditReport into text. Built-ins live in REPORTERS."""
+"""Reporters turn a finished AuditReport into text. Built-ins live in a dict; other packages can
+add reporters under the entry-point group ``prodready.reporters``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib.metadata import entry_points
 from typing import Protocol
 
 from prodready.model import AuditReport
@@ -16,28 +18,19 @@ class Reporter(Protocol):
 
 
 def reporters() -> dict[str, Callable[[], Reporter]]:
-    from prodready.report import json_report, terminal
+    from prodready.report.html import HtmlReporter
+    from prodready.report.json_report import JsonReporter
+    from prodready.report.markdown import MarkdownReporter
+    from prodready.report.sarif import SarifReporter
+    from prodready.report.terminal import TextReporter
 
     found: dict[str, Callable[[], Reporter]] = {
-        "json": json_report.JsonReporter,
-        "text": terminal.TextReporter,
+        "json": JsonReporter,
+        "text": TextReporter,
+        "markdown": MarkdownReporter,
+        "html": HtmlReporter,
+        "sarif": SarifReporter,
     }
-    try:
-        from prodready.report import markdown  # type: ignore[attr-defined,unused-ignore]
-
-        found["markdown"] = markdown.MarkdownReporter
-    except ImportError:
-        pass
-    try:
-        from prodready.report import html  # type: ignore[attr-defined,unused-ignore]
-
-        found["html"] = html.HtmlReporter
-    except ImportError:
-        pass
-    try:
-        from prodready.report import sarif  # type: ignore[attr-defined,unused-ignore]
-
-        found["sarif"] = sarif.SarifReporter
-    except ImportError:
-        pass
+    for entry in entry_points(group="prodready.reporters"):
+        found.setdefault(entry.name, entry.load())
     return found

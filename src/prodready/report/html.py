@@ -10,7 +10,15 @@ from pathlib import PurePath
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from prodready.model import AuditReport, Severity
-from prodready.report._common import by_category, checklists, config_matrix, numbered, passed_checks, phases, risk_rows
+from prodready.report._common import (
+    by_category,
+    checklists,
+    config_matrix,
+    numbered,
+    passed_checks,
+    phases,
+    risk_rows,
+)
 
 COLORS = {"critical": "#7b1fa2", "high": "#c62828", "medium": "#ef6c00", "low": "#1565c0", "info": "#607d8b"}
 

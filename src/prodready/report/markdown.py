@@ -56,8 +56,8 @@ class MarkdownReporter:
         categories = by_category(report)
         if categories:
             out += ["| Category | critical | high | medium | low | info |", "|---|---|---|---|---|---|"]
-            for category, row in categories.items():
-                out.append(f"| {category} | " + " | ".join(str(row.get(s.value, 0)) for s in Severity) + " |")
+            for category, tally in categories.items():
+                out.append(f"| {category} | " + " | ".join(str(tally.get(s.value, 0)) for s in Severity) + " |")
             out.append("")
         top = [i for i in items if i.finding.severity.rank >= Severity.HIGH.rank][:5]
         if top:
@@ -84,8 +84,8 @@ class MarkdownReporter:
             if item.example:
                 out += ["**Example:**", "", item.example, ""]
         out += ["## Checked and passed", "", "| Category | Rules run | Candidates examined | Passed | Rules with no finding |", "|---|---|---|---|---|"]
-        for row in passed_checks(report):
-            out.append(f"| {row['category']} | {row['rules']} | {row['examined']} | {row['passed']} | {_cell(', '.join(row['clean_rules'][:4]) or '—')} |")
+        for check in passed_checks(report):
+            out.append(f"| {check['category']} | {check['rules']} | {check['examined']} | {check['passed']} | {_cell(', '.join(check['clean_rules'][:4]) or '—')} |")
         out.append("")
         matrix = config_matrix(report)
         out += ["## Configuration matrix", ""]
@@ -103,8 +103,8 @@ class MarkdownReporter:
         out += ["## Deployment checklist", "", "### Pre-deployment", ""] + [f"- [ ] {_cell(line)}" for line in pre]
         out += ["", "### Post-deployment", ""] + [f"- [ ] {_cell(line)}" for line in post] + [""]
         out += ["## Risk assessment", "", "| Category | Findings | Worst | Risk |", "|---|---|---|---|"]
-        for row in risk_rows(report):
-            out.append(f"| {row['category']} | {row['findings']} | {row['worst']} | {row['risk']} |")
+        for risk in risk_rows(report):
+            out.append(f"| {risk['category']} | {risk['findings']} | {risk['worst']} | {risk['risk']} |")
         out += ["", "## Implementation order", ""]
         for title, members in phases(items):
             out += [f"### {title}", ""] + [f"{n}. {m.label} {m.title} (`{m.location}`)" for n, m in enumerate(members, 1)] + [""]

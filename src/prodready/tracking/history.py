@@ -6,7 +6,20 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Float, ForeignKey, Integer, MetaData, String, Table, create_engine, insert, select
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    insert,
+    select,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -65,13 +78,14 @@ def record(report: AuditReport, url: str) -> int:
     engine = _engine(url)
     try:
         with engine.begin() as conn:
-            run_id = conn.execute(
+            inserted = conn.execute(
                 insert(runs).values(
                     target=report.target, started_at=report.started_at, recorded_at=datetime.now(UTC),
                     tool_version=report.tool_version, verdict=report.verdict.value, duration_s=report.duration_s,
                     files_scanned=report.files_scanned, summary=report.counts(),
                 )
-            ).inserted_primary_key[0]
+            ).inserted_primary_key
+            run_id = int(inserted[0]) if inserted else 0
             if report.findings:
                 conn.execute(insert(findings), [
                     {"run_id": run_id, "fingerprint": f.fingerprint, "rule": f.rule, "category": f.category.value,

@@ -1,0 +1,112 @@
+"""Fingerprints survive edits; baselines hide accepted findings; diff and history track fixes."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from tests.helpers import audit_json, run_cli, write_tree
+
+SERVICE = {
+    "app/main.py": (
+        "import requests\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n"
+        "def notify(url):\n    return requests.post(url, json={})\n\n\n"
+        "def other():\n    return 1\n"
+    ),
+    "app/jobs.py": "import subprocess\n\n\ndef run(cmd):\n    try:\n        subprocess.check_call(cmd, timeout=5)\n    except:\n        pass\n",
+}
+
+
+def fingerprints(report: dict) -> dict[str, str]:
+    return {f["fingerprint"]: f["rule"] for f in report["findings"]}
+
+
+def test_fingerprints_survive_line_shifts_and_unrelated_edits(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "svc", SERVICE)
+    before = fingerprints(audit_json(root))
+    assert "PR-TO-001" in before.values() and "PR-EH-001" in before.values()
+    main = root / "app" / "main.py"
+    text = main.read_text().replace("def other():\n    return 1\n", "def other():\n    return 2  # changed\n")
+    main.write_text("# a new header comment\n\n\n" + text)
+    after = audit_json(root)
+    assert fingerprints(after) == before
+    moved = [f for f in after["findings"] if f["rule"] == "PR-TO-001"][0]
+    assert moved["line"] == 11  # the line moved, the identity did not
+    # Changing the offending code itself changes the identity.
+    main.write_text(main.read_text().replace("requests.post(url, json={})", "requests.put(url, json={})"))
+    assert fingerprints(audit_json(root)) != before
+
+
+def test_baseline_hides_accepted_findings_and_fails_only_on_new_ones(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "svc", SERVICE)
+    baseline = tmp_path / "baseline.json"
+    made = run_cli("baseline", str(root), "--output", str(baseline), "--no-cache")
+    assert made.returncode == 0, made.stderr
+    accepted = json.loads(baseline.read_text())
+    assert accepted["prodready_baseline"] == 1 and accepted["findings"]
+    clean = run_cli("audit", str(root), "--baseline", str(baseline), "--no-cache", "--no-history", "--format", "json")
+    assert clean.returncode == 0, clean.stdout
+    data = json.loads(clean.stdout)
+    assert data["findings"] == [] and data["baselined"] == len(accepted["findings"])
+    (root / "app" / "new.py").write_text("import requests\n\n\ndef leak():\n    return requests.get('https://x')\n")
+    new = run_cli("audit", str(root), "--baseline", str(baseline), "--no-cache", "--no-history", "--format", "json")
+    assert new.returncode == 1
+    assert [f["path"] for f in json.loads(new.stdout)["findings"]] == ["app/new.py"]
+    missing = run_cli("audit", str(root), "--baseline", str(tmp_path / "nope.json"), "--no-history")
+    assert missing.returncode == 2 and "baseline not found" in missing.stderr
+
+
+def test_diff_reports_fixed_new_and_still_open(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "svc", SERVICE)
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(audit_json(root)))
+    (root / "app" / "jobs.py").write_text("def run(cmd):\n    return cmd\n")
+    (root / "app" / "extra.py").write_text("import requests\n\n\ndef ping():\n    return requests.get('https://x')\n")
+    new = tmp_path / "new.json"
+    new.write_text(json.dumps(audit_json(root)))
+    result = run_cli("diff", str(old), str(new), "--format", "json")
+    assert result.returncode == 1  # a new high finding
+    diff = json.loads(result.stdout)
+    assert set(diff) == {"fixed", "new", "still_open"}
+    assert "PR-EH-001" in [f["rule"] for f in diff["fixed"]]
+    assert {f["path"] for f in diff["new"]} == {"app/extra.py"}
+    assert "PR-TO-001" in {f["rule"] for f in diff["still_open"]}
+    markdown = run_cli("diff", str(old), str(new), "--format", "markdown").stdout
+    assert f"## Fixed and verified ({len(diff['fixed'])})" in markdown and "- [x]" in markdown
+    text = run_cli("diff", str(old), str(new)).stdout
+    assert text.startswith(f"fixed: {len(diff['fixed'])}  new: 1")
+    broken = tmp_path / "broken.json"
+    broken.write_text("not json")
+    refused = run_cli("diff", str(broken), str(new))
+    assert refused.returncode == 2 and "not JSON" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_history_records_every_run_in_sqlite_and_shows_the_trend(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "svc", SERVICE)
+    for _ in range(2):
+        assert run_cli("audit", str(root), "--no-cache", "--format", "json", "--fail-on", "never").returncode == 0
+    (root / "app" / "jobs.py").write_text("def run(cmd):\n    return cmd\n")
+    assert run_cli("audit", str(root), "--no-cache", "--format", "json", "--fail-on", "never").returncode == 0
+    database = root / ".prodready" / "history.db"
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("select count(*) from prodready_runs").fetchone()[0] == 3
+        stored = " ".join(r[0] for r in conn.execute("select message from prodready_findings"))
+    assert "requests.post()" in stored
+    trend = run_cli("history", str(root), "--format", "json")
+    assert trend.returncode == 0, trend.stderr
+    runs = json.loads(trend.stdout)
+    assert [r["categories"].get("error-handling", 0) for r in runs] == [1, 1, 0]
+    table = run_cli("history", str(root))
+    assert "error-handling" in table.stdout
+    assert f"since run {runs[1]['run']}: " in table.stdout and " 0 new" in table.stdout
+
+
+def test_history_accepts_any_sqlalchemy_url_and_survives_read_only_targets(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "svc", SERVICE)
+    url = f"sqlite:///{tmp_path / 'team.db'}"
+    assert run_cli("audit", str(root), "--no-cache", "--history-url", url, "--fail-on", "never").returncode == 0
+    assert json.loads(run_cli("history", str(root), "--history-url", url, "--format", "json").stdout)
+    broken = run_cli("audit", str(root), "--no-cache", "--history-url", "nosuchdriver://x", "--fail-on", "never")
+    assert broken.returncode == 0
+    assert "warning: run not recorded" in broken.stderr
