@@ -24,7 +24,7 @@ def comparable(report) -> str:  # type: ignore[no-untyped-def]
 def many_files(tmp_path: Path) -> Path:
     """Enough files (>= 40) to take the multi-process path."""
     root = tmp_path / "tree"
-    shutil.copytree(EXAMPLE, root)
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".prodready"))
     for index in range(45):
         (root / "app" / f"mod{index}.py").write_text(
             f"def f{index}():\n    try:\n        g()\n    except:\n        pass\n"
@@ -56,7 +56,7 @@ def test_warm_cache_gives_identical_results_and_sees_edits(tmp_path: Path) -> No
 
 def test_corrupt_cache_is_ignored(tmp_path: Path) -> None:
     root = many_files(tmp_path)
-    (root / ".prodready").mkdir()
+    (root / ".prodready").mkdir(exist_ok=True)
     (root / ".prodready" / "cache.json").write_text("{not json")
     report = audit(root, AuditSettings(use_cache=True, jobs=1, config=Config()))
     assert report.findings

@@ -8,7 +8,7 @@ from tests.helpers import audit_json, run_cli, write_tree
 
 
 def test_inline_suppressions_in_every_comment_style(tmp_path: Path) -> None:
-    root = write_tree(tmp_path, {
+    write_tree(tmp_path, {
         "app/a.py": (
             "import requests\n\n\ndef f(u):\n"
             "    requests.get(u)  # prodready: ignore[PR-TO-001] internal sidecar, bounded by the mesh\n"
