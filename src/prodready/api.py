@@ -96,6 +96,8 @@ def assemble_report(
     skipped = [SkippedFile(p, r) for p, r in discovery_skips]
     by_language: dict[str, int] = {}
     for result in results:
+        if result.skipped == "not-audited":
+            continue
         if result.skipped:
             skipped.append(SkippedFile(result.path, result.skipped))
             continue

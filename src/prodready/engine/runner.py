@@ -192,6 +192,10 @@ class SkipFile(Exception):
     """The file cannot be analysed; the message says why (counted and reported, never fatal)."""
 
 
+class NotAudited(SkipFile):
+    """The file is not one prodready reads after all (a YAML file that is not Kubernetes)."""
+
+
 def read_text(abspath: str) -> str:
     try:
         with open(abspath, "rb") as handle:
@@ -242,7 +246,7 @@ def _make_context(source: SourceFile, text: str) -> cx.FileContext:
         )
     if lang in (Language.COMPOSE, Language.KUBERNETES):
         if lang == Language.KUBERNETES and not looks_like_kubernetes(text):
-            raise SkipFile("not a Kubernetes manifest")
+            raise NotAudited("not a Kubernetes manifest")
         try:
             documents = load_yaml_documents(text)
         except yaml.YAMLError as exc:
@@ -314,6 +318,9 @@ def analyze_source(source: SourceFile, options: RunOptions, text: str | None = N
         if text is None:
             text = read_text(source.abspath)
         ctx = _make_context(source, text)
+    except NotAudited:
+        result.skipped = "not-audited"
+        return result
     except SkipFile as exc:
         result.skipped = str(exc)
         return result

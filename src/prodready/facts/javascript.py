@@ -1,0 +1,173 @@
+"""JavaScript/TypeScript facts: frameworks, apps, Express/Next.js routes with auth and limits,
+env vars, clients and signals."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from prodready.engine.context import TreeContext
+from prodready.lang import javascript as js
+from prodready.lang.treesitter import descendants, field, line_of, string_value, text
+from prodready.model import Language
+from prodready.rules.base import FactCollector
+
+FACTS = FactCollector("javascript")
+LANGS = (Language.JAVASCRIPT, Language.TYPESCRIPT)
+
+FRAMEWORKS = {"express": "express", "koa": "koa", "fastify": "fastify", "@nestjs/core": "nestjs", "next": "nextjs", "next/server": "nextjs", "hono": "hono"}
+SIGNALS = (
+    ("metrics", re.compile(r"^(prom-client|express-prom-bundle|@opentelemetry/sdk-metrics|hot-shots|dd-trace)$")),
+    ("tracing", re.compile(r"^(@opentelemetry/.*|dd-trace|elastic-apm-node|newrelic)$")),
+    ("request-id", re.compile(r"(request-id|correlation|cls-rtracer)")),
+    ("cors", re.compile(r"^(cors|@fastify/cors|@koa/cors)$")),
+    ("structured-logging", re.compile(r"^(pino|pino-http|winston|bunyan)$")),
+    ("rate-limit", re.compile(r"^(express-rate-limit|rate-limiter-flexible|@nestjs/throttler|koa-ratelimit|express-slow-down|@fastify/rate-limit|@upstash/ratelimit)$")),
+)
+METHODS = {"get", "post", "put", "delete", "patch", "all", "options", "head"}
+AUTH = re.compile(r"(?i)(auth|jwt|token|session|passport|login|protect|guard|verify|apikey|api_key|bearer|ensure|require(user|login|admin|role)|isadmin|permission|clerk)")
+NOT_AUTH = re.compile(r"(?i)(valid|initiali[sz]e|cors|helmet|json|static|urlencoded|session\(|cookieParser|morgan|compression)")
+LIMIT = re.compile(r"(?i)(rate|limit|throttl|slowdown)")
+NEXT_AUTH = re.compile(r"(getServerSession|getToken|auth\(\)|currentUser|verify\w*\(|authorization|requireAuth|withAuth|getSession|validateApiKey|checkAuth)")
+CHAINED_ROUTE = re.compile(r"\.route\(\s*['\"]([^'\"]+)['\"]\s*\)")
+HTTP_VERBS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"}
+
+
+@FACTS.on_tree("program", languages=LANGS)
+def collect(root: Any, ctx: TreeContext) -> None:
+    if ctx.is_test_file:
+        return
+    modules = {m.split("#")[0] for m in ctx.imports.values()}
+    for module in sorted(modules):
+        if module in FRAMEWORKS:
+            ctx.emit("framework", name=FRAMEWORKS[module])
+        for name, pattern in SIGNALS:
+            if pattern.search(module):
+                ctx.emit("signal", name=name, detail=f"imports {module}")
+    calls = list(descendants(root, "call_expression"))
+    router_auth: dict[str, str] = {}
+    router_limit: dict[str, str] = {}
+    routed: set[str] = set()
+    limiter_vars: set[str] = set()
+    for call in calls:
+        name = js.callee(call)
+        if name in {"rateLimit", "slowDown"} or name.endswith(("rateLimit", "RateLimit")):
+            ctx.emit("signal", line=line_of(call), name="rate-limit", detail=name)
+            options = js.args(call)[0] if js.args(call) else None
+            if not js.object_has_key(options, "store"):
+                ctx.emit("signal", line=line_of(call), name="limiter-storage", detail="memory (express-rate-limit default store)")
+            declarator = call.parent
+            if declarator is not None and declarator.type == "variable_declarator":
+                limiter_vars.add(text(field(declarator, "name")))
+    for node in descendants(root, "new_expression"):
+        constructor = text(field(node, "constructor"))
+        if constructor == "RateLimiterMemory":
+            ctx.emit("signal", line=line_of(node), name="limiter-storage", detail="memory (RateLimiterMemory)")
+            ctx.emit("signal", line=line_of(node), name="rate-limit", detail=constructor)
+        elif constructor in {"WebSocketServer", "WebSocket.Server", "Server"} and "ws" in modules | {"socket.io"}:
+            ctx.emit("signal", line=line_of(node), name="websocket", detail=constructor)
+    for call in calls:
+        parts = js.member_parts(field(call, "function"))
+        if parts is None:
+            continue
+        owner, method = parts
+        arguments = js.args(call)
+        if method == "use":
+            for arg in arguments:
+                arg_text = text(arg)
+                if arg.type == "string":
+                    continue
+                if LIMIT.search(arg_text) or arg_text in limiter_vars:
+                    router_limit[owner] = f"{owner}.use({arg_text[:40]})"
+                elif AUTH.search(js.callee(arg) if arg.type == "call_expression" else arg_text) and not NOT_AUTH.search(arg_text):
+                    router_auth[owner] = f"{owner}.use({arg_text[:40]})"
+            if any(text(a).startswith("express.json") and "limit" in text(a) for a in arguments):
+                ctx.emit("signal", line=line_of(call), name="body-limit", detail="express.json({limit})")
+        elif method == "listen" and owner in {"app", "server", "httpServer", "fastify", "srv"}:
+            ctx.emit("app", line=line_of(call), framework="express" if "express" in modules else "node", name=f"{owner}.listen")
+        elif method == "on" and arguments and string_value(arguments[0]) in {"SIGTERM", "SIGINT"} and owner == "process":
+            ctx.emit("signal", line=line_of(call), name="graceful-shutdown", detail=f"process.on({string_value(arguments[0])})")
+        if method not in METHODS or not arguments:
+            continue
+        path = string_value(arguments[0])
+        chained = CHAINED_ROUTE.search(owner)
+        if path is None and chained:  # router.route('/x').get(auth(), handler).post(...)
+            path = chained.group(1)
+            owner = owner[: chained.start()].split(".")[0].split("(")[0]
+            arguments = [arguments[0], *arguments]  # align: arguments[1:-1] are the middleware
+        if path is None or not path.startswith("/"):
+            continue
+        routed.add(owner)
+        middleware = " ".join(text(a) for a in arguments[1:-1])
+        auth_via = ""
+        for arg in arguments[1:-1]:
+            name = js.callee(arg) if arg.type == "call_expression" else text(arg)
+            if AUTH.search(name) and not NOT_AUTH.search(name):
+                auth_via = f"middleware {text(arg)[:50]}"
+                break
+        if auth_via:
+            pass
+        elif owner in router_auth:
+            auth_via = router_auth[owner]
+        limit_via = "route middleware" if (LIMIT.search(middleware) or any(text(a) in limiter_vars for a in arguments[1:-1])) else router_limit.get(owner, "")
+        handler = arguments[-1]
+        ctx.emit(
+            "route", line=line_of(call), method=method.upper() if method != "all" else "ANY", path=path,
+            handler=js.function_name(handler) or text(handler)[:40].split("\n")[0], framework="express",
+            kind="http", auth=bool(auth_via), auth_via=auth_via, rate_limited=bool(limit_via), limit_via=limit_via,
+        )
+    for owner, how in router_auth.items():
+        if owner not in routed:
+            ctx.emit("signal", name="global-auth", detail=how)
+    for owner, how in router_limit.items():
+        if owner not in routed:
+            ctx.emit("signal", name="global-rate-limit", detail=how)
+    _next_routes(root, ctx)
+    _env_vars(root, ctx)
+
+
+def _next_routes(root: Any, ctx: TreeContext) -> None:
+    match_pages = re.search(r"(?:^|/)pages/(api/.+?)\.(?:[jt]sx?)$", ctx.path)
+    match_app = re.search(r"(?:^|/)app/(.*?)/?route\.[jt]s$", ctx.path)
+    if not (match_pages or match_app):
+        return
+    if match_pages:
+        path = "/" + re.sub(r"/index$", "", match_pages.group(1))
+    else:
+        assert match_app is not None
+        path = "/" + match_app.group(1).rstrip("/")
+    path = re.sub(r"\[\.*(\w+)\]", r":\1", path)
+    for export in descendants(root, "export_statement"):
+        declaration = field(export, "declaration")
+        name = js.function_name(declaration) if declaration is not None else ""
+        is_default = any(c.type == "default" or text(c) == "default" for c in export.children)
+        if match_app and name not in HTTP_VERBS:
+            continue
+        if match_pages and not is_default:
+            continue
+        body = text(declaration) if declaration is not None else text(export)
+        auth = NEXT_AUTH.search(body) or re.search(r"(?:^|/)middleware\.[jt]s$", ctx.path)
+        ctx.emit(
+            "route", line=line_of(export), method=name if name in HTTP_VERBS else "ANY", path=path, handler=name or "default",
+            framework="nextjs", kind="http", auth=bool(auth), auth_via=f"in-handler {auth.group(1)}" if auth else "",
+            rate_limited=bool(re.search(r"(?i)ratelimit|rateLimit|checkRateLimit|limiter", body)),
+            limit_via="in-handler limiter" if re.search(r"(?i)ratelimit|limiter", body) else "",
+        )
+
+
+def _env_vars(root: Any, ctx: TreeContext) -> None:
+    for node in descendants(root, "member_expression", "subscript_expression"):
+        obj = text(field(node, "object"))
+        if obj != "process.env":
+            continue
+        if node.type == "member_expression":
+            name = text(field(node, "property"))
+        else:
+            name = string_value(field(node, "index")) or ""
+        if not name:
+            continue
+        default = None
+        parent = node.parent
+        if parent is not None and parent.type == "binary_expression" and text(field(parent, "operator")) in {"||", "??"} and field(parent, "left") == node:
+            default = string_value(field(parent, "right")) or text(field(parent, "right"))[:40]
+        ctx.emit("env_var", line=line_of(node), name=name, default=default, has_default=default is not None)

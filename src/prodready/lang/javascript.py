@@ -1,0 +1,95 @@
+"""Helpers over tree-sitter JavaScript/TypeScript nodes for JS rules and facts."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from prodready.engine.context import TreeContext
+from prodready.lang.treesitter import ancestors, field, string_value, text
+
+Node = Any
+
+SERVER_MODULES = (
+    "express", "koa", "fastify", "@nestjs/core", "@nestjs/common", "next/server", "http", "https", "node:http",
+    "fs", "node:fs", "child_process", "node:child_process", "ws", "socket.io", "pg", "mysql2", "mongoose",
+    "redis", "ioredis", "@prisma/client", "jsonwebtoken", "bullmq", "hono", "@hapi/hapi", "next",
+)
+SERVER_PATH = re.compile(r"(^|/)(server|api|routes?|controllers?|middlewares?|services?|workers?|jobs|backend|handlers?)(/|\.|$)|(^|/)pages/api/|(^|/)app/.*route\.[jt]s$")
+CLIENT_PATH = re.compile(r"(^|/)(components?|hooks|public|static|client|frontend|ui|styles|views)(/|$)|\.(jsx|tsx)$")
+SCRIPT_PATH = re.compile(r"(^|/)(scripts?|bin|tools|migrations|seeds?|docs|examples?|e2e|cypress|playwright)(/|$)|(\.config|\.setup)\.[cm]?[jt]s$")
+
+
+def is_server_file(ctx: TreeContext) -> bool:
+    """Node server code (not browser components, build configs, scripts or tests)."""
+    if ctx.is_test_file or SCRIPT_PATH.search(ctx.path):
+        return False
+    if "'use client'" in ctx.text[:200] or '"use client"' in ctx.text[:200]:
+        return False
+    modules = set(ctx.imports.values())
+    imports_server = any(m.split("#")[0] in SERVER_MODULES for m in modules)
+    if CLIENT_PATH.search(ctx.path) and not re.search(r"(^|/)pages/api/|route\.[jt]s$", ctx.path):
+        return False
+    return imports_server or bool(SERVER_PATH.search(ctx.path))
+
+
+def callee(call: Node) -> str:
+    return text(field(call, "function"))
+
+
+def member_parts(node: Node) -> tuple[str, str] | None:
+    if node is None or node.type != "member_expression":
+        return None
+    return text(field(node, "object")), text(field(node, "property"))
+
+
+def args(call: Node) -> list[Node]:
+    arguments = field(call, "arguments")
+    return [a for a in arguments.named_children if a.type != "comment"] if arguments is not None else []
+
+
+def enclosing_function(node: Node) -> Node | None:
+    for anc in ancestors(node):
+        if anc.type in {"function_declaration", "function_expression", "arrow_function", "method_definition", "function"}:
+            return anc
+    return None
+
+
+def function_name(func: Node | None) -> str:
+    if func is None:
+        return ""
+    name = field(func, "name")
+    if name is not None:
+        return text(name)
+    parent = func.parent
+    if parent is not None and parent.type == "variable_declarator":
+        return text(field(parent, "name"))
+    if parent is not None and parent.type == "pair":
+        return text(field(parent, "key"))
+    return ""
+
+
+def is_top_level(node: Node) -> bool:
+    return enclosing_function(node) is None
+
+
+def object_has_key(node: Node | None, key: str) -> bool:
+    if node is None or node.type != "object":
+        return False
+    for child in node.named_children:
+        if child.type == "pair" and (string_value(field(child, "key")) or text(field(child, "key"))) == key:
+            return True
+        if child.type == "shorthand_property_identifier" and text(child) == key:
+            return True
+        if child.type == "spread_element":
+            return True
+    return False
+
+
+def object_value(node: Node | None, key: str) -> Node | None:
+    if node is None or node.type != "object":
+        return None
+    for child in node.named_children:
+        if child.type == "pair" and (string_value(field(child, "key")) or text(field(child, "key"))) == key:
+            return field(child, "value")
+    return None

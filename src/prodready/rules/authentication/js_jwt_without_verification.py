@@ -1,0 +1,63 @@
+"""JavaScript JWT decoded without verification.
+
+## What it does
+Flags `jwt.decode(...)` from `jsonwebtoken` (which does not check the signature) and
+`jwt.verify(..., { algorithms: [..."none"...] })`.
+
+## Why it matters in production
+A decoded-but-unverified token is whatever the client wrote: anyone can claim to be any user.
+
+## Example
+```ts
+const user = jwt.decode(req.headers.authorization.split(" ")[1])
+```
+
+## Use instead
+```ts
+const user = jwt.verify(token, process.env.JWT_SECRET, { algorithms: ["HS256"] })
+```
+
+## Known limitations
+Decoding only to read a key id before verifying is reported; suppress with that reason.
+
+## References
+- https://github.com/auth0/node-jsonwebtoken#jwtdecodetoken--options
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from prodready.engine.context import TreeContext
+from prodready.lang import javascript as js
+from prodready.lang.treesitter import text
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-AU-101",
+    name="js-jwt-without-verification",
+    category=Category.AUTHENTICATION,
+    severity=Severity.CRITICAL,
+    confidence=Confidence.HIGH,
+    languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT}),
+    fix="Use jwt.verify with the secret/public key and a pinned algorithms list.",
+    references=("https://github.com/auth0/node-jsonwebtoken#jwtdecodetoken--options",),
+)
+
+
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    name = js.callee(node)
+    owner = name.split(".")[0]
+    if ctx.imports.get(owner, "").split("#")[0] != "jsonwebtoken" or ctx.is_test_file:
+        return
+    if name.endswith(".decode"):
+        ctx.examine(RULE)
+        yield RULE.hit(node, "jwt.decode() does not verify the signature: forged tokens pass")
+    elif name.endswith(".verify"):
+        ctx.examine(RULE)
+        arguments = js.args(node)
+        if len(arguments) >= 3 and "'none'" in text(arguments[2]).replace('"', "'"):
+            yield RULE.hit(node, 'jwt.verify allows the "none" algorithm')

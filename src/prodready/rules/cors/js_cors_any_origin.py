@@ -1,0 +1,76 @@
+"""JavaScript CORS allows any origin.
+
+## What it does
+Flags `cors()` called with no options (its default is `origin: "*"`), `cors({ origin: "*" })`,
+`cors({ origin: true })` (reflects any origin), and `Access-Control-Allow-Origin: *` set by hand.
+With `credentials: true` the finding is PR-CO-102 instead.
+
+## Why it matters in production
+Any website can call the API from a visitor's browser and read the responses.
+
+## Example
+```ts
+app.use(cors())
+```
+
+## Use instead
+```ts
+app.use(cors({ origin: config.allowedOrigins }))
+```
+
+## Known limitations
+Origins computed by a function are accepted.
+
+## References
+- https://expressjs.com/en/resources/middleware/cors.html
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from prodready.engine.context import TreeContext
+from prodready.lang import javascript as js
+from prodready.lang.treesitter import string_value, text
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-CO-101",
+    name="js-cors-any-origin",
+    category=Category.CORS,
+    severity=Severity.HIGH,
+    confidence=Confidence.HIGH,
+    languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT}),
+    fix="Pass an explicit origin allow-list to cors().",
+    references=("https://expressjs.com/en/resources/middleware/cors.html",),
+)
+
+
+def cors_config(node: Any, ctx: TreeContext) -> tuple[bool, bool] | None:
+    """(any_origin, credentials) for a cors(...) call or a hand-set header, else None."""
+    name = js.callee(node)
+    arguments = js.args(node)
+    if name == "cors" and ctx.imports.get("cors", "").split("#")[0] in {"cors", "@koa/cors"}:
+        if not arguments:
+            return True, False
+        options = arguments[0]
+        origin = js.object_value(options, "origin")
+        credentials = js.object_value(options, "credentials")
+        any_origin = origin is not None and (string_value(origin) == "*" or text(origin) == "true")
+        return any_origin, credentials is not None and text(credentials) == "true"
+    if name.endswith((".setHeader", ".header", ".set")) and len(arguments) >= 2:
+        if (string_value(arguments[0]) or "").lower() == "access-control-allow-origin":
+            return string_value(arguments[1]) == "*", False
+    return None
+
+
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    config = cors_config(node, ctx)
+    if config is None:
+        return
+    ctx.examine(RULE)
+    if config[0] and not config[1]:
+        yield RULE.hit(node, "CORS allows any origin")

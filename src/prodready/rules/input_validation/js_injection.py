@@ -1,0 +1,79 @@
+r"""JavaScript SQL or shell command built from strings.
+
+## What it does
+Flags database calls (`query`, `execute`, `$queryRawUnsafe`, `$executeRawUnsafe`, `raw`) whose SQL
+is a template literal with substitutions or a concatenation, and `child_process.exec`/`execSync`
+with an interpolated command.
+
+## Why it matters in production
+Request data spliced into SQL rewrites the query; into a shell command it runs arbitrary programs
+on the server.
+
+## Example
+```ts
+await db.query(`SELECT * FROM users WHERE email = '${req.body.email}'`)
+exec(`convert ${req.query.file} out.png`)
+```
+
+## Use instead
+```ts
+await db.query("SELECT * FROM users WHERE email = $1", [req.body.email])
+execFile("convert", [file, "out.png"])
+```
+
+## Known limitations
+Tagged templates that parameterise (`sql\`...\``, Prisma `$queryRaw\`...\``) are accepted.
+
+## References
+- https://cheatsheetseries.owasp.org/cheatsheets/SQL_Injection_Prevention_Cheat_Sheet.html
+- https://nodejs.org/api/child_process.html#child_processexeccommand-options-callback
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from prodready.engine.context import TreeContext
+from prodready.lang import javascript as js
+from prodready.lang.treesitter import text
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-IV-101",
+    name="js-injection",
+    category=Category.INPUT_VALIDATION,
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT}),
+    fix="Use parameterised queries and execFile/spawn with an argument array.",
+    references=("https://cheatsheetseries.owasp.org/cheatsheets/SQL_Injection_Prevention_Cheat_Sheet.html",),
+)
+SQL = re.compile(r"(?i)\b(select|insert|update|delete)\b[\s\S]*\b(from|into|set|where)\b")
+DB_METHODS = {"query", "execute", "$queryRawUnsafe", "$executeRawUnsafe", "raw", "unsafe"}
+
+
+def _dynamic(node: Any) -> bool:
+    if node.type == "template_string":
+        return any(c.type == "template_substitution" for c in node.children)
+    return node.type == "binary_expression" and "+" in text(node) and not all(c.type == "string" for c in node.named_children)
+
+
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    name = js.callee(node)
+    arguments = js.args(node)
+    if not arguments or ctx.is_test_file:
+        return
+    short = name.split(".")[-1]
+    first = arguments[0]
+    if short in DB_METHODS and "." in name:
+        ctx.examine(RULE)
+        if _dynamic(first) and SQL.search(text(first)):
+            yield RULE.hit(node, f"{short}() runs SQL built from a template/concatenation")
+    elif short in {"exec", "execSync"} and ctx.imports.get(name.split(".")[0] if "." in name else name, "").split("#")[0] in {"child_process", "node:child_process"}:
+        ctx.examine(RULE)
+        if _dynamic(first):
+            yield RULE.hit(node, f"{short}() runs a shell command built from variables")

@@ -1,0 +1,59 @@
+"""Node server without graceful shutdown.
+
+## What it does
+Reports a Node service that starts listening (`app.listen`, `server.listen`) and never handles
+SIGTERM/SIGINT (`process.on("SIGTERM", ...)` closing the server).
+
+## Why it matters in production
+Orchestrators stop containers with SIGTERM: without a handler the process dies immediately,
+cutting in-flight requests and leaving connections and queues half-processed on every deploy.
+
+## Example
+```ts
+app.listen(port)
+```
+
+## Use instead
+```ts
+const server = app.listen(port)
+process.on("SIGTERM", () => server.close(() => process.exit(0)))
+```
+
+## Known limitations
+Shutdown handled by a process manager wrapper (e.g. a framework's built-in handler) is not seen.
+
+## References
+- https://expressjs.com/en/advanced/healthcheck-graceful-shutdown.html
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from prodready.engine.context import ProjectContext
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-PM-101",
+    name="js-no-graceful-shutdown",
+    category=Category.PROCESS_MANAGEMENT,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT}),
+    fix="On SIGTERM, stop accepting connections (server.close), finish in-flight work, close clients, exit.",
+    references=("https://expressjs.com/en/advanced/healthcheck-graceful-shutdown.html",),
+)
+JS_SUFFIXES = (".js", ".ts", ".mjs", ".cjs")
+
+
+@RULE.on_project
+def check(ctx: ProjectContext) -> Iterator[Hit]:
+    model = ctx.model
+    apps = [a for a in model.facts.get("app", []) if str(a["file"]).endswith(JS_SUFFIXES)]
+    if not apps:
+        return
+    ctx.examine(RULE)
+    if any(str(s["file"]).endswith(JS_SUFFIXES) for s in model.signals("graceful-shutdown")):
+        return
+    yield Hit(line=None, path=str(apps[0]["file"]), message="server listens but never handles SIGTERM")

@@ -1,0 +1,110 @@
+"""JavaScript secret hard-coded or falling back to a weak default.
+
+## What it does
+Flags string literals in JS/TS that are known credential formats, secret-named variables and
+properties assigned plausible secret values, and signing secrets that fall back to a weak literal
+(`process.env.JWT_SECRET || "secret"`, `const JWT_SECRET = "dev"`).
+
+## Why it matters in production
+A committed key is readable by everyone with the repository and cannot be rotated without a
+release; a weak fallback means a deployment that forgets the variable signs tokens with a key
+anyone can guess.
+
+## Example
+```ts
+const jwtSecret = process.env.JWT_SECRET || "supersecret"
+```
+
+## Use instead
+```ts
+const jwtSecret = process.env.JWT_SECRET
+if (!jwtSecret || jwtSecret.length < 32) throw new Error("JWT_SECRET must be set")
+```
+
+## Known limitations
+Test files, fixtures and front-end placeholders are skipped.
+
+## References
+- https://cwe.mitre.org/data/definitions/798.html
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from prodready.engine.context import TreeContext
+from prodready.lang.treesitter import field, string_value, text
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._secretutil import (
+    is_secret_name,
+    is_signing_key_name,
+    is_weak_secret,
+    known_format,
+    looks_like_real_secret,
+)
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-SE-101",
+    name="js-weak-or-hardcoded-secret",
+    category=Category.SECRETS,
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT}),
+    fix="Read secrets from the environment/secret store, fail start-up when missing; rotate leaked ones.",
+    references=("https://cwe.mitre.org/data/definitions/798.html",),
+)
+
+
+def _snake(name: str) -> str:
+    out = []
+    for index, char in enumerate(name):
+        if char.isupper() and index and not name[index - 1].isupper() and name[index - 1] != "_":
+            out.append("_")
+        out.append(char.lower())
+    return "".join(out)
+
+
+def _bound_name(node: Any) -> str:
+    parent = node.parent
+    if parent is not None and parent.type == "binary_expression":
+        parent = parent.parent
+    if parent is None:
+        return ""
+    if parent.type == "variable_declarator":
+        return text(field(parent, "name"))
+    if parent.type == "pair":
+        return string_value(field(parent, "key")) or text(field(parent, "key"))
+    if parent.type in {"assignment_expression", "public_field_definition"}:
+        return text(field(parent, "left") or field(parent, "name")).split(".")[-1]
+    return ""
+
+
+@RULE.on_tree("string", "template_string", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if ctx.is_test_file:
+        return
+    value = string_value(node)
+    if value is None or len(value) < 3:
+        return
+    label = known_format(value)
+    if label:
+        ctx.examine(RULE)
+        yield RULE.hit(node, f"{label} hard-coded in source")
+        return
+    name = _bound_name(node)
+    if not name:
+        return
+    snake = _snake(name)
+    parent = node.parent
+    is_fallback = parent is not None and parent.type == "binary_expression" and text(field(parent, "operator")) in {"||", "??"}
+    if is_signing_key_name(snake) or (is_fallback and "process.env" in text(parent) and is_signing_key_name(_snake(text(parent).split("process.env.")[-1].split()[0]))):
+        ctx.examine(RULE)
+        if is_weak_secret(value):
+            yield RULE.hit(node, f"`{name}` {'falls back to' if is_fallback else 'is'} a weak literal secret")
+        return
+    if is_secret_name(snake) and not is_fallback:
+        ctx.examine(RULE)
+        if looks_like_real_secret(value) and len(value) >= 12:
+            yield RULE.hit(node, f"`{name}` is assigned a hard-coded secret value")

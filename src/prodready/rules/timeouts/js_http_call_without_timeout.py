@@ -1,0 +1,83 @@
+"""Node HTTP request without a timeout.
+
+## What it does
+In server-side JavaScript/TypeScript, flags `fetch(url)` / `fetch(url, options)` without a
+`signal` (e.g. `AbortSignal.timeout(ms)`), axios calls whose config has no `timeout`, and
+`axios.create({...})` without `timeout`.
+
+## Why it matters in production
+Neither `fetch` nor axios time out by default. A slow upstream keeps the request (and its memory
+and sockets) open forever; under load the Node process accumulates thousands of pending requests.
+Seed 000 made its API timeouts configurable for this reason.
+
+## Example
+```ts
+const res = await fetch(`${MODEL_API}/generate`, { method: "POST", body })
+```
+
+## Use instead
+```ts
+const res = await fetch(`${MODEL_API}/generate`, { method: "POST", body, signal: AbortSignal.timeout(30_000) })
+```
+
+## Known limitations
+Browser code is skipped (components, `'use client'` files); a shared fetch wrapper that adds a
+signal is recognised only when its options object spreads another object.
+
+## References
+- https://developer.mozilla.org/en-US/docs/Web/API/AbortSignal/timeout_static
+- https://axios-http.com/docs/req_config
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from prodready.engine.context import TreeContext
+from prodready.lang import javascript as js
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-TO-101",
+    name="js-http-call-without-timeout",
+    category=Category.TIMEOUTS,
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT}),
+    fix="Pass signal: AbortSignal.timeout(ms) to fetch; set timeout on axios instances and calls.",
+    references=("https://developer.mozilla.org/en-US/docs/Web/API/AbortSignal/timeout_static",),
+)
+AXIOS_METHODS = {"get", "post", "put", "delete", "patch", "head", "request"}
+
+
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    name = js.callee(node)
+    arguments = js.args(node)
+    if name == "fetch":
+        if not js.is_server_file(ctx):
+            return
+        ctx.examine(RULE)
+        options = arguments[1] if len(arguments) > 1 else None
+        if options is None or (options.type == "object" and not js.object_has_key(options, "signal")):
+            yield RULE.hit(node, "fetch() without an AbortSignal: a slow upstream hangs this request forever")
+        return
+    axios_module = ctx.imports.get("axios", "").split("#")[0] == "axios"
+    if not axios_module:
+        return
+    if name == "axios.create":
+        ctx.examine(RULE)
+        config = arguments[0] if arguments else None
+        if config is None or (config.type == "object" and not js.object_has_key(config, "timeout")):
+            yield RULE.hit(node, "axios.create() without timeout: every request through it can hang")
+        return
+    if name.startswith("axios.") and name.split(".")[1] in AXIOS_METHODS or name == "axios":
+        if not js.is_server_file(ctx):
+            return
+        ctx.examine(RULE)
+        index = 2 if name.split(".")[-1] in {"post", "put", "patch"} else 1 if name != "axios" else 0
+        config = arguments[index] if len(arguments) > index else None
+        if config is None or (config.type == "object" and not js.object_has_key(config, "timeout")):
+            yield RULE.hit(node, f"{name}() without timeout")

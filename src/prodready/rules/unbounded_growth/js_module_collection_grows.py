@@ -1,0 +1,109 @@
+"""Module-level Map, Set, array or object in server code that only grows.
+
+## What it does
+In server-side JavaScript/TypeScript, finds collections declared at module level
+(`new Map()`, `new Set()`, `[]`, `{}`) that functions add to (`.set`, `.add`, `.push`,
+`obj[key] = ...`) while nothing in the module deletes from them (`.delete`, `.clear`, `.splice`,
+`.shift`, `.pop`, `delete obj[key]`, reassignment, `length = 0`).
+
+## Why it matters in production
+A module-level collection lives as long as the process: an in-memory rate limiter keyed by IP or
+API key, a cache of responses, a map of sessions — each new key stays forever and the heap grows
+until the process is killed. Seed 000's API-key limiter needed a cleanup for this.
+
+## Example
+```ts
+const hits = new Map<string, number[]>()
+export function checkRateLimit(key: string) { hits.set(key, [...(hits.get(key) ?? []), Date.now()]) }
+```
+
+## Use instead
+```ts
+const hits = new LRUCache<string, number[]>({ max: 10_000, ttl: 60_000 })
+// or delete expired keys on a timer
+```
+
+## Known limitations
+Cleanup in another module is not seen.
+
+## References
+- https://nodejs.org/en/learn/diagnostics/memory
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from prodready.engine.context import TreeContext
+from prodready.lang import javascript as js
+from prodready.lang.treesitter import descendants, field, line_of, text
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-UG-101",
+    name="js-module-collection-grows",
+    category=Category.UNBOUNDED_GROWTH,
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT}),
+    fix="Bound the collection (LRU/TTL cache) or delete entries when they expire; use Redis for shared limits.",
+    references=("https://nodejs.org/en/learn/diagnostics/memory",),
+)
+
+
+def _module_collections(root: Any) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for statement in root.named_children:
+        target = statement.named_children[0] if statement.type == "export_statement" and statement.named_children else statement
+        if target.type not in {"lexical_declaration", "variable_declaration"}:
+            continue
+        for declarator in target.named_children:
+            if declarator.type != "variable_declarator":
+                continue
+            value = field(declarator, "value")
+            if value is None:
+                continue
+            if value.type == "new_expression" and text(field(value, "constructor")) in {"Map", "Set", "WeakRef"}:
+                pass
+            elif value.type == "array" and not value.named_children:
+                pass
+            elif value.type == "object" and not value.named_children:
+                pass
+            else:
+                continue
+            found[text(field(declarator, "name"))] = line_of(declarator)
+    return found
+
+
+@RULE.on_tree("program", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if not js.is_server_file(ctx):
+        return
+    collections = _module_collections(root)
+    if not collections:
+        return
+    source = ctx.text
+    for name, declared in collections.items():
+        n = re.escape(name)
+        writes = [
+            c for c in descendants(root, "call_expression")
+            if re.fullmatch(rf"{n}\.(set|add|push|unshift)", js.callee(c)) and js.enclosing_function(c) is not None
+        ]
+        writes += [
+            a for a in descendants(root, "assignment_expression")
+            if re.fullmatch(rf"{n}\[.+\]", text(field(a, "left")), re.S) and js.enclosing_function(a) is not None
+        ]
+        if not writes:
+            continue
+        ctx.examine(RULE)
+        reassigned = re.search(rf"(?<!const )(?<!let )(?<!var )(?<![.\w]){n}\s*=[^=>]", source)
+        if reassigned or re.search(rf"\b{n}\.(delete|clear|splice|shift|pop)\(|delete\s+{n}\[|\b{n}\.length\s*=", source):
+            continue
+        first = min(writes, key=lambda w: w.start_byte)
+        yield Hit(line=line_of(first), message=f"`{name}` (module-level, line {declared}) grows in {js.function_name(js.enclosing_function(first)) or 'a handler'}() and nothing deletes from it",
+                  anchor=name)
+        if re.search(r"(?i)(rate|limit|hits|attempt|requests)", name):
+            ctx.emit("signal", line=declared, name="in-process-limiter", detail=f"module-level `{name}`")
