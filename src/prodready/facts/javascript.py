@@ -73,6 +73,10 @@ def collect(root: Any, ctx: TreeContext) -> None:
         owner, method = parts
         arguments = js.args(call)
         if method == "use":
+            scope = string_value(arguments[0]) if arguments else None
+            if scope and any(LIMIT.search(text(a)) or text(a) in limiter_vars for a in arguments[1:]):
+                ctx.emit("signal", line=line_of(call), name="scoped-rate-limit", detail=scope)
+                continue
             for arg in arguments:
                 arg_text = text(arg)
                 if arg.type == "string":

@@ -9,9 +9,9 @@ from prodready.lang import python as pyast
 
 SCRIPT_DIRS = frozenset(
     {"scripts", "script", "tools", "bin", "examples", "example", "docs", "doc", "benchmarks",
-     "bench", "migrations", "alembic", "notebooks", "devtools", "hack", "ci", ".github"}
+     "bench", "migrations", "alembic", "notebooks", "devtools", "hack", "ci", ".github", "management", "commands", "cli"}
 )
-SCRIPT_FILES = frozenset({"setup.py", "manage.py", "conftest.py", "noxfile.py", "fabfile.py", "tasks.py", "__main__.py"})
+SCRIPT_FILES = frozenset({"setup.py", "manage.py", "conftest.py", "noxfile.py", "fabfile.py", "tasks.py", "__main__.py", "cli.py", "commands.py"})
 CLI_MODULES = ("argparse", "click", "typer", "fire", "docopt", "optparse")
 SERVER_MODULES = (
     "fastapi", "flask", "starlette", "django", "aiohttp", "sanic", "litestar", "tornado", "quart",

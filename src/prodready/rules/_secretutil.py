@@ -53,6 +53,8 @@ def looks_like_real_secret(value: str) -> bool:
         return False
     if len(value) < 8:
         return False
+    if re.fullmatch(r"[A-Za-z_]+", value) and len(value) < 24:
+        return False  # a word or identifier ("resetPassword"), not a credential
     return shannon_entropy(value) >= 3.0
 
 

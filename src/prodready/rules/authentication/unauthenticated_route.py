@@ -65,8 +65,20 @@ PUBLIC = re.compile(
 )
 
 
+SENSITIVE_READ = re.compile(
+    r"(?i)(^|/)(admin|internal|exports?|downloads?|private|settings|accounts?|billing|payments?|invoices?|"
+    r"orders?|messages?|conversations?|chats?|me|secrets?|keys?|tokens?|uploads?|files?|reports?|audit|logs?)"
+    r"(/|$|\{|-|_|:)"
+)
+SIGNUP = re.compile(r"(?i)^/?(api/)?(v\d+/)?(users|accounts|members)/?$")
+
+
 def is_public(path: str, method: str) -> bool:
-    return method in {"OPTIONS", "HEAD"} or path in {"/", "", "?"} or bool(PUBLIC.search(path))
+    if method in {"OPTIONS", "HEAD"} or path in {"/", "", "?"} or PUBLIC.search(path):
+        return True
+    if method == "GET" and not SENSITIVE_READ.search(path):
+        return True  # public reads beside protected writes are a common, deliberate design
+    return method == "POST" and bool(SIGNUP.match(path))  # creating an account
 
 
 @RULE.on_project

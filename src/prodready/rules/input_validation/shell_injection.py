@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import is_script_like
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -68,6 +69,8 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if not node.args or ctx.is_test_file:
         return
     if name in {"os.system", "os.popen"}:
+        if is_script_like(ctx):
+            return  # a CLI's own arguments, not request data
         ctx.examine(RULE)
         if _dynamic(node.args[0]) and not isinstance(node.args[0], ast.Name) and not _quoted(node.args[0]):
             yield RULE.hit(node, f"{name}() runs a shell command built from variables")

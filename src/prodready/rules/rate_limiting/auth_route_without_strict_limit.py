@@ -58,6 +58,9 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     model = ctx.model
     if not (model.has_signal("rate-limit") or model.has_dependency(*RATE_LIMIT_PACKAGES)):
         return
+    scoped = [str(s.get("detail", "")) for s in model.signals("scoped-rate-limit")]
+    if any(SENSITIVE.search(scope) or "auth" in scope.lower() for scope in scoped):
+        return  # a dedicated limiter is mounted on the auth paths (app.use("/v1/auth", authLimiter))
     for route in model.http_routes():
         if not SENSITIVE.search(route.path) or route.method == "GET" and "admin" not in route.path.lower():
             continue
