@@ -26,10 +26,16 @@ SIGNALS = (
 )
 METHODS = {"get", "post", "put", "delete", "patch", "all", "options", "head"}
 AUTH = re.compile(r"(?i)(auth|jwt|token|session|passport|login|protect|guard|verify|apikey|api_key|bearer|ensure|require(user|login|admin|role)|isadmin|permission|clerk)")
-NOT_AUTH = re.compile(r"(?i)(valid|initiali[sz]e|cors|helmet|json|static|urlencoded|session\(|cookieParser|morgan|compression)")
+NOT_AUTH = re.compile(r"(?i)(valid|initiali[sz]e|cors|helmet|json|static|urlencoded|session\(|cookieParser|morgan|compression|limit|throttl|xss|csrf|lusca|multer|upload|logger)")
 LIMIT = re.compile(r"(?i)(rate|limit|throttl|slowdown)")
 NEXT_AUTH = re.compile(r"(getServerSession|getToken|auth\(\)|currentUser|verify\w*\(|authorization|requireAuth|withAuth|getSession|validateApiKey|checkAuth)")
 CHAINED_ROUTE = re.compile(r"\.route\(\s*['\"]([^'\"]+)['\"]\s*\)")
+CLIENTS = {
+    "axios.create": "axios", "Redis": "redis", "IORedis": "redis", "createClient": "redis", "mongoose.connect": "mongo",
+    "mongoose.createConnection": "mongo", "MongoClient": "mongo", "Pool": "postgres", "pg.Pool": "postgres",
+    "PrismaClient": "prisma", "Sequelize": "sequelize", "knex": "knex", "mysql.createPool": "mysql", "mysql.createConnection": "mysql",
+    "OpenAI": "llm", "Anthropic": "llm", "DataSource": "typeorm", "drizzle": "drizzle",
+}
 HTTP_VERBS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"}
 
 
@@ -51,6 +57,8 @@ def collect(root: Any, ctx: TreeContext) -> None:
     limiter_vars: set[str] = set()
     for call in calls:
         name = js.callee(call)
+        if name in CLIENTS:
+            ctx.emit("client", line=line_of(call), kind=CLIENTS[name], call=name)
         if name in {"rateLimit", "slowDown"} or name.endswith(("rateLimit", "RateLimit")):
             ctx.emit("signal", line=line_of(call), name="rate-limit", detail=name)
             options = js.args(call)[0] if js.args(call) else None
@@ -61,6 +69,8 @@ def collect(root: Any, ctx: TreeContext) -> None:
                 limiter_vars.add(text(field(declarator, "name")))
     for node in descendants(root, "new_expression"):
         constructor = text(field(node, "constructor"))
+        if constructor in CLIENTS:
+            ctx.emit("client", line=line_of(node), kind=CLIENTS[constructor], call=f"new {constructor}")
         if constructor == "RateLimiterMemory":
             ctx.emit("signal", line=line_of(node), name="limiter-storage", detail="memory (RateLimiterMemory)")
             ctx.emit("signal", line=line_of(node), name="rate-limit", detail=constructor)
@@ -79,7 +89,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
                 continue
             for arg in arguments:
                 arg_text = text(arg)
-                if arg.type == "string":
+                if arg.type in {"string", "arrow_function", "function_expression", "function"}:
                     continue
                 if LIMIT.search(arg_text) or arg_text in limiter_vars:
                     router_limit[owner] = f"{owner}.use({arg_text[:40]})"
@@ -128,6 +138,31 @@ def collect(root: Any, ctx: TreeContext) -> None:
             ctx.emit("signal", name="global-rate-limit", detail=how)
     _next_routes(root, ctx)
     _env_vars(root, ctx)
+    _process_signals(root, ctx, calls)
+
+
+LIMITER_NAME = re.compile(r"(?i)(rate|limit|throttl|attempt|hits|request_?counts?|buckets?)")
+NEXT_MIDDLEWARE = re.compile(r"^(?:src/)?(middleware|proxy)\.[jt]s$")
+
+
+def _process_signals(root: Any, ctx: TreeContext, calls: list[Any]) -> None:
+    for declarator in descendants(root, "variable_declarator"):
+        value = field(declarator, "value")
+        name = text(field(declarator, "name"))
+        if value is None or not js.is_top_level(declarator) or not LIMITER_NAME.search(name):
+            continue
+        if value.type == "new_expression" and text(field(value, "constructor")) == "Map" or value.type == "object" and not value.named_children:
+            ctx.emit("signal", line=line_of(declarator), name="in-process-limiter", detail=f"module-level {name}")
+            ctx.emit("signal", line=line_of(declarator), name="rate-limit", detail=f"in-process {name}")
+    for call in calls:
+        name = js.callee(call)
+        if name == "cluster.fork":
+            ctx.emit("signal", line=line_of(call), name="multi-worker", detail="cluster.fork()")
+    if ctx.path.rsplit("/", 1)[-1].startswith("ecosystem.config") and re.search(r"exec_mode\s*:\s*['\"]cluster|instances\s*:\s*(['\"]max|-?\d*[02-9]|\d{2})", ctx.text):
+        ctx.emit("signal", name="multi-worker", detail="pm2 cluster mode")
+    is_next = any(m.startswith("next") for m in ctx.imports.values()) or "matcher" in ctx.text
+    if NEXT_MIDDLEWARE.search(ctx.path) and is_next and re.search(r"(?i)auth|session|token|clerk", ctx.text):
+        ctx.emit("signal", name="global-auth", detail=f"Next.js {ctx.path.rsplit('/', 1)[-1]}")
 
 
 def _next_routes(root: Any, ctx: TreeContext) -> None:
@@ -140,6 +175,7 @@ def _next_routes(root: Any, ctx: TreeContext) -> None:
     else:
         assert match_app is not None
         path = "/" + match_app.group(1).rstrip("/")
+    path = re.sub(r"/\([^/)]*\)", "", path) or "/"  # route groups: app/(auth)/api/...
     path = re.sub(r"\[\.*(\w+)\]", r":\1", path)
     for export in descendants(root, "export_statement"):
         declaration = field(export, "declaration")

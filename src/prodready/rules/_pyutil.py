@@ -22,8 +22,8 @@ SERVER_MODULES = (
 def is_script_like(ctx: PyContext) -> bool:
     """Build scripts, CLIs, tests, docs: code that is not a long-running service."""
     parts = ctx.path.split("/")
-    if ctx.is_test_file or parts[-1] in SCRIPT_FILES:
-        return True
+    if ctx.is_test_file or parts[-1] in SCRIPT_FILES - {"tasks.py"} or parts == ["tasks.py"]:
+        return True  # a root tasks.py is an invoke/fabric script; app/tasks.py is Celery code
     if any(part in SCRIPT_DIRS for part in parts[:-1]):
         return True
     if imports_any(ctx, SERVER_MODULES):

@@ -1,0 +1,90 @@
+"""Retry loop without backoff or without a limit.
+
+## What it does
+Flags hand-written retry loops — a `for`/`while` loop whose body catches an exception and then
+`continue`s or loops again — that never sleep between attempts (tight loop), and `while True`
+retry loops with no attempt counter or deadline.
+
+## Why it matters in production
+A tight retry loop turns one failing dependency into a self-inflicted denial of service: every
+client hammers the database or API the moment it struggles, and CPU spins. A retry without a limit
+never gives up, so requests hang and queues back up. Seed 001 added exponential backoff for this.
+
+## Example
+```python
+for attempt in range(5):
+    try:
+        return client.send(batch)
+    except ConnectionError:
+        continue
+```
+
+## Use instead
+```python
+@tenacity.retry(stop=stop_after_attempt(5), wait=wait_exponential_jitter(initial=0.1, max=5),
+                retry=retry_if_exception_type(ConnectionError))
+def send(batch): return client.send(batch)
+```
+
+## Known limitations
+Backoff done by the called function itself is not seen.
+
+## References
+- https://aws.amazon.com/builders-library/timeouts-retries-and-backoff-with-jitter/
+- https://tenacity.readthedocs.io/
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from prodready.engine.context import PyContext
+from prodready.lang import python as pyast
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-RT-001",
+    name="retry-without-backoff",
+    category=Category.RETRIES,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.PYTHON}),
+    fix="Retry a bounded number of times with exponential backoff and jitter (e.g. tenacity), only on transient errors.",
+    references=("https://aws.amazon.com/builders-library/timeouts-retries-and-backoff-with-jitter/",),
+)
+WAITS = {"sleep", "wait", "wait_for", "backoff", "jitter"}
+
+
+def _retrying_try(loop: ast.For | ast.While) -> ast.Try | None:
+    """A try directly in the loop whose handler swallows and loops again (continue / pass / log)."""
+    for stmt in loop.body:
+        if isinstance(stmt, ast.Try) and stmt.handlers:
+            body_returns = any(isinstance(n, ast.Return | ast.Break) for s in stmt.body + stmt.orelse for n in ast.walk(s))
+            handler_exits = any(isinstance(n, ast.Raise | ast.Return | ast.Break) for h in stmt.handlers for s in h.body for n in ast.walk(s))
+            if body_returns and not handler_exits:
+                return stmt
+    return None
+
+
+@RULE.on_python(ast.For, ast.While)
+def check(loop: ast.For | ast.While, ctx: PyContext) -> Iterator[Hit]:
+    if ctx.is_test_file:
+        return
+    attempt = _retrying_try(loop)
+    if attempt is None:
+        return
+    ctx.examine(RULE)
+    waits = any(
+        isinstance(n, ast.Call) and (pyast.dotted(n.func) or "").split(".")[-1] in WAITS
+        for s in loop.body for n in ast.walk(s)
+    )
+    if not waits:
+        yield RULE.hit(loop, "retry loop without any wait between attempts: a failing dependency gets hammered",
+                       anchor=pyast.anchor_of(loop))
+        return
+    if isinstance(loop, ast.While) and isinstance(loop.test, ast.Constant) and loop.test.value is True:
+        counts = any(isinstance(n, ast.AugAssign) for s in loop.body for n in ast.walk(s))
+        if not counts:
+            yield RULE.hit(loop, "retry loop with no attempt limit or deadline: it never gives up", anchor=pyast.anchor_of(loop))
