@@ -26,7 +26,7 @@ SIGNALS = (
 )
 METHODS = {"get", "post", "put", "delete", "patch", "all", "options", "head"}
 AUTH = re.compile(r"(?i)(auth|jwt|token|session|passport|login|protect|guard|verify|apikey|api_key|bearer|ensure|require(user|login|admin|role)|isadmin|permission|clerk)")
-NOT_AUTH = re.compile(r"(?i)(valid|initiali[sz]e|cors|helmet|json|static|urlencoded|session\(|cookieParser|morgan|compression|limit|throttl|xss|csrf|lusca|multer|upload|logger)")
+NOT_AUTH = re.compile(r"(?i)(valid|initiali[sz]e|cors|helmet|json|static|urlencoded|session\(|cookieParser|morgan|compression|limit|throttl|xss|csrf|lusca|multer|upload|logger|controller|router\b|routes?\b|Router|Routes?$)")
 LIMIT = re.compile(r"(?i)(rate|limit|throttl|slowdown)")
 NEXT_AUTH = re.compile(r"(getServerSession|getToken|auth\(\)|currentUser|verify\w*\(|authorization|requireAuth|withAuth|getSession|validateApiKey|checkAuth)")
 CHAINED_ROUTE = re.compile(r"\.route\(\s*['\"]([^'\"]+)['\"]\s*\)")

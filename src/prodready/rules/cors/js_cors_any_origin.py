@@ -72,5 +72,9 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if config is None:
         return
     ctx.examine(RULE)
+    outer = node.parent.parent if node.parent is not None else None
+    if outer is not None and outer.type == "call_expression" and js.callee(outer).endswith(".options"):
+        return  # app.options('*', cors()) repeats the app.use(cors()) for preflights
     if config[0] and not config[1]:
-        yield RULE.hit(node, "CORS allows any origin")
+        what = "cors() with no options" if js.callee(node) == "cors" and not js.args(node) else "CORS configuration"
+        yield RULE.hit(node, f"{what} allows any origin")

@@ -32,6 +32,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
+from prodready.lang.treesitter import ancestors
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -47,6 +48,14 @@ RULE = RuleMeta(
 )
 
 
+def _in_startup_callback(node: Any) -> bool:
+    """`app.listen(port, () => console.log(...))` and signal handlers: one startup/shutdown line."""
+    for anc in ancestors(node):
+        if anc.type == "call_expression" and js.callee(anc).endswith((".listen", "process.on", "process.once")):
+            return True
+    return False
+
+
 @RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if js.callee(node) not in {"console.log", "console.debug", "console.info"}:
@@ -54,4 +63,6 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if not js.is_server_file(ctx):
         return
     ctx.examine(RULE)
+    if _in_startup_callback(node):
+        return
     yield RULE.hit(node, f"{js.callee(node)}() in server code bypasses structured logging")
