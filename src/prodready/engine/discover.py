@@ -43,6 +43,9 @@ _MANIFESTS = {
     "pipfile": "pipfile",
     "setup.cfg": "setup.cfg",
 }
+_NOT_DOCKERFILE = frozenset(
+    {".py", ".js", ".ts", ".go", ".md", ".txt", ".json", ".yml", ".yaml", ".sh", ".toml", ".j2", ".tpl", ".tmpl", ".rst"}
+)
 _K8S_HINT = re.compile(r"^\s*apiVersion\s*:", re.MULTILINE)
 _K8S_KIND = re.compile(r"^\s*kind\s*:\s*\w+", re.MULTILINE)
 
@@ -67,7 +70,8 @@ def classify(relpath: str, head: bytes = b"") -> tuple[Language, str] | None:
     lower = name.lower()
     if lower.endswith(".min.js"):
         return None
-    if lower == "dockerfile" or lower.startswith("dockerfile.") or lower.endswith(".dockerfile") or lower == "containerfile":
+    is_variant = lower.startswith("dockerfile.") and os.path.splitext(lower)[1] not in _NOT_DOCKERFILE
+    if lower == "dockerfile" or is_variant or lower.endswith(".dockerfile") or lower == "containerfile":
         return Language.DOCKERFILE, "dockerfile"
     if lower.endswith((".yml", ".yaml")):
         if lower.startswith(("docker-compose", "compose")):

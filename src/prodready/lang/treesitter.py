@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 import tree_sitter
@@ -16,7 +16,7 @@ Node = tree_sitter.Node
 GRAMMARS = ("javascript", "typescript", "tsx", "go")
 
 
-@cache
+@lru_cache(maxsize=8)
 def grammar(name: str) -> tree_sitter.Language:
     if name == "javascript":
         return tree_sitter.Language(tree_sitter_javascript.language())
@@ -29,7 +29,7 @@ def grammar(name: str) -> tree_sitter.Language:
     raise ValueError(f"no grammar {name}")
 
 
-@cache
+@lru_cache(maxsize=8)
 def parser(name: str) -> tree_sitter.Parser:
     return tree_sitter.Parser(grammar(name))
 

@@ -64,6 +64,7 @@ def _engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     try:
+        # prodready: ignore[PR-TO-003] one short write per CLI run, to a URL the user chose
         engine = create_engine(url, pool_pre_ping=True)
         metadata.create_all(engine)
     except (SQLAlchemyError, OSError, ImportError, ValueError) as exc:

@@ -1,0 +1,118 @@
+"""File path from the request opened or served without confinement (JS/TS).
+
+## What it does
+Flags `res.sendFile`/`res.download`/`fs.readFile`/`fs.createReadStream`/`fs.writeFile`/`fs.unlink`
+(and their sync/promise forms) whose path is built from request input (`req.params`, `req.query`,
+`req.body`, `searchParams.get(...)`) in the same function, when that function never confines the
+result (`path.resolve(...)` + `startsWith(base)`, `path.relative`, `path.basename`, or the `root`
+option of `sendFile`).
+
+## Why it matters in production
+`path.join("uploads", "../../etc/passwd")` leaves the directory: one crafted request reads or
+overwrites any file the process can access (configuration, keys, source).
+
+## Example
+```js
+app.get("/files/:name", (req, res) => {
+  res.sendFile(path.join(__dirname, "uploads", req.params.name));
+});
+```
+
+## Use instead
+```js
+const base = path.resolve(__dirname, "uploads");
+const target = path.resolve(base, req.params.name);
+if (!target.startsWith(base + path.sep)) return res.status(400).end();
+res.sendFile(target);
+```
+
+## Known limitations
+Input is followed through local variables of one function only; paths built in helper functions
+are not traced.
+
+## References
+- https://owasp.org/www-community/attacks/Path_Traversal
+- https://expressjs.com/en/api.html#res.sendFile
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from prodready.engine.context import TreeContext
+from prodready.lang import javascript as js
+from prodready.lang.treesitter import descendants, field, text
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-IV-102",
+    name="js-path-traversal",
+    category=Category.INPUT_VALIDATION,
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT}),
+    fix="Resolve the path against a fixed base directory and refuse it unless it starts with that base (or use path.basename).",
+    references=("https://owasp.org/www-community/attacks/Path_Traversal",),
+)
+
+FS_SINKS = {
+    "readFile", "readFileSync", "createReadStream", "writeFile", "writeFileSync", "createWriteStream", "unlink",
+    "unlinkSync", "rm", "rmSync", "appendFile", "appendFileSync", "readdir", "readdirSync", "stat", "statSync",
+}
+RES_SINKS = {"sendFile", "download"}
+SOURCE = re.compile(r"\b(req|request|ctx\.request|ctx)\.(params|query|body)\b|\bsearchParams\.get\(|\bparams\.\w+|\bformData\.get\(|\b(req|request)\.json\(")
+CONFINED = re.compile(r"\.startsWith\(|path\.relative\(|\brelative\(|path\.basename\(|\bbasename\(|sanitize|isSafePath|isPathInside|is-path-inside")
+
+
+def _tainted_names(func: Any) -> set[str]:
+    names: set[str] = set()
+    for _ in range(2):  # two passes: a = req.params.x; b = path.join(dir, a)
+        for declarator in descendants(func, "variable_declarator", "assignment_expression"):
+            value = field(declarator, "value") if declarator.type == "variable_declarator" else field(declarator, "right")
+            target = field(declarator, "name") if declarator.type == "variable_declarator" else field(declarator, "left")
+            if value is None or target is None:
+                continue
+            value_text = text(value)
+            if SOURCE.search(value_text) or any(re.search(rf"\b{re.escape(n)}\b", value_text) for n in names):
+                names.update(t.text.decode() for t in descendants(target, "identifier", "shorthand_property_identifier_pattern"))
+                if target.type == "identifier":
+                    names.add(text(target))
+    return names
+
+
+def _is_sink(node: Any, ctx: TreeContext) -> str:
+    name = js.callee(node)
+    short = name.split(".")[-1]
+    owner = name.split(".")[0]
+    if short in RES_SINKS and "." in name:
+        return name
+    module = ctx.imports.get(owner, "") or ctx.imports.get(name, "")
+    if short in FS_SINKS and module.split("#")[0] in {"fs", "node:fs", "fs/promises", "node:fs/promises", "fs-extra"}:
+        return name
+    return ""
+
+
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if ctx.is_test_file:
+        return
+    sink = _is_sink(node, ctx)
+    arguments = js.args(node)
+    if not sink or not arguments:
+        return
+    func = js.enclosing_function(node)
+    if func is None:
+        return
+    ctx.examine(RULE)
+    target = arguments[0]
+    target_text = text(target)
+    if sink.endswith((".sendFile", ".download")) and len(arguments) >= 2 and js.object_has_key(arguments[1], "root"):
+        return  # res.sendFile(name, { root }) refuses paths that leave root
+    tainted = _tainted_names(func)
+    from_request = bool(SOURCE.search(target_text)) or any(re.search(rf"\b{re.escape(n)}\b", target_text) for n in tainted)
+    if not from_request or CONFINED.search(text(func)):
+        return
+    yield RULE.hit(node, f"{sink}() opens a path built from request input without confining it to a base directory")
