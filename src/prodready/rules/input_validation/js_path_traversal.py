@@ -77,7 +77,7 @@ def _tainted_names(func: Any) -> set[str]:
                 continue
             value_text = text(value)
             if SOURCE.search(value_text) or any(re.search(rf"\b{re.escape(n)}\b", value_text) for n in names):
-                names.update(t.text.decode() for t in descendants(target, "identifier", "shorthand_property_identifier_pattern"))
+                names.update(text(t) for t in descendants(target, "identifier", "shorthand_property_identifier_pattern"))
                 if target.type == "identifier":
                     names.add(text(target))
     return names
