@@ -102,8 +102,8 @@ def _authenticated_elsewhere(ctx: TreeContext, server: str, constructor: Any) ->
 
 @RULE.on_tree("program", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
 def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
-    if ctx.is_test_file:
-        return
+    if ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path):
+        return  # tests, scripts and examples/ demos
     servers = _servers(ctx)
     if not servers:
         return
