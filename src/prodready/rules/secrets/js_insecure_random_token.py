@@ -48,21 +48,27 @@ RULE = RuleMeta(
     fix="Use crypto.randomBytes / crypto.randomUUID for anything an attacker must not guess.",
     references=("https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/Math/random",),
 )
-TOKENISH = re.compile(r"(?i)(token|session|secret|passw|otp|nonce|salt|apikey|api_key|csrf|reset|verif|invite)")
+TOKENISH = re.compile(
+    r"(?i)((token|secret|passw(or)?d|otp|nonce|salt|api_?key|session_?id|sid|csrf|csrf_?token)s?$"
+    r"|(verif|reset|otp|invite|auth|confirm|login|mfa|2fa|activation)\w*(code|pin|key|id)s?$)"
+)
 
 
 @RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    if js.callee(node) != "Math.random" or ctx.is_test_file:
+    if js.callee(node) != "Math.random" or ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path):
         return
     ctx.examine(RULE)
-    names = [js.function_name(js.enclosing_function(node))]
+    declared = ""
+    functions: list[str] = []
     for anc in ancestors(node):
-        if anc.type == "variable_declarator":
-            names.append(text(field(anc, "name")))
-            break
-        if anc.type in {"function_declaration", "arrow_function", "method_definition"}:
-            break
+        if anc.type == "variable_declarator" and not declared and not any(functions):
+            declared = text(field(anc, "name"))
+        elif anc.type in {"function_declaration", "function_expression", "arrow_function", "method_definition"}:
+            functions.append(js.function_name(anc))
+    names = [declared] if declared else functions
+    if any(a.type == "call_expression" and re.search(r"(?i)(sleep|delay|wait|timeout|backoff|jitter)", js.callee(a)) for a in ancestors(node)):
+        return  # randomised delays
     for name in names:
         if name and TOKENISH.search(name):
             yield RULE.hit(node, f"Math.random() builds `{name}`: predictable, use crypto.randomBytes")

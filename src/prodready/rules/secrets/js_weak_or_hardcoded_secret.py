@@ -30,6 +30,7 @@ Test files, fixtures and front-end placeholders are skipped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -55,6 +56,9 @@ RULE = RuleMeta(
     fix="Read secrets from the environment/secret store, fail start-up when missing; rotate leaked ones.",
     references=("https://cwe.mitre.org/data/definitions/798.html",),
 )
+
+
+WORDS = re.compile(r"[A-Za-z]+([._:/-][A-Za-z]+)*")  # 'label.change-password': an i18n or config key
 
 
 def _snake(name: str) -> str:
@@ -93,6 +97,9 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         ctx.examine(RULE)
         yield RULE.hit(node, f"{label} hard-coded in source")
         return
+    parent = node.parent
+    if parent is not None and parent.type == "pair" and field(parent, "key") == node:
+        return  # the key of { "Access-Token": value }, not a value
     name = _bound_name(node)
     if not name:
         return
@@ -106,5 +113,5 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
     if is_secret_name(snake) and not is_fallback:
         ctx.examine(RULE)
-        if looks_like_real_secret(value) and len(value) >= 12:
+        if looks_like_real_secret(value) and len(value) >= 12 and not WORDS.fullmatch(value):
             yield RULE.hit(node, f"`{name}` is assigned a hard-coded secret value")
