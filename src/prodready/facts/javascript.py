@@ -141,6 +141,31 @@ def collect(root: Any, ctx: TreeContext) -> None:
     _process_signals(root, ctx, calls)
 
 
+AXIOS_METHODS = {"get", "post", "put", "delete", "patch", "head", "request", "options"}
+
+
+def _axios(root: Any, ctx: TreeContext, calls: list[Any]) -> None:
+    """axios calls without a per-call timeout (PR-TO-101 reads them with the app-wide default)."""
+    if not any(m.split("#")[0] == "axios" for m in ctx.imports.values()):
+        return
+    for node in descendants(root, "assignment_expression"):
+        if text(field(node, "left")).endswith("defaults.timeout"):
+            ctx.emit("signal", line=line_of(node), name="axios-default-timeout", detail=text(node)[:60])
+    if not js.is_server_file(ctx):
+        return
+    for call in calls:
+        name = js.callee(call)
+        method = name.split(".")[1] if name.startswith("axios.") and name.count(".") == 1 else ("request" if name == "axios" else "")
+        if method not in AXIOS_METHODS or ctx.imports.get("axios", "").split("#")[0] != "axios":
+            continue
+        arguments = js.args(call)
+        index = 0 if method == "request" else 2 if method in {"post", "put", "patch"} else 1
+        config = arguments[index] if len(arguments) > index else None
+        if config is not None and (config.type != "object" or js.object_has_key(config, "timeout")):
+            continue  # config built elsewhere, or a timeout set on the call
+        ctx.emit("js_axios_call", line=line_of(call), call=name)
+
+
 LIMITER_NAME = re.compile(r"(?i)(rate|limit|throttl|attempt|hits|request_?counts?|buckets?)")
 NEXT_MIDDLEWARE = re.compile(r"^(?:src/)?(middleware|proxy)\.[jt]s$")
 
@@ -154,6 +179,7 @@ def _process_signals(root: Any, ctx: TreeContext, calls: list[Any]) -> None:
         if value.type == "new_expression" and text(field(value, "constructor")) == "Map" or value.type == "object" and not value.named_children:
             ctx.emit("signal", line=line_of(declarator), name="in-process-limiter", detail=f"module-level {name}")
             ctx.emit("signal", line=line_of(declarator), name="rate-limit", detail=f"in-process {name}")
+    _axios(root, ctx, calls)
     for call in calls:
         name = js.callee(call)
         if name == "cluster.fork":

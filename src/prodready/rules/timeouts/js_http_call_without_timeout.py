@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from prodready.engine.context import TreeContext
+from prodready.engine.context import ProjectContext, TreeContext
 from prodready.lang import javascript as js
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
@@ -49,7 +49,6 @@ RULE = RuleMeta(
     fix="Pass signal: AbortSignal.timeout(ms) to fetch; set timeout on axios instances and calls.",
     references=("https://developer.mozilla.org/en-US/docs/Web/API/AbortSignal/timeout_static",),
 )
-AXIOS_METHODS = {"get", "post", "put", "delete", "patch", "head", "request"}
 
 
 @RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
@@ -73,11 +72,16 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         if config is None or (config.type == "object" and not js.object_has_key(config, "timeout")):
             yield RULE.hit(node, "axios.create() without timeout: every request through it can hang")
         return
-    if name.startswith("axios.") and name.split(".")[1] in AXIOS_METHODS or name == "axios":
-        if not js.is_server_file(ctx):
-            return
-        ctx.examine(RULE)
-        index = 2 if name.split(".")[-1] in {"post", "put", "patch"} else 1 if name != "axios" else 0
-        config = arguments[index] if len(arguments) > index else None
-        if config is None or (config.type == "object" and not js.object_has_key(config, "timeout")):
-            yield RULE.hit(node, f"{name}() without timeout")
+
+
+@RULE.on_project
+def check_axios(ctx: ProjectContext) -> Iterator[Hit]:
+    """axios calls without a per-call timeout, unless axios.defaults.timeout is set somewhere."""
+    calls = ctx.model.facts.get("js_axios_call", [])
+    if not calls:
+        return
+    ctx.examine(RULE, len(calls))
+    if ctx.model.has_signal("axios-default-timeout"):
+        return
+    for call in calls:
+        yield Hit(line=call["line"], path=str(call["file"]), message=f"{call['call']}() without timeout (and no axios.defaults.timeout)")
