@@ -12,12 +12,12 @@ Node = Any
 
 SERVER_MODULES = (
     "express", "koa", "fastify", "@nestjs/core", "@nestjs/common", "next/server", "http", "https", "node:http",
-    "fs", "node:fs", "child_process", "node:child_process", "ws", "socket.io", "pg", "mysql2", "mongoose",
+    "ws", "socket.io", "pg", "mysql2", "mongoose",
     "redis", "ioredis", "@prisma/client", "jsonwebtoken", "bullmq", "hono", "@hapi/hapi", "next",
 )
 SERVER_PATH = re.compile(r"(^|/)(server|api|routes?|controllers?|middlewares?|services?|workers?|jobs|backend|handlers?)(/|\.|$)|(^|/)pages/api/|(^|/)app/.*route\.[jt]s$")
 CLIENT_PATH = re.compile(r"(^|/)(components?|hooks|public|static|client|frontend|ui|styles|views)(/|$)|\.(jsx|tsx)$")
-SCRIPT_PATH = re.compile(r"(^|/)(scripts?|bin|tools|migrations|seeds?|docs|examples?|e2e|cypress|playwright)(/|$)|(\.config|\.setup)\.[cm]?[jt]s$")
+SCRIPT_PATH = re.compile(r"(^|/)(scripts?|bin|tools|migrations|seeds?|docs|examples?|e2e|cypress|playwright|extra|release|benchmarks?|fixtures|__mocks__|mocks)(/|$)|(\.config|\.setup)\.[cm]?[jt]s$")
 
 
 def is_server_file(ctx: TreeContext) -> bool:

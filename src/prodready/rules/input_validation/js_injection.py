@@ -40,6 +40,7 @@ from prodready.lang import javascript as js
 from prodready.lang.treesitter import text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
+from prodready.rules.input_validation._js_taint import from_request
 
 RULE = RuleMeta(
     id="PR-IV-101",
@@ -75,5 +76,5 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
             yield RULE.hit(node, f"{short}() runs SQL built from a template/concatenation")
     elif short in {"exec", "execSync"} and ctx.imports.get(name.split(".")[0] if "." in name else name, "").split("#")[0] in {"child_process", "node:child_process"}:
         ctx.examine(RULE)
-        if _dynamic(first):
-            yield RULE.hit(node, f"{short}() runs a shell command built from variables")
+        if _dynamic(first) and from_request(first, js.enclosing_function(node)):
+            yield RULE.hit(node, f"{short}() runs a shell command built from request input")

@@ -43,9 +43,10 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
-from prodready.lang.treesitter import descendants, field, text
+from prodready.lang.treesitter import text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
+from prodready.rules.input_validation._js_taint import SOURCE, tainted_names
 
 RULE = RuleMeta(
     id="PR-IV-102",
@@ -63,24 +64,7 @@ FS_SINKS = {
     "unlinkSync", "rm", "rmSync", "appendFile", "appendFileSync", "readdir", "readdirSync", "stat", "statSync",
 }
 RES_SINKS = {"sendFile", "download"}
-SOURCE = re.compile(r"\b(req|request|ctx\.request|ctx)\.(params|query|body)\b|\bsearchParams\.get\(|\bparams\.\w+|\bformData\.get\(|\b(req|request)\.json\(")
 CONFINED = re.compile(r"\.startsWith\(|path\.relative\(|\brelative\(|path\.basename\(|\bbasename\(|sanitize|isSafePath|isPathInside|is-path-inside")
-
-
-def _tainted_names(func: Any) -> set[str]:
-    names: set[str] = set()
-    for _ in range(2):  # two passes: a = req.params.x; b = path.join(dir, a)
-        for declarator in descendants(func, "variable_declarator", "assignment_expression"):
-            value = field(declarator, "value") if declarator.type == "variable_declarator" else field(declarator, "right")
-            target = field(declarator, "name") if declarator.type == "variable_declarator" else field(declarator, "left")
-            if value is None or target is None:
-                continue
-            value_text = text(value)
-            if SOURCE.search(value_text) or any(re.search(rf"\b{re.escape(n)}\b", value_text) for n in names):
-                names.update(text(t) for t in descendants(target, "identifier", "shorthand_property_identifier_pattern"))
-                if target.type == "identifier":
-                    names.add(text(target))
-    return names
 
 
 def _is_sink(node: Any, ctx: TreeContext) -> str:
@@ -111,7 +95,7 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     target_text = text(target)
     if sink.endswith((".sendFile", ".download")) and len(arguments) >= 2 and js.object_has_key(arguments[1], "root"):
         return  # res.sendFile(name, { root }) refuses paths that leave root
-    tainted = _tainted_names(func)
+    tainted = tainted_names(func)
     from_request = bool(SOURCE.search(target_text)) or any(re.search(rf"\b{re.escape(n)}\b", target_text) for n in tainted)
     if not from_request or CONFINED.search(text(func)):
         return
