@@ -32,7 +32,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
-from prodready.lang.treesitter import text
+from prodready.lang.treesitter import descendants, field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -46,6 +46,25 @@ RULE = RuleMeta(
     fix="Use jwt.verify with the secret/public key and a pinned algorithms list.",
     references=("https://github.com/auth0/node-jsonwebtoken#jwtdecodetoken--options",),
 )
+
+
+REQUEST_TOKEN = re.compile(
+    r"(?i)\b(req|request|ctx|ctx\.request|socket\.handshake)\.(headers|cookies|query|body|signedCookies|header\(|get\()"
+    r"|authorization|\bbearer\b|cookies\.get\(|headers\.get\(|handshake\.auth"
+)
+
+
+def _token_from_request(arg: Any, func: Any | None) -> bool:
+    if REQUEST_TOKEN.search(text(arg)):
+        return True
+    if func is None or arg.type != "identifier":
+        return False
+    name = re.escape(text(arg))
+    return any(
+        REQUEST_TOKEN.search(text(field(d, "value")))
+        for d in descendants(func, "variable_declarator")
+        if field(d, "value") is not None and re.search(rf"\b{name}\b", text(field(d, "name")))
+    )
 
 
 EXPIRY_ONLY = re.compile(r"(?i)(expir|exp\b|ttl|debug|inspect|log)")
@@ -67,6 +86,8 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
             return  # decoded after (or beside) a verification in the same function
         if func is not None and EXPIRY_ONLY.search(js.function_name(func)):
             return
+        if not arguments or not _token_from_request(arguments[0], func):
+            return  # a token handed in by the caller (verified elsewhere) or received from a token endpoint
         yield RULE.hit(node, "jwt.decode() does not verify the signature: forged tokens pass")
     elif name.endswith(".verify"):
         ctx.examine(RULE)

@@ -27,12 +27,13 @@ Origins computed by a function are accepted.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
-from prodready.lang.treesitter import string_value, text
+from prodready.lang.treesitter import ancestors, field, string_value, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -66,6 +67,17 @@ def cors_config(node: Any, ctx: TreeContext) -> tuple[bool, bool] | None:
     return None
 
 
+STATIC = re.compile(r"(?i)(static|asset|public|font|image|avatar|badge|download|attachment|file|cdn|embed)")
+
+
+def _public_asset(node: Any, ctx: TreeContext) -> bool:
+    for anc in ancestors(node):
+        if anc.type == "pair" and text(field(anc, "key")) == "setHeaders":
+            return True
+    func = js.enclosing_function(node)
+    return bool(STATIC.search(js.function_name(func)) or STATIC.search(ctx.path.rsplit("/", 1)[-1]))
+
+
 @RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     config = cors_config(node, ctx)
@@ -75,6 +87,8 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     outer = node.parent.parent if node.parent is not None else None
     if outer is not None and outer.type == "call_expression" and js.callee(outer).endswith(".options"):
         return  # app.options('*', cors()) repeats the app.use(cors()) for preflights
+    if js.callee(node) != "cors" and _public_asset(node, ctx):
+        return  # static files / public downloads served to any origin on purpose
     if config[0] and not config[1]:
         what = "cors() with no options" if js.callee(node) == "cors" and not js.args(node) else "CORS configuration"
         yield RULE.hit(node, f"{what} allows any origin")

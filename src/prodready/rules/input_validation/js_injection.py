@@ -37,7 +37,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
-from prodready.lang.treesitter import text
+from prodready.lang.treesitter import field, string_value, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.input_validation._js_taint import from_request
@@ -56,6 +56,30 @@ SQL = re.compile(r"(?i)\b(select|insert|update|delete)\b[\s\S]*\b(from|into|set|
 DB_METHODS = {"query", "execute", "$queryRawUnsafe", "$executeRawUnsafe", "raw", "unsafe"}
 
 
+VALUE_BEFORE = re.compile(r"""(['"=<>(,]|\b(like|in|values|limit|offset)\b)\s*$""", re.IGNORECASE)
+
+
+def _value_interpolated(node: Any) -> bool:
+    """A substitution/operand sits where SQL expects a value (`= ${id}`, `'${email}'`), not a fragment or identifier."""
+    if node.type == "template_string":
+        prefix = ""
+        for child in node.children:
+            if child.type == "template_substitution":
+                if VALUE_BEFORE.search(prefix):
+                    return True
+                prefix = ""
+            else:
+                prefix += text(child)
+        return False
+    if node.type == "binary_expression":
+        left = field(node, "left")
+        right = field(node, "right")
+        if left is not None and right is not None and right.type != "string" and left.type == "string":
+            return bool(VALUE_BEFORE.search(string_value(left) or ""))
+        return any(_value_interpolated(c) for c in (left, right) if c is not None and c.type in {"binary_expression", "template_string"})
+    return False
+
+
 def _dynamic(node: Any) -> bool:
     if node.type == "template_string":
         return any(c.type == "template_substitution" for c in node.children)
@@ -66,13 +90,13 @@ def _dynamic(node: Any) -> bool:
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = js.callee(node)
     arguments = js.args(node)
-    if not arguments or ctx.is_test_file:
+    if not arguments or ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path):
         return
     short = name.split(".")[-1]
     first = arguments[0]
     if short in DB_METHODS and "." in name:
         ctx.examine(RULE)
-        if _dynamic(first) and SQL.search(text(first)):
+        if _dynamic(first) and SQL.search(text(first)) and (_value_interpolated(first) or from_request(first, js.enclosing_function(node))):
             yield RULE.hit(node, f"{short}() runs SQL built from a template/concatenation")
     elif short in {"exec", "execSync"} and ctx.imports.get(name.split(".")[0] if "." in name else name, "").split("#")[0] in {"child_process", "node:child_process"}:
         ctx.examine(RULE)

@@ -51,16 +51,22 @@ RULE = RuleMeta(
 )
 
 
+FETCH_MODULES = {"node-fetch", "undici", "cross-fetch", "isomorphic-fetch", "isomorphic-unfetch"}
+
+
 @RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = js.callee(node)
     arguments = js.args(node)
     if name == "fetch":
+        imported = ctx.imports.get("fetch", "").split("#")[0]
+        if imported and imported not in FETCH_MODULES:
+            return  # a project wrapper (utils/fetch) that sets its own timeout
         if not js.is_server_file(ctx):
             return
         ctx.examine(RULE)
         options = arguments[1] if len(arguments) > 1 else None
-        if options is None or (options.type == "object" and not js.object_has_key(options, "signal")):
+        if options is None or (options.type == "object" and not js.object_has_key(options, "signal") and not js.object_has_key(options, "timeout")):
             yield RULE.hit(node, "fetch() without an AbortSignal: a slow upstream hangs this request forever")
         return
     axios_module = ctx.imports.get("axios", "").split("#")[0] == "axios"
