@@ -59,6 +59,8 @@ def collect(root: Any, ctx: TreeContext) -> None:
         name = js.callee(call)
         if name in CLIENTS:
             ctx.emit("client", line=line_of(call), kind=CLIENTS[name], call=name)
+        if name.split(".")[-1] in SHUTDOWN_HELPERS:
+            ctx.emit("signal", line=line_of(call), name="graceful-shutdown", detail=name)
         if name in {"rateLimit", "slowDown"} or name.endswith(("rateLimit", "RateLimit")):
             ctx.emit("signal", line=line_of(call), name="rate-limit", detail=name)
             options = js.args(call)[0] if js.args(call) else None
@@ -99,8 +101,10 @@ def collect(root: Any, ctx: TreeContext) -> None:
                 ctx.emit("signal", line=line_of(call), name="body-limit", detail="express.json({limit})")
         elif method == "listen" and owner in {"app", "server", "httpServer", "fastify", "srv"}:
             ctx.emit("app", line=line_of(call), framework="express" if "express" in modules else "node", name=f"{owner}.listen")
-        elif method == "on" and arguments and string_value(arguments[0]) in {"SIGTERM", "SIGINT"} and owner == "process":
-            ctx.emit("signal", line=line_of(call), name="graceful-shutdown", detail=f"process.on({string_value(arguments[0])})")
+        elif method in {"on", "once", "addListener"} and owner == "process" and arguments and (
+            string_value(arguments[0]) in {"SIGTERM", "SIGINT"} or _signal_nearby(call)
+        ):
+            ctx.emit("signal", line=line_of(call), name="graceful-shutdown", detail=f"process.{method}({text(arguments[0])[:20]})")
         if method not in METHODS or not arguments:
             continue
         path = string_value(arguments[0])
@@ -166,6 +170,19 @@ def _axios(root: Any, ctx: TreeContext, calls: list[Any]) -> None:
         ctx.emit("js_axios_call", line=line_of(call), call=name)
 
 
+def _signal_nearby(call: Any) -> bool:
+    """process.on(sig, ...) inside `for (const sig of ["SIGTERM", ...])` or `[...].forEach(sig => ...)`."""
+    node = call
+    for _ in range(5):
+        node = node.parent
+        if node is None:
+            return False
+        if node.type in {"for_in_statement", "call_expression"} and re.search(r"SIGTERM|SIGINT", text(node)[:300]):
+            return True
+    return False
+
+
+SHUTDOWN_HELPERS = {"createTerminus", "createHttpTerminator", "stoppable", "createLightship", "gracefulShutdown"}
 LIMITER_NAME = re.compile(r"(?i)(rate|limit|throttl|attempt|hits|request_?counts?|buckets?)")
 NEXT_MIDDLEWARE = re.compile(r"^(?:src/)?(middleware|proxy)\.[jt]s$")
 

@@ -31,12 +31,13 @@ A catch that only contains a comment is accepted as a deliberate decision.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
-from prodready.lang.treesitter import field, text
+from prodready.lang.treesitter import ancestors, field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -64,6 +65,22 @@ def check_catch(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         yield RULE.hit(node, "empty catch block swallows the error")
 
 
+CLEANUP = re.compile(r"(?i)^(close|cleanup|clean|destroy|disconnect|release|end|quit|kill|abort|unlink|rm|rmdir|remove|unsubscribe|stop|terminate|dispose|delete|flush|unwatch|removeItem)\w*$")
+
+
+def _best_effort(node: Any) -> bool:
+    """`.catch(() => {})` on a cleanup call (close/unlink/disconnect) or inside `finally`: best effort on purpose."""
+    callee_node = field(node, "function")
+    promise = field(callee_node, "object") if callee_node is not None else None
+    while promise is not None and promise.type == "await_expression":
+        promise = promise.named_children[0] if promise.named_children else None
+    if promise is not None and promise.type == "call_expression":
+        callee_name = js.callee(promise).split(".")[-1]
+        if CLEANUP.match(callee_name):
+            return True
+    return any(a.type == "finally_clause" for a in ancestors(node))
+
+
 @RULE.on_tree("call_expression", languages=LANGS)
 def check_promise(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     parts = js.member_parts(field(node, "function"))
@@ -73,6 +90,8 @@ def check_promise(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if not arguments:
         return
     ctx.examine(RULE)
+    if _best_effort(node):
+        return
     handler = arguments[0]
     if handler.type in {"arrow_function", "function_expression", "function"}:
         body = field(handler, "body")

@@ -30,7 +30,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prodready.engine.context import ProjectContext
+from prodready.engine.context import ProjectContext, is_test_path
+from prodready.lang import javascript as js
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -50,7 +51,10 @@ JS_SUFFIXES = (".js", ".ts", ".mjs", ".cjs")
 @RULE.on_project
 def check(ctx: ProjectContext) -> Iterator[Hit]:
     model = ctx.model
-    apps = [a for a in model.facts.get("app", []) if str(a["file"]).endswith(JS_SUFFIXES)]
+    apps = [
+        a for a in model.facts.get("app", [])
+        if str(a["file"]).endswith(JS_SUFFIXES) and not js.SCRIPT_PATH.search(str(a["file"])) and not is_test_path(str(a["file"]))
+    ]
     if not apps:
         return
     ctx.examine(RULE)

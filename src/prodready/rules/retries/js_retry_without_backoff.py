@@ -61,6 +61,7 @@ RULE = RuleMeta(
 LANGS = (Language.JAVASCRIPT, Language.TYPESCRIPT)
 LOOPS = ("for_statement", "while_statement", "do_statement")
 RETRY_WORDS = re.compile(r"(?i)(retr(y|ies)|attempt|tries|tryCount)")
+CONFLICT = re.compile(r"(?i)(unique|constraint|conflict|deadlock|serializ|optimistic|version ?mismatch|write ?conflict|P2034|40001|40P01)")
 WAIT = re.compile(r"(?i)\b\w*(sleep|delay|wait|backoff|settimeout|pause)\w*\s*\(")
 
 
@@ -109,5 +110,7 @@ def check(loop: Any, ctx: TreeContext) -> Iterator[Hit]:
     if forever and handler is not None and not _gives_up(handler) and not RETRY_WORDS.search(header + text(handler)):
         yield RULE.hit(loop, "retry loop has no attempt limit: a permanent failure retries forever")
         return
+    if handler is not None and CONFLICT.search(text(handler)):
+        return  # optimistic-concurrency retries (unique violation, deadlock) are meant to re-run at once
     if not WAIT.search(loop_text):
         yield RULE.hit(loop, "retry loop retries immediately: no backoff between attempts")

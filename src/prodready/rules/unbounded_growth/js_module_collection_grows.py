@@ -78,6 +78,9 @@ def _module_collections(root: Any) -> dict[str, int]:
     return found
 
 
+SETUP = re.compile(r"^_*(set|register|init|load|configure|setup|define|install|constructor$|[A-Z])")
+
+
 @RULE.on_tree("program", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
 def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
     if not js.is_server_file(ctx):
@@ -100,8 +103,10 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
             continue
         ctx.examine(RULE)
         reassigned = re.search(rf"(?<!const )(?<!let )(?<!var )(?<![.\w]){n}\s*=[^=>]", source)
-        if reassigned or re.search(rf"\b{n}\.(delete|clear|splice|shift|pop)\(|delete\s+{n}\[|\b{n}\.length\s*=", source):
+        if reassigned or re.search(rf"\b{n}\.(delete|clear|splice|shift|pop)\(|delete\s+{n}\[|\b{n}\.length\s*=|\b{n}\.(size|length)\s*(>|>=|===|==)", source):
             continue
+        if all(SETUP.match(js.function_name(js.enclosing_function(w))) for w in writes):
+            continue  # filled by registration/start-up code (a registry), not per request
         first = min(writes, key=lambda w: w.start_byte)
         yield Hit(line=line_of(first), message=f"`{name}` (module-level, line {declared}) grows in {js.function_name(js.enclosing_function(first)) or 'a handler'}() and nothing deletes from it",
                   anchor=name)
