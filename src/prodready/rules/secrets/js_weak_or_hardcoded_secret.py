@@ -35,6 +35,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
+from prodready.lang import javascript as js
 from prodready.lang.treesitter import field, string_value, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._secretutil import (
@@ -97,6 +98,8 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         ctx.examine(RULE)
         yield RULE.hit(node, f"{label} hard-coded in source")
         return
+    if js.SCRIPT_PATH.search(ctx.path):
+        return  # examples/docs/scripts: demo values; real key formats above are still reported
     parent = node.parent
     if parent is not None and parent.type == "pair" and field(parent, "key") == node:
         return  # the key of { "Access-Token": value }, not a value
