@@ -39,7 +39,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
-from prodready.lang.treesitter import descendants, text
+from prodready.lang.treesitter import ancestors, descendants, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -101,6 +101,19 @@ def _masked(node: Any) -> bool:
     return False
 
 
+DEV = re.compile(r"(?i)(isDev|development|isDebug|\bdebug\b|isLocal|NODE_ENV\s*!==?\s*['\"]production)")
+
+
+def _dev_only(node: Any) -> bool:
+    """Inside `if (isDevelopment) { ... }`: a local-only debugging aid."""
+    for anc in ancestors(node):
+        if anc.type == "if_statement":
+            condition = anc.child_by_field_name("condition")
+            if condition is not None and DEV.search(text(condition)):
+                return True
+    return False
+
+
 @RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = js.callee(node)
@@ -110,6 +123,8 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if level not in LEVELS or not LOGGERS.match(owner):
         return
     ctx.examine(RULE)
+    if _dev_only(node):
+        return
     for arg in js.args(node):
         found = _secret_in(arg)
         if found:
