@@ -14,6 +14,9 @@ SERVER_MODULES = (
     "express", "koa", "fastify", "@nestjs/core", "@nestjs/common", "next/server", "http", "https", "node:http",
     "ws", "socket.io", "pg", "mysql2", "mongoose",
     "redis", "ioredis", "@prisma/client", "jsonwebtoken", "bullmq", "hono", "@hapi/hapi", "next",
+    "crypto", "node:crypto", "server-only", "next/headers", "bcrypt", "bcryptjs", "argon2", "drizzle-orm",
+    "@vercel/kv", "@upstash/redis", "nodemailer", "stripe", "mysql", "sequelize", "typeorm", "knex", "mongodb",
+    "express-rate-limit", "rate-limiter-flexible", "@koa/router", "koa-router", "passport", "openai", "@anthropic-ai/sdk",
 )
 SERVER_PATH = re.compile(r"(^|/)(server|api|routes?|controllers?|middlewares?|services?|workers?|jobs|backend|handlers?)(/|\.|$)|(^|/)pages/api/|(^|/)app/.*route\.[jt]s$")
 CLIENT_PATH = re.compile(r"(^|/)(components?|hooks|public|static|client|frontend|ui|styles|views)(/|$)|\.(jsx|tsx)$")
