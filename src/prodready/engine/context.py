@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from prodready.lang import python as pyast
@@ -42,7 +43,7 @@ class FileContext:
         record = {"file": self.path, "line": line, **data}
         self.facts.setdefault(fact, []).append(record)
 
-    @property
+    @cached_property
     def is_test_file(self) -> bool:
         return is_test_path(self.path)
 
@@ -77,9 +78,15 @@ class PyContext(FileContext):
             found.extend(self.by_type.get(node_type, []))
         return found
 
+    _call_names: dict[int, str | None] = field(default_factory=dict, repr=False)
+
     def call_name(self, call: ast.Call) -> str | None:
-        """Qualified callee: ``requests.get`` even after ``from requests import get``."""
-        return pyast.call_name(call, self.imports)
+        """Qualified callee: ``requests.get`` even after ``from requests import get``.
+        Memoised: dozens of rules ask about the same call."""
+        key = id(call)
+        if key not in self._call_names:
+            self._call_names[key] = pyast.call_name(call, self.imports)
+        return self._call_names[key]
 
     def qualified(self, node: ast.AST) -> str | None:
         return pyast.qualified(node, self.imports)

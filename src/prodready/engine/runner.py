@@ -284,15 +284,22 @@ def _error_ratio(root: Any) -> float:
     return bad / total
 
 
-def _run_python(ctx: cx.PyContext, dispatch: Dispatch, emit: Callable[[HandlerSet, Iterable[Hit] | None], None]) -> None:
+def _run_python(ctx: cx.PyContext, dispatch: Dispatch, hits: list[tuple[RuleMeta, Hit]]) -> None:
+    """The hot loop: every node of the file, handed to the handlers registered for its type."""
     table = dispatch.python
     if not table:
         return
+    get = table.get
     for node in ctx.all_nodes:
-        handlers = table.get(type(node))
-        if handlers:
-            for owner, handler in handlers:
-                emit(owner, handler(node, ctx))
+        handlers = get(type(node))
+        if handlers is None:
+            continue
+        for owner, handler in handlers:
+            produced = handler(node, ctx)
+            if produced is not None:
+                for hit in produced:
+                    if isinstance(owner, RuleMeta):
+                        hits.append((owner, hit))
 
 
 def _run_tree(ctx: cx.TreeContext, dispatch: Dispatch, emit: Callable[[HandlerSet, Iterable[Hit] | None], None]) -> None:
@@ -335,7 +342,7 @@ def analyze_source(source: SourceFile, options: RunOptions, text: str | None = N
 
     try:
         if isinstance(ctx, cx.PyContext):
-            _run_python(ctx, dispatch, emit)
+            _run_python(ctx, dispatch, hits)
         elif isinstance(ctx, cx.TreeContext):
             _run_tree(ctx, dispatch, emit)
         for owner, handler in dispatch.file.get(ctx.language, ()):
