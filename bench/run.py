@@ -2,7 +2,8 @@
 
     make bench            # or: .venv/bin/python bench/run.py [--packages django,flask,...] [--skip-peers]
 
-Builds a corpus from PyPI source distributions (downloads once into bench/.corpus/), then times:
+Builds a corpus from PyPI source distributions (downloads once into ~/.cache/prodready-bench/corpus,
+or $PRODREADY_BENCH_CORPUS), then times:
 prodready cold (no cache) and warm (cache, unchanged tree); a bare tree-sitter parse of the same
 Python files in 1 and 2 processes; stdlib ast.parse in 2 processes; Ruff; Bandit; Semgrep with ten
 rules of the same kind (bench/semgrep-rules.yml). Prints wall time, peak RSS and ratios.
@@ -24,7 +25,8 @@ import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-CORPUS = HERE / ".corpus"
+# Outside any git work tree: Semgrep and Ruff skip git-ignored files, which would empty the corpus.
+CORPUS = Path(os.environ.get("PRODREADY_BENCH_CORPUS", Path.home() / ".cache" / "prodready-bench" / "corpus"))
 DEFAULT_PACKAGES = [
     "django==5.1.3", "sqlalchemy==2.0.36", "mlflow==2.17.2", "celery==5.4.0", "fastapi==0.115.5",
     "flask==3.1.0", "requests==2.32.3", "starlette==0.41.3", "httpx==0.28.0", "aiohttp==3.11.7",
@@ -151,11 +153,11 @@ def main() -> int:
     rows.append(measure("stdlib ast.parse (2 processes)", [PY, str(parse_script), "ast", str(listing), "2"]))
     if not args.skip_peers:
         if ensure("ruff", "ruff"):
-            rows.append(measure("ruff check (all rules)", [str(BIN / "ruff"), "check", "--no-cache", "--select", "ALL", "--exit-zero", "-q", str(corpus)]))
+            rows.append(measure("ruff check (all rules)", [str(BIN / "ruff"), "check", "--no-cache", "--no-respect-gitignore", "--select", "ALL", "--exit-zero", "-q", str(corpus)]))
         if ensure("bandit", "bandit"):
             rows.append(measure("bandit -r", [str(BIN / "bandit"), "-r", "-q", str(corpus), "-f", "json", "-o", os.devnull]))
         if ensure("semgrep", "semgrep"):
-            rows.append(measure("semgrep (10 rules, -j 2)", [str(BIN / "semgrep"), "scan", "--config", str(HERE / "semgrep-rules.yml"), "-j", "2", "--metrics", "off", "--quiet", "--disable-version-check", str(corpus)]))
+            rows.append(measure("semgrep (10 rules, -j 2)", [str(BIN / "semgrep"), "scan", "--config", str(HERE / "semgrep-rules.yml"), "-j", "2", "--metrics", "off", "--quiet", "--disable-version-check", "--no-git-ignore", str(corpus)]))
         else:
             print("  semgrep: could not be installed here (not timed)")
     by_tool = {r["tool"]: r for r in rows}
