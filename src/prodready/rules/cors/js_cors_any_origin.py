@@ -49,6 +49,16 @@ RULE = RuleMeta(
 )
 
 
+def _allows_all(origin: Any) -> bool:
+    """`origin: (origin, cb) => cb(null, true)`: a callback that accepts every origin without looking at it."""
+    if origin.type not in {"arrow_function", "function_expression", "function"}:
+        return False
+    body = text(field(origin, "body"))
+    return bool(re.search(r"\(\s*null\s*,\s*(true|origin)\s*\)", body)) and not re.search(
+        r"\bif\b|\?|includes\(|indexOf\(|\.test\(|===|!==|\.has\(|match\(|endsWith\(|startsWith\(", body
+    )
+
+
 def cors_config(node: Any, ctx: TreeContext) -> tuple[bool, bool] | None:
     """(any_origin, credentials) for a cors(...) call or a hand-set header, else None."""
     name = js.callee(node)
@@ -59,7 +69,7 @@ def cors_config(node: Any, ctx: TreeContext) -> tuple[bool, bool] | None:
         options = arguments[0]
         origin = js.object_value(options, "origin")
         credentials = js.object_value(options, "credentials")
-        any_origin = origin is not None and (string_value(origin) == "*" or text(origin) == "true")
+        any_origin = origin is not None and (string_value(origin) == "*" or text(origin) == "true" or _allows_all(origin))
         return any_origin, credentials is not None and text(credentials) == "true"
     if name.endswith((".setHeader", ".header", ".set")) and len(arguments) >= 2:
         if (string_value(arguments[0]) or "").lower() == "access-control-allow-origin":

@@ -27,10 +27,13 @@ Origins computed by a function are accepted.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
+from prodready.lang import javascript as js
+from prodready.lang.treesitter import string_value, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.cors.js_cors_any_origin import cors_config
@@ -47,8 +50,31 @@ RULE = RuleMeta(
 )
 
 
+REQUEST_ORIGIN = re.compile(r"(?i)(req|request)\.(headers\.origin|headers\[['\"]origin['\"]\]|header\(['\"]origin['\"]\)|get\(['\"]origin['\"]\))|^origin$")
+
+
+def _reflected_with_credentials(node: Any) -> bool:
+    """res.setHeader("Access-Control-Allow-Origin", req.headers.origin) + Allow-Credentials: true, unchecked."""
+    name = js.callee(node)
+    arguments = js.args(node)
+    if not name.endswith((".setHeader", ".header", ".set")) or len(arguments) < 2:
+        return False
+    if (string_value(arguments[0]) or "").lower() != "access-control-allow-origin" or not REQUEST_ORIGIN.search(text(arguments[1])):
+        return False
+    func = js.enclosing_function(node)
+    scope = text(func) if func is not None else ""
+    if not re.search(r"(?i)access-control-allow-credentials['\"]\s*,\s*['\"]?true", scope):
+        return False
+    return not re.search(r"includes\(|indexOf\(|\.has\(|\.test\(|allowed|whitelist|allowlist", scope, re.IGNORECASE)
+
+
 @RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    reflected = _reflected_with_credentials(node)
+    if reflected:
+        ctx.examine(RULE)
+        yield RULE.hit(node, "Access-Control-Allow-Origin echoes the request Origin while credentials are allowed")
+        return
     config = cors_config(node, ctx)
     if config is None or not config[1]:
         return
