@@ -31,11 +31,13 @@ signal is recognised only when its options object spreads another object.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import ProjectContext, TreeContext
 from prodready.lang import javascript as js
+from prodready.lang.treesitter import text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -51,6 +53,8 @@ RULE = RuleMeta(
 )
 
 
+GOT_CALLS = {"got", "got.get", "got.post", "got.put", "got.patch", "got.delete", "got.head"}
+NODE_HTTP = {"http", "https", "node:http", "node:https"}
 FETCH_MODULES = {"node-fetch", "undici", "cross-fetch", "isomorphic-fetch", "isomorphic-unfetch"}
 
 
@@ -68,6 +72,28 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         options = arguments[1] if len(arguments) > 1 else None
         if options is None or (options.type == "object" and not js.object_has_key(options, "signal") and not js.object_has_key(options, "timeout")):
             yield RULE.hit(node, "fetch() without an AbortSignal: a slow upstream hangs this request forever")
+        return
+    owner = name.split(".")[0]
+    module = ctx.imports.get(owner, "").split("#")[0]
+    if module == "got" and name in GOT_CALLS:
+        if not js.is_server_file(ctx):
+            return
+        ctx.examine(RULE)
+        options = [a for a in arguments[1:] if a.type == "object"]
+        if len(arguments) < 2 or options and not any(js.object_has_key(o, "timeout") for o in options):
+            yield RULE.hit(node, f"{name}() without timeout: got waits forever by default")
+        return
+    if module in NODE_HTTP and name.split(".")[-1] in {"get", "request"} and name.count(".") == 1:
+        if not js.is_server_file(ctx):
+            return
+        ctx.examine(RULE)
+        func = js.enclosing_function(node)
+        scope = text(func) if func is not None else text(node.parent)
+        if any(a.type == "object" and js.object_has_key(a, "timeout") for a in arguments) or re.search(r"setTimeout\(|['\"]timeout['\"]|signal", scope):
+            return
+        if any(a.type not in {"string", "template_string", "object", "arrow_function", "function_expression"} for a in arguments[:1]) and len(arguments) == 1:
+            return  # options built elsewhere
+        yield RULE.hit(node, f"{name}() without a timeout: a stalled upstream holds the socket forever")
         return
     axios_module = ctx.imports.get("axios", "").split("#")[0] == "axios"
     if not axios_module:
