@@ -68,6 +68,14 @@ def check_catch(node: Any, ctx: TreeContext) -> Iterator[Hit]:
 CLEANUP = re.compile(r"(?i)^(close|cleanup|clean|destroy|disconnect|release|end|quit|kill|abort|unlink|rm|rmdir|remove|unsubscribe|stop|terminate|dispose|delete|flush|unwatch|removeItem)\w*$")
 
 
+def _result_used(node: Any) -> bool:
+    """`const meta = await load().catch(() => null)`: the caller turns failure into a value it then checks."""
+    parent = node.parent
+    while parent is not None and parent.type in {"await_expression", "parenthesized_expression"}:
+        parent = parent.parent
+    return parent is not None and parent.type in {"variable_declarator", "assignment_expression", "return_statement", "arrow_function"} and parent.type != "expression_statement"
+
+
 def _best_effort(node: Any) -> bool:
     """`.catch(() => {})` on a cleanup call (close/unlink/disconnect) or inside `finally`: best effort on purpose."""
     callee_node = field(node, "function")
@@ -90,7 +98,7 @@ def check_promise(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if not arguments:
         return
     ctx.examine(RULE)
-    if _best_effort(node):
+    if _best_effort(node) or _result_used(node):
         return
     handler = arguments[0]
     if handler.type in {"arrow_function", "function_expression", "function"}:
