@@ -73,7 +73,7 @@ def _result_used(node: Any) -> bool:
     parent = node.parent
     while parent is not None and parent.type in {"await_expression", "parenthesized_expression"}:
         parent = parent.parent
-    return parent is not None and parent.type in {"variable_declarator", "assignment_expression", "return_statement", "arrow_function"} and parent.type != "expression_statement"
+    return parent is not None and parent.type != "expression_statement"  # only fire-and-forget statements drop it
 
 
 def _best_effort(node: Any) -> bool:
