@@ -239,6 +239,22 @@ def _next_routes(root: Any, ctx: TreeContext) -> None:
 
 
 def _env_vars(root: Any, ctx: TreeContext) -> None:
+    for declarator in descendants(root, "variable_declarator"):
+        pattern = field(declarator, "name")
+        if pattern is None or pattern.type != "object_pattern" or text(field(declarator, "value")) != "process.env":
+            continue
+        for item in pattern.named_children:  # const { PORT = "3000", DATABASE_URL } = process.env
+            if item.type == "shorthand_property_identifier_pattern":
+                ctx.emit("env_var", line=line_of(item), name=text(item), default=None, has_default=False)
+            elif item.type == "object_assignment_pattern":
+                left, right = field(item, "left"), field(item, "right")
+                ctx.emit("env_var", line=line_of(item), name=text(left), default=string_value(right) or text(right)[:40], has_default=True)
+            elif item.type == "pair_pattern":
+                key = field(item, "key")
+                value = field(item, "value")
+                default_node = field(value, "right") if value is not None and value.type == "assignment_pattern" else None
+                fallback = (string_value(default_node) or text(default_node)[:40]) if default_node is not None else None
+                ctx.emit("env_var", line=line_of(item), name=text(key), default=fallback, has_default=fallback is not None)
     for node in descendants(root, "member_expression", "subscript_expression"):
         obj = text(field(node, "object"))
         if obj != "process.env":
