@@ -3,6 +3,7 @@ env vars, clients and signals."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 from typing import Any
 
@@ -89,7 +90,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
             if scope and any(LIMIT.search(text(a)) or text(a) in limiter_vars for a in arguments[1:]):
                 ctx.emit("signal", line=line_of(call), name="scoped-rate-limit", detail=scope)
                 continue
-            for arg in arguments:
+            for arg in arguments if not scope else []:  # app.use("/prefix", auth, router) protects that prefix only
                 arg_text = text(arg)
                 if arg.type in {"string", "arrow_function", "function_expression", "function"}:
                     continue
@@ -97,6 +98,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
                     router_limit[owner] = f"{owner}.use({arg_text[:40]})"
                 elif AUTH.search(js.callee(arg) if arg.type == "call_expression" else arg_text) and not NOT_AUTH.search(arg_text):
                     router_auth[owner] = f"{owner}.use({arg_text[:40]})"
+            _router_include(call, ctx, owner, arguments, scope, router_auth.get(owner, ""), router_limit.get(owner, ""), limiter_vars)
             if any(text(a).startswith("express.json") and "limit" in text(a) for a in arguments):
                 ctx.emit("signal", line=line_of(call), name="body-limit", detail="express.json({limit})")
         elif method == "listen" and owner in {"app", "server", "httpServer", "fastify", "srv"}:
@@ -133,6 +135,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
             "route", line=line_of(call), method=method.upper() if method != "all" else "ANY", path=path,
             handler=js.function_name(handler) or text(handler)[:40].split("\n")[0], framework="express",
             kind="http", auth=bool(auth_via), auth_via=auth_via, rate_limited=bool(limit_via), limit_via=limit_via,
+            router=module_name(ctx.path),
         )
     for owner, how in router_auth.items():
         if owner not in routed:
@@ -206,6 +209,31 @@ def _process_signals(root: Any, ctx: TreeContext, calls: list[Any]) -> None:
     is_next = any(m.startswith("next") for m in ctx.imports.values()) or "matcher" in ctx.text
     if NEXT_MIDDLEWARE.search(ctx.path) and is_next and re.search(r"(?i)auth|session|token|clerk", ctx.text):
         ctx.emit("signal", name="global-auth", detail=f"Next.js {ctx.path.rsplit('/', 1)[-1]}")
+
+
+def module_name(path: str) -> str:
+    """src/routes/index.js -> src.routes; src/routes/user.route.ts -> src.routes.user.route."""
+    name = re.sub(r"\.[cm]?[jt]sx?$", "", path).replace("/", ".")
+    return name[: -len(".index")] if name.endswith(".index") else name
+
+
+def _router_include(
+    call: Any, ctx: TreeContext, owner: str, arguments: list[Any], scope: str | None, owner_auth: str, owner_limit: str, limiter_vars: set[str]
+) -> None:
+    """app.use("/users", requireAuth, usersRouter) with usersRouter imported from a relative module."""
+    if not arguments or arguments[-1].type != "identifier":
+        return
+    spec = ctx.imports.get(text(arguments[-1]), "").split("#")[0]
+    if not spec.startswith("."):
+        return
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(ctx.path), spec))
+    middleware = [a for a in arguments[:-1] if a.type != "string"]
+    auth_via = next((f"{owner}.use({text(a)[:40]})" for a in middleware if AUTH.search(js.callee(a) if a.type == "call_expression" else text(a)) and not NOT_AUTH.search(text(a))), "")
+    limit_via = next((f"{owner}.use({text(a)[:40]})" for a in middleware if LIMIT.search(text(a)) or text(a) in limiter_vars), "")
+    ctx.emit(
+        "router_include", line=line_of(call), router=module_name(target), parent=module_name(ctx.path),
+        prefix=(scope or "").rstrip("/"), auth_via=auth_via or owner_auth, limit_via=limit_via or owner_limit,
+    )
 
 
 def _next_routes(root: Any, ctx: TreeContext) -> None:
