@@ -77,7 +77,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
         if constructor == "RateLimiterMemory":
             ctx.emit("signal", line=line_of(node), name="limiter-storage", detail="memory (RateLimiterMemory)")
             ctx.emit("signal", line=line_of(node), name="rate-limit", detail=constructor)
-        elif constructor in {"WebSocketServer", "WebSocket.Server", "Server"} and "ws" in modules | {"socket.io"}:
+        elif constructor.split(".")[-1] in {"WebSocketServer", "Server"} and ctx.imports.get(constructor.split(".")[0], "").split("#")[0] in {"ws", "socket.io"}:
             ctx.emit("signal", line=line_of(node), name="websocket", detail=constructor)
     for call in calls:
         parts = js.member_parts(field(call, "function"))
