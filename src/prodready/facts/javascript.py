@@ -28,7 +28,16 @@ SIGNALS = (
 METHODS = {"get", "post", "put", "delete", "patch", "all", "options", "head"}
 AUTH = re.compile(r"(?i)(auth|jwt|token|session|passport|login|protect|guard|verify|apikey|api_key|bearer|ensure|require(user|login|admin|role)|isadmin|permission|clerk)")
 NOT_AUTH = re.compile(r"(?i)(valid|initiali[sz]e|cors|helmet|json|static|urlencoded|session\(|cookieParser|morgan|compression|limit|throttl|xss|csrf|lusca|multer|upload|logger|controller|router\b|routes?\b|Router|Routes?$)")
-LIMIT = re.compile(r"(?i)(rate|limit|throttl|slowdown)")
+LIMIT = re.compile(r"(?i)(rate.?limit|limiter|throttl|slow.?down|brute|speed.?limit|^limit\w*$|\w+Limit$)")
+
+
+def _mw_name(arg: Any) -> str:
+    """The name a middleware argument goes by: `loginLimiter`, `rateLimit` (for rateLimit({...})), `auth.required`."""
+    if arg.type == "call_expression":
+        return js.callee(arg)
+    if arg.type in {"identifier", "member_expression"}:
+        return text(arg)
+    return ""
 NEXT_AUTH = re.compile(r"(getServerSession|getToken|auth\(\)|currentUser|verify\w*\(|authorization|requireAuth|withAuth|getSession|validateApiKey|checkAuth)")
 CHAINED_ROUTE = re.compile(r"\.route\(\s*['\"]([^'\"]+)['\"]\s*\)")
 CLIENTS = {
@@ -87,14 +96,14 @@ def collect(root: Any, ctx: TreeContext) -> None:
         arguments = js.args(call)
         if method == "use":
             scope = string_value(arguments[0]) if arguments else None
-            if scope and any(LIMIT.search(text(a)) or text(a) in limiter_vars for a in arguments[1:]):
+            if scope and any(LIMIT.search(_mw_name(a)) or text(a) in limiter_vars for a in arguments[1:]):
                 ctx.emit("signal", line=line_of(call), name="scoped-rate-limit", detail=scope)
                 continue
             for arg in arguments if not scope else []:  # app.use("/prefix", auth, router) protects that prefix only
                 arg_text = text(arg)
                 if arg.type in {"string", "arrow_function", "function_expression", "function"}:
                     continue
-                if LIMIT.search(arg_text) or arg_text in limiter_vars:
+                if LIMIT.search(_mw_name(arg)) or arg_text in limiter_vars:
                     router_limit[owner] = f"{owner}.use({arg_text[:40]})"
                 elif AUTH.search(js.callee(arg) if arg.type == "call_expression" else arg_text) and not NOT_AUTH.search(arg_text):
                     router_auth[owner] = f"{owner}.use({arg_text[:40]})"
@@ -118,7 +127,6 @@ def collect(root: Any, ctx: TreeContext) -> None:
         if path is None or not path.startswith("/"):
             continue
         routed.add(owner)
-        middleware = " ".join(text(a) for a in arguments[1:-1])
         auth_via = ""
         for arg in arguments[1:-1]:
             name = js.callee(arg) if arg.type == "call_expression" else text(arg)
@@ -129,7 +137,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
             pass
         elif owner in router_auth:
             auth_via = router_auth[owner]
-        limit_via = "route middleware" if (LIMIT.search(middleware) or any(text(a) in limiter_vars for a in arguments[1:-1])) else router_limit.get(owner, "")
+        limit_via = "route middleware" if any(LIMIT.search(_mw_name(a)) or text(a) in limiter_vars for a in arguments[1:-1]) else router_limit.get(owner, "")
         handler = arguments[-1]
         ctx.emit(
             "route", line=line_of(call), method=method.upper() if method != "all" else "ANY", path=path,
@@ -229,7 +237,7 @@ def _router_include(
     target = posixpath.normpath(posixpath.join(posixpath.dirname(ctx.path), spec))
     middleware = [a for a in arguments[:-1] if a.type != "string"]
     auth_via = next((f"{owner}.use({text(a)[:40]})" for a in middleware if AUTH.search(js.callee(a) if a.type == "call_expression" else text(a)) and not NOT_AUTH.search(text(a))), "")
-    limit_via = next((f"{owner}.use({text(a)[:40]})" for a in middleware if LIMIT.search(text(a)) or text(a) in limiter_vars), "")
+    limit_via = next((f"{owner}.use({text(a)[:40]})" for a in middleware if LIMIT.search(_mw_name(a)) or text(a) in limiter_vars), "")
     ctx.emit(
         "router_include", line=line_of(call), router=module_name(target), parent=module_name(ctx.path),
         prefix=(scope or "").rstrip("/"), auth_via=auth_via or owner_auth, limit_via=limit_via or owner_limit,
