@@ -31,6 +31,9 @@ NOT_AUTH = re.compile(r"(?i)(valid|initiali[sz]e|cors|helmet|json|static|urlenco
 LIMIT = re.compile(r"(?i)(rate.?limit|limiter|throttl|slow.?down|brute|speed.?limit|^limit\w*$|\w+Limit$)")
 
 
+INLINE_AUTH = re.compile(r"\b(401|403)\b|Unauthori[sz]ed|Forbidden|isAuthenticated\(")
+
+
 def _mw_name(arg: Any) -> str:
     """The name a middleware argument goes by: `loginLimiter`, `rateLimit` (for rateLimit({...})), `auth.required`."""
     if arg.type == "call_expression":
@@ -129,7 +132,9 @@ def collect(root: Any, ctx: TreeContext) -> None:
         routed.add(owner)
         auth_via = ""
         for arg in arguments[1:-1]:
-            name = js.callee(arg) if arg.type == "call_expression" else text(arg)
+            name = _mw_name(arg)
+            if arg.type in {"arrow_function", "function_expression"} and INLINE_AUTH.search(text(arg)):
+                name = "inline auth check"
             if AUTH.search(name) and not NOT_AUTH.search(name):
                 auth_via = f"middleware {text(arg)[:50]}"
                 break
