@@ -41,7 +41,11 @@ def _mw_name(arg: Any) -> str:
     if arg.type in {"identifier", "member_expression"}:
         return text(arg)
     return ""
-NEXT_AUTH = re.compile(r"(getServerSession|getToken|auth\(\)|currentUser|verify\w*\(|authorization|requireAuth|withAuth|getSession|validateApiKey|checkAuth)")
+NEXT_AUTH = re.compile(
+    r"(getServerSession|getToken|\bauth\(\)|currentUser|verify\w*\(|authorization|requireAuth|withAuth|getSession|validateApiKey|checkAuth"
+    r"|\b(?:require|ensure|check|validate|verify|with)\w*(?:Session|User|Auth|Token|ApiKey|Admin)\w*\(|auth\.getUser\(|getAuth\("
+    r"|\{[^}]*\bauth\b[^}]*\}\s*=\s*await\b)"
+)
 CHAINED_ROUTE = re.compile(r"\.route\(\s*['\"]([^'\"]+)['\"]\s*\)")
 CLIENTS = {
     "axios.create": "axios", "Redis": "redis", "IORedis": "redis", "createClient": "redis", "mongoose.connect": "mongo",
