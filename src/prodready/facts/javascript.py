@@ -148,6 +148,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
             auth_via = router_auth[owner]
         limit_via = "route middleware" if any(LIMIT.search(_mw_name(a)) or text(a) in limiter_vars for a in arguments[1:-1]) else router_limit.get(owner, "")
         handler = arguments[-1]
+        _readiness(ctx, call, path, handler)
         ctx.emit(
             "route", line=line_of(call), method=method.upper() if method != "all" else "ANY", path=path,
             handler=js.function_name(handler) or text(handler)[:40].split("\n")[0], framework="express",
@@ -226,6 +227,20 @@ def _process_signals(root: Any, ctx: TreeContext, calls: list[Any]) -> None:
     is_next = any(m.startswith("next") for m in ctx.imports.values()) or "matcher" in ctx.text
     if NEXT_MIDDLEWARE.search(ctx.path) and is_next and re.search(r"(?i)auth|session|token|clerk", ctx.text):
         ctx.emit("signal", name="global-auth", detail=f"Next.js {ctx.path.rsplit('/', 1)[-1]}")
+
+
+READY_PATH = re.compile(r"(?i)(^|/)(ready|readyz|readiness)$|/health/ready")
+CHECKS_SOMETHING = re.compile(
+    r"(?i)\b(await|query|ping|\$queryRaw|raw\(|authenticate\(|select\s+1|redis|prisma|db\.|pool\.|client\.|mongoose|connection|isConnected|readyState|status\(\s*503|\b503\b|check\w*\()"
+)
+
+
+def _readiness(ctx: TreeContext, call: Any, path: str, handler: Any) -> None:
+    """A readiness route whose inline handler answers without looking at any dependency."""
+    if not READY_PATH.search(path.rstrip("/")) or handler.type not in {"arrow_function", "function_expression"}:
+        return
+    body = text(field(handler, "body"))
+    ctx.emit("js_readiness", line=line_of(call), path=path, static=not CHECKS_SOMETHING.search(body), todo="TODO" in body)
 
 
 def module_name(path: str) -> str:

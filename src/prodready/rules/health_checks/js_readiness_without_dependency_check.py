@@ -1,0 +1,72 @@
+"""Readiness endpoint that checks none of the service's dependencies (JS/TS).
+
+## What it does
+Reports an Express-style readiness route (`/ready`, `/readyz`, `/readiness`, `/health/ready`)
+whose handler answers without touching anything — no query, ping, await or 503 — in a service
+that creates database, Redis or queue clients.
+
+## Why it matters in production
+The orchestrator routes traffic to an instance as soon as readiness says yes. A readiness check
+that always says yes sends requests to instances whose database or Redis connection is down, and
+never takes a broken instance out of rotation.
+
+## Example
+```js
+app.get("/ready", (req, res) => res.json({ status: "ok" }));
+```
+
+## Use instead
+```js
+app.get("/ready", async (req, res) => {
+  try {
+    await pool.query("SELECT 1");
+    await redis.ping();
+    res.json({ status: "ready" });
+  } catch (err) {
+    res.status(503).json({ status: "unavailable" });
+  }
+});
+```
+
+## Known limitations
+Handlers defined elsewhere and passed by name are not inspected.
+
+## References
+- https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from prodready.engine.context import ProjectContext
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-HC-101",
+    name="js-readiness-without-dependency-check",
+    category=Category.HEALTH_CHECKS,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT}),
+    fix="Make readiness check each dependency the service needs (SELECT 1, redis ping) and return 503 on failure.",
+    references=("https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",),
+)
+JS_SUFFIXES = (".js", ".ts", ".mjs", ".cjs")
+
+
+@RULE.on_project
+def check(ctx: ProjectContext) -> Iterator[Hit]:
+    model = ctx.model
+    readiness = model.facts.get("js_readiness", [])
+    if not readiness:
+        return
+    ctx.examine(RULE, len(readiness))
+    clients = sorted({str(c.get("kind")) for c in model.clients if str(c["file"]).endswith(JS_SUFFIXES)})
+    if not clients:
+        return
+    for record in readiness:
+        if record.get("static") or record.get("todo"):
+            yield Hit(line=record.get("line"), path=str(record["file"]),
+                      message=f"readiness {record.get('path')} answers without checking {', '.join(clients)}")
