@@ -20,7 +20,7 @@ SERVER_MODULES = (
 )
 SERVER_PATH = re.compile(r"(^|/)(server|api|routes?|controllers?|middlewares?|services?|workers?|jobs|backend|handlers?)(/|\.|$)|(^|/)pages/api/|(^|/)app/.*route\.[jt]s$")
 CLIENT_PATH = re.compile(r"(^|/)(components?|hooks|public|static|client|frontend|ui|styles|views)(/|$)|\.(jsx|tsx)$")
-SCRIPT_PATH = re.compile(r"(^|/)(scripts?|bin|tools|migrations|seeds?|docs|examples?|e2e|cypress|playwright|extra|release|benchmarks?|fixtures|__mocks__|mocks)(/|$)|(\.config|\.setup)\.[cm]?[jt]s$|(^|/)(seed|seeder|seeds|migrate|setup-database|generate\w*)\.[cm]?[jt]s$")
+SCRIPT_PATH = re.compile(r"(^|/)(scripts?|bin|tools|migrations|seeds?|docs|examples?|e2e|cypress|playwright|extra|release|bench|benchmarks?|fixtures|__mocks__|mocks)(/|$)|(\.config|\.setup)\.[cm]?[jt]s$|(^|/)(seed|seeder|seeds|migrate|setup-database|generate\w*)\.[cm]?[jt]s$")
 
 
 def is_server_file(ctx: TreeContext) -> bool:

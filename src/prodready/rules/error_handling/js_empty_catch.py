@@ -57,7 +57,7 @@ SILENT = {"{}", "null", "undefined", "void 0", "false", "[]"}
 
 @RULE.on_tree("catch_clause", languages=LANGS)
 def check_catch(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    if ctx.is_test_file:
+    if ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path):
         return
     ctx.examine(RULE)
     body = field(node, "body")
@@ -65,7 +65,9 @@ def check_catch(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         yield RULE.hit(node, "empty catch block swallows the error")
 
 
-CLEANUP = re.compile(r"(?i)^(close|cleanup|clean|destroy|disconnect|release|end|quit|kill|abort|unlink|rm|rmdir|remove|unsubscribe|stop|terminate|dispose|delete|flush|unwatch|removeItem)\w*$")
+CLEANUP = re.compile(
+    r"(?i)^(close|cleanup|clean|destroy|disconnect|release|end|quit|kill|abort|unlink|rm|rmdir|remove|unsubscribe|stop|terminate|dispose|delete|flush|unwatch|removeItem)\w*$"
+)
 
 
 def _result_used(node: Any) -> bool:
@@ -73,7 +75,9 @@ def _result_used(node: Any) -> bool:
     parent = node.parent
     while parent is not None and parent.type in {"await_expression", "parenthesized_expression"}:
         parent = parent.parent
-    return parent is not None and parent.type != "expression_statement"  # only fire-and-forget statements drop it
+    return (
+        parent is not None and parent.type != "expression_statement"
+    )  # only fire-and-forget statements drop it
 
 
 def _best_effort(node: Any) -> bool:
@@ -92,7 +96,7 @@ def _best_effort(node: Any) -> bool:
 @RULE.on_tree("call_expression", languages=LANGS)
 def check_promise(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     parts = js.member_parts(field(node, "function"))
-    if parts is None or parts[1] != "catch" or ctx.is_test_file:
+    if parts is None or parts[1] != "catch" or ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path):
         return
     arguments = js.args(node)
     if not arguments:
