@@ -35,7 +35,11 @@ INLINE_AUTH = re.compile(r"\b(401|403)\b|Unauthori[sz]ed|Forbidden|isAuthenticat
 
 
 def _mw_name(arg: Any) -> str:
-    """The name a middleware argument goes by: `loginLimiter`, `rateLimit` (for rateLimit({...})), `auth.required`."""
+    """The name a middleware argument goes by: `loginLimiter`, `rateLimit` (for rateLimit({...})), `auth.required`,
+    or the hooks of a Fastify route options object (`{ preHandler: [fastify.authenticate] }`)."""
+    if arg.type == "object":
+        hooks = [js.object_value(arg, k) for k in ("preHandler", "onRequest", "preValidation", "preParsing")]
+        return " ".join(text(h) for h in hooks if h is not None)
     if arg.type == "call_expression":
         return js.callee(arg)
     if arg.type in {"identifier", "member_expression"}:
@@ -71,6 +75,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
     router_auth: dict[str, str] = {}
     router_limit: dict[str, str] = {}
     routed: set[str] = set()
+    route_framework = next((FRAMEWORKS[m] for m in ("fastify", "koa", "hono", "express") if m in modules), "express")
     limiter_vars: set[str] = set()
     for call in calls:
         name = js.callee(call)
@@ -151,7 +156,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
         _readiness(ctx, call, path, handler)
         ctx.emit(
             "route", line=line_of(call), method=method.upper() if method != "all" else "ANY", path=path,
-            handler=js.function_name(handler) or text(handler)[:40].split("\n")[0], framework="express",
+            handler=js.function_name(handler) or text(handler)[:40].split("\n")[0], framework=route_framework,
             kind="http", auth=bool(auth_via), auth_via=auth_via, rate_limited=bool(limit_via), limit_via=limit_via,
             router=module_name(ctx.path),
         )
