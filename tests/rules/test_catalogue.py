@@ -41,7 +41,8 @@ def test_rule_metadata(rule: RuleMeta) -> None:
     assert rule.languages, "a rule declares its languages"
     assert rule.fix and len(rule.fix) < 300, "fix is one or two sentences"
     assert all(ref.startswith("https://") for ref in rule.references)
-    assert rule.handlers.python or rule.handlers.tree or rule.handlers.file or rule.handlers.project
+    handlers = rule.handlers
+    assert handlers.python or handlers.python_calls or handlers.tree or handlers.file or handlers.project
     doc = parse_doc(rule.doc)
     assert doc["title"] and not doc["title"].endswith(":"), f"{rule.id}: docstring needs a title line"
     for section in DOC_SECTIONS:

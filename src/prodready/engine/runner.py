@@ -136,6 +136,7 @@ def _with_title(finding: Finding, title: str) -> Finding:
 @dataclass
 class Dispatch:
     python: dict[type[ast.AST], list[tuple[HandlerSet, Callable[..., Any]]]]
+    python_calls: dict[str, list[tuple[HandlerSet, Callable[..., Any]]]]  # callee last name -> handlers
     tree: dict[str, dict[str, list[tuple[HandlerSet, Callable[..., Any]]]]]  # grammar -> kind
     queries: dict[str, Any]  # grammar -> tree_sitter.Query (one combined query)
     file: dict[Language, list[tuple[HandlerSet, Callable[..., Any]]]]
@@ -165,9 +166,13 @@ def build_dispatch(registry: Registry, options: RunOptions) -> Dispatch:
         g: defaultdict(list) for g in _GRAMMAR_LANG
     }
     file: dict[Language, list[tuple[HandlerSet, Callable[..., Any]]]] = defaultdict(list)
+    python_calls: dict[str, list[tuple[HandlerSet, Callable[..., Any]]]] = defaultdict(list)
     for owner in owners:
         for node_type, handler in owner.handlers.python:
             python[node_type].append((owner, handler))
+        for names, handler in owner.handlers.python_calls:
+            for name in names:
+                python_calls[name].append((owner, handler))
         for lang, kind, handler in owner.handlers.tree:
             for grammar_name, grammar_lang in _GRAMMAR_LANG.items():
                 if grammar_lang == lang and ts.has_kind(grammar_name, kind):
@@ -179,7 +184,7 @@ def build_dispatch(registry: Registry, options: RunOptions) -> Dispatch:
         if kinds:
             source = " ".join(f"({kind}) @{kind.replace('.', '_')}" for kind in sorted(kinds))
             queries[grammar_name] = tree_sitter.Query(ts.grammar(grammar_name), source)
-    dispatch = Dispatch(python=dict(python), tree=tree, queries=queries, file=dict(file))
+    dispatch = Dispatch(python=dict(python), python_calls=dict(python_calls), tree=tree, queries=queries, file=dict(file))
     _DISPATCH_CACHE[key] = dispatch
     return dispatch
 
@@ -287,11 +292,19 @@ def _error_ratio(root: Any) -> float:
 def _run_python(ctx: cx.PyContext, dispatch: Dispatch, hits: list[tuple[RuleMeta, Hit]]) -> None:
     """The hot loop: every node of the file, handed to the handlers registered for its type."""
     table = dispatch.python
-    if not table:
+    by_callee = dispatch.python_calls
+    if not table and not by_callee:
         return
     get = table.get
+    call_type = ast.Call
     for node in ctx.all_nodes:
         handlers = get(type(node))
+        if by_callee and type(node) is call_type:
+            name = ctx.call_name(node)  # type: ignore[arg-type]
+            if name:
+                wanted = by_callee.get(name.rsplit(".", 1)[-1])
+                if wanted:
+                    handlers = wanted + handlers if handlers else wanted
         if handlers is None:
             continue
         for owner, handler in handlers:

@@ -11,14 +11,53 @@ from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 
 CONTAINER_FACTORIES = {
-    "dict", "list", "set", "collections.defaultdict", "collections.OrderedDict", "collections.deque",
-    "collections.Counter", "defaultdict", "OrderedDict", "deque", "Counter", "weakref.WeakValueDictionary",
+    "dict",
+    "list",
+    "set",
+    "collections.defaultdict",
+    "collections.OrderedDict",
+    "collections.deque",
+    "collections.Counter",
+    "defaultdict",
+    "OrderedDict",
+    "deque",
+    "Counter",
+    "weakref.WeakValueDictionary",
 }
-GROW_METHODS = {"append", "add", "setdefault", "update", "extend", "insert", "appendleft", "extendleft", "__setitem__"}
-SHRINK_METHODS = {"pop", "popitem", "clear", "remove", "discard", "popleft", "__delitem__", "expire", "evict", "prune", "cleanup", "trim"}
-LONG_LIVED_CLASS = re.compile(r"(Manager|Registry|Cache|Store|Service|Server|Hub|Pool|Tracker|Limiter|Client|Monitor|Daemon|Broker|Dispatcher|Queue|Scheduler|Gateway|Handler|Controller|Repository|Session[s]?Store|Bus)$")
-REGISTRY_NAME = re.compile(r"(?i)(registry|registries|handlers|routes|plugins|factories|commands|hooks|callbacks|converters|serializers|validators|_map$|mapping|schemas?$|__all__)")
-BACKGROUND_NAME = re.compile(r"(?i)(worker|loop|poll|consum|monitor|watch|sync|refresh|cleanup|clean_up|heartbeat|background|daemon|schedul|run_forever|pump|drain|reaper|sweep)")
+GROW_METHODS = {
+    "append",
+    "add",
+    "setdefault",
+    "update",
+    "extend",
+    "insert",
+    "appendleft",
+    "extendleft",
+    "__setitem__",
+}
+SHRINK_METHODS = {
+    "pop",
+    "popitem",
+    "clear",
+    "remove",
+    "discard",
+    "popleft",
+    "__delitem__",
+    "expire",
+    "evict",
+    "prune",
+    "cleanup",
+    "trim",
+}
+LONG_LIVED_CLASS = re.compile(
+    r"(Manager|Registry|Cache|Store|Service|Server|Hub|Pool|Tracker|Limiter|Client|Monitor|Daemon|Broker|Dispatcher|Queue|Scheduler|Gateway|Handler|Controller|Repository|Session[s]?Store|Bus)$"
+)
+REGISTRY_NAME = re.compile(
+    r"(?i)(registry|registries|handlers|routes|plugins|factories|commands|hooks|callbacks|converters|serializers|validators|_map$|mapping|schemas?$|__all__)"
+)
+BACKGROUND_NAME = re.compile(
+    r"(?i)(worker|loop|poll|consum|monitor|watch|sync|refresh|cleanup|clean_up|heartbeat|background|daemon|schedul|run_forever|pump|drain|reaper|sweep)"
+)
 
 
 @dataclass
@@ -45,7 +84,9 @@ def _factory_kind(value: ast.AST, ctx: PyContext) -> tuple[str, bool] | None:
         name = ctx.qualified(value.func) or ""
         if name in CONTAINER_FACTORIES:
             short = name.split(".")[-1]
-            bounded = short == "deque" and (pyast.keyword(value, "maxlen") is not None or len(value.args) >= 2)
+            bounded = short == "deque" and (
+                pyast.keyword(value, "maxlen") is not None or len(value.args) >= 2
+            )
             return short, bounded
         short = name.split(".")[-1]
         if short in {"TTLCache", "LRUCache", "LFUCache", "BoundedDict", "ExpiringDict", "cachetools"}:
@@ -84,7 +125,9 @@ def containers(ctx: PyContext) -> dict[str, Container]:
                     if kind and isinstance(target, ast.Name) and not REGISTRY_NAME.search(target.id):
                         key = f"self.{target.id}"
                         if cls.name in long_lived:
-                            found[key] = Container(key, kind[0], stmt.lineno, f"class {cls.name}", bounded=kind[1])
+                            found[key] = Container(
+                                key, kind[0], stmt.lineno, f"class {cls.name}", bounded=kind[1]
+                            )
                             found[f"{cls.name}.{target.id}"] = found[key]
         if cls.name not in long_lived:
             continue
@@ -97,7 +140,9 @@ def containers(ctx: PyContext) -> dict[str, Container]:
                         for target in targets:
                             name = pyast.dotted(target) or ""
                             if kind and name.startswith("self.") and not REGISTRY_NAME.search(name):
-                                found[name] = Container(name, kind[0], node.lineno, f"class {cls.name}", bounded=kind[1])
+                                found[name] = Container(
+                                    name, kind[0], node.lineno, f"class {cls.name}", bounded=kind[1]
+                                )
     if found:
         _collect_operations(ctx, found)
     ctx._pr_containers = found  # type: ignore[attr-defined]
@@ -134,7 +179,11 @@ def _collect_operations(ctx: PyContext, found: dict[str, Container]) -> None:
                     container.writes.append((node, fname))
             elif func.attr in SHRINK_METHODS:
                 container.removals.append(node)
-        elif isinstance(func.value, ast.Subscript) and pyast.dotted(func.value.value) in found and func.attr in GROW_METHODS:
+        elif (
+            isinstance(func.value, ast.Subscript)
+            and pyast.dotted(func.value.value) in found
+            and func.attr in GROW_METHODS
+        ):
             container = found[pyast.dotted(func.value.value) or ""]
             fname = _function_name(node)
             if fname and fname != "__init__":
@@ -155,7 +204,11 @@ def _collect_operations(ctx: PyContext, found: dict[str, Container]) -> None:
             name = pyast.dotted(target)
             if name in found and _function_name(node) not in (None, "__init__"):
                 found[name].removals.append(node)  # rebinding inside a function resets it
-            if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Slice) and pyast.dotted(target.value) in found:
+            if (
+                isinstance(target, ast.Subscript)
+                and isinstance(target.slice, ast.Slice)
+                and pyast.dotted(target.value) in found
+            ):
                 found[pyast.dotted(target.value) or ""].removals.append(node)
     for node in ctx.nodes_of(ast.Call):
         if isinstance(node.func, ast.Name) and node.func.id == "len" and node.args:
@@ -180,7 +233,15 @@ def background_functions(ctx: PyContext) -> set[str]:
                 candidates.append(target.value)
             elif short == "Timer" and len(call.args) >= 2:
                 candidates.append(call.args[1])
-        elif short in {"submit", "map", "run_in_executor", "to_thread", "start_new_thread", "add_task", "start_background_task"}:
+        elif short in {
+            "submit",
+            "map",
+            "run_in_executor",
+            "to_thread",
+            "start_new_thread",
+            "add_task",
+            "start_background_task",
+        }:
             candidates.extend(call.args[:2])
         elif short in {"create_task", "ensure_future", "run_coroutine_threadsafe", "gather"}:
             for arg in call.args:
@@ -199,7 +260,11 @@ def under_lock(node: ast.AST) -> bool:
     for anc in pyast.ancestors(node):
         if isinstance(anc, ast.With | ast.AsyncWith):
             for item in anc.items:
-                text = (pyast.dotted(item.context_expr) or pyast.dotted(getattr(item.context_expr, "func", item.context_expr)) or "").lower()
+                text = (
+                    pyast.dotted(item.context_expr)
+                    or pyast.dotted(getattr(item.context_expr, "func", item.context_expr))
+                    or ""
+                ).lower()
                 if any(word in text for word in ("lock", "mutex", "semaphore", "sem", "cond", "rlock")):
                     return True
         if isinstance(anc, ast.FunctionDef | ast.AsyncFunctionDef):

@@ -8,14 +8,62 @@ from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 
 SCRIPT_DIRS = frozenset(
-    {"scripts", "script", "tools", "bin", "examples", "example", "docs", "doc", "benchmarks",
-     "bench", "migrations", "alembic", "notebooks", "devtools", "hack", "ci", ".github", "management", "commands", "cli"}
+    {
+        "scripts",
+        "script",
+        "tools",
+        "bin",
+        "examples",
+        "example",
+        "docs",
+        "doc",
+        "benchmarks",
+        "bench",
+        "migrations",
+        "alembic",
+        "notebooks",
+        "devtools",
+        "hack",
+        "ci",
+        ".github",
+        "management",
+        "commands",
+        "cli",
+    }
 )
-SCRIPT_FILES = frozenset({"setup.py", "manage.py", "conftest.py", "noxfile.py", "fabfile.py", "tasks.py", "__main__.py", "cli.py", "commands.py"})
+SCRIPT_FILES = frozenset(
+    {
+        "setup.py",
+        "manage.py",
+        "conftest.py",
+        "noxfile.py",
+        "fabfile.py",
+        "tasks.py",
+        "__main__.py",
+        "cli.py",
+        "commands.py",
+    }
+)
 CLI_MODULES = ("argparse", "click", "typer", "fire", "docopt", "optparse")
 SERVER_MODULES = (
-    "fastapi", "flask", "starlette", "django", "aiohttp", "sanic", "litestar", "tornado", "quart",
-    "celery", "websockets", "uvicorn", "gunicorn", "grpc", "dramatiq", "rq", "arq", "socketio",
+    "fastapi",
+    "flask",
+    "starlette",
+    "django",
+    "aiohttp",
+    "sanic",
+    "litestar",
+    "tornado",
+    "quart",
+    "celery",
+    "websockets",
+    "uvicorn",
+    "gunicorn",
+    "grpc",
+    "dramatiq",
+    "rq",
+    "arq",
+    "socketio",
 )
 
 
@@ -35,7 +83,9 @@ def is_script_like(ctx: PyContext) -> bool:
 
 def imports_any(ctx: PyContext, modules: tuple[str, ...]) -> bool:
     return any(
-        value == module or value.startswith(module + ".") for value in ctx.imports.values() for module in modules
+        value == module or value.startswith(module + ".")
+        for value in ctx.imports.values()
+        for module in modules
     )
 
 

@@ -5,26 +5,68 @@ from __future__ import annotations
 import re
 from typing import Any
 
-HEALTH_PATH = re.compile(r"(?i)(^|/)(health|healthz|healthcheck|health-check|health_check|livez|live|liveness|readyz|ready|readiness|ping|status|alive|_health|heartbeat)(/|$|\{)")
+HEALTH_PATH = re.compile(
+    r"(?i)(^|/)(health|healthz|healthcheck|health-check|health_check|livez|live|liveness|readyz|ready|readiness|ping|status|alive|_health|heartbeat)(/|$|\{)"
+)
 READY_PATH = re.compile(r"(?i)(ready|readiness|readyz)")
 
 RATE_LIMIT_PACKAGES = (
-    "slowapi", "flask-limiter", "fastapi-limiter", "django-ratelimit", "limits", "ratelimit",
-    "aiolimiter", "starlette-ratelimit", "django-axes",
-    "express-rate-limit", "rate-limiter-flexible", "@nestjs/throttler", "koa-ratelimit", "express-slow-down",
-    "@fastify/rate-limit", "golang.org/x/time", "github.com/didip/tollbooth", "github.com/didip/tollbooth/v7",
-    "github.com/ulule/limiter/v3", "github.com/go-chi/httprate", "github.com/sethvargo/go-limiter",
+    "slowapi",
+    "flask-limiter",
+    "fastapi-limiter",
+    "django-ratelimit",
+    "limits",
+    "ratelimit",
+    "aiolimiter",
+    "starlette-ratelimit",
+    "django-axes",
+    "express-rate-limit",
+    "rate-limiter-flexible",
+    "@nestjs/throttler",
+    "koa-ratelimit",
+    "express-slow-down",
+    "@fastify/rate-limit",
+    "golang.org/x/time",
+    "github.com/didip/tollbooth",
+    "github.com/didip/tollbooth/v7",
+    "github.com/ulule/limiter/v3",
+    "github.com/go-chi/httprate",
+    "github.com/sethvargo/go-limiter",
 )
 METRICS_PACKAGES = (
-    "prometheus-client", "prometheus-fastapi-instrumentator", "starlette-exporter", "prometheus-flask-exporter",
-    "django-prometheus", "aioprometheus", "statsd", "datadog", "prom-client", "express-prom-bundle",
-    "github.com/prometheus/client_golang", "opentelemetry-sdk", "opentelemetry-api", "@opentelemetry/sdk-node",
-    "@opentelemetry/api", "go.opentelemetry.io/otel", "go.opentelemetry.io/otel/sdk", "ddtrace", "dd-trace",
+    "prometheus-client",
+    "prometheus-fastapi-instrumentator",
+    "starlette-exporter",
+    "prometheus-flask-exporter",
+    "django-prometheus",
+    "aioprometheus",
+    "statsd",
+    "datadog",
+    "prom-client",
+    "express-prom-bundle",
+    "github.com/prometheus/client_golang",
+    "opentelemetry-sdk",
+    "opentelemetry-api",
+    "@opentelemetry/sdk-node",
+    "@opentelemetry/api",
+    "go.opentelemetry.io/otel",
+    "go.opentelemetry.io/otel/sdk",
+    "ddtrace",
+    "dd-trace",
 )
 TRACING_PACKAGES = (
-    "opentelemetry-sdk", "opentelemetry-api", "opentelemetry-instrumentation-fastapi", "ddtrace", "dd-trace",
-    "@opentelemetry/sdk-node", "@opentelemetry/api", "go.opentelemetry.io/otel", "asgi-correlation-id",
-    "elastic-apm", "newrelic", "jaeger-client",
+    "opentelemetry-sdk",
+    "opentelemetry-api",
+    "opentelemetry-instrumentation-fastapi",
+    "ddtrace",
+    "dd-trace",
+    "@opentelemetry/sdk-node",
+    "@opentelemetry/api",
+    "go.opentelemetry.io/otel",
+    "asgi-correlation-id",
+    "elastic-apm",
+    "newrelic",
+    "jaeger-client",
 )
 
 

@@ -42,6 +42,9 @@ class Handlers:
     """Node kinds a rule (or a fact collector) asked for, per language."""
 
     python: list[tuple[type[ast.AST], PyHandler]] = field(default_factory=list)
+    # ast.Call handlers that only care about some callees, keyed by the callee's last name
+    # ("get" for requests.get): the engine skips them for every other call.
+    python_calls: list[tuple[frozenset[str], PyHandler]] = field(default_factory=list)
     tree: list[tuple[Language, str, TreeHandler]] = field(default_factory=list)
     file: list[tuple[Language, FileHandler]] = field(default_factory=list)
     project: list[ProjectHandler] = field(default_factory=list)
@@ -52,17 +55,26 @@ class HandlerSet:
 
     handlers: Handlers
 
-    def on_python(self, *node_types: type[ast.AST]) -> Callable[[PyHandler], PyHandler]:
+    def on_python(
+        self, *node_types: type[ast.AST], calls: Iterable[str] | None = None
+    ) -> Callable[[PyHandler], PyHandler]:
+        """Register for node types; with ``calls=``, only ast.Call nodes whose callee's last name
+        is one of them (``{"get", "post"}``) reach the handler."""
+        wanted = frozenset(calls) if calls is not None else None
+
         def register(func: PyHandler) -> PyHandler:
+            if wanted is not None:
+                if node_types != (ast.Call,):
+                    raise ValueError("calls= filters ast.Call handlers only")
+                self.handlers.python_calls.append((wanted, func))
+                return func
             for node_type in node_types:
                 self.handlers.python.append((node_type, func))
             return func
 
         return register
 
-    def on_tree(
-        self, *kinds: str, languages: Iterable[Language]
-    ) -> Callable[[TreeHandler], TreeHandler]:
+    def on_tree(self, *kinds: str, languages: Iterable[Language]) -> Callable[[TreeHandler], TreeHandler]:
         langs = tuple(languages)
 
         def register(func: TreeHandler) -> TreeHandler:

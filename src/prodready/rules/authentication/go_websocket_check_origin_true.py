@@ -65,4 +65,6 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
     body = value.child_by_field_name("body") if value.type == "func_literal" else None
     if body is not None and ALWAYS_TRUE.match(" ".join(text(body).split())):
-        yield RULE.hit(value, "CheckOrigin returns true: any site can open this WebSocket with the user's cookies")
+        yield RULE.hit(
+            value, "CheckOrigin returns true: any site can open this WebSocket with the user's cookies"
+        )

@@ -57,11 +57,16 @@ RULE = RuleMeta(
     confidence=Confidence.MEDIUM,
     languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT}),
     fix="Authenticate the upgrade (verifyClient, an upgrade handler or io.use middleware checking a token/session and the Origin) and close unauthenticated sockets.",
-    references=("https://github.com/websockets/ws#client-authentication", "https://socket.io/docs/v4/middlewares/"),
+    references=(
+        "https://github.com/websockets/ws#client-authentication",
+        "https://socket.io/docs/v4/middlewares/",
+    ),
 )
 
 WS_MODULES = {"ws", "socket.io", "isomorphic-ws"}
-AUTH_WORDS = re.compile(r"(?i)(token|auth|jwt|cookie|session|api_?key|apikey|credential|verify|origin|signature|password|handshake\.(auth|headers|query)|user(Id)?\b)")
+AUTH_WORDS = re.compile(
+    r"(?i)(token|auth|jwt|cookie|session|api_?key|apikey|credential|verify|origin|signature|password|handshake\.(auth|headers|query)|user(Id)?\b)"
+)
 
 
 def _servers(ctx: TreeContext) -> dict[str, Any]:
@@ -93,7 +98,12 @@ def _authenticated_elsewhere(ctx: TreeContext, server: str, constructor: Any) ->
         arguments = js.args(call)
         if name == f"{server}.use" or name.endswith(".of") and ".use" in text(call.parent):
             return True  # socket.io middleware (io.use(authenticate))
-        if name.endswith(".on") and arguments and string_value(arguments[0]) == "upgrade" and AUTH_WORDS.search(text(call)):
+        if (
+            name.endswith(".on")
+            and arguments
+            and string_value(arguments[0]) == "upgrade"
+            and AUTH_WORDS.search(text(call))
+        ):
             return True
         if name.endswith(".handleUpgrade") and AUTH_WORDS.search(text(js.enclosing_function(call) or call)):
             return True
@@ -120,4 +130,6 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
         handler = arguments[1]
         if AUTH_WORDS.search(text(handler)):
             continue
-        yield RULE.hit(call, f"{parts[0]}.on('connection') accepts every socket: no token, session or origin check")
+        yield RULE.hit(
+            call, f"{parts[0]}.on('connection') accepts every socket: no token, session or origin check"
+        )

@@ -50,7 +50,7 @@ RULE = RuleMeta(
 )
 
 
-@RULE.on_python(ast.Call)
+@RULE.on_python(ast.Call, calls=["decode", "get_unverified_claims"])
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     name = ctx.call_name(node) or ""
     if ctx.is_test_file:
@@ -65,7 +65,11 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     options = pyast.keyword(node, "options")
     if options is not None and isinstance(options.value, ast.Dict):
         for key, value in zip(options.value.keys, options.value.values, strict=False):
-            if pyast.const_str(key) == "verify_signature" and isinstance(value, ast.Constant) and value.value is False:
+            if (
+                pyast.const_str(key) == "verify_signature"
+                and isinstance(value, ast.Constant)
+                and value.value is False
+            ):
                 yield RULE.hit(node, "jwt.decode with verify_signature=False accepts forged tokens")
                 return
     verify = pyast.keyword(node, "verify")

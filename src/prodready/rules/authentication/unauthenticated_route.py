@@ -100,7 +100,8 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
             if route.auth or is_public(route.path, route.method):
                 continue
             yield Hit(
-                line=route.line, path=route.file,
+                line=route.line,
+                path=route.file,
                 message=f"{route.method} {route.path} has no authentication while {len(protected)} other route(s) here use {how}",
             )
     if not any_protected:
@@ -108,5 +109,8 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
         mutating = [r for r in private if r.method in {"POST", "PUT", "PATCH", "DELETE"}]
         ctx.examine(RULE)
         if len(private) >= 3 and mutating:
-            yield Hit(line=None, path=main_path(ctx.model),
-                      message=f"none of {len(private)} routes requires authentication ({len(mutating)} change data)")
+            yield Hit(
+                line=None,
+                path=main_path(ctx.model),
+                message=f"none of {len(private)} routes requires authentication ({len(mutating)} change data)",
+            )

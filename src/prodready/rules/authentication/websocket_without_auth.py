@@ -59,7 +59,9 @@ RULE = RuleMeta(
     references=("https://fastapi.tiangolo.com/advanced/websockets/#using-depends-and-others",),
 )
 
-AUTH_WORDS = re.compile(r"(?i)(token|auth|jwt|cookie|api_?key|credential|verify|current_user|login|origin|signature|password)")
+AUTH_WORDS = re.compile(
+    r"(?i)(token|auth|jwt|cookie|api_?key|credential|verify|current_user|login|origin|signature|password)"
+)
 
 
 def _mentions_auth(nodes: list[ast.AST]) -> bool:
@@ -67,7 +69,10 @@ def _mentions_auth(nodes: list[ast.AST]) -> bool:
         for sub in ast.walk(stmt):
             if isinstance(sub, ast.Name) and AUTH_WORDS.search(sub.id):
                 return True
-            if isinstance(sub, ast.Attribute) and (AUTH_WORDS.search(sub.attr) or sub.attr in {"headers", "query_params", "cookies", "request_headers"}):
+            if isinstance(sub, ast.Attribute) and (
+                AUTH_WORDS.search(sub.attr)
+                or sub.attr in {"headers", "query_params", "cookies", "request_headers"}
+            ):
                 return True
             if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and AUTH_WORDS.search(sub.value):
                 return True
@@ -79,13 +84,20 @@ def _params_auth(func: ast.AST) -> bool:
     args = func.args.args + func.args.kwonlyargs
     defaults = func.args.defaults + [d for d in func.args.kw_defaults if d is not None]
     return any(AUTH_WORDS.search(a.arg) for a in args) or any(
-        isinstance(d, ast.Call) and (pyast.dotted(d.func) or "").split(".")[-1] in {"Depends", "Security"} for d in defaults
+        isinstance(d, ast.Call) and (pyast.dotted(d.func) or "").split(".")[-1] in {"Depends", "Security"}
+        for d in defaults
     )
 
 
 @RULE.on_python(ast.AsyncFunctionDef)
 def check_route(func: ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
-    decorators = [d for d in func.decorator_list if isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) and d.func.attr in {"websocket", "websocket_route"}]
+    decorators = [
+        d
+        for d in func.decorator_list
+        if isinstance(d, ast.Call)
+        and isinstance(d.func, ast.Attribute)
+        and d.func.attr in {"websocket", "websocket_route"}
+    ]
     if not decorators or ctx.is_test_file:
         return
     ctx.examine(RULE)
@@ -93,24 +105,39 @@ def check_route(func: ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
         return
     before: list[ast.AST] = []
     for stmt in func.body:
-        accepts = [s for s in ast.walk(stmt) if isinstance(s, ast.Call) and isinstance(s.func, ast.Attribute) and s.func.attr == "accept"]
+        accepts = [
+            s
+            for s in ast.walk(stmt)
+            if isinstance(s, ast.Call) and isinstance(s.func, ast.Attribute) and s.func.attr == "accept"
+        ]
         if accepts:
             if not _mentions_auth(before):
-                yield RULE.hit(accepts[0], f"WebSocket {func.name}() accepts the connection before any authentication",
-                               anchor=func.name)
+                yield RULE.hit(
+                    accepts[0],
+                    f"WebSocket {func.name}() accepts the connection before any authentication",
+                    anchor=func.name,
+                )
             return
         before.append(stmt)
 
 
-@RULE.on_python(ast.Call)
+@RULE.on_python(ast.Call, calls=["serve"])
 def check_serve(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     name = ctx.call_name(node) or ""
-    if name not in {"websockets.serve", "websockets.server.serve", "websockets.asyncio.server.serve"} or not node.args:
+    if (
+        name not in {"websockets.serve", "websockets.server.serve", "websockets.asyncio.server.serve"}
+        or not node.args
+    ):
         return
     handler = pyast.dotted(node.args[0])
     ctx.examine(RULE)
     for func in ctx.nodes_of(ast.AsyncFunctionDef, ast.FunctionDef):
         if func.name == handler:
-            if not _mentions_auth(list(func.body)) and not any(k.arg in {"process_request", "create_protocol"} for k in node.keywords):
-                yield RULE.hit(node, f"websockets.serve({handler}) never checks a token or header before handling messages")
+            if not _mentions_auth(list(func.body)) and not any(
+                k.arg in {"process_request", "create_protocol"} for k in node.keywords
+            ):
+                yield RULE.hit(
+                    node,
+                    f"websockets.serve({handler}) never checks a token or header before handling messages",
+                )
             return

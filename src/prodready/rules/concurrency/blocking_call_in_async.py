@@ -67,10 +67,36 @@ BLOCKING = {
     "socket.create_connection": "asyncio.open_connection",
     "smtplib.SMTP": "aiosmtplib",
 }
-BLOCKING.update({f"requests.{verb}": "httpx.AsyncClient" for verb in ("get", "post", "put", "delete", "patch", "head", "request")})
+BLOCKING.update(
+    {
+        f"requests.{verb}": "httpx.AsyncClient"
+        for verb in ("get", "post", "put", "delete", "patch", "head", "request")
+    }
+)
 
 
-@RULE.on_python(ast.Call)
+@RULE.on_python(
+    ast.Call,
+    calls=[
+        "SMTP",
+        "call",
+        "check_call",
+        "check_output",
+        "connect",
+        "create_connection",
+        "delete",
+        "get",
+        "head",
+        "patch",
+        "post",
+        "put",
+        "request",
+        "run",
+        "sleep",
+        "system",
+        "urlopen",
+    ],
+)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     name = ctx.call_name(node)
     if name not in BLOCKING:
@@ -79,5 +105,8 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if not isinstance(func, ast.AsyncFunctionDef):
         return
     ctx.examine(RULE)
-    yield RULE.hit(node, f"{name}() blocks the event loop inside async {func.name}(); use {BLOCKING[name]}",
-                   anchor=func.name)
+    yield RULE.hit(
+        node,
+        f"{name}() blocks the event loop inside async {func.name}(); use {BLOCKING[name]}",
+        anchor=func.name,
+    )

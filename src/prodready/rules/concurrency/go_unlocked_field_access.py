@@ -87,7 +87,9 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
             receiver = go.receiver_name(method)
             body = text(field(method, "body"))
             used = set(re.findall(rf"\b{re.escape(receiver)}\.(\w+)", body)) - mutexes
-            locks = any(f"{receiver}.{m}.Lock()" in body or f"{receiver}.{m}.RLock()" in body for m in mutexes)
+            locks = any(
+                f"{receiver}.{m}.Lock()" in body or f"{receiver}.{m}.RLock()" in body for m in mutexes
+            )
             if locks:
                 locked_fields |= used
             else:
@@ -98,5 +100,8 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
                 continue
             ctx.examine(RULE)
             name = go.function_name(method)
-            yield Hit(line=line_of(method), message=f"{struct}.{name}() accesses {', '.join(racy)} without {next(iter(mutexes))} while other methods lock it",
-                      anchor=f"{struct}.{name}")
+            yield Hit(
+                line=line_of(method),
+                message=f"{struct}.{name}() accesses {', '.join(racy)} without {next(iter(mutexes))} while other methods lock it",
+                anchor=f"{struct}.{name}",
+            )

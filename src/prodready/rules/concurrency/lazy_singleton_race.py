@@ -66,7 +66,12 @@ RULE = RuleMeta(
 
 
 def _checked_name(test: ast.AST) -> str | None:
-    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is) and pyast.is_none(test.comparators[0]):
+    if (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Is)
+        and pyast.is_none(test.comparators[0])
+    ):
         return pyast.dotted(test.left)
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         return pyast.dotted(test.operand)
@@ -87,7 +92,9 @@ def check(node: ast.If, ctx: PyContext) -> Iterator[Hit]:
     if not (is_global or is_class_attr):
         return
     assigns = [
-        stmt for stmt in node.body for sub in ast.walk(stmt)
+        stmt
+        for stmt in node.body
+        for sub in ast.walk(stmt)
         if isinstance(sub, ast.Assign) and any(pyast.dotted(t) == name for t in sub.targets)
     ]
     if not assigns or is_script_like(ctx):
@@ -98,5 +105,8 @@ def check(node: ast.If, ctx: PyContext) -> Iterator[Hit]:
     awaits = any(isinstance(sub, ast.Await) for stmt in node.body for sub in ast.walk(stmt))
     if isinstance(func, ast.AsyncFunctionDef) and not awaits:
         return  # no await between check and set: atomic on one event loop
-    yield RULE.hit(node.test, f"`{name}` is checked and set without a lock in {func.name}(): two callers can both build it",
-                   anchor=func.name)
+    yield RULE.hit(
+        node.test,
+        f"`{name}` is checked and set without a lock in {func.name}(): two callers can both build it",
+        anchor=func.name,
+    )

@@ -93,7 +93,11 @@ def check(node: ast.FunctionDef, ctx: PyContext) -> Iterator[Hit]:
         written = None
         if isinstance(sub, ast.Subscript) and isinstance(sub.ctx, ast.Store):
             written = pyast.dotted(sub.value)
-        elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr in GROW_METHODS | SHRINK_METHODS:
+        elif (
+            isinstance(sub, ast.Call)
+            and isinstance(sub.func, ast.Attribute)
+            and sub.func.attr in GROW_METHODS | SHRINK_METHODS
+        ):
             written = pyast.dotted(sub.func.value)
         elif isinstance(sub, ast.Assign | ast.AugAssign):
             targets_ = sub.targets if isinstance(sub, ast.Assign) else [sub.target]
@@ -102,5 +106,9 @@ def check(node: ast.FunctionDef, ctx: PyContext) -> Iterator[Hit]:
                 if isinstance(target, ast.Name) and target.id in globals_:
                     written = target.id
         if written and written in module_state and not under_lock(sub):
-            yield RULE.hit(sub, f"{node.name}() runs on other threads and writes `{written}` without a lock", anchor=node.name)
+            yield RULE.hit(
+                sub,
+                f"{node.name}() runs on other threads and writes `{written}` without a lock",
+                anchor=node.name,
+            )
             return

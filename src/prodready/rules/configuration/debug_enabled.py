@@ -53,7 +53,9 @@ RULE = RuleMeta(
     references=("https://docs.djangoproject.com/en/stable/ref/settings/#debug",),
 )
 
-DEV_FILE = re.compile(r"(?i)(^|/)(dev|development|local|test|testing|debug)[\w-]*\.py$|(^|/)(dev|local)/|local_settings")
+DEV_FILE = re.compile(
+    r"(?i)(^|/)(dev|development|local|test|testing|debug)[\w-]*\.py$|(^|/)(dev|local)/|local_settings"
+)
 DEBUG_NAMES = {"DEBUG", "FLASK_DEBUG", "APP_DEBUG", "debug"}
 APP_FACTORIES = {"fastapi.FastAPI", "starlette.applications.Starlette", "sanic.Sanic", "litestar.Litestar"}
 TRUTHY = {"true", "1", "yes", "on"}
@@ -84,7 +86,7 @@ def check_assign(node: ast.Assign | ast.AnnAssign, ctx: PyContext) -> Iterator[H
         return
 
 
-@RULE.on_python(ast.Call)
+@RULE.on_python(ast.Call, calls=["FastAPI", "Litestar", "Sanic", "Starlette", "get", "getenv", "run"])
 def check_call(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file or DEV_FILE.search(ctx.path):
         return

@@ -49,7 +49,9 @@ RULE = RuleMeta(
     references=("https://12factor.net/config",),
 )
 
-ENV_NAMES = re.compile(r"^(ENVIRONMENT|ENV|APP_ENV|APP_ENVIRONMENT|FLASK_ENV|STAGE|DEPLOY_ENV|RUNTIME_ENV|PYTHON_ENV|environment|env|app_env|stage)$")
+ENV_NAMES = re.compile(
+    r"^(ENVIRONMENT|ENV|APP_ENV|APP_ENVIRONMENT|FLASK_ENV|STAGE|DEPLOY_ENV|RUNTIME_ENV|PYTHON_ENV|environment|env|app_env|stage)$"
+)
 DEV_VALUES = {"development", "dev", "local", "debug", "develop"}
 DEV_FILE = re.compile(r"(?i)(^|/)(dev|development|local|test|testing)[\w-]*\.py$|(^|/)(dev|local)/")
 
@@ -64,16 +66,20 @@ def check_assign(node: ast.Assign | ast.AnnAssign, ctx: PyContext) -> Iterator[H
         return
     value = node.value
     if isinstance(value, ast.Call) and (ctx.qualified(value.func) or "").endswith("Field"):
-        value = value.args[0] if value.args else (pyast.keyword(value, "default").value if pyast.keyword(value, "default") else None)  # type: ignore[union-attr]
+        default = pyast.keyword(value, "default")
+        value = value.args[0] if value.args else (default.value if default is not None else None)
     literal = pyast.const_str(value)
     if literal is None:
         return
     ctx.examine(RULE)
     if literal.lower() in DEV_VALUES:
-        yield RULE.hit(node, f"`{names[0].split('.')[-1]}` defaults to \"{literal}\": a missing variable means development behaviour")
+        yield RULE.hit(
+            node,
+            f'`{names[0].split(".")[-1]}` defaults to "{literal}": a missing variable means development behaviour',
+        )
 
 
-@RULE.on_python(ast.Call)
+@RULE.on_python(ast.Call, calls=["get", "getenv"])
 def check_getenv(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file or DEV_FILE.search(ctx.path) or len(node.args) < 2:
         return
@@ -85,4 +91,4 @@ def check_getenv(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     literal = pyast.const_str(node.args[1]) or ""
     if literal.lower() in DEV_VALUES:
-        yield RULE.hit(node, f"`{key}` defaults to \"{literal}\" when unset")
+        yield RULE.hit(node, f'`{key}` defaults to "{literal}" when unset')

@@ -93,8 +93,11 @@ def check_compose(ctx: YamlContext) -> Iterator[Hit]:
             if isinstance(environment, YMap):
                 items = [(str(k), v, environment.line_of(k)) for k, v in environment.items()]
             elif isinstance(environment, YList):
-                items = [(str(i).split("=", 1)[0], str(i).split("=", 1)[1], environment.line_of(n))
-                         for n, i in enumerate(environment) if "=" in str(i)]
+                items = [
+                    (str(i).split("=", 1)[0], str(i).split("=", 1)[1], environment.line_of(n))
+                    for n, i in enumerate(environment)
+                    if "=" in str(i)
+                ]
             for key, value, line in items:
                 if key.upper() in DEBUG_KEYS | ENV_KEYS:
                     ctx.examine(RULE)

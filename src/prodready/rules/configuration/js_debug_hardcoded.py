@@ -52,7 +52,9 @@ RULE = RuleMeta(
     confidence=Confidence.HIGH,
     languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT}),
     fix="Drive debug behaviour from NODE_ENV/LOG_LEVEL set by the deployment, off by default; never send stack traces to clients.",
-    references=("https://expressjs.com/en/advanced/best-practice-performance.html#set-node_env-to-production",),
+    references=(
+        "https://expressjs.com/en/advanced/best-practice-performance.html#set-node_env-to-production",
+    ),
 )
 LANGS = (Language.JAVASCRIPT, Language.TYPESCRIPT)
 DEV_GUARD = re.compile(r"(?i)(NODE_ENV|isDev|isProd|development|production|\bdebug\b|isLocal|env\s*===?)")
@@ -64,7 +66,11 @@ def _guarded(node: Any) -> bool:
             condition = field(anc, "condition")
             if condition is not None and DEV_GUARD.search(text(condition)):
                 return True
-        if anc.type == "binary_expression" and text(field(anc, "operator")) in {"&&", "||"} and DEV_GUARD.search(text(field(anc, "left"))):
+        if (
+            anc.type == "binary_expression"
+            and text(field(anc, "operator")) in {"&&", "||"}
+            and DEV_GUARD.search(text(field(anc, "left")))
+        ):
             return True
         if anc.type == "pair" and DEV_GUARD.search(text(anc)[:120]) and anc != node.parent:
             return True
@@ -77,7 +83,11 @@ def _guarded_within(node: Any, stop: Any) -> bool:
             return False
         if anc.type == "ternary_expression" and DEV_GUARD.search(text(field(anc, "condition"))):
             return True
-        if anc.type == "binary_expression" and text(field(anc, "operator")) in {"&&", "||"} and DEV_GUARD.search(text(field(anc, "left"))):
+        if (
+            anc.type == "binary_expression"
+            and text(field(anc, "operator")) in {"&&", "||"}
+            and DEV_GUARD.search(text(field(anc, "left")))
+        ):
             return True
     return False
 
@@ -105,7 +115,11 @@ def check_calls(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if name.endswith(".set") and len(arguments) >= 2:
         key = string_value(arguments[0])
         owner = name[: -len(".set")]
-        if key == "debug" and ctx.imports.get(owner, "").split("#")[0] == "mongoose" and text(arguments[1]) == "true":
+        if (
+            key == "debug"
+            and ctx.imports.get(owner, "").split("#")[0] == "mongoose"
+            and text(arguments[1]) == "true"
+        ):
             ctx.examine(RULE)
             if not _guarded(node):
                 yield RULE.hit(node, "mongoose debug logging is always on")
@@ -119,13 +133,22 @@ def check_calls(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         if ctx.imports.get(inner, "").split("#")[0] == "errorhandler":
             ctx.examine(RULE)
             if not _guarded(node):
-                yield RULE.hit(node, "errorhandler() (development error pages with stack traces) mounted in every environment")
+                yield RULE.hit(
+                    node,
+                    "errorhandler() (development error pages with stack traces) mounted in every environment",
+                )
         return
-    if name.split(".")[-1] in {"json", "send"} and arguments and re.search(r"\b\w+\.stack\b", text(arguments[0])):
+    if (
+        name.split(".")[-1] in {"json", "send"}
+        and arguments
+        and re.search(r"\b\w+\.stack\b", text(arguments[0]))
+    ):
         if not js.is_server_file(ctx):
             return
         ctx.examine(RULE)
-        stacks = [m for m in descendants(arguments[0], "member_expression") if text(field(m, "property")) == "stack"]
+        stacks = [
+            m for m in descendants(arguments[0], "member_expression") if text(field(m, "property")) == "stack"
+        ]
         if _guarded(node) or all(_guarded_within(m, node) for m in stacks):
             return
         yield RULE.hit(node, "error response sends the stack trace to the client")

@@ -50,15 +50,38 @@ RULE = RuleMeta(
 )
 
 PLATFORM = {
-    "PATH", "HOME", "USER", "PWD", "SHELL", "LANG", "TZ", "TERM", "HOSTNAME", "PORT", "HOST", "CI",
-    "PYTHONPATH", "VIRTUAL_ENV", "TMPDIR", "NODE_ENV", "GOPATH", "KUBERNETES_SERVICE_HOST", "DEBUG",
+    "PATH",
+    "HOME",
+    "USER",
+    "PWD",
+    "SHELL",
+    "LANG",
+    "TZ",
+    "TERM",
+    "HOSTNAME",
+    "PORT",
+    "HOST",
+    "CI",
+    "PYTHONPATH",
+    "VIRTUAL_ENV",
+    "TMPDIR",
+    "NODE_ENV",
+    "GOPATH",
+    "KUBERNETES_SERVICE_HOST",
+    "DEBUG",
 }
 
 
 @RULE.on_project
 def check(ctx: ProjectContext) -> Iterator[Hit]:
     model = ctx.model
-    names = sorted({e.name for e in model.env_vars if e.name.upper() not in PLATFORM and not e.file.startswith(("tests/", "test/"))})
+    names = sorted(
+        {
+            e.name
+            for e in model.env_vars
+            if e.name.upper() not in PLATFORM and not e.file.startswith(("tests/", "test/"))
+        }
+    )
     if len(names) < 2:
         return
     ctx.examine(RULE)
@@ -70,6 +93,14 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
             has_example = True
     missing = [n for n in names if n.upper() not in documented]
     if not has_example:
-        yield Hit(line=None, path=None, message=f"no .env.example: {len(names)} variables read by the code ({', '.join(names[:8])}{', ...' if len(names) > 8 else ''})")
+        yield Hit(
+            line=None,
+            path=None,
+            message=f"no .env.example: {len(names)} variables read by the code ({', '.join(names[:8])}{', ...' if len(names) > 8 else ''})",
+        )
     elif missing:
-        yield Hit(line=None, path=None, message=f"{len(missing)} variables read but documented nowhere: {', '.join(missing[:10])}")
+        yield Hit(
+            line=None,
+            path=None,
+            message=f"{len(missing)} variables read but documented nowhere: {', '.join(missing[:10])}",
+        )

@@ -74,11 +74,15 @@ def check(node: ast.ClassDef, ctx: PyContext) -> Iterator[Hit]:
         if not isinstance(stmt, ast.AnnAssign) or not isinstance(stmt.target, ast.Name):
             continue
         name = stmt.target.id
-        if not (is_secret_name(name) or name.upper().endswith(("_DSN", "DATABASE_URL"))) or is_signing_key_name(name):
+        if not (
+            is_secret_name(name) or name.upper().endswith(("_DSN", "DATABASE_URL"))
+        ) or is_signing_key_name(name):
             continue
         value = stmt.value
-        if (isinstance(value, ast.Constant) and value.value in ("", None)):
+        if isinstance(value, ast.Constant) and value.value in ("", None):
             empty.append(stmt)
     if empty:
         names = ", ".join(s.target.id for s in empty if isinstance(s.target, ast.Name))
-        yield RULE.hit(empty[0], f"{node.name}: {names} default to empty and nothing validates them at start-up")
+        yield RULE.hit(
+            empty[0], f"{node.name}: {names} default to empty and nothing validates them at start-up"
+        )

@@ -67,8 +67,13 @@ def check(ctx: DockerfileContext) -> Iterator[Hit]:
             continue
         if re.search(r"\b(purge|remove|del)\b", instruction.value):
             continue
-        match = TOOLS.search(instruction.value.split("install", 1)[-1] if "install" in instruction.value else instruction.value)
+        match = TOOLS.search(
+            instruction.value.split("install", 1)[-1] if "install" in instruction.value else instruction.value
+        )
         if match:
-            yield Hit(line=instruction.line, end_line=instruction.end_line,
-                      message=f"single-stage build installs {match.group(1)} into the final image")
+            yield Hit(
+                line=instruction.line,
+                end_line=instruction.end_line,
+                message=f"single-stage build installs {match.group(1)} into the final image",
+            )
             return

@@ -51,7 +51,9 @@ RULE = RuleMeta(
 )
 
 DEV_NAME = re.compile(r"(?i)(^|[./-])(dev|development|local|override|debug|test|ci)([./-]|$)")
-STATEFUL = re.compile(r"(?i)(postgres|mysql|mariadb|mongo|redis|valkey|rabbitmq|kafka|elasticsearch|opensearch|db|database|cache|broker|nats|memcached|cassandra|clickhouse)")
+STATEFUL = re.compile(
+    r"(?i)(postgres|mysql|mariadb|mongo|redis|valkey|rabbitmq|kafka|elasticsearch|opensearch|db|database|cache|broker|nats|memcached|cassandra|clickhouse)"
+)
 
 
 @RULE.on_file(Language.COMPOSE)
@@ -73,8 +75,14 @@ def check(ctx: YamlContext) -> Iterator[Hit]:
             if isinstance(depends, YList):
                 weak = [str(d) for d in depends]
             elif isinstance(depends, YMap):
-                weak = [str(d) for d, spec in depends.items()
-                        if not (isinstance(spec, YMap) and spec.get("condition") in {"service_healthy", "service_completed_successfully"})]
+                weak = [
+                    str(d)
+                    for d, spec in depends.items()
+                    if not (
+                        isinstance(spec, YMap)
+                        and spec.get("condition") in {"service_healthy", "service_completed_successfully"}
+                    )
+                ]
             relevant = []
             for dependency in weak:
                 target = services.get(dependency)
@@ -83,5 +91,7 @@ def check(ctx: YamlContext) -> Iterator[Hit]:
                 if has_check or STATEFUL.search(dependency) or STATEFUL.search(image):
                     relevant.append(dependency)
             if relevant:
-                yield Hit(line=service.line_of("depends_on"),
-                          message=f"service `{name}` starts before {', '.join(relevant)} is ready (no service_healthy condition)")
+                yield Hit(
+                    line=service.line_of("depends_on"),
+                    message=f"service `{name}` starts before {', '.join(relevant)} is ready (no service_healthy condition)",
+                )

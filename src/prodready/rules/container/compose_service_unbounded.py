@@ -78,8 +78,16 @@ def check(ctx: YamlContext) -> Iterator[Hit]:
             ctx.examine(RULE)
             deploy = service.get("deploy") if isinstance(service.get("deploy"), YMap) else YMap()
             resources = deploy.get("resources") if isinstance(deploy, YMap) else None
-            limits = (isinstance(resources, YMap) and isinstance(resources.get("limits"), YMap)) or service.get("mem_limit") or service.get("cpus")
+            limits = (
+                (isinstance(resources, YMap) and isinstance(resources.get("limits"), YMap))
+                or service.get("mem_limit")
+                or service.get("cpus")
+            )
             restart = service.get("restart") or (isinstance(deploy, YMap) and deploy.get("restart_policy"))
-            missing = [label for label, ok in (("resource limits", limits), ("restart policy", restart)) if not ok]
+            missing = [
+                label for label, ok in (("resource limits", limits), ("restart policy", restart)) if not ok
+            ]
             if missing:
-                yield Hit(line=services.line_of(name), message=f"service `{name}` has no {' and no '.join(missing)}")
+                yield Hit(
+                    line=services.line_of(name), message=f"service `{name}` has no {' and no '.join(missing)}"
+                )

@@ -63,8 +63,11 @@ def check_dockerfile(ctx: DockerfileContext) -> Iterator[Hit]:
             ctx.examine(RULE)
             match = DEV_SERVER.search(command_text(instruction))
             if match:
-                yield Hit(line=instruction.line, end_line=instruction.end_line,
-                          message=f"{instruction.keyword} starts a development server ({match.group(0).strip()})")
+                yield Hit(
+                    line=instruction.line,
+                    end_line=instruction.end_line,
+                    message=f"{instruction.keyword} starts a development server ({match.group(0).strip()})",
+                )
 
 
 @RULE.on_file(Language.COMPOSE)
@@ -86,4 +89,7 @@ def check_compose(ctx: YamlContext) -> Iterator[Hit]:
                 text = " ".join(str(v) for v in value) if isinstance(value, list) else str(value)
                 match = DEV_SERVER.search(text)
                 if match:
-                    yield Hit(line=service.line_of(key), message=f"service `{name}` {key} starts a development server ({match.group(0).strip()})")
+                    yield Hit(
+                        line=service.line_of(key),
+                        message=f"service `{name}` {key} starts a development server ({match.group(0).strip()})",
+                    )

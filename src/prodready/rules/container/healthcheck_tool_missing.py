@@ -74,6 +74,9 @@ def check(ctx: DockerfileContext) -> Iterator[Hit]:
                 for i in stage
             )
             if not installed:
-                yield Hit(line=check_instruction.line, end_line=check_instruction.end_line,
-                          message=f"HEALTHCHECK uses {tool}, which `{base}` does not include")
+                yield Hit(
+                    line=check_instruction.line,
+                    end_line=check_instruction.end_line,
+                    message=f"HEALTHCHECK uses {tool}, which `{base}` does not include",
+                )
                 break

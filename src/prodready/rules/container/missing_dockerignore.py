@@ -64,4 +64,8 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
         named = fact["file"] + ".dockerignore"
         if ignore in paths or named in paths or ".dockerignore" in paths:
             continue
-        yield Hit(line=fact.get("copy_line"), path=fact["file"], message="copies the whole build context but there is no .dockerignore")
+        yield Hit(
+            line=fact.get("copy_line"),
+            path=fact["file"],
+            message="copies the whole build context but there is no .dockerignore",
+        )

@@ -57,7 +57,8 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
         return
     healthy_builds = {
         posixpath.normpath(posixpath.join(posixpath.dirname(s["file"]), s.get("build") or "."))
-        for s in model.compose_services if s.get("has_healthcheck") and s.get("build")
+        for s in model.compose_services
+        if s.get("has_healthcheck") and s.get("build")
     }
     for fact in model.facts.get("dockerfile", []):
         ctx.examine(RULE)

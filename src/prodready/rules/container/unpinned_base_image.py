@@ -63,4 +63,7 @@ def check(ctx: DockerfileContext) -> Iterator[Hit]:
         name_tag = image.rsplit("/", 1)[-1]
         tag = name_tag.split(":", 1)[1] if ":" in name_tag else None
         if tag is None or tag == "latest":
-            yield Hit(line=instruction.line, message=f"base image `{image}` is {'unpinned' if tag is None else 'latest'}")
+            yield Hit(
+                line=instruction.line,
+                message=f"base image `{image}` is {'unpinned' if tag is None else 'latest'}",
+            )

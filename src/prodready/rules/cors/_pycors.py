@@ -45,12 +45,21 @@ def configs(ctx: PyContext) -> Iterator[CorsConfig]:
     for call in ctx.nodes_of(ast.Call):
         name = ctx.call_name(call) or ""
         short = name.split(".")[-1]
-        if short == "add_middleware" and call.args and "CORSMiddleware" in (ctx.qualified(call.args[0]) or ""):
+        if (
+            short == "add_middleware"
+            and call.args
+            and "CORSMiddleware" in (ctx.qualified(call.args[0]) or "")
+        ):
             origins_kw = pyast.keyword(call, "allow_origins")
             regex_kw = pyast.keyword(call, "allow_origin_regex")
             mw_origins = _literal_strings(origins_kw.value, ctx) if origins_kw else []
             regex = pyast.const_str(regex_kw.value) if regex_kw else None
-            any_origin = (mw_origins is not None and ANY in mw_origins) or regex in {".*", ".+", "^.*$", "https?://.*"}
+            any_origin = (mw_origins is not None and ANY in mw_origins) or regex in {
+                ".*",
+                ".+",
+                "^.*$",
+                "https?://.*",
+            }
             creds_kw = pyast.keyword(call, "allow_credentials")
             yield CorsConfig(
                 node=(origins_kw or regex_kw or call) if any_origin else call,
@@ -80,12 +89,23 @@ def configs(ctx: PyContext) -> Iterator[CorsConfig]:
             any_origin = origins is not None and ANY in origins
             creds = pyast.keyword(call, "supports_credentials")
             yield CorsConfig(
-                node=origins_kw or call, origins=origins, any_origin=any_origin,
-                credentials=_true(creds.value) if creds else False, library=short,
+                node=origins_kw or call,
+                origins=origins,
+                any_origin=any_origin,
+                credentials=_true(creds.value) if creds else False,
+                library=short,
             )
     for assign in ctx.nodes_of(ast.Assign):
         target = assign.targets[0]
-        if isinstance(target, ast.Subscript) and (pyast.const_str(target.slice) or "").lower() == "access-control-allow-origin":
+        if (
+            isinstance(target, ast.Subscript)
+            and (pyast.const_str(target.slice) or "").lower() == "access-control-allow-origin"
+        ):
             header = pyast.const_str(assign.value)
-            yield CorsConfig(node=assign, origins=[header] if header else None, any_origin=header == ANY,
-                             credentials=False, library="header")
+            yield CorsConfig(
+                node=assign,
+                origins=[header] if header else None,
+                any_origin=header == ANY,
+                credentials=False,
+                library="header",
+            )

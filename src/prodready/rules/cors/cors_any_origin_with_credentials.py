@@ -60,4 +60,6 @@ def check(tree: ast.Module, ctx: PyContext) -> Iterator[Hit]:
             continue
         ctx.examine(RULE)
         if config.any_origin:
-            yield RULE.hit(config.node, f"{config.library} allows any origin with credentials: the origin is reflected")
+            yield RULE.hit(
+                config.node, f"{config.library} allows any origin with credentials: the origin is reflected"
+            )

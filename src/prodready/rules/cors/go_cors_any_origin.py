@@ -62,8 +62,10 @@ def check_options(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if value == "true" or '"*"' in value:
         creds = "AllowCredentials" in keys and text(keys["AllowCredentials"]).strip() == "true"
         suffix = " together with AllowCredentials: any site acts as the user" if creds else ""
-        yield Hit(line=node.start_point.row + 1 + (keys[key].start_point.row - node.start_point.row),
-                  message=f"CORS {key} allows any origin{suffix}")
+        yield Hit(
+            line=node.start_point.row + 1 + (keys[key].start_point.row - node.start_point.row),
+            message=f"CORS {key} allows any origin{suffix}",
+        )
 
 
 @RULE.on_tree("call_expression", languages=(Language.GO,))

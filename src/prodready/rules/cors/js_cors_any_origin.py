@@ -69,7 +69,9 @@ def cors_config(node: Any, ctx: TreeContext) -> tuple[bool, bool] | None:
         options = arguments[0]
         origin = js.object_value(options, "origin")
         credentials = js.object_value(options, "credentials")
-        any_origin = origin is not None and (string_value(origin) == "*" or text(origin) == "true" or _allows_all(origin))
+        any_origin = origin is not None and (
+            string_value(origin) == "*" or text(origin) == "true" or _allows_all(origin)
+        )
         return any_origin, credentials is not None and text(credentials) == "true"
     if name.endswith((".setHeader", ".header", ".set")) and len(arguments) >= 2:
         if (string_value(arguments[0]) or "").lower() == "access-control-allow-origin":
@@ -102,5 +104,9 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if js.callee(node) != "cors" and _public_asset(node, ctx):
         return  # static files / public downloads served to any origin on purpose
     if config[0] and not config[1]:
-        what = "cors() with no options" if js.callee(node) == "cors" and not js.args(node) else "CORS configuration"
+        what = (
+            "cors() with no options"
+            if js.callee(node) == "cors" and not js.args(node)
+            else "CORS configuration"
+        )
         yield RULE.hit(node, f"{what} allows any origin")

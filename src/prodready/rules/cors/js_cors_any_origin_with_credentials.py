@@ -50,7 +50,9 @@ RULE = RuleMeta(
 )
 
 
-REQUEST_ORIGIN = re.compile(r"(?i)(req|request)\.(headers\.origin|headers\[['\"]origin['\"]\]|header\(['\"]origin['\"]\)|get\(['\"]origin['\"]\))|^origin$")
+REQUEST_ORIGIN = re.compile(
+    r"(?i)(req|request)\.(headers\.origin|headers\[['\"]origin['\"]\]|header\(['\"]origin['\"]\)|get\(['\"]origin['\"]\))|^origin$"
+)
 
 
 def _reflected_with_credentials(node: Any) -> bool:
@@ -59,13 +61,17 @@ def _reflected_with_credentials(node: Any) -> bool:
     arguments = js.args(node)
     if not name.endswith((".setHeader", ".header", ".set")) or len(arguments) < 2:
         return False
-    if (string_value(arguments[0]) or "").lower() != "access-control-allow-origin" or not REQUEST_ORIGIN.search(text(arguments[1])):
+    if (
+        string_value(arguments[0]) or ""
+    ).lower() != "access-control-allow-origin" or not REQUEST_ORIGIN.search(text(arguments[1])):
         return False
     func = js.enclosing_function(node)
     scope = text(func) if func is not None else ""
     if not re.search(r"(?i)access-control-allow-credentials['\"]\s*,\s*['\"]?true", scope):
         return False
-    return not re.search(r"includes\(|indexOf\(|\.has\(|\.test\(|allowed|whitelist|allowlist", scope, re.IGNORECASE)
+    return not re.search(
+        r"includes\(|indexOf\(|\.has\(|\.test\(|allowed|whitelist|allowlist", scope, re.IGNORECASE
+    )
 
 
 @RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
@@ -73,7 +79,9 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     reflected = _reflected_with_credentials(node)
     if reflected:
         ctx.examine(RULE)
-        yield RULE.hit(node, "Access-Control-Allow-Origin echoes the request Origin while credentials are allowed")
+        yield RULE.hit(
+            node, "Access-Control-Allow-Origin echoes the request Origin while credentials are allowed"
+        )
         return
     config = cors_config(node, ctx)
     if config is None or not config[1]:

@@ -47,10 +47,15 @@ RULE = RuleMeta(
     references=("https://docs.sqlalchemy.org/en/20/core/pooling.html#disconnect-handling-pessimistic",),
 )
 
-ENGINES = {"sqlalchemy.create_engine", "sqlalchemy.engine.create_engine", "sqlalchemy.ext.asyncio.create_async_engine", "sqlmodel.create_engine"}
+ENGINES = {
+    "sqlalchemy.create_engine",
+    "sqlalchemy.engine.create_engine",
+    "sqlalchemy.ext.asyncio.create_async_engine",
+    "sqlmodel.create_engine",
+}
 
 
-@RULE.on_python(ast.Call)
+@RULE.on_python(ast.Call, calls=["create_async_engine", "create_engine"])
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.call_name(node) not in ENGINES or ctx.is_test_file:
         return
@@ -62,5 +67,10 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
         return
     ctx.examine(RULE)
     pre_ping = pyast.keyword(node, "pool_pre_ping")
-    if pyast.keyword(node, "pool_recycle") is None and not (pre_ping is not None and not (isinstance(pre_ping.value, ast.Constant) and pre_ping.value.value is False)):
-        yield RULE.hit(node, "engine without pool_pre_ping/pool_recycle: dead pooled connections fail requests")
+    if pyast.keyword(node, "pool_recycle") is None and not (
+        pre_ping is not None
+        and not (isinstance(pre_ping.value, ast.Constant) and pre_ping.value.value is False)
+    ):
+        yield RULE.hit(
+            node, "engine without pool_pre_ping/pool_recycle: dead pooled connections fail requests"
+        )

@@ -52,12 +52,18 @@ KEYS = ("pool_size", "max_overflow")
 FACTORIES = ("create_engine", "create_async_engine")
 
 
-@RULE.on_python(ast.Call)
+@RULE.on_python(ast.Call, calls=["create_async_engine", "create_engine"])
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     name = (ctx.call_name(node) or "").split(".")[-1]
     if name not in FACTORIES or is_script_like(ctx):
         return
-    literal = [k for k in KEYS if (kw := pyast.keyword(node, k)) is not None and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, int)]
+    literal = [
+        k
+        for k in KEYS
+        if (kw := pyast.keyword(node, k)) is not None
+        and isinstance(kw.value, ast.Constant)
+        and isinstance(kw.value.value, int)
+    ]
     if any(pyast.keyword(node, k) is not None for k in KEYS):
         ctx.examine(RULE)
     if literal:

@@ -53,10 +53,12 @@ RULE = RuleMeta(
     references=("https://docs.sqlalchemy.org/en/20/core/pooling.html#switching-pool-implementations",),
 )
 
-ENV_TEST = re.compile(r"(?i)(production|prod|environment|\benv\b|debug|development|testing|is_dev|is_local|stage)")
+ENV_TEST = re.compile(
+    r"(?i)(production|prod|environment|\benv\b|debug|development|testing|is_dev|is_local|stage)"
+)
 
 
-@RULE.on_python(ast.Call)
+@RULE.on_python(ast.Call, calls=["create_async_engine", "create_engine"])
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     name = (ctx.call_name(node) or "").split(".")[-1]
     if name not in {"create_engine", "create_async_engine"} or ctx.is_test_file:
@@ -70,7 +72,9 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
         return
     for anc in pyast.ancestors(node):
         if isinstance(anc, ast.If | ast.IfExp) and ENV_TEST.search(ast.unparse(anc.test)):
-            yield RULE.hit(node, f"NullPool chosen by `{ast.unparse(anc.test)}`: a defaulted flag turns pooling off")
+            yield RULE.hit(
+                node, f"NullPool chosen by `{ast.unparse(anc.test)}`: a defaulted flag turns pooling off"
+            )
             return
         if isinstance(anc, ast.FunctionDef | ast.AsyncFunctionDef | ast.Module):
             break

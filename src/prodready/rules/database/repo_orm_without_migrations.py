@@ -55,6 +55,15 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     for path in model.all_paths:
         parts = path.split("/")
-        if "migrations" in parts or "alembic" in parts or parts[-1] in {"alembic.ini", "atlas.hcl", "flyway.conf"} or "versions" in parts[:-1]:
+        if (
+            "migrations" in parts
+            or "alembic" in parts
+            or parts[-1] in {"alembic.ini", "atlas.hcl", "flyway.conf"}
+            or "versions" in parts[:-1]
+        ):
             return
-    yield Hit(line=None, path=str(models[0]["file"]), message=f"ORM models ({models[0].get('detail')}) but no migrations")
+    yield Hit(
+        line=None,
+        path=str(models[0]["file"]),
+        message=f"ORM models ({models[0].get('detail')}) but no migrations",
+    )

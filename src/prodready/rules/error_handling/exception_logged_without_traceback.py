@@ -77,5 +77,7 @@ def check(handler: ast.ExceptHandler, ctx: PyContext) -> Iterator[Hit]:
             if pyast.keyword(node, "exc_info") is not None or pyast.keyword(node, "stack_info") is not None:
                 continue
             if any(_mentions(arg, handler.name) for arg in node.args):
-                yield RULE.hit(node, f"`{owner}.{node.func.attr}` logs `{handler.name}` as text and drops the traceback")
+                yield RULE.hit(
+                    node, f"`{owner}.{node.func.attr}` logs `{handler.name}` as text and drops the traceback"
+                )
                 return

@@ -66,9 +66,7 @@ def _is_silent(body: list[ast.stmt]) -> bool:
             continue
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
             continue  # docstring-like or ellipsis
-        if isinstance(stmt, ast.Return) and (
-            stmt.value is None or isinstance(stmt.value, ast.Constant)
-        ):
+        if isinstance(stmt, ast.Return) and (stmt.value is None or isinstance(stmt.value, ast.Constant)):
             continue
         return False
     return True

@@ -61,7 +61,9 @@ ERROR_CALLS = re.compile(
     r"^(strconv\.\w+|json\.(Marshal\w*|Unmarshal)|io\.ReadAll|ioutil\.ReadAll|ioutil\.ReadFile|os\.(Open|ReadFile|Create|WriteFile|MkdirAll)|"
     r"http\.NewRequest\w*|url\.Parse|time\.Parse\w*|\w+\.(Exec|ExecContext|QueryRow|Query|Scan|Commit|Insert\w*|Save|Update\w*|Delete\w*))$"
 )
-HARMLESS = re.compile(r"(Close|Encode|Write|WriteString|Fprint\w*|Print\w*|Flush|Remove|SetDeadline|SetReadDeadline|SetWriteDeadline)$")
+HARMLESS = re.compile(
+    r"(Close|Encode|Write|WriteString|Fprint\w*|Print\w*|Flush|Remove|SetDeadline|SetReadDeadline|SetWriteDeadline)$"
+)
 
 
 @RULE.on_tree("if_statement", languages=(Language.GO,))
@@ -71,7 +73,11 @@ def check_empty(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
     ctx.examine(RULE)
     body = field(node, "consequence")
-    if body is not None and not [c for c in body.named_children if c.type not in {"comment"} and (c.type != "statement_list" or c.named_children)]:
+    if body is not None and not [
+        c
+        for c in body.named_children
+        if c.type not in {"comment"} and (c.type != "statement_list" or c.named_children)
+    ]:
         yield RULE.hit(node, "empty `if err != nil {}`: the error is swallowed")
 
 

@@ -59,8 +59,12 @@ def check(node: ast.Expr, ctx: PyContext) -> Iterator[Hit]:
     name = ctx.call_name(call) or ""
     attr = call.func.attr if isinstance(call.func, ast.Attribute) else ""
     if name in {"asyncio.create_task", "asyncio.ensure_future"} or (
-        attr == "create_task" and not (pyast.dotted(call.func.value) or "").endswith(("tg", "group", "nursery"))  # type: ignore[attr-defined]
+        attr == "create_task"
+        and not (pyast.dotted(call.func.value) or "").endswith(("tg", "group", "nursery"))  # type: ignore[attr-defined]
     ):
         ctx.examine(RULE)
-        yield RULE.hit(call, f"{name or attr}() result dropped: the task can vanish and its exception is lost",
-                       anchor=pyast.anchor_of(node))
+        yield RULE.hit(
+            call,
+            f"{name or attr}() result dropped: the task can vanish and its exception is lost",
+            anchor=pyast.anchor_of(node),
+        )

@@ -49,7 +49,9 @@ RULE = RuleMeta(
     confidence=Confidence.HIGH,
     languages=frozenset({Language.KUBERNETES}),
     fix="Add livenessProbe and readinessProbe (httpGet on the service's health endpoints) to each container.",
-    references=("https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",),
+    references=(
+        "https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",
+    ),
 )
 
 WORKLOADS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "DeploymentConfig"}
@@ -72,5 +74,7 @@ def check(ctx: YamlContext) -> Iterator[Hit]:
             ctx.examine(RULE)
             missing = [p for p in ("livenessProbe", "readinessProbe") if p not in container]
             if missing:
-                yield Hit(line=containers.line_of(index),
-                          message=f"container `{container.get('name', '?')}` has no {' or '.join(missing)}")
+                yield Hit(
+                    line=containers.line_of(index),
+                    message=f"container `{container.get('name', '?')}` has no {' or '.join(missing)}",
+                )

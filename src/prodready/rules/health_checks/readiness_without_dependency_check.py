@@ -54,7 +54,9 @@ RULE = RuleMeta(
     confidence=Confidence.MEDIUM,
     languages=frozenset({Language.PYTHON}),
     fix="Make readiness check each dependency the service needs (SELECT 1, redis ping) and return 503 on failure.",
-    references=("https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",),
+    references=(
+        "https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",
+    ),
 )
 
 DB_CALL = re.compile(r"(?i)(execute|session|engine|connect|db|database|sql|query|select|pool|fetch)")
@@ -71,7 +73,11 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
             continue
         ctx.examine(RULE)
         if route.todo:
-            yield Hit(line=route.line, path=route.file, message=f"{route.method} {route.path} has a TODO instead of a dependency check")
+            yield Hit(
+                line=route.line,
+                path=route.file,
+                message=f"{route.method} {route.path} has a TODO instead of a dependency check",
+            )
             continue
         if not READY_PATH.search(route.path):
             continue
@@ -82,4 +88,8 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
         if uses_cache and not CACHE_CALL.search(calls):
             missing.append("the cache")
         if missing:
-            yield Hit(line=route.line, path=route.file, message=f"{route.method} {route.path} reports ready without checking {' or '.join(missing)}")
+            yield Hit(
+                line=route.line,
+                path=route.file,
+                message=f"{route.method} {route.path} reports ready without checking {' or '.join(missing)}",
+            )

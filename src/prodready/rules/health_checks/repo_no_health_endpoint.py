@@ -47,7 +47,9 @@ RULE = RuleMeta(
     confidence=Confidence.MEDIUM,
     languages=frozenset({Language.REPO}),
     fix="Add a cheap liveness endpoint (/healthz) and a readiness endpoint (/readyz) that checks dependencies.",
-    references=("https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",),
+    references=(
+        "https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",
+    ),
 )
 
 
@@ -59,4 +61,6 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     if any(HEALTH_PATH.search(r.path) for r in routes):
         return
-    yield Hit(line=None, path=main_path(ctx.model), message=f"{len(routes)} HTTP routes and no health endpoint")
+    yield Hit(
+        line=None, path=main_path(ctx.model), message=f"{len(routes)} HTTP routes and no health endpoint"
+    )

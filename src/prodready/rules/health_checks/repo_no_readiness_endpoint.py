@@ -66,4 +66,8 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     if any(READY_PATH.search(r.path) for r in health):
         return
     first = health[0]
-    yield Hit(line=first.line, path=first.file, message=f"{first.method} {first.path} is the only health endpoint: no separate readiness check")
+    yield Hit(
+        line=first.line,
+        path=first.file,
+        message=f"{first.method} {first.path} is the only health endpoint: no separate readiness check",
+    )

@@ -7,20 +7,33 @@ from typing import Any
 
 from prodready.lang.treesitter import descendants, field, text
 
-SOURCE = re.compile(r"\b(req|request|ctx\.request|ctx)\.(params|query|body)\b|\bsearchParams\.get\(|\bparams\.\w+|\bformData\.get\(|\b(req|request)\.json\(")
+SOURCE = re.compile(
+    r"\b(req|request|ctx\.request|ctx)\.(params|query|body)\b|\bsearchParams\.get\(|\bparams\.\w+|\bformData\.get\(|\b(req|request)\.json\("
+)
 
 
 def tainted_names(func: Any) -> set[str]:
     names: set[str] = set()
     for _ in range(2):  # two passes: a = req.params.x; b = path.join(dir, a)
         for declarator in descendants(func, "variable_declarator", "assignment_expression"):
-            value = field(declarator, "value") if declarator.type == "variable_declarator" else field(declarator, "right")
-            target = field(declarator, "name") if declarator.type == "variable_declarator" else field(declarator, "left")
+            value = (
+                field(declarator, "value")
+                if declarator.type == "variable_declarator"
+                else field(declarator, "right")
+            )
+            target = (
+                field(declarator, "name")
+                if declarator.type == "variable_declarator"
+                else field(declarator, "left")
+            )
             if value is None or target is None:
                 continue
             value_text = text(value)
             if SOURCE.search(value_text) or any(re.search(rf"\b{re.escape(n)}\b", value_text) for n in names):
-                names.update(text(t) for t in descendants(target, "identifier", "shorthand_property_identifier_pattern"))
+                names.update(
+                    text(t)
+                    for t in descendants(target, "identifier", "shorthand_property_identifier_pattern")
+                )
                 if target.type == "identifier":
                     names.add(text(target))
     return names

@@ -48,7 +48,17 @@ RULE = RuleMeta(
     references=("https://go.dev/doc/database/sql-injection",),
 )
 
-METHODS = {"Query", "QueryRow", "Exec", "QueryContext", "QueryRowContext", "ExecContext", "Raw", "Select", "Get"}
+METHODS = {
+    "Query",
+    "QueryRow",
+    "Exec",
+    "QueryContext",
+    "QueryRowContext",
+    "ExecContext",
+    "Raw",
+    "Select",
+    "Get",
+}
 SQL = re.compile(r"(?i)\b(select|insert|update|delete)\b.*\b(from|into|set|where)\b")
 
 
@@ -59,7 +69,9 @@ def _dynamic(node: Any, func_text: str) -> bool:
     if node.type == "binary_expression" and "+" in value:
         return bool(SQL.search(value)) and bool(re.search(r"\+\s*[A-Za-z_]", value))
     if node.type == "identifier":
-        match = re.search(rf"\b{re.escape(value)}\s*:?=\s*(fmt\.Sprintf\(.*|\".*\"\s*\+\s*[A-Za-z_].*)", func_text)
+        match = re.search(
+            rf"\b{re.escape(value)}\s*:?=\s*(fmt\.Sprintf\(.*|\".*\"\s*\+\s*[A-Za-z_].*)", func_text
+        )
         return bool(match and SQL.search(match.group(1)))
     return False
 

@@ -76,14 +76,22 @@ def _value_interpolated(node: Any) -> bool:
         right = field(node, "right")
         if left is not None and right is not None and right.type != "string" and left.type == "string":
             return bool(VALUE_BEFORE.search(string_value(left) or ""))
-        return any(_value_interpolated(c) for c in (left, right) if c is not None and c.type in {"binary_expression", "template_string"})
+        return any(
+            _value_interpolated(c)
+            for c in (left, right)
+            if c is not None and c.type in {"binary_expression", "template_string"}
+        )
     return False
 
 
 def _dynamic(node: Any) -> bool:
     if node.type == "template_string":
         return any(c.type == "template_substitution" for c in node.children)
-    return node.type == "binary_expression" and "+" in text(node) and not all(c.type == "string" for c in node.named_children)
+    return (
+        node.type == "binary_expression"
+        and "+" in text(node)
+        and not all(c.type == "string" for c in node.named_children)
+    )
 
 
 @RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
@@ -96,9 +104,15 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     first = arguments[0]
     if short in DB_METHODS and "." in name:
         ctx.examine(RULE)
-        if _dynamic(first) and SQL.search(text(first)) and (_value_interpolated(first) or from_request(first, js.enclosing_function(node))):
+        if (
+            _dynamic(first)
+            and SQL.search(text(first))
+            and (_value_interpolated(first) or from_request(first, js.enclosing_function(node)))
+        ):
             yield RULE.hit(node, f"{short}() runs SQL built from a template/concatenation")
-    elif short in {"exec", "execSync"} and ctx.imports.get(name.split(".")[0] if "." in name else name, "").split("#")[0] in {"child_process", "node:child_process"}:
+    elif short in {"exec", "execSync"} and ctx.imports.get(
+        name.split(".")[0] if "." in name else name, ""
+    ).split("#")[0] in {"child_process", "node:child_process"}:
         ctx.examine(RULE)
         if _dynamic(first) and from_request(first, js.enclosing_function(node)):
             yield RULE.hit(node, f"{short}() runs a shell command built from request input")

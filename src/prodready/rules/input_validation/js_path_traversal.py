@@ -60,11 +60,27 @@ RULE = RuleMeta(
 )
 
 FS_SINKS = {
-    "readFile", "readFileSync", "createReadStream", "writeFile", "writeFileSync", "createWriteStream", "unlink",
-    "unlinkSync", "rm", "rmSync", "appendFile", "appendFileSync", "readdir", "readdirSync", "stat", "statSync",
+    "readFile",
+    "readFileSync",
+    "createReadStream",
+    "writeFile",
+    "writeFileSync",
+    "createWriteStream",
+    "unlink",
+    "unlinkSync",
+    "rm",
+    "rmSync",
+    "appendFile",
+    "appendFileSync",
+    "readdir",
+    "readdirSync",
+    "stat",
+    "statSync",
 }
 RES_SINKS = {"sendFile", "download"}
-CONFINED = re.compile(r"\.startsWith\(|path\.relative\(|\brelative\(|path\.basename\(|\bbasename\(|sanitize|isSafePath|isPathInside|is-path-inside")
+CONFINED = re.compile(
+    r"\.startsWith\(|path\.relative\(|\brelative\(|path\.basename\(|\bbasename\(|sanitize|isSafePath|isPathInside|is-path-inside"
+)
 
 
 def _is_sink(node: Any, ctx: TreeContext) -> str:
@@ -74,7 +90,13 @@ def _is_sink(node: Any, ctx: TreeContext) -> str:
     if short in RES_SINKS and "." in name:
         return name
     module = ctx.imports.get(owner, "") or ctx.imports.get(name, "")
-    if short in FS_SINKS and module.split("#")[0] in {"fs", "node:fs", "fs/promises", "node:fs/promises", "fs-extra"}:
+    if short in FS_SINKS and module.split("#")[0] in {
+        "fs",
+        "node:fs",
+        "fs/promises",
+        "node:fs/promises",
+        "fs-extra",
+    }:
         return name
     return ""
 
@@ -93,10 +115,18 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     target = arguments[0]
     target_text = text(target)
-    if sink.endswith((".sendFile", ".download")) and len(arguments) >= 2 and js.object_has_key(arguments[1], "root"):
+    if (
+        sink.endswith((".sendFile", ".download"))
+        and len(arguments) >= 2
+        and js.object_has_key(arguments[1], "root")
+    ):
         return  # res.sendFile(name, { root }) refuses paths that leave root
     tainted = tainted_names(func)
-    from_request = bool(SOURCE.search(target_text)) or any(re.search(rf"\b{re.escape(n)}\b", target_text) for n in tainted)
+    from_request = bool(SOURCE.search(target_text)) or any(
+        re.search(rf"\b{re.escape(n)}\b", target_text) for n in tainted
+    )
     if not from_request or CONFINED.search(text(func)):
         return
-    yield RULE.hit(node, f"{sink}() opens a path built from request input without confining it to a base directory")
+    yield RULE.hit(
+        node, f"{sink}() opens a path built from request input without confining it to a base directory"
+    )

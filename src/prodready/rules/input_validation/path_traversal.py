@@ -61,12 +61,44 @@ RULE = RuleMeta(
 )
 
 SINKS = {
-    "open", "io.open", "fastapi.responses.FileResponse", "starlette.responses.FileResponse", "flask.send_file",
-    "os.remove", "os.unlink", "os.listdir", "os.scandir", "os.rmdir", "os.makedirs", "shutil.rmtree",
-    "shutil.copy", "shutil.copyfile", "shutil.move", "aiofiles.open", "os.walk",
+    "open",
+    "io.open",
+    "fastapi.responses.FileResponse",
+    "starlette.responses.FileResponse",
+    "flask.send_file",
+    "os.remove",
+    "os.unlink",
+    "os.listdir",
+    "os.scandir",
+    "os.rmdir",
+    "os.makedirs",
+    "shutil.rmtree",
+    "shutil.copy",
+    "shutil.copyfile",
+    "shutil.move",
+    "aiofiles.open",
+    "os.walk",
 }
-PATH_METHODS = {"read_text", "read_bytes", "write_text", "write_bytes", "unlink", "open", "iterdir", "rmdir", "glob"}
-CONFINEMENT = {"is_relative_to", "commonpath", "secure_filename", "send_from_directory", "basename", "safe_join", "relative_to"}
+PATH_METHODS = {
+    "read_text",
+    "read_bytes",
+    "write_text",
+    "write_bytes",
+    "unlink",
+    "open",
+    "iterdir",
+    "rmdir",
+    "glob",
+}
+CONFINEMENT = {
+    "is_relative_to",
+    "commonpath",
+    "secure_filename",
+    "send_from_directory",
+    "basename",
+    "safe_join",
+    "relative_to",
+}
 
 
 def _confined(func: ast.AST) -> bool:
@@ -104,6 +136,9 @@ def check(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Itera
             continue
         ctx.examine(RULE)
         if mentions(argument, names) and not _confined(func):
-            yield RULE.hit(node, f"{name.split('.')[-1] or 'path'}() opens a path built from request data in {func.name}() without confinement",
-                           anchor=func.name)
+            yield RULE.hit(
+                node,
+                f"{name.split('.')[-1] or 'path'}() opens a path built from request data in {func.name}() without confinement",
+                anchor=func.name,
+            )
             return

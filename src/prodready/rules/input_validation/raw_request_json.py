@@ -56,7 +56,17 @@ RULE = RuleMeta(
 )
 
 READERS = {"json", "get_json", "receive_json"}
-VALIDATORS = ("model_validate", "parse_obj", "validate", "load", "loads_model", "Schema", "Model", "parse_raw", "TypeAdapter")
+VALIDATORS = (
+    "model_validate",
+    "parse_obj",
+    "validate",
+    "load",
+    "loads_model",
+    "Schema",
+    "Model",
+    "parse_raw",
+    "TypeAdapter",
+)
 
 
 def _reads_body(value: ast.AST) -> bool:
@@ -70,7 +80,11 @@ def _reads_body(value: ast.AST) -> bool:
             inner = value.args[0]
             if isinstance(inner, ast.Await):
                 inner = inner.value
-            if isinstance(inner, ast.Name) or (isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) and inner.func.attr in {"recv", "receive_text", "receive"}):
+            if isinstance(inner, ast.Name) or (
+                isinstance(inner, ast.Call)
+                and isinstance(inner.func, ast.Attribute)
+                and inner.func.attr in {"recv", "receive_text", "receive"}
+            ):
                 return True
     return False
 
@@ -86,9 +100,13 @@ def check(node: ast.Assign, ctx: PyContext) -> Iterator[Hit]:
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "loads":
         source = value.args[0]
         source_name = source.id if isinstance(source, ast.Name) else None
-        if source_name is not None and not any(
-            isinstance(a, ast.arg) and a.arg == source_name for a in ast.walk(func)
-        ) and not any(isinstance(s, ast.AsyncFor) and pyast.dotted(s.target) == source_name for s in ast.walk(func)):
+        if (
+            source_name is not None
+            and not any(isinstance(a, ast.arg) and a.arg == source_name for a in ast.walk(func))
+            and not any(
+                isinstance(s, ast.AsyncFor) and pyast.dotted(s.target) == source_name for s in ast.walk(func)
+            )
+        ):
             return  # json.loads of something that is not a message
     name = node.targets[0].id
     ctx.examine(RULE)
@@ -96,21 +114,52 @@ def check(node: ast.Assign, ctx: PyContext) -> Iterator[Hit]:
     for sub in ast.walk(func):
         if isinstance(sub, ast.Call):
             callee = pyast.dotted(sub.func) or ""
-            if any(v in callee for v in VALIDATORS) and any(isinstance(a, ast.Name) and a.id == name for a in [*sub.args, *(k.value for k in sub.keywords)]):
+            if any(v in callee for v in VALIDATORS) and any(
+                isinstance(a, ast.Name) and a.id == name
+                for a in [*sub.args, *(k.value for k in sub.keywords)]
+            ):
                 return
-            if any(v in callee for v in VALIDATORS) and any(k.arg is None and isinstance(k.value, ast.Name) and k.value.id == name for k in sub.keywords):
+            if any(v in callee for v in VALIDATORS) and any(
+                k.arg is None and isinstance(k.value, ast.Name) and k.value.id == name for k in sub.keywords
+            ):
                 return
-            if isinstance(sub.func, ast.Attribute) and sub.func.attr == "get" and pyast.dotted(sub.func.value) == name:
+            if (
+                isinstance(sub.func, ast.Attribute)
+                and sub.func.attr == "get"
+                and pyast.dotted(sub.func.value) == name
+            ):
                 used_raw = True
         if isinstance(sub, ast.Subscript) and pyast.dotted(sub.value) == name:
             used_raw = True
         if isinstance(sub, ast.Call) and any(isinstance(a, ast.Name) and a.id == name for a in sub.args):
             callee = pyast.dotted(sub.func) or ""
-            if callee.split(".")[-1] not in {"len", "print", "isinstance", "type", "bool", "str", "repr", "debug", "info", "warning", "error"}:
+            if callee.split(".")[-1] not in {
+                "len",
+                "print",
+                "isinstance",
+                "type",
+                "bool",
+                "str",
+                "repr",
+                "debug",
+                "info",
+                "warning",
+                "error",
+            }:
                 used_raw = True  # handed on as a raw dict
-        if isinstance(sub, ast.keyword) and sub.arg is None and isinstance(sub.value, ast.Name) and sub.value.id == name:
+        if (
+            isinstance(sub, ast.keyword)
+            and sub.arg is None
+            and isinstance(sub.value, ast.Name)
+            and sub.value.id == name
+        ):
             used_raw = True
-        if isinstance(sub, ast.Dict) and any(k is None and isinstance(v, ast.Name) and v.id == name for k, v in zip(sub.keys, sub.values, strict=False)):
+        if isinstance(sub, ast.Dict) and any(
+            k is None and isinstance(v, ast.Name) and v.id == name
+            for k, v in zip(sub.keys, sub.values, strict=False)
+        ):
             used_raw = True
     if used_raw:
-        yield RULE.hit(node, f"`{name}` from the request is used as a raw dict without a schema", anchor=func.name)
+        yield RULE.hit(
+            node, f"`{name}` from the request is used as a raw dict without a schema", anchor=func.name
+        )

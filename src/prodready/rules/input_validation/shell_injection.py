@@ -60,10 +60,26 @@ def _dynamic(node: ast.AST) -> bool:
 
 
 def _quoted(node: ast.AST) -> bool:
-    return any(isinstance(s, ast.Call) and (pyast.dotted(s.func) or "").endswith("quote") for s in ast.walk(node))
+    return any(
+        isinstance(s, ast.Call) and (pyast.dotted(s.func) or "").endswith("quote") for s in ast.walk(node)
+    )
 
 
-@RULE.on_python(ast.Call)
+@RULE.on_python(
+    ast.Call,
+    calls=[
+        "Popen",
+        "call",
+        "check_call",
+        "check_output",
+        "create_subprocess_shell",
+        "getoutput",
+        "getstatusoutput",
+        "popen",
+        "run",
+        "system",
+    ],
+)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     name = ctx.call_name(node) or ""
     if not node.args or ctx.is_test_file:
@@ -78,7 +94,10 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if not name.startswith(("subprocess.", "asyncio.create_subprocess_shell")):
         return
     shell = pyast.keyword(node, "shell")
-    if not (name.endswith("create_subprocess_shell") or (shell is not None and isinstance(shell.value, ast.Constant) and shell.value.value is True)):
+    if not (
+        name.endswith("create_subprocess_shell")
+        or (shell is not None and isinstance(shell.value, ast.Constant) and shell.value.value is True)
+    ):
         return
     ctx.examine(RULE)
     command = node.args[0]

@@ -52,15 +52,32 @@ RULE = RuleMeta(
     references=("https://owasp.org/www-community/attacks/SQL_Injection",),
 )
 
-EXECUTORS = {"execute", "executemany", "executescript", "raw", "read_sql", "read_sql_query", "exec_driver_sql", "fetch", "fetchrow", "fetchval"}
-SQL_WORDS = re.compile(r"(?i)\b(select|insert|update|delete|drop|create|alter|truncate|merge|replace|grant)\b[\s\S]*\b(from|into|table|set|where|values|index)\b")
+EXECUTORS = {
+    "execute",
+    "executemany",
+    "executescript",
+    "raw",
+    "read_sql",
+    "read_sql_query",
+    "exec_driver_sql",
+    "fetch",
+    "fetchrow",
+    "fetchval",
+}
+SQL_WORDS = re.compile(
+    r"(?i)\b(select|insert|update|delete|drop|create|alter|truncate|merge|replace|grant)\b[\s\S]*\b(from|into|table|set|where|values|index)\b"
+)
 
 
 def _dynamic_sql(node: ast.AST) -> bool:
     """An f-string/format/concat/% expression with non-constant parts that looks like SQL."""
     if isinstance(node, ast.JoinedStr):
-        text = "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
-        return bool(SQL_WORDS.search(text)) and any(isinstance(v, ast.FormattedValue) and not isinstance(v.value, ast.Constant) for v in node.values)
+        text = "".join(
+            v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str)
+        )
+        return bool(SQL_WORDS.search(text)) and any(
+            isinstance(v, ast.FormattedValue) and not isinstance(v.value, ast.Constant) for v in node.values
+        )
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod | ast.Add):
         text = pyast.const_str(node.left) or ""
         if isinstance(node.left, ast.BinOp):
@@ -72,11 +89,29 @@ def _dynamic_sql(node: ast.AST) -> bool:
     return False
 
 
-@RULE.on_python(ast.Call)
+@RULE.on_python(
+    ast.Call,
+    calls=[
+        "exec_driver_sql",
+        "execute",
+        "executemany",
+        "executescript",
+        "fetch",
+        "fetchrow",
+        "fetchval",
+        "raw",
+        "read_sql",
+        "read_sql_query",
+        "text",
+    ],
+)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     name = ctx.call_name(node) or ""
     short = name.split(".")[-1]
-    if not (short in EXECUTORS and isinstance(node.func, ast.Attribute)) and name not in {"sqlalchemy.text", "sqlalchemy.sql.text"}:
+    if not (short in EXECUTORS and isinstance(node.func, ast.Attribute)) and name not in {
+        "sqlalchemy.text",
+        "sqlalchemy.sql.text",
+    }:
         return
     if not node.args or ctx.is_test_file:
         return
@@ -88,7 +123,11 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
         func = pyast.enclosing_function(node)
         if func is not None:
             for sub in ast.walk(func):
-                if isinstance(sub, ast.Assign) and any(pyast.dotted(t) == query.id for t in sub.targets) and _dynamic_sql(sub.value):
+                if (
+                    isinstance(sub, ast.Assign)
+                    and any(pyast.dotted(t) == query.id for t in sub.targets)
+                    and _dynamic_sql(sub.value)
+                ):
                     yield RULE.hit(node, f"{short}() runs SQL built with string formatting (`{query.id}`)")
                     return
         return

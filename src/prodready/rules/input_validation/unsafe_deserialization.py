@@ -52,13 +52,20 @@ RULE = RuleMeta(
 )
 
 UNSAFE = {
-    "pickle.loads", "pickle.load", "cPickle.loads", "dill.loads", "dill.load", "marshal.loads",
-    "jsonpickle.decode", "yaml.unsafe_load", "shelve.open",
+    "pickle.loads",
+    "pickle.load",
+    "cPickle.loads",
+    "dill.loads",
+    "dill.load",
+    "marshal.loads",
+    "jsonpickle.decode",
+    "yaml.unsafe_load",
+    "shelve.open",
 }
 SAFE_LOADERS = ("SafeLoader", "CSafeLoader", "BaseLoader")
 
 
-@RULE.on_python(ast.Call)
+@RULE.on_python(ast.Call, calls=["decode", "load", "loads", "open", "unsafe_load"])
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     name = ctx.call_name(node) or ""
     if name == "yaml.load":

@@ -51,7 +51,9 @@ RULE = RuleMeta(
 def _in_startup_callback(node: Any) -> bool:
     """`app.listen(port, () => console.log(...))` and signal handlers: one startup/shutdown line."""
     for anc in ancestors(node):
-        if anc.type == "call_expression" and js.callee(anc).endswith((".listen", "process.on", "process.once")):
+        if anc.type == "call_expression" and js.callee(anc).endswith(
+            (".listen", "process.on", "process.once")
+        ):
             return True
     return False
 

@@ -54,12 +54,16 @@ RULE = RuleMeta(
     references=("https://cheatsheetseries.owasp.org/cheatsheets/Logging_Cheat_Sheet.html",),
 )
 LEVELS = {"log", "info", "debug", "warn", "error", "trace", "fatal", "verbose", "silly"}
-LOGGERS = re.compile(r"(?i)^(console|logger|log|\w*logger|req\.log|request\.log|ctx\.log|fastify\.log|app\.log|this\.logger|this\.log)$")
+LOGGERS = re.compile(
+    r"(?i)^(console|logger|log|\w*logger|req\.log|request\.log|ctx\.log|fastify\.log|app\.log|this\.logger|this\.log)$"
+)
 SECRETISH = re.compile(
     r"(?i)^_?(password|passwd|pwd|secret|client_?secret|token|access_?token|refresh_?token|id_?token|auth_?token|bearer_?token|"
     r"api_?key|apikey|private_?key|secret_?key|authorization|cookie|cookies|session_?token|otp|pin_?code|credentials?|jwt)$"
 )
-NOT_SECRET = re.compile(r"(?i)(length|count|type|expir|present|valid|name|id$|url|hash|hint|field|header_name|strength|policy|min|max|reset)")
+NOT_SECRET = re.compile(
+    r"(?i)(length|count|type|expir|present|valid|name|id$|url|hash|hint|field|header_name|strength|policy|min|max|reset)"
+)
 
 
 def _secret_in(arg: Any) -> str:
@@ -72,7 +76,11 @@ def _secret_in(arg: Any) -> str:
             parent = node.parent
             if parent is not None and parent.type == "pair" and node == parent.child_by_field_name("key"):
                 continue  # { token: "***" } key names, the value is judged on its own
-            if parent is not None and parent.type == "member_expression" and node == parent.child_by_field_name("object"):
+            if (
+                parent is not None
+                and parent.type == "member_expression"
+                and node == parent.child_by_field_name("object")
+            ):
                 continue  # token.length: judged by the property
             if parent is not None and parent.type == "call_expression":
                 continue  # password() / mask(token) calls
@@ -80,7 +88,9 @@ def _secret_in(arg: Any) -> str:
                 if _masked(node):
                     continue
                 return name
-        if node.type == "member_expression" and re.fullmatch(r"(req|request|ctx\.request|ctx)\.headers", text(node)):
+        if node.type == "member_expression" and re.fullmatch(
+            r"(req|request|ctx\.request|ctx)\.headers", text(node)
+        ):
             parent = node.parent
             if parent is None or parent.type not in {"member_expression", "subscript_expression"}:
                 return text(node)
@@ -94,9 +104,14 @@ def _masked(node: Any) -> bool:
         chain.append(current)
         current = current.parent
     for anc in chain:
-        if anc.type == "call_expression" and re.search(r"(?i)(mask|redact|hash|sha|digest|slice|substring|substr|boolean|typeof|isvalid|length)", js.callee(anc)):
+        if anc.type == "call_expression" and re.search(
+            r"(?i)(mask|redact|hash|sha|digest|slice|substring|substr|boolean|typeof|isvalid|length)",
+            js.callee(anc),
+        ):
             return True
-        if anc.type in {"ternary_expression", "unary_expression", "binary_expression"} and re.search(r"!|\?|===|!==", text(anc)[:80]):
+        if anc.type in {"ternary_expression", "unary_expression", "binary_expression"} and re.search(
+            r"!|\?|===|!==", text(anc)[:80]
+        ):
             return True  # `token ? "set" : "missing"`, `!!token`
     return False
 

@@ -51,7 +51,21 @@ RULE = RuleMeta(
     references=("https://docs.python.org/3/howto/logging.html",),
 )
 
-APP_DIRS = {"app", "api", "server", "service", "services", "worker", "workers", "tasks", "backend", "routers", "routes", "handlers", "core"}
+APP_DIRS = {
+    "app",
+    "api",
+    "server",
+    "service",
+    "services",
+    "worker",
+    "workers",
+    "tasks",
+    "backend",
+    "routers",
+    "routes",
+    "handlers",
+    "core",
+}
 
 
 def _is_server_file(ctx: PyContext) -> bool:
@@ -63,7 +77,7 @@ def _is_server_file(ctx: PyContext) -> bool:
     return any(part in APP_DIRS for part in parts)
 
 
-@RULE.on_python(ast.Call)
+@RULE.on_python(ast.Call, calls=["print"])
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if not (isinstance(node.func, ast.Name) and node.func.id == "print"):
         return
@@ -74,4 +88,6 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     if pyast.keyword(node, "file") is not None:
         return
-    yield RULE.hit(node, "print() in server code bypasses logging (no level, no structure)", anchor=pyast.anchor_of(node))
+    yield RULE.hit(
+        node, "print() in server code bypasses logging (no level, no structure)", anchor=pyast.anchor_of(node)
+    )

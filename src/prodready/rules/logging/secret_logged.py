@@ -52,7 +52,9 @@ RULE = RuleMeta(
 )
 
 LEVELS = {"debug", "info", "warning", "warn", "error", "critical", "exception", "log"}
-SECRETISH = re.compile(r"(?i)^(.*_)?(password|passwd|pwd|secret|token|access_token|refresh_token|api_?key|apikey|credentials?|authorization|auth_header|private_key|client_secret|cookie|session_token)$")
+SECRETISH = re.compile(
+    r"(?i)^(.*_)?(password|passwd|pwd|secret|token|access_token|refresh_token|api_?key|apikey|credentials?|authorization|auth_header|private_key|client_secret|cookie|session_token)$"
+)
 
 
 def _secret_names(node: ast.AST) -> list[str]:
@@ -68,16 +70,24 @@ def _secret_names(node: ast.AST) -> list[str]:
             name = key.replace("-", "_") if key else None
         if name and SECRETISH.match(name) and not NOT_SECRET_NAME.search(name):
             found.append(name)
-        if isinstance(sub, ast.Attribute) and sub.attr == "headers" and isinstance(pyast.parent(sub), ast.FormattedValue | ast.Call | ast.Tuple):
+        if (
+            isinstance(sub, ast.Attribute)
+            and sub.attr == "headers"
+            and isinstance(pyast.parent(sub), ast.FormattedValue | ast.Call | ast.Tuple)
+        ):
             found.append("headers")
     return found
 
 
-@RULE.on_python(ast.Call)
+@RULE.on_python(
+    ast.Call, calls=["critical", "debug", "error", "exception", "info", "log", "print", "warn", "warning"]
+)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     func = node.func
-    is_log = isinstance(func, ast.Attribute) and func.attr in LEVELS and (
-        (pyast.dotted(func.value) or "").split(".")[-1].lower().endswith(("log", "logger", "logging"))
+    is_log = (
+        isinstance(func, ast.Attribute)
+        and func.attr in LEVELS
+        and ((pyast.dotted(func.value) or "").split(".")[-1].lower().endswith(("log", "logger", "logging")))
     )
     is_print = isinstance(func, ast.Name) and func.id == "print"
     if not (is_log or is_print) or ctx.is_test_file:

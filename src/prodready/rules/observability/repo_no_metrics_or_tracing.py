@@ -56,7 +56,11 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
         return
     ctx.examine(RULE)
     metrics = model.has_signal("metrics") or model.has_dependency(*METRICS_PACKAGES)
-    tracing = model.has_signal("tracing") or model.has_signal("request-id") or model.has_dependency(*TRACING_PACKAGES)
+    tracing = (
+        model.has_signal("tracing")
+        or model.has_signal("request-id")
+        or model.has_dependency(*TRACING_PACKAGES)
+    )
     missing = [label for label, ok in (("metrics", metrics), ("request ids/tracing", tracing)) if not ok]
     if missing:
         yield Hit(line=None, path=main_path(model), message=f"web service with no {' and no '.join(missing)}")

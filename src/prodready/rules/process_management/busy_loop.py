@@ -53,11 +53,54 @@ RULE = RuleMeta(
 )
 
 WAITING = {
-    "sleep", "wait", "wait_for", "get", "recv", "recv_into", "recvfrom", "accept", "select", "poll", "join",
-    "read", "readline", "readlines", "receive", "receive_json", "receive_text", "receive_bytes", "get_message",
-    "listen", "xread", "xreadgroup", "brpop", "blpop", "bzpopmin", "consume", "fetch", "input", "iter_lines",
-    "serve_forever", "communicate", "acquire", "getch", "next", "pull", "result", "run_until_complete", "urlopen",
-    "request", "post", "put", "send", "sendall", "execute", "copy", "connect", "handle_request", "process_request",
+    "sleep",
+    "wait",
+    "wait_for",
+    "get",
+    "recv",
+    "recv_into",
+    "recvfrom",
+    "accept",
+    "select",
+    "poll",
+    "join",
+    "read",
+    "readline",
+    "readlines",
+    "receive",
+    "receive_json",
+    "receive_text",
+    "receive_bytes",
+    "get_message",
+    "listen",
+    "xread",
+    "xreadgroup",
+    "brpop",
+    "blpop",
+    "bzpopmin",
+    "consume",
+    "fetch",
+    "input",
+    "iter_lines",
+    "serve_forever",
+    "communicate",
+    "acquire",
+    "getch",
+    "next",
+    "pull",
+    "result",
+    "run_until_complete",
+    "urlopen",
+    "request",
+    "post",
+    "put",
+    "send",
+    "sendall",
+    "execute",
+    "copy",
+    "connect",
+    "handle_request",
+    "process_request",
 }
 
 
@@ -72,10 +115,42 @@ def check(node: ast.While, ctx: PyContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     for stmt in node.body:
         for sub in [stmt, *pyast.walk_shallow(stmt)]:
-            if isinstance(sub, ast.Await | ast.Break | ast.Return | ast.Raise | ast.Yield | ast.YieldFrom | ast.AsyncFor | ast.For | ast.With | ast.AsyncWith):
+            if isinstance(
+                sub,
+                ast.Await
+                | ast.Break
+                | ast.Return
+                | ast.Raise
+                | ast.Yield
+                | ast.YieldFrom
+                | ast.AsyncFor
+                | ast.For
+                | ast.With
+                | ast.AsyncWith,
+            ):
                 return
             if isinstance(sub, ast.Call):
                 callee = pyast.dotted(sub.func) or ""
-                if callee.split(".")[-1] in WAITING or "." not in callee and callee and callee[0].islower() and callee not in {"print", "len", "str", "int", "isinstance", "range", "min", "max", "bool", "list", "dict", "set"}:
+                if (
+                    callee.split(".")[-1] in WAITING
+                    or "." not in callee
+                    and callee
+                    and callee[0].islower()
+                    and callee
+                    not in {
+                        "print",
+                        "len",
+                        "str",
+                        "int",
+                        "isinstance",
+                        "range",
+                        "min",
+                        "max",
+                        "bool",
+                        "list",
+                        "dict",
+                        "set",
+                    }
+                ):
                     return
     yield RULE.hit(node.test, "`while True` never waits or exits: it spins a CPU core")

@@ -62,4 +62,8 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     if any(str(s["file"]).endswith(".go") for s in model.signals("graceful-shutdown")):
         return
-    yield Hit(line=None, path=str(apps[0]["file"]), message=f"server started with {apps[0].get('name')} and never shut down gracefully")
+    yield Hit(
+        line=None,
+        path=str(apps[0]["file"]),
+        message=f"server started with {apps[0].get('name')} and never shut down gracefully",
+    )

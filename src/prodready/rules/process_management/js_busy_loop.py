@@ -52,7 +52,14 @@ RULE = RuleMeta(
     references=("https://nodejs.org/en/learn/asynchronous-work/dont-block-the-event-loop",),
 )
 LANGS = (Language.JAVASCRIPT, Language.TYPESCRIPT)
-FUNCTIONS = {"function_declaration", "function_expression", "arrow_function", "method_definition", "function", "generator_function_declaration"}
+FUNCTIONS = {
+    "function_declaration",
+    "function_expression",
+    "arrow_function",
+    "method_definition",
+    "function",
+    "generator_function_declaration",
+}
 BREAKABLE = {"switch_statement", "while_statement", "for_statement", "for_in_statement", "do_statement"}
 EXITS = ("await_expression", "yield_expression", "break_statement", "return_statement", "throw_statement")
 

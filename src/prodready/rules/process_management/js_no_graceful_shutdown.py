@@ -52,8 +52,11 @@ JS_SUFFIXES = (".js", ".ts", ".mjs", ".cjs")
 def check(ctx: ProjectContext) -> Iterator[Hit]:
     model = ctx.model
     apps = [
-        a for a in model.facts.get("app", [])
-        if str(a["file"]).endswith(JS_SUFFIXES) and not js.SCRIPT_PATH.search(str(a["file"])) and not is_test_path(str(a["file"]))
+        a
+        for a in model.facts.get("app", [])
+        if str(a["file"]).endswith(JS_SUFFIXES)
+        and not js.SCRIPT_PATH.search(str(a["file"]))
+        and not is_test_path(str(a["file"]))
     ]
     if not apps:
         return

@@ -59,7 +59,9 @@ ASGI = {"fastapi", "starlette", "aiohttp", "litestar", "sanic"}
 @RULE.on_project
 def check(ctx: ProjectContext) -> Iterator[Hit]:
     model = ctx.model
-    apps = [a for a in model.facts.get("app", []) if a.get("framework") in ASGI and str(a["file"]).endswith(".py")]
+    apps = [
+        a for a in model.facts.get("app", []) if a.get("framework") in ASGI and str(a["file"]).endswith(".py")
+    ]
     if not apps:
         return
     ctx.examine(RULE)
@@ -70,4 +72,8 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     if not resources and not model.has_signal("spawns-processes"):
         return
     kinds = sorted({str(c["kind"]) for c in resources})
-    yield Hit(line=None, path=str(apps[0]["file"]), message=f"no lifespan/shutdown hook closes {', '.join(kinds) or 'background work'}")
+    yield Hit(
+        line=None,
+        path=str(apps[0]["file"]),
+        message=f"no lifespan/shutdown hook closes {', '.join(kinds) or 'background work'}",
+    )

@@ -55,9 +55,13 @@ RULE = RuleMeta(
 REAPERS = {"wait", "communicate", "poll", "terminate", "kill", "send_signal"}
 
 
-@RULE.on_python(ast.Call)
+@RULE.on_python(ast.Call, calls=["Popen", "create_subprocess_exec", "create_subprocess_shell"])
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
-    if ctx.call_name(node) not in {"subprocess.Popen", "asyncio.create_subprocess_exec", "asyncio.create_subprocess_shell"}:
+    if ctx.call_name(node) not in {
+        "subprocess.Popen",
+        "asyncio.create_subprocess_exec",
+        "asyncio.create_subprocess_shell",
+    }:
         return
     func = pyast.enclosing_function(node)
     if func is None or in_with(node) or is_script_like(ctx):
@@ -69,11 +73,18 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     for sub in ast.walk(func):
         if isinstance(sub, ast.Attribute) and pyast.dotted(sub.value) == local and sub.attr in REAPERS:
             return
-        if isinstance(sub, ast.Return | ast.Yield) and isinstance(sub.value, ast.Name) and sub.value.id == local:
+        if (
+            isinstance(sub, ast.Return | ast.Yield)
+            and isinstance(sub.value, ast.Name)
+            and sub.value.id == local
+        ):
             return
         if isinstance(sub, ast.Name) and sub.id == local and isinstance(sub.ctx, ast.Load):
             parent = pyast.parent(sub)
             if not isinstance(parent, ast.Attribute):  # the object itself is handed on or stored
                 return
-    yield RULE.hit(node, f"`{local}` child process is never waited on or terminated in {func.name}(): zombies and orphans",
-                   anchor=func.name)
+    yield RULE.hit(
+        node,
+        f"`{local}` child process is never waited on or terminated in {func.name}(): zombies and orphans",
+        anchor=func.name,
+    )

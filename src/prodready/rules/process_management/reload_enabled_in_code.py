@@ -51,7 +51,7 @@ RULE = RuleMeta(
 DEV_FILE = re.compile(r"(?i)(^|/)(dev|development|local|debug|run_local|run_dev)[\w-]*\.py$")
 
 
-@RULE.on_python(ast.Call)
+@RULE.on_python(ast.Call, calls=["run"])
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     name = ctx.call_name(node) or ""
     if not (name == "uvicorn.run" or name.endswith(".run")):

@@ -66,7 +66,9 @@ def _is_loop_forever(test: ast.AST) -> bool:
     if isinstance(test, ast.Constant) and test.value in (True, 1):
         return True
     text = ast.unparse(test)
-    return any(word in text for word in ("stop", "running", "shutdown", "is_set", "alive", "closed", "cancel"))
+    return any(
+        word in text for word in ("stop", "running", "shutdown", "is_set", "alive", "closed", "cancel")
+    )
 
 
 @RULE.on_python(ast.While)
@@ -78,20 +80,30 @@ def check(node: ast.While, ctx: PyContext) -> Iterator[Hit]:
         return
     if pyast.enclosing_function(func) is not None:
         return
-    decorated_route = any(isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) and d.func.attr in {"websocket", "get", "post", "route"} for d in func.decorator_list)
+    decorated_route = any(
+        isinstance(d, ast.Call)
+        and isinstance(d.func, ast.Attribute)
+        and d.func.attr in {"websocket", "get", "post", "route"}
+        for d in func.decorator_list
+    )
     if decorated_route or any(a.arg in {"websocket", "ws", "request"} for a in func.args.args):
         return
     if func.name not in background_functions(ctx) and not BACKGROUND_NAME.search(func.name):
         return
     ctx.examine(RULE)
     protected = any(
-        isinstance(stmt, ast.Try) and any(
-            h.type is None or (pyast.dotted(h.type) or "").split(".")[-1] in {"Exception", "BaseException"}
+        isinstance(stmt, ast.Try)
+        and any(
+            h.type is None
+            or (pyast.dotted(h.type) or "").split(".")[-1] in {"Exception", "BaseException"}
             or isinstance(h.type, ast.Tuple)
             for h in stmt.handlers
         )
         for stmt in node.body
     )
     if not protected:
-        yield RULE.hit(node.test, f"worker loop in {func.name}() has no try/except: one error stops it for good",
-                       anchor=func.name)
+        yield RULE.hit(
+            node.test,
+            f"worker loop in {func.name}() has no try/except: one error stops it for good",
+            anchor=func.name,
+        )

@@ -67,4 +67,8 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
         ctx.examine(RULE)
         if not route.rate_limited or route.limit_via.startswith("app-wide"):
             detail = "only the app-wide limit" if route.rate_limited else "no limit"
-            yield Hit(line=route.line, path=route.file, message=f"{route.method} {route.path} has {detail}: brute force is cheap")
+            yield Hit(
+                line=route.line,
+                path=route.file,
+                message=f"{route.method} {route.path} has {detail}: brute force is cheap",
+            )

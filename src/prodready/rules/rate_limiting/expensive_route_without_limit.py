@@ -62,5 +62,8 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
             continue
         ctx.examine(RULE)
         if not route.rate_limited:
-            yield Hit(line=route.line, path=route.file,
-                      message=f"{route.method} {route.path} {route.expensive} and has no rate limit")
+            yield Hit(
+                line=route.line,
+                path=route.file,
+                message=f"{route.method} {route.path} {route.expensive} and has no rate limit",
+            )

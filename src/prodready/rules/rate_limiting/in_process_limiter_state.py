@@ -78,6 +78,9 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
         detail = str(store.get("detail") or "")
         if store.get("name") == "limiter-storage" and not detail.startswith("memory"):
             continue
-        yield Hit(line=store.get("line"), path=str(store["file"]),
-                  message=f"rate-limit counters live in process memory while {why}: each process enforces its own limit")
+        yield Hit(
+            line=store.get("line"),
+            path=str(store["file"]),
+            message=f"rate-limit counters live in process memory while {why}: each process enforces its own limit",
+        )
         return

@@ -70,5 +70,8 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
             continue
         seen.add(key)
         detail = str(store.get("detail") or "module-level state")
-        yield Hit(line=store.get("line"), path=str(store["file"]),
-                  message=f"rate-limit counters in {detail}: each Next.js instance counts separately and forgets on cold start")
+        yield Hit(
+            line=store.get("line"),
+            path=str(store["file"]),
+            message=f"rate-limit counters in {detail}: each Next.js instance counts separately and forgets on cold start",
+        )

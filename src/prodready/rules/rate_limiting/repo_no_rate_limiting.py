@@ -59,8 +59,14 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     if not routes:
         return
     ctx.examine(RULE)
-    if model.has_signal("rate-limit") or model.has_signal("global-rate-limit") or any(r.rate_limited for r in routes):
+    if (
+        model.has_signal("rate-limit")
+        or model.has_signal("global-rate-limit")
+        or any(r.rate_limited for r in routes)
+    ):
         return
     if model.has_dependency(*RATE_LIMIT_PACKAGES):
         return
-    yield Hit(line=None, path=main_path(model), message=f"{len(routes)} HTTP routes and no rate limiting anywhere")
+    yield Hit(
+        line=None, path=main_path(model), message=f"{len(routes)} HTTP routes and no rate limiting anywhere"
+    )

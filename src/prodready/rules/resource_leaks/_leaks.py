@@ -32,8 +32,18 @@ def escapes_or_released(func: ast.AST, name: str, release: set[str]) -> bool:
         if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute):
             if pyast.dotted(sub.func.value) == name and sub.func.attr in release:
                 return True
-            if sub.func.attr in {"enter_context", "enter_async_context", "callback", "push_async_callback", "add_done_callback"}:
-                if any(pyast.dotted(a) == name or (isinstance(a, ast.Attribute) and pyast.dotted(a.value) == name) for a in sub.args):
+            if sub.func.attr in {
+                "enter_context",
+                "enter_async_context",
+                "callback",
+                "push_async_callback",
+                "add_done_callback",
+            }:
+                if any(
+                    pyast.dotted(a) == name
+                    or (isinstance(a, ast.Attribute) and pyast.dotted(a.value) == name)
+                    for a in sub.args
+                ):
                     return True
         if isinstance(sub, ast.withitem) and pyast.dotted(sub.context_expr) == name:
             return True
@@ -47,9 +57,13 @@ def escapes_or_released(func: ast.AST, name: str, release: set[str]) -> bool:
                 not isinstance(t, ast.Name) for t in sub.targets
             ):
                 return True
-        if isinstance(sub, ast.Call) and not (isinstance(sub.func, ast.Attribute) and pyast.dotted(sub.func.value) == name):
+        if isinstance(sub, ast.Call) and not (
+            isinstance(sub.func, ast.Attribute) and pyast.dotted(sub.func.value) == name
+        ):
             # passed to a function that may take ownership (e.g. Response(stream=f))
             callee = pyast.dotted(sub.func) or ""
-            if callee.split(".")[-1][:1].isupper() and any(isinstance(a, ast.Name) and a.id == name for a in sub.args):
+            if callee.split(".")[-1][:1].isupper() and any(
+                isinstance(a, ast.Name) and a.id == name for a in sub.args
+            ):
                 return True
     return False

@@ -56,10 +56,16 @@ RULE = RuleMeta(
     references=("https://www.python-httpx.org/advanced/clients/",),
 )
 
-CLIENTS = {"requests.Session", "requests.session", "httpx.Client", "httpx.AsyncClient", "aiohttp.ClientSession"}
+CLIENTS = {
+    "requests.Session",
+    "requests.session",
+    "httpx.Client",
+    "httpx.AsyncClient",
+    "aiohttp.ClientSession",
+}
 
 
-@RULE.on_python(ast.Call)
+@RULE.on_python(ast.Call, calls=["AsyncClient", "Client", "ClientSession", "Session", "session"])
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     name = ctx.call_name(node)
     if name not in CLIENTS:
@@ -77,4 +83,8 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if "." in local:
         return  # stored on an object: lives longer than the call
     if not escapes_or_released(func, local, {"close", "aclose"}):
-        yield RULE.hit(node, f"{name}() created in {func.name}() and never closed: leaks its connection pool", anchor=func.name)
+        yield RULE.hit(
+            node,
+            f"{name}() created in {func.name}() and never closed: leaks its connection pool",
+            anchor=func.name,
+        )

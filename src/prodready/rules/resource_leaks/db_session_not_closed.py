@@ -54,16 +54,24 @@ RULE = RuleMeta(
     references=("https://docs.sqlalchemy.org/en/20/orm/session_basics.html#opening-and-closing-a-session",),
 )
 
-FACTORY = re.compile(r"^(SessionLocal|Session|AsyncSession|async_session\w*|session_factory|get_session_factory\(\)|\w*Session(Local|Maker|Factory)?)$")
+FACTORY = re.compile(
+    r"^(SessionLocal|Session|AsyncSession|async_session\w*|session_factory|get_session_factory\(\)|\w*Session(Local|Maker|Factory)?)$"
+)
 
 
 @RULE.on_python(ast.Call)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     callee = pyast.dotted(node.func) or ""
     qualified = ctx.call_name(node) or ""
-    if not FACTORY.match(callee.split(".")[-1]) or qualified.startswith(("requests", "httpx", "aiohttp", "boto")):
+    if not FACTORY.match(callee.split(".")[-1]) or qualified.startswith(
+        ("requests", "httpx", "aiohttp", "boto")
+    ):
         return
-    if not ctx.imports_module("sqlalchemy", "sqlmodel") and "db" not in ctx.path and "database" not in ctx.path:
+    if (
+        not ctx.imports_module("sqlalchemy", "sqlmodel")
+        and "db" not in ctx.path
+        and "database" not in ctx.path
+    ):
         if not any(v.endswith(("SessionLocal", "async_session", "Session")) for v in ctx.imports.values()):
             return
     func = pyast.enclosing_function(node)
@@ -74,5 +82,8 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
         return
     ctx.examine(RULE)
     if not escapes_or_released(func, local, {"close", "aclose"}):
-        yield RULE.hit(node, f"session `{local}` opened in {func.name}() is never closed: its connection stays checked out",
-                       anchor=func.name)
+        yield RULE.hit(
+            node,
+            f"session `{local}` opened in {func.name}() is never closed: its connection stays checked out",
+            anchor=func.name,
+        )

@@ -53,12 +53,15 @@ RULE = RuleMeta(
 )
 
 POOLS = {
-    "concurrent.futures.ThreadPoolExecutor", "concurrent.futures.ProcessPoolExecutor",
-    "concurrent.futures.thread.ThreadPoolExecutor", "multiprocessing.Pool", "multiprocessing.pool.ThreadPool",
+    "concurrent.futures.ThreadPoolExecutor",
+    "concurrent.futures.ProcessPoolExecutor",
+    "concurrent.futures.thread.ThreadPoolExecutor",
+    "multiprocessing.Pool",
+    "multiprocessing.pool.ThreadPool",
 }
 
 
-@RULE.on_python(ast.Call)
+@RULE.on_python(ast.Call, calls=["Pool", "ProcessPoolExecutor", "ThreadPool", "ThreadPoolExecutor"])
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     name = ctx.call_name(node)
     if name not in POOLS:
@@ -71,4 +74,6 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if local is None or "." in local:
         return
     if not escapes_or_released(func, local, {"shutdown", "close", "terminate", "join"}):
-        yield RULE.hit(node, f"{name.split('.')[-1]} created in {func.name}() and never shut down", anchor=func.name)
+        yield RULE.hit(
+            node, f"{name.split('.')[-1]} created in {func.name}() and never shut down", anchor=func.name
+        )

@@ -54,9 +54,12 @@ RULE = RuleMeta(
 )
 
 
-@RULE.on_python(ast.Call)
+@RULE.on_python(ast.Call, calls=["open"])
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
-    if not (isinstance(node.func, ast.Name) and node.func.id == "open") and ctx.call_name(node) not in {"io.open", "codecs.open"}:
+    if not (isinstance(node.func, ast.Name) and node.func.id == "open") and ctx.call_name(node) not in {
+        "io.open",
+        "codecs.open",
+    }:
         return
     func = pyast.enclosing_function(node)
     if func is None or in_with(node) or is_script_like(ctx):
@@ -66,4 +69,8 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
         return
     ctx.examine(RULE)
     if not escapes_or_released(func, name, {"close"}):
-        yield RULE.hit(node, f"`{name}` = open(...) in {func.name}() is never closed (use `with open(...)`)", anchor=func.name)
+        yield RULE.hit(
+            node,
+            f"`{name}` = open(...) in {func.name}() is never closed (use `with open(...)`)",
+            anchor=func.name,
+        )

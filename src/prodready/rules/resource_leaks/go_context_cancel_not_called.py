@@ -50,7 +50,12 @@ RULE = RuleMeta(
     references=("https://pkg.go.dev/context#WithCancel",),
 )
 
-CONTEXT_FUNCS = {"context.WithTimeout", "context.WithCancel", "context.WithDeadline", "context.WithCancelCause"}
+CONTEXT_FUNCS = {
+    "context.WithTimeout",
+    "context.WithCancel",
+    "context.WithDeadline",
+    "context.WithCancelCause",
+}
 
 
 @RULE.on_tree("short_var_declaration", "assignment_statement", languages=(Language.GO,))
@@ -64,7 +69,9 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     cancel = text(left.named_children[1])
     if cancel == "_":
-        yield RULE.hit(node, f"{go.callee(call)} cancel function discarded: the context leaks until its parent ends")
+        yield RULE.hit(
+            node, f"{go.callee(call)} cancel function discarded: the context leaks until its parent ends"
+        )
         return
     func = go.enclosing_function(node)
     body = text(func) if func is not None else ""

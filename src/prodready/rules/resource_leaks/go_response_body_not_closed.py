@@ -78,6 +78,11 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     body = text(func)
     if f"{resp}.Body.Close()" in body or f"return {resp}," in body or f"return {resp}\n" in body:
         return
-    if any(resp in text(arg) and text(arg) != f"{resp}.Body" for c in go.calls_in(func) for arg in go.call_args(c) if c is not call):
+    if any(
+        resp in text(arg) and text(arg) != f"{resp}.Body"
+        for c in go.calls_in(func)
+        for arg in go.call_args(c)
+        if c is not call
+    ):
         return  # handed to a helper
     yield RULE.hit(call, f"`{resp}.Body` is never closed: the connection leaks")

@@ -67,7 +67,7 @@ def _released_in_finally(func: ast.AST, owner: str) -> bool:
     return False
 
 
-@RULE.on_python(ast.Call)
+@RULE.on_python(ast.Call, calls=["acquire"])
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if not (isinstance(node.func, ast.Attribute) and node.func.attr == "acquire"):
         return
@@ -76,15 +76,23 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if not owner or func is None or ctx.is_test_file:
         return
     releases = [
-        sub for sub in ast.walk(func)
-        if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr == "release"
+        sub
+        for sub in ast.walk(func)
+        if isinstance(sub, ast.Call)
+        and isinstance(sub.func, ast.Attribute)
+        and sub.func.attr == "release"
         and pyast.dotted(sub.func.value) == owner
     ]
-    if not releases and not any(word in owner.lower() for word in ("lock", "sem", "mutex", "cond", "permit", "limiter")):
+    if not releases and not any(
+        word in owner.lower() for word in ("lock", "sem", "mutex", "cond", "permit", "limiter")
+    ):
         return  # some other acquire() API
     ctx.examine(RULE)
     if func.name in {"__enter__", "__aenter__", "acquire"}:
         return
     if not _released_in_finally(func, owner):
-        yield RULE.hit(node, f"`{owner}.acquire()` without release() in a finally: an exception leaks the permit",
-                       anchor=func.name)
+        yield RULE.hit(
+            node,
+            f"`{owner}.acquire()` without release() in a finally: an exception leaks the permit",
+            anchor=func.name,
+        )

@@ -61,7 +61,9 @@ RULE = RuleMeta(
 LANGS = (Language.JAVASCRIPT, Language.TYPESCRIPT)
 LOOPS = ("for_statement", "while_statement", "do_statement")
 RETRY_WORDS = re.compile(r"(?i)(retr(y|ies)|attempt|tries|tryCount)")
-CONFLICT = re.compile(r"(?i)(unique|constraint|conflict|deadlock|serializ|optimistic|version ?mismatch|write ?conflict|P2034|40001|40P01)")
+CONFLICT = re.compile(
+    r"(?i)(unique|constraint|conflict|deadlock|serializ|optimistic|version ?mismatch|write ?conflict|P2034|40001|40P01)"
+)
 WAIT = re.compile(r"(?i)\b\w*(sleep|delay|wait|backoff|settimeout|pause)\w*\s*\(")
 
 
@@ -78,7 +80,12 @@ def _retry_try(loop: Any) -> Any | None:
         return None
     for stmt in descendants(body, "try_statement"):
         owner = stmt.parent
-        while owner is not None and owner.type not in LOOPS and owner.type not in {"function_declaration", "arrow_function", "function_expression", "method_definition"}:
+        while (
+            owner is not None
+            and owner.type not in LOOPS
+            and owner.type
+            not in {"function_declaration", "arrow_function", "function_expression", "method_definition"}
+        ):
             owner = owner.parent
         if owner == loop and field(stmt, "handler") is not None:
             return stmt
@@ -86,7 +93,9 @@ def _retry_try(loop: Any) -> Any | None:
 
 
 def _gives_up(handler: Any) -> bool:
-    return any(True for _ in descendants(handler, "throw_statement", "break_statement", "return_statement")) or "process.exit" in text(handler)
+    return any(
+        True for _ in descendants(handler, "throw_statement", "break_statement", "return_statement")
+    ) or "process.exit" in text(handler)
 
 
 @RULE.on_tree(*LOOPS, languages=LANGS)
@@ -107,7 +116,12 @@ def check(loop: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
     ctx.examine(RULE)
     handler = field(attempt, "handler")
-    if forever and handler is not None and not _gives_up(handler) and not RETRY_WORDS.search(header + text(handler)):
+    if (
+        forever
+        and handler is not None
+        and not _gives_up(handler)
+        and not RETRY_WORDS.search(header + text(handler))
+    ):
         yield RULE.hit(loop, "retry loop has no attempt limit: a permanent failure retries forever")
         return
     if handler is not None and CONFLICT.search(text(handler)):

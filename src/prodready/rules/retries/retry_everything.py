@@ -59,9 +59,17 @@ def check(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Itera
         if name in {"tenacity.retry"}:
             ctx.examine(RULE)
             if not isinstance(decorator, ast.Call) or pyast.keyword(decorator, "retry") is None:
-                yield RULE.hit(decorator, f"@retry on {node.name}() retries every exception, including bugs and 4xx")
+                yield RULE.hit(
+                    decorator, f"@retry on {node.name}() retries every exception, including bugs and 4xx"
+                )
         elif name == "backoff.on_exception" and isinstance(decorator, ast.Call):
             ctx.examine(RULE)
             caught = decorator.args[1] if len(decorator.args) > 1 else None
-            if caught is not None and (pyast.dotted(caught) or "") in {"Exception", "BaseException"} and pyast.keyword(decorator, "giveup") is None:
-                yield RULE.hit(decorator, f"backoff.on_exception(Exception) on {node.name}() retries every error")
+            if (
+                caught is not None
+                and (pyast.dotted(caught) or "") in {"Exception", "BaseException"}
+                and pyast.keyword(decorator, "giveup") is None
+            ):
+                yield RULE.hit(
+                    decorator, f"backoff.on_exception(Exception) on {node.name}() retries every error"
+                )

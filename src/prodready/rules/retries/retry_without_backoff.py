@@ -61,8 +61,15 @@ def _retrying_try(loop: ast.For | ast.While) -> ast.Try | None:
     """A try directly in the loop whose handler swallows and loops again (continue / pass / log)."""
     for stmt in loop.body:
         if isinstance(stmt, ast.Try) and stmt.handlers:
-            body_returns = any(isinstance(n, ast.Return | ast.Break) for s in stmt.body + stmt.orelse for n in ast.walk(s))
-            handler_exits = any(isinstance(n, ast.Raise | ast.Return | ast.Break) for h in stmt.handlers for s in h.body for n in ast.walk(s))
+            body_returns = any(
+                isinstance(n, ast.Return | ast.Break) for s in stmt.body + stmt.orelse for n in ast.walk(s)
+            )
+            handler_exits = any(
+                isinstance(n, ast.Raise | ast.Return | ast.Break)
+                for h in stmt.handlers
+                for s in h.body
+                for n in ast.walk(s)
+            )
             if body_returns and not handler_exits:
                 return stmt
     return None
@@ -78,13 +85,21 @@ def check(loop: ast.For | ast.While, ctx: PyContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     waits = any(
         isinstance(n, ast.Call) and (pyast.dotted(n.func) or "").split(".")[-1] in WAITS
-        for s in loop.body for n in ast.walk(s)
+        for s in loop.body
+        for n in ast.walk(s)
     )
     if not waits:
-        yield RULE.hit(loop, "retry loop without any wait between attempts: a failing dependency gets hammered",
-                       anchor=pyast.anchor_of(loop))
+        yield RULE.hit(
+            loop,
+            "retry loop without any wait between attempts: a failing dependency gets hammered",
+            anchor=pyast.anchor_of(loop),
+        )
         return
     if isinstance(loop, ast.While) and isinstance(loop.test, ast.Constant) and loop.test.value is True:
         counts = any(isinstance(n, ast.AugAssign) for s in loop.body for n in ast.walk(s))
         if not counts:
-            yield RULE.hit(loop, "retry loop with no attempt limit or deadline: it never gives up", anchor=pyast.anchor_of(loop))
+            yield RULE.hit(
+                loop,
+                "retry loop with no attempt limit or deadline: it never gives up",
+                anchor=pyast.anchor_of(loop),
+            )

@@ -53,7 +53,9 @@ RULE = RuleMeta(
     references=("https://pkg.go.dev/crypto/rand",),
 )
 
-TOKENISH = re.compile(r"(?i)(token|session|sessid|secret|passw|otp|nonce|salt|apikey|api_key|csrf|reset|verif)")
+TOKENISH = re.compile(
+    r"(?i)(token|session|sessid|secret|passw|otp|nonce|salt|apikey|api_key|csrf|reset|verif)"
+)
 
 
 @RULE.on_tree("call_expression", languages=(Language.GO,))

@@ -65,7 +65,14 @@ def _snake(name: str) -> str:
     return out
 
 
-@RULE.on_tree("assignment_statement", "short_var_declaration", "keyed_element", "const_spec", "var_spec", languages=(Language.GO,))
+@RULE.on_tree(
+    "assignment_statement",
+    "short_var_declaration",
+    "keyed_element",
+    "const_spec",
+    "var_spec",
+    languages=(Language.GO,),
+)
 def check_assign(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.path.endswith("_test.go"):
         return

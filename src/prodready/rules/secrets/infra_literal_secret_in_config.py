@@ -97,7 +97,11 @@ def check_dockerfile(ctx: DockerfileContext) -> Iterator[Hit]:
             ctx.examine(RULE)
             reason = judge(name, raw.strip("\"'"))
             if reason:
-                yield Hit(line=instruction.line, end_line=instruction.end_line, message=f"{instruction.keyword} {reason}")
+                yield Hit(
+                    line=instruction.line,
+                    end_line=instruction.end_line,
+                    message=f"{instruction.keyword} {reason}",
+                )
 
 
 def _env_items(environment: Any) -> Iterator[tuple[str, Any, int]]:
@@ -142,7 +146,10 @@ def check_kubernetes(ctx: YamlContext) -> Iterator[Hit]:
                 ctx.examine(RULE)
                 reason = judge(str(item.get("name", "")), item.get("value"))
                 if reason:
-                    yield Hit(line=item.line_of("value"), message=f"container `{container.get('name', '?')}`: {reason}")
+                    yield Hit(
+                        line=item.line_of("value"),
+                        message=f"container `{container.get('name', '?')}`: {reason}",
+                    )
 
 
 def _containers(document: YMap) -> Iterator[YMap]:

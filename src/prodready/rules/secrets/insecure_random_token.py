@@ -51,7 +51,9 @@ RULE = RuleMeta(
     references=("https://docs.python.org/3/library/secrets.html",),
 )
 
-WEAK = {f"random.{f}" for f in ("choice", "choices", "randint", "random", "getrandbits", "sample", "randrange")} | {"uuid.uuid1"}
+WEAK = {
+    f"random.{f}" for f in ("choice", "choices", "randint", "random", "getrandbits", "sample", "randrange")
+} | {"uuid.uuid1"}
 TOKENISH = re.compile(
     r"(?i)(token|session_?id|sessionid|^sid$|secret|passw|otp|nonce|salt|api_?key|reset_?code|"
     r"verification|verify_?code|csrf|invite_?code|auth_?code|magic_?link)"
@@ -73,7 +75,9 @@ def _context_names(node: ast.AST) -> list[str]:
     return names
 
 
-@RULE.on_python(ast.Call)
+@RULE.on_python(
+    ast.Call, calls=["choice", "choices", "getrandbits", "randint", "random", "randrange", "sample", "uuid1"]
+)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     name = ctx.call_name(node)
     if name not in WEAK or ctx.is_test_file:
@@ -81,5 +85,8 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     for context_name in _context_names(node):
         if TOKENISH.search(context_name.split(".")[-1]):
-            yield RULE.hit(node, f"{name}() builds `{context_name.split('.')[-1]}`: predictable, use secrets.token_urlsafe()")
+            yield RULE.hit(
+                node,
+                f"{name}() builds `{context_name.split('.')[-1]}`: predictable, use secrets.token_urlsafe()",
+            )
             return

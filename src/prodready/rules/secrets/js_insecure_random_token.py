@@ -46,7 +46,9 @@ RULE = RuleMeta(
     confidence=Confidence.MEDIUM,
     languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT}),
     fix="Use crypto.randomBytes / crypto.randomUUID for anything an attacker must not guess.",
-    references=("https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/Math/random",),
+    references=(
+        "https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/Math/random",
+    ),
 )
 TOKENISH = re.compile(
     r"(?i)((token|secret|passw(or)?d|otp|nonce|salt|api_?key|session_?id|sid|csrf|csrf_?token)s?$"
@@ -64,10 +66,19 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     for anc in ancestors(node):
         if anc.type == "variable_declarator" and not declared and not any(functions):
             declared = text(field(anc, "name"))
-        elif anc.type in {"function_declaration", "function_expression", "arrow_function", "method_definition"}:
+        elif anc.type in {
+            "function_declaration",
+            "function_expression",
+            "arrow_function",
+            "method_definition",
+        }:
             functions.append(js.function_name(anc))
     names = [declared] if declared else functions
-    if any(a.type == "call_expression" and re.search(r"(?i)(sleep|delay|wait|timeout|backoff|jitter)", js.callee(a)) for a in ancestors(node)):
+    if any(
+        a.type == "call_expression"
+        and re.search(r"(?i)(sleep|delay|wait|timeout|backoff|jitter)", js.callee(a))
+        for a in ancestors(node)
+    ):
         return  # randomised delays
     for name in names:
         if name and TOKENISH.search(name):

@@ -108,8 +108,16 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
     snake = _snake(name)
     parent = node.parent
-    is_fallback = parent is not None and parent.type == "binary_expression" and text(field(parent, "operator")) in {"||", "??"}
-    if is_signing_key_name(snake) or (is_fallback and "process.env" in text(parent) and is_signing_key_name(_snake(text(parent).split("process.env.")[-1].split()[0]))):
+    is_fallback = (
+        parent is not None
+        and parent.type == "binary_expression"
+        and text(field(parent, "operator")) in {"||", "??"}
+    )
+    if is_signing_key_name(snake) or (
+        is_fallback
+        and "process.env" in text(parent)
+        and is_signing_key_name(_snake(text(parent).split("process.env.")[-1].split()[0]))
+    ):
         ctx.examine(RULE)
         if is_weak_secret(value):
             yield RULE.hit(node, f"`{name}` {'falls back to' if is_fallback else 'is'} a weak literal secret")

@@ -58,7 +58,9 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     records = [r for r in model.facts.get("gitignore", []) if r.get("file") == ".gitignore"]
     if not records:
-        yield Hit(line=None, path=None, message="no .gitignore: .env files and local secrets can be committed")
+        yield Hit(
+            line=None, path=None, message="no .gitignore: .env files and local secrets can be committed"
+        )
         return
     spec = pathspec.GitIgnoreSpec.from_lines(records[0].get("patterns", []))
     if not spec.match_file(".env"):

@@ -82,15 +82,19 @@ def check_assign(node: ast.Assign | ast.AnnAssign, ctx: PyContext) -> Iterator[H
     if literal is None:
         return
     for target in targets:
-        name = pyast.dotted(target) or (pyast.const_str(target.slice) if isinstance(target, ast.Subscript) else None)
+        name = pyast.dotted(target) or (
+            pyast.const_str(target.slice) if isinstance(target, ast.Subscript) else None
+        )
         if name and is_signing_key_name(name):
             ctx.examine(RULE)
             if is_weak_secret(literal):
-                yield RULE.hit(node, f"`{name.split('.')[-1]}` {_describe(literal)}: tokens and sessions can be forged")
+                yield RULE.hit(
+                    node, f"`{name.split('.')[-1]}` {_describe(literal)}: tokens and sessions can be forged"
+                )
             return
 
 
-@RULE.on_python(ast.Call)
+@RULE.on_python(ast.Call, calls=["config", "get", "getenv"])
 def check_getenv(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file or ctx.call_name(node) not in GETTERS or not node.args:
         return
@@ -104,4 +108,6 @@ def check_getenv(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     literal = pyast.const_str(default)
     ctx.examine(RULE)
     if literal is not None and is_weak_secret(literal):
-        yield RULE.hit(node, f"`{key}` falls back to a default that {_describe(literal)[3:] if literal else 'is empty'}")
+        yield RULE.hit(
+            node, f"`{key}` falls back to a default that {_describe(literal)[3:] if literal else 'is empty'}"
+        )

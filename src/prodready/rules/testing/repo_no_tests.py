@@ -56,6 +56,8 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     if model.test_files:
         return
-    empty_dirs = sorted({p.split("/")[0] for p in model.all_paths if p.split("/")[0] in {"tests", "test", "__tests__"}})
+    empty_dirs = sorted(
+        {p.split("/")[0] for p in model.all_paths if p.split("/")[0] in {"tests", "test", "__tests__"}}
+    )
     detail = f"{empty_dirs[0]}/ exists but defines no tests" if empty_dirs else "no test files"
     yield Hit(line=None, path=None, message=f"{len(sources)} source files and {detail}")

@@ -57,8 +57,10 @@ RULE = RuleMeta(
 )
 
 ENGINES = {
-    "sqlalchemy.create_engine", "sqlalchemy.engine.create_engine",
-    "sqlalchemy.ext.asyncio.create_async_engine", "sqlmodel.create_engine",
+    "sqlalchemy.create_engine",
+    "sqlalchemy.engine.create_engine",
+    "sqlalchemy.ext.asyncio.create_async_engine",
+    "sqlmodel.create_engine",
 }
 MONGO = {"pymongo.MongoClient", "motor.motor_asyncio.AsyncIOMotorClient", "motor.MotorClient"}
 MONGO_KEYS = ("serverSelectionTimeoutMS", "socketTimeoutMS", "timeoutMS")
@@ -80,7 +82,7 @@ def _has_timeout_arg(connect_args: ast.AST | None) -> bool:
     return False
 
 
-@RULE.on_python(ast.Call)
+@RULE.on_python(ast.Call, calls=["AsyncIOMotorClient", "MongoClient", "create_async_engine", "create_engine"])
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return

@@ -46,7 +46,14 @@ RULE = RuleMeta(
     references=("https://pkg.go.dev/net/http#DefaultClient",),
 )
 
-DEFAULT_CALLS = {"http.Get", "http.Post", "http.Head", "http.PostForm", "http.DefaultClient.Do", "http.DefaultClient.Get"}
+DEFAULT_CALLS = {
+    "http.Get",
+    "http.Post",
+    "http.Head",
+    "http.PostForm",
+    "http.DefaultClient.Do",
+    "http.DefaultClient.Get",
+}
 
 
 @RULE.on_tree("call_expression", languages=(Language.GO,))

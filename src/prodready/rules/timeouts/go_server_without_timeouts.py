@@ -67,4 +67,6 @@ def check_server(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     keys = go.keyed_elements(node)
     if "ReadHeaderTimeout" not in keys and "ReadTimeout" not in keys:
-        yield RULE.hit(node, "http.Server without ReadHeaderTimeout/ReadTimeout: slow clients hold connections forever")
+        yield RULE.hit(
+            node, "http.Server without ReadHeaderTimeout/ReadTimeout: slow clients hold connections forever"
+        )

@@ -70,7 +70,24 @@ def _session_names(ctx: PyContext) -> set[str]:
     return cached
 
 
-@RULE.on_python(ast.Call)
+@RULE.on_python(
+    ast.Call,
+    calls=[
+        "AsyncClient",
+        "Client",
+        "ClientSession",
+        "delete",
+        "get",
+        "head",
+        "options",
+        "patch",
+        "post",
+        "put",
+        "request",
+        "stream",
+        "urlopen",
+    ],
+)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return
@@ -90,7 +107,10 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if name in AIOHTTP_SESSION:
         ctx.examine(RULE)
         if not has_keyword(node, "timeout"):
-            yield RULE.hit(node, "aiohttp.ClientSession() without timeout=aiohttp.ClientTimeout(...) (default waits 5 minutes)")
+            yield RULE.hit(
+                node,
+                "aiohttp.ClientSession() without timeout=aiohttp.ClientTimeout(...) (default waits 5 minutes)",
+            )
         return
     func = node.func
     if isinstance(func, ast.Attribute) and func.attr in HTTP_VERBS:

@@ -54,7 +54,11 @@ def check_dockerfile(ctx: DockerfileContext) -> Iterator[Hit]:
             continue
         ctx.examine(RULE)
         if "timeout" not in instruction.flags:
-            yield Hit(line=instruction.line, end_line=instruction.end_line, message="HEALTHCHECK without --timeout (default 30s)")
+            yield Hit(
+                line=instruction.line,
+                end_line=instruction.end_line,
+                message="HEALTHCHECK without --timeout (default 30s)",
+            )
 
 
 @RULE.on_file(Language.COMPOSE)
@@ -69,4 +73,7 @@ def check_compose(ctx: YamlContext) -> Iterator[Hit]:
                 continue
             ctx.examine(RULE)
             if "timeout" not in check:
-                yield Hit(line=service.line_of("healthcheck"), message=f"service `{name}` healthcheck without timeout")
+                yield Hit(
+                    line=service.line_of("healthcheck"),
+                    message=f"service `{name}` healthcheck without timeout",
+                )

@@ -70,7 +70,11 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
             return
         ctx.examine(RULE)
         options = arguments[1] if len(arguments) > 1 else None
-        if options is None or (options.type == "object" and not js.object_has_key(options, "signal") and not js.object_has_key(options, "timeout")):
+        if options is None or (
+            options.type == "object"
+            and not js.object_has_key(options, "signal")
+            and not js.object_has_key(options, "timeout")
+        ):
             yield RULE.hit(node, "fetch() without an AbortSignal: a slow upstream hangs this request forever")
         return
     owner = name.split(".")[0]
@@ -89,9 +93,17 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         ctx.examine(RULE)
         func = js.enclosing_function(node)
         scope = text(func) if func is not None else text(node.parent)
-        if any(a.type == "object" and js.object_has_key(a, "timeout") for a in arguments) or re.search(r"setTimeout\(|['\"]timeout['\"]|signal", scope):
+        if any(a.type == "object" and js.object_has_key(a, "timeout") for a in arguments) or re.search(
+            r"setTimeout\(|['\"]timeout['\"]|signal", scope
+        ):
             return
-        if any(a.type not in {"string", "template_string", "object", "arrow_function", "function_expression"} for a in arguments[:1]) and len(arguments) == 1:
+        if (
+            any(
+                a.type not in {"string", "template_string", "object", "arrow_function", "function_expression"}
+                for a in arguments[:1]
+            )
+            and len(arguments) == 1
+        ):
             return  # options built elsewhere
         yield RULE.hit(node, f"{name}() without a timeout: a stalled upstream holds the socket forever")
         return
@@ -116,4 +128,8 @@ def check_axios(ctx: ProjectContext) -> Iterator[Hit]:
     if ctx.model.has_signal("axios-default-timeout"):
         return
     for call in calls:
-        yield Hit(line=call["line"], path=str(call["file"]), message=f"{call['call']}() without timeout (and no axios.defaults.timeout)")
+        yield Hit(
+            line=call["line"],
+            path=str(call["file"]),
+            message=f"{call['call']}() without timeout (and no axios.defaults.timeout)",
+        )

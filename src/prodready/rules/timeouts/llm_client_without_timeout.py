@@ -49,16 +49,36 @@ RULE = RuleMeta(
 )
 
 CLIENTS = {
-    "openai.OpenAI": "timeout", "openai.AsyncOpenAI": "timeout", "openai.AzureOpenAI": "timeout",
-    "openai.AsyncAzureOpenAI": "timeout", "anthropic.Anthropic": "timeout",
-    "anthropic.AsyncAnthropic": "timeout", "anthropic.AnthropicBedrock": "timeout",
-    "langchain_openai.ChatOpenAI": "request_timeout", "langchain_openai.AzureChatOpenAI": "request_timeout",
-    "langchain.chat_models.ChatOpenAI": "request_timeout", "langchain_anthropic.ChatAnthropic": "default_request_timeout",
+    "openai.OpenAI": "timeout",
+    "openai.AsyncOpenAI": "timeout",
+    "openai.AzureOpenAI": "timeout",
+    "openai.AsyncAzureOpenAI": "timeout",
+    "anthropic.Anthropic": "timeout",
+    "anthropic.AsyncAnthropic": "timeout",
+    "anthropic.AnthropicBedrock": "timeout",
+    "langchain_openai.ChatOpenAI": "request_timeout",
+    "langchain_openai.AzureChatOpenAI": "request_timeout",
+    "langchain.chat_models.ChatOpenAI": "request_timeout",
+    "langchain_anthropic.ChatAnthropic": "default_request_timeout",
     "langchain_community.chat_models.ChatOpenAI": "request_timeout",
 }
 
 
-@RULE.on_python(ast.Call)
+@RULE.on_python(
+    ast.Call,
+    calls=[
+        "Anthropic",
+        "AnthropicBedrock",
+        "AsyncAnthropic",
+        "AsyncAzureOpenAI",
+        "AsyncOpenAI",
+        "AzureChatOpenAI",
+        "AzureOpenAI",
+        "ChatAnthropic",
+        "ChatOpenAI",
+        "OpenAI",
+    ],
+)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return

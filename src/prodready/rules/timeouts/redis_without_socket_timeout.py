@@ -54,13 +54,23 @@ RULE = RuleMeta(
 FACTORIES = {
     f"{prefix}.{name}"
     for prefix in ("redis", "redis.asyncio", "redis.client", "aioredis")
-    for name in ("Redis", "StrictRedis", "Redis.from_url", "StrictRedis.from_url", "from_url",
-                 "ConnectionPool", "ConnectionPool.from_url", "BlockingConnectionPool",
-                 "BlockingConnectionPool.from_url")
+    for name in (
+        "Redis",
+        "StrictRedis",
+        "Redis.from_url",
+        "StrictRedis.from_url",
+        "from_url",
+        "ConnectionPool",
+        "ConnectionPool.from_url",
+        "BlockingConnectionPool",
+        "BlockingConnectionPool.from_url",
+    )
 }
 
 
-@RULE.on_python(ast.Call)
+@RULE.on_python(
+    ast.Call, calls=["BlockingConnectionPool", "ConnectionPool", "Redis", "StrictRedis", "from_url"]
+)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return

@@ -51,7 +51,7 @@ RULE = RuleMeta(
 WAITING_CALLS = {"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output"}
 
 
-@RULE.on_python(ast.Call)
+@RULE.on_python(ast.Call, calls=["call", "check_call", "check_output", "communicate", "run", "wait"])
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     name = ctx.call_name(node)
     func = node.func
@@ -63,11 +63,17 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if name in WAITING_CALLS:
         ctx.examine(RULE)
         if not has_keyword(node, "timeout"):
-            yield RULE.hit(node, f"{name}() without timeout: a hung child blocks this worker", anchor=pyast.anchor_of(node))
+            yield RULE.hit(
+                node,
+                f"{name}() without timeout: a hung child blocks this worker",
+                anchor=pyast.anchor_of(node),
+            )
         return
     assert isinstance(func, ast.Attribute)
     owner = pyast.dotted(func.value)
     if owner and owner in assigned_names(ctx, {"subprocess.Popen"}):
         ctx.examine(RULE)
         if not node.args and not has_keyword(node, "timeout"):
-            yield RULE.hit(node, f"{owner}.{func.attr}() on a Popen without timeout", anchor=pyast.anchor_of(node))
+            yield RULE.hit(
+                node, f"{owner}.{func.attr}() on a Popen without timeout", anchor=pyast.anchor_of(node)
+            )

@@ -61,7 +61,9 @@ RULE = RuleMeta(
     references=("https://cachetools.readthedocs.io/",),
 )
 
-ONE_TIME = re.compile(r"(?i)^(_?(setup|set_up|init|initialize|initialise|configure|register|load|bootstrap|populate|build|main|create_app|startup|on_startup)\w*)$")
+ONE_TIME = re.compile(
+    r"(?i)^(_?(setup|set_up|init|initialize|initialise|configure|register|load|bootstrap|populate|build|main|create_app|startup|on_startup)\w*)$"
+)
 
 
 @RULE.on_python(ast.Module)

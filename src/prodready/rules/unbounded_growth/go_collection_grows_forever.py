@@ -66,13 +66,24 @@ def _fields(root: Any) -> dict[str, str]:
     found: dict[str, str] = {}
     for decl in descendants(root, "field_declaration"):
         typ = field(decl, "type")
-        kind = "map" if typ is not None and typ.type == "map_type" else "slice" if typ is not None and typ.type == "slice_type" else None
+        kind = (
+            "map"
+            if typ is not None and typ.type == "map_type"
+            else "slice"
+            if typ is not None and typ.type == "slice_type"
+            else None
+        )
         if kind:
             for child in decl.named_children:
                 if child.type == "field_identifier":
                     found[text(child)] = kind
     for spec in descendants(root, "var_spec"):
-        if spec.parent is not None and spec.parent.type in {"var_declaration"} and spec.parent.parent is not None and spec.parent.parent.type == "source_file":
+        if (
+            spec.parent is not None
+            and spec.parent.type in {"var_declaration"}
+            and spec.parent.parent is not None
+            and spec.parent.parent.type == "source_file"
+        ):
             value = text(spec)
             kind = "map" if "map[" in value else "slice" if "[]" in value else None
             name = field(spec, "name")
@@ -100,15 +111,26 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
                 continue
             if kind == "map" and re.fullmatch(rf"{member}\[.+\]", left):
                 writes.append(node)
-            elif kind == "slice" and re.fullmatch(member, left) and re.match(rf"append\(\s*{member}\s*,", right):
+            elif (
+                kind == "slice"
+                and re.fullmatch(member, left)
+                and re.match(rf"append\(\s*{member}\s*,", right)
+            ):
                 writes.append(node)
         if not writes:
             continue
         ctx.examine(RULE)
-        removed = re.search(rf"delete\(\s*{member}\s*,", source) or re.search(rf"{member}\s*=\s*{member}\[", source) \
-            or re.search(rf"{member}\s*=\s*(make|nil|map\[|\[\])", source) or re.search(rf"clear\(\s*{member}\s*\)", source)
+        removed = (
+            re.search(rf"delete\(\s*{member}\s*,", source)
+            or re.search(rf"{member}\s*=\s*{member}\[", source)
+            or re.search(rf"{member}\s*=\s*(make|nil|map\[|\[\])", source)
+            or re.search(rf"clear\(\s*{member}\s*\)", source)
+        )
         if removed:
             continue
         first = writes[0]
-        yield Hit(line=line_of(first), message=f"`{name}` ({kind}) grows in {go.function_name(go.enclosing_top_function(first))}() and nothing in this file removes from it",
-                  anchor=name)
+        yield Hit(
+            line=line_of(first),
+            message=f"`{name}` ({kind}) grows in {go.function_name(go.enclosing_top_function(first))}() and nothing in this file removes from it",
+            anchor=name,
+        )

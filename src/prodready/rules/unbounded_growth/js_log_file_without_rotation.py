@@ -62,7 +62,9 @@ FS_MODULES = {"fs", "node:fs", "fs/promises", "node:fs/promises", "fs-extra"}
 @RULE.on_tree("new_expression", languages=LANGS)
 def check_winston(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     constructor = text(field(node, "constructor"))
-    if not constructor.endswith("transports.File") and not (constructor == "File" and "winston" in ctx.imports.get("File", "")):
+    if not constructor.endswith("transports.File") and not (
+        constructor == "File" and "winston" in ctx.imports.get("File", "")
+    ):
         return
     if ctx.is_test_file:
         return
@@ -72,7 +74,9 @@ def check_winston(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return  # options built elsewhere
     if js.object_has_key(options, "maxsize") or js.object_has_key(options, "maxFiles"):
         return
-    yield RULE.hit(node, "winston File transport without maxsize/maxFiles: the log file grows until the disk is full")
+    yield RULE.hit(
+        node, "winston File transport without maxsize/maxFiles: the log file grows until the disk is full"
+    )
 
 
 @RULE.on_tree("call_expression", languages=LANGS)

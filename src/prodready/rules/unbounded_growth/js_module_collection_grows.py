@@ -57,7 +57,11 @@ RULE = RuleMeta(
 def _module_collections(root: Any) -> dict[str, int]:
     found: dict[str, int] = {}
     for statement in root.named_children:
-        target = statement.named_children[0] if statement.type == "export_statement" and statement.named_children else statement
+        target = (
+            statement.named_children[0]
+            if statement.type == "export_statement" and statement.named_children
+            else statement
+        )
         if target.type not in {"lexical_declaration", "variable_declaration"}:
             continue
         for declarator in target.named_children:
@@ -66,7 +70,11 @@ def _module_collections(root: Any) -> dict[str, int]:
             value = field(declarator, "value")
             if value is None:
                 continue
-            if value.type == "new_expression" and text(field(value, "constructor")) in {"Map", "Set", "WeakRef"}:
+            if value.type == "new_expression" and text(field(value, "constructor")) in {
+                "Map",
+                "Set",
+                "WeakRef",
+            }:
                 pass
             elif value.type == "array" and not value.named_children:
                 pass
@@ -92,23 +100,33 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
     for name, declared in collections.items():
         n = re.escape(name)
         writes = [
-            c for c in descendants(root, "call_expression")
-            if re.fullmatch(rf"{n}\.(set|add|push|unshift)", js.callee(c)) and js.enclosing_function(c) is not None
+            c
+            for c in descendants(root, "call_expression")
+            if re.fullmatch(rf"{n}\.(set|add|push|unshift)", js.callee(c))
+            and js.enclosing_function(c) is not None
         ]
         writes += [
-            a for a in descendants(root, "assignment_expression")
-            if re.fullmatch(rf"{n}\[.+\]", text(field(a, "left")), re.S) and js.enclosing_function(a) is not None
+            a
+            for a in descendants(root, "assignment_expression")
+            if re.fullmatch(rf"{n}\[.+\]", text(field(a, "left")), re.S)
+            and js.enclosing_function(a) is not None
         ]
         if not writes:
             continue
         ctx.examine(RULE)
         reassigned = re.search(rf"(?<!const )(?<!let )(?<!var )(?<![.\w]){n}\s*=[^=>]", source)
-        if reassigned or re.search(rf"\b{n}\.(delete|clear|splice|shift|pop)\(|delete\s+{n}\[|\b{n}\.length\s*=|\b{n}\.(size|length)\s*(>|>=|===|==)", source):
+        if reassigned or re.search(
+            rf"\b{n}\.(delete|clear|splice|shift|pop)\(|delete\s+{n}\[|\b{n}\.length\s*=|\b{n}\.(size|length)\s*(>|>=|===|==)",
+            source,
+        ):
             continue
         if all(SETUP.match(js.function_name(js.enclosing_function(w))) for w in writes):
             continue  # filled by registration/start-up code (a registry), not per request
         first = min(writes, key=lambda w: w.start_byte)
-        yield Hit(line=line_of(first), message=f"`{name}` (module-level, line {declared}) grows in {js.function_name(js.enclosing_function(first)) or 'a handler'}() and nothing deletes from it",
-                  anchor=name)
+        yield Hit(
+            line=line_of(first),
+            message=f"`{name}` (module-level, line {declared}) grows in {js.function_name(js.enclosing_function(first)) or 'a handler'}() and nothing deletes from it",
+            anchor=name,
+        )
         if re.search(r"(?i)(rate|limit|hits|attempt|requests)", name):
             ctx.emit("signal", line=declared, name="in-process-limiter", detail=f"module-level `{name}`")

@@ -50,7 +50,7 @@ RULE = RuleMeta(
 )
 
 
-@RULE.on_python(ast.Call)
+@RULE.on_python(ast.Call, calls=["FileHandler", "basicConfig"])
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     name = ctx.call_name(node)
     if name == "logging.FileHandler":

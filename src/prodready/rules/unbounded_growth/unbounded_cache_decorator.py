@@ -66,14 +66,21 @@ def check(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Itera
         unbounded = name == "functools.cache" or (
             isinstance(decorator, ast.Call)
             and (
-                pyast.is_none(pyast.keyword(decorator, "maxsize").value if pyast.keyword(decorator, "maxsize") else None)  # type: ignore[union-attr]
+                pyast.is_none(maxsize.value if (maxsize := pyast.keyword(decorator, "maxsize")) is not None else None)
                 or (decorator.args and pyast.is_none(decorator.args[0]))
             )
         )
         params = [a.arg for a in node.args.args]
-        is_method = bool(params) and params[0] in {"self", "cls"} and isinstance(pyast.parent(node), ast.ClassDef)
+        is_method = (
+            bool(params) and params[0] in {"self", "cls"} and isinstance(pyast.parent(node), ast.ClassDef)
+        )
         if is_method and params[0] == "self":
-            yield RULE.hit(decorator, f"{name.split('.')[-1]} on method {node.name}() keeps every instance alive")
+            yield RULE.hit(
+                decorator, f"{name.split('.')[-1]} on method {node.name}() keeps every instance alive"
+            )
         elif unbounded and len(params) > (1 if is_method else 0):
-            yield RULE.hit(decorator, f"unbounded {name.split('.')[-1]} on {node.name}(): one entry per distinct argument, forever")
+            yield RULE.hit(
+                decorator,
+                f"unbounded {name.split('.')[-1]} on {node.name}(): one entry per distinct argument, forever",
+            )
         return

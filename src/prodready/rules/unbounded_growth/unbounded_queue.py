@@ -48,10 +48,16 @@ RULE = RuleMeta(
     references=("https://docs.python.org/3/library/asyncio-queue.html",),
 )
 
-QUEUES = {"asyncio.Queue", "queue.Queue", "queue.SimpleQueue", "multiprocessing.Queue", "asyncio.queues.Queue"}
+QUEUES = {
+    "asyncio.Queue",
+    "queue.Queue",
+    "queue.SimpleQueue",
+    "multiprocessing.Queue",
+    "asyncio.queues.Queue",
+}
 
 
-@RULE.on_python(ast.Call)
+@RULE.on_python(ast.Call, calls=["Queue", "SimpleQueue"])
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     name = ctx.call_name(node)
     if name not in QUEUES or is_script_like(ctx):
@@ -62,5 +68,9 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     size = pyast.keyword(node, "maxsize")
     value = size.value if size is not None else (node.args[0] if node.args else None)
-    if value is None or (isinstance(value, ast.Constant) and value.value in (0, None)) or name.endswith("SimpleQueue"):
+    if (
+        value is None
+        or (isinstance(value, ast.Constant) and value.value in (0, None))
+        or name.endswith("SimpleQueue")
+    ):
         yield RULE.hit(node, f"{name}() without maxsize: no back-pressure when consumers fall behind")
