@@ -16,7 +16,7 @@ from prodready.rules.base import FactCollector
 FACTS = FactCollector("javascript")
 LANGS = (Language.JAVASCRIPT, Language.TYPESCRIPT)
 
-FRAMEWORKS = {"express": "express", "koa": "koa", "fastify": "fastify", "@nestjs/core": "nestjs", "next": "nextjs", "next/server": "nextjs", "hono": "hono"}
+FRAMEWORKS = {"express": "express", "koa": "koa", "fastify": "fastify", "@nestjs/core": "nestjs", "@nestjs/common": "nestjs", "next": "nextjs", "next/server": "nextjs", "hono": "hono"}
 SIGNALS = (
     ("metrics", re.compile(r"^(prom-client|express-prom-bundle|@opentelemetry/sdk-metrics|hot-shots|dd-trace)$")),
     ("tracing", re.compile(r"^(@opentelemetry/.*|dd-trace|elastic-apm-node|newrelic)$")),
@@ -167,6 +167,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
         if owner not in routed:
             ctx.emit("signal", name="global-rate-limit", detail=how)
     _next_routes(root, ctx)
+    _nest_routes(root, ctx, modules)
     _env_vars(root, ctx)
     _process_signals(root, ctx, calls)
 
@@ -271,6 +272,74 @@ def _router_include(
         "router_include", line=line_of(call), router=module_name(target), parent=module_name(ctx.path),
         prefix=(scope or "").rstrip("/"), auth_via=auth_via or owner_auth, limit_via=limit_via or owner_limit,
     )
+
+
+NEST_METHODS = {"Get", "Post", "Put", "Delete", "Patch", "All", "Options", "Head"}
+NEST_PUBLIC = re.compile(r"^(Public|AllowAnonymous|SkipAuth|IsPublic|NoAuth|Anonymous)$")
+
+
+def _decorator_call(decorator: Any) -> tuple[str, list[Any]]:
+    inner = decorator.named_children[0] if decorator.named_children else None
+    if inner is None:
+        return "", []
+    if inner.type == "call_expression":
+        return js.callee(inner), js.args(inner)
+    return text(inner), []
+
+
+def _nest_routes(root: Any, ctx: TreeContext, modules: set[str]) -> None:
+    """NestJS controllers: @Controller(prefix) classes with @Get/@Post... methods, @UseGuards and @Throttle."""
+    if "@nestjs/common" not in modules and "@nestjs/core" not in modules:
+        return
+    for call in descendants(root, "call_expression"):
+        name = js.callee(call)
+        if name.endswith("useGlobalGuards") and any(AUTH.search(text(a)) for a in js.args(call)):
+            ctx.emit("signal", line=line_of(call), name="global-auth", detail=f"{name}({text(js.args(call)[0])[:40]})")
+    if re.search(r"provide:\s*APP_GUARD,\s*useClass:\s*\w*(Auth|Jwt|Session|Clerk|Roles)\w*", ctx.text):
+        ctx.emit("signal", name="global-auth", detail="APP_GUARD")
+    if re.search(r"provide:\s*APP_GUARD,\s*useClass:\s*ThrottlerGuard", ctx.text):
+        ctx.emit("signal", name="global-rate-limit", detail="APP_GUARD ThrottlerGuard")
+    for cls in descendants(root, "class_declaration"):
+        decorators = [c for c in cls.children if c.type == "decorator"]
+        if cls.parent is not None and cls.parent.type == "export_statement":
+            decorators += [c for c in cls.parent.children if c.type == "decorator"]
+        calls = [_decorator_call(d) for d in decorators]
+        controller = next((a for n, a in calls if n == "Controller"), None)
+        if controller is None:
+            continue
+        prefix = (string_value(controller[0]) or string_value(js.object_value(controller[0], "path")) or "") if controller else ""
+        class_auth = next((f"@UseGuards({' '.join(text(x) for x in a)[:40]})" for n, a in calls if n == "UseGuards" and any(AUTH.search(text(x)) and not LIMIT.search(text(x)) for x in a)), "")
+        class_limit = next((f"@{n}" for n, a in calls if n == "Throttle" or n == "UseGuards" and any("Throttl" in text(x) for x in a)), "")
+        body = field(cls, "body")
+        pending: list[tuple[str, list[Any]]] = []
+        lines: dict[str, int] = {}
+        for member in body.named_children if body is not None else []:
+            if member.type == "decorator":
+                pending.append(_decorator_call(member))
+                lines.setdefault(pending[-1][0], line_of(member))
+                continue
+            if member.type != "method_definition":
+                pending = []
+                continue
+            verbs = [(n, a) for n, a in pending if n in NEST_METHODS]
+            method_calls, pending = pending, []
+            verb_lines, lines = lines, {}
+            if not verbs:
+                continue
+            verb, verb_args = verbs[0]
+            sub = string_value(verb_args[0]) if verb_args else ""
+            path = "/" + "/".join(p.strip("/") for p in (prefix, sub or "") if p and p.strip("/"))
+            auth_via = next((f"@UseGuards({' '.join(text(x) for x in a)[:40]})" for n, a in method_calls if n == "UseGuards" and any(AUTH.search(text(x)) and not LIMIT.search(text(x)) for x in a)), "") or class_auth
+            if any(NEST_PUBLIC.match(n) for n, _ in method_calls):
+                auth_via = "explicitly public (@Public())"
+            limit_via = next((f"@{n}" for n, a in method_calls if n == "Throttle"), "") or class_limit
+            if any(n == "SkipThrottle" for n, _ in method_calls):
+                limit_via = ""
+            ctx.emit(
+                "route", line=verb_lines.get(verb, line_of(member)), method=verb.upper() if verb != "All" else "ANY", path=re.sub(r"/+", "/", path),
+                handler=text(field(member, "name")), framework="nestjs", kind="http", auth=bool(auth_via), auth_via=auth_via,
+                rate_limited=bool(limit_via), limit_via=limit_via, router=module_name(ctx.path),
+            )
 
 
 def _next_routes(root: Any, ctx: TreeContext) -> None:
