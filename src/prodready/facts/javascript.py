@@ -295,6 +295,10 @@ def _nest_routes(root: Any, ctx: TreeContext, modules: set[str]) -> None:
         name = js.callee(call)
         if name.endswith("useGlobalGuards") and any(AUTH.search(text(a)) for a in js.args(call)):
             ctx.emit("signal", line=line_of(call), name="global-auth", detail=f"{name}({text(js.args(call)[0])[:40]})")
+        applied = re.search(r"\.apply\(([^)]*)\)", name)
+        if name.endswith(".forRoutes") and applied and AUTH.search(applied.group(1)):
+            # consumer.apply(AuthMiddleware).forRoutes(...): route-level matching is approximated as app-wide
+            ctx.emit("signal", line=line_of(call), name="global-auth", detail=f"apply({applied.group(1)[:40]}).forRoutes")
     if re.search(r"provide:\s*APP_GUARD,\s*useClass:\s*\w*(Auth|Jwt|Session|Clerk|Roles)\w*", ctx.text):
         ctx.emit("signal", name="global-auth", detail="APP_GUARD")
     if re.search(r"provide:\s*APP_GUARD,\s*useClass:\s*ThrottlerGuard", ctx.text):
