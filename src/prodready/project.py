@@ -128,6 +128,10 @@ class ProjectModel:
         }
 
 
+NOT_SERVICE_DIRS = frozenset(
+    {"examples", "example", "docs", "doc", "demo", "demos", "samples", "sample", "test", "tests", "__tests__",
+     "fixtures", "testdata", "e2e", "benchmarks"}
+)
 WEB_FRAMEWORKS = frozenset(
     {
         "fastapi", "flask", "starlette", "django", "aiohttp", "sanic", "tornado", "litestar",
@@ -152,6 +156,8 @@ def build_model(
     seen_routes: set[tuple[str, str, str, int | None]] = set()
     _resolve_aliases(facts)
     for record in facts.get("route", []):
+        if NOT_SERVICE_DIRS & set(str(record["file"]).split("/")[:-1]):
+            continue  # examples and docs declare routes too; they are not this service's API
         route = Route(
             method=str(record.get("method", "GET")).upper(),
             path=str(record.get("path", "")),

@@ -59,9 +59,18 @@ def is_template(path: str) -> bool:
     return any(word in name for word in TEMPLATE_WORDS)
 
 
+NON_PRODUCTION = ("test", "testing", "dev", "development", "local", "ci", "e2e", "sample")
+
+
+def is_non_production(path: str) -> bool:
+    """`.env.test`, `.env.development`, `.env.local`: values for machines that are not production."""
+    parts = path.rsplit("/", 1)[-1].lower().split(".")
+    return any(part in NON_PRODUCTION for part in parts[2:] if part)
+
+
 @RULE.on_file(Language.DOTENV)
 def check(ctx: DotenvContext) -> Iterator[Hit]:
-    if is_template(ctx.path) or ctx.is_test_file:
+    if is_template(ctx.path) or is_non_production(ctx.path) or ctx.is_test_file:
         return
     for entry in ctx.entries:
         ctx.examine(RULE)
