@@ -404,7 +404,8 @@ class _Collector:
         names: list[str] = []
         for node in pyast.walk_shallow(func):
             if isinstance(node, ast.Call):
-                name = pyast.dotted(node.func)
+                # qualified through imports: `ping()` from app.db reads as app.db.ping
+                name = self.q(node.func) or pyast.dotted(node.func)
                 if name and name not in names:
                     names.append(name)
         return names[:40]
