@@ -48,10 +48,17 @@ class FileContext:
         return is_test_path(self.path)
 
 
+# Tests, and code that documents or demonstrates rather than runs in production.
+NON_PRODUCTION_DIRS = frozenset(
+    {"tests", "test", "__tests__", "testing", "spec", "e2e", "docs", "docs_src", "doc", "examples", "example",
+     "samples", "sample", "demo", "demos", "benchmarks", "fixtures", "testdata", "unit", "integration"}
+)
+
+
 def is_test_path(path: str) -> bool:
     parts = path.lower().split("/")
     name = parts[-1]
-    if any(p in {"tests", "test", "__tests__", "testing", "spec", "e2e"} for p in parts[:-1]):
+    if any(p in NON_PRODUCTION_DIRS for p in parts[:-1]):
         return True
     return (
         name.startswith("test_")

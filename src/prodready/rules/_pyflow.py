@@ -162,7 +162,8 @@ def _collect_operations(ctx: PyContext, found: dict[str, Container]) -> None:
         container = found[name]
         if isinstance(node.ctx, ast.Store):
             func = _function_name(node)
-            if func and func != "__init__":
+            fixed_slot = isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, int)
+            if func and func != "__init__" and not fixed_slot:  # `_imp[0] = x` replaces, not grows
                 container.writes.append((node, func))
         elif isinstance(node.ctx, ast.Del):
             container.removals.append(node)

@@ -15,7 +15,8 @@ NOT_SECRET_NAME = re.compile(
     r"(?i)(_url|_uri|_path|_file|_dir|_field|_name|_header|_expire|expire|_minutes|_seconds|_hours|_days|_ttl|"
     r"_length|_len|_type|_prefix|_env|_var|_id$|_ids$|_count|_limit|max_|min_|num_|_usage|tokens$|_regex|"
     r"_pattern|_endpoint|_algorithm|algorithm|_scheme|_format|_hint|_label|_placeholder|_policy|_rotation|"
-    r"_reset|_required|_enabled|_encoding|_size|_version|_location|_provider|_store|_backend|_class)"
+    r"_reset|_required|_enabled|_encoding|_size|_version|_location|_provider|_store|_backend|_class|"
+    r"hashed|_hash$|next_|page_|_cursor|_digest|_placeholder)"
 )
 SIGNING_KEY_NAME = re.compile(
     r"(?i)(^|_)(secret_?key|jwt_?secret|jwt_?key|session_?secret|signing_?key|secret|app_?secret|"

@@ -69,6 +69,23 @@ SQL_WORDS = re.compile(
 )
 
 
+SAFE_WRAPPERS = ("quote", "escape", "ident", "identifier", "int", "len", "placeholder")
+
+
+def _safe_value(node: ast.AST) -> bool:
+    """Constants, UPPER_CASE constants and values passed through quote_name()/int()/len()."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.Name) and node.id.isupper():
+        return True
+    if isinstance(node, ast.Call):
+        callee = (pyast.dotted(node.func) or "").split(".")[-1].lower()
+        return any(word in callee for word in SAFE_WRAPPERS)
+    if isinstance(node, ast.Tuple):
+        return all(_safe_value(e) for e in node.elts)
+    return False
+
+
 def _dynamic_sql(node: ast.AST) -> bool:
     """An f-string/format/concat/% expression with non-constant parts that looks like SQL."""
     if isinstance(node, ast.JoinedStr):
@@ -76,13 +93,13 @@ def _dynamic_sql(node: ast.AST) -> bool:
             v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str)
         )
         return bool(SQL_WORDS.search(text)) and any(
-            isinstance(v, ast.FormattedValue) and not isinstance(v.value, ast.Constant) for v in node.values
+            isinstance(v, ast.FormattedValue) and not _safe_value(v.value) for v in node.values
         )
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod | ast.Add):
         text = pyast.const_str(node.left) or ""
         if isinstance(node.left, ast.BinOp):
             return _dynamic_sql(node.left)
-        return bool(SQL_WORDS.search(text)) and not isinstance(node.right, ast.Constant)
+        return bool(SQL_WORDS.search(text)) and not _safe_value(node.right)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
         text = pyast.const_str(node.func.value) or ""
         return bool(SQL_WORDS.search(text)) and bool(node.args or node.keywords)

@@ -32,6 +32,7 @@ Pickle loading of files the service wrote itself is still reported; suppress wit
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
@@ -39,6 +40,7 @@ from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import is_script_like
 from prodready.rules.base import RuleMeta
+from prodready.rules.input_validation._taint import is_route_handler
 
 RULE = RuleMeta(
     id="PR-IV-005",
@@ -62,7 +64,8 @@ UNSAFE = {
     "yaml.unsafe_load",
     "shelve.open",
 }
-SAFE_LOADERS = ("SafeLoader", "CSafeLoader", "BaseLoader")
+UNSAFE_LOADERS = {"Loader", "UnsafeLoader", "FullLoader", "CLoader", "CUnsafeLoader", "CFullLoader"}
+NETWORK_DATA = re.compile(r"(?i)(request|body|payload|message|msg|recv|data|\.get\(|redis|cache|queue|socket|raw|content)")
 
 
 @RULE.on_python(ast.Call, calls=["decode", "load", "loads", "open", "unsafe_load"])
@@ -72,10 +75,14 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
         ctx.examine(RULE)
         loader = pyast.keyword(node, "Loader")
         value = loader.value if loader is not None else (node.args[1] if len(node.args) > 1 else None)
-        if value is None or not (pyast.dotted(value) or "").endswith(SAFE_LOADERS):
+        loader_name = (pyast.dotted(value) or "").split(".")[-1] if value is not None else ""
+        if value is None or loader_name in UNSAFE_LOADERS:
             yield RULE.hit(node, "yaml.load without SafeLoader can construct arbitrary objects")
     elif name in UNSAFE:
-        if is_script_like(ctx):
+        if is_script_like(ctx) or not node.args:
             return
         ctx.examine(RULE)
-        yield RULE.hit(node, f"{name}() deserialises data that can execute code")
+        func = pyast.enclosing_function(node)
+        from_request = func is not None and is_route_handler(func)
+        if from_request or NETWORK_DATA.search(ast.unparse(node.args[0])):
+            yield RULE.hit(node, f"{name}() deserialises data that can execute code")

@@ -45,8 +45,11 @@ def escapes_or_released(func: ast.AST, name: str, release: set[str]) -> bool:
                     for a in sub.args
                 ):
                     return True
-        if isinstance(sub, ast.withitem) and pyast.dotted(sub.context_expr) == name:
-            return True
+        if isinstance(sub, ast.withitem) and (
+            pyast.dotted(sub.context_expr) == name
+            or any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(sub.context_expr))
+        ):
+            return True  # `with x:` or `with session_cleanup(x):`
         if isinstance(sub, ast.Return | ast.Yield | ast.YieldFrom) and sub.value is not None:
             values = sub.value.elts if isinstance(sub.value, ast.Tuple | ast.List) else [sub.value]
             if any(isinstance(v, ast.Name) and v.id == name for v in values):

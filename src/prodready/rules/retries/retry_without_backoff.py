@@ -79,6 +79,10 @@ def _retrying_try(loop: ast.For | ast.While) -> ast.Try | None:
 def check(loop: ast.For | ast.While, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return
+    if isinstance(loop, ast.For) and not (
+        isinstance(loop.iter, ast.Call) and (pyast.dotted(loop.iter.func) or "") in {"range", "itertools.count", "count"}
+    ):
+        return  # iterating alternatives (candidates, templates, hosts) is not retrying
     attempt = _retrying_try(loop)
     if attempt is None:
         return

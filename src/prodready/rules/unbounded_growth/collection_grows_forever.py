@@ -45,6 +45,7 @@ import re
 from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
+from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyflow import containers
 from prodready.rules._pyutil import is_script_like
@@ -66,6 +67,18 @@ ONE_TIME = re.compile(
 )
 
 
+def _is_registration(node: ast.AST) -> bool:
+    """Decorator-style registration: the writing function returns one of its own parameters."""
+    func = pyast.enclosing_function(node)
+    if func is None:
+        return False
+    params = {a.arg for a in func.args.args}
+    return any(
+        isinstance(sub, ast.Return) and isinstance(sub.value, ast.Name) and sub.value.id in params
+        for sub in ast.walk(func)
+    )
+
+
 @RULE.on_python(ast.Module)
 def check(tree: ast.Module, ctx: PyContext) -> Iterator[Hit]:
     if is_script_like(ctx):
@@ -80,6 +93,8 @@ def check(tree: ast.Module, ctx: PyContext) -> Iterator[Hit]:
             continue
         writers = sorted({func for _, func in container.writes})
         if all(ONE_TIME.match(w) for w in writers):
+            continue
+        if all(_is_registration(node) for node, _ in container.writes):
             continue
         first = min((node for node, _ in container.writes), key=lambda n: getattr(n, "lineno", 0))
         where = "module-level" if container.scope == "module" else f"held by {container.scope}"
