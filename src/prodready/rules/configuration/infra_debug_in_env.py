@@ -36,9 +36,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import DotenvContext, YamlContext
-from prodready.lang.yamldoc import YList, YMap
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
+from prodready.rules.container._compose import environment, is_dev_compose, services
 from prodready.rules.secrets.infra_committed_env_file import is_template
 
 RULE = RuleMeta(
@@ -81,26 +81,12 @@ def check_env(ctx: DotenvContext) -> Iterator[Hit]:
 
 @RULE.on_file(Language.COMPOSE)
 def check_compose(ctx: YamlContext) -> Iterator[Hit]:
-    if DEV_NAME.search(ctx.path.rsplit("/", 1)[-1]):
+    if is_dev_compose(ctx.path):
         return
-    for document in ctx.documents:
-        services = document.get("services") if isinstance(document, YMap) else None
-        if not isinstance(services, YMap):
-            continue
-        for service_name, service in services.items():
-            environment = service.get("environment") if isinstance(service, YMap) else None
-            items: list[tuple[str, Any, int]] = []
-            if isinstance(environment, YMap):
-                items = [(str(k), v, environment.line_of(k)) for k, v in environment.items()]
-            elif isinstance(environment, YList):
-                items = [
-                    (str(i).split("=", 1)[0], str(i).split("=", 1)[1], environment.line_of(n))
-                    for n, i in enumerate(environment)
-                    if "=" in str(i)
-                ]
-            for key, value, line in items:
-                if key.upper() in DEBUG_KEYS | ENV_KEYS:
-                    ctx.examine(RULE)
-                    reason = judge(key, value)
-                    if reason:
-                        yield Hit(line=line, message=f"service `{service_name}`: {reason}")
+    for _block, service_name, service in services(ctx):
+        for key, value, line in environment(service):
+            if key.upper() in DEBUG_KEYS | ENV_KEYS:
+                ctx.examine(RULE)
+                reason = judge(key, value)
+                if reason:
+                    yield Hit(line=line, message=f"service `{service_name}`: {reason}")

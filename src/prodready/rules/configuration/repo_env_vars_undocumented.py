@@ -3,8 +3,8 @@
 ## What it does
 Compares the environment variables the code reads (`os.getenv`, settings classes, `process.env`,
 `os.Getenv`) with those documented in `.env.example`/`.env.sample`/`.env.template`, README/docs and
-compose `environment:`. Reports one finding: no `.env.example` at all, or the list of variables
-that are read but documented nowhere.
+compose `environment:`. Reports one finding listing the variables that are read but documented
+nowhere (and says when there is no `.env.example` at all).
 
 ## Why it matters in production
 Operators deploy from documentation. An undocumented variable is missed in production, and the
@@ -92,13 +92,15 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
         if str(record.get("source", "")).rsplit("/", 1)[-1].startswith(".env"):
             has_example = True
     missing = [n for n in names if n.upper() not in documented]
+    if not missing:
+        return
     if not has_example:
         yield Hit(
             line=None,
             path=None,
-            message=f"no .env.example: {len(names)} variables read by the code ({', '.join(names[:8])}{', ...' if len(names) > 8 else ''})",
+            message=f"no .env.example, and {len(missing)} of {len(names)} variables read by the code are documented nowhere ({', '.join(missing[:8])}{', ...' if len(missing) > 8 else ''})",
         )
-    elif missing:
+    else:
         yield Hit(
             line=None,
             path=None,

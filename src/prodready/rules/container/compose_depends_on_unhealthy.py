@@ -38,6 +38,7 @@ from prodready.engine.context import YamlContext
 from prodready.lang.yamldoc import YList, YMap
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
+from prodready.rules.container._compose import is_dev_compose, services
 
 RULE = RuleMeta(
     id="PR-CT-309",
@@ -50,7 +51,6 @@ RULE = RuleMeta(
     references=("https://docs.docker.com/compose/how-tos/startup-order/",),
 )
 
-DEV_NAME = re.compile(r"(?i)(^|[./-])(dev|development|local|override|debug|test|ci)([./-]|$)")
 STATEFUL = re.compile(
     r"(?i)(postgres|mysql|mariadb|mongo|redis|valkey|rabbitmq|kafka|elasticsearch|opensearch|db|database|cache|broker|nats|memcached|cassandra|clickhouse)"
 )
@@ -58,40 +58,34 @@ STATEFUL = re.compile(
 
 @RULE.on_file(Language.COMPOSE)
 def check(ctx: YamlContext) -> Iterator[Hit]:
-    if DEV_NAME.search(ctx.path.rsplit("/", 1)[-1]):
+    if is_dev_compose(ctx.path):
         return
-    for document in ctx.documents:
-        services = document.get("services") if isinstance(document, YMap) else None
-        if not isinstance(services, YMap):
+    for block, name, service in services(ctx):
+        depends = service.get("depends_on")
+        if depends is None:
             continue
-        for name, service in services.items():
-            if not isinstance(service, YMap):
-                continue
-            depends = service.get("depends_on")
-            if depends is None:
-                continue
-            ctx.examine(RULE)
-            weak: list[str] = []
-            if isinstance(depends, YList):
-                weak = [str(d) for d in depends]
-            elif isinstance(depends, YMap):
-                weak = [
-                    str(d)
-                    for d, spec in depends.items()
-                    if not (
-                        isinstance(spec, YMap)
-                        and spec.get("condition") in {"service_healthy", "service_completed_successfully"}
-                    )
-                ]
-            relevant = []
-            for dependency in weak:
-                target = services.get(dependency)
-                image = str(target.get("image", "")) if isinstance(target, YMap) else ""
-                has_check = isinstance(target, YMap) and isinstance(target.get("healthcheck"), YMap)
-                if has_check or STATEFUL.search(dependency) or STATEFUL.search(image):
-                    relevant.append(dependency)
-            if relevant:
-                yield Hit(
-                    line=service.line_of("depends_on"),
-                    message=f"service `{name}` starts before {', '.join(relevant)} is ready (no service_healthy condition)",
+        ctx.examine(RULE)
+        weak: list[str] = []
+        if isinstance(depends, YList):
+            weak = [str(d) for d in depends]
+        elif isinstance(depends, YMap):
+            weak = [
+                str(d)
+                for d, spec in depends.items()
+                if not (
+                    isinstance(spec, YMap)
+                    and spec.get("condition") in {"service_healthy", "service_completed_successfully"}
                 )
+            ]
+        relevant = []
+        for dependency in weak:
+            target = block.get(dependency)
+            image = str(target.get("image", "")) if isinstance(target, YMap) else ""
+            has_check = isinstance(target, YMap) and isinstance(target.get("healthcheck"), YMap)
+            if has_check or STATEFUL.search(dependency) or STATEFUL.search(image):
+                relevant.append(dependency)
+        if relevant:
+            yield Hit(
+                line=service.line_of("depends_on"),
+                message=f"service `{name}` starts before {', '.join(relevant)} is ready (no service_healthy condition)",
+            )

@@ -46,6 +46,7 @@ from prodready.engine.context import YamlContext
 from prodready.lang.yamldoc import YMap
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
+from prodready.rules.container._compose import is_dev_compose, services
 
 RULE = RuleMeta(
     id="PR-CT-308",
@@ -58,36 +59,27 @@ RULE = RuleMeta(
     references=("https://docs.docker.com/reference/compose-file/deploy/#resources",),
 )
 
-DEV_NAME = re.compile(r"(?i)(^|[./-])(dev|development|local|override|debug|test|ci)([./-]|$)")
 ONE_OFF = re.compile(r"(?i)(migrat|test|setup|init|seed|build|lint|docs)")
 
 
 @RULE.on_file(Language.COMPOSE)
 def check(ctx: YamlContext) -> Iterator[Hit]:
-    if DEV_NAME.search(ctx.path.rsplit("/", 1)[-1]):
+    if is_dev_compose(ctx.path):
         return
-    for document in ctx.documents:
-        services = document.get("services") if isinstance(document, YMap) else None
-        if not isinstance(services, YMap):
+    for block, name, service in services(ctx):
+        if ONE_OFF.search(name) or service.get("profiles"):
             continue
-        for name, service in services.items():
-            if not isinstance(service, YMap) or ONE_OFF.search(str(name)):
-                continue
-            if service.get("profiles"):
-                continue
-            ctx.examine(RULE)
-            deploy = service.get("deploy") if isinstance(service.get("deploy"), YMap) else YMap()
-            resources = deploy.get("resources") if isinstance(deploy, YMap) else None
-            limits = (
-                (isinstance(resources, YMap) and isinstance(resources.get("limits"), YMap))
-                or service.get("mem_limit")
-                or service.get("cpus")
-            )
-            restart = service.get("restart") or (isinstance(deploy, YMap) and deploy.get("restart_policy"))
-            missing = [
-                label for label, ok in (("resource limits", limits), ("restart policy", restart)) if not ok
-            ]
-            if missing:
-                yield Hit(
-                    line=services.line_of(name), message=f"service `{name}` has no {' and no '.join(missing)}"
-                )
+        ctx.examine(RULE)
+        deploy = service.get("deploy") if isinstance(service.get("deploy"), YMap) else YMap()
+        resources = deploy.get("resources") if isinstance(deploy, YMap) else None
+        limits = (
+            (isinstance(resources, YMap) and isinstance(resources.get("limits"), YMap))
+            or service.get("mem_limit")
+            or service.get("cpus")
+        )
+        restart = service.get("restart") or (isinstance(deploy, YMap) and deploy.get("restart_policy"))
+        missing = [
+            label for label, ok in (("resource limits", limits), ("restart policy", restart)) if not ok
+        ]
+        if missing:
+            yield Hit(line=block.line_of(name), message=f"service `{name}` has no {' and no '.join(missing)}")

@@ -35,9 +35,9 @@ import re
 from collections.abc import Iterator
 
 from prodready.engine.context import DockerfileContext, YamlContext
-from prodready.lang.yamldoc import YMap
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
+from prodready.rules.container._compose import is_dev_compose, services
 from prodready.rules.container._docker import DEV_SERVER, command_text
 
 RULE = RuleMeta(
@@ -72,24 +72,18 @@ def check_dockerfile(ctx: DockerfileContext) -> Iterator[Hit]:
 
 @RULE.on_file(Language.COMPOSE)
 def check_compose(ctx: YamlContext) -> Iterator[Hit]:
-    if DEV_NAME.search(ctx.path.rsplit("/", 1)[-1]):
+    if is_dev_compose(ctx.path):
         return
-    for document in ctx.documents:
-        services = document.get("services") if isinstance(document, YMap) else None
-        if not isinstance(services, YMap):
-            continue
-        for name, service in services.items():
-            if not isinstance(service, YMap):
+    for _block, name, service in services(ctx):
+        for key in ("command", "entrypoint"):
+            value = service.get(key)
+            if value is None:
                 continue
-            for key in ("command", "entrypoint"):
-                value = service.get(key)
-                if value is None:
-                    continue
-                ctx.examine(RULE)
-                text = " ".join(str(v) for v in value) if isinstance(value, list) else str(value)
-                match = DEV_SERVER.search(text)
-                if match:
-                    yield Hit(
-                        line=service.line_of(key),
-                        message=f"service `{name}` {key} starts a development server ({match.group(0).strip()})",
-                    )
+            ctx.examine(RULE)
+            text = " ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+            match = DEV_SERVER.search(text)
+            if match:
+                yield Hit(
+                    line=service.line_of(key),
+                    message=f"service `{name}` {key} starts a development server ({match.group(0).strip()})",
+                )

@@ -43,6 +43,7 @@ from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.redact import WELL_KNOWN_WEAK
 from prodready.rules._secretutil import PLACEHOLDER, is_secret_name
 from prodready.rules.base import RuleMeta
+from prodready.rules.container._compose import environment, services
 
 RULE = RuleMeta(
     id="PR-SE-301",
@@ -104,31 +105,14 @@ def check_dockerfile(ctx: DockerfileContext) -> Iterator[Hit]:
                 )
 
 
-def _env_items(environment: Any) -> Iterator[tuple[str, Any, int]]:
-    if isinstance(environment, YMap):
-        for key, value in environment.items():
-            yield str(key), value, environment.line_of(key)
-    elif isinstance(environment, YList):
-        for index, item in enumerate(environment):
-            if isinstance(item, str) and "=" in item:
-                key, value = item.split("=", 1)
-                yield key, value, environment.line_of(index)
-
-
 @RULE.on_file(Language.COMPOSE)
 def check_compose(ctx: YamlContext) -> Iterator[Hit]:
-    for document in ctx.documents:
-        services = document.get("services") if isinstance(document, YMap) else None
-        if not isinstance(services, YMap):
-            continue
-        for service_name, service in services.items():
-            if not isinstance(service, YMap):
-                continue
-            for key, value, line in _env_items(service.get("environment")):
-                ctx.examine(RULE)
-                reason = judge(key, value)
-                if reason:
-                    yield Hit(line=line, message=f"service `{service_name}`: {reason}")
+    for _block, service_name, service in services(ctx):
+        for key, value, line in environment(service):
+            ctx.examine(RULE)
+            reason = judge(key, value)
+            if reason:
+                yield Hit(line=line, message=f"service `{service_name}`: {reason}")
 
 
 @RULE.on_file(Language.KUBERNETES)
