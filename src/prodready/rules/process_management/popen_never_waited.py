@@ -88,3 +88,22 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
         f"`{local}` child process is never waited on or terminated in {func.name}(): zombies and orphans",
         anchor=func.name,
     )
+
+
+@RULE.on_python(ast.Call, calls=["terminate"])
+def check_escalation(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
+    """terminate() with no kill() anywhere in the module: a child that ignores SIGTERM lives on."""
+    if is_script_like(ctx) or not ctx.imports_module("subprocess", "multiprocessing", "asyncio"):
+        return
+    func = node.func
+    if not isinstance(func, ast.Attribute):
+        return
+    ctx.examine(RULE)
+    if any(
+        isinstance(call.func, ast.Attribute) and call.func.attr == "kill" for call in ctx.nodes_of(ast.Call)
+    ):
+        return
+    owner = pyast.dotted(func.value) or "process"
+    yield RULE.hit(
+        node, f"`{owner}.terminate()` with no kill() fallback: a child that ignores SIGTERM keeps running"
+    )

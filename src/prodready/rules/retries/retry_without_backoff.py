@@ -80,7 +80,8 @@ def check(loop: ast.For | ast.While, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return
     if isinstance(loop, ast.For) and not (
-        isinstance(loop.iter, ast.Call) and (pyast.dotted(loop.iter.func) or "") in {"range", "itertools.count", "count"}
+        isinstance(loop.iter, ast.Call)
+        and (pyast.dotted(loop.iter.func) or "") in {"range", "itertools.count", "count"}
     ):
         return  # iterating alternatives (candidates, templates, hosts) is not retrying
     attempt = _retrying_try(loop)
