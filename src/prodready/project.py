@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,9 +56,29 @@ class EnvVar:
             "name": self.name,
             "file": self.file,
             "line": self.line,
-            "default": self.default,
+            "default": redacted_default(self.name, self.default),
             "has_default": self.has_default,
         }
+
+
+def _redacted_service(service: dict[str, Any]) -> dict[str, Any]:
+    from prodready.redact import redact
+
+    return {k: redact(v) if isinstance(v, str) else v for k, v in service.items()}
+
+
+SECRET_VAR = re.compile(r"(?i)(secret|password|passwd|token|api_?key|private|credential|dsn|signing)")
+
+
+def redacted_default(name: str, default: str | None) -> str | None:
+    """Defaults leave the engine too (JSON facts, the configuration matrix): mask secret ones."""
+    if default is None:
+        return None
+    from prodready.redact import MASK, redact
+
+    if SECRET_VAR.search(name) and default.strip() not in {"", "None", "null"}:
+        return MASK
+    return redact(default)
 
 
 @dataclass
@@ -119,7 +140,7 @@ class ProjectModel:
             "env_vars": [e.to_json() for e in self.env_vars],
             "clients": self.clients,
             "dockerfiles": self.dockerfiles,
-            "services": self.compose_services,
+            "services": [_redacted_service(s) for s in self.compose_services],
             "documented_env": sorted(
                 {str(n).upper() for r in self.facts.get("documented_env", []) for n in r.get("names", [])}
             ),

@@ -138,3 +138,15 @@ def test_no_command_prints_help_and_exits_2() -> None:
     result = run()
     assert result.returncode == 2
     assert "audit" in result.stdout
+
+
+def test_env_var_defaults_are_redacted_in_facts(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(
+        'import os\nKEY = os.getenv("STRIPE_API_KEY", "Zq3xV9mK2pL8nR4tW7yB")\n'
+        'DB = os.getenv("DATABASE_URL", "postgresql://app:Xk29sLmQ7v@db/app")\nPORT = os.getenv("PORT", "8000")\n'
+    )
+    report = audit_json(tmp_path)
+    defaults = {e["name"]: e["default"] for e in report["facts"]["env_vars"]}
+    assert defaults["STRIPE_API_KEY"] == "****"
+    assert "Xk29sLmQ7v" not in defaults["DATABASE_URL"] and defaults["DATABASE_URL"].startswith("postgresql://app:")
+    assert defaults["PORT"] == "8000"
