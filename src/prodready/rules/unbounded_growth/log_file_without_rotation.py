@@ -63,3 +63,38 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
             return
         ctx.examine(RULE)
         yield RULE.hit(node, "logging.basicConfig(filename=...) writes one ever-growing file")
+
+
+DELETERS = {"remove", "unlink", "rmtree", "rmdir"}
+
+
+@RULE.on_python(ast.Call, calls=["open"])
+def check_per_job_logs(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
+    """open(f"{LOGS_DIR}/job_{id}.log", "w") in a service that never deletes old log files."""
+    if not node.args or is_script_like(ctx) or pyast.enclosing_function(node) is None:
+        return
+    path = node.args[0]
+    mode_kw = pyast.keyword(node, "mode")
+    if len(node.args) > 1:
+        mode = pyast.const_str(node.args[1])
+    elif mode_kw is not None:
+        mode = pyast.const_str(mode_kw.value)
+    else:
+        mode = "r"
+    if not mode or mode[0] not in "wax":
+        return
+    text = ast.unparse(path).lower()
+    dynamic = isinstance(path, ast.JoinedStr) or any(
+        isinstance(n, ast.FormattedValue | ast.BinOp) for n in ast.walk(path)
+    )
+    if not dynamic or ".log" not in text and "log" not in text.split("/")[-1]:
+        return
+    ctx.examine(RULE)
+    if any(
+        isinstance(c.func, ast.Attribute)
+        and c.func.attr in DELETERS
+        or (pyast.dotted(c.func) or "").split(".")[-1] in DELETERS
+        for c in ctx.nodes_of(ast.Call)
+    ):
+        return
+    yield RULE.hit(node, "a new log file per job/request and nothing in this module ever deletes old ones")
