@@ -2,7 +2,9 @@
 
 ## What it does
 Flags `logging.FileHandler(...)` and `logging.basicConfig(filename=...)` in service code: a log file
-that is appended to forever. Rotating/timed/watched handlers are fine.
+that is appended to forever (rotating/timed/watched handlers are fine). Also flags per-job or
+per-request log files opened for writing (`open(f"{LOGS_DIR}/job_{id}.log", "w")`) in a module that
+never deletes any file.
 
 ## Why it matters in production
 The file grows until the disk is full; then the service (and often everything on the host) fails
