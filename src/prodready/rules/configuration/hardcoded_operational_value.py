@@ -1,0 +1,101 @@
+"""Operational value hard-coded in application code.
+
+## What it does
+Flags module-level constants in application modules (not settings/config modules) that hold
+operational values as literals — timeouts, intervals, TTLs, retry counts, pool and worker sizes,
+limits, ports and service URLs (`CALL_TIMEOUT = 120`, `MAX_WORKERS = 8`,
+`PRICING_URL = "http://pricing:8080"`) — in a module that reads no configuration at all.
+
+## Why it matters in production
+Tuning a timeout or a limit during an incident then needs a code change, a review and a deploy;
+different environments cannot differ; and the same value is often copied into several files that
+drift apart. Seeds 000, 002 and 004 each moved dozens of such values into configuration.
+
+## Example
+```python
+CALL_TIMEOUT = 120
+PRICING_URL = "http://pricing:8080"
+```
+
+## Use instead
+```python
+CALL_TIMEOUT = settings.CALL_TIMEOUT_S          # validated at start-up, documented in .env.example
+PRICING_URL = settings.PRICING_URL
+```
+
+## Known limitations
+Constants that are deliberate protocol or library values are reported when named like
+operational settings; suppress with that reason. Modules that read any environment variable or
+settings object are skipped (they are probably the configuration layer).
+
+## References
+- https://12factor.net/config
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from prodready.engine.context import PyContext
+from prodready.lang import python as pyast
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import SERVER_MODULES, imports_any, is_script_like
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-CF-004",
+    name="hardcoded-operational-value",
+    category=Category.CONFIGURATION,
+    severity=Severity.LOW,
+    confidence=Confidence.LOW,
+    languages=frozenset({Language.PYTHON}),
+    fix="Move the value into validated settings read from the environment, with the current value as default.",
+    references=("https://12factor.net/config",),
+)
+
+OPERATIONAL = re.compile(
+    r"^[A-Z][A-Z0-9_]*(TIMEOUT|INTERVAL|TTL|RETRIES|RETRY|ATTEMPTS|POOL_SIZE|WORKERS|CONCURRENCY|MAX_CONNECTIONS|"
+    r"RATE_LIMIT|LIMIT|PORT|_URL|_URI|_HOST|_ENDPOINT|DELAY|BACKOFF)(_S|_MS|_SECONDS|_SEC)?$"
+)
+CONFIG_MODULE = re.compile(
+    r"(?i)(^|/)(settings|config|conf|configuration|constants|defaults|consts)(\.py$|/)"
+)
+READS_CONFIG = re.compile(r"(getenv|environ|settings|config|Settings|Config)")
+
+
+@RULE.on_python(ast.Module)
+def check(tree: ast.Module, ctx: PyContext) -> Iterator[Hit]:
+    if is_script_like(ctx) or CONFIG_MODULE.search(ctx.path):
+        return
+    if not (
+        imports_any(ctx, SERVER_MODULES)
+        or any(
+            p in ctx.path.split("/")
+            for p in ("app", "src", "server", "services", "api", "daemon", "worker", "workers")
+        )
+    ):
+        return
+    if any(READS_CONFIG.search(value) for value in ctx.imports) or any(
+        READS_CONFIG.search(pyast.dotted(n) or "") for n in ctx.nodes_of(ast.Attribute)
+    ):
+        return
+    for stmt in tree.body:
+        if not isinstance(stmt, ast.Assign | ast.AnnAssign) or stmt.value is None:
+            continue
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        names = [t.id for t in targets if isinstance(t, ast.Name)]
+        if not names or not OPERATIONAL.search(names[0]):
+            continue
+        value = stmt.value
+        literal = isinstance(value, ast.Constant) and (
+            isinstance(value.value, int | float)
+            and not isinstance(value.value, bool)
+            or isinstance(value.value, str)
+            and re.match(r"^[a-z]+://", value.value)
+        )
+        if not literal:
+            continue
+        ctx.examine(RULE)
+        yield RULE.hit(stmt, f"`{names[0]}` is hard-coded; it belongs in configuration")
