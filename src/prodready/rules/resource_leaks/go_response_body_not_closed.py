@@ -82,7 +82,7 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         resp in text(arg) and text(arg) != f"{resp}.Body"
         for c in go.calls_in(func)
         for arg in go.call_args(c)
-        if c is not call
+        if c != call
     ):
         return  # handed to a helper
     yield RULE.hit(call, f"`{resp}.Body` is never closed: the connection leaks")
