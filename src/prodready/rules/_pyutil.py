@@ -20,6 +20,7 @@ SCRIPT_DIRS = frozenset(
         "benchmarks",
         "bench",
         "migrations",
+        "db_migrations",
         "alembic",
         "notebooks",
         "devtools",
