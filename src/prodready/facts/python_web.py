@@ -396,7 +396,7 @@ class _Collector:
                 return f"calls an LLM ({name.split('.')[-1]})"
             if name in {"open", "shutil.rmtree", "os.listdir", "os.walk", "os.scandir"} or name.endswith(("FileResponse", "send_file")):
                 return "touches the file system"
-            if name.endswith(("apply_async", ".delay", "enqueue", "create_task", "add_task")):
+            if name.endswith(("apply_async", ".delay", "enqueue", "send_task")):
                 return "starts background jobs"
         return ""
 

@@ -21,6 +21,7 @@ SCRIPT_DIRS = frozenset(
         "bench",
         "migrations",
         "db_migrations",
+        "revisions",
         "alembic",
         "notebooks",
         "devtools",

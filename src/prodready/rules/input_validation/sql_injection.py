@@ -39,6 +39,7 @@ from collections.abc import Iterator
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import is_script_like
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -130,8 +131,8 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
         "sqlalchemy.sql.text",
     }:
         return
-    if not node.args or ctx.is_test_file:
-        return
+    if not node.args or is_script_like(ctx):
+        return  # migrations and CLIs build DDL from their own constants
     ctx.examine(RULE)
     query = node.args[0]
     if isinstance(query, ast.Call) and (ctx.call_name(query) or "").endswith("text") and query.args:

@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import is_script_like
 from prodready.rules._secretutil import NOT_SECRET_NAME
 from prodready.rules.base import RuleMeta
 
@@ -90,8 +91,8 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
         and ((pyast.dotted(func.value) or "").split(".")[-1].lower().endswith(("log", "logger", "logging")))
     )
     is_print = isinstance(func, ast.Name) and func.id == "print"
-    if not (is_log or is_print) or ctx.is_test_file:
-        return
+    if not (is_log or is_print) or is_script_like(ctx):
+        return  # a CLI showing an operator the password it just generated is its job
     ctx.examine(RULE)
     for arg in node.args:
         if isinstance(arg, ast.Constant):

@@ -40,6 +40,7 @@ from collections.abc import Iterator
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import is_script_like
 from prodready.rules.base import RuleMeta
 from prodready.rules.resource_leaks._leaks import assigned_local, escapes_or_released, in_with
 
@@ -75,7 +76,7 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
         if not any(v.endswith(("SessionLocal", "async_session", "Session")) for v in ctx.imports.values()):
             return
     func = pyast.enclosing_function(node)
-    if func is None or in_with(node) or ctx.is_test_file:
+    if func is None or in_with(node) or is_script_like(ctx):
         return
     local = assigned_local(node)
     if local is None or "." in local:

@@ -41,7 +41,7 @@ from collections.abc import Iterator
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._pyutil import keyword_value
+from prodready.rules._pyutil import is_script_like, keyword_value
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -84,8 +84,8 @@ def _has_timeout_arg(connect_args: ast.AST | None) -> bool:
 
 @RULE.on_python(ast.Call, calls=["AsyncIOMotorClient", "MongoClient", "create_async_engine", "create_engine"])
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
-    if ctx.is_test_file:
-        return
+    if is_script_like(ctx):
+        return  # migration runners and one-off scripts are bounded by their operator
     name = ctx.call_name(node)
     if name in ENGINES:
         url = pyast.const_str(node.args[0]) if node.args else None

@@ -63,7 +63,7 @@ RULE = RuleMeta(
 )
 
 ONE_TIME = re.compile(
-    r"(?i)^(_?(setup|set_up|init|initialize|initialise|configure|register|load|bootstrap|populate|build|main|create_app|startup|on_startup)\w*)$"
+    r"(?i)^(_?(setup|set_up|init|initialize|initialise|configure|register|load|bootstrap|populate|build|main|create_app|startup|on_startup|decorator|wrap|wrapper)\w*)$"
 )
 
 
