@@ -210,6 +210,7 @@ class _Collector:
             self._function(node)
         for node in ctx.nodes_of(ast.Call):
             self._call(node)
+        self._django_urls(tree)
         for node in ctx.nodes_of(ast.ClassDef):
             self._settings_class(node)
         for node in ctx.nodes_of(ast.Subscript):
@@ -565,6 +566,28 @@ class _Collector:
                 ctx.emit("signal", line=call.lineno, name=CLIENT_SIGNAL[kind], detail=name)
         if name.startswith(("subprocess.", "asyncio.create_subprocess")) and pyast.enclosing_function(call):
             ctx.emit("signal", line=call.lineno, name="spawns-processes", detail=name)
+
+    def _django_urls(self, tree: ast.Module) -> None:
+        """`urlpatterns = [path("orders/", views.orders), ...]`: routes (auth is decided in views)."""
+        if not any(v.startswith("django.urls") or v.startswith("django.conf.urls") for v in self.imports.values()):
+            return
+        for call in self.ctx.nodes_of(ast.Call):
+            name = self.q(call.func)
+            if name not in {"django.urls.path", "django.urls.re_path", "django.conf.urls.url"} or len(call.args) < 2:
+                continue
+            route = pyast.const_str(call.args[0])
+            view = call.args[1]
+            if route is None or (isinstance(view, ast.Call) and self.q(view.func) in {"django.urls.include", "django.conf.urls.include"}):
+                continue
+            inner = view.args[0] if isinstance(view, ast.Call) and view.args else view
+            view_name = pyast.dotted(inner.func if isinstance(inner, ast.Call) else inner) or "view"
+            wrapped_auth = isinstance(view, ast.Call) and self._is_auth_name(self.q(view.func) or "")
+            self.ctx.emit(
+                "route", line=call.lineno, method="ANY", path="/" + route.lstrip("^/").rstrip("$"),
+                handler=view_name, framework="django", kind="http", auth=wrapped_auth,
+                auth_via=f"{pyast.dotted(view.func) if isinstance(view, ast.Call) else ''}" if wrapped_auth else "",
+                rate_limited=False, limit_via="",
+            )
 
     def _env_call(self, call: ast.Call) -> None:
         if not call.args:

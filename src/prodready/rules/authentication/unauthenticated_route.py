@@ -83,7 +83,8 @@ def is_public(path: str, method: str) -> bool:
 
 @RULE.on_project
 def check(ctx: ProjectContext) -> Iterator[Hit]:
-    routes = [r for r in ctx.model.routes if r.kind == "http"]
+    # Django decides auth in views and middleware settings prodready does not read: skip its routes.
+    routes = [r for r in ctx.model.routes if r.kind == "http" and r.framework != "django"]
     if not routes:
         return
     by_file = defaultdict(list)

@@ -1,0 +1,79 @@
+"""The ProjectModel facts other rules and `verify` rely on: routes with auth and limits, env vars."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.helpers import audit_json, write_tree
+
+
+def routes_of(root: Path) -> dict[tuple[str, str], dict]:
+    return {(r["method"], r["path"]): r for r in audit_json(root)["facts"]["routes"]}
+
+
+def test_fastapi_routes_with_router_prefixes_aliases_and_limits(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "app/deps.py": "from typing import Annotated\nfrom fastapi import Depends\n\nCurrentUser = Annotated[dict, Depends(get_current_user)]\n",
+        "app/routes/items.py": (
+            "from fastapi import APIRouter, Request\nfrom app.deps import CurrentUser\nfrom app.limits import limiter\n\n"
+            "router = APIRouter()\n\n\n@router.get('/')\ndef list_items(user: CurrentUser):\n    return []\n\n\n"
+            "@router.post('/import')\n@limiter.limit('2/minute')\ndef import_items(request: Request):\n    return {}\n"
+        ),
+        "app/main.py": (
+            "from fastapi import FastAPI\nfrom app.routes import items\n\napp = FastAPI()\n"
+            "app.include_router(items.router, prefix='/items')\n\n\n@app.get('/healthz')\ndef health():\n    return {}\n"
+        ),
+        "app/limits.py": "from slowapi import Limiter\nlimiter = Limiter(key_func=lambda r: r.client.host)\n",
+    })
+    routes = routes_of(tmp_path)
+    listed = routes[("GET", "/items/")]
+    assert listed["auth"] and "CurrentUser" in listed["auth_via"]
+    assert listed["file"] == "app/routes/items.py" and listed["line"] == 8
+    imported = routes[("POST", "/items/import")]
+    assert imported["rate_limited"] and not imported["auth"]
+    assert not routes[("GET", "/healthz")]["auth"]
+
+
+def test_flask_express_go_and_django_routes(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "web/app.py": (
+            "from flask import Flask\nfrom flask_login import login_required\n\napp = Flask(__name__)\n\n\n"
+            "@app.route('/orders', methods=['GET', 'POST'])\n@login_required\ndef orders():\n    return []\n"
+        ),
+        "api/server.js": (
+            "const express = require('express');\nconst app = express();\n"
+            "app.get('/users/:id', requireAuth, (req, res) => res.json({}));\napp.post('/login', (req, res) => res.json({}));\n"
+            "app.listen(3000);\n"
+        ),
+        "svc/main.go": (
+            "package main\n\nimport (\n\t\"net/http\"\n)\n\nfunc main() {\n"
+            "\thttp.HandleFunc(\"/healthz\", health)\n\thttp.Handle(\"/admin\", RequireAuth(adminHandler))\n"
+            "\thttp.ListenAndServe(\":8080\", nil)\n}\n"
+        ),
+        "shop/urls.py": (
+            "from django.contrib.auth.decorators import login_required\nfrom django.urls import path\nfrom shop import views\n\n"
+            "urlpatterns = [path('orders/', views.orders), path('account/', login_required(views.account))]\n"
+        ),
+    })
+    routes = routes_of(tmp_path)
+    assert routes[("GET", "/orders")]["auth"] and routes[("POST", "/orders")]["framework"] == "flask"
+    assert routes[("GET", "/users/:id")]["auth"] and not routes[("POST", "/login")]["auth"]
+    assert not routes[("ANY", "/healthz")]["auth"] and routes[("ANY", "/admin")]["auth"]
+    assert routes[("ANY", "/account/")]["auth"] and routes[("ANY", "/account/")]["handler"] == "views.account"
+    assert not routes[("ANY", "/orders/")]["auth"]
+
+
+def test_env_vars_with_defaults_across_languages(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "app/config.py": (
+            "import os\nfrom pydantic_settings import BaseSettings\n\nREDIS_URL = os.getenv('REDIS_URL', 'redis://localhost')\n\n\n"
+            "class Settings(BaseSettings):\n    model_config = {'env_prefix': 'APP_'}\n    DEBUG: bool = False\n"
+        ),
+        "web/config.ts": "export const port = process.env.PORT ?? '3000';\n",
+        "svc/config.go": "package main\n\nimport \"os\"\n\nvar token = os.Getenv(\"API_TOKEN\")\n",
+    })
+    env = {e["name"]: e for e in audit_json(tmp_path)["facts"]["env_vars"]}
+    assert env["REDIS_URL"]["default"] == "redis://localhost" and env["REDIS_URL"]["line"] == 4
+    assert env["DEBUG"]["default"] == "False"
+    assert env["PORT"]["default"] == "3000"
+    assert env["API_TOKEN"]["has_default"] is False
