@@ -29,6 +29,16 @@ PLACEHOLDER = re.compile(
 )
 
 
+def snake_case(name: str) -> str:
+    """jwtSecret / JWTSecret -> jwt_secret, so one set of name patterns serves JS and Go too."""
+    out = []
+    for index, char in enumerate(name):
+        if char.isupper() and index and not name[index - 1].isupper() and name[index - 1] != "_":
+            out.append("_")
+        out.append(char.lower())
+    return "".join(out)
+
+
 def is_secret_name(name: str) -> bool:
     last = re.split(r"[.\[\]'\"]", name.strip("'\"[]"))[-1] or name
     return bool(SECRET_NAME.search(last)) and not NOT_SECRET_NAME.search(last)

@@ -41,7 +41,7 @@ from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import field, string_value, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._secretutil import is_signing_key_name, is_weak_secret
+from prodready.rules._secretutil import is_signing_key_name, is_weak_secret, snake_case
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -54,15 +54,6 @@ RULE = RuleMeta(
     fix="Require the secret at start-up (fail when missing or shorter than 32 characters); no literal fallback.",
     references=("https://cwe.mitre.org/data/definitions/1391.html",),
 )
-
-
-def _snake(name: str) -> str:
-    out = ""
-    for index, char in enumerate(name):
-        if char.isupper() and index and (not name[index - 1].isupper()):
-            out += "_"
-        out += char.lower()
-    return out
 
 
 @RULE.on_tree(
@@ -89,7 +80,7 @@ def check_assign(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if right.type == "expression_list" and right.named_children:
         right = right.named_children[0]
     value = string_value(right)
-    if value is None or not is_signing_key_name(_snake(name)):
+    if value is None or not is_signing_key_name(snake_case(name)):
         return
     ctx.examine(RULE)
     if is_weak_secret(value):

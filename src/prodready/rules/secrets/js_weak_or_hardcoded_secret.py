@@ -44,6 +44,7 @@ from prodready.rules._secretutil import (
     is_weak_secret,
     known_format,
     looks_like_real_secret,
+    snake_case,
 )
 from prodready.rules.base import RuleMeta
 
@@ -60,15 +61,6 @@ RULE = RuleMeta(
 
 
 WORDS = re.compile(r"[A-Za-z]+([._:/-][A-Za-z]+)*")  # 'label.change-password': an i18n or config key
-
-
-def _snake(name: str) -> str:
-    out = []
-    for index, char in enumerate(name):
-        if char.isupper() and index and not name[index - 1].isupper() and name[index - 1] != "_":
-            out.append("_")
-        out.append(char.lower())
-    return "".join(out)
 
 
 def _bound_name(node: Any) -> str:
@@ -106,7 +98,7 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = _bound_name(node)
     if not name:
         return
-    snake = _snake(name)
+    snake = snake_case(name)
     parent = node.parent
     is_fallback = (
         parent is not None
@@ -116,7 +108,7 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if is_signing_key_name(snake) or (
         is_fallback
         and "process.env" in text(parent)
-        and is_signing_key_name(_snake(text(parent).split("process.env.")[-1].split()[0]))
+        and is_signing_key_name(snake_case(text(parent).split("process.env.")[-1].split()[0]))
     ):
         ctx.examine(RULE)
         if is_weak_secret(value):
