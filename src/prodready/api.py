@@ -12,6 +12,7 @@ from pathlib import Path
 from prodready import __version__
 from prodready.config import Config, load_config
 from prodready.engine.discover import discover
+from prodready.engine.grouping import group_findings
 from prodready.engine.runner import (
     FileResult,
     ResultCache,
@@ -156,6 +157,7 @@ def assemble_report(
         if looked == 0:
             continue
         checks.append(CheckTally(rule.category, rule.id, looked, looked - flagged))
+    kept = group_findings(kept)
     kept.sort(key=lambda f: f.sort_key)
     return AuditReport(
         target=str(root),

@@ -93,6 +93,39 @@ class Hit:
 
 
 @dataclass(frozen=True, slots=True)
+class Location:
+    """One place where a defect occurs. A finding lists every place of one defect."""
+
+    path: str | None
+    line: int | None
+    end_line: int | None = None
+    message: str = ""
+    evidence: str = ""
+    fingerprint: str = ""  # identity of this instance (what baselines accept)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "end_line": self.end_line,
+            "message": self.message,
+            "evidence": self.evidence,
+            "fingerprint": self.fingerprint,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Location:
+        return cls(
+            path=data.get("path"),
+            line=data.get("line"),
+            end_line=data.get("end_line"),
+            message=str(data.get("message", "")),
+            evidence=str(data.get("evidence", "")),
+            fingerprint=str(data.get("fingerprint", "")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     fingerprint: str
     rule: str
@@ -107,6 +140,14 @@ class Finding:
     fix: str
     references: tuple[str, ...]
     title: str = ""
+    # Every place of this defect, the first being path/line; empty means just path/line.
+    locations: tuple[Location, ...] = ()
+
+    @property
+    def all_locations(self) -> tuple[Location, ...]:
+        if self.locations:
+            return self.locations
+        return (Location(self.path, self.line, self.end_line, self.message, self.evidence, self.fingerprint),)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -122,6 +163,7 @@ class Finding:
             "evidence": self.evidence,
             "fix": self.fix,
             "references": list(self.references),
+            "locations": [loc.to_json() for loc in self.all_locations],
         }
 
     @classmethod
@@ -139,6 +181,7 @@ class Finding:
             evidence=str(data.get("evidence", "")),
             fix=str(data.get("fix", "")),
             references=tuple(data.get("references", ())),
+            locations=tuple(Location.from_json(loc) for loc in data.get("locations", ()) if isinstance(loc, dict)),
         )
 
     @property

@@ -99,6 +99,6 @@ def run_case(case: Case, tmp_path: Path) -> tuple[set[tuple[str, int | None]], l
         _undot(target)
     settings = AuditSettings(use_cache=False, jobs=1, config=Config(), select=frozenset({case.rule_id}))
     report = audit(target, settings)
-    got = {(f.path or "", f.line) for f in report.findings if f.rule == case.rule_id}
-    messages = [f"{f.path}:{f.line}: {f.message}" for f in report.findings]
+    got = {(loc.path or "", loc.line) for f in report.findings if f.rule == case.rule_id for loc in f.all_locations}
+    messages = [f"{loc.path}:{loc.line}: {loc.message or f.message}" for f in report.findings for loc in f.all_locations]
     return got, messages

@@ -19,7 +19,8 @@ SERVICE = {
 
 
 def fingerprints(report: dict) -> dict[str, str]:
-    return {f["fingerprint"]: f["rule"] for f in report["findings"]}
+    """The identity of every place of every finding (what baselines and diffs track)."""
+    return {loc["fingerprint"]: f["rule"] for f in report["findings"] for loc in f["locations"]}
 
 
 def test_fingerprints_survive_line_shifts_and_unrelated_edits(tmp_path: Path) -> None:
@@ -110,3 +111,46 @@ def test_history_accepts_any_sqlalchemy_url_and_survives_read_only_targets(tmp_p
     broken = run_cli("audit", str(root), "--no-cache", "--history-url", "nosuchdriver://x", "--fail-on", "never")
     assert broken.returncode == 0
     assert "warning: run not recorded" in broken.stderr
+
+
+GROUPED = {
+    "app/client.py": (
+        "import requests\n\n\n"
+        "def one(url):\n    return requests.get(url)\n\n\n"
+        "def two(url):\n    return requests.post(url, json={})\n"
+    ),
+}
+
+
+def test_instances_of_one_defect_in_a_file_are_one_finding_with_every_location(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "svc", GROUPED)
+    report = audit_json(root)
+    timeouts = [f for f in report["findings"] if f["rule"] == "PR-TO-001"]
+    assert len(timeouts) == 1
+    finding = timeouts[0]
+    assert [(loc["path"], loc["line"]) for loc in finding["locations"]] == [("app/client.py", 5), ("app/client.py", 9)]
+    assert (finding["path"], finding["line"]) == ("app/client.py", 5)
+    assert "1 more place" in finding["message"]
+    # A third place keeps the defect's identity; the new place has its own.
+    client = root / "app" / "client.py"
+    client.write_text(client.read_text() + "\n\ndef three(url):\n    return requests.put(url)\n")
+    after = [f for f in audit_json(root)["findings"] if f["rule"] == "PR-TO-001"][0]
+    assert after["fingerprint"] == finding["fingerprint"]
+    assert len(after["locations"]) == 3
+    assert {loc["fingerprint"] for loc in finding["locations"]} < {loc["fingerprint"] for loc in after["locations"]}
+
+
+def test_baseline_accepts_places_so_a_new_place_of_a_known_defect_still_fails(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "svc", GROUPED)
+    baseline = tmp_path / "baseline.json"
+    assert run_cli("baseline", str(root), "--output", str(baseline), "--no-cache").returncode == 0
+    clean = run_cli("audit", str(root), "--baseline", str(baseline), "--no-cache", "--no-history",
+                    "--format", "json", "--fail-on", "medium")
+    assert clean.returncode == 0, clean.stdout
+    client = root / "app" / "client.py"
+    client.write_text(client.read_text() + "\n\ndef three(url):\n    return requests.put(url)\n")
+    new = run_cli("audit", str(root), "--baseline", str(baseline), "--no-cache", "--no-history",
+                  "--format", "json", "--fail-on", "medium")
+    assert new.returncode == 1
+    left = [f for f in json.loads(new.stdout)["findings"] if f["rule"] == "PR-TO-001"]
+    assert [(loc["line"]) for f in left for loc in f["locations"]] == [13]

@@ -36,6 +36,11 @@ class Numbered:
             return "(project)"
         return f"{self.finding.path}:{self.finding.line}" if self.finding.line else self.finding.path
 
+    @property
+    def also_at(self) -> list[str]:
+        """The other places of the same defect (`path:line`)."""
+        return [f"{loc.path}:{loc.line}" if loc.line else str(loc.path) for loc in self.finding.all_locations[1:]]
+
 
 def numbered(report: AuditReport) -> list[Numbered]:
     registry = load_registry()

@@ -76,6 +76,8 @@ class MarkdownReporter:
                 f"**Issue:** {finding.message}",
                 "",
             ]
+            if item.also_at:
+                out += ["**Also at:** " + ", ".join(f"`{place}`" for place in item.also_at), ""]
             if finding.evidence:
                 out += ["**Evidence:**", "", _fence(finding.evidence, finding.path), ""]
             if item.why:

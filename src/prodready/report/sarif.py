@@ -51,6 +51,17 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
                 region["snippet"] = {"text": finding.evidence}
             location["region"] = region
         result["locations"] = [{"physicalLocation": location}]
+        related = []
+        for number, loc in enumerate(finding.all_locations[1:], 1):
+            if loc.path is None:
+                continue
+            physical: dict[str, Any] = {"artifactLocation": {"uri": loc.path, "uriBaseId": "%SRCROOT%"}}
+            if loc.line is not None:
+                physical["region"] = {"startLine": loc.line, "endLine": max(loc.end_line or loc.line, loc.line)}
+            related.append({"id": number, "physicalLocation": physical,
+                            "message": {"text": loc.message or finding.message}})
+        if related:
+            result["relatedLocations"] = related
     return result
 
 

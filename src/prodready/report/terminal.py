@@ -49,6 +49,10 @@ def render_report(report: AuditReport, console: Console, *, show_evidence: bool 
                 f" [{SEVERITY_STYLE[finding.severity]}]{finding.severity.value.upper():8}[/] "
                 f"[bold]{escape(location)}[/] {escape(finding.message)} [dim]{finding.rule}[/]"
             )
+            others = finding.all_locations[1:]
+            if others:
+                lines = ", ".join(str(loc.line) for loc in others[:12]) + (", …" if len(others) > 12 else "")
+                console.print(f"           [dim]also at lines {escape(lines)}[/]", highlight=False)
             if show_evidence and finding.evidence:
                 for line in finding.evidence.splitlines()[:3]:
                     console.print(f"           [dim]│[/] {escape(line)}", highlight=False)

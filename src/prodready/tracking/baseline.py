@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from prodready.model import AuditReport
+from prodready.engine.grouping import with_locations
+from prodready.model import AuditReport, Finding
 
 BASELINE_VERSION = 1
 
@@ -18,9 +19,12 @@ class BaselineError(ValueError):
 
 
 def write_baseline(report: AuditReport, path: Path) -> int:
+    # One entry per place: accepting a finding accepts its current places, not future ones.
     entries = [
-        {"fingerprint": f.fingerprint, "rule": f.rule, "path": f.path, "line": f.line, "message": f.message}
+        {"fingerprint": loc.fingerprint or f.fingerprint, "rule": f.rule, "path": loc.path, "line": loc.line,
+         "message": loc.message or f.message}
         for f in report.findings
+        for loc in f.all_locations
     ]
     data = {
         "prodready_baseline": BASELINE_VERSION,
@@ -43,10 +47,30 @@ def load_fingerprints(path: Path) -> set[str]:
     if isinstance(data, dict) and "prodready_baseline" in data:
         return {str(e["fingerprint"]) for e in data.get("findings", []) if isinstance(e, dict) and "fingerprint" in e}
     if isinstance(data, dict) and data.get("schema_version") == 1 and "findings" in data:
-        return {str(f["fingerprint"]) for f in data["findings"]}  # a saved JSON report works too
+        # A saved JSON report works too: accept every place of every finding in it.
+        accepted: set[str] = set()
+        for f in data["findings"]:
+            if not isinstance(f, dict):
+                continue
+            locations = f.get("locations") or []
+            accepted.update(str(loc["fingerprint"]) for loc in locations if isinstance(loc, dict) and loc.get("fingerprint"))
+            if not locations and "fingerprint" in f:
+                accepted.add(str(f["fingerprint"]))
+        return accepted
     raise BaselineError(f"{path} is not a prodready baseline (create one with `prodready baseline`)")
 
 
 def apply_baseline(report: AuditReport, fingerprints: set[str]) -> AuditReport:
-    kept = [f for f in report.findings if f.fingerprint not in fingerprints]
-    return replace(report, findings=kept, baselined=len(report.findings) - len(kept))
+    """Hide the accepted places; a finding with no place left is hidden whole."""
+    kept: list[Finding] = []
+    hidden = 0
+    for finding in report.findings:
+        if finding.fingerprint in fingerprints and not finding.locations:
+            hidden += 1
+            continue
+        new = tuple(loc for loc in finding.all_locations if (loc.fingerprint or finding.fingerprint) not in fingerprints)
+        hidden += len(finding.all_locations) - len(new)
+        if not new:
+            continue
+        kept.append(finding if len(new) == len(finding.all_locations) else with_locations(finding, new))
+    return replace(report, findings=kept, baselined=hidden)

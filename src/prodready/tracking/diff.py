@@ -34,9 +34,28 @@ class Diff:
         return {"fixed": self.fixed, "new": self.new, "still_open": self.still_open}
 
 
+def instances(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every place of every finding, by its own fingerprint: fixes are tracked place by place."""
+    out: dict[str, dict[str, Any]] = {}
+    for finding in report["findings"]:
+        if not isinstance(finding, dict):
+            continue
+        locations = [loc for loc in finding.get("locations") or [] if isinstance(loc, dict)]
+        if not locations:
+            out[str(finding.get("fingerprint"))] = finding
+            continue
+        for loc in locations:
+            key = str(loc.get("fingerprint") or finding.get("fingerprint"))
+            out[key] = {k: v for k, v in finding.items() if k != "locations"} | {
+                "fingerprint": key, "path": loc.get("path"), "line": loc.get("line"),
+                "message": loc.get("message") or finding.get("message", ""),
+            }
+    return out
+
+
 def diff_reports(old: dict[str, Any], new: dict[str, Any]) -> Diff:
-    old_by = {f["fingerprint"]: f for f in old["findings"]}
-    new_by = {f["fingerprint"]: f for f in new["findings"]}
+    old_by = instances(old)
+    new_by = instances(new)
     return Diff(
         fixed=[f for fp, f in old_by.items() if fp not in new_by],
         new=[f for fp, f in new_by.items() if fp not in old_by],
@@ -49,12 +68,12 @@ def _loc(f: dict[str, Any]) -> str:
 
 
 def diff_markdown(diff: Diff, old: dict[str, Any], new: dict[str, Any]) -> str:
-    total_old = len(old["findings"])
+    total_old = len(instances(old))
     out = [
         "# Production Readiness — Verification Report",
         "",
         f"**Before:** {old.get('started_at', '?')} — {old.get('verdict', '?')} ({total_old} findings)  ",
-        f"**After:** {new.get('started_at', '?')} — {new.get('verdict', '?')} ({len(new['findings'])} findings)",
+        f"**After:** {new.get('started_at', '?')} — {new.get('verdict', '?')} ({len(instances(new))} findings)",
         "",
         f"**Fixed:** {len(diff.fixed)} of {total_old} · **New:** {len(diff.new)} · **Still open:** {len(diff.still_open)}",
         "",
