@@ -86,6 +86,8 @@ class PyContext(FileContext):
         return found
 
     _call_names: dict[int, str | None] = field(default_factory=dict, repr=False)
+    # Per-file answers rules would otherwise recompute per node (is_script_like, imports_any).
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def call_name(self, call: ast.Call) -> str | None:
         """Qualified callee: ``requests.get`` even after ``from requests import get``.

@@ -4,6 +4,8 @@ project pass on the ProjectModel. Parallel over files; per-file results cached b
 from __future__ import annotations
 
 import ast
+import contextlib
+import gc
 import hashlib
 import json
 import os
@@ -11,7 +13,7 @@ import re
 import tomllib
 import warnings
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -367,7 +369,23 @@ def analyze_source(source: SourceFile, options: RunOptions, text: str | None = N
     result.facts = ctx.facts
     result.examined = dict(ctx.examined)
     result.suppressions = find_suppressions(ctx.path, ctx.lines)
+    if isinstance(ctx, cx.PyContext):
+        pyast.release_tree(ctx.all_nodes)
     return result
+
+
+@contextlib.contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Files are analysed with the cyclic collector off: trees are released explicitly (see
+    release_tree), so the collector would only re-scan live data; it runs once afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+            gc.collect(1)
 
 
 def make_findings(
@@ -471,7 +489,8 @@ class RunResult:
 
 def _analyze_batch(args: tuple[list[SourceFile], RunOptions]) -> list[FileResult]:
     sources, options = args
-    return [analyze_source(source, options) for source in sources]
+    with cyclic_gc_paused():
+        return [analyze_source(source, options) for source in sources]
 
 
 class ResultCache:
@@ -573,10 +592,11 @@ def run_files(
                     if progress:
                         progress(1)
     else:
-        for source in pending:
-            results[source.path] = analyze_source(source, options)
-            if progress:
-                progress(1)
+        with cyclic_gc_paused():
+            for source in pending:
+                results[source.path] = analyze_source(source, options)
+                if progress:
+                    progress(1)
     for source in pending:
         result = results[source.path]
         if result.skipped is None or not result.skipped.startswith("unreadable"):

@@ -48,6 +48,16 @@ def index_tree(tree: ast.AST) -> tuple[list[ast.AST], dict[type[ast.AST], list[a
     return nodes, by_type
 
 
+def release_tree(nodes: list[ast.AST]) -> None:
+    """Break the parent links (and memos) of a finished tree so reference counting frees it at once.
+
+    Parent links make every tree one big cycle; left to CPython's cyclic collector, chasing them
+    cost about a third of a cold audit's CPU. Only call this when nothing will read the tree again.
+    """
+    for node in nodes:
+        node.__dict__.clear()
+
+
 def import_map(by_type: dict[type[ast.AST], list[ast.AST]]) -> dict[str, str]:
     return _import_map(by_type.get(ast.Import, []) + by_type.get(ast.ImportFrom, []))
 

@@ -70,7 +70,14 @@ SERVER_MODULES = (
 
 
 def is_script_like(ctx: PyContext) -> bool:
-    """Build scripts, CLIs, tests, docs: code that is not a long-running service."""
+    """Build scripts, CLIs, tests, docs: code that is not a long-running service (once per file)."""
+    known = ctx.memo.get("script_like")
+    if known is None:
+        known = ctx.memo["script_like"] = _is_script_like(ctx)
+    return bool(known)
+
+
+def _is_script_like(ctx: PyContext) -> bool:
     parts = ctx.path.split("/")
     if ctx.is_test_file or parts[-1] in SCRIPT_FILES - {"tasks.py"} or parts == ["tasks.py"]:
         return True  # a root tasks.py is an invoke/fabric script; app/tasks.py is Celery code
@@ -84,11 +91,15 @@ def is_script_like(ctx: PyContext) -> bool:
 
 
 def imports_any(ctx: PyContext, modules: tuple[str, ...]) -> bool:
-    return any(
-        value == module or value.startswith(module + ".")
-        for value in ctx.imports.values()
-        for module in modules
-    )
+    key = ("imports_any", modules)
+    known = ctx.memo.get(key)
+    if known is None:
+        known = ctx.memo[key] = any(
+            value == module or value.startswith(module + ".")
+            for value in ctx.imports.values()
+            for module in modules
+        )
+    return bool(known)
 
 
 def keyword_value(call: ast.Call, name: str) -> ast.AST | None:

@@ -49,7 +49,15 @@ def is_signing_key_name(name: str) -> bool:
     return bool(SIGNING_KEY_NAME.search(last))
 
 
+# Every known format starts with one of these literals; one scan for them rules out almost every
+# string constant before the ten format patterns run (tests/rules/test_secret_prefilter.py keeps
+# this in step with KNOWN_SECRET_PATTERNS).
+KNOWN_FORMAT_PREFILTER = re.compile(r"-----BEGIN|A[KS]IA|gh[pousr]_|github_pat_|xox|[rs]k_|sk-|AIza|eyJ|SG\.")
+
+
 def known_format(value: str) -> str | None:
+    if not KNOWN_FORMAT_PREFILTER.search(value):
+        return None
     for label, pattern in KNOWN_SECRET_PATTERNS:
         if pattern.search(value):
             return label

@@ -78,6 +78,15 @@ def _checked_name(test: ast.AST) -> str | None:
     return None
 
 
+def _globals_declared(func: ast.AST) -> set[str]:
+    """Names a function declares `global` (memoised on the node: many ifs share one function)."""
+    names: set[str] | None = getattr(func, "_pr_globals", None)
+    if names is None:
+        names = {n for stmt in pyast.walk_shallow(func) if isinstance(stmt, ast.Global) for n in stmt.names}
+        func._pr_globals = names  # type: ignore[attr-defined]
+    return names
+
+
 @RULE.on_python(ast.If)
 def check(node: ast.If, ctx: PyContext) -> Iterator[Hit]:
     name = _checked_name(node.test)
@@ -86,18 +95,18 @@ def check(node: ast.If, ctx: PyContext) -> Iterator[Hit]:
     func = pyast.enclosing_function(node)
     if func is None:
         return
-    globals_declared = {n for stmt in ast.walk(func) if isinstance(stmt, ast.Global) for n in stmt.names}
-    is_global = name in globals_declared
-    is_class_attr = name.startswith("cls.") or (name.count(".") == 1 and name.split(".")[0][:1].isupper())
-    if not (is_global or is_class_attr):
-        return
     assigns = [
         stmt
         for stmt in node.body
         for sub in ast.walk(stmt)
         if isinstance(sub, ast.Assign) and any(pyast.dotted(t) == name for t in sub.targets)
     ]
-    if not assigns or is_script_like(ctx):
+    if not assigns:
+        return
+    is_class_attr = name.startswith("cls.") or (name.count(".") == 1 and name.split(".")[0][:1].isupper())
+    if not is_class_attr and name not in _globals_declared(func):
+        return
+    if is_script_like(ctx):
         return
     ctx.examine(RULE)
     if under_lock(node):

@@ -74,9 +74,12 @@ def _name_for(node: ast.Constant) -> str | None:
     if isinstance(parent, ast.keyword):
         return parent.arg
     if isinstance(parent, ast.Dict):
-        for key, value in zip(parent.keys, parent.values, strict=False):
-            if value is node:
-                return pyast.const_str(key)
+        # Built once per dict literal: a scan per value would be quadratic on large tables.
+        names: dict[int, str | None] | None = getattr(parent, "_pr_value_keys", None)
+        if names is None:
+            names = {id(value): pyast.const_str(key) for key, value in zip(parent.keys, parent.values, strict=False)}
+            parent._pr_value_keys = names  # type: ignore[attr-defined]
+        return names.get(id(node))
     return None
 
 
