@@ -242,6 +242,7 @@ def _make_context(source: SourceFile, text: str) -> cx.FileContext:
             raise SkipFile("syntax errors (could not parse most of the file)")
         from prodready.lang.imports import go_imports, js_imports
 
+        ts.analysing(root, source.grammar)
         imports = go_imports(root) if lang == Language.GO else js_imports(root)
         return cx.TreeContext(
             path=source.path, language=lang, text=text, grammar=source.grammar, root=root,

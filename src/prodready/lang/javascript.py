@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from prodready.engine.context import TreeContext
-from prodready.lang.treesitter import ancestors, field, string_value, text
+from prodready.lang.treesitter import MEMO, ancestors, field, string_value, text
 
 Node = Any
 
@@ -37,7 +37,11 @@ def is_server_file(ctx: TreeContext) -> bool:
 
 
 def callee(call: Node) -> str:
-    return text(field(call, "function"))
+    key = ("callee", call.id)
+    found = MEMO.get(key)
+    if found is None:
+        found = MEMO[key] = text(field(call, "function"))
+    return str(found)
 
 
 def member_parts(node: Node) -> tuple[str, str] | None:
@@ -47,8 +51,14 @@ def member_parts(node: Node) -> tuple[str, str] | None:
 
 
 def args(call: Node) -> list[Node]:
-    arguments = field(call, "arguments")
-    return [a for a in arguments.named_children if a.type != "comment"] if arguments is not None else []
+    key = ("args", call.id)
+    found = MEMO.get(key)
+    if found is None:
+        arguments = field(call, "arguments")
+        found = MEMO[key] = (
+            [a for a in arguments.named_children if a.type != "comment"] if arguments is not None else []
+        )
+    return list(found)
 
 
 def enclosing_function(node: Node) -> Node | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -34,6 +35,7 @@ def parser(name: str) -> tree_sitter.Parser:
     return tree_sitter.Parser(grammar(name))
 
 
+@lru_cache(maxsize=1024)
 def has_kind(grammar_name: str, kind: str) -> bool:
     return grammar(grammar_name).id_for_node_kind(kind, True) is not None
 
@@ -55,15 +57,101 @@ def ancestors(node: Node) -> Iterator[Node]:
         current = current.parent
 
 
-def descendants(node: Node, *kinds: str) -> Iterator[Node]:
-    """Pre-order descendants, optionally filtered by kind."""
+class TreeIndex:
+    """Nodes of one tree grouped by kind, in pre-order, gathered by one tree-sitter query.
+
+    Rules and fact collectors ask for "the calls inside this function" many times per file; a
+    Python-level walk per question cost over a third of a JS/Go audit. The index gathers the kinds
+    asked for so far in one query (run in C) and answers each question with a binary search.
+    """
+
+    def __init__(self, root: Node, grammar_name: str, kinds: frozenset[str]) -> None:
+        self.kinds = kinds
+        by_kind: dict[str, list[Node]] = {kind: [] for kind in kinds}
+        captured = tree_sitter.QueryCursor(_kinds_query(grammar_name, kinds)).captures(root)
+        for node in sorted(captured.get("n", ()), key=lambda n: (n.start_byte, -n.end_byte)):
+            by_kind[node.type].append(node)
+        self.by_kind = by_kind
+        self.starts = {kind: [n.start_byte for n in nodes] for kind, nodes in by_kind.items()}
+
+    def within(self, node: Node, kinds: tuple[str, ...]) -> list[Node]:
+        start, end = node.start_byte, node.end_byte
+        # Ancestors of `node` with the very same span would pass the range test: leave them out.
+        same_span = {node.id}
+        up = node.parent
+        while up is not None and up.start_byte == start and up.end_byte == end:
+            same_span.add(up.id)
+            up = up.parent
+        found: list[Node] = []
+        for kind in kinds:
+            starts = self.starts.get(kind)
+            if not starts:
+                continue
+            nodes = self.by_kind[kind]
+            index = bisect.bisect_left(starts, start)
+            while index < len(nodes) and starts[index] <= end:
+                candidate = nodes[index]
+                index += 1
+                if candidate.end_byte <= end and candidate.id not in same_span:
+                    if candidate.start_byte == end and candidate.end_byte == end and start != end:
+                        continue  # an empty node just after `node`
+                    found.append(candidate)
+        if len(kinds) > 1:
+            found.sort(key=lambda n: (n.start_byte, -n.end_byte))
+        return found
+
+
+@lru_cache(maxsize=64)
+def _kinds_query(grammar_name: str, kinds: frozenset[str]) -> tree_sitter.Query:
+    alternatives = " ".join(f"({kind})" for kind in sorted(kinds))
+    return tree_sitter.Query(grammar(grammar_name), f"[{alternatives}] @n")
+
+
+# The tree being analysed: the engine names its grammar; kinds asked for accumulate per grammar.
+_CURRENT: dict[str, Any] = {"root_id": None, "root": None, "grammar": None, "index": None}
+# Answers many rules ask about the same node (callee text, argument lists), for the current tree.
+MEMO: dict[tuple[str, int], Any] = {}
+_ASKED: dict[str, set[str]] = {}
+
+
+def analysing(root: Node, grammar_name: str) -> None:
+    """Called by the engine for each JS/TS/Go file before its rules run."""
+    # Holding the root keeps its tree alive, so no other live node can reuse an id MEMO knows.
+    _CURRENT.update(root_id=root.id, root=root, grammar=grammar_name, index=None)
+    MEMO.clear()
+
+
+def _walk_kinds(node: Node, wanted: set[str]) -> Iterator[Node]:
     stack = list(reversed(node.children))
-    wanted = set(kinds)
     while stack:
         current = stack.pop()
         if not wanted or current.type in wanted:
             yield current
         stack.extend(reversed(current.children))
+
+
+def descendants(node: Node, *kinds: str) -> Iterator[Node]:
+    """Pre-order descendants, optionally filtered by kind."""
+    grammar_name = _CURRENT["grammar"]
+    if not kinds or grammar_name is None:
+        yield from _walk_kinds(node, set(kinds))
+        return
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    if root.id != _CURRENT["root_id"]:
+        yield from _walk_kinds(node, set(kinds))  # a tree the engine did not announce
+        return
+    valid = [kind for kind in kinds if has_kind(grammar_name, kind)]
+    if len(valid) != len(kinds):
+        yield from _walk_kinds(node, set(kinds))  # anonymous or foreign kinds: walk as before
+        return
+    asked = _ASKED.setdefault(grammar_name, set())
+    index: TreeIndex | None = _CURRENT["index"]
+    if index is None or not index.kinds.issuperset(valid):
+        asked.update(valid)
+        index = _CURRENT["index"] = TreeIndex(root, grammar_name, frozenset(asked))
+    yield from index.within(node, tuple(valid))
 
 
 def call_callee(node: Node) -> str:
