@@ -66,7 +66,9 @@ def test_flask_express_go_and_django_routes(tmp_path: Path) -> None:
 def test_env_vars_with_defaults_across_languages(tmp_path: Path) -> None:
     write_tree(tmp_path, {
         "app/config.py": (
-            "import os\nfrom pydantic_settings import BaseSettings\n\nREDIS_URL = os.getenv('REDIS_URL', 'redis://localhost')\n\n\n"
+            "import os\nfrom pydantic_settings import BaseSettings\n\nREDIS_URL = os.getenv('REDIS_URL', 'redis://localhost')\n"
+            "PORT = int(os.environ.get('WEB_PORT') or '5000')\nHOST = os.getenv('HOST', '') or '0.0.0.0'\n"
+            "LEVEL = os.environ.get('LOG_LEVEL') or DEFAULT_LEVEL\n\n\n"
             "class Settings(BaseSettings):\n    model_config = {'env_prefix': 'APP_'}\n    DEBUG: bool = False\n"
         ),
         "web/config.ts": "export const port = process.env.PORT ?? '3000';\n",
@@ -75,5 +77,9 @@ def test_env_vars_with_defaults_across_languages(tmp_path: Path) -> None:
     env = {e["name"]: e for e in audit_json(tmp_path)["facts"]["env_vars"]}
     assert env["REDIS_URL"]["default"] == "redis://localhost" and env["REDIS_URL"]["line"] == 4
     assert env["DEBUG"]["default"] == "False"
+    # `os.environ.get(X) or "literal"`: the literal is the default (the configuration matrix reads it)
+    assert env["WEB_PORT"]["default"] == "5000" and env["WEB_PORT"]["has_default"] is True
+    assert env["HOST"]["default"] == "0.0.0.0"
+    assert env["LOG_LEVEL"]["default"] == "DEFAULT_LEVEL"
     assert env["PORT"]["default"] == "3000"
     assert env["API_TOKEN"]["has_default"] is False
