@@ -83,3 +83,14 @@ def test_env_vars_with_defaults_across_languages(tmp_path: Path) -> None:
     assert env["LOG_LEVEL"]["default"] == "DEFAULT_LEVEL"
     assert env["PORT"]["default"] == "3000"
     assert env["API_TOKEN"]["has_default"] is False
+
+
+def test_container_facts_give_ports_for_the_report(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+        "Dockerfile": "FROM python:3.12-slim\nEXPOSE 5000/tcp\nCMD [\"gunicorn\", \"-b\", \"0.0.0.0:5000\", \"app:app\"]\n",
+        "docker-compose.yml": "services:\n  web:\n    build: .\n    ports:\n      - \"8080:5000\"\n",
+    })
+    facts = audit_json(tmp_path)["facts"]
+    assert facts["containers"][0]["expose"] == ["5000"] and facts["containers"][0]["file"] == "Dockerfile"
+    assert facts["services"][0]["ports"] == ["8080:5000"]
