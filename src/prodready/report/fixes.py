@@ -30,7 +30,7 @@ PROBLEM_OF_RULE = {
     "PR-TO-203": "server-timeouts",
     "PR-PM-004": "shutdown", "PR-PM-101": "shutdown", "PR-PM-201": "shutdown",
     "PR-CT-302": "prod-server", "PR-CT-304": "docker-healthcheck", "PR-CT-301": "docker-user",
-    "PR-OB-301": "metrics", "PR-TS-301": "tests",
+    "PR-OB-301": "metrics", "PR-TS-301": "tests", "PR-AU-001": "route-auth",
 }
 
 # (problem, framework) -> (fence language, template)
@@ -225,23 +225,32 @@ const promBundle = require("express-prom-bundle");
 app.use(promBundle({ includeMethod: true, includePath: true }));   // /metrics"""),
     ("metrics", "go"): ("go", """\
 mux.Handle("/metrics", promhttp.Handler())   // github.com/prometheus/client_golang"""),
+    ("route-auth", "flask"): ("python", """\
+@app.route("{route_path}", methods=["{route_method}"])
+@login_required                      # or the decorator the protected routes already use
+def {handler}(): ..."""),
+    ("route-auth", "express"): ("js", """\
+app.{route_method_lower}("{route_path}", {auth_via}, {handler});
+// or protect everything after the public routes: app.use({auth_via});"""),
+    ("route-auth", "go"): ("go", """\
+mux.Handle("{route_path}", requireAuth(http.HandlerFunc({handler})))"""),
     ("tests", "fastapi"): ("python", """\
 from fastapi.testclient import TestClient
 from {app_import} import app
 
-def test_{handler}_requires_auth():
-    assert TestClient(app).{route_method_lower}("{route_path}").status_code in (401, 403)"""),
+def test_{protected_handler}_requires_auth():
+    assert TestClient(app).{protected_method_lower}("{protected_path}").status_code in (401, 403)"""),
     ("tests", "flask"): ("python", """\
 from {app_import} import app
 
-def test_{handler}_requires_auth():
-    assert app.test_client().{route_method_lower}("{route_path}").status_code in (401, 403)"""),
+def test_{protected_handler}_requires_auth():
+    assert app.test_client().{protected_method_lower}("{protected_path}").status_code in (401, 403)"""),
     ("tests", "express"): ("js", """\
 const request = require("supertest");
 const app = require("../{js_module}");
 
-test("{route_method} {route_path} requires auth", async () => {{
-  await request(app).{route_method_lower}("{route_path}").expect(401);
+test("{protected_method} {protected_path} requires auth", async () => {{
+  await request(app).{protected_method_lower}("{protected_path}").expect(401);
 }});"""),
     ("tests", "go"): ("go", """\
 func TestHealth(t *testing.T) {{
@@ -264,6 +273,7 @@ class ProjectNames:
     health: str
     ready: str
     route: dict[str, Any]
+    protected: dict[str, Any]
     cmd: str
     base: str
     app_module: str
@@ -287,15 +297,31 @@ class ProjectNames:
     def values(self) -> dict[str, str]:
         method = str(self.route.get("method") or "GET")
         module = self.app_module.split(":")[0]
+        protected_method = str(self.protected.get("method") or "GET")
         return {
+            "protected_path": concrete_path(str(self.protected.get("path") or "/orders")),
+            "protected_method": protected_method,
+            "protected_method_lower": protected_method.lower() if protected_method.isalpha() else "get",
+            "protected_handler": _identifier(str(self.protected.get("handler") or "orders")),
+            "auth_via": str(self.route.get("auth_via") or self.protected.get("auth_via") or "requireAuth").split()[-1],
             "port": self.port, "host_port": self.host_port, "health": self.health, "ready": self.ready,
             "route_path": str(self.route.get("path") or "/orders"), "route_method": method,
             "route_method_lower": method.lower() if method.isalpha() else "get",
-            "handler": str(self.route.get("handler") or "handler").split(".")[-1],
+            "handler": _identifier(str(self.route.get("handler") or "handler")),
             "cmd": self.cmd, "base": self.base or "python:3.12-slim", "app_module": self.app_module,
             "app_import": module, "js_entry": self.js_entry,
             "js_module": self.js_entry.rsplit(".", 1)[0],
         }
+
+
+def concrete_path(path: str) -> str:
+    """/items/:id and /orders/{order_id} as a request would name them: /items/1."""
+    return re.sub(r"\{[^}]+\}|:\w+|<[^>]+>", "1", path)
+
+
+def _identifier(name: str) -> str:
+    name = name.split(".")[-1]
+    return name if re.fullmatch(r"[A-Za-z_]\w*", name) else "handler"
 
 
 def _port_from_cmd(cmd: str) -> str:
@@ -332,6 +358,7 @@ def project_names(facts: dict[str, Any]) -> ProjectNames:
     http_routes = [r for r in routes if r.get("kind") != "websocket" and not HEALTH_PATH.search(str(r.get("path", "")))]
     route = next((r for r in http_routes if not r.get("auth") and r.get("method") in {"POST", "PUT", "DELETE", "PATCH"}),
                  next(iter(http_routes), {}))
+    protected = next((r for r in http_routes if r.get("auth")), route)
     cmd = next((str(c.get("cmd")) for c in containers if c.get("cmd")), "")
     base = next((str(c.get("base")) for c in containers if c.get("base")), "")
     base = re.sub(r":latest$", ":3.12-slim", base) if base.startswith("python") else base
@@ -344,7 +371,7 @@ def project_names(facts: dict[str, Any]) -> ProjectNames:
         if app_file:
             app_module = app_file[:-3].replace("/", ".") + ":app"
     js_entry = next((str(r["file"]) for r in routes if str(r.get("file", "")).endswith((".js", ".ts"))), "server.js")
-    return ProjectNames(frameworks, port, host_port, health, ready, route, cmd, base, app_module, js_entry)
+    return ProjectNames(frameworks, port, host_port, health, ready, route, protected, cmd, base, app_module, js_entry)
 
 
 def _family(framework: str) -> str:
