@@ -230,12 +230,13 @@ def _risks(defects: list[Defect]) -> list[dict[str, Any]]:
         first_phase = min(PHASE_ORDER.index(d.phase) for d in members)
         phase = PHASE_ORDER[first_phase]
         rows.append({
+            "first": min(defects.index(d) for d in members if d.phase == phase),
             "area": area, "findings": len(members), "worst": worst.finding.severity.value,
             "impact": impact, "likelihood": LIKELIHOOD[worst.finding.severity.rank],
             "priority": PRIORITY_OF_PHASE[phase], "phase": phase,
             "labels": [d.label for d in members if d.phase == phase][:6],
         })
-    return sorted(rows, key=lambda r: (r["priority"], -Severity(r["worst"]).rank, r["area"]))
+    return sorted(rows, key=lambda r: (r["priority"], r["first"]))  # the order of work
 
 
 def _plural(n: int, word: str) -> str:
