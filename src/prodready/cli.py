@@ -12,7 +12,7 @@ from prodready import __version__
 from prodready.config import FAIL_ON_CHOICES, ConfigError, load_config
 from prodready.model import AuditReport, Category, Language, Severity
 
-FORMATS = ("text", "json", "markdown", "html", "sarif")
+FORMATS = ("text", "concise", "json", "markdown", "html", "sarif")
 
 
 class UsageError(Exception):
@@ -179,11 +179,13 @@ def _print_text_summary(report: AuditReport) -> None:
 
 
 def _progress_bar():  # type: ignore[no-untyped-def]
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    # On stderr: the bar shows while stdout is redirected to a file or a pipe.
     return Progress(
         TextColumn("[progress.description]{task.description}"), BarColumn(),
-        MofNCompleteColumn(), TimeElapsedColumn(), transient=True,
+        MofNCompleteColumn(), TimeElapsedColumn(), transient=True, console=Console(stderr=True),
     )
 
 

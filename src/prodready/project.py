@@ -140,6 +140,7 @@ class ProjectModel:
             "env_vars": [e.to_json() for e in self.env_vars],
             "clients": self.clients,
             "dockerfiles": self.dockerfiles,
+            "containers": [_redacted_service(d) for d in self.facts.get("dockerfile", [])],
             "services": [_redacted_service(s) for s in self.compose_services],
             "documented_env": sorted(
                 {str(n).upper() for r in self.facts.get("documented_env", []) for n in r.get("names", [])}

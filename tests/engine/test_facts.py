@@ -66,7 +66,9 @@ def test_flask_express_go_and_django_routes(tmp_path: Path) -> None:
 def test_env_vars_with_defaults_across_languages(tmp_path: Path) -> None:
     write_tree(tmp_path, {
         "app/config.py": (
-            "import os\nfrom pydantic_settings import BaseSettings\n\nREDIS_URL = os.getenv('REDIS_URL', 'redis://localhost')\n\n\n"
+            "import os\nfrom pydantic_settings import BaseSettings\n\nREDIS_URL = os.getenv('REDIS_URL', 'redis://localhost')\n"
+            "PORT = int(os.environ.get('WEB_PORT') or '5000')\nHOST = os.getenv('HOST', '') or '0.0.0.0'\n"
+            "LEVEL = os.environ.get('LOG_LEVEL') or DEFAULT_LEVEL\n\n\n"
             "class Settings(BaseSettings):\n    model_config = {'env_prefix': 'APP_'}\n    DEBUG: bool = False\n"
         ),
         "web/config.ts": "export const port = process.env.PORT ?? '3000';\n",
@@ -75,5 +77,20 @@ def test_env_vars_with_defaults_across_languages(tmp_path: Path) -> None:
     env = {e["name"]: e for e in audit_json(tmp_path)["facts"]["env_vars"]}
     assert env["REDIS_URL"]["default"] == "redis://localhost" and env["REDIS_URL"]["line"] == 4
     assert env["DEBUG"]["default"] == "False"
+    # `os.environ.get(X) or "literal"`: the literal is the default (the configuration matrix reads it)
+    assert env["WEB_PORT"]["default"] == "5000" and env["WEB_PORT"]["has_default"] is True
+    assert env["HOST"]["default"] == "0.0.0.0"
+    assert env["LOG_LEVEL"]["default"] == "DEFAULT_LEVEL"
     assert env["PORT"]["default"] == "3000"
     assert env["API_TOKEN"]["has_default"] is False
+
+
+def test_container_facts_give_ports_for_the_report(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+        "Dockerfile": "FROM python:3.12-slim\nEXPOSE 5000/tcp\nCMD [\"gunicorn\", \"-b\", \"0.0.0.0:5000\", \"app:app\"]\n",
+        "docker-compose.yml": "services:\n  web:\n    build: .\n    ports:\n      - \"8080:5000\"\n",
+    })
+    facts = audit_json(tmp_path)["facts"]
+    assert facts["containers"][0]["expose"] == ["5000"] and facts["containers"][0]["file"] == "Dockerfile"
+    assert facts["services"][0]["ports"] == ["8080:5000"]

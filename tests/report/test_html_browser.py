@@ -53,6 +53,25 @@ def test_html_renders_filters_and_never_runs_planted_script(report_html: Path, t
         total = page.locator(".finding").count()
         assert total >= 4
         assert page.locator("#severity-chart rect").count() == 5
+        # The summary and the order come before the findings.
+        order = page.evaluate("[...document.querySelectorAll('main > section')].map(s => s.id)")
+        assert order[:3] == ["summary", "order", "findings"], order
+        # Findings are collapsed cards: the body shows only once the summary is clicked.
+        first = page.locator(".finding").first
+        assert not first.evaluate("el => el.open")
+        assert not first.locator(".body").is_visible()
+        first.locator(":scope > summary").click()
+        assert first.evaluate("el => el.open") and first.locator(".body").is_visible()
+        page.click("#expand-all")
+        assert page.locator(".finding[open]").count() == total
+        page.click("#collapse-all")
+        assert page.locator(".finding[open]").count() == 0
+        # A link in the summary opens the card it names.
+        page.locator("#summary .open-finding").first.click()
+        assert page.locator(".finding[open]").count() == 1
+        # Backticks are rendered as code, never shown literally.
+        assert page.locator(".finding .title code, .finding .msg code").count() > 0
+        assert "`" not in page.locator("#findings .finding summary").first.inner_text()
         page.select_option("#filter-severity", "high")
         visible_high = page.locator(".finding:not(.hidden)").count()
         assert 0 < visible_high < total
@@ -61,6 +80,15 @@ def test_html_renders_filters_and_never_runs_planted_script(report_html: Path, t
         page.select_option("#filter-severity", "")
         page.select_option("#filter-category", "container")
         assert page.locator(".finding:not(.hidden)").count() == page.locator(".finding[data-category=container]").count()
+        page.select_option("#filter-category", "")
+        page.select_option("#filter-file", "Dockerfile")
+        in_file = page.locator(".finding:not(.hidden)").count()
+        assert 0 < in_file < total
+        for files in page.locator(".finding:not(.hidden)").evaluate_all("els => els.map(e => e.dataset.files)"):
+            assert "Dockerfile" in files.split("\n")
+        assert page.locator("#visible-count").inner_text() == str(in_file)
+        page.select_option("#filter-file", "")
+        assert page.locator(".finding:not(.hidden)").count() == total
         assert page.evaluate("window.__pwned") is None
         assert page.title() != "pwned"
         page.screenshot(path=str(tmp_path / "report.png"), full_page=True)

@@ -12,21 +12,23 @@ from tests.helpers import EXAMPLE, ROOT, run_cli
 SARIF_SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text())
 
 
-def test_markdown_has_the_seed_report_structure(tmp_path: Path) -> None:
+def test_markdown_is_a_review_with_summary_order_and_appendix(tmp_path: Path) -> None:
     out = tmp_path / "report.md"
     result = run_cli("audit", str(EXAMPLE), "--no-cache", "--no-history", "--format", "markdown", "--output", str(out))
     assert result.returncode == 1, result.stderr
     text = out.read_text()
     for heading in (
-        "# Production Readiness Report — shop-api", "**Verdict:** **NOT READY**", "## Executive summary",
-        "## Findings", "## Checked and passed", "## Configuration matrix", "### Pre-deployment",
-        "### Post-deployment", "## Risk assessment", "## Implementation order", "Phase 1 — Security",
+        "# Production readiness review — shop-api", "**Verdict: NOT READY**", "## Executive summary",
+        "**What decides it:**", "**The service as prodready understood it:**", "**What this review did not examine:**",
+        "## Implementation order", "### Before launch", "### First week", "### Later", "### Risk assessment",
+        "## Findings to fix before launch", "## Other findings", "## Configuration matrix",
+        "## Smoke tests after deploy", "## Appendix",
     ):
         assert heading in text, heading
-    assert "### CRITICAL-1:" in text and "### HIGH-1:" in text and "### LOW-1:" in text
-    assert "**Why it matters:**" in text and "**Example:**" in text
+    assert "### CRITICAL-1:" in text and "### HIGH-1:" in text and "| LOW-1 |" in text
+    assert "**Why:**" in text and "**Fix:**" in text
     assert "`app/routes/orders.py:25`" in text
-    # Configuration matrix rows name where each variable is read and flag secrets.
+    # Configuration matrix rows name where each variable is read; secrets never leak.
     assert "| `SECRET_KEY` | app/config.py:7 |" in text
     assert "Sh0pPassw0rd" not in text and "supersecretvalue123" not in text
 

@@ -144,6 +144,7 @@ def compose(ctx: YamlContext) -> None:
                 command=str(service.get("command") or ""),
                 env=env_names,
                 replicas=replicas if isinstance(replicas, int) else None,
+                ports=[str(p) for p in service.get("ports") or []] if isinstance(service.get("ports"), YList) else [],
             )
             ctx.emit("documented_env", line=None, names=env_names, source=ctx.path)
 
@@ -170,6 +171,7 @@ def dockerfile(ctx: DockerfileContext) -> None:
         cmd=" ".join(" ".join(i.words()) for i in stage if i.keyword in {"CMD", "ENTRYPOINT"}),
         copies_context=bool(copies),
         copy_line=copies[0].line if copies else None,
+        expose=[w.split("/")[0] for i in stage if i.keyword == "EXPOSE" for w in i.words() if w.split("/")[0].isdigit()],
     )
 
 

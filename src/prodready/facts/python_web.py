@@ -599,6 +599,14 @@ class _Collector:
         kw = pyast.keyword(call, "default")
         if kw is not None:
             default_node = kw.value
+        # `os.environ.get("X") or "literal"` (also `get("X", "") or ...`): the `or` operand is the
+        # effective default whenever the variable is unset or empty.
+        holder = pyast.parent(call)
+        if (
+            isinstance(holder, ast.BoolOp) and isinstance(holder.op, ast.Or) and holder.values[0] is call
+            and (default_node is None or (isinstance(default_node, ast.Constant) and not default_node.value))
+        ):
+            default_node = holder.values[1]
         self.ctx.emit(
             "env_var", line=call.lineno, name=key,
             default=_literal_text(default_node), has_default=default_node is not None,

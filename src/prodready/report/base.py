@@ -22,11 +22,12 @@ def reporters() -> dict[str, Callable[[], Reporter]]:
     from prodready.report.json_report import JsonReporter
     from prodready.report.markdown import MarkdownReporter
     from prodready.report.sarif import SarifReporter
-    from prodready.report.terminal import TextReporter
+    from prodready.report.terminal import ConciseReporter, TextReporter
 
     found: dict[str, Callable[[], Reporter]] = {
         "json": JsonReporter,
         "text": TextReporter,
+        "concise": ConciseReporter,
         "markdown": MarkdownReporter,
         "html": HtmlReporter,
         "sarif": SarifReporter,

@@ -1,33 +1,65 @@
-"""Markdown report in the structure of the seed reviews, with evidence instead of claims."""
+"""Markdown review: a one-minute executive summary, the order of work, one section per defect
+that blocks a launch, a table for the rest, and details in an appendix."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from pathlib import PurePath
 
 from prodready.model import AuditReport, Severity
-from prodready.report._common import (
-    by_category,
-    checklists,
-    config_matrix,
-    numbered,
-    passed_checks,
-    phases,
-    risk_rows,
+from prodready.report._common import config_matrix, passed_checks
+from prodready.report.review import (
+    BEFORE_LAUNCH,
+    BLAST_NAME,
+    EFFORT_NAME,
+    PHASE_NOTE,
+    Defect,
+    Review,
+    build_review,
 )
 
 FENCE_LANG = {".py": "python", ".go": "go", ".ts": "typescript", ".tsx": "tsx", ".js": "javascript", ".yml": "yaml", ".yaml": "yaml"}
+FOLD_AFTER = 4  # longer location lists are folded
 
 
-def _fence(text: str, path: str | None) -> str:
-    language = "dockerfile" if path and "dockerfile" in path.lower() else FENCE_LANG.get(PurePath(path or "").suffix, "text")
+def _fence(text: str, language: str) -> str:
     fence = "```"
     while fence in text:
         fence += "`"
     return f"{fence}{language}\n{text}\n{fence}"
 
 
+def _lang_of(path: str | None) -> str:
+    if path and "dockerfile" in path.lower():
+        return "dockerfile"
+    return FENCE_LANG.get(PurePath(path or "").suffix, "text")
+
+
 def _cell(value: object) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def _code(text: str) -> str:
+    """Inline code that survives backticks inside the text."""
+    text = " ".join(text.split())
+    ticks = "`"
+    while ticks in text:
+        ticks += "`"
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def anchor(rule: str) -> str:
+    return "example-" + rule.lower()
+
+
+def _where(defect: Defect) -> str:
+    places = defect.places
+    if len(places) == 1:
+        return _code(places[0])
+    if len(places) <= FOLD_AFTER:
+        return ", ".join(_code(p) for p in places)
+    return f"{_code(places[0])} and {len(places) - 1} more"
 
 
 class MarkdownReporter:
@@ -35,85 +67,154 @@ class MarkdownReporter:
     suffix = ".md"
 
     def render(self, report: AuditReport) -> str:
-        items = numbered(report)
+        review = build_review(report)
+        out: list[str] = []
+        out += self._header(review)
+        out += self._summary(review)
+        out += self._order(review)
+        out += self._findings(review)
+        out += self._operations(review)
+        out += self._appendix(review)
+        return "\n".join(out).rstrip() + "\n"
+
+    # -- one minute ---------------------------------------------------------------------
+    def _header(self, review: Review) -> list[str]:
+        report = review.report
         counts = report.counts()
         name = PurePath(report.target).name or report.target
-        out: list[str] = [
-            f"# Production Readiness Report — {name}",
+        tally = " · ".join(f"{counts[s.value]} {s.value}" for s in Severity if counts[s.value]) or "no findings"
+        return [
+            f"# Production readiness review — {name}",
             "",
-            f"**Date:** {report.started_at}  ",
-            f"**Target:** `{report.target}`  ",
-            f"**Tool:** prodready {report.tool_version} ({report.files_scanned} files in {report.duration_s:.2f}s)  ",
-            f"**Verdict:** **{report.verdict.value}**",
+            f"**Verdict: {review.verdict.value}** — {review.verdict_reason()}",
             "",
-            "## Executive summary",
-            "",
-            "| Severity | Findings |",
-            "|---|---|",
-            *[f"| {s.value} | {counts[s.value]} |" for s in Severity],
+            f"{tally} · {report.files_scanned} files · {report.started_at} · prodready {report.tool_version}",
             "",
         ]
-        categories = by_category(report)
-        if categories:
-            out += ["| Category | critical | high | medium | low | info |", "|---|---|---|---|---|---|"]
-            for category, tally in categories.items():
-                out.append(f"| {category} | " + " | ".join(str(tally.get(s.value, 0)) for s in Severity) + " |")
+
+    def _summary(self, review: Review) -> list[str]:
+        out = ["## Executive summary", ""]
+        if review.deciding:
+            out += ["**What decides it:**", ""]
+            for n, defect in enumerate(review.deciding, 1):
+                out.append(f"{n}. **{defect.label} {defect.title}** ({_where(defect)}): {defect.finding.message}")
             out.append("")
-        top = [i for i in items if i.finding.severity.rank >= Severity.HIGH.rank][:5]
-        if top:
-            out += ["Most urgent:", ""] + [f"- **{i.label}** {i.title} — `{i.location}`" for i in top] + [""]
-        out += ["## Findings", ""]
-        if not items:
-            out += ["No findings.", ""]
-        for item in items:
-            finding = item.finding
-            out += [
-                f"### {item.label}: {item.title}",
-                "",
-                f"**Location:** `{item.location}` · **Rule:** {finding.rule} · **Category:** {finding.category.value}"
-                f" · **Confidence:** {finding.confidence.value}",
-                "",
-                f"**Issue:** {finding.message}",
-                "",
-            ]
-            if item.also_at:
-                out += ["**Also at:** " + ", ".join(f"`{place}`" for place in item.also_at), ""]
-            if finding.evidence:
-                out += ["**Evidence:**", "", _fence(finding.evidence, finding.path), ""]
-            if item.why:
-                out += [f"**Why it matters:** {' '.join(item.why.split())}", ""]
-            out += [f"**Fix:** {finding.fix}", ""]
-            if item.example:
-                out += ["**Example:**", "", item.example, ""]
-        out += ["## Checked and passed", "", "| Category | Rules run | Candidates examined | Passed | Rules with no finding |", "|---|---|---|---|---|"]
-        for check in passed_checks(report):
-            out.append(f"| {check['category']} | {check['rules']} | {check['examined']} | {check['passed']} | {_cell(', '.join(check['clean_rules'][:4]) or '—')} |")
-        out.append("")
-        matrix = config_matrix(report)
-        out += ["## Configuration matrix", ""]
+        out += ["**The service as prodready understood it:**", ""] + [f"- {line}" for line in review.service] + [""]
+        if review.strengths:
+            out += ["**Strengths** (checks that examined code and passed):", ""] + [f"- {line}" for line in review.strengths] + [""]
+        out += ["**What this review did not examine:**", ""] + [f"- {line}" for line in review.blind_spots] + [""]
+        return out
+
+    def _order(self, review: Review) -> list[str]:
+        out = ["## Implementation order", "",
+               "By severity, then blast radius, then effort (small first). Each line is one piece of work.", ""]
+        for phase, members in review.phases:
+            out += [f"### {phase} ({len(members)}) — {PHASE_NOTE[phase]}", ""]
+            groups: dict[str, list[Defect]] = defaultdict(list)
+            for defect in members:
+                groups[defect.finding.category.value].append(defect)
+            for n, (category, defects) in enumerate(groups.items(), 1):
+                efforts = max(d.effort for d in defects)
+                blast = max(d.blast for d in defects)
+                items = "; ".join(f"{d.label} {d.title}" for d in defects)
+                out.append(f"{n}. **{category}** (effort {EFFORT_NAME[efforts]}, {BLAST_NAME[blast]}): {items}")
+            out.append("")
+        if review.risks:
+            out += ["### Risk assessment", "",
+                    "| Risk | Findings | Worst | Impact | Likelihood | Priority | Fix in |", "|---|---|---|---|---|---|---|"]
+            for row in review.risks:
+                out.append(f"| {row['area']} | {row['findings']} | {row['worst']} | {row['impact']} | {row['likelihood']} | "
+                           f"{row['priority']} | {row['phase']}: {', '.join(row['labels'])} |")
+            out.append("")
+        return out
+
+    # -- the defects ----------------------------------------------------------------------
+    def _findings(self, review: Review) -> list[str]:
+        if not review.defects:
+            return ["## Findings", "", "No findings.", ""]
+        out: list[str] = []
+        blocking = [d for d in review.defects if d.phase == BEFORE_LAUNCH]
+        rest = [d for d in review.defects if d.phase != BEFORE_LAUNCH]
+        if blocking:
+            out += ["## Findings to fix before launch", ""]
+            for defect in blocking:
+                out += self._section(defect)
+        if rest:
+            out += ["## Other findings", "", "| ID | Finding | Where | Fix |", "|---|---|---|---|"]
+            for defect in rest:
+                out.append(f"| {defect.label} | **{_cell(defect.title)}**: {_cell(defect.finding.message)} | "
+                           f"{_cell(_where(defect))} | {_cell(defect.fix)} |")
+            out.append("")
+        return out
+
+    def _section(self, defect: Defect) -> list[str]:
+        finding = defect.finding
+        meta = (f"{_where(defect)} · {finding.rule} · {finding.category.value} · effort {defect.effort_name} · "
+                f"blast radius: {defect.blast_name}")
+        out = [f"### {defect.label}: {defect.title}", meta + "  "]
+        evidence = [line for line in finding.evidence.splitlines() if line.strip()]
+        if len(evidence) == 1 and len(evidence[0]) <= 90:
+            out += [f"{finding.message} — {_code(evidence[0])}", ""]
+        else:
+            out += [finding.message, ""]
+            if evidence:
+                out += [_fence("\n".join(evidence[:4]), _lang_of(finding.path)), ""]
+        if len(defect.places) > FOLD_AFTER:
+            out += [f"<details><summary>All {len(defect.places)} locations</summary>", ""]
+            out += [f"- {_code(place)}: {loc.message}" for place, loc in zip(defect.places, finding.all_locations, strict=True)]
+            out += ["", "</details>", ""]
+        example = f" ([example](#{anchor(finding.rule)}))" if defect.example else ""
+        out += [f"**Why:** {defect.why}  ", f"**Fix:** {defect.fix}{example}", ""]
+        return out
+
+    # -- running it --------------------------------------------------------------------------
+    def _operations(self, review: Review) -> list[str]:
+        out = ["## Configuration matrix", ""]
+        matrix = config_matrix(review.report)
         if matrix:
-            out += ["| Variable | Read at | Default | Documented | Looks secret | Production note |", "|---|---|---|---|---|---|"]
+            out += ["| Variable | Read at | Default | Documented | Production note |", "|---|---|---|---|---|"]
             for row in matrix:
-                out.append(
-                    f"| `{row['name']}` | {_cell(', '.join(row['read_at'][:3]))} | {_cell(row['default'] if row['default'] is not None else '—')} | "
-                    f"{'yes' if row['documented'] else 'no'} | {'yes' if row['secret'] else 'no'} | {_cell(row['note'])} |"
-                )
+                default = row["default"] if row["default"] is not None else "— (required)"
+                default = default if default != "" else "\"\" (empty)"
+                out.append(f"| `{row['name']}` | {_cell(', '.join(row['read_at'][:2]))} | {_cell(default)} | "
+                           f"{'yes' if row['documented'] else 'no'} | {_cell(row['note'])} |")
         else:
             out.append("No environment variables read by the code were found.")
-        out.append("")
-        pre, post = checklists(report, items)
-        out += ["## Deployment checklist", "", "### Pre-deployment", ""] + [f"- [ ] {_cell(line)}" for line in pre]
-        out += ["", "### Post-deployment", ""] + [f"- [ ] {_cell(line)}" for line in post] + [""]
-        out += ["## Risk assessment", "", "| Category | Findings | Worst | Risk |", "|---|---|---|---|"]
-        for risk in risk_rows(report):
-            out.append(f"| {risk['category']} | {risk['findings']} | {risk['worst']} | {risk['risk']} |")
-        out += ["", "## Implementation order", ""]
-        for title, members in phases(items):
-            out += [f"### {title}", ""] + [f"{n}. {m.label} {m.title} (`{m.location}`)" for n, m in enumerate(members, 1)] + [""]
-        out += ["## Files examined", "", "| Language | Files |", "|---|---|"]
-        out += [f"| {lang} | {count} |" for lang, count in report.files_by_language.items()]
+        out += ["", "## Smoke tests after deploy", "", "```bash"]
+        for command, expect in review.smoke:
+            out.append(f"{command}   # expect: {expect}")
+        out += ["```", ""] + [f"- [ ] {line}" for line in review.post_checks] + [""]
+        return out
+
+    # -- details ------------------------------------------------------------------------------
+    def _appendix(self, review: Review) -> list[str]:
+        report = review.report
+        out = ["---", "", "## Appendix", "", "### A. Fix examples for this project", ""]
+        shown: set[str] = set()
+        for defect in review.defects:
+            if not defect.example or defect.rule in shown or defect.phase != BEFORE_LAUNCH:
+                continue
+            shown.add(defect.rule)
+            out += [f'<a id="{anchor(defect.rule)}"></a>**{defect.rule} {defect.title}**', "",
+                    _fence(defect.example, defect.example_lang), ""]
+        others = sorted({d.rule for d in review.defects} - shown)
+        if others:
+            out += ["Examples for the other rules: " + ", ".join(f"`prodready rules {r}`" for r in others[:12])
+                    + (" …" if len(others) > 12 else ""), ""]
+        folded = [d for d in review.defects if d.phase != BEFORE_LAUNCH and len(d.places) > FOLD_AFTER]
+        if folded:
+            out += ["### B. All locations", ""]
+            for defect in folded:
+                out += [f"<details><summary>{defect.label}: {len(defect.places)} locations</summary>", ""]
+                out += [f"- {_code(p)}" for p in defect.places] + ["", "</details>", ""]
+        out += ["### C. Checks run", "", "| Category | Rules | Examined | Passed |", "|---|---|---|---|"]
+        for check in passed_checks(report):
+            out.append(f"| {check['category']} | {check['rules']} | {check['examined']} | {check['passed']} |")
+        out += ["", "### D. Files examined", "",
+                ", ".join(f"{lang}: {count}" for lang, count in report.files_by_language.items()) or "none", ""]
         if report.skipped:
-            out += ["", f"Skipped {len(report.skipped)} file(s):", ""] + [f"- `{s.path}`: {s.reason}" for s in report.skipped[:50]]
-        if report.suppressed or report.baselined:
-            out += ["", f"Suppressed inline/config: {report.suppressed}; accepted in baseline: {report.baselined}."]
-        return "\n".join(out).rstrip() + "\n"
+            out += [f"Skipped {len(report.skipped)} file(s):", ""] + [f"- `{s.path}`: {s.reason}" for s in report.skipped[:30]]
+            if len(report.skipped) > 30:
+                out.append(f"- … and {len(report.skipped) - 30} more")
+            out.append("")
+        return out

@@ -7,7 +7,7 @@ equivalent functions that return `true` unconditionally.
 ## Why it matters in production
 Browsers attach the user's cookies to WebSocket handshakes from any site. Accepting every origin
 enables cross-site WebSocket hijacking: a malicious page opens the socket as the user and reads
-their stream. Seeds 001 and 004 flagged this.
+their stream.
 
 ## Example
 ```go

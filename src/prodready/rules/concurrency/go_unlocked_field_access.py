@@ -5,9 +5,9 @@ For a struct with a `sync.Mutex`/`sync.RWMutex` field, finds fields that some me
 holding the lock, and reports methods that read or write those fields without locking.
 
 ## Why it matters in production
-A data race: concurrent map access panics ("concurrent map read and map write") and takes the
-whole process down; torn reads return garbage. Seed 001 fixed two such accessors (`GetSessionID`,
-`checkOrigin`) after the race detector found them.
+A data race: concurrent map access panics ("concurrent map read and map write") and takes the whole
+process down; torn reads return garbage. The race detector (`go test -race`) finds these only when a
+test happens to exercise them concurrently.
 
 ## Example
 ```go

@@ -7,9 +7,9 @@ several threads at once (sync handlers run in a thread pool, executors, threads)
 `await` between the check and the assignment.
 
 ## Why it matters in production
-Two requests race through the check and both build the object: two connection pools, two
-provider registrations, a client configured twice, one of them silently lost. The seed review
-found this in the provider singletons and a "the GIL makes it safe" comment that was wrong.
+Two requests race through the check and both build the object: two connection pools, two provider
+registrations, a client configured twice, one of them silently lost. The GIL does not make
+check-then-set atomic: a thread switch can happen between the check and the assignment.
 
 ## Example
 ```python

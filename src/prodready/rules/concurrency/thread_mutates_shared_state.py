@@ -9,7 +9,7 @@ holding a lock.
 ## Why it matters in production
 Compound updates are not atomic across threads: check-then-insert, read-modify-write counters and
 iteration during mutation ("dictionary changed size during iteration") corrupt state or crash under
-load, rarely and unreproducibly. The seed review found provider detection doing this from a pool.
+load, rarely and unreproducibly.
 
 ## Example
 ```python

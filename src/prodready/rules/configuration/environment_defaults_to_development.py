@@ -7,8 +7,8 @@ class, a module constant or an `os.getenv` default.
 
 ## Why it matters in production
 Code branches on this value to pick connection pooling, cookie security, debug pages and error
-detail. A deployment that forgets the variable silently runs with development behaviour — the seed
-review found NullPool chosen in production this way.
+detail. A deployment that forgets the variable silently runs with development behaviour — for
+example a `NullPool` (no connection pooling) chosen in production.
 
 ## Example
 ```python

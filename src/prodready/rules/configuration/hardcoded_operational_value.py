@@ -9,7 +9,7 @@ limits, ports and service URLs (`CALL_TIMEOUT = 120`, `MAX_WORKERS = 8`,
 ## Why it matters in production
 Tuning a timeout or a limit during an incident then needs a code change, a review and a deploy;
 different environments cannot differ; and the same value is often copied into several files that
-drift apart. Seeds 000, 002 and 004 each moved dozens of such values into configuration.
+drift apart.
 
 ## Example
 ```python

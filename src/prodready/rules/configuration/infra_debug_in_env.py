@@ -7,8 +7,8 @@ not templates or development-only files.
 
 ## Why it matters in production
 These files become the deployed configuration: debug pages leak stack traces and settings, and
-development mode switches pooling, caching and security behaviour. The seed review found
-`ENVIRONMENT=development` turning production pooling off.
+development mode switches pooling, caching and security behaviour. `ENVIRONMENT=development` in a
+deployed file can, for example, turn connection pooling off.
 
 ## Example
 ```text

@@ -7,9 +7,8 @@ compose `environment:`. Reports one finding listing the variables that are read 
 nowhere (and says when there is no `.env.example` at all).
 
 ## Why it matters in production
-Operators deploy from documentation. An undocumented variable is missed in production, and the
-code silently falls back to its default (often a development value) — the seed reviews found
-exactly this.
+Operators deploy from documentation. An undocumented variable is missed in production, and the code
+silently falls back to its default (often a development value).
 
 ## Example
 ```python

@@ -6,9 +6,8 @@ Flags engines created inside an `if`/conditional on the environment (`is_product
 arguments.
 
 ## Why it matters in production
-When the flag defaults to development, production silently runs without a pool (a new connection
-per request) — or crashes at start-up because `NullPool` rejects `pool_size`. Seed 003's first
-critical finding was this exact combination.
+When the flag defaults to development, production silently runs without a pool (a new connection per
+request) — or crashes at start-up because `NullPool` rejects `pool_size`.
 
 ## Example
 ```python

@@ -6,8 +6,8 @@ that drop the error: `.catch(() => {})`, `.catch(() => null)`, `.catch(() => und
 `.catch(noop)`.
 
 ## Why it matters in production
-The operation failed and nobody will ever know: the request returns success with missing data,
-the job is marked done, and the logs are clean. Seed 000 searched for exactly these.
+The operation failed and nobody will ever know: the request returns success with missing data, the
+job is marked done, and the logs are clean.
 
 ## Example
 ```ts

@@ -6,9 +6,9 @@ Reports health routes whose handler still carries a TODO/FIXME, and readiness ro
 `execute`/`ping`/`connect`/session call for it).
 
 ## Why it matters in production
-A readiness probe that always says "ok" sends traffic to instances that cannot reach their
-database: every request fails while the orchestrator believes all is well. A TODO in a health
-check is a check that was never written (seed 004).
+A readiness probe that always says "ok" sends traffic to instances that cannot reach their database:
+every request fails while the orchestrator believes all is well. A TODO in a health check is a check
+that was never written.
 
 ## Example
 ```python

@@ -5,9 +5,9 @@ Flags `logging.basicConfig(level=logging.DEBUG)`, `logging.basicConfig(level="IN
 `<logger>.setLevel(logging.DEBUG)` with a literal level in service code (not tests or scripts).
 
 ## Why it matters in production
-The level cannot be raised during an incident or lowered when debug output floods the log
-pipeline without a code change and a deploy; DEBUG left on in production leaks request data and
-costs money. Seed 004 asked for levels set from the environment.
+The level cannot be raised during an incident or lowered when debug output floods the log pipeline
+without a code change and a deploy; DEBUG left on in production leaks request data and costs money.
+Read the level from the environment (`LOG_LEVEL`).
 
 ## Example
 ```python

@@ -6,8 +6,8 @@ Flags infinite `for { ... }` loops whose body never blocks or leaves: no channel
 `Query`, ...), no `Wait`/`Lock`, and no `return`/`break`/`panic`.
 
 ## Why it matters in production
-The goroutine spins a core at 100%: latency rises for everything else on the node, autoscalers
-react to fake load, and the bill grows. Seed 000 checked its worker loops for exactly this.
+The goroutine spins a core at 100%: latency rises for everything else on the node, autoscalers react
+to fake load, and the bill grows.
 
 ## Example
 ```go

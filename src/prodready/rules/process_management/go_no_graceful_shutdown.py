@@ -6,8 +6,7 @@ never calls `Shutdown(ctx)` on SIGTERM.
 
 ## Why it matters in production
 On every deploy the pod receives SIGTERM and the process exits immediately: in-flight requests are
-cut, WebSockets drop without a close frame, and buffered work is lost. Seed 001 added a
-deadline-bounded shutdown for exactly this.
+cut, WebSockets drop without a close frame, and buffered work is lost.
 
 ## Example
 ```go

@@ -8,7 +8,7 @@ Redis, HTTP or LLM clients) or starts background work, and has no shutdown hook:
 ## Why it matters in production
 On every deploy the orchestrator sends SIGTERM. Without a shutdown path, background tasks die
 mid-write, pooled connections are dropped instead of returned, buffered data is lost, and the
-database sees a burst of aborted sessions. Seed 001's shutdown fix addressed this.
+database sees a burst of aborted sessions.
 
 ## Example
 ```python

@@ -7,9 +7,8 @@ like a worker (`*_worker`, `*_loop`, `poll_*`, `sync_*`, `cleanup_*`, ...) — w
 not catch exceptions.
 
 ## Why it matters in production
-One unexpected error (a dropped connection, bad data) ends the thread or task. Nothing restarts
-it, and nothing tells anyone: cleanup stops, syncs stop, queues back up, and the service looks
-healthy. Seed 000's workers needed exactly this protection.
+One unexpected error (a dropped connection, bad data) ends the thread or task. Nothing restarts it,
+and nothing tells anyone: cleanup stops, syncs stop, queues back up, and the service looks healthy.
 
 ## Example
 ```python

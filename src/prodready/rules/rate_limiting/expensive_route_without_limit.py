@@ -6,9 +6,9 @@ processes, call an LLM, accept uploads, touch the file system or start backgroun
 not covered by any limit (neither a per-route limit nor an app-wide default).
 
 ## Why it matters in production
-A handful of clients hammering the one costly endpoint exhausts CPU, workers, disk or the LLM
-budget while every cheap route stays within limits. Seed 000 put its strictest limits on exactly
-these routes (training, file system).
+A handful of clients hammering the one costly endpoint exhausts CPU, workers, disk or the LLM budget
+while every cheap route stays within limits. The strictest limits belong on exactly these routes
+(jobs, file system, LLM calls).
 
 ## Example
 ```python

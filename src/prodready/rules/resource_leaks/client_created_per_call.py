@@ -6,9 +6,9 @@ created inside a function without `with`/`async with`, never closed (`close()`/`
 not returned or stored for reuse.
 
 ## Why it matters in production
-Every call opens a new connection pool and leaves its sockets behind: file descriptors and
-ephemeral ports run out under load, TLS handshakes add latency to every request, and aiohttp logs
-"Unclosed client session" warnings. The seed review found this on a hot path.
+Every call opens a new connection pool and leaves its sockets behind: file descriptors and ephemeral
+ports run out under load, TLS handshakes add latency to every request, and aiohttp logs "Unclosed
+client session" warnings.
 
 ## Example
 ```python

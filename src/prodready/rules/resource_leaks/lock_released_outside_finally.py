@@ -5,9 +5,9 @@ Flags `x.acquire()` / `await x.acquire()` on a lock, semaphore or condition when
 `x.release()` is not in a `finally:` block (and the acquire is not an `async with`/`with`).
 
 ## Why it matters in production
-Any exception or timeout between acquire and release — `asyncio.wait_for` raising `TimeoutError`,
-a failed provider call — leaks a permit. Permits drain one by one until every request waits
-forever: the service hangs with no error. Seed 002's first critical fix was exactly this.
+Any exception or timeout between acquire and release — `asyncio.wait_for` raising `TimeoutError`, a
+failed provider call — leaks a permit. Permits drain one by one until every request waits forever:
+the service hangs with no error.
 
 ## Example
 ```python

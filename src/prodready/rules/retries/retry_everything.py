@@ -5,9 +5,9 @@ Flags `tenacity.retry` / `backoff.on_exception` used without restricting which e
 retried: `@retry` with no `retry=` predicate, or `backoff.on_exception(..., Exception)`.
 
 ## Why it matters in production
-Retrying a validation error, a 4xx, an authentication failure or a bug just multiplies the load
-and the latency before the same failure; non-idempotent calls may be executed several times.
-Seed 001's fix retried transient errors only and failed fast on the rest.
+Retrying a validation error, a 4xx, an authentication failure or a bug just multiplies the load and
+the latency before the same failure; non-idempotent calls may be executed several times. Retry
+transient errors only (timeouts, connection resets, 429/503) and fail fast on the rest.
 
 ## Example
 ```python

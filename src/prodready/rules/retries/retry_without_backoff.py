@@ -8,7 +8,7 @@ retry loops with no attempt counter or deadline.
 ## Why it matters in production
 A tight retry loop turns one failing dependency into a self-inflicted denial of service: every
 client hammers the database or API the moment it struggles, and CPU spins. A retry without a limit
-never gives up, so requests hang and queues back up. Seed 001 added exponential backoff for this.
+never gives up, so requests hang and queues back up.
 
 ## Example
 ```python

@@ -9,8 +9,8 @@ loop and the function has no retry decorator (tenacity, backoff).
 ## Why it matters in production
 On deploy, after a failover or when the whole stack restarts, the database is often seconds behind
 the application. Without retry the service crashes on its first connection attempt, the orchestrator
-restarts it in a loop, and deploys fail for a transient reason. Seeds 001 and 003 added exponential
-backoff exactly here.
+restarts it in a loop, and deploys fail for a transient reason. A few attempts with exponential
+backoff ride out the gap.
 
 ## Example
 ```python

@@ -6,8 +6,8 @@ Flags variables and struct fields named like signing secrets (`jwtSecret`, `JWTS
 or a well-known value, and env helpers such as `getenv("JWT_SECRET", "secret")`.
 
 ## Why it matters in production
-A deployment that forgets the variable silently signs tokens with a guessable key: anyone can
-mint valid JWTs. Seed 001 fixed exactly this with start-up validation.
+A deployment that forgets the variable silently signs tokens with a guessable key: anyone can mint
+valid JWTs. Validate the secret at start-up and refuse to run without it.
 
 ## Example
 ```go

@@ -5,7 +5,7 @@ Reports a repository with no top-level `.gitignore`, or one whose patterns do no
 
 ## Why it matters in production
 The next `git add .` commits local credentials; once pushed they are in every clone and must be
-rotated. Seed review 004 found exactly this.
+rotated.
 
 ## Example
 ```text

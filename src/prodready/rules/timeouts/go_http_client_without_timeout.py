@@ -4,9 +4,9 @@
 Flags `http.Client{...}` composite literals (including `&http.Client{}`) that set no `Timeout`.
 
 ## Why it matters in production
-The zero `http.Client` waits forever: a slow or silent peer holds the goroutine, its connection
-and whatever request is waiting on it. Under load goroutines and sockets pile up until the service
-stops answering. Seed 001's LLM streaming calls had exactly this problem.
+The zero `http.Client` waits forever: a slow or silent peer holds the goroutine, its connection and
+whatever request is waiting on it. Under load goroutines and sockets pile up until the service stops
+answering. Streaming calls to LLM APIs are especially exposed.
 
 ## Example
 ```go

@@ -6,8 +6,7 @@ Flags `http.ListenAndServe`/`ListenAndServeTLS` (the package functions cannot se
 
 ## Why it matters in production
 Clients that send headers slowly (Slowloris) or never finish a body hold a goroutine and a file
-descriptor each; a few thousand of them exhaust the server without any real traffic. Seed 001
-listed this for its Go service.
+descriptor each; a few thousand of them exhaust the server without any real traffic.
 
 ## Example
 ```go

@@ -6,9 +6,9 @@ In server-side JavaScript/TypeScript, flags `fetch(url)` / `fetch(url, options)`
 `axios.create({...})` without `timeout`.
 
 ## Why it matters in production
-Neither `fetch` nor axios time out by default. A slow upstream keeps the request (and its memory
-and sockets) open forever; under load the Node process accumulates thousands of pending requests.
-Seed 000 made its API timeouts configurable for this reason.
+Neither `fetch` nor axios time out by default. A slow upstream keeps the request (and its memory and
+sockets) open forever; under load the Node process accumulates thousands of pending requests. Make
+the timeout configurable so it can be tuned per environment.
 
 ## Example
 ```ts

@@ -9,8 +9,8 @@ them (`maxlen`, a `len(...)` check, a TTL/LRU cache type).
 
 ## Why it matters in production
 Each request or job leaves an entry behind: memory climbs until the process is OOM-killed, usually
-days after the deploy, and restarts hide the cause. The seed reviews found a jobs dict, an
-`_inflight_reqs` set and a failed-persist cache doing exactly this.
+days after the deploy, and restarts hide the cause. Typical cases: a jobs dict, an in-flight request
+set, a cache of failed writes.
 
 ## Example
 ```python

@@ -8,8 +8,8 @@ replaces it outside a constructor.
 
 ## Why it matters in production
 Sessions, response-time samples and rate-limiter events accumulate for the life of the process:
-memory grows until the OOM killer restarts the pod. Seed 001 found three of these in one service
-(sessions map, responseTimes, limiter events).
+memory grows until the OOM killer restarts the pod. Typical cases: a sessions map, a slice of
+response-time samples, rate-limiter events.
 
 ## Example
 ```go

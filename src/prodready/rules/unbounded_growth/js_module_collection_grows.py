@@ -7,9 +7,9 @@ In server-side JavaScript/TypeScript, finds collections declared at module level
 `.shift`, `.pop`, `delete obj[key]`, reassignment, `length = 0`).
 
 ## Why it matters in production
-A module-level collection lives as long as the process: an in-memory rate limiter keyed by IP or
-API key, a cache of responses, a map of sessions — each new key stays forever and the heap grows
-until the process is killed. Seed 000's API-key limiter needed a cleanup for this.
+A module-level collection lives as long as the process: an in-memory rate limiter keyed by IP or API
+key, a cache of responses, a map of sessions — each new key stays forever and the heap grows until
+the process is killed. An in-memory limiter needs a periodic cleanup of expired keys.
 
 ## Example
 ```ts

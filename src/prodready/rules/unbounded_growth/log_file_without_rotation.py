@@ -7,8 +7,8 @@ per-request log files opened for writing (`open(f"{LOGS_DIR}/job_{id}.log", "w")
 never deletes any file.
 
 ## Why it matters in production
-The file grows until the disk is full; then the service (and often everything on the host) fails
-to write, including the database. Seed 000 found per-job log files with no retention.
+The file grows until the disk is full; then the service (and often everything on the host) fails to
+write, including the database. Per-job log files without retention are the usual case.
 
 ## Example
 ```python
