@@ -14,6 +14,7 @@ from prodready.report._common import (
     phases,
     risk_rows,
 )
+from prodready.report._safe import md_cell, md_code, md_text
 
 FENCE_LANG = {".py": "python", ".go": "go", ".ts": "typescript", ".tsx": "tsx", ".js": "javascript", ".yml": "yaml", ".yaml": "yaml"}
 
@@ -26,8 +27,12 @@ def _fence(text: str, path: str | None) -> str:
     return f"{fence}{language}\n{text}\n{fence}"
 
 
+def _code_cell(value: object) -> str:
+    return md_code(value).replace("|", "\\|")
+
+
 def _cell(value: object) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return md_cell(value)
 
 
 class MarkdownReporter:
@@ -39,13 +44,15 @@ class MarkdownReporter:
         counts = report.counts()
         name = PurePath(report.target).name or report.target
         out: list[str] = [
-            f"# Production Readiness Report — {name}",
+            f"# Production Readiness Report — {md_text(name)}",
             "",
             f"**Date:** {report.started_at}  ",
-            f"**Target:** `{report.target}`  ",
+            f"**Target:** {md_code(report.target)}  ",
             f"**Tool:** prodready {report.tool_version} ({report.files_scanned} files in {report.duration_s:.2f}s)  ",
             f"**Verdict:** **{report.verdict.value}**",
             "",
+            *[f"> **Warning:** {md_text(w)}  " for w in report.warnings],
+            *([""] if report.warnings else []),
             "## Executive summary",
             "",
             "| Severity | Findings |",
@@ -61,19 +68,19 @@ class MarkdownReporter:
             out.append("")
         top = [i for i in items if i.finding.severity.rank >= Severity.HIGH.rank][:5]
         if top:
-            out += ["Most urgent:", ""] + [f"- **{i.label}** {i.title} — `{i.location}`" for i in top] + [""]
+            out += ["Most urgent:", ""] + [f"- **{i.label}** {md_text(i.title)} — {md_code(i.location)}" for i in top] + [""]
         out += ["## Findings", ""]
         if not items:
             out += ["No findings.", ""]
         for item in items:
             finding = item.finding
             out += [
-                f"### {item.label}: {item.title}",
+                f"### {item.label}: {md_text(item.title)}",
                 "",
-                f"**Location:** `{item.location}` · **Rule:** {finding.rule} · **Category:** {finding.category.value}"
+                f"**Location:** {md_code(item.location)} · **Rule:** {md_text(finding.rule)} · **Category:** {finding.category.value}"
                 f" · **Confidence:** {finding.confidence.value}",
                 "",
-                f"**Issue:** {finding.message}",
+                f"**Issue:** {md_text(finding.message)}",
                 "",
             ]
             if finding.evidence:
@@ -93,7 +100,7 @@ class MarkdownReporter:
             out += ["| Variable | Read at | Default | Documented | Looks secret | Production note |", "|---|---|---|---|---|---|"]
             for row in matrix:
                 out.append(
-                    f"| `{row['name']}` | {_cell(', '.join(row['read_at'][:3]))} | {_cell(row['default'] if row['default'] is not None else '—')} | "
+                    f"| {_code_cell(row['name'])} | {_cell(', '.join(row['read_at'][:3]))} | {_cell(row['default'] if row['default'] is not None else '—')} | "
                     f"{'yes' if row['documented'] else 'no'} | {'yes' if row['secret'] else 'no'} | {_cell(row['note'])} |"
                 )
         else:
@@ -107,11 +114,11 @@ class MarkdownReporter:
             out.append(f"| {risk['category']} | {risk['findings']} | {risk['worst']} | {risk['risk']} |")
         out += ["", "## Implementation order", ""]
         for title, members in phases(items):
-            out += [f"### {title}", ""] + [f"{n}. {m.label} {m.title} (`{m.location}`)" for n, m in enumerate(members, 1)] + [""]
+            out += [f"### {title}", ""] + [f"{n}. {m.label} {md_text(m.title)} ({md_code(m.location)})" for n, m in enumerate(members, 1)] + [""]
         out += ["## Files examined", "", "| Language | Files |", "|---|---|"]
-        out += [f"| {lang} | {count} |" for lang, count in report.files_by_language.items()]
+        out += [f"| {_cell(lang)} | {count} |" for lang, count in report.files_by_language.items()]
         if report.skipped:
-            out += ["", f"Skipped {len(report.skipped)} file(s):", ""] + [f"- `{s.path}`: {s.reason}" for s in report.skipped[:50]]
+            out += ["", f"Skipped {len(report.skipped)} file(s):", ""] + [f"- {md_code(s.path)}: {md_text(s.reason)}" for s in report.skipped[:50]]
         if report.suppressed or report.baselined:
             out += ["", f"Suppressed inline/config: {report.suppressed}; accepted in baseline: {report.baselined}."]
         return "\n".join(out).rstrip() + "\n"

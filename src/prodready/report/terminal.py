@@ -6,10 +6,10 @@ import io
 from collections import defaultdict
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from prodready.model import AuditReport, Finding, Severity, Verdict
+from prodready.report._safe import term
 
 SEVERITY_STYLE = {
     Severity.CRITICAL: "bold white on red",
@@ -29,8 +29,10 @@ def render_report(report: AuditReport, console: Console, *, show_evidence: bool 
     counts = report.counts()
     console.print(
         f"[{VERDICT_STYLE[report.verdict]}] {report.verdict.value} [/]  "
-        f"{escape(report.target)}  ({report.files_scanned} files, {report.duration_s:.2f}s)"
+        f"{term(report.target)}  ({report.files_scanned} files, {report.duration_s:.2f}s)"
     )
+    for warning in report.warnings:
+        console.print(f"[bold yellow]warning:[/] {term(warning)}")
     console.print(
         "  ".join(f"[{SEVERITY_STYLE[s]}]{s.value}: {counts[s.value]}[/]" for s in Severity)
     )
@@ -47,12 +49,12 @@ def render_report(report: AuditReport, console: Console, *, show_evidence: bool 
                 location += f":{finding.line}"
             console.print(
                 f" [{SEVERITY_STYLE[finding.severity]}]{finding.severity.value.upper():8}[/] "
-                f"[bold]{escape(location)}[/] {escape(finding.message)} [dim]{finding.rule}[/]"
+                f"[bold]{term(location)}[/] {term(finding.message)} [dim]{term(finding.rule)}[/]"
             )
             if show_evidence and finding.evidence:
                 for line in finding.evidence.splitlines()[:3]:
-                    console.print(f"           [dim]│[/] {escape(line)}", highlight=False)
-            console.print(f"           [green]fix:[/] {escape(finding.fix)}", highlight=False)
+                    console.print(f"           [dim]│[/] {term(line)}", highlight=False)
+            console.print(f"           [green]fix:[/] {term(finding.fix)}", highlight=False)
     console.print()
     table = Table(title="Files examined", show_edge=False, title_justify="left")
     table.add_column("language")
@@ -65,9 +67,9 @@ def render_report(report: AuditReport, console: Console, *, show_evidence: bool 
         for skip in report.skipped:
             reasons[skip.reason.split(" at ")[0].split(":")[0]] += 1
         summary = ", ".join(f"{n} {r}" for r, n in sorted(reasons.items()))
-        console.print(f"[yellow]Skipped {len(report.skipped)} file(s):[/] {escape(summary)}")
+        console.print(f"[yellow]Skipped {len(report.skipped)} file(s):[/] {term(summary)}")
         for skip in report.skipped[:10]:
-            console.print(f"  [dim]{escape(skip.path)}: {escape(skip.reason)}[/]")
+            console.print(f"  [dim]{term(skip.path)}: {term(skip.reason)}[/]")
     passed = sum(1 for c in report.checks if c.passed == c.examined)
     console.print(
         f"Checks: {len(report.checks)} rules examined code, {passed} passed everywhere."
@@ -76,8 +78,8 @@ def render_report(report: AuditReport, console: Console, *, show_evidence: bool 
     )
     for unused in report.unused_suppressions:
         console.print(
-            f"[yellow]unused suppression[/] {escape(unused['path'])}:{unused['line']}"
-            f" {escape(str(unused['rules'] or 'all rules'))}"
+            f"[yellow]unused suppression[/] {term(unused['path'])}:{term(unused['line'])}"
+            f" {term(str(unused['rules'] or 'all rules'))}"
         )
 
 
@@ -87,6 +89,6 @@ class TextReporter:
 
     def render(self, report: AuditReport) -> str:
         buffer = io.StringIO()
-        console = Console(file=buffer, width=110, no_color=True, highlight=False)
+        console = Console(file=buffer, width=110, no_color=True, highlight=False, emoji=False)
         render_report(report, console)
         return buffer.getvalue()

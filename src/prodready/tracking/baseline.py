@@ -38,12 +38,17 @@ def load_fingerprints(path: Path) -> set[str]:
         data: Any = json.loads(path.read_text("utf-8"))
     except FileNotFoundError as exc:
         raise BaselineError(f"baseline not found: {path}") from exc
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise BaselineError(f"cannot read baseline {path}: {exc}") from exc
     if isinstance(data, dict) and "prodready_baseline" in data:
-        return {str(e["fingerprint"]) for e in data.get("findings", []) if isinstance(e, dict) and "fingerprint" in e}
-    if isinstance(data, dict) and data.get("schema_version") == 1 and "findings" in data:
-        return {str(f["fingerprint"]) for f in data["findings"]}  # a saved JSON report works too
+        entries = data.get("findings")
+        if not isinstance(entries, list):
+            raise BaselineError(f"{path}: 'findings' must be a list")
+        return {str(e["fingerprint"]) for e in entries if isinstance(e, dict) and "fingerprint" in e}
+    if isinstance(data, dict) and data.get("schema_version") == 1 and isinstance(data.get("findings"), list):
+        return {  # a saved JSON report works too
+            str(f["fingerprint"]) for f in data["findings"] if isinstance(f, dict) and "fingerprint" in f
+        }
     raise BaselineError(f"{path} is not a prodready baseline (create one with `prodready baseline`)")
 
 
