@@ -806,7 +806,7 @@ def run_project_rules(
         for handler in rule.handlers.project:
             produced: list[Hit] = []
             try:
-                with deadline(options.limits.max_parse_seconds * 3):
+                with deadline(options.limits.max_parse_seconds):
                     produced = list(iter_hits(handler(ctx)))
             except (Exception, _Deadline):  # noqa: BLE001 - a project rule never stops the audit
                 continue

@@ -95,8 +95,11 @@ def manifest(ctx: ManifestContext) -> None:
                 if len(parts) >= 2:
                     _emit_dependency(ctx, "go", parts[1], number)
     elif ctx.kind == "gitignore":
-        patterns = [line.strip() for line in ctx.lines if line.strip() and not line.strip().startswith("#")]
-        ctx.emit("gitignore", line=None, patterns=patterns)
+        from prodready.engine.discover import MAX_IGNORE_PATTERNS, sanitize_pattern
+
+        # Only patterns that compile and match in linear time (the same filter discovery uses).
+        patterns = [p for p in (sanitize_pattern(line.strip())[0] for line in ctx.lines) if p is not None]
+        ctx.emit("gitignore", line=None, patterns=patterns[:MAX_IGNORE_PATTERNS])
     elif ctx.kind == "readme":
         names = sorted(set(re.findall(r"\b[A-Z][A-Z0-9_]{2,}\b", ctx.text)))
         ctx.emit("documented_env", line=None, names=names, source="readme")
