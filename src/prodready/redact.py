@@ -41,7 +41,7 @@ SECRET_NAME = re.compile(
 # name = "value" / name: value / NAME=value (env, yaml, code)
 _ASSIGNMENT = re.compile(
     r"""(?<![\w.-])(?P<name>[A-Za-z_][\w.-]*+)"""
-    r"""(?P<sep>["']?(?:\s*+:\s*+[A-Za-z_][\w\[\], .|]{0,80}?(?=\s*=))?\s*+(?::=|=>|[:=])\s*+[fbru]?)"""
+    r"""(?P<sep>["']?(?:[ \t]*+:[ \t]*+[A-Za-z_][\w\[\], .|]{0,80}?(?=[ \t]*=))?[ \t]*+(?::=|=>|[:=])[ \t]*+[fbru]?)"""
     r"""(?P<q>["'`]?)(?P<value>[^"'`\s,;(){}#=]++)(?P=q)"""
 )
 _TYPE_NAMES = frozenset(

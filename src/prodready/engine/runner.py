@@ -475,11 +475,13 @@ def make_findings(
         if line_source is not None and path is not None and hit.line is not None:
             file_lines = line_source(path)
         end_line = hit.end_line if hit.end_line is not None else hit.line
+        redacted: str | None = None
         if hit.evidence is not None:
             raw = hit.evidence
         elif hit.line is not None and file_lines:
             last = min(end_line or hit.line, hit.line + MAX_EVIDENCE_LINES - 1)
             raw = "\n".join(file_lines[hit.line - 1 : last]).rstrip()
+            redacted = _redact_in_context(file_lines, hit.line, last)
         else:
             raw = ""
         occ_key = (rule.id, path, hit.anchor, " ".join(raw.split()))
@@ -500,13 +502,27 @@ def make_findings(
                 line=hit.line,
                 end_line=end_line if hit.line is not None else None,
                 message=clip(redact_message(hit.message), MAX_MESSAGE_CHARS),
-                evidence=clip_lines(redact(_dedent(raw)), MAX_EVIDENCE_LINE_CHARS),
+                evidence=clip_lines(_dedent(redacted) if redacted is not None else redact(_dedent(raw)), MAX_EVIDENCE_LINE_CHARS),
                 fix=rule.fix,
                 references=rule.references,
                 title=rule.title,
             )
         )
     return findings
+
+
+CONTEXT_LINES = 3
+
+
+def _redact_in_context(lines: list[str], first: int, last: int) -> str | None:
+    """Redact the evidence lines together with the lines just above them, so a value whose
+    secret name is on an earlier line (`- name: DB_PASSWORD` / `value: ...`) is still masked."""
+    start = max(first - 1 - CONTEXT_LINES, 0)
+    window = lines[start:last]
+    masked = redact("\n".join(window)).split("\n")
+    if len(masked) != len(window):
+        return None  # a multi-line secret was collapsed: fall back to the snippet alone
+    return "\n".join(masked[first - 1 - start :]).rstrip()
 
 
 def _dedent(text: str) -> str:

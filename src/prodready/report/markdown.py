@@ -14,13 +14,14 @@ from prodready.report._common import (
     phases,
     risk_rows,
 )
-from prodready.report._safe import md_cell, md_code, md_text
+from prodready.report._safe import md_cell, md_code, md_text, strip_controls
 
 FENCE_LANG = {".py": "python", ".go": "go", ".ts": "typescript", ".tsx": "tsx", ".js": "javascript", ".yml": "yaml", ".yaml": "yaml"}
 
 
 def _fence(text: str, path: str | None) -> str:
     language = "dockerfile" if path and "dockerfile" in path.lower() else FENCE_LANG.get(PurePath(path or "").suffix, "text")
+    text = strip_controls(text, keep_newlines=True)  # `cat report.md` must not run escape sequences
     fence = "```"
     while fence in text:
         fence += "`"
