@@ -145,16 +145,18 @@ def compile_patterns(lines: Iterable[str], source: str, warnings: list[str]) -> 
     kept: list[str] = []
     dropped = 0
     first_reason = ""
-    for line in lines:
+    lines = list(lines)
+    for number, line in enumerate(lines):
+        if len(kept) >= MAX_IGNORE_PATTERNS:
+            rest = sum(1 for later in lines[number:] if later.strip() and not later.startswith("#"))
+            warnings.append(f"{source}: only the first {MAX_IGNORE_PATTERNS} patterns are used ({rest} more ignored)")
+            break
         pattern, reason = sanitize_pattern(line)
         if pattern is not None:
             kept.append(pattern)
         elif reason:
             dropped += 1
             first_reason = first_reason or f"{line[:60]!r}: {reason}"
-    if len(kept) > MAX_IGNORE_PATTERNS:
-        warnings.append(f"{source}: only the first {MAX_IGNORE_PATTERNS} of {len(kept)} patterns are used")
-        kept = kept[:MAX_IGNORE_PATTERNS]
     if dropped:
         warnings.append(f"{source}: {dropped} pattern(s) ignored, e.g. {first_reason}")
     if not kept:

@@ -562,15 +562,19 @@ def find_suppressions(path: str, lines: list[str]) -> list[Suppression]:
             next_code[number] = following
         if lines[number - 1].strip() and number not in matches:
             following = number
+    # Reasons are shown for unused suppressions: redact them in one pass (not one per comment).
+    raw_reasons = [clip(m.group("reason").strip(" -:—"), MAX_REASON_CHARS) for m in matches.values()]
+    reasons = redact("\n".join(raw_reasons)).split("\n")
+    if len(reasons) != len(raw_reasons):
+        reasons = [redact(r) for r in raw_reasons]
     found: list[Suppression] = []
-    for number, match in matches.items():
+    for (number, match), reason in zip(matches.items(), reasons, strict=True):
         line = lines[number - 1]
         rules = match.group("rules")
         rule_set = frozenset(r.strip().upper() for r in rules.split(",") if r.strip()) if rules else None
         before = line[: match.start()].strip()
         # A comment alone on its line covers the next code line; a trailing one covers its own.
         covers = frozenset({number}) if before else frozenset({number, next_code[number]})
-        reason = clip(redact(match.group("reason").strip(" -:—")), MAX_REASON_CHARS)
         found.append(Suppression(path=path, line=number, rules=rule_set, reason=reason, applies_to=covers))
     return found
 

@@ -98,8 +98,14 @@ def manifest(ctx: ManifestContext) -> None:
         from prodready.engine.discover import MAX_IGNORE_PATTERNS, sanitize_pattern
 
         # Only patterns that compile and match in linear time (the same filter discovery uses).
-        patterns = [p for p in (sanitize_pattern(line.strip())[0] for line in ctx.lines) if p is not None]
-        ctx.emit("gitignore", line=None, patterns=patterns[:MAX_IGNORE_PATTERNS])
+        patterns: list[str] = []
+        for line in ctx.lines:
+            pattern = sanitize_pattern(line.strip())[0]
+            if pattern is not None:
+                patterns.append(pattern)
+                if len(patterns) >= MAX_IGNORE_PATTERNS:
+                    break
+        ctx.emit("gitignore", line=None, patterns=patterns)
     elif ctx.kind == "readme":
         names = sorted(set(re.findall(r"\b[A-Z][A-Z0-9_]{2,}\b", ctx.text)))
         ctx.emit("documented_env", line=None, names=names, source="readme")
