@@ -1,3 +1,3 @@
-from prodready.cli import main
+from prodready.cli import main  # the sys.path guard ran in prodready/__init__.py
 
 raise SystemExit(main())

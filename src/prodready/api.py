@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from prodready import __version__
-from prodready.config import Config, load_config
+from prodready.config import Config, ConfigError, load_config
 from prodready.engine.discover import discover
 from prodready.engine.grouping import group_findings
 from prodready.engine.runner import (
@@ -20,6 +20,7 @@ from prodready.engine.runner import (
     run_files,
     run_project_rules,
 )
+from prodready.engine.safeio import Limits
 from prodready.model import AuditReport, CheckTally, Finding, SkippedFile
 from prodready.project import build_model
 from prodready.rules.registry import load_registry
@@ -37,6 +38,7 @@ class AuditSettings:
     config: Config | None = None
     select: frozenset[str] | None = None
     ignore: frozenset[str] = frozenset()
+    limits: Limits | None = None  # default: the config's (or the built-in) per-file limits
 
 
 def audit(
@@ -58,16 +60,33 @@ def audit(
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     config = settings.config if settings.config is not None else load_config(root)
     select = settings.select if settings.select is not None else config.select
+    warnings = list(config.warnings) + check_config_rules(config, select, settings.ignore)
     options = RunOptions(
         select=select,
         ignore=frozenset(settings.ignore | config.disable),
         severity_overrides=config.severity,
+        limits=settings.limits or config.limits,
     )
-    found = discover(root, exclude=config.exclude)
+    found = discover(root, exclude=config.exclude, max_file_bytes=options.limits.max_file_bytes)
+    warnings += found.warnings
+    if config.exclude and not found.files:
+        unexcluded = discover(root, max_file_bytes=options.limits.max_file_bytes)
+        if unexcluded.files:
+            raise ConfigError(
+                f"{config.source}: 'exclude' leaves no file to audit ({len(unexcluded.files)} would be audited without it)"
+            )
     cache_dir = None
     if settings.use_cache:
-        cache_dir = settings.cache_dir or root / ".prodready"
-    cache = ResultCache(cache_dir, options)
+        if settings.cache_dir is not None:
+            cache_dir = settings.cache_dir
+        else:
+            from prodready.engine.store import resolve_store
+
+            store = resolve_store(root)
+            cache_dir = store.directory
+            if store.warning:
+                warnings.append(store.warning)
+    cache = ResultCache(cache_dir, options, str(root))
     jobs = settings.jobs or min(os.cpu_count() or 1, 4)
     total = len(found.files)
     done = 0
@@ -79,7 +98,27 @@ def audit(
             progress(done, total)
 
     results = run_files(found.files, options, cache, jobs, tick)
-    return assemble_report(root, found.all_paths, found.skipped, results, options, started, started_at)
+    report = assemble_report(root, found.all_paths, found.skipped, results, options, started, started_at)
+    report.warnings = warnings
+    return report
+
+
+def check_config_rules(config: Config, select: frozenset[str] | None, ignore: frozenset[str]) -> list[str]:
+    """Rule ids in the config that name no rule: a warning; a config that leaves no rule to run:
+    an error (never a silent READY)."""
+    registry = load_registry()
+    known = {rule.id for rule in registry.rules}
+    named = set(config.select or ()) | set(config.disable) | {rule_id for rule_id, _ in config.severity}
+    unknown = sorted(named - known)
+    warnings = []
+    if unknown:
+        listed = ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else "")
+        warnings.append(f"{config.source}: unknown rule id(s) ignored: {listed}"[:400])
+    enabled = (set(select) if select is not None else known) & known
+    enabled -= set(config.disable) | set(ignore)
+    if not enabled:
+        raise ConfigError(f"{config.source or 'configuration'}: selects no known rule: the audit would check nothing")
+    return warnings
 
 
 def assemble_report(

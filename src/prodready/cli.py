@@ -152,7 +152,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
             from prodready.report.terminal import render_report
 
-            render_report(report, Console(highlight=False))
+            render_report(report, Console(highlight=False, emoji=False))
         else:
             sys.stdout.write(rendered)
     fail_on = args.fail_on or config.fail_on or "high"

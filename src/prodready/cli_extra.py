@@ -128,11 +128,13 @@ def cmd_diff(args: argparse.Namespace) -> int:
     elif args.format == "markdown":
         _write(diff_markdown(result, old, new), args.output)
     else:
+        from prodready.report._safe import strip_controls as clean
+
         lines = [f"fixed: {len(result.fixed)}  new: {len(result.new)}  still open: {len(result.still_open)}"]
         for label, items in (("FIXED", result.fixed), ("NEW", result.new), ("OPEN", result.still_open)):
             for f in items:
                 where = f"{f.get('path') or '(project)'}{':' + str(f['line']) if f.get('line') else ''}"
-                lines.append(f"{label:6} {f['severity']:8} {f['rule']} {where} {f['message']}")
+                lines.append(clean(f"{label:6} {f['severity']:8} {f['rule']} {where} {f['message']}"))
         _write("\n".join(lines) + "\n", args.output)
     return 1 if any(f["severity"] in ("critical", "high") for f in result.new) else 0
 
@@ -155,16 +157,19 @@ def cmd_history(args: argparse.Namespace) -> int:
     if not rows:
         print(f"no runs recorded for {target} yet (run `prodready audit {args.path}`)")
         return 0
-    categories = sorted({c for r in rows for c in r["categories"]})
+    from prodready.report._safe import term
+
+    # Rows come from a store anyone with the file could edit: every value is shown as text.
+    categories = sorted({str(c) for r in rows for c in r["categories"]})
     shown = rows[-8:]  # categories down, runs across: readable at any terminal width
-    table = Table(title=f"prodready history — {target}", show_edge=False)
+    table = Table(title=f"prodready history — {term(target)}", show_edge=False)
     table.add_column("category")
     for row in shown:
-        table.add_column(f"#{row['run']} {row['started_at'][5:16]}", justify="right")
+        table.add_column(term(f"#{row['run']} {str(row['started_at'])[5:16]}"), justify="right")
     for category in categories:
-        table.add_row(category, *[str(row["categories"].get(category, 0)) for row in shown])
-    table.add_row("verdict", *[str(row["verdict"]).replace("READY WITH RECOMMENDATIONS", "READY*") for row in shown])
-    Console(highlight=False).print(table)
+        table.add_row(term(category), *[term(row["categories"].get(category, 0)) for row in shown])
+    table.add_row("verdict", *[term(str(row["verdict"]).replace("READY WITH RECOMMENDATIONS", "READY*")) for row in shown])
+    Console(highlight=False, emoji=False).print(table)
     previous = set(rows[-1]["fingerprints"])
     if len(rows) >= 2:
         before, after = set(rows[-2]["fingerprints"]), previous

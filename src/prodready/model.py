@@ -226,6 +226,7 @@ class AuditReport:
     baselined: int = 0
     unused_suppressions: list[dict[str, Any]] = field(default_factory=list)
     tool_version: str = ""
+    warnings: list[str] = field(default_factory=list)  # config or store problems the reader must see
 
     @property
     def verdict(self) -> Verdict:

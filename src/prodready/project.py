@@ -67,7 +67,10 @@ def _redacted_service(service: dict[str, Any]) -> dict[str, Any]:
     return {k: redact(v) if isinstance(v, str) else v for k, v in service.items()}
 
 
-SECRET_VAR = re.compile(r"(?i)(secret|password|passwd|token|api_?key|private|credential|dsn|signing)")
+SECRET_VAR = re.compile(
+    r"(?i)(secret|password|passwd|token|api_?key|private|credential|dsn|signing|(?:^|_)key(?:_|$)|session|salt|"
+    r"encrypt|hmac|cookie|webhook)"
+)
 
 
 def redacted_default(name: str, default: str | None) -> str | None:

@@ -5,11 +5,21 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pathspec
 
+from prodready.engine.safeio import (
+    DEFAULT_MAX_FILE_BYTES,
+    Refused,
+    check_regular,
+    display_path,
+    is_utf8_name,
+    read_head,
+    read_regular,
+    too_large,
+)
 from prodready.model import Language
 
 DEFAULT_EXCLUDED_DIRS = frozenset(
@@ -21,7 +31,9 @@ DEFAULT_EXCLUDED_DIRS = frozenset(
         ".eggs", ".cache", ".parcel-cache", "target", ".gradle", "third_party",
     }
 )
-MAX_FILE_BYTES = 1_000_000
+MAX_FILE_BYTES = DEFAULT_MAX_FILE_BYTES
+MAX_IGNORE_PATTERNS = 2000  # per .gitignore: matching cost is files x patterns
+MAX_IGNORE_BYTES = 256 * 1024
 
 _SUFFIX_LANG = {
     ".py": (Language.PYTHON, "python"),
@@ -46,8 +58,9 @@ _MANIFESTS = {
 _NOT_DOCKERFILE = frozenset(
     {".py", ".js", ".ts", ".go", ".md", ".txt", ".json", ".yml", ".yaml", ".sh", ".toml", ".j2", ".tpl", ".tmpl", ".rst"}
 )
-_K8S_HINT = re.compile(r"^\s*apiVersion\s*:", re.MULTILINE)
-_K8S_KIND = re.compile(r"^\s*kind\s*:\s*\w+", re.MULTILINE)
+# [ \t]* not \s*: \s would span newlines and rescan every blank line (quadratic on blank files).
+_K8S_HINT = re.compile(r"^[ \t]*apiVersion[ \t]*:", re.MULTILINE)
+_K8S_KIND = re.compile(r"^[ \t]*kind[ \t]*:[ \t]*\w", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +76,7 @@ class Discovery:
     files: list[SourceFile]
     skipped: list[tuple[str, str]]  # (path, reason)
     all_paths: list[str]  # every non-excluded file (for repo rules: .gitignore, README, tests)
+    warnings: list[str] = field(default_factory=list)
 
 
 def classify(relpath: str, head: bytes = b"") -> tuple[Language, str] | None:
@@ -101,21 +115,79 @@ def looks_like_kubernetes(text: str) -> bool:
     return bool(_K8S_HINT.search(text) and _K8S_KIND.search(text))
 
 
+_STARS = re.compile(r"\*{3,}")
+_DOUBLE_STAR_SEGMENTS = re.compile(r"(?:\*\*/)+")
+
+
+def sanitize_pattern(line: str) -> tuple[str | None, str]:
+    """A gitignore pattern made safe to compile and match in linear time, or None and why not.
+    Runs of `*` collapse (`***` is `**`, repeated `**/` is one); a pattern with more wildcards
+    than any real one is dropped (each extra `*` multiplies the regex backtracking)."""
+    pattern = line.rstrip("\r")
+    if not pattern.strip() or pattern.startswith("#"):
+        return None, ""
+    if len(pattern) > 512:
+        return None, "longer than 512 characters"
+    pattern = _DOUBLE_STAR_SEGMENTS.sub("**/", _STARS.sub("**", pattern))
+    segments = pattern.strip("/").split("/")
+    if sum(1 for seg in segments if seg == "**") > 2:
+        return None, "more than two ** segments"
+    if any(seg.count("*") > 3 and seg != "**" for seg in segments) or pattern.count("*") > 8:
+        return None, "too many wildcards"
+    try:
+        pathspec.GitIgnoreSpec.from_lines([pattern])
+    except Exception as exc:  # noqa: BLE001 - pathspec raises ValueError, re.error, ...
+        return None, f"invalid pattern ({type(exc).__name__})"
+    return pattern, ""
+
+
+def compile_patterns(lines: Iterable[str], source: str, warnings: list[str]) -> pathspec.PathSpec | None:
+    kept: list[str] = []
+    dropped = 0
+    first_reason = ""
+    lines = list(lines)
+    for number, line in enumerate(lines):
+        if len(kept) >= MAX_IGNORE_PATTERNS:
+            rest = sum(1 for later in lines[number:] if later.strip() and not later.startswith("#"))
+            warnings.append(f"{source}: only the first {MAX_IGNORE_PATTERNS} patterns are used ({rest} more ignored)")
+            break
+        pattern, reason = sanitize_pattern(line)
+        if pattern is not None:
+            kept.append(pattern)
+        elif reason:
+            dropped += 1
+            first_reason = first_reason or f"{line[:60]!r}: {reason}"
+    if dropped:
+        warnings.append(f"{source}: {dropped} pattern(s) ignored, e.g. {first_reason}")
+    if not kept:
+        return None
+    return pathspec.GitIgnoreSpec.from_lines(kept)
+
+
 class _IgnoreRules:
     """.gitignore files found while walking, each applied below its own directory."""
 
-    def __init__(self, extra_patterns: Iterable[str] = ()) -> None:
+    def __init__(self, extra_patterns: Iterable[str] = (), warnings: list[str] | None = None) -> None:
         self.specs: list[tuple[str, pathspec.PathSpec]] = []
+        self.warnings = warnings if warnings is not None else []
         extra = list(extra_patterns)
         if extra:
-            self.specs.append(("", pathspec.GitIgnoreSpec.from_lines(extra)))
+            spec = compile_patterns(extra, "config exclude", self.warnings)
+            if spec is not None:
+                self.specs.append(("", spec))
 
-    def add(self, reldir: str, gitignore: Path) -> None:
+    def add(self, reldir: str, gitignore: Path) -> str | None:
+        """Read one .gitignore; returns why it was not read, or None."""
         try:
-            lines = gitignore.read_text("utf-8", "replace").splitlines()
-        except OSError:
-            return
-        self.specs.append((reldir, pathspec.GitIgnoreSpec.from_lines(lines)))
+            data = read_regular(str(gitignore), MAX_IGNORE_BYTES)
+        except Refused as exc:
+            return str(exc)
+        lines = data.decode("utf-8", "replace").splitlines()
+        rel = f"{reldir}/.gitignore" if reldir else ".gitignore"
+        spec = compile_patterns(lines, display_path(rel), self.warnings)
+        if spec is not None:
+            self.specs.append((reldir, spec))
+        return None
 
     def ignored(self, relpath: str, is_dir: bool) -> bool:
         for base, spec in self.specs:
@@ -127,23 +199,36 @@ class _IgnoreRules:
         return False
 
 
-def discover(root: Path, exclude: Iterable[str] = ()) -> Discovery:
+def discover(root: Path, exclude: Iterable[str] = (), max_file_bytes: int = MAX_FILE_BYTES) -> Discovery:
     root = root.resolve()
-    ignore = _IgnoreRules(exclude)
+    warnings: list[str] = []
+    ignore = _IgnoreRules(exclude, warnings)
     files: list[SourceFile] = []
     skipped: list[tuple[str, str]] = []
     all_paths: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+    root_text = str(root)
+
+    def walk_error(exc: OSError) -> None:
+        where = os.path.relpath(exc.filename, root_text) if exc.filename else "?"
+        skipped.append((display_path(where.replace(os.sep, "/")), f"directory {describe(exc)}"))
+
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=walk_error):
         reldir = os.path.relpath(dirpath, root)
         reldir = "" if reldir == "." else reldir.replace(os.sep, "/")
         if ".gitignore" in filenames:
-            ignore.add(reldir, Path(dirpath) / ".gitignore")
+            reason = ignore.add(reldir, Path(dirpath) / ".gitignore")
+            if reason:
+                rel = f"{reldir}/.gitignore" if reldir else ".gitignore"
+                skipped.append((display_path(rel), reason))
         kept = []
         for dirname in sorted(dirnames):
             rel = f"{reldir}/{dirname}" if reldir else dirname
             if dirname in DEFAULT_EXCLUDED_DIRS or dirname.endswith(".egg-info"):
                 continue
             if os.path.islink(os.path.join(dirpath, dirname)):
+                continue
+            if not is_utf8_name(dirname):
+                skipped.append((display_path(rel) + "/", "directory name is not valid UTF-8"))
                 continue
             if ignore.ignored(rel, True):
                 continue
@@ -152,36 +237,40 @@ def discover(root: Path, exclude: Iterable[str] = ()) -> Discovery:
         for filename in sorted(filenames):
             rel = f"{reldir}/{filename}" if reldir else filename
             abspath = os.path.join(dirpath, filename)
+            if not is_utf8_name(filename):
+                skipped.append((display_path(rel), "file name is not valid UTF-8"))
+                continue
             # .env files are audited even when ignored: a committed-but-ignored secret still leaks.
             is_env = filename == ".env" or filename.startswith(".env.")
             if ignore.ignored(rel, False) and not is_env:
                 continue
             if os.path.islink(abspath):
-                try:
-                    target = Path(abspath).resolve()
-                    target.relative_to(root)
-                except (OSError, ValueError):
+                # realpath never raises on a loop (Path.resolve does); check_regular reports ELOOP.
+                target = os.path.realpath(abspath)
+                if os.path.commonpath([root_text, target]) != root_text:
                     skipped.append((rel, "symlink pointing outside the root"))
                     continue
             all_paths.append(rel)
             head = b""
             if "." not in filename:
-                try:
-                    with open(abspath, "rb") as handle:
-                        head = handle.read(128)
-                except OSError:
-                    head = b""
+                head = read_head(abspath)
             kind = classify(rel, head)
             if kind is None:
                 continue
             try:
-                size = os.path.getsize(abspath)
-            except OSError as exc:
-                skipped.append((rel, f"unreadable: {exc.strerror or exc}"))
+                size = check_regular(abspath).st_size
+            except Refused as exc:
+                skipped.append((rel, str(exc)))
                 continue
-            if size > MAX_FILE_BYTES:
-                skipped.append((rel, f"too large ({size // 1024} KiB > {MAX_FILE_BYTES // 1024} KiB)"))
+            if size > max_file_bytes:
+                skipped.append((rel, too_large(size, max_file_bytes)))
                 continue
             language, grammar = kind
             files.append(SourceFile(rel, abspath, language, grammar))
-    return Discovery(files=files, skipped=skipped, all_paths=all_paths)
+    return Discovery(files=files, skipped=skipped, all_paths=all_paths, warnings=warnings)
+
+
+def describe(exc: OSError) -> str:
+    from prodready.engine.safeio import describe_os_error
+
+    return describe_os_error(exc)

@@ -10,11 +10,14 @@ import hashlib
 import json
 import os
 import re
+import signal
+import threading
 import tomllib
 import warnings
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,11 +27,12 @@ import yaml
 from prodready import __version__
 from prodready.engine import context as cx
 from prodready.engine.discover import SourceFile, looks_like_kubernetes
+from prodready.engine.safeio import Limits, Refused, data_depth_exceeds, read_regular
 from prodready.lang import python as pyast
 from prodready.lang import treesitter as ts
 from prodready.lang.dockerfile import parse_dockerfile
 from prodready.lang.dotenv import parse_dotenv
-from prodready.lang.yamldoc import load_yaml_documents
+from prodready.lang.yamldoc import YamlLimitError, load_yaml_documents
 from prodready.model import Finding, Hit, Language, Severity
 from prodready.redact import redact, redact_message
 from prodready.rules.base import FactCollector, HandlerSet, RuleMeta, iter_hits
@@ -36,8 +40,11 @@ from prodready.rules.registry import Registry, load_registry
 from prodready.tracking.fingerprint import fingerprint
 
 MAX_EVIDENCE_LINES = 6
+MAX_EVIDENCE_LINE_CHARS = 240  # one quoted line of code; a minified 300 kB token is cut
+MAX_MESSAGE_CHARS = 400
+MAX_REASON_CHARS = 200
 SUPPRESSION = re.compile(
-    r"(?:#|//|<!--)\s*prodready:\s*ignore(?:\[(?P<rules>[A-Za-z0-9_,\s-]+)\])?(?P<reason>[^\n]*)"
+    r"(?:#|//|<!--)[ \t]*+prodready:[ \t]*+ignore(?:\[(?P<rules>[A-Za-z0-9_, \t-]{0,400}+)\])?(?P<reason>[^\n]*)"
 )
 
 
@@ -46,10 +53,11 @@ class RunOptions:
     select: frozenset[str] | None = None  # only these rule ids (fixture tests, --select)
     ignore: frozenset[str] = frozenset()
     severity_overrides: tuple[tuple[str, str], ...] = ()
+    limits: Limits = Limits()
 
     def digest(self) -> str:
         payload = json.dumps(
-            [sorted(self.select or []), sorted(self.ignore), sorted(self.severity_overrides)]
+            [sorted(self.select or []), sorted(self.ignore), sorted(self.severity_overrides), self.limits.digest()]
         )
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
@@ -85,6 +93,7 @@ class FileResult:
     examined: dict[str, int] = field(default_factory=dict)
     suppressions: list[Suppression] = field(default_factory=list)
     skipped: str | None = None
+    digest: str | None = None  # sha256 of the bytes this result was computed from (not serialised)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -203,12 +212,23 @@ class NotAudited(SkipFile):
     """The file is not one prodready reads after all (a YAML file that is not Kubernetes)."""
 
 
-def read_text(abspath: str) -> str:
+def read_text(abspath: str, limit: int = Limits.max_file_bytes) -> str:
+    return decode_source(read_bytes(abspath, limit))
+
+
+def read_bytes(abspath: str, limit: int = Limits.max_file_bytes) -> bytes:
     try:
-        with open(abspath, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        raise SkipFile(f"unreadable: {exc.strerror or exc}") from exc
+        return read_regular(abspath, limit)
+    except Refused as exc:
+        raise SkipFile(str(exc)) from exc
+
+
+def decode_source(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise SkipFile(f"invalid UTF-16 at byte {exc.start}") from exc
     if b"\x00" in data[:8192]:
         raise SkipFile("binary file")
     try:
@@ -217,7 +237,33 @@ def read_text(abspath: str) -> str:
         raise SkipFile(f"invalid UTF-8 at byte {exc.start}") from exc
 
 
-def _make_context(source: SourceFile, text: str) -> cx.FileContext:
+class _Deadline(BaseException):
+    """Raised by SIGALRM inside one file's analysis (BaseException: no rule can swallow it)."""
+
+
+@contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Interrupt the analysis of one file after ``seconds`` (POSIX, main thread; else no limit)."""
+    usable = (
+        seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise _Deadline()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _make_context(source: SourceFile, text: str, limits: Limits = Limits()) -> cx.FileContext:
     lang = source.language
     if lang == Language.PYTHON:
         try:
@@ -256,7 +302,9 @@ def _make_context(source: SourceFile, text: str) -> cx.FileContext:
         if lang == Language.KUBERNETES and not looks_like_kubernetes(text):
             raise NotAudited("not a Kubernetes manifest")
         try:
-            documents = load_yaml_documents(text)
+            documents = load_yaml_documents(text, max_nodes=limits.max_yaml_nodes, max_depth=limits.max_depth)
+        except YamlLimitError as exc:
+            raise SkipFile(str(exc)) from exc
         except yaml.YAMLError as exc:
             raise SkipFile(f"invalid YAML: {str(exc).splitlines()[0]}") from exc
         return cx.YamlContext(path=source.path, language=lang, text=text, documents=documents)
@@ -265,20 +313,28 @@ def _make_context(source: SourceFile, text: str) -> cx.FileContext:
     if lang == Language.MANIFEST:
         return cx.ManifestContext(
             path=source.path, language=lang, text=text, kind=source.grammar,
-            data=_parse_manifest(source.grammar, text),
+            data=_parse_manifest(source.grammar, text, limits.max_depth),
         )
     raise SkipFile(f"no reader for {lang.value}")
 
 
-def _parse_manifest(kind: str, text: str) -> Any:
+def _parse_manifest(kind: str, text: str, max_depth: int = Limits.max_depth) -> Any:
     try:
         if kind == "pyproject":
-            return tomllib.loads(text)
-        if kind == "package.json":
-            return json.loads(text)
+            data: Any = tomllib.loads(text)
+        elif kind == "package.json":
+            data = json.loads(text)
+        else:
+            return None
+    except RecursionError as exc:
+        raise SkipFile(f"{kind} nested too deeply (max-depth {max_depth})") from exc
     except (ValueError, tomllib.TOMLDecodeError) as exc:
-        raise SkipFile(f"invalid {kind}: {exc}") from exc
-    return None
+        raise SkipFile(f"invalid {kind}: {str(exc)[:200]}") from exc
+    if data_depth_exceeds(data, max_depth):
+        raise SkipFile(f"{kind} nested deeper than {max_depth} levels (max-depth)")
+    if not isinstance(data, dict):
+        raise SkipFile(f"invalid {kind}: top level is a {type(data).__name__}, not an object")
+    return data
 
 
 def _looks_minified(text: str) -> bool:
@@ -335,18 +391,37 @@ def _run_tree(ctx: cx.TreeContext, dispatch: Dispatch, emit: Callable[[HandlerSe
 
 
 def analyze_source(source: SourceFile, options: RunOptions, text: str | None = None) -> FileResult:
-    """Everything the engine learns from one file: findings, facts, tallies, suppressions."""
+    """Everything the engine learns from one file: findings, facts, tallies, suppressions.
+    Never raises for a bad file: every failure becomes ``skipped`` with a one-line reason."""
     result = FileResult(path=source.path, language=source.language)
+    limits = options.limits
     try:
-        if text is None:
-            text = read_text(source.abspath)
-        ctx = _make_context(source, text)
+        with deadline(limits.max_parse_seconds):
+            _analyze_into(result, source, options, text)
+    except _Deadline:
+        _fail(result, f"analysis took longer than {limits.max_parse_seconds:g} s (max-parse-seconds)")
     except NotAudited:
-        result.skipped = "not-audited"
-        return result
+        _fail(result, "not-audited")
     except SkipFile as exc:
-        result.skipped = str(exc)
-        return result
+        _fail(result, str(exc))
+    except (RecursionError, MemoryError):
+        _fail(result, "too deeply nested or too large to analyse")
+    except Exception as exc:  # noqa: BLE001 - one bad file never stops an audit
+        _fail(result, f"analysis failed ({type(exc).__name__}); the rest of the tree was audited")
+    return result
+
+
+def _fail(result: FileResult, reason: str) -> None:
+    result.skipped = reason
+    result.findings, result.facts, result.examined, result.suppressions = [], {}, {}, []
+
+
+def _analyze_into(result: FileResult, source: SourceFile, options: RunOptions, text: str | None) -> None:
+    if text is None:
+        data = read_bytes(source.abspath, options.limits.max_file_bytes)
+        result.digest = hashlib.sha256(data).hexdigest()
+        text = decode_source(data)
+    ctx = _make_context(source, text, options.limits)
     registry = load_registry()
     dispatch = build_dispatch(registry, options)
     hits: list[tuple[RuleMeta, Hit]] = []
@@ -356,23 +431,33 @@ def analyze_source(source: SourceFile, options: RunOptions, text: str | None = N
             if isinstance(owner, RuleMeta):
                 hits.append((owner, hit))
 
-    try:
-        if isinstance(ctx, cx.PyContext):
-            _run_python(ctx, dispatch, hits)
-        elif isinstance(ctx, cx.TreeContext):
-            _run_tree(ctx, dispatch, emit)
-        for owner, handler in dispatch.file.get(ctx.language, ()):
-            emit(owner, handler(ctx))
-    except RecursionError:
-        result.skipped = "too deeply nested to analyse"
-        return result
+    if isinstance(ctx, cx.PyContext):
+        _run_python(ctx, dispatch, hits)
+    elif isinstance(ctx, cx.TreeContext):
+        _run_tree(ctx, dispatch, emit)
+    for owner, handler in dispatch.file.get(ctx.language, ()):
+        emit(owner, handler(ctx))
     result.findings = make_findings(hits, ctx.path, ctx.lines, options)
-    result.facts = ctx.facts
+    result.facts = _redact_facts(ctx.facts)
     result.examined = dict(ctx.examined)
     result.suppressions = find_suppressions(ctx.path, ctx.lines)
     if isinstance(ctx, cx.PyContext):
         pyast.release_tree(ctx.all_nodes)
-    return result
+
+
+def _redact_facts(facts: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """Facts leave the worker (cache, JSON): mask secret env defaults and compose values now."""
+    from prodready.project import redacted_default
+
+    for record in facts.get("env_var", []):
+        default = record.get("default")
+        if isinstance(default, str):
+            record["default"] = redacted_default(str(record.get("name", "")), default)
+    for record in facts.get("compose_service", []):
+        for key, value in list(record.items()):
+            if isinstance(value, str) and key not in ("file", "name"):
+                record[key] = redact(value)
+    return facts
 
 
 @contextlib.contextmanager
@@ -409,11 +494,13 @@ def make_findings(
         if line_source is not None and path is not None and hit.line is not None:
             file_lines = line_source(path)
         end_line = hit.end_line if hit.end_line is not None else hit.line
+        redacted: str | None = None
         if hit.evidence is not None:
             raw = hit.evidence
         elif hit.line is not None and file_lines:
             last = min(end_line or hit.line, hit.line + MAX_EVIDENCE_LINES - 1)
             raw = "\n".join(file_lines[hit.line - 1 : last]).rstrip()
+            redacted = _redact_in_context(file_lines, hit.line, last)
         else:
             raw = ""
         occ_key = (rule.id, path, hit.anchor, " ".join(raw.split()))
@@ -433,14 +520,28 @@ def make_findings(
                 path=path,
                 line=hit.line,
                 end_line=end_line if hit.line is not None else None,
-                message=redact_message(hit.message),
-                evidence=redact(_dedent(raw)),
+                message=clip(redact_message(hit.message), MAX_MESSAGE_CHARS),
+                evidence=clip_lines(_dedent(redacted) if redacted is not None else redact(_dedent(raw)), MAX_EVIDENCE_LINE_CHARS),
                 fix=rule.fix,
                 references=rule.references,
                 title=rule.title,
             )
         )
     return findings
+
+
+CONTEXT_LINES = 3
+
+
+def _redact_in_context(lines: list[str], first: int, last: int) -> str | None:
+    """Redact the evidence lines together with the lines just above them, so a value whose
+    secret name is on an earlier line (`- name: DB_PASSWORD` / `value: ...`) is still masked."""
+    start = max(first - 1 - CONTEXT_LINES, 0)
+    window = lines[start:last]
+    masked = redact("\n".join(window)).split("\n")
+    if len(masked) != len(window):
+        return None  # a multi-line secret was collapsed: fall back to the snippet alone
+    return "\n".join(masked[first - 1 - start :]).rstrip()
 
 
 def _dedent(text: str) -> str:
@@ -450,29 +551,50 @@ def _dedent(text: str) -> str:
     return "\n".join(line[cut:] for line in lines)
 
 
+def clip(text: str, limit: int) -> str:
+    """At most ``limit`` characters, saying how much was cut (applied after redaction)."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… [{len(text) - limit} more characters]"
+
+
+def clip_lines(text: str, limit: int) -> str:
+    return "\n".join(clip(line, limit) for line in text.split("\n"))
+
+
 def find_suppressions(path: str, lines: list[str]) -> list[Suppression]:
-    found: list[Suppression] = []
+    """Suppression comments, in one pass over the lines plus one backwards pass (linear)."""
+    matches: dict[int, re.Match[str]] = {}
     for number, line in enumerate(lines, start=1):
         if "prodready" not in line:
             continue
         match = SUPPRESSION.search(line)
-        if not match:
-            continue
+        if match:
+            matches[number] = match
+    if not matches:
+        return []
+    # next_code[n]: the first line after n that is neither blank nor a suppression comment.
+    next_code: dict[int, int] = {}
+    following = len(lines) + 1
+    for number in range(len(lines), 0, -1):
+        if number in matches:
+            next_code[number] = following
+        if lines[number - 1].strip() and number not in matches:
+            following = number
+    # Reasons are shown for unused suppressions: redact them in one pass (not one per comment).
+    raw_reasons = [clip(m.group("reason").strip(" -:—"), MAX_REASON_CHARS) for m in matches.values()]
+    reasons = redact("\n".join(raw_reasons)).split("\n")
+    if len(reasons) != len(raw_reasons):
+        reasons = [redact(r) for r in raw_reasons]
+    found: list[Suppression] = []
+    for (number, match), reason in zip(matches.items(), reasons, strict=True):
+        line = lines[number - 1]
         rules = match.group("rules")
         rule_set = frozenset(r.strip().upper() for r in rules.split(",") if r.strip()) if rules else None
         before = line[: match.start()].strip()
         # A comment alone on its line covers the next code line; a trailing one covers its own.
-        if before:
-            covers = frozenset({number})
-        else:
-            nxt = number + 1
-            while nxt <= len(lines) and (not lines[nxt - 1].strip() or SUPPRESSION.search(lines[nxt - 1])):
-                nxt += 1
-            covers = frozenset({number, nxt})
-        found.append(
-            Suppression(path=path, line=number, rules=rule_set,
-                        reason=match.group("reason").strip(" -:—"), applies_to=covers)
-        )
+        covers = frozenset({number}) if before else frozenset({number, next_code[number]})
+        found.append(Suppression(path=path, line=number, rules=rule_set, reason=reason, applies_to=covers))
     return found
 
 
@@ -495,32 +617,53 @@ def _analyze_batch(args: tuple[list[SourceFile], RunOptions]) -> list[FileResult
 
 
 class ResultCache:
-    """Per-file results keyed by content hash + tool version + rules + options (JSON, never pickle:
-    a cache file inside an audited tree must not be able to run code)."""
+    """Per-file results keyed by content hash + tool version + rules + options (JSON, never pickle).
 
-    def __init__(self, directory: Path | None, options: RunOptions) -> None:
+    The file is authenticated with an HMAC keyed by a per-user secret outside the audited tree:
+    a planted or edited cache.json is ignored, never trusted. Corrupt entries are recomputed."""
+
+    MAX_BYTES = 256 * 1024 * 1024
+
+    def __init__(self, directory: Path | None, options: RunOptions, target: str = "") -> None:
+        from prodready.engine import store
+
         self.path = directory / "cache.json" if directory else None
         registry = load_registry()
         rules_digest = hashlib.sha256(
             ",".join(f"{r.id}:{r.severity.value}" for r in registry.rules).encode()
         ).hexdigest()[:12]
-        self.salt = f"{__version__}:{rules_digest}:{options.digest()}"
+        self.salt = f"{__version__}:{rules_digest}:{options.digest()}:{target}"
         self.entries: dict[str, dict[str, Any]] = {}
         self.dirty = False
-        if self.path and self.path.is_file():
-            try:
-                data = json.loads(self.path.read_text("utf-8"))
-                if data.get("salt") == self.salt and isinstance(data.get("files"), dict):
-                    self.entries = data["files"]
-            except (OSError, ValueError):
-                self.entries = {}
+        self.key = store.user_key() if self.path else None
+        if self.key is None:
+            self.path = None  # no way to authenticate: no cache at all
+        if self.path is not None and self.key is not None:
+            self.entries = self._load(self.path, self.key)
+
+    def _load(self, path: Path, key: bytes) -> dict[str, dict[str, Any]]:
+        from prodready.engine import store
+
+        try:
+            raw = read_regular(str(path), self.MAX_BYTES)
+        except Refused:
+            return {}
+        mac, _, payload = raw.partition(b"\n")
+        if not store.verify(key, payload, mac.decode("ascii", "replace")):
+            return {}
+        try:
+            data = json.loads(payload)
+        except (ValueError, RecursionError):
+            return {}
+        if not isinstance(data, dict) or data.get("salt") != self.salt or not isinstance(data.get("files"), dict):
+            return {}
+        return {k: v for k, v in data["files"].items() if isinstance(v, dict)}
 
     @staticmethod
-    def key(abspath: str) -> str | None:
+    def key_of(abspath: str, limit: int = Limits.max_file_bytes) -> str | None:
         try:
-            with open(abspath, "rb") as handle:
-                return hashlib.sha256(handle.read()).hexdigest()
-        except OSError:
+            return hashlib.sha256(read_regular(abspath, limit)).hexdigest()
+        except Refused:
             return None
 
     def get(self, source: SourceFile, digest: str | None) -> FileResult | None:
@@ -528,9 +671,13 @@ class ResultCache:
         if digest is None or not entry or entry.get("hash") != digest:
             return None
         try:
-            return FileResult.from_json(entry["result"])
-        except (KeyError, ValueError, TypeError):
+            result = FileResult.from_json(entry["result"])
+        except (KeyError, ValueError, TypeError, AttributeError):
             return None
+        if result.path != source.path:
+            return None
+        result.digest = digest
+        return result
 
     def put(self, source: SourceFile, digest: str | None, result: FileResult) -> None:
         if digest is None or self.path is None:
@@ -539,23 +686,20 @@ class ResultCache:
         self.dirty = True
 
     def save(self, keep: set[str]) -> None:
-        if self.path is None:
+        from prodready.engine import store
+
+        if self.path is None or self.key is None:
             return
         stale = set(self.entries) - keep
         for path in stale:
             del self.entries[path]
         if not (self.dirty or stale):
             return
+        payload = json.dumps({"salt": self.salt, "files": self.entries}).encode()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            gitignore = self.path.parent / ".gitignore"
-            if not gitignore.exists():
-                gitignore.write_text("*\n", "utf-8")
-            tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"salt": self.salt, "files": self.entries}), "utf-8")
-            os.replace(tmp, self.path)
+            store.atomic_write(self.path, store.sign(self.key, payload).encode() + b"\n" + payload)
         except OSError:
-            pass  # a read-only tree still gets audited, just without a cache
+            pass  # the audit is complete without a cache
 
 
 def run_files(
@@ -568,7 +712,7 @@ def run_files(
     results: dict[str, FileResult] = {}
     todo: list[tuple[SourceFile, str | None]] = []
     for source in sources:
-        digest = cache.key(source.abspath)
+        digest = cache.key_of(source.abspath, options.limits.max_file_bytes) if cache.path else None
         cached = cache.get(source, digest)
         if cached is not None:
             results[source.path] = cached
@@ -576,22 +720,11 @@ def run_files(
                 progress(1)
         else:
             todo.append((source, digest))
-    digests = {s.path: d for s, d in todo}
     pending = [s for s, _ in todo]
     if jobs > 1 and len(pending) >= 40:
-        size = max(4, min(64, len(pending) // (jobs * 8) or 1))
-        batches = [pending[i : i + size] for i in range(0, len(pending), size)]
-        import multiprocessing
-
-        ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
         load_registry()
         build_dispatch(load_registry(), options)  # inherited by forked workers
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            for batch_result in pool.map(_analyze_batch, [(b, options) for b in batches]):
-                for result in batch_result:
-                    results[result.path] = result
-                    if progress:
-                        progress(1)
+        _run_parallel(pending, options, jobs, results, progress)
     else:
         with cyclic_gc_paused():
             for source in pending:
@@ -600,10 +733,107 @@ def run_files(
                     progress(1)
     for source in pending:
         result = results[source.path]
-        if result.skipped is None or not result.skipped.startswith("unreadable"):
-            cache.put(source, digests[source.path], result)
+        # Keyed by the hash of the bytes the worker actually parsed (read once), so a file that
+        # changes during the audit can never store a result under the wrong content.
+        if result.digest is not None and not (result.skipped or "").startswith("analysis took"):
+            cache.put(source, result.digest, result)
     cache.save({s.path for s in sources})
     return [results[s.path] for s in sources]
+
+
+def _worker_init() -> None:
+    """In each worker: die with the parent (Linux), default SIGTERM, leave SIGINT to the parent."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+class _Terminated(BaseException):
+    pass
+
+
+@contextmanager
+def _terminate_on_sigterm() -> Iterator[None]:
+    """SIGTERM while workers run: raise in the parent so the pool's workers are killed too."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_term(signum: int, frame: object) -> None:
+        raise _Terminated()
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        try:
+            process.kill()
+        except (OSError, ValueError, AttributeError):
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _run_parallel(
+    pending: list[SourceFile], options: RunOptions, jobs: int, results: dict[str, FileResult],
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Batches over a fork pool. A worker that dies (a crash in a parser on hostile input) costs
+    only the file that killed it: unfinished files are retried one per task, then alone."""
+    import multiprocessing
+    from concurrent.futures import as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+    remaining = pending
+    size = max(4, min(64, len(pending) // (jobs * 8) or 1))
+    workers = jobs
+    while remaining:
+        batches = [remaining[i : i + size] for i in range(0, len(remaining), size)]
+        failed: list[SourceFile] = []
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init)
+        try:
+            with _terminate_on_sigterm():
+                futures = {pool.submit(_analyze_batch, (batch, options)): batch for batch in batches}
+                for future in as_completed(futures):
+                    try:
+                        batch_result = future.result()
+                    except BrokenProcessPool:
+                        failed.extend(futures[future])
+                        continue
+                    for result in batch_result:
+                        results[result.path] = result
+                        if progress:
+                            progress(1)
+        except BaseException:
+            _kill_workers(pool)
+            raise
+        pool.shutdown(wait=True)
+        if not failed:
+            return
+        if size == 1 and workers == 1 and len(failed) == len(remaining):
+            # Alone in its own worker and still killing it: that file is the culprit.
+            culprit, remaining = failed[0], failed[1:]
+            results[culprit.path] = FileResult(
+                path=culprit.path, language=culprit.language, skipped="the analysis process crashed on this file"
+            )
+            if progress:
+                progress(1)
+            continue
+        if size == 1 and len(failed) == len(remaining):
+            workers = 1
+        remaining, size = failed, 1
 
 
 def run_project_rules(
@@ -615,15 +845,21 @@ def run_project_rules(
         if not options.enabled(rule.id):
             continue
         for handler in rule.handlers.project:
-            for hit in iter_hits(handler(ctx)):
-                hits.append((rule, hit))
+            produced: list[Hit] = []
+            try:
+                with deadline(options.limits.max_parse_seconds):
+                    produced = list(iter_hits(handler(ctx)))
+            except (Exception, _Deadline):  # noqa: BLE001 - a project rule never stops the audit
+                continue
+            hits.extend((rule, hit) for hit in produced)
     line_cache: dict[str, list[str]] = {}
 
     def lines_of(path: str) -> list[str]:
         if path not in line_cache:
             try:
-                line_cache[path] = (root / path).read_text("utf-8", "replace").splitlines()
-            except OSError:
+                data = read_regular(str(root / path), options.limits.max_file_bytes)
+                line_cache[path] = data.decode("utf-8", "replace").splitlines()
+            except Refused:
                 line_cache[path] = []
         return line_cache[path]
 

@@ -95,7 +95,16 @@ def manifest(ctx: ManifestContext) -> None:
                 if len(parts) >= 2:
                     _emit_dependency(ctx, "go", parts[1], number)
     elif ctx.kind == "gitignore":
-        patterns = [line.strip() for line in ctx.lines if line.strip() and not line.strip().startswith("#")]
+        from prodready.engine.discover import MAX_IGNORE_PATTERNS, sanitize_pattern
+
+        # Only patterns that compile and match in linear time (the same filter discovery uses).
+        patterns: list[str] = []
+        for line in ctx.lines:
+            pattern = sanitize_pattern(line.strip())[0]
+            if pattern is not None:
+                patterns.append(pattern)
+                if len(patterns) >= MAX_IGNORE_PATTERNS:
+                    break
         ctx.emit("gitignore", line=None, patterns=patterns)
     elif ctx.kind == "readme":
         names = sorted(set(re.findall(r"\b[A-Z][A-Z0-9_]{2,}\b", ctx.text)))

@@ -30,6 +30,7 @@ def report_to_dict(report: AuditReport) -> dict[str, Any]:
         "suppressed": report.suppressed,
         "baselined": report.baselined,
         "unused_suppressions": report.unused_suppressions,
+        "warnings": report.warnings,
     }
 
 
@@ -60,4 +61,5 @@ def report_from_dict(data: dict[str, Any]) -> AuditReport:
         baselined=int(data.get("baselined", 0)),
         unused_suppressions=list(data.get("unused_suppressions", [])),
         tool_version=str(data.get("tool", {}).get("version", "")),
+        warnings=[str(w) for w in data.get("warnings", []) or []],
     )

@@ -8,6 +8,7 @@ from pathlib import PurePath
 
 from prodready.model import AuditReport, Severity
 from prodready.report._common import config_matrix, passed_checks
+from prodready.report._safe import md_cell, md_code, md_text, strip_controls
 from prodready.report.review import (
     BEFORE_LAUNCH,
     BLAST_NAME,
@@ -23,6 +24,7 @@ FOLD_AFTER = 4  # longer location lists are folded
 
 
 def _fence(text: str, language: str) -> str:
+    text = strip_controls(text, keep_newlines=True)  # `cat review.md` must not run escape sequences
     fence = "```"
     while fence in text:
         fence += "`"
@@ -36,17 +38,12 @@ def _lang_of(path: str | None) -> str:
 
 
 def _cell(value: object) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return md_cell(value)
 
 
 def _code(text: str) -> str:
     """Inline code that survives backticks inside the text."""
-    text = " ".join(text.split())
-    ticks = "`"
-    while ticks in text:
-        ticks += "`"
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{ticks}{pad}{text}{pad}{ticks}"
+    return md_code(" ".join(str(text).split()))
 
 
 def anchor(rule: str) -> str:
@@ -84,12 +81,14 @@ class MarkdownReporter:
         name = PurePath(report.target).name or report.target
         tally = " · ".join(f"{counts[s.value]} {s.value}" for s in Severity if counts[s.value]) or "no findings"
         return [
-            f"# Production readiness review — {name}",
+            f"# Production readiness review — {md_text(name)}",
             "",
-            f"**Verdict: {review.verdict.value}** — {review.verdict_reason()}",
+            f"**Verdict: {review.verdict.value}** — {md_text(review.verdict_reason())}",
             "",
             f"{tally} · {report.files_scanned} files · {report.started_at} · prodready {report.tool_version}",
             "",
+            *[f"> **Warning:** {md_text(w)}  " for w in report.warnings],
+            *([""] if report.warnings else []),
         ]
 
     def _summary(self, review: Review) -> list[str]:
@@ -97,9 +96,9 @@ class MarkdownReporter:
         if review.deciding:
             out += ["**What decides it:**", ""]
             for n, defect in enumerate(review.deciding, 1):
-                out.append(f"{n}. **{defect.label} {defect.title}** ({_where(defect)}): {defect.finding.message}")
+                out.append(f"{n}. **{defect.label} {md_text(defect.title)}** ({_where(defect)}): {md_text(defect.finding.message)}")
             out.append("")
-        out += ["**The service as prodready understood it:**", ""] + [f"- {line}" for line in review.service] + [""]
+        out += ["**The service as prodready understood it:**", ""] + [f"- {md_text(line)}" for line in review.service] + [""]
         if review.strengths:
             out += ["**Strengths** (checks that examined code and passed):", ""] + [f"- {line}" for line in review.strengths] + [""]
         out += ["**What this review did not examine:**", ""] + [f"- {line}" for line in review.blind_spots] + [""]
@@ -154,14 +153,14 @@ class MarkdownReporter:
         out = [f"### {defect.label}: {defect.title}", meta + "  "]
         evidence = [line for line in finding.evidence.splitlines() if line.strip()]
         if len(evidence) == 1 and len(evidence[0]) <= 90:
-            out += [f"{finding.message} — {_code(evidence[0])}", ""]
+            out += [f"{md_text(finding.message)} — {_code(evidence[0])}", ""]
         else:
-            out += [finding.message, ""]
+            out += [md_text(finding.message), ""]
             if evidence:
                 out += [_fence("\n".join(evidence[:4]), _lang_of(finding.path)), ""]
         if len(defect.places) > FOLD_AFTER:
             out += [f"<details><summary>All {len(defect.places)} locations</summary>", ""]
-            out += [f"- {_code(place)}: {loc.message}" for place, loc in zip(defect.places, finding.all_locations, strict=True)]
+            out += [f"- {_code(place)}: {md_text(loc.message)}" for place, loc in zip(defect.places, finding.all_locations, strict=True)]
             out += ["", "</details>", ""]
         example = f" ([example](#{anchor(finding.rule)}))" if defect.example else ""
         out += [f"**Why:** {defect.why}  ", f"**Fix:** {defect.fix}{example}", ""]
@@ -176,7 +175,7 @@ class MarkdownReporter:
             for row in matrix:
                 default = row["default"] if row["default"] is not None else "— (required)"
                 default = default if default != "" else "\"\" (empty)"
-                out.append(f"| `{row['name']}` | {_cell(', '.join(row['read_at'][:2]))} | {_cell(default)} | "
+                out.append(f"| {md_code(row['name']).replace('|', chr(92) + '|')} | {_cell(', '.join(row['read_at'][:2]))} | {_cell(default)} | "
                            f"{'yes' if row['documented'] else 'no'} | {_cell(row['note'])} |")
         else:
             out.append("No environment variables read by the code were found.")
@@ -213,7 +212,7 @@ class MarkdownReporter:
         out += ["", "### D. Files examined", "",
                 ", ".join(f"{lang}: {count}" for lang, count in report.files_by_language.items()) or "none", ""]
         if report.skipped:
-            out += [f"Skipped {len(report.skipped)} file(s):", ""] + [f"- `{s.path}`: {s.reason}" for s in report.skipped[:30]]
+            out += [f"Skipped {len(report.skipped)} file(s):", ""] + [f"- {md_code(s.path)}: {md_text(s.reason)}" for s in report.skipped[:30]]
             if len(report.skipped) > 30:
                 out.append(f"- … and {len(report.skipped) - 30} more")
             out.append("")

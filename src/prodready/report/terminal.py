@@ -7,10 +7,11 @@ import io
 from collections import Counter
 
 from rich.console import Console
-from rich.markup import escape
 from rich.text import Text
 
 from prodready.model import AuditReport, Severity, Verdict
+from prodready.report._safe import strip_controls as safe
+from prodready.report._safe import term
 from prodready.report.review import BEFORE_LAUNCH, FIRST_WEEK, LATER, Defect, build_review
 
 SEVERITY_STYLE = {
@@ -50,8 +51,10 @@ def render_report(report: AuditReport, console: Console, *, show_evidence: bool 
     counts = report.counts()
     header = Text()
     header.append(f" {report.verdict.value} ", style=VERDICT_STYLE[report.verdict])
-    header.append(f"  {report.target}  ({report.files_scanned} files, {report.duration_s:.2f}s)")
+    header.append(f"  {safe(report.target)}  ({report.files_scanned} files, {report.duration_s:.2f}s)")
     _line(console, header)
+    for warning in report.warnings:
+        _line(console, Text.assemble(("warning: ", "bold yellow"), safe(warning)))
     tally = Text()
     for severity in Severity:
         if counts[severity.value]:
@@ -66,31 +69,31 @@ def render_report(report: AuditReport, console: Console, *, show_evidence: bool 
             label = f"{SHORT[severity]}-{defect.label.rsplit('-', 1)[1]}"
             row = Text(" ")
             row.append(f"{label:<8}", style=SEVERITY_STYLE[severity])
-            row.append(f"{_location(defect):<{LOCATION_WIDTH}} ", style="bold")
-            row.append(defect.finding.message)
+            row.append(f"{safe(_location(defect)):<{LOCATION_WIDTH}} ", style="bold")
+            row.append(safe(defect.finding.message))
             _line(console, row)
             if show_evidence:
                 for text in (defect.finding.evidence.splitlines()[:2]):
-                    _line(console, Text.assemble(("          │ ", "dim"), text.strip()))
-                _line(console, Text.assemble(("          fix: ", "green"), defect.fix))
+                    _line(console, Text.assemble(("          │ ", "dim"), safe(text.strip())))
+                _line(console, Text.assemble(("          fix: ", "green"), safe(defect.fix)))
     console.print()
     if review.deciding:
         first = review.deciding[0]
-        _line(console, Text.assemble(("Fix first: ", "bold"), f"{first.label} {first.fix}"))
+        _line(console, Text.assemble(("Fix first: ", "bold"), safe(f"{first.label} {first.fix}")))
     languages = ", ".join(f"{n} {lang}" for lang, n in report.files_by_language.items())
     _line(console, Text(f"Examined: {languages}" if languages else "Examined: no files", style="dim"))
     if report.skipped:
         reasons = Counter(s.reason.split(" (")[0].split(":")[0] for s in report.skipped)
         summary = ", ".join(f"{n} {r}" for r, n in sorted(reasons.items()))
-        _line(console, Text(f"Skipped {len(report.skipped)} file(s): {summary}", style="yellow"))
+        _line(console, Text(f"Skipped {len(report.skipped)} file(s): {safe(summary)}", style="yellow"))
     passed = sum(1 for c in report.checks if c.passed == c.examined)
     _line(console, Text(
         f"Checks: {len(report.checks)} rules examined code, {passed} passed everywhere."
         + (f" Suppressed: {report.suppressed}." if report.suppressed else "")
         + (f" Baselined: {report.baselined}." if report.baselined else ""), style="dim"))
     for unused in report.unused_suppressions:
-        _line(console, f"[yellow]unused suppression[/] {escape(unused['path'])}:{unused['line']}"
-                       f" {escape(str(unused['rules'] or 'all rules'))}")
+        _line(console, f"[yellow]unused suppression[/] {term(unused['path'])}:{term(unused['line'])}"
+                       f" {term(str(unused['rules'] or 'all rules'))}")
     if report.findings:
         _line(console, Text("Evidence, why and fixes: prodready audit PATH -f markdown -o review.md", style="dim"))
 
@@ -101,7 +104,7 @@ class TextReporter:
 
     def render(self, report: AuditReport) -> str:
         buffer = io.StringIO()
-        console = Console(file=buffer, width=100, no_color=True, highlight=False)
+        console = Console(file=buffer, width=100, no_color=True, highlight=False, emoji=False)
         render_report(report, console, show_evidence=True)
         return buffer.getvalue()
 

@@ -42,11 +42,14 @@ def load_fingerprints(path: Path) -> set[str]:
         data: Any = json.loads(path.read_text("utf-8"))
     except FileNotFoundError as exc:
         raise BaselineError(f"baseline not found: {path}") from exc
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise BaselineError(f"cannot read baseline {path}: {exc}") from exc
     if isinstance(data, dict) and "prodready_baseline" in data:
-        return {str(e["fingerprint"]) for e in data.get("findings", []) if isinstance(e, dict) and "fingerprint" in e}
-    if isinstance(data, dict) and data.get("schema_version") == 1 and "findings" in data:
+        entries = data.get("findings")
+        if not isinstance(entries, list):
+            raise BaselineError(f"{path}: 'findings' must be a list")
+        return {str(e["fingerprint"]) for e in entries if isinstance(e, dict) and "fingerprint" in e}
+    if isinstance(data, dict) and data.get("schema_version") == 1 and isinstance(data.get("findings"), list):
         # A saved JSON report works too: accept every place of every finding in it.
         accepted: set[str] = set()
         for f in data["findings"]:

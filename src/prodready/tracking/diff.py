@@ -17,10 +17,18 @@ def load_report(path: Path) -> dict[str, Any]:
         data = json.loads(path.read_text("utf-8"))
     except FileNotFoundError as exc:
         raise ReportFileError(f"report not found: {path}") from exc
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise ReportFileError(f"cannot read {path}: not JSON ({exc})") from exc
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise ReportFileError(f"cannot read {path}: not JSON ({str(exc)[:200]})") from exc
     if not isinstance(data, dict) or data.get("schema_version") != 1 or not isinstance(data.get("findings"), list):
         raise ReportFileError(f"{path} is not a prodready JSON report (schema_version 1)")
+    # Findings without a fingerprint cannot be matched: dropped; missing fields shown as "".
+    findings = []
+    for item in data["findings"]:
+        if isinstance(item, dict) and isinstance(item.get("fingerprint"), str):
+            for key in ("rule", "severity", "message"):
+                item[key] = str(item.get(key, "") or "")
+            findings.append(item)
+    data["findings"] = findings
     return data
 
 
@@ -68,18 +76,23 @@ def _loc(f: dict[str, Any]) -> str:
 
 
 def diff_markdown(diff: Diff, old: dict[str, Any], new: dict[str, Any]) -> str:
+    from prodready.report._safe import md_code, md_text
+
     total_old = len(instances(old))
     out = [
         "# Production Readiness — Verification Report",
         "",
-        f"**Before:** {old.get('started_at', '?')} — {old.get('verdict', '?')} ({total_old} findings)  ",
-        f"**After:** {new.get('started_at', '?')} — {new.get('verdict', '?')} ({len(instances(new))} findings)",
+        f"**Before:** {md_text(old.get('started_at', '?'))} — {md_text(old.get('verdict', '?'))} ({total_old} findings)  ",
+        f"**After:** {md_text(new.get('started_at', '?'))} — {md_text(new.get('verdict', '?'))} ({len(instances(new))} findings)",
         "",
         f"**Fixed:** {len(diff.fixed)} of {total_old} · **New:** {len(diff.new)} · **Still open:** {len(diff.still_open)}",
         "",
     ]
     for title, items, mark in (("Fixed and verified", diff.fixed, "x"), ("New", diff.new, " "), ("Still open", diff.still_open, " ")):
         out += [f"## {title} ({len(items)})", ""]
-        out += [f"- [{mark}] **{f['severity'].upper()}** {f['rule']} `{_loc(f)}` — {f['message']}" for f in items] or ["None."]
+        out += [
+            f"- [{mark}] **{md_text(str(f['severity']).upper())}** {md_text(f['rule'])} {md_code(_loc(f))} — {md_text(f['message'])}"
+            for f in items
+        ] or ["None."]
         out.append("")
     return "\n".join(out)

@@ -57,18 +57,41 @@ class HistoryError(RuntimeError):
 
 
 def default_url(target: Path) -> str:
-    return f"sqlite:///{(target / '.prodready' / 'history.db').as_posix()}"
+    """SQLite in the target's store directory (never through a link: see engine.store)."""
+    from prodready.engine.store import _make_private_dir, is_regular_or_absent, resolve_store, user_store_for
+
+    store = resolve_store(target.resolve())
+    if store.directory is None:
+        raise HistoryError(store.warning or "no place to keep the history")
+    path = store.directory / "history.db"
+    if not all(is_regular_or_absent(Path(f"{path}{suffix}")) for suffix in ("", "-journal", "-wal", "-shm")):
+        fallback = user_store_for(target.resolve())
+        if not _make_private_dir(fallback):
+            raise HistoryError(f"{path} is a link or not a regular file, and no user cache directory is usable")
+        path = fallback / "history.db"
+    return f"sqlite:///{path.as_posix()}"
+
+
+def _one_line(exc: BaseException) -> str:
+    """SQLAlchemy messages span lines (SQL, background links): the first line, bounded."""
+    text = str(getattr(exc, "orig", None) or exc) or type(exc).__name__
+    return text.strip().splitlines()[0][:300] if text.strip() else type(exc).__name__
 
 
 def _engine(url: str) -> Engine:
+    connect_args: dict[str, Any] = {}
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        connect_args = {"timeout": 30}  # parallel audits wait for the lock instead of losing a run
     try:
         # prodready: ignore[PR-TO-003] one short write per CLI run, to a URL the user chose
-        engine = create_engine(url, pool_pre_ping=True)
-        metadata.create_all(engine)
+        engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+        try:
+            metadata.create_all(engine)
+        except SQLAlchemyError:
+            metadata.create_all(engine)  # a parallel audit created the tables between check and create
     except (SQLAlchemyError, OSError, ImportError, ValueError) as exc:
-        raise HistoryError(f"cannot open history store {url.split('@')[-1]}: {exc}") from exc
+        raise HistoryError(f"cannot open history store {url.split('@')[-1]}: {_one_line(exc)}") from exc
     return engine
 
 
@@ -94,7 +117,7 @@ def record(report: AuditReport, url: str) -> int:
                     for f in report.findings
                 ])
     except SQLAlchemyError as exc:
-        raise HistoryError(f"cannot write history: {exc}") from exc
+        raise HistoryError(f"cannot write history: {_one_line(exc)}") from exc
     finally:
         engine.dispose()
     return int(run_id)
@@ -121,6 +144,6 @@ def trend(url: str, target: str | None = None, limit: int = 20) -> list[dict[str
                 })
             return result
     except SQLAlchemyError as exc:
-        raise HistoryError(f"cannot read history: {exc}") from exc
+        raise HistoryError(f"cannot read history: {_one_line(exc)}") from exc
     finally:
         engine.dispose()
