@@ -24,7 +24,7 @@ SIGNAL_IMPORTS = (
     ("tracing", re.compile(r"go\.opentelemetry\.io/otel|opentracing|jaeger|datadog")),
     ("rate-limit", re.compile(r"golang\.org/x/time/rate|tollbooth|ulule/limiter|httprate|go-limiter")),
     ("cors", re.compile(r"rs/cors|gin-contrib/cors|labstack/echo.*/middleware|go-chi/cors")),
-    ("structured-logging", re.compile(r"go\.uber\.org/zap|rs/zerolog|log/slog|sirupsen/logrus")),
+    ("structured-logging", re.compile(r"go\.uber\.org/zap|rs/zerolog|log/slog|sirupsen/logrus|go-kit/log|hashicorp/go-hclog|charmbracelet/log|apex/log|golang/glog|inconshreveable/log15")),
     ("request-id", re.compile(r"requestid|request_id|google/uuid")),
 )
 ROUTE_METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "Any", "Get", "Post", "Put", "Delete", "Patch", "Head", "Options", "Handle", "HandleFunc", "Match"}

@@ -22,7 +22,7 @@ SIGNALS = (
     ("tracing", re.compile(r"^(@opentelemetry/.*|dd-trace|elastic-apm-node|newrelic)$")),
     ("request-id", re.compile(r"(request-id|correlation|cls-rtracer)")),
     ("cors", re.compile(r"^(cors|@fastify/cors|@koa/cors)$")),
-    ("structured-logging", re.compile(r"^(pino|pino-http|winston|bunyan)$")),
+    ("structured-logging", re.compile(r"^(pino|pino-http|winston|bunyan|log4js|loglevel|tslog|consola|signale|@nestjs/common|nestjs-pino|@logtail/.*|roarr)$")),
     ("rate-limit", re.compile(r"^(express-rate-limit|rate-limiter-flexible|@nestjs/throttler|koa-ratelimit|express-slow-down|@fastify/rate-limit|@upstash/ratelimit)$")),
 )
 METHODS = {"get", "post", "put", "delete", "patch", "all", "options", "head"}

@@ -104,6 +104,13 @@ TRACING_MODULES = (
     "opentelemetry", "ddtrace", "jaeger_client", "opentracing", "elasticapm", "newrelic",
 )
 REQUEST_ID_MODULES = ("asgi_correlation_id", "starlette_context", "flask_request_id", "correlation_id")
+# Calls that configure logging (level, format, handlers) for the process.
+LOGGING_CONFIG_CALLS = frozenset({
+    "logging.basicConfig", "logging.config.dictConfig", "logging.config.fileConfig", "structlog.configure",
+    "loguru.logger.add", "loguru.logger.configure", "logging.StreamHandler", "logging.handlers.RotatingFileHandler",
+    "logging.handlers.TimedRotatingFileHandler", "logging.FileHandler", "logging.handlers.SysLogHandler",
+    "logging.handlers.QueueHandler", "coloredlogs.install", "logzero.setup_logger",
+})
 STRUCTURED_LOGGING_MODULES = ("pythonjsonlogger", "structlog", "json_log_formatter", "loguru", "ecs_logging")
 ENV_GETTERS = {
     "os.getenv": 1,
@@ -206,6 +213,10 @@ class _Collector:
         for node in ctx.nodes_of(ast.Assign, ast.AnnAssign):
             if isinstance(node.value, ast.Call):
                 self._assignment(node)
+            elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict) and any(
+                isinstance(t, ast.Name) and t.id in {"LOGGING", "LOGGING_CONFIG", "LOG_CONFIG"} for t in node.targets
+            ):
+                ctx.emit("signal", line=node.lineno, name="logging-config", detail="LOGGING = {...}")
         for node in ctx.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef):
             self._function(node)
         for node in ctx.nodes_of(ast.Call):
@@ -501,6 +512,8 @@ class _Collector:
         name = self.q(call.func)
         short = name.split(".")[-1]
         ctx = self.ctx
+        if name in LOGGING_CONFIG_CALLS or (short == "run" and pyast.keyword(call, "log_config") is not None):
+            ctx.emit("signal", line=call.lineno, name="logging-config", detail=f"{name}()")
         if short == "add_middleware" and call.args:
             middleware = self.q(call.args[0])
             mshort = middleware.split(".")[-1]
