@@ -20,7 +20,7 @@ from prodready.runtime.probes import RUNTIME_PROBE_RULES, ProbeSettings
 from prodready.runtime.verify import VerifyOptions, run_verify
 
 APPS = Path(__file__).parent / "apps"
-FAST = dict(slow_header_deadline_s=3.0, body_size=4 * 1024 * 1024)
+FAST = dict(slow_header_deadline_s=1.8, body_size=4 * 1024 * 1024)
 
 
 def verify(url: str, **extra: object) -> object:
@@ -114,7 +114,7 @@ def test_cli_json_contract_report_and_diff(serve: Callable[[str], str], tmp_path
                                            capsys: pytest.CaptureFixture[str]) -> None:
     url = serve("cors_reflect")
     out = tmp_path / "verify.json"
-    code = main(["verify", url, "--format", "json", "-o", str(out), "--slow-header-deadline", "2",
+    code = main(["verify", url, "--format", "json", "-o", str(out), "--slow-header-deadline", "1.5",
                  "--body-size-mb", "2", "--no-progress"])
     assert code == 1  # a critical finding fails at the default --fail-on high
     data = json.loads(out.read_text())

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 BODY_LIMIT = 1024 * 1024
-HEADER_TIMEOUT_S = 1.5
+HEADER_TIMEOUT_S = 1.0
 TOKEN = "Bearer good-app-test-token"
 
 
