@@ -43,6 +43,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     g.add_argument("--max-p95-ms", type=float, default=5000.0)
     g.add_argument("--max-p99-ms", type=float, default=10000.0)
     g.add_argument("--max-error-rate", type=float, default=0.05)
+    g.add_argument("--locust-workers", type=int, default=0, metavar="N",
+                   help="hand the load test to Locust's distributed mode: 1 master + N local workers")
     g.add_argument("--allow-remote", action="store_true",
                    help="allow bursts and load against a non-loopback host (you must own it)")
     g = p.add_argument_group("process")
@@ -89,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
                              burst=min(max(args.burst, 1), 500)),
         stress=stress, routes=args.route,
         criteria=Criteria(args.min_success_rate, args.max_p95_ms, args.max_p99_ms, args.max_error_rate),
-        shutdown_test=args.shutdown_test, shutdown_deadline_s=args.shutdown_deadline,
+        shutdown_test=args.shutdown_test, locust_workers=max(args.locust_workers, 0), shutdown_deadline_s=args.shutdown_deadline,
         allow_remote=args.allow_remote, sample_interval_s=max(args.sample_interval, 0.05),
         growth_floor={"rss": args.growth_floor_mb * 1024 * 1024}, progress=show,
         log=(lambda message: print(f"prodready verify: {message}", file=sys.stderr)) if show else None,

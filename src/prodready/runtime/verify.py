@@ -57,6 +57,7 @@ class VerifyOptions:
     shutdown_test: bool = False
     shutdown_deadline_s: float = 10.0
     shutdown_users: int = 8
+    locust_workers: int = 0  # > 0: hand the load test to Locust's distributed mode (1 master, N workers)
     allow_remote: bool = False
     sample_interval_s: float = 0.25
     growth_floor: dict[str, float] = field(default_factory=dict)
@@ -145,10 +146,16 @@ async def _verify(options: VerifyOptions, service: ServiceProcess | None) -> Ver
                 if sampler is not None:
                     sampler.mark("load_start")
                 log(f"load: {_describe(options.stress)} on {len(mix)} routes")
-                progress = terminal_progress() if options.progress else None
-                load = await run_load(options.url, mix, options.stress, progress)
-                if progress is not None:
-                    sys.stderr.write("\n")
+                if options.locust_workers > 0:
+                    from prodready.runtime.locust_mode import run_distributed
+
+                    load = await asyncio.to_thread(run_distributed, options.url, mix, options.stress,
+                                                   options.locust_workers)
+                else:
+                    progress = terminal_progress() if options.progress else None
+                    load = await run_load(options.url, mix, options.stress, progress)
+                    if progress is not None:
+                        sys.stderr.write("\n")
                 if sampler is not None:
                     sampler.mark("load_end")
                 runtime["load"] = load
