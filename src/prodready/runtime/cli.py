@@ -110,6 +110,12 @@ def run(args: argparse.Namespace) -> int:
         counts = report.counts()
         print(f"{report.verdict.value}: " + ", ".join(f"{n} {s}" for s, n in counts.items())
               + f" — report written to {args.output}", file=sys.stderr)
+    elif args.format == "text" and sys.stdout.isatty():
+        from rich.console import Console
+
+        from prodready.runtime.report import print_text
+
+        print_text(report, Console(highlight=False))
     else:
         sys.stdout.write(rendered)
     return exit_code(report, args.fail_on)

@@ -41,6 +41,14 @@ def render(report: AuditReport, fmt: str) -> str:
     """Any of the audit's formats; the runtime section is appended where the format has room."""
     if fmt == "json":
         return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "text" and isinstance(report, VerifyReport):
+        import io
+
+        from rich.console import Console
+
+        buffer = io.StringIO()
+        print_text(report, Console(file=buffer, width=110, no_color=True, highlight=False))
+        return buffer.getvalue()
     from prodready.report.base import reporters
 
     text = reporters()[fmt]().render(report)
@@ -60,6 +68,27 @@ def render(report: AuditReport, fmt: str) -> str:
 
 
 # -- text -------------------------------------------------------------------------------------------------
+def print_text(report: VerifyReport, console: Any) -> None:
+    """The terminal view: verdict, findings with their request/response evidence, then the runtime summary."""
+    from rich.markup import escape
+
+    from prodready.report.terminal import SEVERITY_STYLE, VERDICT_STYLE
+
+    counts = report.counts()
+    console.print(f"[{VERDICT_STYLE[report.verdict]}] {report.verdict.value} [/]  {escape(report.target)}  "
+                  f"(verify, {report.duration_s:.2f}s)")
+    console.print("  ".join(f"{name}: {count}" for name, count in counts.items()))
+    for finding in report.findings:
+        where = f" {finding.path}:{finding.line}" if finding.path else ""
+        console.print(f"\n [{SEVERITY_STYLE[finding.severity]}]{finding.severity.value.upper():8}[/] "
+                      f"{escape(finding.message)} [dim]{finding.rule} {finding.category.value}{escape(where)}[/]")
+        for line in finding.evidence.splitlines()[:8]:
+            console.print(f"           [dim]│[/] {escape(line[:160])}", highlight=False)
+        console.print(f"           [green]fix:[/] {escape(finding.fix)}", highlight=False)
+    console.print()
+    console.print(escape(runtime_text(report.runtime)), highlight=False, end="")
+
+
 def _ms(value: Any) -> str:
     if value is None:
         return "-"
