@@ -457,7 +457,7 @@ class ProbeRun:
         elif exchange.error.startswith("still open"):
             self.add(ProbeResult("slow-headers", TO_SLOW, label, False,
                                  f"a client sending one header line per {self.settings.slow_header_interval_s:g} s "
-                                 f"still holds the connection after {deadline:.0f} s: no header timeout", [exchange]))
+                                 f"still holds the connection after {deadline:g} s: no header timeout", [exchange]))
         else:
             how = f"answered {exchange.status}" if exchange.status else "closed the connection"
             self.add(ProbeResult("slow-headers", TO_SLOW, label, True, f"server {how} after {seconds:.1f} s", [exchange]))
