@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp
+import jsonschema
 import pytest
 
 from prodready.cli import main
@@ -118,6 +119,8 @@ def test_cli_json_contract_report_and_diff(serve: Callable[[str], str], tmp_path
                  "--body-size-mb", "2", "--no-progress"])
     assert code == 1  # a critical finding fails at the default --fail-on high
     data = json.loads(out.read_text())
+    schema = json.loads((Path(__file__).parents[1] / "data" / "report.schema.json").read_text())
+    jsonschema.validate(data, schema)  # the audit's contract, plus `runtime`
     for key in ("schema_version", "tool", "target", "verdict", "summary", "findings", "checks", "facts", "runtime"):
         assert key in data
     assert data["verdict"] == "NOT READY"

@@ -15,6 +15,7 @@ from typing import Any
 
 import aiohttp
 from hdrh.histogram import HdrHistogram
+from yarl import URL
 
 MAX_DURATION_S = 600.0
 MAX_RATE = 50_000.0
@@ -154,9 +155,11 @@ def make_session(settings: LoadSettings) -> aiohttp.ClientSession:
     )
 
 
-async def _send(session: aiohttp.ClientSession, base: str, request: Request) -> int | str:
+async def _send(session: aiohttp.ClientSession, base: str | URL, request: Request) -> int | str:
+    """One request; ``base`` may be the prepared URL of the request itself (no per-request parsing)."""
+    url = base if isinstance(base, URL) else base + request.path
     try:
-        async with session.request(request.method, base + request.path, data=request.body,
+        async with session.request(request.method, url, data=request.body,
                                    headers=dict(request.headers) if request.headers else None,
                                    allow_redirects=False) as response:
             await response.read()
@@ -213,9 +216,11 @@ async def _open(loop: asyncio.AbstractEventLoop, session: aiohttp.ClientSession,
     slots = asyncio.Semaphore(settings.max_in_flight)
     tasks: set[asyncio.Task[None]] = set()
 
+    prepared = {request: URL(base + request.path) for request in routes}
+
     async def one(intended: float, request: Request) -> None:
         try:
-            outcome = await _send(session, base, request)
+            outcome = await _send(session, prepared[request], request)
             recorder.record(intended, loop.time(), outcome)
         finally:
             slots.release()
@@ -242,6 +247,7 @@ async def _closed(loop: asyncio.AbstractEventLoop, session: aiohttp.ClientSessio
                   settings: LoadSettings, recorder: LoadRecorder, t0: float, end: float, stop: asyncio.Event,
                   rng: random.Random) -> None:
     budget = [settings.max_requests]
+    prepared = {request: URL(base + request.path) for request in routes}
 
     async def user(number: int) -> None:
         delay = t0 - loop.time() + number * 0.001
@@ -251,7 +257,7 @@ async def _closed(loop: asyncio.AbstractEventLoop, session: aiohttp.ClientSessio
             budget[0] -= 1
             request = routes[rng.randrange(len(routes))]
             sent = loop.time()
-            outcome = await _send(session, base, request)
+            outcome = await _send(session, prepared[request], request)
             recorder.record(sent, loop.time(), outcome)
 
     await asyncio.gather(*(user(n) for n in range(settings.users)))

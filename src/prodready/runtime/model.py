@@ -118,8 +118,8 @@ class RouteSpec:
 
     def to_json(self) -> dict[str, Any]:
         return {"method": self.method, "path": self.template, "probed_path": self.path, "source": self.source,
-                "auth": self.auth, "rate_limited": self.rate_limited, "expensive": self.expensive,
-                "file": self.file, "line": self.line}
+                "auth": bool(self.auth), "auth_known": self.auth is not None, "rate_limited": self.rate_limited,
+                "expensive": self.expensive, "file": self.file, "line": self.line}
 
 
 @dataclass

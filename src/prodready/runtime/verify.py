@@ -175,9 +175,13 @@ async def _verify(options: VerifyOptions, service: ServiceProcess | None) -> Ver
         results.append(shutdown_result(outcome))
     runtime["probes"] = [r.to_json() for r in results]
     findings, checks = build_findings(results, options.severity_overrides)
-    facts_out = {"routes": [r.to_json() for r in routes], "source": discovery["source"]}
-    if facts:
-        facts_out["audit"] = {k: facts[k] for k in ("frameworks",) if k in facts}
+    facts_out: dict[str, Any] = {
+        "frameworks": list(facts.get("frameworks", [])) if facts else [],
+        "routes": [r.to_json() for r in routes],
+        "env_vars": [],
+        "services": [],
+        "route_source": discovery["source"],
+    }
     return VerifyReport(
         target=options.url, started_at=started_at, duration_s=round(time.monotonic() - started, 3),
         findings=findings, checks=checks, facts=facts_out, files_scanned=0, tool_version=__version__,

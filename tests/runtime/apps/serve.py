@@ -14,9 +14,7 @@ def main() -> None:
     module = importlib.import_module(f"tests.runtime.apps.{sys.argv[1]}")
     port = int(sys.argv[2])
     config: dict[str, object] = {"host": "127.0.0.1", "port": port, "log_level": "warning", "lifespan": "on"}
-    protocol = getattr(module, "HTTP_PROTOCOL", None)
-    if protocol is not None:
-        config["http"] = protocol
+    config["http"] = getattr(module, "HTTP_PROTOCOL", None) or "h11"  # the same server whatever is installed
     uvicorn.run(module.app, **config)  # type: ignore[arg-type]
 
 
