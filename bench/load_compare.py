@@ -2,8 +2,8 @@
 
 1. Saturation: each tool as fast as it can (closed loop, 50 connections/users, one process each):
    requests per second and the ratio to Locust and wrk (all single-process: per-core figures).
-2. Latency agreement at equal load: prodready's open model at a fixed rate (half of wrk's maximum)
-   next to Locust paced to the same rate (constant_throughput) and wrk with few connections.
+2. Latency agreement at equal load: prodready's open model at a fixed rate (half of the slowest tool's maximum)
+   next to Locust paced to the same rate (constant_throughput) and wrk paced by a Lua delay().
 wrk (Debian package) and Locust are optional: missing ones are skipped with a message.
 """
 
@@ -83,12 +83,18 @@ def run_ours(url: str, settings: LoadSettings) -> dict[str, float]:
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def run_wrk(url: str, connections: int, seconds: float) -> dict[str, float] | None:
+def run_wrk(url: str, connections: int, seconds: float, rate: float | None = None) -> dict[str, float] | None:
+    """wrk; with ``rate``, each connection waits connections/rate between requests (a Lua delay())."""
     if shutil.which("wrk") is None:
         return None
     cpu = _cpu(resource.RUSAGE_CHILDREN)
-    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "--latency", url + PATH],
-                         capture_output=True, text=True, timeout=seconds + 30).stdout
+    with tempfile.TemporaryDirectory() as tmp:
+        script = []
+        if rate:
+            Path(tmp, "pace.lua").write_text(f"function delay()\n  return {connections * 1000 / rate:.3f}\nend\n")
+            script = ["-s", str(Path(tmp, "pace.lua"))]
+        out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "--latency", *script, url + PATH],
+                             capture_output=True, text=True, timeout=seconds + 30).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     lat = {}
     for pct, value, unit in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M):
@@ -142,15 +148,16 @@ def main() -> int:
                 print(f"  prodready / {name:6} = {ours['rps'] / other['rps']:.2f}x req/s, "
                       f"{ours['per_cpu_s'] / other['per_cpu_s']:.2f}x requests per CPU-second (per core)"
                       + ("  (target >= 1.2x)" if name == "Locust" else ""))
-        rate = round((wrk or ours)["rps"] * 0.5, -1)
-        print(f"2. latency at equal load ({rate:.0f} req/s, about half of the server's capacity)")
+        # Half of the slowest tool's maximum: every tool can deliver it, the server is not saturated.
+        rate = max(10.0, round(min(r["rps"] for r in (ours, wrk, locust) if r) * 0.5, -1))
+        print(f"2. latency at equal load ({rate:.0f} req/s, half of the slowest tool's maximum)")
         open_model = run_ours(url, LoadSettings(rate=rate, duration_s=DURATION, warmup_s=1.0))
         print(row(f"prodready open model {rate:.0f}/s", open_model))
         paced = run_locust(url, CONNECTIONS, DURATION, rate)
         print(row(f"Locust paced to {rate:.0f}/s", paced))
-        low = run_wrk(url, 4, DURATION)
-        print(row("wrk -c4 (closed, light)", low) if low else "  wrk                                skipped")
-        for name, other in (("Locust", paced), ("wrk -c4", low)):
+        low = run_wrk(url, 10, DURATION, rate)
+        print(row(f"wrk -c10 paced to {rate:.0f}/s", low) if low else "  wrk                                skipped")
+        for name, other in (("Locust", paced), ("wrk", low)):
             if other and other["p50"] == other["p50"]:
                 print(f"  p50 prodready/{name} = {open_model['p50'] / other['p50']:.2f}, "
                       f"p99 prodready/{name} = {open_model['p99'] / other['p99']:.2f}")
