@@ -87,3 +87,24 @@ def test_service_that_exits_is_an_error() -> None:
     with pytest.raises(ServiceError, match="exited"):
         run_verify(VerifyOptions(f"http://127.0.0.1:{free_port()}", cmd=f"{sys.executable} -c 'raise SystemExit(3)'",
                                  progress=False))
+
+
+def test_pid_samples_a_process_started_elsewhere() -> None:
+    import subprocess
+
+    from tests.runtime.conftest import kill_group, wait_until_answers
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "tests.runtime.apps.serve", "leak", str(port)], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_answers(url, proc)
+        report = run_verify(VerifyOptions(url, pid=proc.pid, probe=False, progress=False, routes=["GET /items"],
+                                          stress=LoadSettings(rate=150, duration_s=2.5, warmup_s=0.5),
+                                          sample_interval_s=0.1))
+        assert report.runtime["resources"]["pid"] == proc.pid
+        assert any(f.rule == "PR-UG-401" for f in report.findings)
+        assert proc.poll() is None  # --pid never stops what it did not start
+    finally:
+        kill_group(proc)

@@ -115,8 +115,8 @@ class ProbeRun:
         answered: list[tuple[RouteSpec, Exchange]] = []
         for route in candidates[:8]:
             exchange = await self.prober.send("GET", route.path, timeout_s=max(self.settings.health_deadline_s * 2, 3.0))
-            if tried_common and exchange.status in (404, 405, None) and not exchange.error.startswith("timed out"):
-                continue
+            if tried_common and exchange.status in (401, 403, 404, 405, None) and not exchange.error.startswith("timed out"):
+                continue  # a guessed path that is not there (or hidden behind app-wide auth)
             answered.append((route, exchange))
             deadline_ms = self.settings.health_deadline_s * 1000
             if exchange.status == 429:
