@@ -74,6 +74,8 @@ def run_verify(options: VerifyOptions) -> VerifyReport:
     if options.stress is not None and not loopback and not options.allow_remote:
         raise VerifyError(f"{options.url} is not a loopback address: load is only sent elsewhere with --allow-remote")
     options.probes.burst_allowed = loopback or options.allow_remote
+    if options.shutdown_test and not options.cmd:
+        raise VerifyError("--shutdown-test needs --cmd (prodready only stops what it started)")
     service = ServiceProcess(options.cmd, options.cwd) if options.cmd else None
     previous = signal.getsignal(signal.SIGTERM)
 
@@ -166,9 +168,7 @@ async def _verify(options: VerifyOptions, service: ServiceProcess | None) -> Ver
             sampler.stop()
     if sampler is not None:
         results.extend(resource_results(sampler, runtime, options))
-    if options.shutdown_test:
-        if service is None:
-            raise VerifyError("--shutdown-test needs --cmd (prodready only stops what it started)")
+    if options.shutdown_test and service is not None:
         mix = load_mix(routes, {}, options.routes)
         outcome = await shutdown_test(service, options.url, mix, options.shutdown_users, options.shutdown_deadline_s)
         runtime["shutdown"] = outcome
