@@ -146,3 +146,10 @@ def test_burst_and_load_refuse_remote_targets() -> None:
 
 if sys.platform != "linux":  # pragma: no cover
     pytest.skip("process tests need Linux", allow_module_level=True)
+
+
+def test_unreachable_service_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.runtime.conftest import free_port
+
+    assert main(["verify", f"http://127.0.0.1:{free_port()}", "--no-progress"]) == 2
+    assert "no answer from" in capsys.readouterr().err

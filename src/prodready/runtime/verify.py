@@ -130,6 +130,9 @@ async def _verify(options: VerifyOptions, service: ServiceProcess | None) -> Ver
     try:
         async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session:
             prober = Prober(options.url, session)
+            first = await prober.send("GET", "/", timeout_s=10)
+            if first.status is None:
+                raise VerifyError(f"no answer from {options.url}: {first.error}")
             routes, facts, discovery = await discover(prober, options.from_audit)
             runtime["discovery"] = discovery
             log(f"{len(routes)} routes from {discovery['source']}")
