@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench docs clean
+.PHONY: demo test lint bench bench-load docs clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PY) >/dev/null 2>&1 || { echo "need $(PY) (set PY=python3)"; exit 2; }
@@ -32,8 +32,11 @@ test: $(STAMP) lint
 docs: $(STAMP)
 	$(BIN)/prodready rules --format markdown > docs/rules.md
 
-bench: $(STAMP)
+bench: $(STAMP) bench-load
 	$(BIN)/python bench/run.py
+
+bench-load: $(STAMP)
+	$(BIN)/python bench/load_compare.py
 
 clean:
 	rm -rf $(VENV) reports .prodready

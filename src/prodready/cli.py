@@ -61,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     from prodready import cli_extra
 
     cli_extra.add_commands(sub)
+    from prodready.runtime import cli as runtime_cli
+
+    runtime_cli.add_parser(sub)
     return parser
 
 
@@ -75,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_audit(args)
         if args.command == "rules":
             return cmd_rules(args)
+        if args.command == "verify":
+            from prodready.runtime import cli as runtime_cli
+
+            return runtime_cli.run(args)
         from prodready import cli_extra
 
         return cli_extra.dispatch(args)

@@ -96,6 +96,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         data = load_report(args.report_json)
     except ReportFileError as exc:
         raise UsageError(str(exc)) from exc
+    if isinstance(data.get("runtime"), dict):  # a `prodready verify` report keeps its runtime section
+        from prodready.runtime import report as verify_report
+
+        _write(verify_report.render(verify_report.from_dict(data), args.format), args.output)
+        return 0
     _write(render(report_from_dict(data), args.format), args.output)
     return 0
 

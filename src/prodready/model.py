@@ -69,6 +69,7 @@ class Language(enum.StrEnum):
     DOTENV = "dotenv"
     MANIFEST = "manifest"
     REPO = "repo"
+    RUNTIME = "runtime"  # rules judged on the running service by `prodready verify`, never on files
 
 
 JS_LANGS = frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT})

@@ -94,3 +94,35 @@ def test_container_facts_give_ports_for_the_report(tmp_path: Path) -> None:
     facts = audit_json(tmp_path)["facts"]
     assert facts["containers"][0]["expose"] == ["5000"] and facts["containers"][0]["file"] == "Dockerfile"
     assert facts["services"][0]["ports"] == ["8080:5000"]
+
+
+def test_starlette_route_tables_and_flask_add_url_rule(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "svc/app.py": (
+            "from starlette.applications import Starlette\nfrom starlette.authentication import requires\n"
+            "from starlette.routing import Mount, Route, WebSocketRoute\n\n\n"
+            "async def health(request):\n    return None\n\n\n"
+            "@requires('authenticated')\nasync def orders(request):\n    return None\n\n\n"
+            "async def create(request):\n    return None\n\n\n"
+            "async def feed(ws):\n    return None\n\n\n"
+            "routes = [\n    Route('/healthz', health),\n"
+            "    Mount('/api', routes=[\n        Route('/orders', orders),\n"
+            "        Route('/orders', endpoint=create, methods=['POST']),\n"
+            "        Mount('/v2', routes=[Route('/items/{item_id:int}', health)]),\n    ]),\n"
+            "    WebSocketRoute('/ws', feed),\n]\napp = Starlette(routes=routes)\n"
+        ),
+        "web/main.py": (
+            "from flask import Flask\nfrom flask_login import login_required\nfrom web import views\n\n"
+            "app = Flask(__name__)\n\n\ndef index():\n    return 'ok'\n\n\n"
+            "app.add_url_rule('/', 'index', index)\n"
+            "app.add_url_rule('/account', view_func=login_required(views.account), methods=['GET', 'POST'])\n"
+        ),
+    })
+    routes = routes_of(tmp_path)
+    assert routes[("GET", "/healthz")]["framework"] == "starlette" and not routes[("GET", "/healthz")]["auth"]
+    assert routes[("GET", "/api/orders")]["auth"] and routes[("GET", "/api/orders")]["handler"] == "orders"
+    assert not routes[("POST", "/api/orders")]["auth"] and routes[("POST", "/api/orders")]["line"] == 27
+    assert ("GET", "/api/v2/items/{item_id:int}") in routes
+    assert routes[("WS", "/ws")]["kind"] == "websocket"
+    assert routes[("GET", "/")]["framework"] == "flask" and not routes[("GET", "/")]["auth"]
+    assert routes[("POST", "/account")]["auth"] and routes[("GET", "/account")]["handler"] == "account"

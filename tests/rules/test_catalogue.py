@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from prodready.docs import render_rules_markdown
-from prodready.model import Category
+from prodready.model import Category, Language
 from prodready.rules.base import DOC_SECTIONS, RuleMeta, parse_doc
 from prodready.rules.registry import load_registry
 from tests.rules.harness import FIXTURES, all_cases, markers
@@ -42,7 +42,11 @@ def test_rule_metadata(rule: RuleMeta) -> None:
     assert rule.fix and len(rule.fix) < 300, "fix is one or two sentences"
     assert all(ref.startswith("https://") for ref in rule.references)
     handlers = rule.handlers
-    assert handlers.python or handlers.python_calls or handlers.tree or handlers.file or handlers.project
+    registered = handlers.python or handlers.python_calls or handlers.tree or handlers.file or handlers.project
+    if Language.RUNTIME in rule.languages:  # judged by `prodready verify`, never dispatched on files
+        assert rule.languages == {Language.RUNTIME} and not registered, f"{rule.id}: runtime rules have no handlers"
+    else:
+        assert registered
     doc = parse_doc(rule.doc)
     assert doc["title"] and not doc["title"].endswith(":"), f"{rule.id}: docstring needs a title line"
     for section in DOC_SECTIONS:
@@ -56,6 +60,8 @@ def test_names_are_unique() -> None:
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
 def test_rule_has_positive_and_near_miss_fixtures(rule: RuleMeta) -> None:
+    if Language.RUNTIME in rule.languages:
+        pytest.skip("runtime rule: tests/runtime runs it against real servers")
     cases = [c for c in all_cases() if c.rule_id == rule.id]
     assert cases, f"no fixtures under {FIXTURES}/<category>/{rule.id}/"
     assert all(c.path.parent.parent.name == rule.category.value for c in cases)

@@ -47,6 +47,7 @@ ROUTER_FACTORIES = {
 }
 HTTP_METHODS = {"get", "post", "put", "delete", "patch", "options", "head", "trace"}
 ROUTE_DECORATORS = HTTP_METHODS | {"route", "api_route", "websocket", "websocket_route"}
+TABLE_ROUTES = {"Route", "WebSocketRoute", "APIRoute", "APIWebSocketRoute"}
 
 # Names that read as "this checks who the caller is".
 AUTH_NAME = re.compile(
@@ -222,6 +223,7 @@ class _Collector:
         for node in ctx.nodes_of(ast.Call):
             self._call(node)
         self._django_urls(tree)
+        self._route_tables()
         for node in ctx.nodes_of(ast.ClassDef):
             self._settings_class(node)
         for node in ctx.nodes_of(ast.Subscript):
@@ -600,6 +602,68 @@ class _Collector:
                 handler=view_name, framework="django", kind="http", auth=wrapped_auth,
                 auth_via=f"{pyast.dotted(view.func) if isinstance(view, ast.Call) else ''}" if wrapped_auth else "",
                 rate_limited=False, limit_via="",
+            )
+
+    def _route_tables(self) -> None:
+        """Starlette/FastAPI `routes=[Route("/x", endpoint, methods=[...]), Mount("/api", routes=[...])]`
+        and Flask `app.add_url_rule("/x", view_func=f, methods=[...])`."""
+        functions = {f.name: f for f in self.ctx.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef)}
+        for call in self.ctx.nodes_of(ast.Call):
+            name = self.q(call.func)
+            short = name.split(".")[-1]
+            if name.startswith(("starlette.routing.", "fastapi.routing.", "fastapi.")) and short in TABLE_ROUTES:
+                path = pyast.const_str(call.args[0] if call.args else getattr(pyast.keyword(call, "path"), "value", None))
+                endpoint = call.args[1] if len(call.args) > 1 else getattr(pyast.keyword(call, "endpoint"), "value", None)
+                if path is None or endpoint is None:
+                    continue
+                prefix = ""
+                for ancestor in pyast.ancestors(call):
+                    if isinstance(ancestor, ast.Call) and self.q(ancestor.func).split(".")[-1] == "Mount" and ancestor.args:
+                        prefix = (pyast.const_str(ancestor.args[0]) or "").rstrip("/") + prefix
+                kind = "websocket" if short == "WebSocketRoute" else "http"
+                self._table_route(call, prefix + path, endpoint, kind, "", functions, "starlette")
+            elif short == "add_url_rule" and isinstance(call.func, ast.Attribute) and call.args:
+                owner = pyast.dotted(call.func.value) or ""
+                path = pyast.const_str(call.args[0])
+                view = call.args[2] if len(call.args) > 2 else getattr(pyast.keyword(call, "view_func"), "value", None)
+                if path is None or view is None or (owner not in self.apps and owner not in self.routers
+                                                     and not self.ctx.imports_module("flask")):
+                    continue
+                self._table_route(call, path, view, "http", owner, functions, "flask")
+
+    def _table_route(
+        self, call: ast.Call, path: str, endpoint: ast.AST, kind: str, owner: str,
+        functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef], framework: str,
+    ) -> None:
+        wrapped_auth = ""
+        while isinstance(endpoint, ast.Call) and endpoint.args:  # login_required(view), View.as_view("x")
+            wrapper = self.q(endpoint.func) or pyast.dotted(endpoint.func) or ""
+            if self._is_auth_name(wrapper):
+                wrapped_auth = wrapped_auth or wrapper.split(".")[-1]
+            if wrapper.endswith("as_view") and isinstance(endpoint.func, ast.Attribute):
+                endpoint = endpoint.func.value
+                break
+            endpoint = endpoint.args[0]
+        handler = pyast.dotted(endpoint) or "endpoint"
+        methods_kw = pyast.keyword(call, "methods")
+        methods: list[str] = []
+        if methods_kw and isinstance(methods_kw.value, ast.List | ast.Tuple | ast.Set):
+            methods = [str(pyast.const_str(e) or "").upper() for e in methods_kw.value.elts]
+        methods = ["WS"] if kind == "websocket" else [m for m in methods if m and m != "HEAD"] or ["GET"]
+        func = functions.get(handler.split(".")[-1])
+        auth, limit = self._route_protection(func, call, owner) if func is not None else ("", "")
+        auth = auth or (f"{wrapped_auth}(...)" if wrapped_auth else "")
+        for method in methods:
+            self.ctx.emit(
+                "route", line=call.lineno, method=method, path=path or "/", handler=handler.split(".")[-1],
+                handler_line=func.lineno if func is not None else None,
+                framework=self.apps.get(owner) or self.routers.get(owner) or framework, kind=kind,
+                auth=bool(auth), auth_via=auth, rate_limited=bool(limit), limit_via=limit,
+                router=f"{self.module}.{owner}" if owner else "",
+                is_async=isinstance(func, ast.AsyncFunctionDef),
+                expensive=self._expensive(func) if func is not None else "",
+                calls=self._handler_calls(func) if func is not None else [],
+                todo=self._has_todo(func) if func is not None else False,
             )
 
     def _env_call(self, call: ast.Call) -> None:
