@@ -26,7 +26,7 @@ SIGNALS = (
     ("rate-limit", re.compile(r"^(express-rate-limit|rate-limiter-flexible|@nestjs/throttler|koa-ratelimit|express-slow-down|@fastify/rate-limit|@upstash/ratelimit)$")),
 )
 METHODS = {"get", "post", "put", "delete", "patch", "all", "options", "head"}
-AUTH = re.compile(r"(?i)(auth|jwt|token|session|passport|login|protect|guard|verify|apikey|api_key|bearer|ensure|require(user|login|admin|role)|isadmin|permission|clerk)")
+AUTH = re.compile(r"(?i)(auth|jwt|token|session|passport|login|protect|guard|verify|apikey|api_key|bearer|ensure|require(user|login|admin|role)|isadmin|permission|clerk|(has|check|require)_?roles?\b|^roles?\b)")
 NOT_AUTH = re.compile(r"(?i)(valid|initiali[sz]e|cors|helmet|json|static|urlencoded|session\(|cookieParser|morgan|compression|limit|throttl|xss|csrf|lusca|multer|upload|logger|controller|router\b|routes?\b|Router|Routes?$)")
 LIMIT = re.compile(r"(?i)(rate.?limit|limiter|throttl|slow.?down|brute|speed.?limit|^limit\w*$|\w+Limit$)")
 
@@ -45,6 +45,25 @@ def _mw_name(arg: Any) -> str:
     if arg.type in {"identifier", "member_expression"}:
         return text(arg)
     return ""
+def _flatten(arguments: list[Any]) -> list[Any]:
+    """Middleware given as arrays: router.get("/x", [auth, validate], handler)."""
+    out: list[Any] = []
+    for arg in arguments:
+        out.extend(_flatten(list(arg.named_children)) if arg.type == "array" else [arg])
+    return out
+
+
+def _is_auth_arg(arg: Any) -> bool:
+    """A route/use argument that authenticates: `passportConfig.isAuthenticated`, `auth.required`, `requireRole("admin")`,
+    `passport.authenticate("jwt")`, or an inline (req, res, next) function that answers 401/403."""
+    if arg.type in {"arrow_function", "function_expression"}:
+        return bool(INLINE_AUTH.search(text(arg)))
+    if arg.type == "string":
+        return False
+    name = _mw_name(arg)
+    return bool(AUTH.search(name)) and not NOT_AUTH.search(name)
+
+
 NEXT_AUTH = re.compile(
     r"(getServerSession|getToken|\bauth\(\)|currentUser|verify\w*\(|authorization|requireAuth|withAuth|getSession|validateApiKey|checkAuth"
     r"|\b(?:require|ensure|check|validate|verify|with)\w*(?:Session|User|Auth|Token|ApiKey|Admin)\w*\(|auth\.getUser\(|getAuth\("
@@ -74,6 +93,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
     calls = list(descendants(root, "call_expression"))
     router_auth: dict[str, str] = {}
     router_limit: dict[str, str] = {}
+    router_scoped_auth: dict[str, list[tuple[str, str]]] = {}
     routed: set[str] = set()
     route_framework = next((FRAMEWORKS[m] for m in ("fastify", "koa", "hono", "express") if m in modules), "express")
     limiter_vars: set[str] = set()
@@ -111,7 +131,11 @@ def collect(root: Any, ctx: TreeContext) -> None:
             if scope and any(LIMIT.search(_mw_name(a)) or text(a) in limiter_vars for a in arguments[1:]):
                 ctx.emit("signal", line=line_of(call), name="scoped-rate-limit", detail=scope)
                 continue
-            for arg in arguments if not scope else []:  # app.use("/prefix", auth, router) protects that prefix only
+            if scope and scope.startswith("/"):  # app.use("/admin", requireAuth): later routes under /admin in this file
+                scoped_auth = next((a for a in _flatten(arguments[1:]) if _is_auth_arg(a)), None)
+                if scoped_auth is not None:
+                    router_scoped_auth.setdefault(owner, []).append((scope.rstrip("/"), f"{owner}.use({text(scoped_auth)[:40]})"))
+            for arg in _flatten(arguments) if not scope else []:  # app.use("/prefix", auth, router) protects that prefix only
                 arg_text = text(arg)
                 if arg.type in {"string", "arrow_function", "function_expression", "function"}:
                     continue
@@ -140,18 +164,18 @@ def collect(root: Any, ctx: TreeContext) -> None:
             continue
         routed.add(owner)
         auth_via = ""
-        for arg in arguments[1:-1]:
-            name = _mw_name(arg)
-            if arg.type in {"arrow_function", "function_expression"} and INLINE_AUTH.search(text(arg)):
-                name = "inline auth check"
-            if AUTH.search(name) and not NOT_AUTH.search(name):
+        middleware = _flatten(arguments[1:-1])
+        for arg in middleware:
+            if _is_auth_arg(arg):
                 auth_via = f"middleware {text(arg)[:50]}"
                 break
         if auth_via:
             pass
         elif owner in router_auth:
             auth_via = router_auth[owner]
-        limit_via = "route middleware" if any(LIMIT.search(_mw_name(a)) or text(a) in limiter_vars for a in arguments[1:-1]) else router_limit.get(owner, "")
+        else:
+            auth_via = next((how for prefix, how in router_scoped_auth.get(owner, []) if path == prefix or path.startswith(prefix + "/")), "")
+        limit_via = "route middleware" if any(LIMIT.search(_mw_name(a)) or text(a) in limiter_vars for a in middleware) else router_limit.get(owner, "")
         handler = arguments[-1]
         _readiness(ctx, call, path, handler)
         ctx.emit(
@@ -259,14 +283,20 @@ def _router_include(
     call: Any, ctx: TreeContext, owner: str, arguments: list[Any], scope: str | None, owner_auth: str, owner_limit: str, limiter_vars: set[str]
 ) -> None:
     """app.use("/users", requireAuth, usersRouter) with usersRouter imported from a relative module."""
-    if not arguments or arguments[-1].type != "identifier":
+    if not arguments:
         return
-    spec = ctx.imports.get(text(arguments[-1]), "").split("#")[0]
+    last = arguments[-1]
+    if last.type == "identifier":
+        spec = ctx.imports.get(text(last), "").split("#")[0]
+    elif last.type == "call_expression" and js.callee(last) == "require" and js.args(last):  # app.use("/x", require("./routes/x"))
+        spec = string_value(js.args(last)[0]) or ""
+    else:
+        return
     if not spec.startswith("."):
         return
     target = posixpath.normpath(posixpath.join(posixpath.dirname(ctx.path), spec))
-    middleware = [a for a in arguments[:-1] if a.type != "string"]
-    auth_via = next((f"{owner}.use({text(a)[:40]})" for a in middleware if AUTH.search(js.callee(a) if a.type == "call_expression" else text(a)) and not NOT_AUTH.search(text(a))), "")
+    middleware = _flatten([a for a in arguments[:-1] if a.type != "string"])
+    auth_via = next((f"{owner}.use({text(a)[:40]})" for a in middleware if _is_auth_arg(a)), "")
     limit_via = next((f"{owner}.use({text(a)[:40]})" for a in middleware if LIMIT.search(_mw_name(a)) or text(a) in limiter_vars), "")
     ctx.emit(
         "router_include", line=line_of(call), router=module_name(target), parent=module_name(ctx.path),
