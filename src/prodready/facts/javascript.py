@@ -248,6 +248,7 @@ def _process_signals(root: Any, ctx: TreeContext, calls: list[Any]) -> None:
             ctx.emit("signal", line=line_of(declarator), name="in-process-limiter", detail=f"module-level {name}")
             ctx.emit("signal", line=line_of(declarator), name="rate-limit", detail=f"in-process {name}")
     _axios(root, ctx, calls)
+    _template_env(ctx, calls)
     for call in calls:
         name = js.callee(call)
         if name == "cluster.fork":
@@ -257,6 +258,41 @@ def _process_signals(root: Any, ctx: TreeContext, calls: list[Any]) -> None:
     is_next = any(m.startswith("next") for m in ctx.imports.values()) or "matcher" in ctx.text
     if NEXT_MIDDLEWARE.search(ctx.path) and is_next and re.search(r"(?i)auth|session|token|clerk", ctx.text):
         ctx.emit("signal", name="global-auth", detail=f"Next.js {ctx.path.rsplit('/', 1)[-1]}")
+
+
+TEMPLATE_ENV = re.compile(r"(?i)(\.env\.(example|sample|template|dist|defaults)|\w*\.?env\.?(example|sample|template)|example\.env)\b")
+
+
+def _template_env(ctx: TreeContext, calls: list[Any]) -> None:
+    """process.loadEnvFile('.env.example') / dotenv.config({ path: '.env.example' }): the committed example file is
+    the runtime configuration."""
+    if js.SCRIPT_PATH.search(ctx.path):
+        return
+    for call in calls:
+        name = js.callee(call)
+        arguments = js.args(call)
+        if name.endswith("loadEnvFile") and arguments:
+            source = arguments[0]
+        elif (name.endswith(".config") or name in {"config", "configDotenv", "dotenv.configDotenv"}) and arguments and arguments[0].type == "object":
+            if not any(m.split("#")[0] in {"dotenv", "dotenv-safe", "dotenv-flow"} for m in ctx.imports.values()) and "dotenv" not in name:
+                continue
+            source = js.object_value(arguments[0], "path")
+            if source is None:
+                continue
+        else:
+            continue
+        found = TEMPLATE_ENV.search(text(source))
+        if found is None or any(a.type == "if_statement" and re.search(r"(?i)\btest|jest|vitest|\bci\b", text(field(a, "condition"))) for a in _ancestors(call)):
+            continue
+        ctx.emit("signal", line=line_of(call), name="loads-template-env", detail=found.group(1).rsplit("/", 1)[-1], call=f"{name}({text(source)[:60]})")
+
+
+def _ancestors(node: Any) -> list[Any]:
+    out = []
+    while node.parent is not None:
+        node = node.parent
+        out.append(node)
+    return out
 
 
 READY_PATH = re.compile(r"(?i)(^|/)(ready|readyz|readiness)$|/health/ready")

@@ -130,7 +130,7 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if env_name and is_signing_key_name(snake_case(env_name)):
         ctx.examine(RULE)
         use = _signing_use(node)
-        yield RULE.hit(node, f"process.env.{env_name} falls back to the literal '{value[:3]}...'{use}: a missing variable silently signs with a secret published in the source")
+        yield RULE.hit(node, f"process.env.{env_name} falls back to the literal '{value[:3]}...'{use}: a missing variable silently uses a secret published in the source")
         return
     name = _bound_name(node)
     if not name:
