@@ -90,7 +90,8 @@ SIGNING = re.compile(
     r"(?i)^(secret|secret_?key|jwt_?(secret|key)|session_?secret|signing_?key|app_?secret|cookie_?secret|"
     r"token_?secret|auth_?secret|nextauth_?secret|secret_?key_?base|encryption_?key)$"
 )
-RANDOM_LOOKING = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9_+/=.-]{16,}$")
+RANDOM_LOOKING = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9_+/=.~-]{16,}$")
+KEY_NAME = re.compile(r"(?i)(^|_)s?key$")
 PLACEHOLDER_WORDS = re.compile(r"(?i)(x{4,}|your|change|replace|example|placeholder|secret|password|dummy|<|>)")
 
 
@@ -105,7 +106,7 @@ def check_loaded_template(ctx: ProjectContext) -> Iterator[Hit]:
         if name not in loaded:
             continue
         key, value = str(entry.get("key", "")), str(entry.get("value") or "").strip()
-        if not value or value.startswith("$") or not is_secret_name(key):
+        if not value or value.startswith("$") or not (is_secret_name(key) or KEY_NAME.search(key)):
             continue
         ctx.examine(RULE)
         if SIGNING.match(snake_case(key)):
