@@ -101,13 +101,17 @@ def check_loaded_template(ctx: ProjectContext) -> Iterator[Hit]:
     loaded = {str(s.get("detail", "")).lower() for s in ctx.model.signals("loads-template-env")}
     if not loaded:
         return
-    for entry in ctx.model.facts.get("template_env_entry", []):
+    entries = ctx.model.facts.get("template_env_entry", [])
+    keys = {str(e.get("key", "")).upper() for e in entries}
+    for entry in entries:
         name = str(entry.get("file", "")).rsplit("/", 1)[-1].lower()
         if name not in loaded:
             continue
         key, value = str(entry.get("key", "")), str(entry.get("value") or "").strip()
         if not value or value.startswith("$") or not (is_secret_name(key) or KEY_NAME.search(key)):
             continue
+        if not is_secret_name(key) and re.sub(r"_?S?KEY$", "_SECRET", key.upper()) in keys:
+            continue  # TUMBLR_KEY beside TUMBLR_SECRET: the public consumer key of an OAuth pair
         ctx.examine(RULE)
         if SIGNING.match(snake_case(key)):
             yield Hit(line=entry.get("line"), path=entry.get("file"), message=f"{name} is loaded at start-up, so `{key}` defaults to the public value committed here: anyone can sign sessions/tokens unless every deployment overrides it")
