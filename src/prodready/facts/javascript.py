@@ -23,6 +23,7 @@ SIGNALS = (
     ("request-id", re.compile(r"(request-id|correlation|cls-rtracer)")),
     ("cors", re.compile(r"^(cors|@fastify/cors|@koa/cors)$")),
     ("structured-logging", re.compile(r"^(pino|pino-http|winston|bunyan)$")),
+    ("security-headers", re.compile(r"^(helmet|koa-helmet|@fastify/helmet|hono/secure-headers)$")),
     ("rate-limit", re.compile(r"^(express-rate-limit|rate-limiter-flexible|@nestjs/throttler|koa-ratelimit|express-slow-down|@fastify/rate-limit|@upstash/ratelimit)$")),
 )
 METHODS = {"get", "post", "put", "delete", "patch", "all", "options", "head"}
@@ -101,6 +102,10 @@ def collect(root: Any, ctx: TreeContext) -> None:
         name = js.callee(call)
         if name in CLIENTS:
             ctx.emit("client", line=line_of(call), kind=CLIENTS[name], call=name)
+        if name == "express" and call.parent is not None and call.parent.type == "variable_declarator" and "express" in modules:
+            ctx.emit("app", line=line_of(call), framework="express", name="express()")  # where the application object is created
+        elif name.endswith((".disable", ".set")) and js.args(call) and string_value(js.args(call)[0]) == "x-powered-by":
+            ctx.emit("signal", line=line_of(call), name="x-powered-by-off", detail=text(call)[:60])
         if name.split(".")[-1] in SHUTDOWN_HELPERS:
             ctx.emit("signal", line=line_of(call), name="graceful-shutdown", detail=name)
         if name in {"rateLimit", "slowDown"} or name.endswith(("rateLimit", "RateLimit")):
@@ -284,7 +289,7 @@ def _template_env(ctx: TreeContext, calls: list[Any]) -> None:
         found = TEMPLATE_ENV.search(text(source))
         if found is None or any(a.type == "if_statement" and re.search(r"(?i)\btest|jest|vitest|\bci\b", text(field(a, "condition"))) for a in _ancestors(call)):
             continue
-        ctx.emit("signal", line=line_of(call), name="loads-template-env", detail=found.group(1).rsplit("/", 1)[-1], call=f"{name}({text(source)[:60]})")
+        ctx.emit("signal", line=line_of(call), name="loads-template-env", detail=found.group(1).rsplit("/", 1)[-1], call=text(call)[:80].split("\n")[0])
 
 
 def _ancestors(node: Any) -> list[Any]:
