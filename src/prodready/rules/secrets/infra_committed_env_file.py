@@ -115,5 +115,5 @@ def check_loaded_template(ctx: ProjectContext) -> Iterator[Hit]:
         ctx.examine(RULE)
         if SIGNING.match(snake_case(key)):
             yield Hit(line=entry.get("line"), path=entry.get("file"), message=f"{name} is loaded at start-up, so `{key}` defaults to the public value committed here: anyone can sign sessions/tokens unless every deployment overrides it")
-        elif RANDOM_LOOKING.match(value) and not PLACEHOLDER.match(value) and not PLACEHOLDER_WORDS.search(value):
+        elif any(RANDOM_LOOKING.match(word) for word in value.split()) and not PLACEHOLDER.match(value) and not PLACEHOLDER_WORDS.search(value):
             yield Hit(line=entry.get("line"), path=entry.get("file"), message=f"{name} is loaded at start-up and commits a real-looking `{key}`: it is used as the live credential whenever the variable is not set")
