@@ -23,6 +23,7 @@ SIGNALS = (
     ("request-id", re.compile(r"(request-id|correlation|cls-rtracer)")),
     ("cors", re.compile(r"^(cors|@fastify/cors|@koa/cors)$")),
     ("structured-logging", re.compile(r"^(pino|pino-http|winston|bunyan)$")),
+    ("csrf", re.compile(r"^(csurf|csrf-csrf|csrf-sync|tiny-csrf|@fastify/csrf-protection|koa-csrf|@dr.pogodin/csurf)$")),
     ("security-headers", re.compile(r"^(helmet|koa-helmet|@fastify/helmet|hono/secure-headers)$")),
     ("rate-limit", re.compile(r"^(express-rate-limit|rate-limiter-flexible|@nestjs/throttler|koa-ratelimit|express-slow-down|@fastify/rate-limit|@upstash/ratelimit)$")),
 )
@@ -104,7 +105,15 @@ def collect(root: Any, ctx: TreeContext) -> None:
             ctx.emit("client", line=line_of(call), kind=CLIENTS[name], call=name)
         if name == "express" and call.parent is not None and call.parent.type == "variable_declarator" and "express" in modules:
             ctx.emit("app", line=line_of(call), framework="express", name="express()")  # where the application object is created
-        elif name.endswith((".disable", ".set")) and js.args(call) and string_value(js.args(call)[0]) == "x-powered-by":
+        elif name == "lusca.csrf" or name == "lusca" and "csrf" in text(call):
+            ctx.emit("signal", line=line_of(call), name="csrf", detail=text(call)[:40])
+        elif name.startswith("lusca.") and ctx.imports.get("lusca", "").split("#")[0] == "lusca":
+            ctx.emit("signal", line=line_of(call), name="lusca-headers", detail=name)
+        elif name.endswith(".set") and js.args(call) and string_value(js.args(call)[0]) == "view engine":
+            ctx.emit("signal", line=line_of(call), name="server-rendered-views", detail=text(call)[:60])
+        elif ctx.imports.get(name, "").split("#")[0] == "express-session":
+            ctx.emit("signal", line=line_of(call), name="cookie-session", detail="express-session")
+        if name.endswith((".disable", ".set")) and js.args(call) and string_value(js.args(call)[0]) == "x-powered-by":
             ctx.emit("signal", line=line_of(call), name="x-powered-by-off", detail=text(call)[:60])
         if name.split(".")[-1] in SHUTDOWN_HELPERS:
             ctx.emit("signal", line=line_of(call), name="graceful-shutdown", detail=name)
