@@ -47,7 +47,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
-from prodready.lang.treesitter import ancestors, text
+from prodready.lang.treesitter import ancestors, field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -87,6 +87,10 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     else:  # module level: the statements around the call
         line = node.start_point[0]
         scope = "\n".join(ctx.text.splitlines()[max(0, line - 15) : line + 20])
+    own = js.function_name(func) if func is not None else ""
+    body = field(func, "body") if func is not None else None
+    if own and body is not None and re.search(rf"\b{re.escape(own)}\b", text(body)):
+        return  # connect() calls itself again (.on("disconnected", connect)): a reconnect loop
     if RETRYING.search(COMMENT.sub("", scope)) or func is not None and RETRYING.search(js.function_name(func) or ""):
         return
     yield RULE.hit(node, f"{name}() at start-up with no retry: a database that is seconds late at boot fails the first attempt for good")
