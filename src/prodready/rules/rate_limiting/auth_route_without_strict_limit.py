@@ -115,6 +115,8 @@ def _js_no_limiter(ctx: ProjectContext) -> Iterator[Hit]:
             continue
         if not (SENSITIVE.search(route.path) or _js_sensitive_post(route.path)) or _js_skip(route) or "admin" in route.path.lower():
             continue
+        if re.search(r"(?i)refresh|logout|sign-?out", route.path):
+            continue  # exchanging a random refresh token or ending a session is not a guessing target
         ctx.examine(RULE)
         yield Hit(
             line=route.line,
