@@ -29,7 +29,7 @@ SIGNALS = (
 )
 METHODS = {"get", "post", "put", "delete", "patch", "all", "options", "head"}
 AUTH = re.compile(r"(?i)(auth|jwt|token|session|passport|login|protect|guard|verify|apikey|api_key|bearer|ensure|require(user|login|admin|role)|isadmin|permission|clerk|(has|check|require)_?roles?\b|^roles?\b)")
-NOT_AUTH = re.compile(r"(?i)(valid|initiali[sz]e|cors|helmet|json|static|urlencoded|session\(|cookieParser|morgan|compression|limit|throttl|xss|csrf|lusca|multer|upload|logger|controller|router\b|routes?\b|Router|Routes?$)")
+NOT_AUTH = re.compile(r"(?i)(sign_?up|duplicate|exist|valid|initiali[sz]e|cors|helmet|json|static|urlencoded|session\(|cookieParser|morgan|compression|limit|throttl|xss|csrf|lusca|multer|upload|logger|controller|router\b|routes?\b|Router|Routes?$)")
 LIMIT = re.compile(r"(?i)(rate.?limit|limiter|throttl|slow.?down|brute|speed.?limit|^limit\w*$|\w+Limit$)")
 
 

@@ -81,4 +81,4 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if func is None or not AUTH_CONTEXT.search(text(func)):
         return
     ctx.examine(RULE)
-    yield RULE.hit(node, f"{value[:60]} tells the caller the account does not exist: e-mail addresses can be enumerated")
+    yield RULE.hit(node, f"{value[:60]} tells the caller the account does not exist: accounts can be enumerated")
