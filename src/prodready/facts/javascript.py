@@ -23,11 +23,13 @@ SIGNALS = (
     ("request-id", re.compile(r"(request-id|correlation|cls-rtracer)")),
     ("cors", re.compile(r"^(cors|@fastify/cors|@koa/cors)$")),
     ("structured-logging", re.compile(r"^(pino|pino-http|winston|bunyan|log4js|loglevel|tslog|consola|signale|@nestjs/common|nestjs-pino|@logtail/.*|roarr)$")),
+    ("csrf", re.compile(r"^(csurf|csrf-csrf|csrf-sync|tiny-csrf|@fastify/csrf-protection|koa-csrf|@dr.pogodin/csurf)$")),
+    ("security-headers", re.compile(r"^(helmet|koa-helmet|@fastify/helmet|hono/secure-headers)$")),
     ("rate-limit", re.compile(r"^(express-rate-limit|rate-limiter-flexible|@nestjs/throttler|koa-ratelimit|express-slow-down|@fastify/rate-limit|@upstash/ratelimit)$")),
 )
 METHODS = {"get", "post", "put", "delete", "patch", "all", "options", "head"}
-AUTH = re.compile(r"(?i)(auth|jwt|token|session|passport|login|protect|guard|verify|apikey|api_key|bearer|ensure|require(user|login|admin|role)|isadmin|permission|clerk)")
-NOT_AUTH = re.compile(r"(?i)(valid|initiali[sz]e|cors|helmet|json|static|urlencoded|session\(|cookieParser|morgan|compression|limit|throttl|xss|csrf|lusca|multer|upload|logger|controller|router\b|routes?\b|Router|Routes?$)")
+AUTH = re.compile(r"(?i)(auth|jwt|token|session|passport|login|protect|guard|verify|apikey|api_key|bearer|ensure|require(user|login|admin|role)|isadmin|permission|clerk|(has|check|require)_?roles?\b|^roles?\b)")
+NOT_AUTH = re.compile(r"(?i)(sign_?up|duplicate|exist|valid|initiali[sz]e|cors|helmet|json|static|urlencoded|session\(|cookieParser|morgan|compression|limit|throttl|xss|csrf|lusca|multer|upload|logger|controller|router\b|routes?\b|Router|Routes?$)")
 LIMIT = re.compile(r"(?i)(rate.?limit|limiter|throttl|slow.?down|brute|speed.?limit|^limit\w*$|\w+Limit$)")
 
 
@@ -45,6 +47,25 @@ def _mw_name(arg: Any) -> str:
     if arg.type in {"identifier", "member_expression"}:
         return text(arg)
     return ""
+def _flatten(arguments: list[Any]) -> list[Any]:
+    """Middleware given as arrays: router.get("/x", [auth, validate], handler)."""
+    out: list[Any] = []
+    for arg in arguments:
+        out.extend(_flatten(list(arg.named_children)) if arg.type == "array" else [arg])
+    return out
+
+
+def _is_auth_arg(arg: Any) -> bool:
+    """A route/use argument that authenticates: `passportConfig.isAuthenticated`, `auth.required`, `requireRole("admin")`,
+    `passport.authenticate("jwt")`, or an inline (req, res, next) function that answers 401/403."""
+    if arg.type in {"arrow_function", "function_expression"}:
+        return bool(INLINE_AUTH.search(text(arg)))
+    if arg.type == "string":
+        return False
+    name = _mw_name(arg)
+    return bool(AUTH.search(name)) and not NOT_AUTH.search(name)
+
+
 NEXT_AUTH = re.compile(
     r"(getServerSession|getToken|\bauth\(\)|currentUser|verify\w*\(|authorization|requireAuth|withAuth|getSession|validateApiKey|checkAuth"
     r"|\b(?:require|ensure|check|validate|verify|with)\w*(?:Session|User|Auth|Token|ApiKey|Admin)\w*\(|auth\.getUser\(|getAuth\("
@@ -74,6 +95,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
     calls = list(descendants(root, "call_expression"))
     router_auth: dict[str, str] = {}
     router_limit: dict[str, str] = {}
+    router_scoped_auth: dict[str, list[tuple[str, str]]] = {}
     routed: set[str] = set()
     route_framework = next((FRAMEWORKS[m] for m in ("fastify", "koa", "hono", "express") if m in modules), "express")
     limiter_vars: set[str] = set()
@@ -81,6 +103,18 @@ def collect(root: Any, ctx: TreeContext) -> None:
         name = js.callee(call)
         if name in CLIENTS:
             ctx.emit("client", line=line_of(call), kind=CLIENTS[name], call=name)
+        if name == "express" and call.parent is not None and call.parent.type == "variable_declarator" and "express" in modules:
+            ctx.emit("app", line=line_of(call), framework="express", name="express()")  # where the application object is created
+        elif name == "lusca.csrf" or name == "lusca" and "csrf" in text(call):
+            ctx.emit("signal", line=line_of(call), name="csrf", detail=text(call)[:40])
+        elif name.startswith("lusca.") and ctx.imports.get("lusca", "").split("#")[0] == "lusca":
+            ctx.emit("signal", line=line_of(call), name="lusca-headers", detail=name)
+        elif name.endswith(".set") and js.args(call) and string_value(js.args(call)[0]) == "view engine":
+            ctx.emit("signal", line=line_of(call), name="server-rendered-views", detail=text(call)[:60])
+        elif ctx.imports.get(name, "").split("#")[0] == "express-session":
+            ctx.emit("signal", line=line_of(call), name="cookie-session", detail="express-session")
+        if name.endswith((".disable", ".set")) and js.args(call) and string_value(js.args(call)[0]) == "x-powered-by":
+            ctx.emit("signal", line=line_of(call), name="x-powered-by-off", detail=text(call)[:60])
         if name.split(".")[-1] in SHUTDOWN_HELPERS:
             ctx.emit("signal", line=line_of(call), name="graceful-shutdown", detail=name)
         if name in {"rateLimit", "slowDown"} or name.endswith(("rateLimit", "RateLimit")):
@@ -111,7 +145,11 @@ def collect(root: Any, ctx: TreeContext) -> None:
             if scope and any(LIMIT.search(_mw_name(a)) or text(a) in limiter_vars for a in arguments[1:]):
                 ctx.emit("signal", line=line_of(call), name="scoped-rate-limit", detail=scope)
                 continue
-            for arg in arguments if not scope else []:  # app.use("/prefix", auth, router) protects that prefix only
+            if scope and scope.startswith("/"):  # app.use("/admin", requireAuth): later routes under /admin in this file
+                scoped_auth = next((a for a in _flatten(arguments[1:]) if _is_auth_arg(a)), None)
+                if scoped_auth is not None:
+                    router_scoped_auth.setdefault(owner, []).append((scope.rstrip("/"), f"{owner}.use({text(scoped_auth)[:40]})"))
+            for arg in _flatten(arguments) if not scope else []:  # app.use("/prefix", auth, router) protects that prefix only
                 arg_text = text(arg)
                 if arg.type in {"string", "arrow_function", "function_expression", "function"}:
                     continue
@@ -140,18 +178,18 @@ def collect(root: Any, ctx: TreeContext) -> None:
             continue
         routed.add(owner)
         auth_via = ""
-        for arg in arguments[1:-1]:
-            name = _mw_name(arg)
-            if arg.type in {"arrow_function", "function_expression"} and INLINE_AUTH.search(text(arg)):
-                name = "inline auth check"
-            if AUTH.search(name) and not NOT_AUTH.search(name):
+        middleware = _flatten(arguments[1:-1])
+        for arg in middleware:
+            if _is_auth_arg(arg):
                 auth_via = f"middleware {text(arg)[:50]}"
                 break
         if auth_via:
             pass
         elif owner in router_auth:
             auth_via = router_auth[owner]
-        limit_via = "route middleware" if any(LIMIT.search(_mw_name(a)) or text(a) in limiter_vars for a in arguments[1:-1]) else router_limit.get(owner, "")
+        else:
+            auth_via = next((how for prefix, how in router_scoped_auth.get(owner, []) if path == prefix or path.startswith(prefix + "/")), "")
+        limit_via = "route middleware" if any(LIMIT.search(_mw_name(a)) or text(a) in limiter_vars for a in middleware) else router_limit.get(owner, "")
         handler = arguments[-1]
         _readiness(ctx, call, path, handler)
         ctx.emit(
@@ -224,6 +262,7 @@ def _process_signals(root: Any, ctx: TreeContext, calls: list[Any]) -> None:
             ctx.emit("signal", line=line_of(declarator), name="in-process-limiter", detail=f"module-level {name}")
             ctx.emit("signal", line=line_of(declarator), name="rate-limit", detail=f"in-process {name}")
     _axios(root, ctx, calls)
+    _template_env(ctx, calls)
     for call in calls:
         name = js.callee(call)
         if name == "cluster.fork":
@@ -233,6 +272,41 @@ def _process_signals(root: Any, ctx: TreeContext, calls: list[Any]) -> None:
     is_next = any(m.startswith("next") for m in ctx.imports.values()) or "matcher" in ctx.text
     if NEXT_MIDDLEWARE.search(ctx.path) and is_next and re.search(r"(?i)auth|session|token|clerk", ctx.text):
         ctx.emit("signal", name="global-auth", detail=f"Next.js {ctx.path.rsplit('/', 1)[-1]}")
+
+
+TEMPLATE_ENV = re.compile(r"(?i)(\.env\.(example|sample|template|dist|defaults)|\w*\.?env\.?(example|sample|template)|example\.env)\b")
+
+
+def _template_env(ctx: TreeContext, calls: list[Any]) -> None:
+    """process.loadEnvFile('.env.example') / dotenv.config({ path: '.env.example' }): the committed example file is
+    the runtime configuration."""
+    if js.SCRIPT_PATH.search(ctx.path):
+        return
+    for call in calls:
+        name = js.callee(call)
+        arguments = js.args(call)
+        if name.endswith("loadEnvFile") and arguments:
+            source = arguments[0]
+        elif (name.endswith(".config") or name in {"config", "configDotenv", "dotenv.configDotenv"}) and arguments and arguments[0].type == "object":
+            if not any(m.split("#")[0] in {"dotenv", "dotenv-safe", "dotenv-flow"} for m in ctx.imports.values()) and "dotenv" not in name:
+                continue
+            source = js.object_value(arguments[0], "path")
+            if source is None:
+                continue
+        else:
+            continue
+        found = TEMPLATE_ENV.search(text(source))
+        if found is None or any(a.type == "if_statement" and re.search(r"(?i)\btest|jest|vitest|\bci\b", text(field(a, "condition"))) for a in _ancestors(call)):
+            continue
+        ctx.emit("signal", line=line_of(call), name="loads-template-env", detail=found.group(1).rsplit("/", 1)[-1], call=text(call)[:80].split("\n")[0])
+
+
+def _ancestors(node: Any) -> list[Any]:
+    out = []
+    while node.parent is not None:
+        node = node.parent
+        out.append(node)
+    return out
 
 
 READY_PATH = re.compile(r"(?i)(^|/)(ready|readyz|readiness)$|/health/ready")
@@ -259,14 +333,20 @@ def _router_include(
     call: Any, ctx: TreeContext, owner: str, arguments: list[Any], scope: str | None, owner_auth: str, owner_limit: str, limiter_vars: set[str]
 ) -> None:
     """app.use("/users", requireAuth, usersRouter) with usersRouter imported from a relative module."""
-    if not arguments or arguments[-1].type != "identifier":
+    if not arguments:
         return
-    spec = ctx.imports.get(text(arguments[-1]), "").split("#")[0]
+    last = arguments[-1]
+    if last.type == "identifier":
+        spec = ctx.imports.get(text(last), "").split("#")[0]
+    elif last.type == "call_expression" and js.callee(last) == "require" and js.args(last):  # app.use("/x", require("./routes/x"))
+        spec = string_value(js.args(last)[0]) or ""
+    else:
+        return
     if not spec.startswith("."):
         return
     target = posixpath.normpath(posixpath.join(posixpath.dirname(ctx.path), spec))
-    middleware = [a for a in arguments[:-1] if a.type != "string"]
-    auth_via = next((f"{owner}.use({text(a)[:40]})" for a in middleware if AUTH.search(js.callee(a) if a.type == "call_expression" else text(a)) and not NOT_AUTH.search(text(a))), "")
+    middleware = _flatten([a for a in arguments[:-1] if a.type != "string"])
+    auth_via = next((f"{owner}.use({text(a)[:40]})" for a in middleware if _is_auth_arg(a)), "")
     limit_via = next((f"{owner}.use({text(a)[:40]})" for a in middleware if LIMIT.search(_mw_name(a)) or text(a) in limiter_vars), "")
     ctx.emit(
         "router_include", line=line_of(call), router=module_name(target), parent=module_name(ctx.path),

@@ -116,6 +116,8 @@ def dotenv(ctx: Any) -> None:
     name = ctx.path.rsplit("/", 1)[-1].lower()
     if any(word in name for word in ("example", "sample", "template", "dist", "defaults")):
         ctx.emit("documented_env", line=None, names=[e.key for e in ctx.entries], source=ctx.path)
+        for entry in ctx.entries:  # read by the secret rules when the code loads this file at runtime
+            ctx.emit("template_env_entry", line=entry.line, key=entry.key, value=entry.value)
 
 
 @FACTS.on_file(Language.COMPOSE)

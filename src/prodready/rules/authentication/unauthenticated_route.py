@@ -4,8 +4,11 @@
 Uses the routes prodready extracted (FastAPI/Flask/Starlette, Express, Next.js, Go) with how each
 one is protected. In a file where some routes require authentication (a `Depends(get_current_user)`,
 `@login_required`, auth middleware on the router), reports each route that does not — ignoring
-health, metrics, docs, login/register/token/password-reset, public, static, webhook and OPTIONS
-routes. When a service has several non-public routes, changes data, and *no* route is protected, it
+health, metrics, docs, login/register/token/password-reset, contact/newsletter forms, public, static,
+webhook and OPTIONS routes. Express middleware is read in order: `router.use(auth)` protects the
+routes registered after it, `app.use("/admin", auth)` the routes under that prefix, and middleware
+arrays (`[auth, isAdmin]`) count like listed middleware. A route given its own rate limiter and no
+authentication (`app.post("/upload", uploadLimiter, ...)`) is taken as deliberately anonymous. When a service has several non-public routes, changes data, and *no* route is protected, it
 reports that once.
 
 ## Why it matters in production
@@ -61,13 +64,14 @@ RULE = RuleMeta(
 PUBLIC = re.compile(
     r"(?i)(health|healthz|livez|readyz|ready|ping|status|metrics|docs|openapi|swagger|redoc|favicon|robots|"
     r"login|logout|signin|sign-in|signup|sign-up|register|token|refresh|oauth|callback|auth|password|reset|"
-    r"forgot|verify|confirm|activate|invite|public|static|assets|webhook|version|well-known|csrf|captcha)"
+    r"forgot|verify|confirm|activate|invite|public|static|assets|webhook|version|well-known|csrf|captcha|"
+    r"contact|feedback|newsletter|subscribe)"
 )
 
 
 SENSITIVE_READ = re.compile(
     r"(?i)(^|/)(admin|internal|exports?|downloads?|private|settings|accounts?|billing|payments?|invoices?|"
-    r"orders?|messages?|conversations?|chats?|me|secrets?|keys?|tokens?|uploads?|files?|reports?|audit|logs?)"
+    r"orders?|messages?|conversations?|chats?|me|secrets?|keys?|tokens?|uploads|files?|reports?|audit|logs?)"
     r"(/|$|\{|-|_|:)"
 )
 SIGNUP = re.compile(r"(?i)^/?(api/)?(v\d+/)?(users|accounts|members)/?$")
@@ -98,8 +102,8 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
         ctx.examine(RULE)
         how = protected[0].auth_via or "authentication"
         for route in members:
-            if route.auth or is_public(route.path, route.method):
-                continue
+            if route.auth or is_public(route.path, route.method) or route.limit_via == "route middleware":
+                continue  # a limiter on the route itself and no auth: anonymous callers are expected and bounded
             yield Hit(
                 line=route.line,
                 path=route.file,

@@ -2,7 +2,8 @@
 
 ## What it does
 Flags a Dockerfile whose final stage never switches to a non-root `USER` (or switches back to
-`root`/`0`).
+`root`/`0`). When the stage creates a user (`adduser`/`useradd`) but never switches to it, the
+finding points at the `CMD`/`ENTRYPOINT` that still starts as root.
 
 ## Why it matters in production
 A process running as root inside the container turns any code-execution bug into root on the
@@ -34,6 +35,7 @@ A user set by the orchestrator (`securityContext.runAsUser`, compose `user:`) is
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from prodready.engine.context import DockerfileContext
@@ -52,6 +54,7 @@ RULE = RuleMeta(
 )
 
 ROOT_USERS = {"root", "0", "0:0", "root:root"}
+CREATES_USER = re.compile(r"\b(adduser|useradd)\b(?:\s+(?:-{1,2}[\w-]+(?:[ =](?!-)[^\s&;-][^\s&;]*)?))*\s+([A-Za-z_][\w-]*)")
 
 
 @RULE.on_file(Language.DOCKERFILE)
@@ -62,6 +65,17 @@ def check(ctx: DockerfileContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     users = [i for i in stage if i.keyword == "USER"]
     if not users:
+        created = next((i for i in stage if i.keyword == "RUN" and CREATES_USER.search(i.args_text)), None)
+        start = next((i for i in reversed(stage) if i.keyword in {"CMD", "ENTRYPOINT"}), None)
+        if created is not None and start is not None:
+            name = CREATES_USER.search(created.args_text)
+            who = f" '{name.group(2)}'" if name and name.group(2) else ""
+            yield Hit(
+                line=start.line,
+                end_line=start.end_line,
+                message=f"user{who} is created (line {created.line}) but no USER switches to it: {start.keyword} runs as root",
+            )
+            return
         first = stage[0]
         yield Hit(
             line=first.line,

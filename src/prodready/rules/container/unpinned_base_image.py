@@ -1,7 +1,8 @@
 """Unpinned or `latest` base image.
 
 ## What it does
-Flags `FROM` lines whose image has no tag, or the `latest` tag, and no digest. References to
+Flags `FROM` lines whose image has no tag, the `latest` tag, or a channel tag that names no
+version (`node:lts-alpine`, `node:current`, `debian:bookworm`... `python:slim`), and no digest. References to
 earlier build stages, `scratch` and images named through build arguments are ignored.
 
 ## Why it matters in production
@@ -28,6 +29,7 @@ Tags that float within a major version (`python:3`) are accepted.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from prodready.engine.context import DockerfileContext
@@ -45,6 +47,10 @@ RULE = RuleMeta(
     fix="Pin the base image to a specific version tag (and ideally a digest).",
     references=("https://docs.docker.com/build/building/best-practices/#from",),
 )
+
+
+# Tags that name a channel, not a version: node:lts-alpine, node:current, python:slim.
+FLOATING = re.compile(r"^(lts|current|stable|edge|rolling)([-._][a-z]+)*$|^(alpine|slim|bookworm|bullseye|buster|jammy|noble)$")
 
 
 @RULE.on_file(Language.DOCKERFILE)
@@ -66,4 +72,9 @@ def check(ctx: DockerfileContext) -> Iterator[Hit]:
             yield Hit(
                 line=instruction.line,
                 message=f"base image `{image}` is {'unpinned' if tag is None else 'latest'}",
+            )
+        elif FLOATING.match(tag):
+            yield Hit(
+                line=instruction.line,
+                message=f"base image `{image}` uses the moving tag `{tag}`: the runtime's major version changes between builds",
             )

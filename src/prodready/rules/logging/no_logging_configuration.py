@@ -3,8 +3,8 @@
 ## What it does
 Reports a web service that never configures its logging: in Python no `logging.basicConfig`,
 `dictConfig`/`fileConfig`, `LOGGING = {...}` settings, handler set-up, structlog or loguru; in
-JavaScript/TypeScript no logger library (pino, winston, bunyan, log4js, Nest's logger) beside
-`console.*`; in Go only the standard `log` package (no slog, zap, zerolog or logrus).
+Go only the standard `log` package (no slog, zap, zerolog or logrus). Node services are judged by
+PR-LG-104 (no leveled logger), so they are not reported twice.
 
 ## Why it matters in production
 Without a configured logger, levels, format and destination are whatever the runtime defaults
@@ -55,6 +55,7 @@ RULE = RuleMeta(
     references=("https://12factor.net/logs",),
 )
 
+NODE_FRAMEWORKS = {"express", "fastify", "koa", "nestjs", "hono", "nextjs"}
 LOGGING_PACKAGES = (
     "structlog", "loguru", "python-json-logger", "pino", "winston", "bunyan", "log4js", "nestjs-pino",
     "go.uber.org/zap", "github.com/rs/zerolog", "github.com/sirupsen/logrus",
@@ -64,8 +65,8 @@ LOGGING_PACKAGES = (
 @RULE.on_project
 def check(ctx: ProjectContext) -> Iterator[Hit]:
     model = ctx.model
-    if not model.http_routes():
-        return
+    if not model.http_routes() or model.frameworks & NODE_FRAMEWORKS:
+        return  # Node services: PR-LG-104 says the same, with Node's loggers
     ctx.examine(RULE)
     if model.has_signal("logging-config") or model.has_signal("structured-logging"):
         return

@@ -63,4 +63,5 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     if any(str(s["file"]).endswith(JS_SUFFIXES) for s in model.signals("graceful-shutdown")):
         return
-    yield Hit(line=None, path=str(apps[0]["file"]), message="server listens but never handles SIGTERM")
+    listening = [a for a in apps if str(a.get("name", "")).endswith(".listen")] or apps  # where the server starts
+    yield Hit(line=None, path=str(listening[0]["file"]), message="server listens but never handles SIGTERM")

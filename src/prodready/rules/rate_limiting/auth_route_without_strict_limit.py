@@ -2,7 +2,10 @@
 
 ## What it does
 In a service that has a rate limiter, reports login, token, password-reset, OTP/verification and
-admin routes that have no limit of their own (no limit at all, or only the app-wide default).
+admin routes that have no limit of their own (no limit at all, or only the app-wide default). In
+Node services it also covers POST routes that create accounts, send mail (contact, invite, resend)
+or call a paid LLM (`/ai/...`, `/chat`, `/completions`), and — when the service has no limiter at
+all — reports each of those routes (login included) rather than only the repository-wide gap.
 
 ## Why it matters in production
 These are the routes attackers brute-force: credential stuffing on login, guessing reset codes,
@@ -33,6 +36,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from prodready.engine.context import ProjectContext
 from prodready.model import Category, Confidence, Hit, Language, Severity
@@ -53,22 +57,95 @@ RULE = RuleMeta(
 SENSITIVE = re.compile(r"(?i)(login|signin|sign-in|token|password|reset|forgot|otp|verify|2fa|mfa|admin)")
 
 
+JS_FRAMEWORKS = {"express", "nextjs", "koa", "fastify", "nestjs", "hono"}
+# Node services: account creation, contact forms (both send mail) and paid LLM calls are abused the same way.
+JS_SENSITIVE_POST = re.compile(
+    r"(?i)(signup|sign-up|register|contact|invite|resend|magic-link"
+    r"|(^|/)(ai|llm|chat|completions?|ask|agent|embeddings?)(/|$)|^/?(api/)?(v\d+/)?users/?$)"
+)
+ROUTE_SPECIFIC = ("route middleware", "in-handler", "@")
+STRICT_NAME = re.compile(r"(?i)(strict|auth|login|brute|sensitive|signin|password|otp|account|slow)")
+
+
+def _strictly_limited(route: Any) -> bool:
+    """A limit of the route's own (route middleware, @Throttle, a dedicated auth limiter on its router)."""
+    via = str(route.limit_via or "")
+    if not route.rate_limited:
+        return False
+    if via.startswith(ROUTE_SPECIFIC):
+        return True
+    if via.startswith("app-wide"):
+        return False
+    if route.framework in JS_FRAMEWORKS:  # router.use(limiter): the router's default, strict only when named so
+        return bool(STRICT_NAME.search(via.split("(", 1)[-1]))
+    return True
+
+
+LLM_PATH = re.compile(r"(?i)(^|/)(ai|llm|chat|completions?|ask|agent|embeddings?)(/|$)")
+MAIL_PATH = re.compile(r"(?i)(contact|invite|resend|magic-link|forgot|signup|sign-up|register|^/?(api/)?(v\d+/)?users/?$)")
+
+
+def _js_sensitive_post(path: str) -> bool:
+    if LLM_PATH.search(path) and re.search(r"(?i)/(reset|clear|history|delete)/?$", path):
+        return False  # clearing a chat session calls no model
+    return bool(JS_SENSITIVE_POST.search(path))
+
+
+def _abuse(path: str) -> str:
+    if LLM_PATH.search(path):
+        return "each call is a paid model request"
+    if MAIL_PATH.search(path):
+        return "mass sign-ups and mail bombing are free"
+    return "brute force is cheap"
+
+
+def _js_skip(route: Any) -> bool:
+    """Node routes behind authentication (other than admin) are not the brute-force surface; resetting a chat
+    session (`/ai/agent/reset`) is not a password reset."""
+    if route.framework not in JS_FRAMEWORKS:
+        return False
+    housekeeping = LLM_PATH.search(route.path) and re.search(r"(?i)/(reset|clear|history|delete)/?$", route.path)
+    return bool(housekeeping) or route.auth and "admin" not in route.path.lower()
+
+
+def _js_no_limiter(ctx: ProjectContext) -> Iterator[Hit]:
+    """A Node service with no limiter at all: its login, reset, signup and mail-sending routes are each open."""
+    for route in ctx.model.http_routes():
+        if route.framework not in JS_FRAMEWORKS or route.method in {"GET", "HEAD", "OPTIONS"}:
+            continue
+        if not (SENSITIVE.search(route.path) or _js_sensitive_post(route.path)) or _js_skip(route) or "admin" in route.path.lower():
+            continue
+        if re.search(r"(?i)refresh|logout|sign-?out", route.path):
+            continue  # exchanging a random refresh token or ending a session is not a guessing target
+        ctx.examine(RULE)
+        yield Hit(
+            line=route.line,
+            path=route.file,
+            message=f"{route.method} {route.path} has no rate limit and the service has no limiter: {_abuse(route.path)}",
+        )
+
+
 @RULE.on_project
 def check(ctx: ProjectContext) -> Iterator[Hit]:
     model = ctx.model
     if not (model.has_signal("rate-limit") or model.has_dependency(*RATE_LIMIT_PACKAGES)):
+        yield from _js_no_limiter(ctx)
         return
     scoped = [str(s.get("detail", "")) for s in model.signals("scoped-rate-limit")]
     if any(SENSITIVE.search(scope) or "auth" in scope.lower() for scope in scoped):
         return  # a dedicated limiter is mounted on the auth paths (app.use("/v1/auth", authLimiter))
     for route in model.http_routes():
-        if not SENSITIVE.search(route.path) or route.method == "GET" and "admin" not in route.path.lower():
+        js_extra = route.framework in JS_FRAMEWORKS and route.method == "POST" and _js_sensitive_post(route.path)
+        if not (SENSITIVE.search(route.path) or js_extra) or route.method == "GET" and "admin" not in route.path.lower():
+            continue
+        if _js_skip(route):
             continue
         ctx.examine(RULE)
-        if not route.rate_limited or route.limit_via.startswith("app-wide"):
+        strict = _strictly_limited(route) if route.framework in JS_FRAMEWORKS else route.rate_limited and not route.limit_via.startswith("app-wide")
+        if not strict:
             detail = "only the app-wide limit" if route.rate_limited else "no limit"
             yield Hit(
                 line=route.line,
                 path=route.file,
-                message=f"{route.method} {route.path} has {detail}: brute force is cheap",
+                message=f"{route.method} {route.path} has {detail}: {_abuse(route.path) if route.framework in JS_FRAMEWORKS else 'brute force is cheap'}",
             )

@@ -2,7 +2,10 @@
 
 ## What it does
 Flags entries with secret-like names (or passwords inside URLs) that have real values in `.env`
-files found in the tree. Templates (`.env.example`, `.env.sample`, `.env.template`) are skipped.
+files found in the tree. Templates (`.env.example`, `.env.sample`, `.env.template`) are skipped —
+unless the code loads the template at start-up (`dotenv.config({ path: ".env.example" })`,
+`process.loadEnvFile(".env.example")`): then its signing secrets (any value) and real-looking keys
+are live defaults and are reported.
 
 ## Why it matters in production
 A committed `.env` puts live credentials in every clone, fork, CI cache and image built with
@@ -33,10 +36,12 @@ machine.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from prodready.engine.context import DotenvContext
+from prodready.engine.context import DotenvContext, ProjectContext
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._secretutil import PLACEHOLDER, is_secret_name, snake_case
 from prodready.rules.base import RuleMeta
 from prodready.rules.secrets.infra_literal_secret_in_config import judge
 
@@ -79,3 +84,36 @@ def check(ctx: DotenvContext) -> Iterator[Hit]:
         reason = judge(entry.key, entry.value)
         if reason:
             yield Hit(line=entry.line, message=f"{ctx.path.rsplit('/', 1)[-1]}: {reason}")
+
+
+SIGNING = re.compile(
+    r"(?i)^(secret|secret_?key|jwt_?(secret|key)|session_?secret|signing_?key|app_?secret|cookie_?secret|"
+    r"token_?secret|auth_?secret|nextauth_?secret|secret_?key_?base|encryption_?key)$"
+)
+RANDOM_LOOKING = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9_+/=.~-]{16,}$")
+KEY_NAME = re.compile(r"(?i)(^|_)s?key$")
+PLACEHOLDER_WORDS = re.compile(r"(?i)(x{4,}|your|change|replace|example|placeholder|secret|password|dummy|<|>)")
+
+
+@RULE.on_project
+def check_loaded_template(ctx: ProjectContext) -> Iterator[Hit]:
+    """A .env.example the code loads at start-up: its values are live defaults, not documentation."""
+    loaded = {str(s.get("detail", "")).lower() for s in ctx.model.signals("loads-template-env")}
+    if not loaded:
+        return
+    entries = ctx.model.facts.get("template_env_entry", [])
+    keys = {str(e.get("key", "")).upper() for e in entries}
+    for entry in entries:
+        name = str(entry.get("file", "")).rsplit("/", 1)[-1].lower()
+        if name not in loaded:
+            continue
+        key, value = str(entry.get("key", "")), str(entry.get("value") or "").strip()
+        if not value or value.startswith("$") or not (is_secret_name(key) or KEY_NAME.search(key)):
+            continue
+        if not is_secret_name(key) and re.sub(r"_?S?KEY$", "_SECRET", key.upper()) in keys:
+            continue  # TUMBLR_KEY beside TUMBLR_SECRET: the public consumer key of an OAuth pair
+        ctx.examine(RULE)
+        if SIGNING.match(snake_case(key)):
+            yield Hit(line=entry.get("line"), path=entry.get("file"), message=f"{name} is loaded at start-up, so `{key}` defaults to the public value committed here: anyone can sign sessions/tokens unless every deployment overrides it")
+        elif any(RANDOM_LOOKING.match(word) for word in value.split()) and not PLACEHOLDER.match(value) and not PLACEHOLDER_WORDS.search(value):
+            yield Hit(line=entry.get("line"), path=entry.get("file"), message=f"{name} is loaded at start-up and commits a real-looking `{key}`: it is used as the live credential whenever the variable is not set")

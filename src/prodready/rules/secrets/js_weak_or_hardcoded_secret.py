@@ -78,6 +78,37 @@ def _bound_name(node: Any) -> str:
     return ""
 
 
+SIGNING_CALLS = re.compile(r"(^|\.)(sign|verify|session|cookieSession|cookieParser|createHmac|expressjwt|expressJwt|register)$")
+
+
+def _env_fallback_name(node: Any) -> str:
+    """X for the literal in `process.env.X || 'literal'` / `process.env["X"] ?? 'literal'`."""
+    parent = node.parent
+    if parent is None or parent.type != "binary_expression" or text(field(parent, "operator")) not in {"||", "??"}:
+        return ""
+    left = field(parent, "left")
+    if left is None or field(parent, "right") != node or left.type not in {"member_expression", "subscript_expression"}:
+        return ""
+    if text(field(left, "object")) != "process.env":
+        return ""
+    if left.type == "member_expression":
+        return text(field(left, "property"))
+    return string_value(field(left, "index")) or ""
+
+
+def _signing_use(node: Any) -> str:
+    """' in jwt.sign(...)' when the fallback is passed (directly or as `secret:`) to a signing call."""
+    current = node.parent
+    for _ in range(4):
+        current = current.parent if current is not None else None
+        if current is None:
+            return ""
+        if current.type == "call_expression":
+            callee = js.callee(current)
+            return f" in {callee}(...)" if SIGNING_CALLS.search(callee) else ""
+    return ""
+
+
 @RULE.on_tree("string", "template_string", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file:
@@ -95,6 +126,12 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     parent = node.parent
     if parent is not None and parent.type == "pair" and field(parent, "key") == node:
         return  # the key of { "Access-Token": value }, not a value
+    env_name = _env_fallback_name(node)
+    if env_name and is_signing_key_name(snake_case(env_name)):
+        ctx.examine(RULE)
+        use = _signing_use(node)
+        yield RULE.hit(node, f"process.env.{env_name} falls back to the literal '{value[:3]}...'{use}: a missing variable silently uses a secret published in the source")
+        return
     name = _bound_name(node)
     if not name:
         return

@@ -1,0 +1,127 @@
+"""Internal error message sent to the client (JS/TS)
+
+## What it does
+Flags Express error middleware (`(err, req, res, next) => ...`) and `catch (err)` blocks in request
+handlers that answer a 500 — `res.status(500)` or a response with no status — with `err.message`
+(or the whole error object). Responses whose status comes from the error itself
+(`res.status(err.status)`, an application `HttpError`) and development-only branches are skipped.
+
+## Why it matters in production
+Unexpected errors carry internals: ORM query fragments and constraint names, file paths,
+upstream URLs, `TypeError: Cannot read properties of undefined` — a map of the implementation
+for an attacker, and confusing noise for real users. The details belong in the server log.
+
+## Example
+```ts
+app.use((err, req, res, next) => {
+  res.status(500).json(err.message);
+});
+```
+
+## Use instead
+```ts
+app.use((err, req, res, next) => {
+  logger.error({ err, path: req.path }, "unhandled error");
+  res.status(500).json({ message: "Internal server error" });
+});
+```
+
+## Known limitations
+Only messages sent in the same function are seen; an error serializer in another module is not
+followed.
+
+## References
+- https://owasp.org/Top10/A05_2021-Security_Misconfiguration/
+- https://expressjs.com/en/guide/error-handling.html
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from prodready.engine.context import TreeContext
+from prodready.lang import javascript as js
+from prodready.lang.treesitter import ancestors, field, text
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+from prodready.rules.error_handling._js_errors import error_middleware_param, param_names, response_calls
+
+RULE = RuleMeta(
+    id="PR-EH-103",
+    name="js-error-message-to-client",
+    category=Category.ERROR_HANDLING,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT}),
+    fix="Log the error server-side and answer 500s with a generic message (keep err.message for errors you raised on purpose).",
+    references=("https://expressjs.com/en/guide/error-handling.html",),
+)
+
+DEV = re.compile(r"(?i)NODE_ENV|development|isDev|isProd|production|\bdebug\b")
+
+
+def _leaks(call: Any, err: str) -> bool:
+    args = " ".join(text(a) for a in js.args(call))
+    return bool(re.search(rf"(^|[^\w.]){re.escape(err)}(\.message\b|\s*$|\s*[,}}])", args))
+
+
+def _status(call: Any) -> str:
+    """The argument of res.status(...) in `res.status(X).json(...)`, '' when no status is set."""
+    match = re.search(r"\.status\(([^)]*)\)", re.sub(r"\s+", "", text(field(call, "function"))))
+    return match.group(1) if match else ""
+
+
+def _judge(calls: list[Any], err: str, stop: Any) -> Iterator[Any]:
+    for call in calls:
+        status = _status(call)
+        if status and not re.fullmatch(r"5\d\d|HttpStatus\.INTERNAL_SERVER_ERROR|StatusCodes\.INTERNAL_SERVER_ERROR", status):
+            continue  # 4xx, or a status carried by the error (err.status, err.errorCode)
+        if not _leaks(call, err):
+            continue
+        guarded = False
+        child = call
+        for anc in ancestors(call):
+            if anc == stop:
+                break
+            in_branch = anc.type == "ternary_expression" or field(anc, "consequence") == child  # not the else part
+            child = anc
+            if not in_branch:
+                continue
+            if anc.type in {"if_statement", "ternary_expression"} and DEV.search(text(field(anc, "condition"))):
+                guarded = True
+            if anc.type == "if_statement" and re.search(rf"{re.escape(err)}\.(status|statusCode|code|errorCode|name|isOperational|expose)|instanceof", text(field(anc, "condition"))):
+                guarded = True  # a branch for the application's own errors
+        if not guarded:
+            yield call
+
+
+@RULE.on_tree("arrow_function", "function_expression", "function_declaration", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+def check_middleware(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path):
+        return
+    err = error_middleware_param(node)
+    if not err:
+        return
+    ctx.examine(RULE)
+    res = param_names(node)[2]
+    for call in _judge(response_calls(node, res), err, node):
+        yield RULE.hit(call, f"error handler sends {err}.message to the client on a 500: internal details (queries, paths, stack text) leak")
+
+
+@RULE.on_tree("catch_clause", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+def check_catch(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path) or not js.is_server_file(ctx):
+        return
+    param = field(node, "parameter")
+    err = text(param) if param is not None and param.type == "identifier" else ""
+    func = js.enclosing_function(node)
+    if not err or func is None:
+        return
+    names = param_names(func)
+    if len(names) < 2 or not re.match(r"^(req|request)$", names[0]) or names[1] not in {"res", "response"}:
+        return  # only request handlers answer the client
+    ctx.examine(RULE)
+    for call in _judge(response_calls(field(node, "body") or node, names[1]), err, node):
+        yield RULE.hit(call, f"catch sends {err}.message to the client on a 500: internal details (queries, paths, stack text) leak")

@@ -1,0 +1,112 @@
+"""Page size taken from the request with no upper bound (JS/TS)
+
+## What it does
+Flags query limits that come straight from the request: Prisma/Sequelize/TypeORM `take:` /
+`limit:` / `first:` options and Mongoose/Knex `.limit(...)` whose value is read from `req.query`,
+a `query.limit`-style parameter, or a local variable holding one, with no `Math.min(...)` or other
+cap in the function.
+
+## Why it matters in production
+`?limit=1000000` makes one request load the whole table — with its relations — into memory and
+serialize it: slow queries, memory spikes and an easy denial of service, and often a data-scraping
+shortcut too.
+
+## Example
+```ts
+const articles = await prisma.article.findMany({
+  skip: Number(query.offset) || 0,
+  take: Number(query.limit) || 10,
+});
+```
+
+## Use instead
+```ts
+const take = Math.min(Number(query.limit) || 10, 100);
+const articles = await prisma.article.findMany({ skip, take });
+```
+
+## Known limitations
+A cap enforced by a validation schema in another module (Joi/zod `.max(100)`) is not seen, nor is
+a limit passed in as a plain function parameter.
+
+## References
+- https://owasp.org/API-Security/editions/2023/en/0xa4-unrestricted-resource-consumption/
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from prodready.engine.context import TreeContext
+from prodready.lang import javascript as js
+from prodready.lang.treesitter import field, text
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+from prodready.rules.input_validation._js_taint import tainted_names
+
+RULE = RuleMeta(
+    id="PR-IV-103",
+    name="js-unbounded-page-size",
+    category=Category.INPUT_VALIDATION,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT}),
+    fix="Cap the page size (Math.min(requested, 100)) or validate it with a maximum before it reaches the query.",
+    references=("https://owasp.org/API-Security/editions/2023/en/0xa4-unrestricted-resource-consumption/",),
+)
+
+KEYS = {"take", "limit", "first"}
+FROM_QUERY = re.compile(
+    r"\b(req|request|ctx\.request|ctx)\.query\b|\bsearchParams\.get\(|\b(query|params|filters?|options|opts|pagination)\.(limit|take|size|per_?page|page_?size|count|first|top)\b",
+    re.I,
+)
+CAPPED = re.compile(r"Math\.min\(|\bclamp\w*\(|\bmin\(|MAX_\w+|\bmax\w*(Limit|Size|PageSize|Take)\b|\.max\(\d", re.I)
+
+
+def _request_derived(value: Any, func: Any) -> bool:
+    value_text = text(value)
+    if FROM_QUERY.search(value_text):
+        return True
+    if func is None:
+        return False
+    names = tainted_names(func)
+    return any(re.search(rf"\b{re.escape(n)}\b", value_text) for n in names)
+
+
+def _capped(value: Any, func: Any) -> bool:
+    return bool(CAPPED.search(text(value)) or func is not None and CAPPED.search(text(func)))
+
+
+@RULE.on_tree("pair", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+def check_option(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    key = field(node, "key")
+    value = field(node, "value")
+    if key is None or value is None or text(key).strip("'\"") not in KEYS or ctx.is_test_file:
+        return
+    if value.type in {"number", "string"} or js.SCRIPT_PATH.search(ctx.path):
+        return
+    func = js.enclosing_function(node)
+    if not _request_derived(value, func):
+        return
+    ctx.examine(RULE)
+    if not _capped(value, func):
+        param = re.search(r"(?i)(limit|take|per_?page|page_?size|size|count|first|top)", text(value))
+        yield RULE.hit(node, f"`{text(node)[:60]}` takes the page size from the request with no upper bound: ?{param.group(1) if param else text(key)}=1000000 loads the whole table")
+
+
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+def check_limit_call(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    function = field(node, "function")
+    if function is None or function.type != "member_expression" or text(field(function, "property")) != "limit":
+        return
+    arguments = js.args(node)
+    if len(arguments) != 1 or arguments[0].type in {"number", "string"} or ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path):
+        return
+    func = js.enclosing_function(node)
+    if not _request_derived(arguments[0], func):
+        return
+    ctx.examine(RULE)
+    if not _capped(arguments[0], func):
+        yield RULE.hit(node, f".limit({text(arguments[0])[:40]}) takes the page size from the request with no upper bound")

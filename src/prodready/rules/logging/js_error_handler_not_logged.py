@@ -1,0 +1,77 @@
+"""Express error handler that never logs the error
+
+## What it does
+Flags Express error middleware (`(err, req, res, next) => ...`) that answers the request without
+logging the error anywhere: no `console.*`, no logger call, no error tracker
+(`Sentry.captureException`), and no `next(err)` hand-off to another handler. The finding points at
+the 500 response when there is one.
+
+## Why it matters in production
+The error handler is where every unexpected failure ends up. If it only answers the client, a
+crash in production leaves no trace on the server: no stack, no request, nothing to alert on —
+the first sign is a user complaint.
+
+## Example
+```ts
+app.use((err, req, res, next) => {
+  res.status(500).json({ message: "Internal server error" });
+});
+```
+
+## Use instead
+```ts
+app.use((err, req, res, next) => {
+  logger.error({ err, method: req.method, path: req.path }, "unhandled error");
+  res.status(500).json({ message: "Internal server error" });
+});
+```
+
+## Known limitations
+Logging done by a request logger that records errors itself (pino-http with `res.err`) is not
+recognised; suppress with that reason.
+
+## References
+- https://expressjs.com/en/guide/error-handling.html
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from prodready.engine.context import TreeContext
+from prodready.lang import javascript as js
+from prodready.lang.treesitter import text
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+from prodready.rules.error_handling._js_errors import error_middleware_param, param_names, response_calls
+
+RULE = RuleMeta(
+    id="PR-LG-103",
+    name="js-error-handler-not-logged",
+    category=Category.LOGGING,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.HIGH,
+    languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT}),
+    fix="Log the error (with its stack and the request method/path) in the error handler before answering.",
+    references=("https://expressjs.com/en/guide/error-handling.html",),
+)
+
+LOGS = re.compile(r"(?i)\b(console|logger|log|winston|pino|bunyan|sentry|bugsnag|rollbar|newrelic|apm)\b\s*\.|\blog\w*\(|capture\w*\(|report\w*\(|\bnext\(\s*\w+\s*\)")
+
+
+@RULE.on_tree("arrow_function", "function_expression", "function_declaration", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path):
+        return
+    err = error_middleware_param(node)
+    if not err:
+        return
+    ctx.examine(RULE)
+    names = param_names(node)
+    if LOGS.search(text(node)) or re.search(rf"\w\(\s*\w+\s*,\s*{names[1]}\s*,\s*{names[2]}\b", text(node)):
+        return  # logs, or hands the error to another handler: handler(convertedError, req, res)
+    calls = response_calls(node, names[2])
+    target = next((c for c in calls if "500" in text(c)), calls[-1] if calls else node)
+    yield RULE.hit(target, "error handler answers without logging the error: unexpected failures leave no trace on the server")

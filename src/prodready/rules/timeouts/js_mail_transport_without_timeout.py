@@ -1,0 +1,111 @@
+"""Nodemailer SMTP transport without timeouts
+
+## What it does
+Flags `nodemailer.createTransport({...})` SMTP transports (host/port or a well-known `service`)
+whose options set none of `connectionTimeout`, `greetingTimeout` or `socketTimeout`. An options
+object held in a local `const` is read too. Transports for HTTP mail APIs (a plugin object), SES,
+stream/JSON transports and options built elsewhere are skipped.
+
+## Why it matters in production
+Nodemailer waits up to 2 minutes to connect and 10 minutes of socket inactivity by default. When
+the SMTP relay is slow or black-holes packets, every request that sends mail (sign-up, password
+reset, contact form) hangs for minutes, holding its connection and memory, and users retry.
+
+## Example
+```js
+const transporter = nodemailer.createTransport({
+  host: process.env.SMTP_HOST, port: 465, secure: true,
+  auth: { user: process.env.SMTP_USER, pass: process.env.SMTP_PASSWORD },
+});
+```
+
+## Use instead
+```js
+const transporter = nodemailer.createTransport({
+  host: process.env.SMTP_HOST, port: 465, secure: true,
+  auth: { user: process.env.SMTP_USER, pass: process.env.SMTP_PASSWORD },
+  connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000,
+});
+```
+
+## Known limitations
+Options passed in from another module are not followed; a connection URL string is not read.
+
+## References
+- https://nodemailer.com/smtp/#connection-options
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from prodready.engine.context import TreeContext
+from prodready.lang import javascript as js
+from prodready.lang.treesitter import descendants, field, text
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-TO-103",
+    name="js-mail-transport-without-timeout",
+    category=Category.TIMEOUTS,
+    severity=Severity.LOW,
+    confidence=Confidence.HIGH,
+    languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT}),
+    fix="Set connectionTimeout, greetingTimeout and socketTimeout (seconds, not minutes) on the SMTP transport.",
+    references=("https://nodemailer.com/smtp/#connection-options",),
+)
+
+TIMEOUT_KEYS = ("connectionTimeout", "greetingTimeout", "socketTimeout")
+NOT_SMTP_KEYS = ("SES", "sendmail", "streamTransport", "jsonTransport")
+
+
+def _local_object(name: str, call: Any) -> Any:
+    """The object literal of `const name = {...}` in the functions around the call (or the module)."""
+    scope = js.enclosing_function(call)
+    while True:
+        body = scope if scope is not None else _root(call)
+        for declarator in descendants(body, "variable_declarator"):
+            value = field(declarator, "value")
+            if text(field(declarator, "name")) == name and value is not None and value.type == "object":
+                return value
+        if scope is None:
+            return None
+        scope = js.enclosing_function(scope)
+
+
+def _root(node: Any) -> Any:
+    while node.parent is not None:
+        node = node.parent
+    return node
+
+
+@RULE.on_tree("program", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path):
+        return
+    if not any(m.split("#")[0] == "nodemailer" for m in ctx.imports.values()):
+        return
+    seen: set[str] = set()
+    for call in descendants(root, "call_expression"):
+        if not js.callee(call).endswith("createTransport") or not js.args(call):
+            continue
+        options = js.args(call)[0]
+        if options.type == "identifier":
+            if text(options) in seen:
+                continue  # the same options rebuilt into a second transport: one finding
+            seen.add(text(options))
+            options = _local_object(text(options), call)
+        if options is None or options.type != "object" or any(c.type == "spread_element" for c in options.named_children):
+            continue
+        if not (js.object_has_key(options, "host") or js.object_has_key(options, "service")):
+            continue
+        if any(js.object_has_key(options, k) for k in NOT_SMTP_KEYS):
+            continue
+        ctx.examine(RULE)
+        if not any(js.object_has_key(options, k) for k in TIMEOUT_KEYS):
+            yield RULE.hit(
+                call,
+                "nodemailer SMTP transport without connectionTimeout/socketTimeout: a slow relay holds each mail-sending request for minutes",
+            )
