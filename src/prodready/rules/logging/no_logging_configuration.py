@@ -45,7 +45,7 @@ from prodready.rules._repo import main_path
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-LG-301",
+    id="PR-LG-302",
     name="no-logging-configuration",
     category=Category.LOGGING,
     severity=Severity.LOW,
