@@ -4,7 +4,9 @@
 Flags an empty `if err != nil {}` block, and errors explicitly discarded with `_` from calls that
 matter: `_ = f()` where `f` returns only an error, and `v, _ := f()` for well-known error-returning
 calls (`strconv`, `json.Marshal/Unmarshal`, `io.ReadAll`, `os.Open/ReadFile`, `http.NewRequest`,
-`db.Exec`, ...).
+`db.Exec`, ...). Also calls made as a bare statement whose only result is the error that matters:
+`json.Unmarshal(data, &v)`, `server.ListenAndServe()`, `tx.Commit()`, `os.WriteFile(...)`, and
+`db.Exec(...)` in files that use database/sql.
 
 ## Why it matters in production
 The failure happens, the program carries on with zero values: a config parsed as 0, a request
@@ -79,6 +81,29 @@ def check_empty(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         if c.type not in {"comment"} and (c.type != "statement_list" or c.named_children)
     ]:
         yield RULE.hit(node, "empty `if err != nil {}`: the error is swallowed")
+
+
+BARE_CALLS = re.compile(
+    r"^((json|xml|yaml|toml|proto|msgpack)\.Unmarshal|\w+\.(ListenAndServe|ListenAndServeTLS)|http\.ListenAndServe\w*|"
+    r"\w+\.Commit|os\.(WriteFile|MkdirAll|Rename|Chmod|Setenv)|ioutil\.WriteFile)$"
+)
+SQL_EXEC = re.compile(r"^\w+\.(Exec|ExecContext)$")
+
+
+@RULE.on_tree("expression_statement", languages=(Language.GO,))
+def check_bare(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    call = node.named_children[0] if node.named_children else None
+    if call is None or call.type != "call_expression" or ctx.path.endswith("_test.go"):
+        return
+    callee = go.callee(call)
+    bare = bool(BARE_CALLS.match(callee))
+    if not bare and SQL_EXEC.match(callee):
+        imports = set(ctx.imports.values())
+        bare = "database/sql" in imports and not any("gorm" in i or "sqlx" in i for i in imports)
+    if not bare:
+        return
+    ctx.examine(RULE)
+    yield RULE.hit(node, f"error returned by {callee}() is never checked")
 
 
 @RULE.on_tree("assignment_statement", "short_var_declaration", languages=(Language.GO,))
