@@ -29,6 +29,8 @@ defer stmt.Close()
 ```
 Or skip the prepare and call `m.Conn.ExecContext(ctx, query, id)`.
 
+Statements prepared on a transaction (`tx.Prepare`) are skipped: the transaction closes them.
+
 ## Known limitations
 A statement closed by a helper it is passed to counts as handled.
 
@@ -80,8 +82,13 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     func = go.enclosing_function(node)
     if func is None:
         return
-    ctx.examine(RULE)
     body = text(func)
+    owner = parts[0]
+    if re.search(r"(?i)(^|\.)(tx|txn|trans\w*)$", owner) or re.search(
+        rf"\b{re.escape(owner)}\s*(,\s*\w+)?\s*:?=\s*[\w.]*\.Begin\w*\(|\b{re.escape(owner)}\s+\*(sql|sqlx)\.Tx\b", body
+    ):
+        return  # prepared on a transaction: closed when it commits or rolls back
+    ctx.examine(RULE)
     name = re.escape(stmt)
     if re.search(rf"\b{name}\.Close\(\)", body) or re.search(rf"\breturn\s+{name}\b", body):
         return
