@@ -3,7 +3,10 @@
 ## What it does
 Flags variables and struct fields named like signing secrets (`jwtSecret`, `JWTSecret`,
 `SecretKey`, `sessionSecret`) assigned a string literal that is empty, shorter than 32 characters
-or a well-known value, and env helpers such as `getenv("JWT_SECRET", "secret")`.
+or a well-known value (also as `[]byte("secret")`), env helpers such as
+`getenv("JWT_SECRET", "secret")`, and session/JWT constructors keyed with a literal:
+`sessions.NewCookieStore([]byte("..."))`, `cookie.NewStore([]byte("..."))`,
+`token.SignedString([]byte("..."))`, `middleware.JWT([]byte("..."))`.
 
 ## Why it matters in production
 A deployment that forgets the variable silently signs tokens with a guessable key: anyone can
@@ -34,6 +37,7 @@ Secrets read from files or vaults are not checked.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -54,6 +58,32 @@ RULE = RuleMeta(
     fix="Require the secret at start-up (fail when missing or shorter than 32 characters); no literal fallback.",
     references=("https://cwe.mitre.org/data/definitions/1391.html",),
 )
+
+
+KEY_SINKS = re.compile(
+    r"^(sessions\.New(CookieStore|FilesystemStore)|cookie\.NewStore|securecookie\.New|[\w.]*\.SignedString|"
+    r"middleware\.JWT|jwtauth\.New|csrf\.Protect)$"
+)
+
+
+def _literal(node: Any) -> str | None:
+    """A string literal, also inside a `[]byte("...")` conversion."""
+    if node is not None and node.type == "type_conversion_expression" and text(field(node, "type")) == "[]byte":
+        return string_value(field(node, "operand"))
+    return string_value(node) if node is not None else None
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,))
+def check_key_sink(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    name = go.callee(node)
+    if not KEY_SINKS.match(name) or ctx.path.endswith("_test.go"):
+        return
+    ctx.examine(RULE)
+    for arg in go.call_args(node):
+        value = _literal(arg)
+        if value is not None and arg.type == "type_conversion_expression" and "/" not in value:
+            yield RULE.hit(node, f"{name}() is keyed with a literal in the source: anyone with the code can forge sessions/tokens")
+            return
 
 
 @RULE.on_tree(
@@ -79,7 +109,7 @@ def check_assign(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = text(left).split(".")[-1].strip()
     if right.type == "expression_list" and right.named_children:
         right = right.named_children[0]
-    value = string_value(right)
+    value = _literal(right)
     if value is None or not is_signing_key_name(snake_case(name)):
         return
     ctx.examine(RULE)
