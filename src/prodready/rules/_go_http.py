@@ -70,3 +70,10 @@ def func_params_text(func: Any) -> str:
 
 def callee(call: Any) -> str:
     return go.callee(call)
+
+
+def non_production(path: str, is_test_file: bool) -> bool:
+    """Test files and test helpers (`internal/testutil/`, `mocks/`) are not production code."""
+    if is_test_file or path.endswith("_test.go"):
+        return True
+    return any(re.search(r"(?i)(test|mock|fake)", part) for part in path.split("/")[:-1])

@@ -42,6 +42,7 @@ from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import descendants
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -60,7 +61,7 @@ OPENERS = {"sql.Open", "sqlx.Open", "sqlx.Connect", "sqlx.MustConnect", "sqlx.Mu
 
 @RULE.on_tree("source_file", languages=(Language.GO,))
 def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
-    if ctx.path.endswith("_test.go") or re.search(r"(?i)migrat|seed|/tools?/|example", ctx.path):
+    if non_production(ctx.path, ctx.is_test_file) or re.search(r"(?i)migrat|seed|/tools?/|example", ctx.path):
         return
     calls = list(descendants(root, "call_expression"))
     opens = [c for c in calls if go.callee(c) in OPENERS and go.callee(c).split(".")[0] in ctx.imports]

@@ -41,7 +41,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import enclosing_handler
+from prodready.rules._go_http import enclosing_handler, non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -61,7 +61,7 @@ FATAL = re.compile(r"^(log\.Fatal\w*|os\.Exit|[\w.]+\.Fatal(f|ln|w)?|[\w.]+\.Fat
 @RULE.on_tree("call_expression", languages=(Language.GO,))
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
-    if not FATAL.match(name) or ctx.path.endswith("_test.go") or name.startswith(("t.", "b.")):
+    if not FATAL.match(name) or non_production(ctx.path, ctx.is_test_file) or name.startswith(("t.", "b.")):
         return
     if enclosing_handler(node) is None:
         return

@@ -45,7 +45,13 @@ from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import ERROR_STATUS, enclosing_handler, following_statements, statements
+from prodready.rules._go_http import (
+    ERROR_STATUS,
+    enclosing_handler,
+    following_statements,
+    non_production,
+    statements,
+)
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -83,7 +89,7 @@ def _error_response(call: Any) -> bool:
 
 @RULE.on_tree("if_statement", languages=(Language.GO,))
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    if ctx.path.endswith("_test.go") or field(node, "alternative") is not None:
+    if non_production(ctx.path, ctx.is_test_file) or field(node, "alternative") is not None:
         return
     body = statements(field(node, "consequence"))
     if not body or body[-1].type != "expression_statement":

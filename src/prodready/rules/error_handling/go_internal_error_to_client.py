@@ -47,7 +47,7 @@ from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import SERVER_ERROR_STATUS
+from prodready.rules._go_http import SERVER_ERROR_STATUS, non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -68,7 +68,7 @@ STATUS_FROM_ERR = re.compile(r"^\w+(\.\w+)?\((err|e)\w*\)$")
 
 @RULE.on_tree("call_expression", languages=(Language.GO,))
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    if ctx.path.endswith("_test.go"):
+    if non_production(ctx.path, ctx.is_test_file):
         return
     name = go.callee(node)
     args = go.call_args(node)

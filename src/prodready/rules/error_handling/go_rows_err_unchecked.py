@@ -48,7 +48,7 @@ from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import field, line_of, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import following_statements
+from prodready.rules._go_http import following_statements, non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -68,7 +68,7 @@ CURSOR_SOURCE = re.compile(r"\.(Query\w*|Rows|Find|Aggregate|Watch|Select\w*|Que
 @RULE.on_tree("for_statement", languages=(Language.GO,))
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     condition = next((c for c in node.named_children if c.type == "call_expression"), None)
-    if condition is None or ctx.path.endswith("_test.go"):
+    if condition is None or non_production(ctx.path, ctx.is_test_file):
         return
     parts = go.selector_parts(field(condition, "function"))
     if parts is None or parts[1] != "Next" or not re.fullmatch(r"\w+", parts[0]):

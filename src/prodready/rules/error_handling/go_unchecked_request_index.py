@@ -43,6 +43,7 @@ from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -64,7 +65,7 @@ SOURCE = re.compile(
 @RULE.on_tree("index_expression", languages=(Language.GO,))
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     operand, index = field(node, "operand"), field(node, "index")
-    if operand is None or index is None or operand.type != "index_expression" or ctx.path.endswith("_test.go"):
+    if operand is None or index is None or operand.type != "index_expression" or non_production(ctx.path, ctx.is_test_file):
         return
     if not re.fullmatch(r"\d+", text(index)):
         return

@@ -1,7 +1,7 @@
 """Go log call writes a password, token or secret.
 
 ## What it does
-Flags `log.Print*`, `log.Fatal*`, `fmt.Print*` and leveled loggers (`logger.Info`, `logrus.Debugf`,
+Flags `log.Print*`, `log.Fatal*` and leveled loggers (`logger.Info`, `logrus.Debugf`,
 `zap`'s `sugar.Infow`, ...) whose arguments are variables or fields named like credentials:
 `password`, `user.Password`, `apiKey`, `accessToken`, `clientSecret`.
 
@@ -20,6 +20,7 @@ log.Printf("login attempt user=%s", username)
 ```
 
 ## Known limitations
+`fmt.Print*` is treated as program output (CLI tools print generated tokens on purpose), not logging.
 Credentials inside structs logged whole (`log.Printf("%+v", req)`) are not seen.
 
 ## References
@@ -37,6 +38,7 @@ from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import non_production
 from prodready.rules._secretutil import NOT_SECRET_NAME, snake_case
 from prodready.rules.base import RuleMeta
 
@@ -52,7 +54,7 @@ RULE = RuleMeta(
 )
 
 LOGGER = re.compile(
-    r"^(log|fmt|logrus|zap|slog|glog|klog|\w*[lL]og(ger)?\w*|l|s|sugar|lg)\.(Print\w*|Fatal\w*|Panic\w*|"
+    r"^(log|logrus|zap|slog|glog|klog|\w*[lL]og(ger)?\w*|l|s|sugar|lg)\.(Print\w*|Fatal\w*|Panic\w*|"
     r"(Debug|Info|Warn|Warning|Error|Trace)\w*)$"
 )
 SECRETISH = re.compile(
@@ -78,10 +80,8 @@ def _secret_name(arg: Any) -> str | None:
 @RULE.on_tree("call_expression", languages=(Language.GO,))
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
-    if not LOGGER.match(name) or ctx.path.endswith("_test.go") or name.startswith(("fmt.Sprint", "fmt.Errorf")):
+    if not LOGGER.match(name) or non_production(ctx.path, ctx.is_test_file) or name.startswith("fmt."):
         return
-    if name.startswith("fmt.Fprint"):
-        return  # writes to a writer (often the response), not a log
     ctx.examine(RULE)
     for arg in go.call_args(node):
         secret = _secret_name(arg)

@@ -49,6 +49,7 @@ from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -71,7 +72,7 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if left is None or right is None or not right.named_children or not left.named_children:
         return
     call = right.named_children[0]
-    if call.type != "call_expression" or ctx.path.endswith("_test.go"):
+    if call.type != "call_expression" or non_production(ctx.path, ctx.is_test_file):
         return
     parts = go.selector_parts(field(call, "function"))
     if parts is None or parts[1] not in PREPARE:

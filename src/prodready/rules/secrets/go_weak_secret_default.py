@@ -45,6 +45,7 @@ from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import field, string_value, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import non_production
 from prodready.rules._secretutil import is_signing_key_name, is_weak_secret, snake_case
 from prodready.rules.base import RuleMeta
 
@@ -76,7 +77,7 @@ def _literal(node: Any) -> str | None:
 @RULE.on_tree("call_expression", languages=(Language.GO,))
 def check_key_sink(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
-    if not KEY_SINKS.match(name) or ctx.path.endswith("_test.go"):
+    if not KEY_SINKS.match(name) or non_production(ctx.path, ctx.is_test_file):
         return
     ctx.examine(RULE)
     for arg in go.call_args(node):
@@ -95,7 +96,7 @@ def check_key_sink(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     languages=(Language.GO,),
 )
 def check_assign(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    if ctx.path.endswith("_test.go"):
+    if non_production(ctx.path, ctx.is_test_file):
         return
     if node.type == "keyed_element":
         children = node.named_children
