@@ -2,7 +2,9 @@
 
 ## What it does
 In a service that has a rate limiter, reports login, token, password-reset, OTP/verification and
-admin routes that have no limit of their own (no limit at all, or only the app-wide default).
+admin routes that have no limit of their own (no limit at all, or only the app-wide default). In a
+service with no limiter at all, reports the credential routes themselves (login, token, password
+reset, OTP) that accept POST.
 
 ## Why it matters in production
 These are the routes attackers brute-force: credential stuffing on login, guessing reset codes,
@@ -53,10 +55,14 @@ RULE = RuleMeta(
 SENSITIVE = re.compile(r"(?i)(login|signin|sign-in|token|password|reset|forgot|otp|verify|2fa|mfa|admin)")
 
 
+CREDENTIAL = re.compile(r"(?i)(login|signin|sign-in|log-in|token|password|reset|forgot|otp|2fa|mfa|(^|/)auth/?$)")
+
+
 @RULE.on_project
 def check(ctx: ProjectContext) -> Iterator[Hit]:
     model = ctx.model
     if not (model.has_signal("rate-limit") or model.has_dependency(*RATE_LIMIT_PACKAGES)):
+        yield from _unlimited_service(ctx)
         return
     scoped = [str(s.get("detail", "")) for s in model.signals("scoped-rate-limit")]
     if any(SENSITIVE.search(scope) or "auth" in scope.lower() for scope in scoped):
@@ -72,3 +78,18 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
                 path=route.file,
                 message=f"{route.method} {route.path} has {detail}: brute force is cheap",
             )
+
+
+def _unlimited_service(ctx: ProjectContext) -> Iterator[Hit]:
+    """No limiter anywhere: the credential routes are where brute force happens first."""
+    for route in ctx.model.http_routes():
+        if not CREDENTIAL.search(route.path) or route.method not in {"POST", "ANY"}:
+            continue
+        if re.search(r"(?i)(logout|refresh)", route.path):
+            continue
+        ctx.examine(RULE)
+        yield Hit(
+            line=route.line,
+            path=route.file,
+            message=f"{route.method} {route.path} takes credentials with no rate limit: unlimited guessing",
+        )
