@@ -9,6 +9,7 @@ from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import descendants, field, line_of, string_value, text
 from prodready.model import Language
+from prodready.rules._go_http import package_var_writes, package_vars
 from prodready.rules._secretutil import snake_case
 from prodready.rules.base import FactCollector
 
@@ -182,6 +183,10 @@ def collect(root: Any, ctx: TreeContext) -> None:
         if owner not in routed:  # middleware for routes registered in other files
             ctx.emit("signal", name="global-auth", detail=how)
     _emit_self_authenticating_handlers(root, ctx)
+    for name, (var_line, typ) in package_vars(root).items():
+        ctx.emit("go_package_var", line=var_line, name=name, type=typ)
+    for name, write_line, func_name, in_handler in package_var_writes(root):
+        ctx.emit("go_package_var_write", line=write_line, name=name, func=func_name, handler=in_handler)
     if any(go.callee(c) == "signal.Notify" for c in calls):
         ctx.emit("signal", name="signal-handler", detail="signal.Notify")
     for literal in descendants(root, "interpreted_string_literal"):
