@@ -46,6 +46,7 @@ from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -93,7 +94,7 @@ SQL_EXEC = re.compile(r"^\w+\.(Exec|ExecContext)$")
 @RULE.on_tree("expression_statement", languages=(Language.GO,))
 def check_bare(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     call = node.named_children[0] if node.named_children else None
-    if call is None or call.type != "call_expression" or ctx.path.endswith("_test.go"):
+    if call is None or call.type != "call_expression" or non_production(ctx.path, ctx.is_test_file):
         return
     callee = go.callee(call)
     bare = bool(BARE_CALLS.match(callee))
@@ -109,7 +110,7 @@ def check_bare(node: Any, ctx: TreeContext) -> Iterator[Hit]:
 @RULE.on_tree("assignment_statement", "short_var_declaration", languages=(Language.GO,))
 def check_discard(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     left, right = field(node, "left"), field(node, "right")
-    if left is None or right is None or not right.named_children or ctx.path.endswith("_test.go"):
+    if left is None or right is None or not right.named_children or non_production(ctx.path, ctx.is_test_file):
         return
     call = right.named_children[0]
     if call.type != "call_expression":

@@ -75,7 +75,8 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     func = go.enclosing_function(node)
     if func is None:
         return
-    body = text(func)
+    top = go.enclosing_top_function(node) or func
+    body = text(func) if func is top else text(func) + "\n" + text(top)  # closures close in the outer defer
     http_call = parts[0] in {"http", "http.DefaultClient"} or (
         parts[1] == "Do" and re.search(r"(?i)client", parts[0]) is not None
     )
