@@ -121,11 +121,14 @@ def check_assign(node: Any, ctx: TreeContext) -> Iterator[Hit]:
 @RULE.on_tree("call_expression", languages=(Language.GO,))
 def check_getenv(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     args = go.call_args(node)
-    if len(args) < 2 or "env" not in go.callee(node).lower():
+    callee = go.callee(node).lower()
+    if len(args) < 2 or "env" not in callee or re.search(r"(reset|unset|^set|\.set|clear)", callee):
         return
     key, default = string_value(args[0]), string_value(args[1])
     if key is None or default is None or not is_signing_key_name(key.lower()):
         return
+    if len(args) > 2 or re.fullmatch(r"[A-Z][A-Z0-9_]+", default):
+        return  # a list of variable names (resetEnv("SECRET", "ADMIN_PASSWD")), not a fallback value
     ctx.examine(RULE)
     if is_weak_secret(default):
         yield RULE.hit(node, f"`{key}` falls back to a weak literal default")
