@@ -6,7 +6,8 @@ matter: `_ = f()` where `f` returns only an error, and `v, _ := f()` for well-kn
 calls (`strconv`, `json.Marshal/Unmarshal`, `io.ReadAll`, `os.Open/ReadFile`, `http.NewRequest`,
 `db.Exec`, ...). Also calls made as a bare statement whose only result is the error that matters:
 `json.Unmarshal(data, &v)`, `server.ListenAndServe()`, `tx.Commit()`, `os.WriteFile(...)`, and
-`db.Exec(...)` in files that use database/sql.
+`db.Exec(...)` in files that use database/sql, `io.Copy` into a file; and a call whose result is
+not assigned although the next statement tests `if err != nil` (a stale error is tested).
 
 ## Why it matters in production
 The failure happens, the program carries on with zero values: a config parsed as 0, a request
@@ -46,7 +47,7 @@ from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import non_production
+from prodready.rules._go_http import following_statements, non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -62,7 +63,7 @@ RULE = RuleMeta(
 
 ERROR_CALLS = re.compile(
     r"^(strconv\.\w+|json\.(Marshal\w*|Unmarshal)|io\.ReadAll|ioutil\.ReadAll|ioutil\.ReadFile|os\.(Open|ReadFile|Create|WriteFile|MkdirAll)|"
-    r"http\.NewRequest\w*|url\.Parse|time\.Parse\w*|\w+\.(Exec|ExecContext|QueryRow|Query|Scan|Commit|Insert\w*|Save|Update\w*|Delete\w*))$"
+    r"http\.NewRequest\w*|url\.Parse|time\.Parse\w*|\w+\.Cookie|\w+\.(Exec|ExecContext|QueryRow|Query|Scan|Commit|Insert\w*|Save|Update\w*|Delete\w*))$"
 )
 HARMLESS = re.compile(
     r"(Close|Encode|Write|WriteString|Fprint\w*|Print\w*|Flush|Remove|SetDeadline|SetReadDeadline|SetWriteDeadline)$"
@@ -86,7 +87,7 @@ def check_empty(node: Any, ctx: TreeContext) -> Iterator[Hit]:
 
 BARE_CALLS = re.compile(
     r"^((json|xml|yaml|toml|proto|msgpack)\.Unmarshal|\w+\.(ListenAndServe|ListenAndServeTLS)|http\.ListenAndServe\w*|"
-    r"\w+\.Commit|os\.(WriteFile|MkdirAll|Rename|Chmod|Setenv)|ioutil\.WriteFile)$"
+    r"\w+\.Commit|io\.Copy\w*|os\.(WriteFile|MkdirAll|Rename|Chmod|Setenv)|ioutil\.WriteFile)$"
 )
 SQL_EXEC = re.compile(r"^\w+\.(Exec|ExecContext)$")
 
@@ -101,7 +102,35 @@ def check_bare(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if not bare and SQL_EXEC.match(callee):
         imports = set(ctx.imports.values())
         bare = "database/sql" in imports and not any("gorm" in i or "sqlx" in i for i in imports)
+    if bare and re.match(r"io\.Copy", callee):
+        args = go.call_args(call)
+        bare = bool(args) and not re.fullmatch(
+            r"(w|rw|writer|c\.Writer|os\.Std\w+|ioutil\.Discard|io\.Discard|&?\w*(buf|Buf|buffer|Buffer|hash|Hash|hasher|sb)\w*)",
+            text(args[0]),
+        )
     if not bare:
+        after = following_statements(node)
+        nxt = after[0] if after else None
+        previous = node.prev_named_sibling
+        while previous is not None and previous.type == "comment":
+            previous = previous.prev_named_sibling
+        if (
+            previous is not None
+            and previous.type in {"assignment_statement", "short_var_declaration"}
+            and re.search(r"\berr\b", text(field(previous, "left")))
+        ):
+            return  # err was just set by the statement before; this call is cleanup in between
+        if (
+            not HARMLESS.search(callee)
+            and nxt is not None
+            and nxt.type == "if_statement"
+            and " ".join(text(field(nxt, "condition")).split()) == "err != nil"
+            and field(nxt, "initializer") is None
+            and re.match(r"^[\w.]+$", callee)
+            and not re.match(r"^(log|fmt|defer|close|delete|panic)\b", callee)
+        ):
+            ctx.examine(RULE)
+            yield RULE.hit(node, f"{callee}() result is not assigned, yet the next line checks err: it tests a stale error")
         return
     ctx.examine(RULE)
     yield RULE.hit(node, f"error returned by {callee}() is never checked")
