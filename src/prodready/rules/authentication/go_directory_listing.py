@@ -1,9 +1,9 @@
 """Go file server that lists directories of user or generated files.
 
 ## What it does
-Flags gin `r.StaticFS(path, http.Dir(dir))` and `gin.Dir(dir, true)` (both list directory
-contents), and `http.FileServer(http.Dir(dir))` over directories named like uploads, exports,
-backups or user files.
+Flags gin `r.StaticFS(path, http.Dir(dir))` and `http.FileServer(http.Dir(dir))` over directories
+named like uploads, exports, backups or user files (both list directory contents), and
+`gin.Dir(dir, true)`. Public asset directories are not flagged.
 
 ## Why it matters in production
 A directory listing is an index of everything in it: every user's upload, every generated export
@@ -64,7 +64,13 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     parts = go.selector_parts(node.child_by_field_name("function"))
     args = go.call_args(node)
-    if parts is not None and parts[1] == "StaticFS" and len(args) == 2 and text(args[1]).startswith("http.Dir("):
+    if (
+        parts is not None
+        and parts[1] == "StaticFS"
+        and len(args) == 2
+        and text(args[1]).startswith("http.Dir(")
+        and USER_FILES.search(text(args[0]) + text(args[1]))
+    ):
         if "gin" not in ctx.imports:
             return
         ctx.examine(RULE)
