@@ -90,8 +90,18 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     values = [n for n in names if n not in {"err", "_"} and re.fullmatch(r"\w+", n)]
     if not values:
         return
+    if re.search(r"(?i)warn|skip|ignor|default|fallback|continu|optional", " ".join(text(b) for b in body)):
+        return  # a deliberate best-effort: the code degrades on purpose
     after = following_statements(node)
-    used = [v for v in values if any(re.search(rf"\b{re.escape(v)}\b", text(s)) for s in after)]
+    used = []
+    for value in values:
+        pattern = rf"\b{re.escape(value)}\b"
+        first = next((s for s in after if re.search(pattern, text(s))), None)
+        if first is None:
+            continue
+        if first.type == "if_statement" and re.search(pattern, text(field(first, "condition"))):
+            continue  # the value itself is checked before use (if v != "" / v == nil)
+        used.append(value)
     if not used:
         return
     ctx.examine(RULE)
