@@ -76,6 +76,8 @@ def check_compare(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
     if any(re.search(r"(?i)(confirm|repeat|again|retype|verif|new)", side) for side in sides):
         return  # "passwords do not match" check on a form
+    if any(side.split(".")[0] in ctx.imports or re.fullmatch(r"[A-Z][A-Z0-9_]*", side.split(".")[-1]) for side in sides):
+        return  # compared with a package constant (a placeholder such as common.RandomPassword)
     ctx.examine(RULE)
     yield RULE.hit(node, f"`{sides[0]} {text(operator)} {sides[1]}` compares passwords in plaintext (and not in constant time)")
 

@@ -2,7 +2,7 @@
 
 ## What it does
 Flags authentication tokens taken from the query string — `c.Query("token")`,
-`r.URL.Query().Get("access_token")`, `c.QueryParam("api_key")`, `r.FormValue("jwt")` — in files that
+`r.URL.Query().Get("access_token")`, `c.QueryParam("api_key")` — in files that
 are not WebSocket endpoints (browsers cannot set headers on a WebSocket handshake).
 
 ## Why it matters in production
@@ -21,7 +21,7 @@ token := strings.TrimPrefix(c.GetHeader("Authorization"), "Bearer ")
 ```
 
 ## Known limitations
-Short-lived, single-use tokens (signed download links) are legitimate in URLs; suppress those.
+`r.FormValue` is not flagged (it also reads POST bodies, where a key is fine). Short-lived, single-use tokens (signed download links) are legitimate in URLs; suppress those.
 
 ## References
 - https://owasp.org/www-community/vulnerabilities/Information_exposure_through_query_strings_in_url
@@ -53,7 +53,7 @@ RULE = RuleMeta(
 )
 
 TOKEN_KEY = re.compile(r"(?i)^(token|access_token|accesstoken|auth_token|jwt|api_key|apikey|bearer|session_token)$")
-QUERY_GETTERS = re.compile(r"^(\w+\.Query|\w+\.DefaultQuery|\w+\.QueryParam|\w+\.URL\.Query\(\)\.Get|\w+\.FormValue|\w+\.GetQuery)$")
+QUERY_GETTERS = re.compile(r"^(\w+\.Query|\w+\.DefaultQuery|\w+\.QueryParam|\w+\.URL\.Query\(\)\.Get|\w+\.GetQuery)$")
 
 
 @RULE.on_tree("call_expression", languages=(Language.GO,))

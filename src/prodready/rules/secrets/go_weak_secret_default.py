@@ -113,6 +113,8 @@ def check_assign(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     value = _literal(right)
     if value is None or not is_signing_key_name(snake_case(name)):
         return
+    if value == "" and node.type == "assignment_statement" and "." in text(left):
+        return  # integration.WebhookSecret = "": clearing a stored secret, not a default
     ctx.examine(RULE)
     if is_weak_secret(value):
         yield RULE.hit(node, f"`{name}` falls back to a weak literal secret: tokens can be forged")
