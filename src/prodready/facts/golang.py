@@ -9,6 +9,8 @@ from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import descendants, field, line_of, string_value, text
 from prodready.model import Language
+from prodready.rules._go_http import package_var_writes, package_vars
+from prodready.rules._secretutil import snake_case
 from prodready.rules.base import FactCollector
 
 FACTS = FactCollector("go")
@@ -31,6 +33,35 @@ ROUTE_METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "An
 AUTH = re.compile(r"(?i)(auth|jwt|token|requirelogin|loginrequired|require|protect|verify|apikey|api_key|bearer|guard|permission)")
 LIMIT = re.compile(r"(?i)(rate|limit|throttl|tollbooth)")
 CLIENTS = {"mongo.Connect": "mongo", "redis.NewClient": "redis", "sql.Open": "sql", "pgxpool.New": "postgres", "gorm.Open": "sql"}
+
+
+IN_HANDLER_AUTH = re.compile(
+    r"(?i)^([\w.]*\.)?((validate|verify|check|authenticate|authorize|require|ensure)\w*(token|jwt|auth|session|login|user)\w*|"
+    r"is_?logged_?in|is_?authenticated)$|^jwt\.Parse\w*$"
+)
+
+
+def _emit_self_authenticating_handlers(root: Any, ctx: TreeContext) -> None:
+    """`func GetTasks(w, r) { ... ValidateToken(token) ... }`: the handler checks auth itself."""
+    package = next((text(c.named_children[0]) for c in root.named_children if c.type == "package_clause" and c.named_children), "")
+    for func in root.named_children:
+        if func.type != "function_declaration":
+            continue
+        params = field(func, "parameters")
+        if params is None or not re.search(r"http\.ResponseWriter|gin\.Context|echo\.Context|fiber\.Ctx", text(params)):
+            continue
+        check = next((go.callee(c) for c in descendants(func, "call_expression") if IN_HANDLER_AUTH.match(go.callee(c))), None)
+        if check:
+            name = text(field(func, "name"))
+            ctx.emit("dependency_alias", line=line_of(func), alias=f"{package}.{name}", dependency=check, auth=True)
+
+
+def _websocket_like(path: str, handler: str) -> bool:
+    """`/ws`, `serveWs`, `websocketHandler` — but not `views.X` (which merely contains "ws")."""
+    if re.search(r"(?i)socket", path + handler):
+        return True
+    tokens = re.split(r"[^a-z0-9]+", snake_case(path + " " + handler))
+    return "ws" in tokens or "wss" in tokens
 
 
 @FACTS.on_tree("source_file", languages=(Language.GO,))
@@ -135,11 +166,13 @@ def collect(root: Any, ctx: TreeContext) -> None:
         if LIMIT.search(middleware):
             limit_via = "route middleware"
         handler_text = text(args[-1]) if args else ""
-        kind = "websocket" if re.search(r"(?i)(ws|websocket|socket)", path + handler_text) else "http"
+        kind = "websocket" if _websocket_like(path, handler_text) else "http"
         ctx.emit(
             "route", line=line, method=verb, path=group_prefix.get(owner, "") + path, handler=handler_text[:60],
             framework="go", kind=kind, auth=bool(auth_via), auth_via=auth_via,
             rate_limited=bool(limit_via), limit_via=limit_via,
+            # handler functions that check auth themselves are matched by name (dependency_alias below)
+            param_annotations=[handler_text] if re.fullmatch(r"[\w.]+", handler_text) else [],
         )
     routed = set()
     for call in calls:
@@ -149,6 +182,11 @@ def collect(root: Any, ctx: TreeContext) -> None:
     for owner, how in router_auth.items():
         if owner not in routed:  # middleware for routes registered in other files
             ctx.emit("signal", name="global-auth", detail=how)
+    _emit_self_authenticating_handlers(root, ctx)
+    for name, (var_line, typ) in package_vars(root).items():
+        ctx.emit("go_package_var", line=var_line, name=name, type=typ)
+    for name, write_line, func_name, in_handler in package_var_writes(root):
+        ctx.emit("go_package_var_write", line=write_line, name=name, func=func_name, handler=in_handler)
     if any(go.callee(c) == "signal.Notify" for c in calls):
         ctx.emit("signal", name="signal-handler", detail="signal.Notify")
     for literal in descendants(root, "interpreted_string_literal"):

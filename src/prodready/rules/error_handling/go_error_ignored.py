@@ -4,7 +4,10 @@
 Flags an empty `if err != nil {}` block, and errors explicitly discarded with `_` from calls that
 matter: `_ = f()` where `f` returns only an error, and `v, _ := f()` for well-known error-returning
 calls (`strconv`, `json.Marshal/Unmarshal`, `io.ReadAll`, `os.Open/ReadFile`, `http.NewRequest`,
-`db.Exec`, ...).
+`db.Exec`, ...). Also calls made as a bare statement whose only result is the error that matters:
+`json.Unmarshal(data, &v)`, `server.ListenAndServe()`, `tx.Commit()`, `os.WriteFile(...)`, and
+`db.Exec(...)` in files that use database/sql, `io.Copy` into a file; and a call whose result is
+not assigned although the next statement tests `if err != nil` (a stale error is tested).
 
 ## Why it matters in production
 The failure happens, the program carries on with zero values: a config parsed as 0, a request
@@ -44,6 +47,7 @@ from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import following_statements, non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -59,7 +63,7 @@ RULE = RuleMeta(
 
 ERROR_CALLS = re.compile(
     r"^(strconv\.\w+|json\.(Marshal\w*|Unmarshal)|io\.ReadAll|ioutil\.ReadAll|ioutil\.ReadFile|os\.(Open|ReadFile|Create|WriteFile|MkdirAll)|"
-    r"http\.NewRequest\w*|url\.Parse|time\.Parse\w*|\w+\.(Exec|ExecContext|QueryRow|Query|Scan|Commit|Insert\w*|Save|Update\w*|Delete\w*))$"
+    r"http\.NewRequest\w*|url\.Parse|time\.Parse\w*|\w+\.Cookie|\w+\.(Exec|ExecContext|QueryRow|Query|Scan|Commit|Insert\w*|Save|Update\w*|Delete\w*))$"
 )
 HARMLESS = re.compile(
     r"(Close|Encode|Write|WriteString|Fprint\w*|Print\w*|Flush|Remove|SetDeadline|SetReadDeadline|SetWriteDeadline)$"
@@ -81,10 +85,61 @@ def check_empty(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         yield RULE.hit(node, "empty `if err != nil {}`: the error is swallowed")
 
 
+BARE_CALLS = re.compile(
+    r"^((json|xml|yaml|toml|proto|msgpack)\.Unmarshal|\w+\.(ListenAndServe|ListenAndServeTLS)|http\.ListenAndServe\w*|"
+    r"\w+\.Commit|io\.Copy\w*|os\.(WriteFile|MkdirAll|Rename|Chmod|Setenv)|ioutil\.WriteFile)$"
+)
+SQL_EXEC = re.compile(r"^\w+\.(Exec|ExecContext)$")
+
+
+@RULE.on_tree("expression_statement", languages=(Language.GO,))
+def check_bare(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    call = node.named_children[0] if node.named_children else None
+    if call is None or call.type != "call_expression" or non_production(ctx.path, ctx.is_test_file):
+        return
+    callee = go.callee(call)
+    bare = bool(BARE_CALLS.match(callee))
+    if not bare and SQL_EXEC.match(callee):
+        imports = set(ctx.imports.values())
+        bare = "database/sql" in imports and not any("gorm" in i or "sqlx" in i for i in imports)
+    if bare and re.match(r"io\.Copy", callee):
+        args = go.call_args(call)
+        bare = bool(args) and not re.fullmatch(
+            r"(w|rw|writer|c\.Writer|os\.Std\w+|ioutil\.Discard|io\.Discard|&?\w*(buf|Buf|buffer|Buffer|hash|Hash|hasher|sb)\w*)",
+            text(args[0]),
+        )
+    if not bare:
+        after = following_statements(node)
+        nxt = after[0] if after else None
+        previous = node.prev_named_sibling
+        while previous is not None and previous.type == "comment":
+            previous = previous.prev_named_sibling
+        if (
+            previous is not None
+            and previous.type in {"assignment_statement", "short_var_declaration"}
+            and re.search(r"\berr\b", text(field(previous, "left")))
+        ):
+            return  # err was just set by the statement before; this call is cleanup in between
+        if (
+            not HARMLESS.search(callee)
+            and nxt is not None
+            and nxt.type == "if_statement"
+            and " ".join(text(field(nxt, "condition")).split()) == "err != nil"
+            and field(nxt, "initializer") is None
+            and re.match(r"^[\w.]+$", callee)
+            and not re.match(r"^(log|fmt|defer|close|delete|panic)\b", callee)
+        ):
+            ctx.examine(RULE)
+            yield RULE.hit(node, f"{callee}() result is not assigned, yet the next line checks err: it tests a stale error")
+        return
+    ctx.examine(RULE)
+    yield RULE.hit(node, f"error returned by {callee}() is never checked")
+
+
 @RULE.on_tree("assignment_statement", "short_var_declaration", languages=(Language.GO,))
 def check_discard(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     left, right = field(node, "left"), field(node, "right")
-    if left is None or right is None or not right.named_children or ctx.path.endswith("_test.go"):
+    if left is None or right is None or not right.named_children or non_production(ctx.path, ctx.is_test_file):
         return
     call = right.named_children[0]
     if call.type != "call_expression":

@@ -1,8 +1,10 @@
 """Go SQL built with `fmt.Sprintf` or concatenation.
 
 ## What it does
-Flags `Query`, `QueryRow`, `Exec` (and their `Context` variants) whose SQL argument is built with
-`fmt.Sprintf` or `+` from non-constant values.
+Flags `Query`, `QueryRow`, `Exec` (and their `Context` variants, and lower-case wrappers such as
+`database.query(...)`) whose SQL argument is built with `fmt.Sprintf` or `+` from non-constant
+values. A `Sprintf` that only splices quoted identifiers (`scope.Quote(...)`, `QuotedTableName()`)
+and bind-variable placeholders (`AddToVars`) is accepted.
 
 ## Why it matters in production
 Values spliced into SQL can rewrite the query: data theft, deleted tables, bypassed login checks.
@@ -59,13 +61,18 @@ METHODS = {
     "Select",
     "Get",
 }
+SAFE_PART = re.compile(r"(?i)(quote\w*\(|addtovars|placeholder|bindvar|rebind)")
+REQUEST_VALUE = re.compile(r"(FormValue|PostForm|Query\(|Param\(|URL\.|Header\.Get|Body)")
 SQL = re.compile(r"(?i)\b(select|insert|update|delete)\b.*\b(from|into|set|where)\b")
 
 
 def _dynamic(node: Any, func_text: str) -> bool:
     value = text(node)
     if node.type == "call_expression" and go.callee(node) == "fmt.Sprintf":
-        return bool(SQL.search(value)) and len(go.call_args(node)) > 1
+        args = [text(a) for a in go.call_args(node)[1:]]
+        if any(SAFE_PART.search(a) for a in args) and not any(REQUEST_VALUE.search(a) for a in args):
+            return False  # identifiers quoted and values bound as placeholders: SQL assembled on purpose
+        return bool(SQL.search(value)) and len(args) > 0
     if node.type == "binary_expression" and "+" in value:
         return bool(SQL.search(value)) and bool(re.search(r"\+\s*[A-Za-z_]", value))
     if node.type == "identifier":
@@ -79,7 +86,7 @@ def _dynamic(node: Any, func_text: str) -> bool:
 @RULE.on_tree("call_expression", languages=(Language.GO,))
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     parts = go.selector_parts(node.child_by_field_name("function"))
-    if parts is None or parts[1] not in METHODS:
+    if parts is None or (parts[1] not in METHODS and parts[1][:1].upper() + parts[1][1:] not in METHODS):
         return
     args = go.call_args(node)
     if not args:

@@ -1,7 +1,7 @@
 """Go server without graceful shutdown.
 
 ## What it does
-Reports a Go service that starts an HTTP server (`ListenAndServe`, gin/echo `Run`/`Start`) and
+Reports, at the call that starts the server, a Go service that starts an HTTP server (`ListenAndServe`, gin/echo `Run`/`Start`) and
 never calls `Shutdown(ctx)` on SIGTERM.
 
 ## Why it matters in production
@@ -52,6 +52,10 @@ RULE = RuleMeta(
 )
 
 
+def _is_test(path: str) -> bool:
+    return path.endswith("_test.go")
+
+
 @RULE.on_project
 def check(ctx: ProjectContext) -> Iterator[Hit]:
     model = ctx.model
@@ -61,8 +65,9 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     if any(str(s["file"]).endswith(".go") for s in model.signals("graceful-shutdown")):
         return
+    app = next((a for a in apps if not _is_test(str(a["file"]))), apps[0])
     yield Hit(
-        line=None,
-        path=str(apps[0]["file"]),
-        message=f"server started with {apps[0].get('name')} and never shut down gracefully",
+        line=app.get("line"),
+        path=str(app["file"]),
+        message=f"server started with {app.get('name')}() and never shut down gracefully: SIGTERM cuts in-flight requests",
     )

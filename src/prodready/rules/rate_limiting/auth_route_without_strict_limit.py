@@ -2,10 +2,11 @@
 
 ## What it does
 In a service that has a rate limiter, reports login, token, password-reset, OTP/verification and
-admin routes that have no limit of their own (no limit at all, or only the app-wide default). In
-Node services it also covers POST routes that create accounts, send mail (contact, invite, resend)
-or call a paid LLM (`/ai/...`, `/chat`, `/completions`), and — when the service has no limiter at
-all — reports each of those routes (login included) rather than only the repository-wide gap.
+admin routes that have no limit of their own (no limit at all, or only the app-wide default). In a
+service with no limiter at all, it reports the credential routes themselves (login, token, password
+reset, OTP, sign-up) that accept writes, unless they sit behind authentication. In Node services it
+also covers POST routes that create accounts, send mail (contact, invite, resend) or call a paid LLM
+(`/ai/...`, `/chat`, `/completions`).
 
 ## Why it matters in production
 These are the routes attackers brute-force: credential stuffing on login, guessing reset codes,
@@ -123,6 +124,15 @@ def _js_no_limiter(ctx: ProjectContext) -> Iterator[Hit]:
             path=route.file,
             message=f"{route.method} {route.path} has no rate limit and the service has no limiter: {_abuse(route.path)}",
         )
+CREDENTIAL_PATH = re.compile(r"(?i)(login|signin|sign-in|log-in|signup|sign-up|register|token|password|reset|forgot|otp|2fa|mfa|(^|/)auth/?$)")
+CREDENTIAL_HANDLER = re.compile(
+    r"(?i)^(login|log_in|signin|sign_in|signup|sign_up|register|register_user|create_account|"
+    r"login_user|user_login|authenticate|login_for_access_token|login_access_token|token|reset_password|"
+    r"forgot_password)$"
+)
+# "Auth" that a login route has by being the login: it checks the password itself, or the token is optional.
+LOGIN_ITSELF = re.compile(r"(?i)in-handler|optional")
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "ANY", "*"})
 
 
 @RULE.on_project
@@ -130,6 +140,7 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     model = ctx.model
     if not (model.has_signal("rate-limit") or model.has_dependency(*RATE_LIMIT_PACKAGES)):
         yield from _js_no_limiter(ctx)
+        yield from _no_limiter(ctx)
         return
     scoped = [str(s.get("detail", "")) for s in model.signals("scoped-rate-limit")]
     if any(SENSITIVE.search(scope) or "auth" in scope.lower() for scope in scoped):
@@ -149,3 +160,31 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
                 path=route.file,
                 message=f"{route.method} {route.path} has {detail}: {_abuse(route.path) if route.framework in JS_FRAMEWORKS else 'brute force is cheap'}",
             )
+
+
+def _no_limiter(ctx: ProjectContext) -> Iterator[Hit]:
+    """No limiter anywhere (Python, Go): the credential routes are where guessing happens first."""
+    for route in ctx.model.http_routes():
+        if route.framework in JS_FRAMEWORKS or route.method.upper() not in WRITE_METHODS:
+            continue
+        if route.auth and not LOGIN_ITSELF.search(route.auth_via or ""):
+            continue  # an authenticated route (change my password, test my token) is not a guessing target
+        handler = (route.handler or "").rsplit(".", 1)[-1]
+        if not (CREDENTIAL_PATH.search(route.path) or CREDENTIAL_HANDLER.match(handler)):
+            continue
+        if re.search(r"(?i)(logout|log-out|sign-?out|refresh)", route.path):
+            continue  # ending a session or exchanging a random refresh token is not a guessing target
+        ctx.examine(RULE)
+        signup = re.search(r"(?i)sign.?up|regist|create_account", f"{route.path} {handler}")
+        reset = re.search(r"(?i)reset|forgot|recover", f"{route.path} {handler}")
+        if signup:
+            risk = "account spam is unbounded and each attempt costs a password hash"
+        elif reset:
+            risk = "reset-mail flooding and reset-token guessing are unbounded"
+        else:
+            risk = "password guessing is unbounded"
+        yield Hit(
+            line=route.line,
+            path=route.file,
+            message=f"{route.method} {route.path} ({handler or 'handler'}) has no rate limit or lockout: {risk}",
+        )

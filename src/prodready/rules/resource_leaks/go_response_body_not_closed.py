@@ -33,6 +33,7 @@ Bodies closed by a helper that receives `resp` are treated as closed only when `
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -74,8 +75,14 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     func = go.enclosing_function(node)
     if func is None:
         return
+    top = go.enclosing_top_function(node) or func
+    body = text(func) if func is top else text(func) + "\n" + text(top)  # closures close in the outer defer
+    http_call = parts[0] in {"http", "http.DefaultClient"} or (
+        parts[1] == "Do" and re.search(r"(?i)client", parts[0]) is not None
+    )
+    if not http_call and not re.search(rf"\b{re.escape(resp)}\.(Body|StatusCode|Status|Header|ContentLength)\b", body):
+        return  # pool.Get(), store.Get(r, "session"), cache.Get(key): not an *http.Response
     ctx.examine(RULE)
-    body = text(func)
     if f"{resp}.Body.Close()" in body or f"return {resp}," in body or f"return {resp}\n" in body:
         return
     if any(

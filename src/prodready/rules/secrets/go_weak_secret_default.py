@@ -3,7 +3,10 @@
 ## What it does
 Flags variables and struct fields named like signing secrets (`jwtSecret`, `JWTSecret`,
 `SecretKey`, `sessionSecret`) assigned a string literal that is empty, shorter than 32 characters
-or a well-known value, and env helpers such as `getenv("JWT_SECRET", "secret")`.
+or a well-known value (also as `[]byte("secret")`), env helpers such as
+`getenv("JWT_SECRET", "secret")`, and session/JWT constructors keyed with a literal:
+`sessions.NewCookieStore([]byte("..."))`, `cookie.NewStore([]byte("..."))`,
+`token.SignedString([]byte("..."))`, `middleware.JWT([]byte("..."))`.
 
 ## Why it matters in production
 A deployment that forgets the variable silently signs tokens with a guessable key: anyone can mint
@@ -34,6 +37,7 @@ Secrets read from files or vaults are not checked.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -41,6 +45,7 @@ from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import field, string_value, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import non_production
 from prodready.rules._secretutil import is_signing_key_name, is_weak_secret, snake_case
 from prodready.rules.base import RuleMeta
 
@@ -56,6 +61,32 @@ RULE = RuleMeta(
 )
 
 
+KEY_SINKS = re.compile(
+    r"^(sessions\.New(CookieStore|FilesystemStore)|cookie\.NewStore|securecookie\.New|[\w.]*\.SignedString|"
+    r"middleware\.JWT|jwtauth\.New|csrf\.Protect)$"
+)
+
+
+def _literal(node: Any) -> str | None:
+    """A string literal, also inside a `[]byte("...")` conversion."""
+    if node is not None and node.type == "type_conversion_expression" and text(field(node, "type")) == "[]byte":
+        return string_value(field(node, "operand"))
+    return string_value(node) if node is not None else None
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,))
+def check_key_sink(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    name = go.callee(node)
+    if not KEY_SINKS.match(name) or non_production(ctx.path, ctx.is_test_file):
+        return
+    ctx.examine(RULE)
+    for arg in go.call_args(node):
+        value = _literal(arg)
+        if value is not None and arg.type == "type_conversion_expression" and "/" not in value:
+            yield RULE.hit(node, f"{name}() is keyed with a literal in the source: anyone with the code can forge sessions/tokens")
+            return
+
+
 @RULE.on_tree(
     "assignment_statement",
     "short_var_declaration",
@@ -65,7 +96,7 @@ RULE = RuleMeta(
     languages=(Language.GO,),
 )
 def check_assign(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    if ctx.path.endswith("_test.go"):
+    if non_production(ctx.path, ctx.is_test_file):
         return
     if node.type == "keyed_element":
         children = node.named_children
@@ -79,9 +110,11 @@ def check_assign(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = text(left).split(".")[-1].strip()
     if right.type == "expression_list" and right.named_children:
         right = right.named_children[0]
-    value = string_value(right)
+    value = _literal(right)
     if value is None or not is_signing_key_name(snake_case(name)):
         return
+    if value == "" and node.type == "assignment_statement" and "." in text(left):
+        return  # integration.WebhookSecret = "": clearing a stored secret, not a default
     ctx.examine(RULE)
     if is_weak_secret(value):
         yield RULE.hit(node, f"`{name}` falls back to a weak literal secret: tokens can be forged")
@@ -90,11 +123,14 @@ def check_assign(node: Any, ctx: TreeContext) -> Iterator[Hit]:
 @RULE.on_tree("call_expression", languages=(Language.GO,))
 def check_getenv(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     args = go.call_args(node)
-    if len(args) < 2 or "env" not in go.callee(node).lower():
+    callee = go.callee(node).lower()
+    if len(args) < 2 or "env" not in callee or re.search(r"(reset|unset|^set|\.set|clear)", callee):
         return
     key, default = string_value(args[0]), string_value(args[1])
     if key is None or default is None or not is_signing_key_name(key.lower()):
         return
+    if len(args) > 2 or re.fullmatch(r"[A-Z][A-Z0-9_]+", default):
+        return  # a list of variable names (resetEnv("SECRET", "ADMIN_PASSWD")), not a fallback value
     ctx.examine(RULE)
     if is_weak_secret(default):
         yield RULE.hit(node, f"`{key}` falls back to a weak literal default")

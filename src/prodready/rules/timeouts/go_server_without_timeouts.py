@@ -1,8 +1,10 @@
 """Go HTTP server without read/header timeouts.
 
 ## What it does
-Flags `http.ListenAndServe`/`ListenAndServeTLS` (the package functions cannot set timeouts) and
-`http.Server{...}` literals without `ReadHeaderTimeout` or `ReadTimeout`.
+Flags `http.ListenAndServe`/`ListenAndServeTLS` (the package functions cannot set timeouts),
+`http.Server{...}` literals without `ReadHeaderTimeout` or `ReadTimeout`, and framework shortcuts
+that start a default server: echo `e.Start(addr)` (unless `e.Server.ReadTimeout`/`ReadHeaderTimeout`
+is set), gin `r.Run(addr)`, and fiber `app.Listen(addr)` when `fiber.Config` sets no `ReadTimeout`.
 
 ## Why it matters in production
 Clients that send headers slowly (Slowloris) or never finish a body hold a goroutine and a file
@@ -31,6 +33,7 @@ Timeouts enforced by a proxy in front of the server are not visible.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -57,6 +60,43 @@ def check_listen(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if name in {"http.ListenAndServe", "http.ListenAndServeTLS"} and ctx.imports.get("http") == "net/http":
         ctx.examine(RULE)
         yield RULE.hit(node, f"{name} runs a server with no read, header or write timeouts")
+
+
+FRAMEWORK_STARTS = {
+    # constructor -> (start methods, text that shows timeouts were configured on the object)
+    "echo.New": ({"Start", "StartTLS", "StartAutoTLS"}, r"\.Server\.(ReadTimeout|ReadHeaderTimeout)\s*="),
+    "gin.New": ({"Run", "RunTLS"}, r"$^"),
+    "gin.Default": ({"Run", "RunTLS"}, r"$^"),
+    "fiber.New": ({"Listen", "ListenTLS"}, r"ReadTimeout\s*:"),
+}
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,))
+def check_framework_start(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    parts = go.selector_parts(node.child_by_field_name("function"))
+    if parts is None or not re.fullmatch(r"[A-Za-z_]\w*", parts[0]) or ctx.path.endswith("_test.go"):
+        return
+    owner, method = parts
+    for constructor, (methods, configured) in FRAMEWORK_STARTS.items():
+        if method not in methods:
+            continue
+        package = constructor.split(".")[0]
+        if package not in ctx.imports:
+            continue
+        made = re.search(rf"\b{re.escape(owner)}\s*:?=\s*{re.escape(constructor)}\((.*)", ctx.text)
+        if made is None:
+            continue
+        ctx.examine(RULE)
+        args = made.group(1).strip()
+        if constructor == "fiber.New" and (re.search(configured, ctx.text) or not args.startswith((")", "fiber.Config"))):
+            return  # timeouts in the config literal, or a config built elsewhere
+        if constructor != "fiber.New" and re.search(rf"\b{re.escape(owner)}{configured}", ctx.text):
+            return
+        yield RULE.hit(
+            node,
+            f"{owner}.{method}() starts {package}'s default server with no read, header or write timeouts",
+        )
+        return
 
 
 @RULE.on_tree("composite_literal", languages=(Language.GO,))

@@ -1,0 +1,131 @@
+"""Shared helpers for Go rules about HTTP handlers and statement blocks."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from prodready.lang import golang as go
+from prodready.lang.treesitter import ancestors, descendants, field, line_of, text
+
+HANDLER_PARAMS = re.compile(
+    r"(http\.ResponseWriter|\*gin\.Context|echo\.Context|\*fiber\.Ctx|fiber\.Ctx|\*fasthttp\.RequestCtx)"
+)
+ERROR_STATUS = re.compile(
+    r"(http\.Status(BadRequest|Unauthorized|PaymentRequired|Forbidden|NotFound|MethodNotAllowed|NotAcceptable|"
+    r"Conflict|Gone|PreconditionFailed|RequestEntityTooLarge|UnsupportedMediaType|UnprocessableEntity|TooManyRequests|"
+    r"InternalServerError|NotImplemented|BadGateway|ServiceUnavailable|GatewayTimeout)|fiber\.Status\w+|\b[45]\d\d\b)"
+)
+SERVER_ERROR_STATUS = re.compile(
+    r"(http\.Status(InternalServerError|NotImplemented|BadGateway|ServiceUnavailable|GatewayTimeout)|"
+    r"fiber\.Status(InternalServerError|BadGateway|ServiceUnavailable)|\b5\d\d\b)"
+)
+
+
+def is_handler(func: Any) -> bool:
+    """A function or func literal whose parameters make it an HTTP handler."""
+    if func is None:
+        return False
+    params = field(func, "parameters")
+    return params is not None and bool(HANDLER_PARAMS.search(text(params)))
+
+
+def enclosing_handler(node: Any) -> Any | None:
+    for anc in ancestors(node):
+        if anc.type in {"function_declaration", "method_declaration", "func_literal"}:
+            if is_handler(anc):
+                return anc
+    return None
+
+
+def statements(block: Any) -> list[Any]:
+    """The statements of a `block` (tree-sitter-go wraps them in a statement_list in newer grammars)."""
+    if block is None:
+        return []
+    out: list[Any] = []
+    for child in block.named_children:
+        if child.type == "statement_list":
+            out.extend(c for c in child.named_children if c.type != "comment")
+        elif child.type != "comment":
+            out.append(child)
+    return out
+
+
+def following_statements(stmt: Any) -> list[Any]:
+    """Statements after `stmt` in its enclosing block."""
+    parent = stmt.parent
+    if parent is None:
+        return []
+    siblings = [c for c in parent.named_children if c.type != "comment"]
+    for index, sibling in enumerate(siblings):
+        if sibling.id == stmt.id:
+            return siblings[index + 1 :]
+    return []
+
+
+def func_params_text(func: Any) -> str:
+    params = field(func, "parameters")
+    return text(params) if params is not None else ""
+
+
+def callee(call: Any) -> str:
+    return go.callee(call)
+
+
+def non_production(path: str, is_test_file: bool) -> bool:
+    """Test files and test helpers (`internal/testutil/`, `mocks/`) are not production code."""
+    if is_test_file or path.endswith("_test.go"):
+        return True
+    return any(re.search(r"(?i)(test|mock|fake)", part) for part in path.split("/")[:-1])
+
+
+PLAIN_TYPE = re.compile(r"^(error|string|bool|u?int(8|16|32|64)?|float(32|64)|byte|rune)$")
+
+
+def package_vars(root: Any) -> dict[str, tuple[int, str]]:
+    """Top-level `var x T` of plain types without initialiser: name -> (line, type)."""
+    found: dict[str, tuple[int, str]] = {}
+    for decl in root.named_children:
+        if decl.type != "var_declaration":
+            continue
+        for spec in descendants(decl, "var_spec"):
+            typ = field(spec, "type")
+            if typ is None or field(spec, "value") is not None or not PLAIN_TYPE.match(text(typ)):
+                continue
+            for name in spec.named_children:
+                if name.type == "identifier":
+                    found[text(name)] = (line_of(spec), text(typ))
+    return found
+
+
+def declares_locally(func: Any, name: str) -> bool:
+    body = text(func)
+    params = text(field(func, "parameters")) + text(field(func, "result"))
+    return bool(
+        re.search(rf"\b{name}\b[\w\s,]*:=|\bvar\s+{name}\b|,\s*{name}\b[^\n]*:=", body)
+        or re.search(rf"\b{name}\b", params)
+    )
+
+
+def package_var_writes(root: Any) -> list[tuple[str, int, str, bool]]:
+    """Assignments to identifiers not declared in the enclosing function: (name, line, func, in_handler)."""
+    out: list[tuple[str, int, str, bool]] = []
+    for node in descendants(root, "assignment_statement", "inc_statement", "dec_statement"):
+        if node.type == "assignment_statement":
+            left = field(node, "left")
+            targets = [text(c) for c in left.named_children if c.type == "identifier"] if left is not None else []
+        else:
+            targets = [text(c) for c in node.named_children[:1] if c.type == "identifier"]
+        if not targets:
+            continue
+        func = go.enclosing_function(node)
+        top = go.enclosing_top_function(node)
+        if func is None or top is None:
+            continue
+        handler = is_handler(func) or is_handler(top)
+        for name in targets:
+            if name == "_" or declares_locally(func, name) or (func is not top and declares_locally(top, name)):
+                continue
+            if handler or name == "err":
+                out.append((name, line_of(node), go.function_name(top) or "func literal", handler))
+    return out

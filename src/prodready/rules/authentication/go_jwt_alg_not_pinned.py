@@ -1,0 +1,76 @@
+"""Go JWT parsed without pinning the signing method.
+
+## What it does
+Flags `jwt.Parse` / `jwt.ParseWithClaims` (golang-jwt, dgrijalva/jwt-go) whose key function returns
+the key without checking `token.Method` (e.g. `token.Method.(*jwt.SigningMethodHMAC)`), when the call
+passes no `jwt.WithValidMethods(...)` option.
+
+## Why it matters in production
+The token's header chooses the algorithm. A key function that hands back the key for any `alg`
+is the root of algorithm-confusion attacks (an RS256 public key used as an HS256 secret) and makes
+the service accept whatever algorithm a future key rotation or library default allows.
+
+## Example
+```go
+token, err := jwt.ParseWithClaims(raw, &Claims{}, func(t *jwt.Token) (interface{}, error) {
+    return jwtSecret, nil
+})
+```
+
+## Use instead
+```go
+token, err := jwt.ParseWithClaims(raw, &Claims{}, func(t *jwt.Token) (interface{}, error) {
+    return jwtSecret, nil
+}, jwt.WithValidMethods([]string{"HS256"}))
+```
+
+## Known limitations
+A key function defined elsewhere is judged by whether the file checks `token.Method` anywhere.
+
+## References
+- https://pkg.go.dev/github.com/golang-jwt/jwt/v5#WithValidMethods
+- https://auth0.com/blog/critical-vulnerabilities-in-json-web-token-libraries/
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from prodready.engine.context import TreeContext
+from prodready.lang import golang as go
+from prodready.lang.treesitter import text
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import non_production
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-AU-202",
+    name="go-jwt-alg-not-pinned",
+    category=Category.AUTHENTICATION,
+    severity=Severity.LOW,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.GO}),
+    fix="Check `token.Method` in the key function or pass jwt.WithValidMethods([]string{\"HS256\"}).",
+    references=("https://pkg.go.dev/github.com/golang-jwt/jwt/v5#WithValidMethods",),
+)
+
+PINNED = re.compile(r"\.Method\b|SigningMethod|Alg\(\)|WithValidMethods|\.Header\[\"alg\"\]")
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,))
+def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    name = go.callee(node)
+    if name not in {"jwt.Parse", "jwt.ParseWithClaims"} or non_production(ctx.path, ctx.is_test_file):
+        return
+    if "jwt" not in ctx.imports.get("jwt", "jwt"):
+        return
+    args = go.call_args(node)
+    keyfunc = next((a for a in args if a.type == "func_literal"), None)
+    ctx.examine(RULE)
+    if PINNED.search(text(node)):
+        return
+    if keyfunc is None and PINNED.search(ctx.text):
+        return  # named key function that checks the method somewhere in this file
+    yield RULE.hit(node, f"{name}() accepts whatever `alg` the token names: the signing method is never checked")

@@ -1,0 +1,108 @@
+"""Go handler writes an error response and keeps going.
+
+## What it does
+Flags, inside HTTP handlers (net/http, gin, echo, fiber), an `if` block that ends with an error
+response — `http.Error`, `http.Redirect`, `http.NotFound`, `c.JSON(4xx/5xx, ...)`,
+`c.AbortWithStatus...`, a helper called with a 4xx/5xx status — but has no `return`, when more code
+that writes a response follows the block.
+
+## Why it matters in production
+The handler carries on with invalid input or a failed lookup: it runs the update anyway, writes a
+second response ("http: superfluous response.WriteHeader call"), or dereferences a nil result and
+panics. Clients get a mix of error and success bodies.
+
+## Example
+```go
+if err != nil {
+    http.Error(w, "bad id", http.StatusBadRequest)
+}
+task, err := db.GetTask(id)
+```
+
+## Use instead
+```go
+if err != nil {
+    http.Error(w, "bad id", http.StatusBadRequest)
+    return
+}
+```
+
+## Known limitations
+Only the block's own statements are read; an `else` branch is not flagged.
+
+## References
+- https://pkg.go.dev/net/http#Error
+- https://pkg.go.dev/github.com/gin-gonic/gin#Context.Abort
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from prodready.engine.context import TreeContext
+from prodready.lang import golang as go
+from prodready.lang.treesitter import field, text
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import (
+    ERROR_STATUS,
+    enclosing_handler,
+    following_statements,
+    non_production,
+    statements,
+)
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-EH-205",
+    name="go-handler-continues-after-error",
+    category=Category.ERROR_HANDLING,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.GO}),
+    fix="`return` right after writing the error response.",
+    references=("https://pkg.go.dev/net/http#Error",),
+)
+
+ALWAYS_ERROR = {"http.Error", "http.NotFound"}
+WRITES = re.compile(
+    r"(http\.(Error|Redirect|NotFound|ServeFile|ServeContent)\(|\.(JSON|String|XML|HTML|Render|Redirect|Write|WriteHeader|"
+    r"Execute\w*|Response|AbortWith\w*|Data|File|SendString|Send|NoContent|Blob|Stream)\()"
+)
+
+
+def _error_response(call: Any) -> bool:
+    name = go.callee(call)
+    if name in ALWAYS_ERROR:
+        return True
+    args = go.call_args(call)
+    if name == "http.Redirect":
+        return len(args) == 4 and bool(ERROR_STATUS.search(text(args[3])))
+    parts = go.selector_parts(field(call, "function"))
+    if parts is None or not args:
+        return False
+    if parts[1] in {"AbortWithStatus", "AbortWithStatusJSON", "AbortWithError"}:
+        return True
+    return parts[1][:1].isupper() and bool(ERROR_STATUS.fullmatch(text(args[0]).strip()))
+
+
+@RULE.on_tree("if_statement", languages=(Language.GO,))
+def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if non_production(ctx.path, ctx.is_test_file) or field(node, "alternative") is not None:
+        return
+    body = statements(field(node, "consequence"))
+    if not body or body[-1].type != "expression_statement":
+        return
+    last = body[-1].named_children[0] if body[-1].named_children else None
+    if last is None or last.type != "call_expression" or not _error_response(last):
+        return
+    if enclosing_handler(node) is None:
+        return
+    ctx.examine(RULE)
+    after = following_statements(node)
+    if not after or not any(WRITES.search(text(s)) for s in after):
+        return
+    if after[0].type in {"return_statement"}:
+        return
+    yield RULE.hit(last, f"{go.callee(last)}(...) answers an error but the handler does not return: the code below still runs")

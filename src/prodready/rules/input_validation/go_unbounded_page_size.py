@@ -1,0 +1,103 @@
+"""Go page size from the query string with no upper bound.
+
+## What it does
+Flags `strconv.Atoi` / `ParseInt` / `ParseUint` of a query parameter named like a page size (`limit`,
+`size`, `page_size`, `per_page`, `num`, `count`, `take`) — read with `r.URL.Query().Get`,
+`r.FormValue`, gin `c.Query`/`c.DefaultQuery`, echo `c.QueryParam`, fiber `c.Query` — when the
+handler never compares the number against a maximum (`if limit > 100`, `min(limit, max)`).
+
+## Why it matters in production
+`?limit=1000000` makes one request load a whole table into memory, hold a connection for seconds
+and serialise megabytes of JSON. It is the cheapest denial of service there is, and scrapers find
+it by accident.
+
+## Example
+```go
+limit, err := strconv.Atoi(c.DefaultQuery("limit", "10"))
+rows, err := repo.List(ctx, limit)
+```
+
+## Use instead
+```go
+limit, err := strconv.Atoi(c.DefaultQuery("limit", "10"))
+if err != nil || limit < 1 || limit > 100 {
+    limit = 20
+}
+```
+
+## Known limitations
+Bounds enforced later in a service or repository function are not followed; parameters bound into
+structs (`ShouldBindQuery`) are judged only through their `binding:"max=..."` tags, which are not read.
+
+## References
+- https://owasp.org/API-Security/editions/2023/en/0xa4-unrestricted-resource-consumption/
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from prodready.engine.context import TreeContext
+from prodready.lang import golang as go
+from prodready.lang.treesitter import text
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import non_production
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-IV-203",
+    name="go-unbounded-page-size",
+    category=Category.INPUT_VALIDATION,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.GO}),
+    fix="Clamp the value: reject or cap anything above a maximum page size (and below 1).",
+    references=("https://owasp.org/API-Security/editions/2023/en/0xa4-unrestricted-resource-consumption/",),
+)
+
+PARSERS = {"strconv.Atoi", "strconv.ParseInt", "strconv.ParseUint"}
+PAGE_KEY = re.compile(r"(?i)^(limit|size|page_?size|pagesize|per_?page|perpage|num|count|take|max_?results|rows)$")
+QUERY_READ = re.compile(
+    r"(Query\(\)\.Get|FormValue|PostFormValue|\.Query|DefaultQuery|QueryParam|GetQuery|Params|Param)\(\s*\"([^\"]+)\""
+)
+
+
+def _query_key(arg: Any, func_text: str) -> str | None:
+    source = text(arg)
+    if arg.type == "identifier":
+        assigned = re.search(rf"\b{re.escape(source)}\s*:?=\s*([^\n]+)", func_text)
+        source = assigned.group(1) if assigned else ""
+    match = QUERY_READ.search(source)
+    return match.group(2) if match and PAGE_KEY.match(match.group(2)) else None
+
+
+@RULE.on_tree("short_var_declaration", "assignment_statement", languages=(Language.GO,))
+def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    right, left = node.child_by_field_name("right"), node.child_by_field_name("left")
+    if right is None or left is None or not right.named_children or not left.named_children:
+        return
+    call = right.named_children[0]
+    if call.type != "call_expression" or go.callee(call) not in PARSERS or not go.call_args(call):
+        return
+    if non_production(ctx.path, ctx.is_test_file):
+        return
+    func = go.enclosing_function(node)
+    func_text = text(func) if func is not None else ""
+    key = _query_key(go.call_args(call)[0], func_text)
+    if key is None:
+        return
+    variable = text(left.named_children[0])
+    if variable == "_":
+        return
+    ctx.examine(RULE)
+    name = re.escape(variable)
+    upper = (
+        rf"\b{name}\s*>=?\s*(?!0\b|1\b)[\w(]",  # if limit > 100 / limit > maxPage
+        rf"\b(min|Min|clamp\w*|Clamp\w*)\([^)]*\b{name}\b",
+        rf"\b{name}\s*=\s*(min|Min|max\w*|Max\w*|clamp\w*|Clamp\w*)",
+    )
+    if any(re.search(pattern, func_text) for pattern in upper):
+        return
+    yield RULE.hit(call, f"page size `{key}` from the query has no upper bound: ?{key}=1000000 loads everything")

@@ -1,0 +1,84 @@
+"""Go upload or body read without a size limit.
+
+## What it does
+Flags `r.FormFile`, `r.ParseMultipartForm`, `r.MultipartForm`, `c.FormFile` / `c.Request.FormFile`
+(gin) and `io.ReadAll(r.Body)` in net/http and gin handlers when the file never wraps the body with
+`http.MaxBytesReader` (or `io.LimitReader`, gin-contrib `RequestSizeLimiter`).
+
+## Why it matters in production
+Neither net/http nor gin caps the request body. `ParseMultipartForm(32 << 20)` only bounds the part
+kept in memory — the rest is spooled to temporary files — so one client can upload gigabytes, fill
+the disk or memory and take the instance down for everyone.
+
+## Example
+```go
+file, header, err := r.FormFile("uploadfile")
+```
+
+## Use instead
+```go
+r.Body = http.MaxBytesReader(w, r.Body, 10<<20) // 10 MB
+if err := r.ParseMultipartForm(10 << 20); err != nil {
+    http.Error(w, "file too large", http.StatusRequestEntityTooLarge)
+    return
+}
+file, header, err := r.FormFile("uploadfile")
+```
+
+## Known limitations
+A limit applied by a middleware in another file, or by a proxy (nginx `client_max_body_size`), is not
+seen. echo and fiber handlers are skipped (fiber caps bodies at 4 MB by default; echo apps usually
+mount `middleware.BodyLimit` globally).
+
+## References
+- https://pkg.go.dev/net/http#MaxBytesReader
+- https://cwe.mitre.org/data/definitions/400.html
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from prodready.engine.context import TreeContext
+from prodready.lang import golang as go
+from prodready.lang.treesitter import text
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import enclosing_handler, func_params_text, non_production
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-IV-202",
+    name="go-upload-without-size-limit",
+    category=Category.INPUT_VALIDATION,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.GO}),
+    fix="Wrap the body with http.MaxBytesReader(w, r.Body, N) before parsing (or mount a body-size middleware) and answer 413.",
+    references=("https://pkg.go.dev/net/http#MaxBytesReader",),
+)
+
+UPLOAD = re.compile(r"^(\w+|\w+\.Request)\.(FormFile|ParseMultipartForm|MultipartForm|MultipartReader)$")
+READ_ALL = {"io.ReadAll", "ioutil.ReadAll"}
+LIMITED = re.compile(r"MaxBytesReader|LimitReader|RequestSizeLimiter|BodyLimit|MaxBytesHandler|http\.MaxBytes")
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,))
+def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    name = go.callee(node)
+    if UPLOAD.match(name):
+        pass
+    elif name in READ_ALL and go.call_args(node) and re.search(r"\.Body$", text(go.call_args(node)[0])):
+        pass
+    else:
+        return
+    if non_production(ctx.path, ctx.is_test_file):
+        return
+    handler = enclosing_handler(node)
+    if handler is None or re.search(r"echo\.Context|fiber\.Ctx", func_params_text(handler)):
+        return
+    ctx.examine(RULE)
+    if LIMITED.search(ctx.text):
+        return
+    yield RULE.hit(node, f"{name}() reads the request body with no size limit: one client can exhaust disk or memory")
