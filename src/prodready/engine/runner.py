@@ -22,6 +22,7 @@ import yaml
 from prodready import __version__
 from prodready.engine import context as cx
 from prodready.engine.discover import SourceFile, looks_like_kubernetes
+from prodready.engine.templating import render_defaults
 from prodready.lang import python as pyast
 from prodready.lang import treesitter as ts
 from prodready.lang.dockerfile import parse_dockerfile
@@ -337,6 +338,7 @@ def analyze_source(source: SourceFile, options: RunOptions, text: str | None = N
     try:
         if text is None:
             text = read_text(source.abspath)
+        text = render_defaults(source.abspath, source.path, text)
         ctx = _make_context(source, text)
     except NotAudited:
         result.skipped = "not-audited"
