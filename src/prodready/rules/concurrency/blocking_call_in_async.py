@@ -238,8 +238,8 @@ def _sync_session_params(func: ast.AsyncFunctionDef, ctx: PyContext) -> set[str]
             annotation = ast.unparse(arg.annotation)
         if annotation and "async" in annotation.lower():
             continue
-        typed = bool(annotation) and (
-            annotation in SESSION_TYPES or annotation.endswith(".orm.Session") or annotation == "sqlmodel.Session"
+        typed = annotation is not None and (
+            annotation in SESSION_TYPES or annotation.endswith(".orm.Session")
         )
         injected = (
             isinstance(default, ast.Call)
