@@ -1,8 +1,10 @@
 """Login, token or admin route without a strict limit.
 
 ## What it does
-In a service that has a rate limiter, reports login, token, password-reset, OTP/verification and
-admin routes that have no limit of their own (no limit at all, or only the app-wide default).
+Reports login, token, sign-up/registration, password-reset, OTP/verification and admin routes
+that have no limit of their own (no limit at all, or only the app-wide default). In a service with
+no rate limiter at all, reports the credential routes (login, token, sign-up, password reset:
+write methods, recognised by path or handler name such as `register_user`).
 
 ## Why it matters in production
 These are the routes attackers brute-force: credential stuffing on login, guessing reset codes,
@@ -50,13 +52,24 @@ RULE = RuleMeta(
     references=("https://cheatsheetseries.owasp.org/cheatsheets/Authentication_Cheat_Sheet.html",),
 )
 
-SENSITIVE = re.compile(r"(?i)(login|signin|sign-in|token|password|reset|forgot|otp|verify|2fa|mfa|admin)")
+SENSITIVE = re.compile(
+    r"(?i)(login|signin|sign-in|signup|sign-up|register|token|password|reset|forgot|otp|verify|2fa|mfa|admin)"
+)
+# Without any limiter: the routes where guessing or account spam is the attack.
+CREDENTIAL_PATH = re.compile(r"(?i)(login|signin|sign-in|signup|sign-up|register|token|password|forgot|otp)")
+CREDENTIAL_HANDLER = re.compile(
+    r"(?i)^(login|log_in|signin|sign_in|signup|sign_up|register|register_user|create_account|"
+    r"login_user|user_login|authenticate|login_for_access_token|login_access_token|token|reset_password|"
+    r"forgot_password)$"
+)
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "ANY", "*"})
 
 
 @RULE.on_project
 def check(ctx: ProjectContext) -> Iterator[Hit]:
     model = ctx.model
     if not (model.has_signal("rate-limit") or model.has_dependency(*RATE_LIMIT_PACKAGES)):
+        yield from _no_limiter(ctx)
         return
     scoped = [str(s.get("detail", "")) for s in model.signals("scoped-rate-limit")]
     if any(SENSITIVE.search(scope) or "auth" in scope.lower() for scope in scoped):
@@ -72,3 +85,21 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
                 path=route.file,
                 message=f"{route.method} {route.path} has {detail}: brute force is cheap",
             )
+
+
+def _no_limiter(ctx: ProjectContext) -> Iterator[Hit]:
+    for route in ctx.model.http_routes():
+        if route.method.upper() not in WRITE_METHODS or route.auth:
+            continue  # an authenticated route (change my password, test my token) is not a guessing target
+        handler = (route.handler or "").rsplit(".", 1)[-1]
+        if not (CREDENTIAL_PATH.search(route.path) or CREDENTIAL_HANDLER.match(handler)):
+            continue
+        ctx.examine(RULE)
+        signup = re.search(r"(?i)sign.?up|regist|create_account", f"{route.path} {handler}")
+        risk = "account spam" if signup else "password guessing"
+        yield Hit(
+            line=route.line,
+            path=route.file,
+            message=f"{route.method} {route.path} ({handler or 'handler'}) has no rate limit or lockout: "
+            f"{risk} is unbounded and each attempt costs a password hash",
+        )
