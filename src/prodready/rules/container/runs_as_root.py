@@ -34,6 +34,7 @@ A user set by the orchestrator (`securityContext.runAsUser`, compose `user:`) is
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from prodready.engine.context import DockerfileContext
@@ -52,6 +53,7 @@ RULE = RuleMeta(
 )
 
 ROOT_USERS = {"root", "0", "0:0", "root:root"}
+CREATES_USER = re.compile(r"\b(useradd|adduser)\b")
 
 
 @RULE.on_file(Language.DOCKERFILE)
@@ -62,6 +64,18 @@ def check(ctx: DockerfileContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     users = [i for i in stage if i.keyword == "USER"]
     if not users:
+        created = next((i for i in stage if i.keyword == "RUN" and CREATES_USER.search(i.args_text)), None)
+        if created is not None:
+            starts = [i for i in stage if i.keyword in {"CMD", "ENTRYPOINT"}]
+            where = starts[-1] if starts else created
+            before = f"before {where.keyword}" if starts else "follows it"
+            yield Hit(
+                line=where.line,
+                end_line=where.end_line,
+                message=f"a user is created (line {created.line}) but never switched to: no USER {before}, "
+                "so the process still runs as root",
+            )
+            return
         first = stage[0]
         yield Hit(
             line=first.line,

@@ -3,6 +3,8 @@
 ## What it does
 Flags `FROM` lines whose image has no tag, or the `latest` tag, and no digest. References to
 earlier build stages, `scratch` and images named through build arguments are ignored.
+In compose files, flags service `image:` values with no tag or `latest` (a service that is
+built from a `build:` section names its own image and is skipped; development compose files too).
 
 ## Why it matters in production
 An unpinned base changes under you: a rebuild for a one-line fix can pull a new OS, a new Python or
@@ -22,6 +24,9 @@ FROM python:3.12.7-slim-bookworm
 ## Known limitations
 Tags that float within a major version (`python:3`) are accepted.
 
+In compose, `image: redis` pulls whatever `redis:latest` is on the day a host is (re)created: two
+replicas of one deployment can run different major versions.
+
 ## References
 - https://docs.docker.com/build/building/best-practices/#from
 """
@@ -30,9 +35,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prodready.engine.context import DockerfileContext
+from prodready.engine.context import DockerfileContext, YamlContext
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
+from prodready.rules.container._compose import is_dev_compose, services
 from prodready.rules.container._docker import base_image
 
 RULE = RuleMeta(
@@ -41,7 +47,7 @@ RULE = RuleMeta(
     category=Category.CONTAINER,
     severity=Severity.MEDIUM,
     confidence=Confidence.HIGH,
-    languages=frozenset({Language.DOCKERFILE}),
+    languages=frozenset({Language.DOCKERFILE, Language.COMPOSE}),
     fix="Pin the base image to a specific version tag (and ideally a digest).",
     references=("https://docs.docker.com/build/building/best-practices/#from",),
 )
@@ -66,4 +72,25 @@ def check(ctx: DockerfileContext) -> Iterator[Hit]:
             yield Hit(
                 line=instruction.line,
                 message=f"base image `{image}` is {'unpinned' if tag is None else 'latest'}",
+            )
+
+
+@RULE.on_file(Language.COMPOSE)
+def check_compose(ctx: YamlContext) -> Iterator[Hit]:
+    if is_dev_compose(ctx.path):
+        return
+    for _block, name, service in services(ctx):
+        image = service.get("image")
+        if not isinstance(image, str) or "build" in service or "$" in image or not image.strip():
+            continue
+        ctx.examine(RULE)
+        if "@" in image:
+            continue
+        name_tag = image.rsplit("/", 1)[-1]
+        tag = name_tag.split(":", 1)[1] if ":" in name_tag else None
+        if tag is None or tag == "latest":
+            yield Hit(
+                line=service.line_of("image"),
+                message=f"service `{name}` runs image `{image}` "
+                f"{'with no tag' if tag is None else 'at latest'}: each pull may bring a new major version",
             )
