@@ -62,6 +62,8 @@ CREDENTIAL_HANDLER = re.compile(
     r"login_user|user_login|authenticate|login_for_access_token|login_access_token|token|reset_password|"
     r"forgot_password)$"
 )
+# "Auth" that a login route has by being the login: it checks the password itself, or the token is optional.
+LOGIN_ITSELF = re.compile(r"(?i)in-handler|optional")
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "ANY", "*"})
 
 
@@ -89,17 +91,24 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
 
 def _no_limiter(ctx: ProjectContext) -> Iterator[Hit]:
     for route in ctx.model.http_routes():
-        if route.method.upper() not in WRITE_METHODS or route.auth:
+        if route.method.upper() not in WRITE_METHODS:
+            continue
+        if route.auth and not LOGIN_ITSELF.search(route.auth_via):
             continue  # an authenticated route (change my password, test my token) is not a guessing target
         handler = (route.handler or "").rsplit(".", 1)[-1]
         if not (CREDENTIAL_PATH.search(route.path) or CREDENTIAL_HANDLER.match(handler)):
             continue
         ctx.examine(RULE)
         signup = re.search(r"(?i)sign.?up|regist|create_account", f"{route.path} {handler}")
-        risk = "account spam" if signup else "password guessing"
+        reset = re.search(r"(?i)reset|forgot|recover", f"{route.path} {handler}")
+        if signup:
+            risk = "account spam is unbounded and each attempt costs a password hash"
+        elif reset:
+            risk = "reset-mail flooding and reset-token guessing are unbounded"
+        else:
+            risk = "password guessing is unbounded and each attempt costs a password hash"
         yield Hit(
             line=route.line,
             path=route.file,
-            message=f"{route.method} {route.path} ({handler or 'handler'}) has no rate limit or lockout: "
-            f"{risk} is unbounded and each attempt costs a password hash",
+            message=f"{route.method} {route.path} ({handler or 'handler'}) has no rate limit or lockout: {risk}",
         )
