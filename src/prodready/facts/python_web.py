@@ -94,6 +94,12 @@ CLIENT_KINDS = {
     "kafka.KafkaProducer": "kafka",
     "pika.BlockingConnection": "rabbitmq",
 }
+# Database set-ups that are not a client object of their own (the ORM owns the connections).
+DB_SETUP_CALLS = frozenset({
+    "tortoise.contrib.fastapi.register_tortoise", "tortoise.Tortoise.init", "flask_sqlalchemy.SQLAlchemy",
+    "peewee.PostgresqlDatabase", "peewee.MySQLDatabase", "databases.Database", "motor.motor_asyncio.AsyncIOMotorClient",
+    "pymongo.MongoClient", "beanie.init_beanie", "odmantic.AIOEngine",
+})
 CLIENT_SIGNAL = {"redis": "redis", "sqlalchemy.engine": "db", "mongo": "db", "postgres": "db", "llm": "llm-client"}
 METRICS_MODULES = (
     "prometheus_client", "prometheus_fastapi_instrumentator", "starlette_exporter",
@@ -555,6 +561,8 @@ class _Collector:
             pyast.dotted(call.func) or ""
         ).startswith("env."):
             self._env_call(call)
+        if name in DB_SETUP_CALLS:
+            ctx.emit("signal", line=call.lineno, name="db", detail=name)
         if short == "declarative_base" and name.startswith("sqlalchemy"):
             ctx.emit("signal", line=call.lineno, name="orm-models", detail="declarative_base()")
         kind = CLIENT_KINDS.get(name)
