@@ -409,7 +409,8 @@ class _Collector:
 
     def _handler_calls(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
         names: list[str] = []
-        for node in pyast.walk_shallow(func):
+        body = [n for stmt in func.body for n in (stmt, *pyast.walk_shallow(stmt))]  # not the decorators
+        for node in body:
             if isinstance(node, ast.Call):
                 # qualified through imports: `ping()` from app.db reads as app.db.ping
                 name = self.q(node.func) or pyast.dotted(node.func)
