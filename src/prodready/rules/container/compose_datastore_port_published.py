@@ -123,16 +123,20 @@ def check(ctx: YamlContext) -> Iterator[Hit]:
         for key, extra in IMAGE_PORTS.items():
             if key in image:
                 known.update(extra)
+        exposed: list[tuple[int, int]] = []  # (line, port)
         for index, item in enumerate(ports):
             mapping = _mapping(item)
             if mapping is None:
                 continue
             ctx.examine(RULE)
             host, port = mapping
-            if port not in known or LOCAL_HOST.match(host) or "$" in host:
-                continue
+            if port in known and not LOCAL_HOST.match(host) and "$" not in host:
+                exposed.append((ports.line_of(index), port))
+        if exposed:
+            what = ", ".join(f"{known[port]} {port}" for _line, port in exposed)
             yield Hit(
-                line=ports.line_of(index),
-                message=f"service `{name}` publishes the {known[port]} port {port} on every host interface: "
-                "reachable from outside the host, past the host firewall",
+                line=exposed[0][0],
+                end_line=exposed[-1][0],
+                message=f"service `{name}` publishes {what} on every host interface: reachable from outside "
+                "the host, past the host firewall",
             )

@@ -75,6 +75,18 @@ def check(ctx: DockerfileContext) -> Iterator[Hit]:
             )
 
 
+# Docker Hub official images a compose file pulls by bare name.
+OFFICIAL_IMAGES = frozenset({
+    "redis", "postgres", "mysql", "mariadb", "mongo", "nginx", "rabbitmq", "memcached", "elasticsearch",
+    "kibana", "logstash", "traefik", "httpd", "haproxy", "caddy", "node", "python", "golang", "alpine",
+    "ubuntu", "debian", "busybox", "adminer", "wordpress", "consul", "vault", "zookeeper", "cassandra",
+    "influxdb", "telegraf", "chronograf", "mongo-express", "registry", "nats", "eclipse-mosquitto",
+    "couchdb", "neo4j", "sonarqube", "jenkins", "gitea", "nextcloud", "ghost", "drupal", "joomla",
+    "phpmyadmin", "percona", "clickhouse", "solr", "memgraph", "minio", "keycloak", "openjdk", "php",
+    "ruby", "rust", "tomcat", "jetty", "varnish", "swarm", "docker", "kong", "redmine", "odoo",
+})
+
+
 @RULE.on_file(Language.COMPOSE)
 def check_compose(ctx: YamlContext) -> Iterator[Hit]:
     if is_dev_compose(ctx.path):
@@ -88,6 +100,8 @@ def check_compose(ctx: YamlContext) -> Iterator[Hit]:
             continue
         name_tag = image.rsplit("/", 1)[-1]
         tag = name_tag.split(":", 1)[1] if ":" in name_tag else None
+        if "/" not in image and name_tag.split(":", 1)[0].lower() not in OFFICIAL_IMAGES:
+            continue  # `image: my-api`: most likely built locally (make/docker build -t), not pulled
         if tag is None or tag == "latest":
             yield Hit(
                 line=service.line_of("image"),
