@@ -15,7 +15,10 @@ import re
 from functools import lru_cache
 from typing import Any
 
-_VARIABLE = re.compile(r"\{\{\s*cookiecutter\.([A-Za-z_][A-Za-z0-9_]*)\s*(?:\|[^}]*)?\}\}")
+# `{{ cookiecutter.NAME }}` is rendered as NAME's default; an expression on it
+# (`{{ cookiecutter.name.lower()|replace(' ', '_') }}`) as the bare NAME, which is at least an identifier.
+_VARIABLE = re.compile(r"\{\{-?\s*cookiecutter\.([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}")
+_EXPRESSION = re.compile(r"\{\{-?\s*cookiecutter\.([A-Za-z_][A-Za-z0-9_]*)[^}]*\}\}")
 _BLOCK_TAG = re.compile(r"\{%-?.*?-?%\}")
 _MAX_DEPTH = 12
 
@@ -42,7 +45,8 @@ def _defaults(json_path: str) -> dict[str, str]:
     for _ in range(3):  # defaults that refer to other variables
         for key, value in values.items():
             values[key] = _VARIABLE.sub(lambda m: values.get(m.group(1), m.group(0)), value)
-    return {key: value.replace("\n", " ") for key, value in values.items()}
+    # a default still templated after that (a Jinja expression): its own name is the best stand-in
+    return {key: key if "{{" in value or "{%" in value else value.replace("\n", " ") for key, value in values.items()}
 
 
 def _find_json(abspath: str, relpath: str) -> str | None:
@@ -62,4 +66,5 @@ def render_defaults(abspath: str, relpath: str, text: str) -> str:
     json_path = _find_json(abspath, relpath)
     values = _defaults(json_path) if json_path else {}
     text = _VARIABLE.sub(lambda m: values.get(m.group(1), m.group(1)), text)
+    text = _EXPRESSION.sub(lambda m: m.group(1), text)
     return _BLOCK_TAG.sub("", text)
