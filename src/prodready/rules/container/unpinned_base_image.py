@@ -21,6 +21,9 @@ FROM python:latest
 FROM python:3.12.7-slim-bookworm
 ```
 
+Tags with no version number at all (`node:lts-alpine`, `golang:alpine`, `nginx:stable`) float
+across major versions too and are flagged the same way.
+
 ## Known limitations
 Tags that float within a major version (`python:3`) are accepted.
 
@@ -73,6 +76,11 @@ def check(ctx: DockerfileContext) -> Iterator[Hit]:
                 line=instruction.line,
                 message=f"base image `{image}` is {'unpinned' if tag is None else 'latest'}",
             )
+        elif _floating(tag) and not _os_codename(image):
+            yield Hit(
+                line=instruction.line,
+                message=f"base image `{image}` uses the floating tag `{tag}`: its major version changes under you",
+            )
 
 
 # Docker Hub official images a compose file pulls by bare name.
@@ -102,9 +110,19 @@ def check_compose(ctx: YamlContext) -> Iterator[Hit]:
         tag = name_tag.split(":", 1)[1] if ":" in name_tag else None
         if "/" not in image and name_tag.split(":", 1)[0].lower() not in OFFICIAL_IMAGES:
             continue  # `image: my-api`: most likely built locally (make/docker build -t), not pulled
-        if tag is None or tag == "latest":
+        if tag is None or tag == "latest" or _floating(tag) and not _os_codename(image):
+            how = "with no tag" if tag is None else "at latest" if tag == "latest" else f"at the floating tag `{tag}`"
             yield Hit(
                 line=service.line_of("image"),
-                message=f"service `{name}` runs image `{image}` "
-                f"{'with no tag' if tag is None else 'at latest'}: each pull may bring a new major version",
+                message=f"service `{name}` runs image `{image}` {how}: each pull may bring a new major version",
             )
+
+
+def _floating(tag: str) -> bool:
+    """`lts-alpine`, `alpine`, `slim`, `stable`, `current`: a tag with no version number at all."""
+    return not any(char.isdigit() for char in tag) and "$" not in tag
+
+
+def _os_codename(image: str) -> bool:
+    """`debian:bookworm-slim`, `ubuntu:jammy`: a release codename pins the OS major version."""
+    return image.rsplit("/", 1)[-1].split(":", 1)[0].lower() in {"debian", "ubuntu", "centos", "rockylinux", "almalinux"}
