@@ -65,7 +65,8 @@ RULE = RuleMeta(
 )
 
 SIZE_NAME = re.compile(
-    r"(?i)^(limit|per_page|perpage|page_size|pagesize|size|count|take|top|max_results|num_results|page_limit)$"
+    r"(?i)^(limit|per_page|perpage|page_size|pagesize|items_per_page|itemsperpage|size|count|take|top|max_results|"
+    r"num_results|max_items|num_items|batch_size|page_limit)$"
 )
 DURATION_NAME = re.compile(r"(?i)^(duration|delay|timeout|sleep|wait|wait_time|seconds|interval|pause|ttl)$")
 REQUEST_SOURCE = re.compile(r"\brequest\.(args|form|values|GET|POST|query_params|params)\b")
