@@ -28,6 +28,7 @@ from prodready import __version__
 from prodready.engine import context as cx
 from prodready.engine.discover import SourceFile, looks_like_kubernetes
 from prodready.engine.safeio import Limits, Refused, data_depth_exceeds, read_regular
+from prodready.engine.templating import render_defaults
 from prodready.lang import python as pyast
 from prodready.lang import treesitter as ts
 from prodready.lang.dockerfile import parse_dockerfile
@@ -421,6 +422,7 @@ def _analyze_into(result: FileResult, source: SourceFile, options: RunOptions, t
         data = read_bytes(source.abspath, options.limits.max_file_bytes)
         result.digest = hashlib.sha256(data).hexdigest()
         text = decode_source(data)
+    text = render_defaults(source.abspath, source.path, text)
     ctx = _make_context(source, text, options.limits)
     registry = load_registry()
     dispatch = build_dispatch(registry, options)

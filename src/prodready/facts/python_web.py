@@ -95,6 +95,12 @@ CLIENT_KINDS = {
     "kafka.KafkaProducer": "kafka",
     "pika.BlockingConnection": "rabbitmq",
 }
+# Database set-ups that are not a client object of their own (the ORM owns the connections).
+DB_SETUP_CALLS = frozenset({
+    "tortoise.contrib.fastapi.register_tortoise", "tortoise.Tortoise.init", "flask_sqlalchemy.SQLAlchemy",
+    "peewee.PostgresqlDatabase", "peewee.MySQLDatabase", "databases.Database", "motor.motor_asyncio.AsyncIOMotorClient",
+    "pymongo.MongoClient", "beanie.init_beanie", "odmantic.AIOEngine",
+})
 CLIENT_SIGNAL = {"redis": "redis", "sqlalchemy.engine": "db", "mongo": "db", "postgres": "db", "llm": "llm-client"}
 METRICS_MODULES = (
     "prometheus_client", "prometheus_fastapi_instrumentator", "starlette_exporter",
@@ -416,7 +422,8 @@ class _Collector:
 
     def _handler_calls(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
         names: list[str] = []
-        for node in pyast.walk_shallow(func):
+        body = [n for stmt in func.body for n in (stmt, *pyast.walk_shallow(stmt))]  # not the decorators
+        for node in body:
             if isinstance(node, ast.Call):
                 # qualified through imports: `ping()` from app.db reads as app.db.ping
                 name = self.q(node.func) or pyast.dotted(node.func)
@@ -570,6 +577,8 @@ class _Collector:
             pyast.dotted(call.func) or ""
         ).startswith("env."):
             self._env_call(call)
+        if name in DB_SETUP_CALLS:
+            ctx.emit("signal", line=call.lineno, name="db", detail=name)
         if short == "declarative_base" and name.startswith("sqlalchemy"):
             ctx.emit("signal", line=call.lineno, name="orm-models", detail="declarative_base()")
         kind = CLIENT_KINDS.get(name)

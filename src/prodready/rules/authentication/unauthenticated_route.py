@@ -9,7 +9,9 @@ webhook and OPTIONS routes. Express middleware is read in order: `router.use(aut
 routes registered after it, `app.use("/admin", auth)` the routes under that prefix, and middleware
 arrays (`[auth, isAdmin]`) count like listed middleware. A route given its own rate limiter and no
 authentication (`app.post("/upload", uploadLimiter, ...)`) is taken as deliberately anonymous. When a service has several non-public routes, changes data, and *no* route is protected, it
-reports that once.
+reports that once, and reports each POST/PUT/PATCH/DELETE route whose handler writes to storage
+(`crud.delete(...)`, `session.commit()`, `repo.update(...)`, `obj.save()`): an echo or demo API that
+stores nothing is not a defect, a CRUD API anyone can write to and delete from is.
 
 ## Why it matters in production
 An endpoint added next to protected ones without the dependency is the classic broken access
@@ -74,6 +76,13 @@ SENSITIVE_READ = re.compile(
     r"orders?|messages?|conversations?|chats?|me|secrets?|keys?|tokens?|uploads|files?|reports?|audit|logs?)"
     r"(/|$|\{|-|_|:)"
 )
+# Callees (last one or two names) that persist or delete data.
+WRITES = re.compile(
+    r"(?i)(^|\.)(crud|repo|repository|repositories|store|dao|db|session|objects|collection|table|model)s?\."
+    r"(\w*(create|insert|update|upsert|delete|remove|put|post|save|add|patch|edit|destroy|write)\w*|commit|flush|"
+    r"execute)$|(^|\.)(save|commit|delete|delete_one|delete_many|insert_one|insert_many|update_one|update_many|"
+    r"bulk_create|bulk_update|destroy|upsert)$"
+)
 SIGNUP = re.compile(r"(?i)^/?(api/)?(v\d+/)?(users|accounts|members)/?$")
 
 
@@ -119,3 +128,12 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
                 path=main_path(ctx.model),
                 message=f"none of {len(private)} routes requires authentication ({len(mutating)} change data)",
             )
+            for route in mutating:
+                writes = [c for c in route.calls if WRITES.search(".".join(c.split(".")[-2:]))]
+                if writes:
+                    yield Hit(
+                        line=route.line,
+                        path=route.file,
+                        message=f"{route.method} {route.path} writes data ({'.'.join(writes[0].split('.')[-2:])}()) "
+                        "and requires no authentication: anyone can change or delete records",
+                    )

@@ -3,8 +3,16 @@
 ## What it does
 Flags calls that block the thread — `time.sleep`, `requests.*`, `urllib.request.urlopen`,
 `subprocess.run/call/check_output`, synchronous database drivers (`psycopg2.connect`,
-`pymysql.connect`, `sqlite3.connect`), `socket.create_connection` — made directly inside an
-`async def` (not inside a nested sync function passed to `asyncio.to_thread`/`run_in_executor`).
+`pymysql.connect`, `sqlite3.connect`), `socket.create_connection`, bcrypt hashing, Celery
+`send_task`/`apply_async` (a broker round trip), `nltk.download`, `newspaper.Article.download` —
+made directly inside an `async def` (not inside a nested sync function passed to
+`asyncio.to_thread`/`run_in_executor`).
+
+Also flags synchronous SQLAlchemy work in an `async def`: a parameter that is a synchronous
+`Session` (annotated `Session`, or injected with `Depends(get_db)` and never awaited) used for
+`db.query/execute/commit/...` or handed to a helper that is called without `await`
+(`get_users(db)`). FastAPI runs a plain `def` route in a threadpool, but an `async def` route runs
+on the event loop, so each such query stalls every other request.
 
 ## Why it matters in production
 An event loop runs every connection on one thread. A one-second `time.sleep` or a slow HTTP call
@@ -25,7 +33,9 @@ async def refund(order_id):
 ```
 
 ## Known limitations
-Blocking work hidden behind your own synchronous helpers is not followed.
+Blocking work hidden behind your own synchronous helpers is not followed, except helpers that
+receive a synchronous database session. A session whose type cannot be seen (a bare `db`
+parameter without `Depends`) is not judged.
 
 ## References
 - https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code
@@ -35,6 +45,7 @@ Blocking work hidden behind your own synchronous helpers is not followed.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
@@ -66,7 +77,25 @@ BLOCKING = {
     "sqlite3.connect": "aiosqlite",
     "socket.create_connection": "asyncio.open_connection",
     "smtplib.SMTP": "aiosmtplib",
+    "bcrypt.hashpw": "await asyncio.to_thread(bcrypt.hashpw, ...)",
+    "bcrypt.checkpw": "await asyncio.to_thread(bcrypt.checkpw, ...)",
+    "nltk.download": "a build-time download",
 }
+# Methods that do network I/O, on objects of these classes (receiver assigned from the constructor).
+BLOCKING_METHODS = {
+    "newspaper.Article": frozenset({"download"}),
+}
+CELERY_SEND = frozenset({"send_task", "apply_async"})
+SESSION_IO = frozenset(
+    {"query", "execute", "commit", "flush", "refresh", "get", "scalar", "scalars", "merge", "rollback"}
+)
+SESSION_TYPES = frozenset({"Session", "orm.Session", "sqlalchemy.orm.Session", "sqlmodel.Session"})
+SESSION_PROVIDER = re.compile(r"^get_(db|session|db_session|database)$")
+# Callees that take a session without running a query on the event loop.
+SESSION_SAFE_CALLEES = frozenset(
+    {"isinstance", "len", "print", "id", "type", "repr", "str", "add_task", "to_thread",
+     "run_in_threadpool", "run_in_executor", "run_sync", "Depends", "partial", "setattr"}
+)
 BLOCKING.update(
     {
         f"requests.{verb}": "httpx.AsyncClient"
@@ -95,18 +124,136 @@ BLOCKING.update(
         "sleep",
         "system",
         "urlopen",
+        "hashpw",
+        "checkpw",
+        "download",
+        "send_task",
+        "apply_async",
     ],
 )
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
-    name = ctx.call_name(node)
-    if name not in BLOCKING:
-        return
     func = pyast.enclosing_function(node)
     if not isinstance(func, ast.AsyncFunctionDef):
         return
+    name = ctx.call_name(node)
+    if name in BLOCKING:
+        ctx.examine(RULE)
+        yield RULE.hit(
+            node,
+            f"{name}() blocks the event loop inside async {func.name}(); use {BLOCKING[name]}",
+            anchor=func.name,
+        )
+        return
+    if not isinstance(node.func, ast.Attribute) or isinstance(pyast.parent(node), ast.Await):
+        return
+    method = node.func.attr
+    receiver = node.func.value
+    if method in CELERY_SEND and name and "celery" in name.lower():
+        ctx.examine(RULE)
+        yield RULE.hit(
+            node,
+            f"{pyast.dotted(node.func) or name}() publishes to the Celery broker synchronously inside async {func.name}(); "
+            "a slow or unreachable broker stalls the event loop",
+            anchor=func.name,
+        )
+        return
+    if isinstance(receiver, ast.Name):
+        cls = _constructed_class(func, receiver.id, ctx)
+        if cls and method in BLOCKING_METHODS.get(cls, ()):
+            ctx.examine(RULE)
+            yield RULE.hit(
+                node,
+                f"{receiver.id}.{method}() ({cls}) does network I/O inside async {func.name}(); "
+                "run it with await asyncio.to_thread(...)",
+                anchor=func.name,
+            )
+
+
+def _constructed_class(func: ast.AsyncFunctionDef, name: str, ctx: PyContext) -> str | None:
+    for node in pyast.walk_shallow(func):
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Call)
+            and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
+        ):
+            return ctx.call_name(node.value)
+    return None
+
+
+@RULE.on_python(ast.AsyncFunctionDef)
+def check_sync_session(func: ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
+    if ctx.is_test_file:
+        return
+    sessions = _sync_session_params(func, ctx)
+    if not sessions:
+        return
     ctx.examine(RULE)
-    yield RULE.hit(
-        node,
-        f"{name}() blocks the event loop inside async {func.name}(); use {BLOCKING[name]}",
-        anchor=func.name,
-    )
+    seen: set[int] = set()
+    for node in pyast.walk_shallow(func):
+        if not isinstance(node, ast.Call) or isinstance(pyast.parent(node), ast.Await):
+            continue
+        what = _session_use(node, sessions)
+        if what is None or node.lineno in seen:
+            continue
+        seen.add(node.lineno)
+        yield RULE.hit(
+            node,
+            f"{what} runs synchronous database I/O on the event loop inside async {func.name}(); "
+            "declare it with plain `def` (FastAPI runs it in a threadpool) or use an AsyncSession",
+            anchor=func.name,
+        )
+
+
+def _session_use(call: ast.Call, sessions: set[str]) -> str | None:
+    func = call.func
+    if (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id in sessions
+        and func.attr in SESSION_IO
+    ):
+        return f"{func.value.id}.{func.attr}()"
+    callee = pyast.dotted(func) or ""
+    if callee.rsplit(".", 1)[-1] in SESSION_SAFE_CALLEES:
+        return None
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in sessions:
+        return None  # db.add(obj), db.close(): no round trip
+    values = [*call.args, *(k.value for k in call.keywords)]
+    for value in values:
+        if isinstance(value, ast.Name) and value.id in sessions and callee:
+            return f"{callee}({value.id})"
+    return None
+
+
+def _sync_session_params(func: ast.AsyncFunctionDef, ctx: PyContext) -> set[str]:
+    args = [*func.args.posonlyargs, *func.args.args]
+    defaults: list[ast.expr | None] = [None] * (len(args) - len(func.args.defaults))
+    defaults += list(func.args.defaults)
+    pairs = list(zip(args, defaults, strict=True))
+    pairs += list(zip(func.args.kwonlyargs, func.args.kw_defaults, strict=True))
+    found: set[str] = set()
+    for arg, default in pairs:
+        annotation = ctx.qualified(arg.annotation) if arg.annotation is not None else None
+        if arg.annotation is not None and annotation is None:
+            annotation = ast.unparse(arg.annotation)
+        if annotation and "async" in annotation.lower():
+            continue
+        typed = annotation is not None and (
+            annotation in SESSION_TYPES or annotation.endswith(".orm.Session")
+        )
+        injected = (
+            isinstance(default, ast.Call)
+            and (pyast.dotted(default.func) or "").rsplit(".", 1)[-1] == "Depends"
+            and bool(default.args)
+            and bool(SESSION_PROVIDER.match((pyast.dotted(default.args[0]) or "").rsplit(".", 1)[-1]))
+        )
+        if typed or (injected and annotation is None):
+            found.add(arg.arg)
+    if not found:
+        return found
+    for node in pyast.walk_shallow(func):
+        if isinstance(node, ast.Await):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Name) and inner.id in found:
+                    found.discard(inner.id)  # awaited somewhere: an async session after all
+    return found

@@ -1,7 +1,9 @@
 """Operational value hard-coded in application code.
 
 ## What it does
-Flags module-level constants in application modules (not settings/config modules) that hold
+Flags connection URLs passed as literals to client constructors (`Celery(broker="redis://redis:6379/0")`,
+`create_engine("postgresql://...")`, `Redis.from_url(...)`, `MongoClient(...)`; SQLite files are
+fine), and module-level constants in application modules (not settings/config modules) that hold
 operational values as literals — timeouts, intervals, TTLs, retry counts, pool and worker sizes,
 limits, ports and service URLs (`CALL_TIMEOUT = 120`, `MAX_WORKERS = 8`,
 `PRICING_URL = "http://pricing:8080"`) — in a module that reads no configuration at all.
@@ -99,3 +101,51 @@ def check(tree: ast.Module, ctx: PyContext) -> Iterator[Hit]:
             continue
         ctx.examine(RULE)
         yield RULE.hit(stmt, f"`{names[0]}` is hard-coded; it belongs in configuration")
+
+
+# Client constructors whose connection URL is a deployment decision, with the argument that holds it.
+URL_TAKERS: dict[str, tuple[int | str, ...]] = {
+    "celery.Celery": ("broker", "backend"),
+    "sqlalchemy.create_engine": (0, "url"),
+    "sqlalchemy.ext.asyncio.create_async_engine": (0, "url"),
+    "redis.Redis.from_url": (0, "url"),
+    "redis.from_url": (0, "url"),
+    "redis.asyncio.from_url": (0, "url"),
+    "redis.asyncio.Redis.from_url": (0, "url"),
+    "pymongo.MongoClient": (0, "host"),
+    "motor.motor_asyncio.AsyncIOMotorClient": (0, "host"),
+    "pika.URLParameters": (0, "url"),
+    "databases.Database": (0, "url"),
+}
+LOCAL_SCHEMES = ("sqlite", "memory", "file")
+
+
+@RULE.on_python(ast.Call, calls=["Celery", "create_engine", "create_async_engine", "from_url", "MongoClient",
+                                 "AsyncIOMotorClient", "URLParameters", "Database"])
+def check_client_url(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
+    if ctx.is_test_file or is_script_like(ctx):
+        return
+    name = ctx.call_name(node) or ""
+    slots = URL_TAKERS.get(name)
+    if slots is None:
+        return
+    ctx.examine(RULE)
+    for slot in slots:
+        if isinstance(slot, int):
+            value = node.args[slot] if len(node.args) > slot else None
+        else:
+            kw = pyast.keyword(node, slot)
+            value = kw.value if kw else None
+        url = pyast.const_str(value)
+        if not url or not re.match(r"^[a-z][a-z0-9+]*://", url) or url.startswith(LOCAL_SCHEMES):
+            continue
+        yield RULE.hit(
+            node,
+            f"{name.rsplit('.', 1)[-1]}() connects to the literal `{_redacted(url)}`: the address cannot be "
+            "changed per environment without a code change",
+        )
+        return
+
+
+def _redacted(url: str) -> str:
+    return re.sub(r"://([^:/@]+):([^@/]+)@", r"://\1:***@", url)

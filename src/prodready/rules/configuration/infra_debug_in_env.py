@@ -3,7 +3,8 @@
 ## What it does
 Flags `DEBUG=true`, `FLASK_DEBUG=1`, `APP_DEBUG=1`, `NODE_ENV=development`,
 `ENVIRONMENT=development` (and similar) in `.env` files and compose `environment:` blocks that are
-not templates or development-only files.
+not templates or development-only files, and `LOG_LEVEL=debug` in compose files (a local `.env`
+may well want debug logs; a shipped compose file should not).
 
 ## Why it matters in production
 These files become the deployed configuration: debug pages leak stack traces and settings, and
@@ -55,6 +56,7 @@ RULE = RuleMeta(
 DEV_NAME = re.compile(r"(?i)(^|[./-])(dev|development|local|override|debug|test|testing|ci)([./-]|$)")
 DEBUG_KEYS = {"DEBUG", "FLASK_DEBUG", "APP_DEBUG", "DJANGO_DEBUG"}
 ENV_KEYS = {"ENVIRONMENT", "ENV", "APP_ENV", "NODE_ENV", "FLASK_ENV", "RAILS_ENV", "STAGE"}
+LEVEL_KEYS = {"LOG_LEVEL", "LOGLEVEL", "APP_LOG_LEVEL", "LOGGING_LEVEL", "LOGGER_LEVEL"}
 
 
 def judge(key: str, value: Any) -> str | None:
@@ -63,6 +65,8 @@ def judge(key: str, value: Any) -> str | None:
         return f"{key}={value} turns debug mode on"
     if key.upper() in ENV_KEYS and text in {"development", "dev", "local"}:
         return f"{key}={value} runs with development behaviour"
+    if key.upper() in LEVEL_KEYS and text in {"debug", "trace"}:
+        return f"{key}={value}: debug logging in production floods the logs and can write request data"
     return None
 
 
@@ -85,7 +89,7 @@ def check_compose(ctx: YamlContext) -> Iterator[Hit]:
         return
     for _block, service_name, service in services(ctx):
         for key, value, line in environment(service):
-            if key.upper() in DEBUG_KEYS | ENV_KEYS:
+            if key.upper() in DEBUG_KEYS | ENV_KEYS | LEVEL_KEYS:
                 ctx.examine(RULE)
                 reason = judge(key, value)
                 if reason:

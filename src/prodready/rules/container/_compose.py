@@ -10,7 +10,7 @@ from prodready.engine.context import YamlContext
 from prodready.lang.yamldoc import YList, YMap
 
 # Compose files for development, overrides and CI are where dev settings belong.
-DEV_COMPOSE = re.compile(r"(?i)(^|[./-])(dev|development|local|override|debug|test|testing|ci)([./-]|$)")
+DEV_COMPOSE = re.compile(r"(?i)(^|[./-])(dev|development|local|override|debug|test|testing|ci|docs)([./-]|$)")
 
 
 def is_dev_compose(path: str) -> bool:

@@ -3,7 +3,9 @@
 ## What it does
 Flags a final stage that installs compilers and build packages (`build-essential`, `gcc`, `g++`,
 `make`, `*-dev` headers, `git`) and has no earlier build stage: a single-stage build that carries
-its toolchain into production.
+its toolchain into production. Also flags a single-stage build of a compiled language — a
+`golang`/`rust`/`maven`/`gradle` base image that compiles (`go build`, `cargo build`, `mvn package`)
+and ships the compiler, sources and module cache with the binary.
 
 ## Why it matters in production
 The image is hundreds of megabytes larger (slower pulls, slower scaling, more storage), and every
@@ -53,6 +55,8 @@ RULE = RuleMeta(
 )
 
 TOOLS = re.compile(r"\b(build-essential|gcc|g\+\+|clang|make|cmake|[\w.+-]+-dev|build-base|musl-dev)\b")
+COMPILER_BASE = re.compile(r"^(docker\.io/)?(library/)?(golang|rust|maven|gradle|eclipse-temurin:[^ ]*jdk|openjdk:[^ ]*jdk)\b")
+COMPILE = re.compile(r"\b(go build|go install|cargo build|mvn\b[^&;|]*\b(package|install)|gradle\b[^&;|]*\bbuild|\./gradlew\b)")
 INSTALL = re.compile(r"\b(apt-get|apt|apk|yum|dnf|microdnf)\b[^&;|]*\b(install|add)\b")
 
 
@@ -62,6 +66,16 @@ def check(ctx: DockerfileContext) -> Iterator[Hit]:
     if len(stages) != 1:
         return
     ctx.examine(RULE)
+    base = stages[0][0].args_text.split()[0] if stages[0] and stages[0][0].keyword == "FROM" else ""
+    if COMPILER_BASE.match(base):
+        build = next((i for i in stages[0] if i.keyword == "RUN" and COMPILE.search(i.value)), None)
+        if build is not None:
+            yield Hit(
+                line=build.line,
+                end_line=build.end_line,
+                message=f"single-stage build on `{base}`: the compiler, sources and build cache ship with the binary",
+            )
+            return
     for instruction in stages[0]:
         if instruction.keyword != "RUN" or not INSTALL.search(instruction.value):
             continue

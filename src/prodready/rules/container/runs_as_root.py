@@ -66,14 +66,16 @@ def check(ctx: DockerfileContext) -> Iterator[Hit]:
     users = [i for i in stage if i.keyword == "USER"]
     if not users:
         created = next((i for i in stage if i.keyword == "RUN" and CREATES_USER.search(i.args_text)), None)
-        start = next((i for i in reversed(stage) if i.keyword in {"CMD", "ENTRYPOINT"}), None)
-        if created is not None and start is not None:
+        if created is not None:
+            starts = [i for i in stage if i.keyword in {"CMD", "ENTRYPOINT"}]
+            where = starts[-1] if starts else created
             name = CREATES_USER.search(created.args_text)
             who = f" '{name.group(2)}'" if name and name.group(2) else ""
+            before = f"{where.keyword} runs as root" if starts else "the process still runs as root"
             yield Hit(
-                line=start.line,
-                end_line=start.end_line,
-                message=f"user{who} is created (line {created.line}) but no USER switches to it: {start.keyword} runs as root",
+                line=where.line,
+                end_line=where.end_line,
+                message=f"user{who} is created (line {created.line}) but no USER switches to it: {before}",
             )
             return
         first = stage[0]

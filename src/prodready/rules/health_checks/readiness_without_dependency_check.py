@@ -3,7 +3,9 @@
 ## What it does
 Reports health routes whose handler still carries a TODO/FIXME, and readiness routes (`/ready`,
 `/readyz`, `/health/readiness`) that do not touch the database or cache the service uses (no
-`execute`/`ping`/`connect`/session call for it).
+`execute`/`ping`/`connect`/session call for it). When the service has no readiness route at all,
+its health routes (`/health`, `/ping`, ...) are what load balancers and orchestrators probe, so
+they are judged the same way.
 
 ## Why it matters in production
 A readiness probe that always says "ok" sends traffic to instances that cannot reach their database:
@@ -37,13 +39,13 @@ check (`check_db`, `ping`, `health`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import ProjectContext
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._repo import HEALTH_PATH, READY_PATH
 from prodready.rules.base import RuleMeta
+from prodready.rules.health_checks._health import unchecked_dependencies
 
 RULE = RuleMeta(
     id="PR-HC-001",
@@ -58,15 +60,12 @@ RULE = RuleMeta(
     ),
 )
 
-DB_CALL = re.compile(r"(?i)(execute|session|engine|connect|db|database|sql|query|select|pool|fetch)")
-CACHE_CALL = re.compile(r"(?i)(redis|cache|ping)")
 
 
 @RULE.on_project
 def check(ctx: ProjectContext) -> Iterator[Hit]:
     model = ctx.model
-    uses_db = model.has_signal("db")
-    uses_cache = model.has_signal("redis")
+    has_readiness = any(READY_PATH.search(r.path) for r in model.http_routes())
     for route in model.http_routes():
         if not route.file.endswith(".py") or not HEALTH_PATH.search(route.path):
             continue
@@ -78,18 +77,13 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
                 message=f"{route.method} {route.path} has a TODO instead of a dependency check",
             )
             continue
-        if not READY_PATH.search(route.path):
-            continue
-        # the last two names of each callee ("redis.ping", "db.ping"): module paths say nothing
-        calls = " ".join(".".join(c.split(".")[-2:]) for c in route.calls)
-        missing = []
-        if uses_db and not DB_CALL.search(calls):
-            missing.append("the database")
-        if uses_cache and not CACHE_CALL.search(calls):
-            missing.append("the cache")
+        if not READY_PATH.search(route.path) and has_readiness:
+            continue  # a liveness route beside a readiness route: checking nothing is right
+        missing = unchecked_dependencies(route, model)
         if missing:
+            what = "ready" if has_readiness else "healthy (and there is no readiness route)"
             yield Hit(
                 line=route.line,
                 path=route.file,
-                message=f"{route.method} {route.path} reports ready without checking {' or '.join(missing)}",
+                message=f"{route.method} {route.path} reports {what} without checking {' or '.join(missing)}",
             )

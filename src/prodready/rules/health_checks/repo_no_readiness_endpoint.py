@@ -41,6 +41,7 @@ from prodready.engine.context import ProjectContext
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._repo import HEALTH_PATH, READY_PATH
 from prodready.rules.base import RuleMeta
+from prodready.rules.health_checks._health import unchecked_dependencies
 
 RULE = RuleMeta(
     id="PR-HC-302",
@@ -66,6 +67,8 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     if any(READY_PATH.search(r.path) for r in health):
         return
     first = health[0]
+    if first.file.endswith(".py") and unchecked_dependencies(first, model):
+        return  # PR-HC-001 reports this route: it checks nothing and is the only probe
     yield Hit(
         line=first.line,
         path=first.file,

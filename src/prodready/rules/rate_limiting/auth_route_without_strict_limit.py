@@ -55,7 +55,9 @@ RULE = RuleMeta(
     references=("https://cheatsheetseries.owasp.org/cheatsheets/Authentication_Cheat_Sheet.html",),
 )
 
-SENSITIVE = re.compile(r"(?i)(login|signin|sign-in|token|password|reset|forgot|otp|verify|2fa|mfa|admin)")
+SENSITIVE = re.compile(
+    r"(?i)(login|signin|sign-in|signup|sign-up|register|token|password|reset|forgot|otp|verify|2fa|mfa|admin)"
+)
 
 
 JS_FRAMEWORKS = {"express", "nextjs", "koa", "fastify", "nestjs", "hono"}
@@ -124,6 +126,7 @@ def _js_no_limiter(ctx: ProjectContext) -> Iterator[Hit]:
             path=route.file,
             message=f"{route.method} {route.path} has no rate limit and the service has no limiter: {_abuse(route.path)}",
         )
+# Without any limiter: the routes where guessing or account spam is the attack.
 CREDENTIAL_PATH = re.compile(r"(?i)(login|signin|sign-in|log-in|signup|sign-up|register|token|password|reset|forgot|otp|2fa|mfa|(^|/)auth/?$)")
 CREDENTIAL_HANDLER = re.compile(
     r"(?i)^(login|log_in|signin|sign_in|signup|sign_up|register|register_user|create_account|"

@@ -1,9 +1,10 @@
 """Expensive route without its own rate limit.
 
 ## What it does
-In a service that has a rate limiter, reports routes whose handlers are expensive — they spawn
-processes, call an LLM, accept uploads, touch the file system or start background jobs — and are
-not covered by any limit (neither a per-route limit nor an app-wide default).
+Reports routes whose handlers are expensive — they spawn processes, call an LLM, accept uploads,
+touch the file system or start background jobs (Celery, RQ) — and are not
+covered by any limit (neither a per-route limit nor an app-wide default). In a service with no
+rate limiter at all, file-system access alone is not reported.
 
 ## Why it matters in production
 A handful of clients hammering the one costly endpoint exhausts CPU, workers, disk or the LLM budget
@@ -55,15 +56,14 @@ RULE = RuleMeta(
 def check(ctx: ProjectContext) -> Iterator[Hit]:
     model = ctx.model
     has_limiter = model.has_signal("rate-limit") or model.has_dependency(*RATE_LIMIT_PACKAGES)
-    if not has_limiter:
-        return  # PR-RA-301 reports the missing limiter once
     for route in model.http_routes():
-        if not route.expensive:
-            continue
+        if not route.expensive or not has_limiter and route.expensive.startswith("touches"):
+            continue  # without any limiter, only the costliest handlers are worth a finding of their own
         ctx.examine(RULE)
         if not route.rate_limited:
+            where = "has no rate limit" if has_limiter else "has no rate limit (there is none in the service)"
             yield Hit(
                 line=route.line,
                 path=route.file,
-                message=f"{route.method} {route.path} {route.expensive} and has no rate limit",
+                message=f"{route.method} {route.path} {route.expensive} and {where}",
             )

@@ -3,7 +3,8 @@
 ## What it does
 Flags SQLAlchemy sessions created inside a function (`SessionLocal()`, `Session(engine)`,
 `sessionmaker(...)()`, `async_session()`) that are not used in a `with` block, not closed
-(`close()`), not yielded (FastAPI dependencies) and not returned.
+(`close()`), not yielded (FastAPI dependencies) and not returned; and sessions (also ones stored
+on `request.state`) that are closed only after other work succeeds, outside `finally:`.
 
 ## Why it matters in production
 An unclosed session keeps its pooled connection checked out: after `pool_size + max_overflow`
@@ -79,12 +80,59 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if func is None or in_with(node) or is_script_like(ctx):
         return
     local = assigned_local(node)
-    if local is None or "." in local:
+    if local is None:
         return
     ctx.examine(RULE)
+    unsafe_close = _close_outside_finally(func, node, local)
+    if unsafe_close is not None:
+        yield RULE.hit(
+            node,
+            f"session `{local}` opened in {func.name}() is closed on line {unsafe_close.lineno} only on the "
+            "success path: an exception in between leaks its connection (close it in `finally` or use `with`)",
+            anchor=func.name,
+        )
+        return
+    if "." in local:
+        return
     if not escapes_or_released(func, local, {"close", "aclose"}):
         yield RULE.hit(
             node,
             f"session `{local}` opened in {func.name}() is never closed: its connection stays checked out",
             anchor=func.name,
         )
+
+
+def _close_outside_finally(func: ast.AST, created: ast.Call, name: str) -> ast.Call | None:
+    """The `name.close()` call when every close of the session sits outside a `finally:` and work that
+    can raise (a call or an await) runs between the creation and the close."""
+    closes = [
+        sub
+        for sub in pyast.walk_shallow(func)
+        if isinstance(sub, ast.Call)
+        and isinstance(sub.func, ast.Attribute)
+        and sub.func.attr in {"close", "aclose"}
+        and pyast.dotted(sub.func.value) == name
+    ]
+    if not closes or any(_in_finally(close, func) for close in closes):
+        return None
+    first = min(closes, key=lambda c: c.lineno)
+    between = [
+        sub
+        for sub in pyast.walk_shallow(func)
+        if isinstance(sub, ast.Call | ast.Await)
+        and created.lineno < getattr(sub, "lineno", 0) < first.lineno
+    ]
+    return first if between else None
+
+
+def _in_finally(node: ast.AST, func: ast.AST) -> bool:
+    child = node
+    for ancestor in pyast.ancestors(node):
+        if ancestor is func:
+            return False
+        if isinstance(ancestor, ast.Try | ast.TryStar) and any(child is stmt for stmt in ancestor.finalbody):
+            return True
+        if isinstance(ancestor, ast.With | ast.AsyncWith | ast.ExceptHandler):
+            return True  # a context manager, or the error path was thought of
+        child = ancestor
+    return False

@@ -4,7 +4,9 @@
 Flags string literals in Python code that are known credential formats (AWS keys, GitHub/Slack/
 Stripe/OpenAI tokens, private keys, JWTs) anywhere, and plausible secret values (long, varied, not a
 placeholder) assigned to secret-like names (`password`, `api_key`, `token`, `client_secret`, ...),
-including keyword arguments, dict entries and passwords inside connection URLs.
+including keyword arguments, dict entries and passwords inside connection URLs. Also flags an
+administrator account created with a literal password, however weak (`create_superuser(...,
+"admin")`, `UserCreate(password="password", is_superuser=True)`): default admin credentials.
 
 ## Why it matters in production
 A credential in the repository is readable by everyone with access to the code, its forks, CI logs
@@ -113,3 +115,34 @@ def check(node: ast.Constant, ctx: PyContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     if looks_like_real_secret(value) and re.fullmatch(r"[\w\-+/=.~!@#$%^&*]{12,}", value):
         yield RULE.hit(node, f"`{name}` is assigned a hard-coded secret value", anchor=pyast.anchor_of(node))
+
+
+ADMIN_FLAGS = frozenset({"is_superuser", "is_admin", "is_staff", "superuser", "admin"})
+
+
+@RULE.on_python(ast.Call)
+def check_admin_seed(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
+    if ctx.is_test_file or not node.keywords and not node.args:
+        return
+    callee = (pyast.dotted(node.func) or "").rsplit(".", 1)[-1]
+    password: ast.expr | None = None
+    keyword = pyast.keyword(node, "password")
+    if keyword is not None:
+        password = keyword.value
+    if callee == "create_superuser":
+        if password is None and len(node.args) >= 3:
+            password = node.args[2]
+    elif not any(
+        k.arg in ADMIN_FLAGS and isinstance(k.value, ast.Constant) and k.value.value is True for k in node.keywords
+    ):
+        return
+    value = pyast.const_str(password)
+    if not value or PLACEHOLDER.match(value) or value.startswith(("$", "{{")):
+        return
+    ctx.examine(RULE)
+    yield RULE.hit(
+        password if password is not None else node,
+        f"administrator account created with the hard-coded password in {callee or 'this call'}(): "
+        "every deployment ships the same admin credentials",
+        anchor=pyast.anchor_of(node),
+    )

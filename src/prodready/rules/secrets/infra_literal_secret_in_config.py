@@ -3,7 +3,9 @@
 ## What it does
 Flags secret-like variables (`*_PASSWORD`, `*_SECRET`, `*_TOKEN`, `*_KEY`, credentials in URLs)
 given literal values in Dockerfile `ENV`/`ARG`, docker-compose `environment:` (map and list forms,
-including weak `${VAR:-postgres}` fallbacks) and Kubernetes container `env:` values.
+including weak `${VAR:-postgres}` fallbacks) and Kubernetes container `env:` values, and secrets
+passed as literal command-line flags in compose `command:` (`redis-server --requirepass s3cret`,
+`-pass guest`).
 `${VAR}` references, `secretKeyRef` and Docker/compose secrets are fine.
 
 ## Why it matters in production
@@ -57,6 +59,11 @@ RULE = RuleMeta(
 )
 
 URL_PASSWORD = re.compile(r"://[^:/@\s]+:([^@/\s]+)@")
+# `redis-server --requirepass secret`, `nats-server -user guest -pass guest`, `--password=...`
+SECRET_FLAG = re.compile(
+    r"(?:^|\s)(--?(?:requirepass|masterauth|password|passwd|pass|pwd|secret|token|api[-_]?key|auth[-_]?token))"
+    r"(=|\s+)['\"]?([^\s'\"]+)"
+)
 FALLBACK = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:?-(.*)\}$")
 
 
@@ -113,6 +120,20 @@ def check_compose(ctx: YamlContext) -> Iterator[Hit]:
             reason = judge(key, value)
             if reason:
                 yield Hit(line=line, message=f"service `{service_name}`: {reason}")
+        for key in ("command", "entrypoint"):
+            value = service.get(key)
+            text = " ".join(str(v) for v in value) if isinstance(value, list) else str(value or "")
+            flag = SECRET_FLAG.search(text)
+            if not flag:
+                continue
+            ctx.examine(RULE)
+            secret = flag.group(3)
+            if secret.startswith("$") or PLACEHOLDER.match(secret):
+                continue
+            yield Hit(
+                line=service.line_of(key),
+                message=f"service `{service_name}`: `{flag.group(1)}` is given a literal value on the command line",
+            )
 
 
 @RULE.on_file(Language.KUBERNETES)
