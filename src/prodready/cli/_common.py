@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from prodready.model import AuditReport
+    from prodready.report.options import ReportOptions
 
 
 class UsageError(Exception):
@@ -22,13 +23,16 @@ class Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def render(report: AuditReport, fmt: str) -> str:
+def render(report: AuditReport, fmt: str, options: ReportOptions | None = None) -> str:
     from prodready.report.base import reporters
+    from prodready.report.options import configure
 
     available = reporters()
     if fmt not in available:
         raise UsageError(f"unknown format '{fmt}' (choose from {', '.join(sorted(available))})")
-    return available[fmt]().render(report)
+    reporter = available[fmt]()
+    configure(reporter, options)
+    return reporter.render(report)
 
 
 def write_file(text: str, output: Path) -> None:

@@ -101,35 +101,83 @@ def looks_like_kubernetes(text: str) -> bool:
     return bool(_K8S_HINT.search(text) and _K8S_KIND.search(text))
 
 
-class _IgnoreRules:
-    """.gitignore files found while walking, each applied below its own directory."""
+def _covering(prefix: str, lines: Iterable[str]) -> list[str]:
+    """Drop the patterns that would exclude the audited directory itself (``prefix``, relative to
+    the patterns' directory) or one above it: a directory named explicitly is audited."""
+    parts = [p for p in prefix.strip("/").split("/") if p]
+    above = ["/".join(parts[: n + 1]) + "/" for n in range(len(parts))]
+    kept = []
+    for line in lines:
+        if not above or not line.strip() or line.lstrip().startswith("#"):
+            kept.append(line)
+            continue
+        single = pathspec.GitIgnoreSpec.from_lines([line])
+        if not any(single.match_file(directory) for directory in above):
+            kept.append(line)
+    return kept
 
-    def __init__(self, extra_patterns: Iterable[str] = ()) -> None:
-        self.specs: list[tuple[str, pathspec.PathSpec]] = []
-        extra = list(extra_patterns)
-        if extra:
-            self.specs.append(("", pathspec.GitIgnoreSpec.from_lines(extra)))
+
+class _IgnoreRules:
+    """.gitignore files found while walking, each applied below its own directory; .gitignore
+    files and exclude patterns from above the root, applied with the root's path below them."""
+
+    def __init__(self, extra_patterns: Iterable[str] = (), extra_prefix: str = "") -> None:
+        self.specs: list[tuple[str, str, pathspec.PathSpec]] = []  # (base below root, prefix above, spec)
+        self.add_outer(extra_prefix, list(extra_patterns))
+
+    def add_outer(self, prefix: str, lines: list[str]) -> None:
+        """Patterns from a directory at or above the root; ``prefix`` is the root's path below it."""
+        kept = _covering(prefix, lines)
+        if any(line.strip() and not line.lstrip().startswith("#") for line in kept):
+            self.specs.append(("", prefix.strip("/") + "/" if prefix.strip("/") else "", pathspec.GitIgnoreSpec.from_lines(kept)))
 
     def add(self, reldir: str, gitignore: Path) -> None:
         try:
             lines = gitignore.read_text("utf-8", "replace").splitlines()
         except OSError:
             return
-        self.specs.append((reldir, pathspec.GitIgnoreSpec.from_lines(lines)))
+        self.specs.append((reldir, "", pathspec.GitIgnoreSpec.from_lines(lines)))
 
     def ignored(self, relpath: str, is_dir: bool) -> bool:
-        for base, spec in self.specs:
+        for base, prefix, spec in self.specs:
             if base and not relpath.startswith(base + "/"):
                 continue
             sub = relpath[len(base) + 1 :] if base else relpath
-            if spec.match_file(sub + ("/" if is_dir else "")):
+            if spec.match_file(prefix + sub + ("/" if is_dir else "")):
                 return True
         return False
 
 
-def discover(root: Path, exclude: Iterable[str] = ()) -> Discovery:
+def _outer_gitignores(root: Path, ignore: _IgnoreRules) -> None:
+    """.gitignore files from the repository root down to (not including) ``root``."""
+    from prodready.repo import find_repo_root
+
+    top = find_repo_root(root)
+    if top is None or top == root:
+        return
+    chain = [d for d in root.parents if d == top or top in d.parents]
+    for directory in reversed(chain):
+        gitignore = directory / ".gitignore"
+        if not gitignore.is_file():
+            continue
+        try:
+            lines = gitignore.read_text("utf-8", "replace").splitlines()
+        except OSError:
+            continue
+        ignore.add_outer(root.relative_to(directory).as_posix(), lines)
+
+
+def discover(
+    root: Path, exclude: Iterable[str] = (), *, exclude_prefix: str = "", extra_exclude: Iterable[str] = (),
+    outer_gitignores: bool = True,
+) -> Discovery:
+    """``exclude`` patterns are relative to the config file's directory, where ``root`` is at
+    ``exclude_prefix``; ``extra_exclude`` (``--exclude``) patterns are relative to ``root``."""
     root = root.resolve()
-    ignore = _IgnoreRules(exclude)
+    ignore = _IgnoreRules(exclude, exclude_prefix)
+    ignore.add_outer("", list(extra_exclude))
+    if outer_gitignores:
+        _outer_gitignores(root, ignore)
     files: list[SourceFile] = []
     skipped: list[tuple[str, str]] = []
     all_paths: list[str] = []

@@ -36,6 +36,9 @@ def reporters() -> dict[str, Callable[[], Reporter]]:
         "markdown": _lazy("markdown", "MarkdownReporter"),
         "html": _lazy("html", "HtmlReporter"),
         "sarif": _lazy("sarif", "SarifReporter"),
+        "github": _lazy("ci", "GithubReporter"),
+        "gitlab": _lazy("ci", "GitlabReporter"),
+        "junit": _lazy("ci", "JunitReporter"),
     }
     for entry in entry_points(group="prodready.reporters"):
         found.setdefault(entry.name, entry.load())
