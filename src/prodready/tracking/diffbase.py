@@ -43,9 +43,12 @@ def repository_root(path: Path) -> Path:
 @contextmanager
 def exported(repo: Path, revision: str) -> Iterator[Path]:
     """The tree of ``revision`` in a temporary directory, removed afterwards."""
-    commit = _git(repo, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").decode().strip()
+    try:
+        commit = _git(repo, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").decode().strip()
+    except DiffBaseError:
+        commit = ""
     if not commit:
-        raise DiffBaseError(f"unknown revision: {revision}")
+        raise DiffBaseError(f"unknown revision: {revision} (in a shallow CI clone, fetch it first)")
     archive = _git(repo, "archive", "--format=tar", commit)
     with tempfile.TemporaryDirectory(prefix="prodready-base-") as tmp:
         dest = Path(tmp)
