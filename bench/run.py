@@ -8,6 +8,8 @@ prodready cold (no cache) and warm (cache, unchanged tree); a bare tree-sitter p
 Python files in 1 and 2 processes; stdlib ast.parse in 2 processes; Ruff; Bandit; Semgrep with ten
 rules of the same kind (bench/semgrep-rules.yml). Prints wall time, peak RSS and ratios.
 Peers that cannot be installed are reported as missing, not faked.
+First, a startup section: `prodready --version` and an audit of an empty directory, now and at the
+commit before the import diet ($PRODREADY_BENCH_BEFORE), medians of 7 runs (`--startup-only`).
 """
 
 from __future__ import annotations
@@ -125,12 +127,71 @@ else:
 """
 
 
+# The commit before the import diet (SQLAlchemy on every audit, the whole engine for --version).
+STARTUP_BEFORE = os.environ.get("PRODREADY_BENCH_BEFORE", "f4e8994")
+
+
+def _median_wall(cmd: list[str], env: dict[str, str] | None, runs: int) -> float:
+    walls = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+        walls.append(time.perf_counter() - start)
+    return sorted(walls)[len(walls) // 2]
+
+
+def startup(runs: int = 7, before: str | None = STARTUP_BEFORE) -> list[dict[str, object]]:
+    """Median wall time of `prodready --version` and of an audit of an empty directory (with and
+    without the history store), for this tree and for ``before`` (exported with git archive and
+    run from its src/ on the same interpreter), when git can produce it."""
+    empty = Path(tempfile.mkdtemp(prefix="prodready-empty-"))
+    commands = {
+        "prodready --version": ["--version"],
+        "audit empty dir (history on)": ["audit", str(empty), "--no-cache", "--format", "json", "--fail-on", "never"],
+        "audit empty dir --no-history": ["audit", str(empty), "--no-cache", "--no-history", "--format", "json",
+                                         "--fail-on", "never"],
+    }
+    trees: dict[str, dict[str, str] | None] = {"now": None}
+    if before:
+        old = Path(tempfile.mkdtemp(prefix="prodready-before-"))
+        archive = subprocess.run(["git", "-C", str(HERE.parent), "archive", "--format=tar", before, "src"],
+                                 capture_output=True, check=False)
+        if archive.returncode == 0:
+            import io
+
+            with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+                tar.extractall(old, filter="data")
+            trees[f"before ({before})"] = {**os.environ, "PYTHONPATH": str(old / "src")}
+        else:
+            print(f"  (cannot export {before} for the before column: {archive.stderr.decode().strip()[-80:]})")
+    rows: list[dict[str, object]] = []
+    print(f"startup (median of {runs} runs):")
+    print(f"  {'':34}" + "".join(f"{name:>22}" for name in trees))
+    for label, argv in commands.items():
+        row: dict[str, object] = {"command": label}
+        for name, env in trees.items():
+            shutil.rmtree(empty / ".prodready", ignore_errors=True)
+            row[name] = round(_median_wall([PY, "-m", "prodready", *argv], env, runs), 3)
+        rows.append(row)
+        print(f"  {label:34}" + "".join(f"{row[name]:>20} s" for name in trees))
+    bare = _median_wall([PY, "-c", "pass"], None, runs)
+    print(f"  {'(bare python -c pass)':34}{bare:>20.3f} s\n")
+    shutil.rmtree(empty, ignore_errors=True)
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--startup-only", action="store_true", help="only the startup section (no corpus)")
     parser.add_argument("--packages", help="comma-separated pip specs (default: a ~1M-line mix)")
     parser.add_argument("--skip-peers", action="store_true", help="time prodready and bare parses only")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     args = parser.parse_args()
+    startup_rows = startup()
+    if args.startup_only:
+        if args.json:
+            args.json.write_text(json.dumps({"startup": startup_rows}, indent=2))
+        return 0
     packages = args.packages.split(",") if args.packages else DEFAULT_PACKAGES
     corpus = build_corpus(packages)
     files = python_files(corpus)
@@ -171,7 +232,7 @@ def main() -> int:
         print(f"\ntarget: cold within 2x bare 2-process parse -> {cold / parse2['wall_s']:.2f}x")
     print(f"target: warm within 10% of cold... measured warm/cold = {warm / cold:.2f}")
     if args.json:
-        args.json.write_text(json.dumps({"files": len(files), "lines": lines, "rows": rows}, indent=2))
+        args.json.write_text(json.dumps({"files": len(files), "lines": lines, "rows": rows, "startup": startup_rows}, indent=2))
     return 0
 
 
