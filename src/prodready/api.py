@@ -314,8 +314,9 @@ def only_files(report: AuditReport, files: set[str]) -> AuditReport:
     from prodready.engine.grouping import with_locations
 
     def keep(finding: Finding) -> Finding | None:
-        if finding.path is None:
-            return finding if report.project_file in files else None
+        if finding.path is None:  # shown with the manifest/README it sits on, not any file
+            anchored = report.project_file in files and report.project_file in _PROJECT_FILES
+            return finding if anchored else None
         places = tuple(loc for loc in finding.all_locations if loc.path in files)
         if not places:
             return None
