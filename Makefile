@@ -1,12 +1,14 @@
-PY ?= python3.11
-VENV := .venv
+# The first Python 3.11+ on PATH (override: make test PY=python3.13 VENV=.venv-313).
+PY ?= $(firstword $(foreach p,python3.11 python3.12 python3.13 python3,$(if $(shell command -v $(p) >/dev/null 2>&1 && $(p) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && echo ok),$(p))))
+VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench bench-load docs clean
+.PHONY: demo test lint bench bench-load bench-startup docs clean
 
 $(STAMP): pyproject.toml
-	@command -v $(PY) >/dev/null 2>&1 || { echo "need $(PY) (set PY=python3)"; exit 2; }
+	@test -n "$(PY)" || { echo "need Python 3.11, 3.12 or 3.13 on PATH (or set PY=...)"; exit 2; }
+	@command -v $(PY) >/dev/null 2>&1 || { echo "need $(PY) (set PY=python3.1x)"; exit 2; }
 	test -d $(VENV) || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
@@ -38,5 +40,8 @@ bench: $(STAMP) bench-load
 bench-load: $(STAMP)
 	$(BIN)/python bench/load_compare.py
 
+bench-startup: $(STAMP)
+	$(BIN)/python bench/run.py --startup-only
+
 clean:
-	rm -rf $(VENV) reports .prodready
+	rm -rf $(VENV) .venv-3* reports .prodready

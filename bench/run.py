@@ -345,10 +345,13 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--skip-peers", action="store_true", help="time prodready and bare parses only")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
+    parser.add_argument("--startup-only", action="store_true", help="only the start-up measurements")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="prodready-bench-"))
     ensure("psutil", "psutil")
     rows = bench_startup(args.rounds, work)
+    if args.startup_only:
+        args.langs = ""
     builders = {"python": python_corpus, "js": js_corpus, "go": go_corpus}
     for language in [lang.strip() for lang in args.langs.split(",") if lang.strip()]:
         root = builders[language]()

@@ -1,7 +1,10 @@
 """prodready: is this service ready for production, and exactly what must change?"""
 
+from __future__ import annotations
+
 import os as _os
 import sys as _sys
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
@@ -21,7 +24,21 @@ def _guard_sys_path() -> None:
 
 _guard_sys_path()
 
-from prodready.api import audit  # noqa: E402
-from prodready.model import AuditReport, Finding  # noqa: E402
+if TYPE_CHECKING:
+    from prodready.api import audit
+    from prodready.model import AuditReport, Finding
 
 __all__ = ["AuditReport", "Finding", "__version__", "audit"]
+
+
+def __getattr__(name: str) -> Any:
+    """Lazy exports: `prodready --version` must not load the engine."""
+    if name == "audit":
+        from prodready.api import audit
+
+        return audit
+    if name in ("AuditReport", "Finding"):
+        from prodready import model
+
+        return getattr(model, name)
+    raise AttributeError(f"module 'prodready' has no attribute {name!r}")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from prodready import __version__
-from prodready.config import Config, ConfigError, load_config
+from prodready.config import Config, ConfigError, expand_selectors, load_config
 from prodready.engine.discover import discover
 from prodready.engine.grouping import group_findings
 from prodready.engine.runner import (
@@ -36,9 +37,10 @@ class AuditSettings:
     cache_dir: Path | None = None
     jobs: int = 0  # 0 = all cores
     config: Config | None = None
-    select: frozenset[str] | None = None
+    select: frozenset[str] | None = None  # selectors: ids, prefixes (PR-TO), categories, ALL
     ignore: frozenset[str] = frozenset()
     limits: Limits | None = None  # default: the config's (or the built-in) per-file limits
+    exclude: tuple[str, ...] = ()  # extra gitignore-style patterns, relative to the audited directory
 
 
 def audit(
@@ -59,21 +61,28 @@ def audit(
     started = time.monotonic()
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     config = settings.config if settings.config is not None else load_config(root)
+    registry = load_registry()
     select = settings.select if settings.select is not None else config.select
-    warnings = list(config.warnings) + check_config_rules(config, select, settings.ignore)
+    source = config.source or "configuration"
+    warnings = list(config.warnings)
     options = RunOptions(
-        select=select,
-        ignore=frozenset(settings.ignore | config.disable),
+        select=expand_selectors(select, registry.rules, "--select" if settings.select is not None else source)
+        if select is not None else None,
+        ignore=expand_selectors(settings.ignore, registry.rules, "--ignore")
+        | expand_selectors(config.disable, registry.rules, source),
         severity_overrides=config.severity,
         limits=settings.limits or config.limits,
     )
-    found = discover(root, exclude=config.exclude, max_file_bytes=options.limits.max_file_bytes)
+    check_config_rules(options, registry, source)
+    config_prefix = _below(root, config.base_dir)
+    found = discover(root, exclude=config.exclude, exclude_prefix=config_prefix, extra_exclude=settings.exclude,
+                     max_file_bytes=options.limits.max_file_bytes)
     warnings += found.warnings
     if config.exclude and not found.files:
         unexcluded = discover(root, max_file_bytes=options.limits.max_file_bytes)
         if unexcluded.files:
             raise ConfigError(
-                f"{config.source}: 'exclude' leaves no file to audit ({len(unexcluded.files)} would be audited without it)"
+                f"{source}: 'exclude' leaves no file to audit ({len(unexcluded.files)} would be audited without it)"
             )
     cache_dir = None
     if settings.use_cache:
@@ -99,26 +108,58 @@ def audit(
 
     results = run_files(found.files, options, cache, jobs, tick)
     report = assemble_report(root, found.all_paths, found.skipped, results, options, started, started_at)
+    if config.per_file_ignores:
+        report = apply_per_file_ignores(report, config.per_file_ignores, config_prefix, registry.rules)
     report.warnings = warnings
     return report
 
 
-def check_config_rules(config: Config, select: frozenset[str] | None, ignore: frozenset[str]) -> list[str]:
-    """Rule ids in the config that name no rule: a warning; a config that leaves no rule to run:
-    an error (never a silent READY)."""
-    registry = load_registry()
+def check_config_rules(options: RunOptions, registry: Any, source: str) -> None:
+    """A configuration that leaves no rule to run is an error, never a silent READY (selectors
+    that name no rule are already refused by expand_selectors)."""
     known = {rule.id for rule in registry.rules}
-    named = set(config.select or ()) | set(config.disable) | {rule_id for rule_id, _ in config.severity}
-    unknown = sorted(named - known)
-    warnings = []
-    if unknown:
-        listed = ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else "")
-        warnings.append(f"{config.source}: unknown rule id(s) ignored: {listed}"[:400])
-    enabled = (set(select) if select is not None else known) & known
-    enabled -= set(config.disable) | set(ignore)
+    enabled = (set(options.select) if options.select is not None else known) & known
+    enabled -= set(options.ignore)
     if not enabled:
-        raise ConfigError(f"{config.source or 'configuration'}: selects no known rule: the audit would check nothing")
-    return warnings
+        raise ConfigError(f"{source}: selects no known rule: the audit would check nothing")
+
+
+def _below(root: Path, base: Path | None) -> str:
+    """``root``'s posix path below ``base`` ("" when equal, unrelated or unknown)."""
+    if base is None:
+        return ""
+    try:
+        rel = root.resolve().relative_to(base)
+    except ValueError:
+        return ""
+    return rel.as_posix() if rel.parts else ""
+
+
+def apply_per_file_ignores(
+    report: AuditReport, table: tuple[tuple[str, tuple[str, ...]], ...], prefix: str, rules: Any,
+) -> AuditReport:
+    """Drop the places of findings whose file matches a ``per-file-ignores`` pattern for their rule
+    (patterns relative to the config file's directory, where the target is at ``prefix``)."""
+    import pathspec
+
+    from prodready.engine.grouping import with_locations
+
+    compiled = [
+        (pathspec.GitIgnoreSpec.from_lines([pattern]), expand_selectors(selectors, rules, f"per-file-ignores '{pattern}'"))
+        for pattern, selectors in table
+    ]
+    lead = prefix + "/" if prefix else ""
+
+    def dropped(rule: str, path: str | None) -> bool:
+        return path is not None and any(rule in ids and spec.match_file(lead + path) for spec, ids in compiled)
+
+    kept: list[Finding] = []
+    for finding in report.findings:
+        places = tuple(loc for loc in finding.all_locations if not dropped(finding.rule, loc.path))
+        if not places:
+            continue
+        kept.append(finding if len(places) == len(finding.all_locations) else with_locations(finding, places))
+    return replace(report, findings=kept)
 
 
 def assemble_report(
@@ -166,6 +207,7 @@ def assemble_report(
         for line in sup.applies_to:
             index.setdefault((sup.path, line), []).append(number)
     suppressed = 0
+    silenced: list[tuple[Finding, str]] = []
     for finding in findings:
         hit = None
         if finding.path is not None and finding.line is not None:
@@ -179,6 +221,7 @@ def assemble_report(
         else:
             used.add(hit)
             suppressed += 1
+            silenced.append((finding, suppressions[hit].reason))
     # Test files quote suppression comments as sample data; only real code owes an explanation.
     from prodready.engine.context import is_test_path
 
@@ -211,4 +254,174 @@ def assemble_report(
         suppressed=suppressed,
         unused_suppressions=unused,
         tool_version=__version__,
+        suppressed_findings=silenced,
+        project_file=project_file(all_paths),
+    )
+
+
+# Where a project-wide finding is shown when a format insists on a file: the manifest that
+# describes the service, else its container or compose file, else its README.
+_PROJECT_FILES = (
+    "pyproject.toml", "package.json", "go.mod", "setup.cfg", "setup.py", "Pipfile", "requirements.txt",
+    "Dockerfile", "docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml",
+    "README.md", "README.rst", "README.txt", "README",
+)
+
+
+def project_file(all_paths: list[str]) -> str | None:
+    present = set(all_paths)
+    for name in _PROJECT_FILES:
+        if name in present:
+            return name
+    top = sorted(p for p in all_paths if "/" not in p)
+    return top[0] if top else (sorted(all_paths)[0] if all_paths else None)
+
+
+# --- several paths: directories and files, each audited in the context of its project ---------
+
+_PROJECT_MARKERS = (
+    ".prodready.toml", "pyproject.toml", "package.json", "go.mod", "setup.cfg", "setup.py", "Pipfile",
+    "requirements.txt", "Dockerfile",
+)
+
+
+def project_root_of(file: Path) -> Path:
+    """The project a file belongs to: the nearest directory above it with a manifest (or a
+    Dockerfile or prodready config), not above the repository root; else the repository root,
+    else the file's directory."""
+    from prodready.repo import find_repo_root
+
+    file = file.resolve()
+    top = find_repo_root(file)
+    for directory in file.parents:
+        if any((directory / marker).is_file() for marker in _PROJECT_MARKERS):
+            return directory
+        if directory == top:
+            break
+    return top or file.parent
+
+
+def plan_targets(paths: list[Path]) -> dict[Path, set[str] | None]:
+    """Project roots to audit, each with the files to report on (None: everything)."""
+    projects: dict[Path, set[str] | None] = {}
+    for path in paths:
+        if not path.exists():
+            raise TargetError(f"target does not exist: {path}")
+        if path.is_dir():
+            if not os.access(path, os.R_OK | os.X_OK):
+                raise TargetError(f"target is not readable: {path}")
+            projects[path.resolve()] = None
+        elif path.is_file():
+            root = project_root_of(path)
+            wanted = projects.setdefault(root, set())
+            if wanted is not None:
+                wanted.add(path.resolve().relative_to(root).as_posix())
+        else:
+            raise TargetError(f"target is not a file or directory: {path}")
+    return projects
+
+
+def audit_paths(
+    paths: list[Path],
+    settings: AuditSettings | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> AuditReport:
+    """Audit directories and files. A file is audited with its whole project (so project facts
+    hold) and only findings in the named files are kept. Several projects give one report whose
+    paths are relative to their common directory (``target``)."""
+    settings = settings or AuditSettings()
+    projects = plan_targets(paths)
+    reports = []
+    for root, files in projects.items():
+        report = audit(root, settings, progress)
+        reports.append(only_files(report, files) if files is not None else report)
+    if len(reports) == 1:
+        return reports[0]
+    return merge_reports(reports)
+
+
+def only_files(report: AuditReport, files: set[str]) -> AuditReport:
+    """Keep the findings (and places) in these files; project-wide ones only when the file they
+    belong to (the manifest, README, ...) is among them."""
+    from prodready.engine.grouping import with_locations
+
+    def keep(finding: Finding) -> Finding | None:
+        if finding.path is None:  # shown with the manifest/README it sits on, not any file
+            anchored = report.project_file in files and report.project_file in _PROJECT_FILES
+            return finding if anchored else None
+        places = tuple(loc for loc in finding.all_locations if loc.path in files)
+        if not places:
+            return None
+        return finding if len(places) == len(finding.all_locations) else with_locations(finding, places)
+
+    kept = [f for f in map(keep, report.findings) if f is not None]
+    silenced = [(f, reason) for f, reason in report.suppressed_findings if f.path in files]
+    return replace(
+        report, findings=kept, suppressed_findings=silenced,
+        unused_suppressions=[u for u in report.unused_suppressions if u.get("path") in files],
+    )
+
+
+def _rebase_finding(finding: Finding, prefix: str) -> Finding:
+    from prodready.model import Location
+
+    def moved(path: str | None) -> str | None:
+        return prefix + path if path is not None else None
+
+    return replace(
+        finding, path=moved(finding.path),
+        locations=tuple(
+            Location(moved(loc.path), loc.line, loc.end_line, loc.message, loc.evidence, loc.fingerprint)
+            for loc in finding.locations
+        ),
+    )
+
+
+def merge_reports(reports: list[AuditReport]) -> AuditReport:
+    """One report for several audited projects, paths relative to their common directory."""
+    base = Path(os.path.commonpath([r.target for r in reports]))
+    findings: list[Finding] = []
+    checks: dict[str, CheckTally] = {}
+    facts: dict[str, Any] = {}
+    skipped: list[SkippedFile] = []
+    by_language: dict[str, int] = {}
+    silenced: list[tuple[Finding, str]] = []
+    unused: list[dict[str, Any]] = []
+    for report in reports:
+        rel = Path(report.target).relative_to(base).as_posix()
+        prefix = "" if rel in ("", ".") else rel + "/"
+        findings += [_rebase_finding(f, prefix) for f in report.findings]
+        silenced += [(_rebase_finding(f, prefix), reason) for f, reason in report.suppressed_findings]
+        for tally in report.checks:
+            merged = checks.setdefault(tally.rule, CheckTally(tally.category, tally.rule))
+            merged.examined += tally.examined
+            merged.passed += tally.passed
+        for key, value in report.facts.items():
+            if isinstance(value, list) and isinstance(facts.get(key), list):
+                facts[key] = facts[key] + value
+            else:
+                facts.setdefault(key, value)
+        skipped += [SkippedFile(prefix + s.path, s.reason) for s in report.skipped]
+        for language, count in report.files_by_language.items():
+            by_language[language] = by_language.get(language, 0) + count
+        unused += [u | {"path": prefix + str(u.get("path", ""))} for u in report.unused_suppressions]
+    findings.sort(key=lambda f: f.sort_key)
+    first = reports[0]
+    anchor_rel = Path(first.target).relative_to(base).as_posix()
+    return AuditReport(
+        target=str(base),
+        started_at=first.started_at,
+        duration_s=round(sum(r.duration_s for r in reports), 3),
+        findings=findings,
+        checks=list(checks.values()),
+        facts=facts,
+        files_scanned=sum(r.files_scanned for r in reports),
+        files_by_language=dict(sorted(by_language.items())),
+        skipped=skipped,
+        suppressed=sum(r.suppressed for r in reports),
+        baselined=sum(r.baselined for r in reports),
+        unused_suppressions=unused,
+        tool_version=first.tool_version,
+        suppressed_findings=silenced,
+        project_file=(("" if anchor_rel in ("", ".") else anchor_rel + "/") + first.project_file) if first.project_file else None,
     )

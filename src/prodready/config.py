@@ -1,16 +1,26 @@
-"""Project configuration: ``[tool.prodready]`` in pyproject.toml or a ``.prodready.toml``."""
+"""Project configuration: ``[tool.prodready]`` in pyproject.toml or a ``.prodready.toml``.
+
+Found like Ruff finds its own: the nearest such file at or above the audited directory, up to the
+repository root. Patterns in it (``exclude``, ``per-file-ignores``) are relative to the file's
+directory. Rule selectors (``select``, ``disable``, ``--select``, ``--ignore``) take a rule id
+(``PR-TO-001``), an id prefix (``PR-TO``), a category (``timeouts``), a rule name, or ``ALL``.
+"""
 
 from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prodready.engine.safeio import Limits, Refused, read_regular
 from prodready.model import Severity
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
 FAIL_ON_CHOICES = ("critical", "high", "medium", "low", "never")
+CONFIG_NAMES = (".prodready.toml", "pyproject.toml")
 
 
 class ConfigError(ValueError):
@@ -28,6 +38,13 @@ class Config:
     extra: dict[str, Any] = field(default_factory=dict)
     limits: Limits = Limits()
     warnings: tuple[str, ...] = ()
+    # (gitignore-style pattern, rule selectors): findings in matching files are dropped.
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def base_dir(self) -> Path | None:
+        """The directory patterns in this config are relative to."""
+        return Path(self.source).resolve().parent if self.source else None
 
 
 MAX_CONFIG_BYTES = 1_000_000
@@ -39,10 +56,42 @@ LIMIT_KEYS = {
 }
 
 
+def find_config(start: Path) -> Path | None:
+    """The nearest ``.prodready.toml``, or ``pyproject.toml`` with ``[tool.prodready]``, at or above
+    ``start`` and at or below its repository root (only ``start`` itself outside a repository)."""
+    from prodready.repo import find_repo_root
+
+    start = start.resolve()
+    stop = find_repo_root(start)
+    directories = [start]
+    if stop is not None and stop != start:
+        for parent in start.parents:
+            directories.append(parent)
+            if parent == stop:
+                break
+    for directory in directories:
+        dotfile = directory / ".prodready.toml"
+        if dotfile.is_file():
+            return dotfile
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                text = read_regular(str(pyproject), MAX_CONFIG_BYTES).decode("utf-8")
+            except (OSError, Refused, UnicodeDecodeError):
+                continue
+            if "[tool.prodready" in text or "tool.prodready" in text:
+                return pyproject
+    return None
+
+
 def load_config(root: Path, explicit: Path | None = None) -> Config:
-    """The first config found. Config from the audited tree is untrusted input: a bad shape is
-    one clear ConfigError, an unreadable pyproject.toml only a warning (it may hold no config)."""
-    candidates = [explicit] if explicit else [root / ".prodready.toml", root / "pyproject.toml"]
+    """The nearest config at or above ``root`` (up to the repository root). Config from the audited
+    tree is untrusted input: a bad shape is one clear ConfigError, an unreadable pyproject.toml
+    only a warning (it may hold no config)."""
+    if explicit is not None and not explicit.is_file():
+        raise ConfigError(f"config file not found: {explicit}")
+    found = explicit if explicit else find_config(root)
+    candidates = [found] if found else []
     for path in candidates:
         if path is None or not path.is_file():
             if explicit is not None:
@@ -74,7 +123,8 @@ def _one_line(exc: BaseException) -> str:
 def _parse(section: Any, source: str) -> Config:
     if not isinstance(section, dict):
         raise ConfigError(f"{source}: [tool.prodready] must be a table")
-    known = {"exclude", "disable", "ignore", "select", "severity", "fail-on", "fail_on", *LIMIT_KEYS}
+    known = {"exclude", "disable", "ignore", "select", "severity", "fail-on", "fail_on", "per-file-ignores",
+             "per_file_ignores", *LIMIT_KEYS}
     unknown = sorted(str(k) for k in set(section) - known)
     if unknown:
         raise ConfigError(f"{source}: unknown key(s) in prodready config: {', '.join(unknown)[:200]}")
@@ -108,12 +158,47 @@ def _parse(section: Any, source: str) -> Config:
     select = str_list("select")
     if "select" in section and not select:
         raise ConfigError(f"{source}: 'select' is empty: it would run no rule (remove it to run all)")
+    per_file = section.get("per-file-ignores", section.get("per_file_ignores", {}))
+    if not isinstance(per_file, dict) or not all(
+        isinstance(v, list) and all(isinstance(x, str) for x in v) for v in per_file.values()
+    ):
+        raise ConfigError(f"{source}: 'per-file-ignores' must be a table of \"pattern\" = [\"RULE-ID\", ...]")
     return Config(
         exclude=tuple(str_list("exclude")),
         disable=frozenset(r.upper() for r in str_list("disable") + str_list("ignore")),
         select=frozenset(r.upper() for r in select) if select else None,
         severity=tuple(sorted((k.upper(), str(v)) for k, v in severity.items())),
         fail_on=fail_on,
-        source=source,
+        source=str(Path(source).resolve()),
         limits=Limits(**limits),
+        per_file_ignores=tuple((str(k), tuple(v)) for k, v in per_file.items()),
     )
+
+
+class SelectorError(ConfigError):
+    """A rule selector that names no rule."""
+
+
+def expand_selectors(tokens: Iterable[str], rules: Iterable[Any], where: str = "") -> frozenset[str]:
+    """Rule ids named by selectors: an id, an id prefix (PR-TO, PR-TO-0), a category, a rule name
+    or ALL. Unknown selectors are an error, not silently nothing."""
+    catalogue = list(rules)
+    out: set[str] = set()
+    for raw in tokens:
+        token = raw.strip()
+        if not token:
+            continue
+        upper, lower = token.upper(), token.lower()
+        if upper == "ALL":
+            out.update(r.id for r in catalogue)
+            continue
+        matched = {
+            r.id for r in catalogue
+            if r.id == upper or r.id.startswith(upper + "-") or (upper.count("-") >= 2 and r.id.startswith(upper))
+            or r.category.value == lower or r.name == lower
+        }
+        if not matched:
+            hint = f" in {where}" if where else ""
+            raise SelectorError(f"unknown rule selector{hint}: {token} (a rule id, prefix like PR-TO, or category; see `prodready rules`)")
+        out |= matched
+    return frozenset(out)

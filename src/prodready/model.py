@@ -228,6 +228,11 @@ class AuditReport:
     unused_suppressions: list[dict[str, Any]] = field(default_factory=list)
     tool_version: str = ""
     warnings: list[str] = field(default_factory=list)  # config or store problems the reader must see
+    # Findings silenced by an inline comment, with the comment's reason (SARIF carries them as
+    # suppressed results); and the file project-wide findings are anchored on where a format
+    # needs a place (the manifest, else the README, ...), relative to target.
+    suppressed_findings: list[tuple[Finding, str]] = field(default_factory=list)
+    project_file: str | None = None
 
     @property
     def verdict(self) -> Verdict:

@@ -90,12 +90,12 @@ def test_missing_target_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_file_target_is_refused(tmp_path: Path) -> None:
+def test_file_target_is_audited_in_its_project(tmp_path: Path) -> None:
     file = tmp_path / "a.py"
     file.write_text("x = 1\n")
-    result = run("audit", str(file))
-    assert result.returncode == 2
-    assert "not a directory" in result.stderr
+    result = run("audit", str(file), "--no-history", "--no-cache", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["findings"] == []
 
 
 def test_malformed_inputs_are_skipped_counted_and_reported(tmp_path: Path) -> None:

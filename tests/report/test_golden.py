@@ -161,6 +161,6 @@ def test_progress_bar_draws_on_stderr() -> None:
     """Shown when stderr is a terminal, even if stdout is redirected to a file or a pipe."""
     import sys
 
-    from prodready.cli import _progress_bar
+    from prodready.cli.audit import _progress_bar
 
     assert _progress_bar().console.file is sys.stderr

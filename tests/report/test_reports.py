@@ -48,8 +48,9 @@ def test_sarif_validates_against_the_official_schema(tmp_path: Path) -> None:
     assert all("prodready/v1" in r["partialFingerprints"] for r in results)
     located = [r for r in results if r["ruleId"] == "PR-TO-001"][0]
     assert located["locations"][0]["physicalLocation"]["region"]["startLine"] == 25
+    # GitHub rejects a result without a location: project-wide ones sit on the project's manifest.
     project_wide = [r for r in results if r["ruleId"] == "PR-TS-301"][0]
-    assert "locations" not in project_wide
+    assert project_wide["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("requirements.txt")
 
 
 def test_report_command_rerenders_a_saved_json_report(tmp_path: Path) -> None:

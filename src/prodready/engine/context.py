@@ -6,14 +6,20 @@ import ast
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
 from prodready.lang import python as pyast
 from prodready.lang import treesitter as ts
 from prodready.lang.dockerfile import Dockerfile
 from prodready.lang.dotenv import EnvEntry
 from prodready.model import Language
-from prodready.rules.base import RuleMeta
+
+
+class RuleRef(Protocol):
+    """What a context needs of a rule: its id. (The engine does not depend on the rules' base.)"""
+
+    @property
+    def id(self) -> str: ...
 
 
 @dataclass
@@ -34,7 +40,7 @@ class FileContext:
     def line_text(self, line: int) -> str:
         return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
 
-    def examine(self, rule: RuleMeta, count: int = 1) -> None:
+    def examine(self, rule: RuleRef, count: int = 1) -> None:
         """Record that the rule looked at a candidate (positive evidence for `checks`)."""
         self.examined[rule.id] += count
 
@@ -153,5 +159,5 @@ class ProjectContext:
     model: Any  # prodready.project.ProjectModel
     examined: Counter[str] = field(default_factory=Counter)
 
-    def examine(self, rule: RuleMeta, count: int = 1) -> None:
+    def examine(self, rule: RuleRef, count: int = 1) -> None:
         self.examined[rule.id] += count

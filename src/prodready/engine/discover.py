@@ -164,17 +164,40 @@ def compile_patterns(lines: Iterable[str], source: str, warnings: list[str]) -> 
     return pathspec.GitIgnoreSpec.from_lines(kept)
 
 
-class _IgnoreRules:
-    """.gitignore files found while walking, each applied below its own directory."""
+def _covering(prefix: str, lines: Iterable[str]) -> list[str]:
+    """Drop the patterns that would exclude the audited directory itself (``prefix``, relative to
+    the patterns' directory) or one above it: a directory named explicitly is audited."""
+    parts = [p for p in prefix.strip("/").split("/") if p]
+    above = ["/".join(parts[: n + 1]) + "/" for n in range(len(parts))]
+    kept = []
+    for line in lines:
+        if not above or not line.strip() or line.lstrip().startswith("#"):
+            kept.append(line)
+            continue
+        single = pathspec.GitIgnoreSpec.from_lines([line])
+        if not any(single.match_file(directory) for directory in above):
+            kept.append(line)
+    return kept
 
-    def __init__(self, extra_patterns: Iterable[str] = (), warnings: list[str] | None = None) -> None:
-        self.specs: list[tuple[str, pathspec.PathSpec]] = []
+
+class _IgnoreRules:
+    """.gitignore files found while walking, each applied below its own directory; .gitignore
+    files and exclude patterns from above the root, applied with the root's path below them.
+    Every pattern is sanitised first (hostile patterns are dropped with a warning)."""
+
+    def __init__(self, extra_patterns: Iterable[str] = (), extra_prefix: str = "",
+                 warnings: list[str] | None = None) -> None:
+        self.specs: list[tuple[str, str, pathspec.PathSpec]] = []  # (base below root, prefix above, spec)
         self.warnings = warnings if warnings is not None else []
-        extra = list(extra_patterns)
-        if extra:
-            spec = compile_patterns(extra, "config exclude", self.warnings)
-            if spec is not None:
-                self.specs.append(("", spec))
+        self.add_outer(extra_prefix, list(extra_patterns), "config exclude")
+
+    def add_outer(self, prefix: str, lines: list[str], source: str = "exclude") -> None:
+        """Patterns from a directory at or above the root; ``prefix`` is the root's path below it."""
+        safe = [p for p in (sanitize_pattern(line)[0] for line in lines) if p is not None]
+        kept = _covering(prefix, safe)
+        spec = compile_patterns(kept, source, self.warnings) if kept else None
+        if spec is not None:
+            self.specs.append(("", prefix.strip("/") + "/" if prefix.strip("/") else "", spec))
 
     def add(self, reldir: str, gitignore: Path) -> str | None:
         """Read one .gitignore; returns why it was not read, or None."""
@@ -186,23 +209,50 @@ class _IgnoreRules:
         rel = f"{reldir}/.gitignore" if reldir else ".gitignore"
         spec = compile_patterns(lines, display_path(rel), self.warnings)
         if spec is not None:
-            self.specs.append((reldir, spec))
+            self.specs.append((reldir, "", spec))
         return None
 
     def ignored(self, relpath: str, is_dir: bool) -> bool:
-        for base, spec in self.specs:
+        for base, prefix, spec in self.specs:
             if base and not relpath.startswith(base + "/"):
                 continue
             sub = relpath[len(base) + 1 :] if base else relpath
-            if spec.match_file(sub + ("/" if is_dir else "")):
+            if spec.match_file(prefix + sub + ("/" if is_dir else "")):
                 return True
         return False
 
 
-def discover(root: Path, exclude: Iterable[str] = (), max_file_bytes: int = MAX_FILE_BYTES) -> Discovery:
+def _outer_gitignores(root: Path, ignore: _IgnoreRules) -> None:
+    """.gitignore files from the repository root down to (not including) ``root``."""
+    from prodready.repo import find_repo_root
+
+    top = find_repo_root(root)
+    if top is None or top == root:
+        return
+    chain = [d for d in root.parents if d == top or top in d.parents]
+    for directory in reversed(chain):
+        gitignore = directory / ".gitignore"
+        if not gitignore.is_file():
+            continue
+        try:
+            lines = read_regular(str(gitignore), MAX_IGNORE_BYTES).decode("utf-8", "replace").splitlines()
+        except (OSError, Refused):
+            continue
+        ignore.add_outer(root.relative_to(directory).as_posix(), lines)
+
+
+def discover(
+    root: Path, exclude: Iterable[str] = (), *, exclude_prefix: str = "", extra_exclude: Iterable[str] = (),
+    outer_gitignores: bool = True, max_file_bytes: int = MAX_FILE_BYTES,
+) -> Discovery:
+    """``exclude`` patterns are relative to the config file's directory, where ``root`` is at
+    ``exclude_prefix``; ``extra_exclude`` (``--exclude``) patterns are relative to ``root``."""
     root = root.resolve()
     warnings: list[str] = []
-    ignore = _IgnoreRules(exclude, warnings)
+    ignore = _IgnoreRules(exclude, exclude_prefix, warnings)
+    ignore.add_outer("", list(extra_exclude), "--exclude")
+    if outer_gitignores:
+        _outer_gitignores(root, ignore)
     files: list[SourceFile] = []
     skipped: list[tuple[str, str]] = []
     all_paths: list[str] = []

@@ -17,20 +17,29 @@ class Reporter(Protocol):
     def render(self, report: AuditReport) -> str: ...
 
 
-def reporters() -> dict[str, Callable[[], Reporter]]:
-    from prodready.report.html import HtmlReporter
-    from prodready.report.json_report import JsonReporter
-    from prodready.report.markdown import MarkdownReporter
-    from prodready.report.sarif import SarifReporter
-    from prodready.report.terminal import ConciseReporter, TextReporter
+def _lazy(module: str, name: str) -> Callable[[], Reporter]:
+    """A factory that imports its reporter only when used (an audit loads one reporter, not all)."""
 
+    def make() -> Reporter:
+        import importlib
+
+        cls: Callable[[], Reporter] = getattr(importlib.import_module(f"prodready.report.{module}"), name)
+        return cls()
+
+    return make
+
+
+def reporters() -> dict[str, Callable[[], Reporter]]:
     found: dict[str, Callable[[], Reporter]] = {
-        "json": JsonReporter,
-        "text": TextReporter,
-        "concise": ConciseReporter,
-        "markdown": MarkdownReporter,
-        "html": HtmlReporter,
-        "sarif": SarifReporter,
+        "json": _lazy("json_report", "JsonReporter"),
+        "text": _lazy("terminal", "TextReporter"),
+        "concise": _lazy("terminal", "ConciseReporter"),
+        "markdown": _lazy("markdown", "MarkdownReporter"),
+        "html": _lazy("html", "HtmlReporter"),
+        "sarif": _lazy("sarif", "SarifReporter"),
+        "github": _lazy("ci", "GithubReporter"),
+        "gitlab": _lazy("ci", "GitlabReporter"),
+        "junit": _lazy("ci", "JunitReporter"),
     }
     for entry in entry_points(group="prodready.reporters"):
         found.setdefault(entry.name, entry.load())

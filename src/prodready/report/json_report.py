@@ -31,6 +31,8 @@ def report_to_dict(report: AuditReport) -> dict[str, Any]:
         "baselined": report.baselined,
         "unused_suppressions": report.unused_suppressions,
         "warnings": report.warnings,
+        "suppressed_findings": [f.to_json() | {"justification": reason} for f, reason in report.suppressed_findings],
+        "project_file": report.project_file,
     }
 
 
@@ -62,4 +64,9 @@ def report_from_dict(data: dict[str, Any]) -> AuditReport:
         unused_suppressions=list(data.get("unused_suppressions", [])),
         tool_version=str(data.get("tool", {}).get("version", "")),
         warnings=[str(w) for w in data.get("warnings", []) or []],
+        suppressed_findings=[
+            (Finding.from_json(f), str(f.get("justification", "")))
+            for f in data.get("suppressed_findings", []) if isinstance(f, dict)
+        ],
+        project_file=data.get("project_file"),
     )

@@ -1,55 +1,46 @@
-"""History store: every audit recorded (SQLite under .prodready/ by default, any SQLAlchemy URL)."""
+"""History store: every audit recorded. SQLite under ``.prodready/`` through the standard library
+by default; any other SQLAlchemy URL (``postgresql+psycopg://...``) through the optional extra
+``prodready[postgres]`` — so an audit imports no database toolkit it does not use."""
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections import defaultdict
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    Column,
-    DateTime,
-    Float,
-    ForeignKey,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    create_engine,
-    insert,
-    select,
-)
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
-
 from prodready.model import AuditReport
 
-metadata = MetaData()
-runs = Table(
-    "prodready_runs", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("target", String(1024), nullable=False, index=True),
-    Column("started_at", String(40), nullable=False),
-    Column("recorded_at", DateTime(timezone=True)),
-    Column("tool_version", String(40)),
-    Column("verdict", String(40)),
-    Column("duration_s", Float),
-    Column("files_scanned", Integer),
-    Column("summary", JSON),
-)
-findings = Table(
-    "prodready_findings", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("run_id", Integer, ForeignKey("prodready_runs.id", ondelete="CASCADE"), index=True),
-    Column("fingerprint", String(64), index=True),
-    Column("rule", String(20)),
-    Column("category", String(40)),
-    Column("severity", String(10)),
-    Column("path", String(1024)),
-    Column("line", Integer),
-    Column("message", String(2000)),
-)
+# The same tables SQLAlchemy creates in history_sql (a database written by either reads in both).
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS prodready_runs (
+    id INTEGER NOT NULL PRIMARY KEY,
+    target VARCHAR(1024) NOT NULL,
+    started_at VARCHAR(40) NOT NULL,
+    recorded_at DATETIME,
+    tool_version VARCHAR(40),
+    verdict VARCHAR(40),
+    duration_s FLOAT,
+    files_scanned INTEGER,
+    summary JSON
+);
+CREATE INDEX IF NOT EXISTS ix_prodready_runs_target ON prodready_runs (target);
+CREATE TABLE IF NOT EXISTS prodready_findings (
+    id INTEGER NOT NULL PRIMARY KEY,
+    run_id INTEGER REFERENCES prodready_runs (id) ON DELETE CASCADE,
+    fingerprint VARCHAR(64),
+    rule VARCHAR(20),
+    category VARCHAR(40),
+    severity VARCHAR(10),
+    path VARCHAR(1024),
+    line INTEGER,
+    message VARCHAR(2000)
+);
+CREATE INDEX IF NOT EXISTS ix_prodready_findings_run_id ON prodready_findings (run_id);
+CREATE INDEX IF NOT EXISTS ix_prodready_findings_fingerprint ON prodready_findings (fingerprint);
+"""
 
 
 class HistoryError(RuntimeError):
@@ -78,72 +69,96 @@ def _one_line(exc: BaseException) -> str:
     return text.strip().splitlines()[0][:300] if text.strip() else type(exc).__name__
 
 
-def _engine(url: str) -> Engine:
-    connect_args: dict[str, Any] = {}
+def _sqlite_path(url: str) -> str | None:
+    """The file of a ``sqlite:///path`` URL (``sqlite://`` alone is in memory); None for others."""
+    if url == "sqlite://" or url == "sqlite:///:memory:":
+        return ":memory:"
     if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        connect_args = {"timeout": 30}  # parallel audits wait for the lock instead of losing a run
+        return url.removeprefix("sqlite:///").split("?", 1)[0]
+    return None
+
+
+def _open(path: str) -> sqlite3.Connection:
     try:
-        # prodready: ignore[PR-TO-003] one short write per CLI run, to a URL the user chose
-        engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
-        try:
-            metadata.create_all(engine)
-        except SQLAlchemyError:
-            metadata.create_all(engine)  # a parallel audit created the tables between check and create
-    except (SQLAlchemyError, OSError, ImportError, ValueError) as exc:
-        raise HistoryError(f"cannot open history store {url.split('@')[-1]}: {_one_line(exc)}") from exc
-    return engine
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, timeout=30)
+        conn.executescript(SCHEMA)
+    except (sqlite3.Error, OSError) as exc:
+        raise HistoryError(f"cannot open history store sqlite:///{path}: {exc}") from exc
+    return conn
+
+
+def _sql() -> Any:
+    try:
+        from prodready.tracking import history_sql
+    except ImportError as exc:
+        raise HistoryError(
+            f"this history URL needs SQLAlchemy and a driver: pip install 'prodready[postgres]' ({exc})"
+        ) from exc
+    return history_sql
 
 
 def record(report: AuditReport, url: str) -> int:
     """Store the run and its (already redacted) findings; returns the run id."""
-    from datetime import UTC, datetime
-
-    engine = _engine(url)
+    path = _sqlite_path(url)
+    if path is None:
+        return int(_sql().record(report, url))
+    conn = _open(path)
     try:
-        with engine.begin() as conn:
-            inserted = conn.execute(
-                insert(runs).values(
-                    target=report.target, started_at=report.started_at, recorded_at=datetime.now(UTC),
-                    tool_version=report.tool_version, verdict=report.verdict.value, duration_s=report.duration_s,
-                    files_scanned=report.files_scanned, summary=report.counts(),
-                )
-            ).inserted_primary_key
-            run_id = int(inserted[0]) if inserted else 0
-            if report.findings:
-                conn.execute(insert(findings), [
-                    {"run_id": run_id, "fingerprint": f.fingerprint, "rule": f.rule, "category": f.category.value,
-                     "severity": f.severity.value, "path": f.path, "line": f.line, "message": f.message[:2000]}
-                    for f in report.findings
-                ])
-    except SQLAlchemyError as exc:
-        raise HistoryError(f"cannot write history: {_one_line(exc)}") from exc
+        with conn:
+            cursor = conn.execute(
+                "INSERT INTO prodready_runs (target, started_at, recorded_at, tool_version, verdict, duration_s,"
+                " files_scanned, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (report.target, report.started_at, datetime.now(UTC).isoformat(sep=" "), report.tool_version,
+                 report.verdict.value, report.duration_s, report.files_scanned, json.dumps(report.counts())),
+            )
+            run_id = int(cursor.lastrowid or 0)
+            conn.executemany(
+                "INSERT INTO prodready_findings (run_id, fingerprint, rule, category, severity, path, line, message)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                # One row per place: fixes are tracked place by place, as in diffs and baselines.
+                [(run_id, loc.fingerprint or f.fingerprint, f.rule, f.category.value, f.severity.value, loc.path,
+                  loc.line, (loc.message or f.message)[:2000])
+                 for f in report.findings for loc in f.all_locations],
+            )
+    except sqlite3.Error as exc:
+        raise HistoryError(f"cannot write history: {exc}") from exc
     finally:
-        engine.dispose()
-    return int(run_id)
+        conn.close()
+    return run_id
 
 
 def trend(url: str, target: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
     """The last runs, oldest first, each with counts per category and severity."""
-    engine = _engine(url)
+    path = _sqlite_path(url)
+    if path is None:
+        result: list[dict[str, Any]] = _sql().trend(url, target, limit)
+        return result
+    conn = _open(path)
     try:
-        with engine.connect() as conn:
-            query = select(runs).order_by(runs.c.id.desc()).limit(limit)
-            if target:
-                query = query.where(runs.c.target == target)
-            rows = list(conn.execute(query))[::-1]
-            result = []
-            for row in rows:
-                per_category: dict[str, int] = defaultdict(int)
-                for f in conn.execute(select(findings.c.category).where(findings.c.run_id == row.id)):
-                    per_category[f.category] += 1
-                result.append({
-                    "run": row.id, "target": row.target, "started_at": row.started_at, "verdict": row.verdict,
-                    "summary": row.summary, "categories": dict(per_category),
-                    "fingerprints": [r.fingerprint for r in conn.execute(select(findings.c.fingerprint).where(findings.c.run_id == row.id))],
-                })
-            return result
-    except SQLAlchemyError as exc:
-        raise HistoryError(f"cannot read history: {_one_line(exc)}") from exc
+        query = "SELECT id, target, started_at, verdict, summary FROM prodready_runs"
+        params: tuple[Any, ...] = ()
+        if target:
+            query += " WHERE target = ?"
+            params = (target,)
+        rows = conn.execute(query + " ORDER BY id DESC LIMIT ?", (*params, limit)).fetchall()[::-1]
+        result = []
+        for run_id, run_target, started_at, verdict, summary in rows:
+            per_category: dict[str, int] = defaultdict(int)
+            found = conn.execute(
+                "SELECT category, fingerprint FROM prodready_findings WHERE run_id = ? ORDER BY id", (run_id,)
+            ).fetchall()
+            for category, _ in found:
+                per_category[category] += 1
+            result.append({
+                "run": run_id, "target": run_target, "started_at": started_at, "verdict": verdict,
+                "summary": json.loads(summary) if isinstance(summary, str) else summary,
+                "categories": dict(per_category),
+                "fingerprints": [fp for _, fp in found],
+            })
+        return result
+    except (sqlite3.Error, ValueError) as exc:
+        raise HistoryError(f"cannot read history: {exc}") from exc
     finally:
-        engine.dispose()
+        conn.close()
