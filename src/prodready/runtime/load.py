@@ -264,6 +264,7 @@ async def _closed(loop: asyncio.AbstractEventLoop, session: aiohttp.ClientSessio
 
 
 async def _tick(loop: asyncio.AbstractEventLoop, recorder: LoadRecorder, end: float, progress: ProgressFn) -> None:
+    # prodready: ignore[PR-PM-002] progress display only; the task is cancelled when the run ends
     while True:
         await asyncio.sleep(1.0)
         progress(max(0.0, end - loop.time()), recorder)

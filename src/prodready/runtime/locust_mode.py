@@ -90,12 +90,15 @@ def run_distributed(base_url: str, routes: list[Request], settings: LoadSettings
         started = time.monotonic()
         procs: list[subprocess.Popen[bytes]] = []
         try:
+            # prodready: ignore[PR-UG-003] logs go to this run's temporary directory, removed with it
             master = subprocess.Popen(master_cmd, stdout=subprocess.DEVNULL, stderr=open(directory / "master.log", "wb"),  # noqa: SIM115
                                       start_new_session=True, cwd=directory)
             procs.append(master)
             for number in range(workers):
+                worker_log = directory / f"worker{number}.log"  # this run's temporary directory
                 procs.append(subprocess.Popen(worker_cmd, stdout=subprocess.DEVNULL,
-                                              stderr=open(directory / f"worker{number}.log", "wb"),  # noqa: SIM115
+                                              # prodready: ignore[PR-UG-003] a per-run temporary directory
+                                              stderr=open(worker_log, "wb"),  # noqa: SIM115
                                               start_new_session=True, cwd=directory))
             master.wait(run_time + 90)
         finally:

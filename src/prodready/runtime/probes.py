@@ -32,8 +32,9 @@ RUNTIME_PROBE_RULES = (HC_FAILS, HC_READY, CO_CRED, CO_ANY, AU_OPEN, AU_NEIGHBOU
                        RA_BURST, RA_RETRY, TO_SLOW, CF_HEADERS)
 
 MALFORMED_JSON = '{"prodready": "probe", "items": [1, 2,'
+# The login probe's body: a deliberately wrong password, never a credential.
 LOGIN_BODY = json.dumps({"username": "prodready-probe", "email": "probe@prodready.invalid",
-                         "password": "prodready-wrong-password"})
+                         "password": "prodready-wrong-password"})  # prodready: ignore[PR-SE-001] a wrong password on purpose
 
 # What a reply must never contain: stack traces, debug pages, raw exception text.
 LEAKS: tuple[tuple[str, re.Pattern[str]], ...] = (

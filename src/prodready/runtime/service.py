@@ -60,6 +60,7 @@ class ServiceProcess:
     async def wait_ready(self, url: str, timeout_s: float) -> float:
         """Poll until any HTTP answer; seconds it took. Fails fast when the process exits."""
         started = time.monotonic()
+        # prodready: ignore[PR-TO-001] every request below carries its own ClientTimeout(total=2)
         async with aiohttp.ClientSession() as session:
             while True:
                 if self.proc is not None and self.proc.poll() is not None:

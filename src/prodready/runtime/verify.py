@@ -128,6 +128,7 @@ async def _verify(options: VerifyOptions, service: ServiceProcess | None) -> Ver
     results: list[ProbeResult] = []
     facts: dict[str, Any] = {}
     try:
+        # prodready: ignore[PR-TO-001] every probe request passes its own timeout (Prober.send timeout_s)
         async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session:
             prober = Prober(options.url, session)
             first = await prober.send("GET", "/", timeout_s=10)

@@ -102,7 +102,13 @@ def check(loop: ast.For | ast.While, ctx: PyContext) -> Iterator[Hit]:
         return
     if isinstance(loop, ast.While) and isinstance(loop.test, ast.Constant) and loop.test.value is True:
         counts = any(isinstance(n, ast.AugAssign) for s in loop.body for n in ast.walk(s))
-        if not counts:
+        # `if time.monotonic() - started > timeout: raise ...` beside the try is a deadline.
+        gives_up = any(
+            isinstance(n, ast.Raise | ast.Return | ast.Break)
+            for s in loop.body if s is not attempt
+            for n in ast.walk(s)
+        )
+        if not counts and not gives_up:
             yield RULE.hit(
                 loop,
                 "retry loop with no attempt limit or deadline: it never gives up",
