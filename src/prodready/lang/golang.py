@@ -5,19 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from prodready.lang.treesitter import ancestors, descendants, field, string_value, text
+from prodready.lang.treesitter import MEMO, ancestors, descendants, field, string_value, text
 
 Node = Any
 
 
 def callee(call: Node) -> str:
-    """`http.Get`, `r.GET`, `rand.Int63` for a call_expression."""
-    return text(field(call, "function"))
+    """`http.Get`, `r.GET`, `rand.Int63` for a call_expression (memoised per file: many rules ask)."""
+    key = ("go-callee", call.id)
+    found = MEMO.get(key)
+    if found is None:
+        found = MEMO[key] = text(field(call, "function"))
+    return str(found)
 
 
 def call_args(call: Node) -> list[Node]:
-    args = field(call, "arguments")
-    return [c for c in args.named_children if c.type != "comment"] if args is not None else []
+    key = ("go-args", call.id)
+    found = MEMO.get(key)
+    if found is None:
+        args = field(call, "arguments")
+        found = MEMO[key] = [c for c in args.named_children if c.type != "comment"] if args is not None else []
+    return list(found)
 
 
 def selector_parts(node: Node) -> tuple[str, str] | None:

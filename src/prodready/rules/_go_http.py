@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -72,11 +73,19 @@ def callee(call: Any) -> str:
     return go.callee(call)
 
 
+_TEST_DIR = re.compile(r"(?i)(test|mock|fake)")
+
+
+@functools.lru_cache(maxsize=4096)
+def _test_dir(path: str) -> bool:
+    return any(_TEST_DIR.search(part) for part in path.split("/")[:-1])
+
+
 def non_production(path: str, is_test_file: bool) -> bool:
     """Test files and test helpers (`internal/testutil/`, `mocks/`) are not production code."""
     if is_test_file or path.endswith("_test.go"):
         return True
-    return any(re.search(r"(?i)(test|mock|fake)", part) for part in path.split("/")[:-1])
+    return _test_dir(path)
 
 
 PLAIN_TYPE = re.compile(r"^(error|string|bool|u?int(8|16|32|64)?|float(32|64)|byte|rune)$")

@@ -102,6 +102,6 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
             name = go.function_name(method)
             yield Hit(
                 line=line_of(method),
-                message=f"{struct}.{name}() accesses {', '.join(racy)} without {next(iter(mutexes))} while other methods lock it",
+                message=f"{struct}.{name}() accesses {', '.join(racy)} without {min(mutexes)} while other methods lock it",
                 anchor=f"{struct}.{name}",
             )
