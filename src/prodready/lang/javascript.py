@@ -106,3 +106,12 @@ def object_value(node: Node | None, key: str) -> Node | None:
         if child.type == "pair" and (string_value(field(child, "key")) or text(field(child, "key"))) == key:
             return field(child, "value")
     return None
+
+
+def express_session_options(call: Node, imports: dict[str, str]) -> Node | None:
+    """The options object of an `express-session` call (`session({...})`), else None."""
+    if imports.get(callee(call), "").split("#")[0] != "express-session":
+        return None
+    arguments = args(call)
+    options = arguments[0] if arguments else None
+    return options if options is not None and options.type == "object" else None

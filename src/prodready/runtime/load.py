@@ -53,7 +53,8 @@ class LoadSettings:
 
 @dataclass
 class Criteria:
-    """Seed 002's defaults: at least 95 % success, p95 below 5 s, p99 below 10 s, errors below 5 %."""
+    """Default pass criteria of a production-readiness stress test: at least 95 % success, p95 below 5 s,
+    p99 below 10 s, errors below 5 %."""
 
     min_success_rate: float = 0.95
     max_p95_ms: float = 5_000.0

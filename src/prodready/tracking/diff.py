@@ -1,4 +1,4 @@
-"""Compare two JSON reports: fixed, new and still-open findings (seed 001's verification report)."""
+"""Compare two JSON reports: fixed, new and still-open findings (a verification report after fixes)."""
 
 from __future__ import annotations
 

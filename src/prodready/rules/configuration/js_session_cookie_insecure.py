@@ -56,12 +56,8 @@ RULE = RuleMeta(
 
 @RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    name = js.callee(node)
-    if ctx.is_test_file or ctx.imports.get(name, "").split("#")[0] != "express-session":
-        return
-    arguments = js.args(node)
-    options = arguments[0] if arguments else None
-    if options is None or options.type != "object" or any(c.type == "spread_element" for c in options.named_children):
+    options = None if ctx.is_test_file else js.express_session_options(node, ctx.imports)
+    if options is None or any(c.type == "spread_element" for c in options.named_children):
         return
     ctx.examine(RULE)
     cookie = js.object_value(options, "cookie")

@@ -52,12 +52,8 @@ RULE = RuleMeta(
 
 @RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    name = js.callee(node)
-    if ctx.is_test_file or ctx.imports.get(name, "").split("#")[0] != "express-session":
-        return
-    arguments = js.args(node)
-    options = arguments[0] if arguments else None
-    if options is None or options.type != "object" or not js.object_has_key(options, "store"):
+    options = None if ctx.is_test_file else js.express_session_options(node, ctx.imports)
+    if options is None or not js.object_has_key(options, "store"):
         return
     ctx.examine(RULE)
     flag = js.object_value(options, "saveUninitialized")
