@@ -44,7 +44,7 @@ from prodready.engine.context import DockerfileContext, YamlContext
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.container._compose import environment, is_dev_compose, services
-from prodready.rules.container._docker import command_text
+from prodready.rules.container._docker import start_commands
 
 RULE = RuleMeta(
     id="PR-CF-303",
@@ -82,10 +82,7 @@ def check_dockerfile(ctx: DockerfileContext) -> Iterator[Hit]:
     stage = ctx.dockerfile.final_stage()
     if any(i.keyword == "ENV" and any(n in i.args_text for n in ENV_NAMES) for i in stage):
         return
-    for instruction in stage:
-        if instruction.keyword not in {"CMD", "ENTRYPOINT"}:
-            continue
-        text = command_text(instruction)
+    for instruction, text in start_commands(stage):
         if not GUNICORN.search(text):
             continue
         ctx.examine(RULE)

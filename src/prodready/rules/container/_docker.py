@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
 from prodready.lang.dockerfile import Instruction
 
@@ -17,6 +18,13 @@ SLIM_BASE = re.compile(r"(?i)(-slim|alpine|distroless|scratch|chainguard|busybox
 def command_text(instruction: Instruction) -> str:
     words = instruction.exec_form
     return " ".join(words) if words is not None else instruction.args_text
+
+
+def start_commands(stage: Iterable[Instruction]) -> Iterator[tuple[Instruction, str]]:
+    """The CMD/ENTRYPOINT instructions of a stage with their command text (exec or shell form)."""
+    for instruction in stage:
+        if instruction.keyword in {"CMD", "ENTRYPOINT"}:
+            yield instruction, command_text(instruction)
 
 
 def base_image(instruction: Instruction) -> str:

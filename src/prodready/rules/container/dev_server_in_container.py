@@ -38,7 +38,7 @@ from prodready.engine.context import DockerfileContext, YamlContext
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.container._compose import is_dev_compose, services
-from prodready.rules.container._docker import DEV_SERVER, command_text
+from prodready.rules.container._docker import DEV_SERVER, start_commands
 
 RULE = RuleMeta(
     id="PR-CT-302",
@@ -58,16 +58,15 @@ DEV_NAME = re.compile(r"(?i)(^|[./-])(dev|development|local|override|debug|test)
 def check_dockerfile(ctx: DockerfileContext) -> Iterator[Hit]:
     if DEV_NAME.search(ctx.path.rsplit("/", 1)[-1]):
         return
-    for instruction in ctx.dockerfile.final_stage():
-        if instruction.keyword in {"CMD", "ENTRYPOINT"}:
-            ctx.examine(RULE)
-            match = DEV_SERVER.search(command_text(instruction))
-            if match:
-                yield Hit(
-                    line=instruction.line,
-                    end_line=instruction.end_line,
-                    message=f"{instruction.keyword} starts a development server ({match.group(0).strip()})",
-                )
+    for instruction, command in start_commands(ctx.dockerfile.final_stage()):
+        ctx.examine(RULE)
+        match = DEV_SERVER.search(command)
+        if match:
+            yield Hit(
+                line=instruction.line,
+                end_line=instruction.end_line,
+                message=f"{instruction.keyword} starts a development server ({match.group(0).strip()})",
+            )
 
 
 @RULE.on_file(Language.COMPOSE)

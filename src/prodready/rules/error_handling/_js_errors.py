@@ -33,6 +33,15 @@ def error_middleware_param(func: Any) -> str:
     return ""
 
 
+def production_error_middleware(func: Any, ctx: Any) -> str:
+    """`err` for an Express error handler in production server code, else ''."""
+    from prodready.lang import javascript as js
+
+    if ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path):
+        return ""
+    return error_middleware_param(func)
+
+
 def response_calls(func: Any, res: str = "res") -> list[Any]:
     """res.json(...)/res.send(...)/res.status(..).json(...) calls in the function."""
     out = []

@@ -38,7 +38,7 @@ from prodready.engine.context import DockerfileContext, YamlContext
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.container._compose import is_dev_compose, services
-from prodready.rules.container._docker import command_text
+from prodready.rules.container._docker import start_commands
 
 RULE = RuleMeta(
     id="PR-LG-301",
@@ -79,11 +79,9 @@ def check_compose(ctx: YamlContext) -> Iterator[Hit]:
 
 @RULE.on_file(Language.DOCKERFILE)
 def check_dockerfile(ctx: DockerfileContext) -> Iterator[Hit]:
-    for instruction in ctx.dockerfile.final_stage():
-        if instruction.keyword not in {"CMD", "ENTRYPOINT"}:
-            continue
+    for instruction, command in start_commands(ctx.dockerfile.final_stage()):
         ctx.examine(RULE)
-        match = DEBUG_FLAG.search(command_text(instruction))
+        match = DEBUG_FLAG.search(command)
         if match:
             yield Hit(
                 line=instruction.line,

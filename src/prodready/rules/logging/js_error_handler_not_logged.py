@@ -41,11 +41,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
-from prodready.lang import javascript as js
 from prodready.lang.treesitter import text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
-from prodready.rules.error_handling._js_errors import error_middleware_param, param_names, response_calls
+from prodready.rules.error_handling._js_errors import param_names, production_error_middleware, response_calls
 
 RULE = RuleMeta(
     id="PR-LG-103",
@@ -63,9 +62,7 @@ LOGS = re.compile(r"(?i)\b(console|logger|log|winston|pino|bunyan|sentry|bugsnag
 
 @RULE.on_tree("arrow_function", "function_expression", "function_declaration", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    if ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path):
-        return
-    err = error_middleware_param(node)
+    err = production_error_middleware(node, ctx)
     if not err:
         return
     ctx.examine(RULE)
