@@ -67,6 +67,7 @@ class Language(enum.StrEnum):
     COMPOSE = "compose"
     KUBERNETES = "kubernetes"
     DOTENV = "dotenv"
+    APPCONFIG = "appconfig"  # the service's own settings files: conf/app.ini, config/default.json
     MANIFEST = "manifest"
     REPO = "repo"
     RUNTIME = "runtime"  # rules judged on the running service by `prodready verify`, never on files

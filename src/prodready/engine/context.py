@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from prodready.lang import python as pyast
 from prodready.lang import treesitter as ts
 from prodready.lang.dockerfile import Dockerfile
+from prodready.lang.appconfig import ConfigEntry, is_production_config
 from prodready.lang.dotenv import EnvEntry
 from prodready.model import Language
 
@@ -144,6 +145,16 @@ class YamlContext(FileContext):
 @dataclass
 class DotenvContext(FileContext):
     entries: list[EnvEntry] = field(default_factory=list)
+
+
+@dataclass
+class AppConfigContext(FileContext):
+    entries: list[ConfigEntry] = field(default_factory=list)
+
+    @property
+    def production(self) -> bool:
+        """False for example, test and developer-local settings files (judged by path)."""
+        return is_production_config(self.path)
 
 
 @dataclass

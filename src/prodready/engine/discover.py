@@ -20,6 +20,7 @@ from prodready.engine.safeio import (
     read_regular,
     too_large,
 )
+from prodready.lang.appconfig import is_app_config_path
 from prodready.model import Language
 
 DEFAULT_EXCLUDED_DIRS = frozenset(
@@ -55,6 +56,7 @@ _MANIFESTS = {
     "pipfile": "pipfile",
     "setup.cfg": "setup.cfg",
 }
+_APP_CONFIG_SUFFIXES = frozenset({".ini", ".toml", ".json", ".conf", ".cfg", ".properties"})
 _NOT_DOCKERFILE = frozenset(
     {".py", ".js", ".ts", ".go", ".md", ".txt", ".json", ".yml", ".yaml", ".sh", ".toml", ".j2", ".tpl", ".tmpl", ".rst"}
 )
@@ -90,6 +92,8 @@ def classify(relpath: str, head: bytes = b"") -> tuple[Language, str] | None:
     if lower.endswith((".yml", ".yaml")):
         if lower.startswith(("docker-compose", "compose")):
             return Language.COMPOSE, "yaml"
+        if is_app_config_path(relpath) and not looks_like_kubernetes(head.decode("utf-8", "replace")):
+            return Language.APPCONFIG, "yaml"
         return Language.KUBERNETES, "yaml"  # confirmed by content in the reader
     if lower == ".env" or lower.startswith(".env.") or lower.endswith(".env"):
         return Language.DOTENV, "dotenv"
@@ -104,6 +108,8 @@ def classify(relpath: str, head: bytes = b"") -> tuple[Language, str] | None:
     if re.fullmatch(r"requirements[\w.-]*\.(txt|in)", lower):
         return Language.MANIFEST, "requirements"
     suffix = os.path.splitext(lower)[1]
+    if suffix in _APP_CONFIG_SUFFIXES and is_app_config_path(relpath):
+        return Language.APPCONFIG, suffix.lstrip(".")
     if suffix in _SUFFIX_LANG:
         return _SUFFIX_LANG[suffix]
     if not suffix and head.startswith(b"#!") and b"python" in head.split(b"\n", 1)[0]:
@@ -304,6 +310,8 @@ def discover(
             head = b""
             if "." not in filename:
                 head = read_head(abspath)
+            elif filename.endswith((".yml", ".yaml")) and is_app_config_path(rel):
+                head = read_head(abspath, 2048)  # a manifest in config/ is still a manifest
             kind = classify(rel, head)
             if kind is None:
                 continue

@@ -32,6 +32,7 @@ from prodready.engine.templating import render_defaults
 from prodready.lang import python as pyast
 from prodready.lang import treesitter as ts
 from prodready.lang.dockerfile import parse_dockerfile
+from prodready.lang.appconfig import parse_app_config
 from prodready.lang.dotenv import parse_dotenv
 from prodready.lang.yamldoc import YamlLimitError, load_yaml_documents
 from prodready.model import Finding, Hit, Language, Severity
@@ -309,6 +310,8 @@ def _make_context(source: SourceFile, text: str, limits: Limits = Limits()) -> c
         except yaml.YAMLError as exc:
             raise SkipFile(f"invalid YAML: {str(exc).splitlines()[0]}") from exc
         return cx.YamlContext(path=source.path, language=lang, text=text, documents=documents)
+    if lang == Language.APPCONFIG:
+        return cx.AppConfigContext(path=source.path, language=lang, text=text, entries=parse_app_config(text, source.path))
     if lang == Language.DOTENV:
         return cx.DotenvContext(path=source.path, language=lang, text=text, entries=parse_dotenv(text))
     if lang == Language.MANIFEST:

@@ -5,7 +5,9 @@ Flags secret-like variables (`*_PASSWORD`, `*_SECRET`, `*_TOKEN`, `*_KEY`, crede
 given literal values in Dockerfile `ENV`/`ARG`, docker-compose `environment:` (map and list forms,
 including weak `${VAR:-postgres}` fallbacks) and Kubernetes container `env:` values, and secrets
 passed as literal command-line flags in compose `command:` (`redis-server --requirepass s3cret`,
-`-pass guest`).
+`-pass guest`). The service's own committed settings files (`conf/app.ini`, `config/production.json`,
+`configs/config.yml`, Spring `application.properties` with `${DB_PASSWORD:fallback}`) are read too;
+example, test and developer-local settings files (`config/local.yml`, `settings.example.toml`) are not.
 `${VAR}` references, `secretKeyRef` and Docker/compose secrets are fine.
 
 ## Why it matters in production
@@ -39,11 +41,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from prodready.engine.context import DockerfileContext, YamlContext
+from prodready.engine.context import AppConfigContext, DockerfileContext, YamlContext
 from prodready.lang.yamldoc import YList, YMap
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.redact import WELL_KNOWN_WEAK
-from prodready.rules._secretutil import PLACEHOLDER, is_secret_name
+from prodready.rules._secretutil import PLACEHOLDER, is_secret_name, snake_case
 from prodready.rules.base import RuleMeta
 from prodready.rules.container._compose import environment, services
 
@@ -53,7 +55,7 @@ RULE = RuleMeta(
     category=Category.SECRETS,
     severity=Severity.HIGH,
     confidence=Confidence.HIGH,
-    languages=frozenset({Language.DOCKERFILE, Language.COMPOSE, Language.KUBERNETES}),
+    languages=frozenset({Language.DOCKERFILE, Language.COMPOSE, Language.KUBERNETES, Language.APPCONFIG}),
     fix="Inject secrets at deploy time (${VAR} from the environment, Docker/compose secrets, Kubernetes Secrets).",
     references=("https://docs.docker.com/compose/how-tos/use-secrets/",),
 )
@@ -65,10 +67,16 @@ SECRET_FLAG = re.compile(
     r"(=|\s+)['\"]?([^\s'\"]+)"
 )
 FALLBACK = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:?-(.*)\}$")
+# Spring/Micronaut `${DB_PASSWORD:fallback}`.
+COLON_FALLBACK = re.compile(r"^\$\{[A-Za-z_][\w.]*:([^-}][^}]*)\}$")
+# Values that point at a secret store instead of holding the secret.
+INDIRECT = re.compile(r"(?i)^(env:|vault:|ref\+|secret:|file:|arn:aws|enc\(|projects/[^/]+/secrets/|op://)")
+FLAG_VALUES = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "~"})
 
 
-def judge(name: str, value: Any) -> str | None:
-    """Why this name/value pair is a literal secret, or None."""
+def judge(name: str, value: Any, shown: str | None = None) -> str | None:
+    """Why this name/value pair is a literal secret, or None (``shown``: the name as written)."""
+    label = shown or name
     if value is None or isinstance(value, bool | int | float):
         return None
     text = str(value).strip()
@@ -76,17 +84,17 @@ def judge(name: str, value: Any) -> str | None:
     if fallback:
         text = fallback.group(1)
         if is_secret_name(name) and text and not PLACEHOLDER.match(text):
-            return f"`{name}` falls back to a literal default"
+            return f"`{label}` falls back to a literal default"
         return None
     if text.startswith("$") or PLACEHOLDER.match(text):
         return None
     url = URL_PASSWORD.search(text)
     if url and not url.group(1).startswith("$") and not PLACEHOLDER.match(url.group(1)):
-        return f"`{name}` embeds a password in its URL"
+        return f"`{label}` embeds a password in its URL"
     if is_secret_name(name) and not re.search(r"(?i)(_FILE|_PATH|_URL|_HOST|_PORT|_USER|_NAME)$", name):
         if text.lower() in WELL_KNOWN_WEAK:
-            return f"`{name}` is set to a well-known default"
-        return f"`{name}` is set to a literal value"
+            return f"`{label}` is set to a well-known default"
+        return f"`{label}` is set to a literal value"
     return None
 
 
@@ -134,6 +142,26 @@ def check_compose(ctx: YamlContext) -> Iterator[Hit]:
                 line=service.line_of(key),
                 message=f"service `{service_name}`: `{flag.group(1)}` is given a literal value on the command line",
             )
+
+
+@RULE.on_file(Language.APPCONFIG)
+def check_app_config(ctx: AppConfigContext) -> Iterator[Hit]:
+    if not ctx.production:
+        return  # an example or a developer's local settings file, not what production runs with
+    for entry in ctx.entries:
+        name = snake_case(entry.key)
+        if not is_secret_name(name) and not URL_PASSWORD.search(entry.value):
+            continue
+        ctx.examine(RULE)
+        value = entry.value
+        spring = COLON_FALLBACK.match(value)
+        if spring:
+            value = "${FALLBACK:-%s}" % spring.group(1)
+        if value.lower() in FLAG_VALUES or INDIRECT.match(value):
+            continue
+        reason = judge(name.upper(), value, shown=entry.dotted)
+        if reason:
+            yield Hit(line=entry.line, message=f"{reason} in a committed settings file")
 
 
 @RULE.on_file(Language.KUBERNETES)
