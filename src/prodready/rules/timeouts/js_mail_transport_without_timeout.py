@@ -92,6 +92,19 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
         if not js.callee(call).endswith("createTransport") or not js.args(call):
             continue
         options = js.args(call)[0]
+        if options.type == "member_expression" and any(w in text(options).lower() for w in ("mail", "smtp")):
+            # `createTransport(config.email.smtp)`: options built in a settings module; none of the
+            # timeout keys appears here, so they are (almost always) set nowhere
+            if text(options) in seen or any(k in ctx.text for k in TIMEOUT_KEYS):
+                continue
+            seen.add(text(options))
+            ctx.examine(RULE)
+            yield RULE.hit(
+                call,
+                f"nodemailer transport built from `{text(options)[:40]}` with no connectionTimeout/socketTimeout: "
+                "a slow relay holds each mail-sending request for minutes",
+            )
+            continue
         if options.type == "identifier":
             if text(options) in seen:
                 continue  # the same options rebuilt into a second transport: one finding
