@@ -143,11 +143,10 @@ def check_python_setting(node: ast.Assign | ast.AnnAssign, ctx: PyContext) -> It
     is_lifetime, unit = _name_unit(name)
     if not is_lifetime or node.value is None:
         return
-    value = node.value
+    value: ast.expr | None = node.value
     if isinstance(value, ast.Call) and (ctx.call_name(value) or "").endswith(("getenv", "environ.get", "Field")):
-        value = pyast.keyword(value, "default").value if pyast.keyword(value, "default") else (
-            value.args[1] if len(value.args) > 1 else None
-        )
+        default = pyast.keyword(value, "default")
+        value = default.value if default is not None else (value.args[1] if len(value.args) > 1 else None)
     if isinstance(value, ast.Call) and (ctx.call_name(value) or "").split(".")[-1] == "int" and value.args:
         inner = value.args[0]
         if isinstance(inner, ast.Call) and len(inner.args) > 1:
@@ -276,13 +275,13 @@ def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     key = text(children[0]).strip('"')
     if key not in {"exp", "ExpiresAt"}:
         return
-    value = text(children[1])
+    claim = text(children[1])
     function = node
     while function is not None and function.type not in {"function_declaration", "method_declaration"}:
         function = function.parent
     if function is not None and NOT_ACCESS.search(text(field(function, "name"))):
         return
-    added = re.search(r"\.Add\(((?:[^()]|\([^()]*\))*)\)", value)
+    added = re.search(r"\.Add\(((?:[^()]|\([^()]*\))*)\)", claim)
     if not added:
         return
     hours = _go_hours(added.group(1))

@@ -78,11 +78,11 @@ def check_assign(node: ast.Assign | ast.AnnAssign, ctx: PyContext) -> Iterator[H
         value = default.value if default else (value.args[0] if value.args else None)
         if value is None:
             return
-    fallback = isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or)
-    if fallback:
+    fallback = False
+    if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
         # `os.environ.get("SECRET_KEY") or "you-will-never-guess"`: the literal is what runs when the
         # variable is missing, whatever its length
-        value = value.values[-1]  # type: ignore[union-attr]
+        fallback, value = True, value.values[-1]
     literal = pyast.const_str(value)
     if literal is None:
         return
