@@ -12,6 +12,8 @@ from prodready.lang import python as pyast
 from prodready.lang import treesitter as ts
 from prodready.lang.dockerfile import Dockerfile
 from prodready.lang.dotenv import EnvEntry
+from prodready.lang.nginx import NginxConfig
+from prodready.lang.shell import ShellScript
 from prodready.model import Language
 
 
@@ -144,6 +146,16 @@ class YamlContext(FileContext):
 @dataclass
 class DotenvContext(FileContext):
     entries: list[EnvEntry] = field(default_factory=list)
+
+
+@dataclass
+class ShellContext(FileContext):
+    script: ShellScript = field(default_factory=lambda: ShellScript(shebang=""))
+
+
+@dataclass
+class NginxContext(FileContext):
+    config: NginxConfig = field(default_factory=lambda: NginxConfig([]))
 
 
 @dataclass

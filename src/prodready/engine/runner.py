@@ -33,6 +33,8 @@ from prodready.lang import python as pyast
 from prodready.lang import treesitter as ts
 from prodready.lang.dockerfile import parse_dockerfile
 from prodready.lang.dotenv import parse_dotenv
+from prodready.lang.nginx import NginxSyntaxError, looks_like_nginx, parse_nginx
+from prodready.lang.shell import read_script
 from prodready.lang.yamldoc import YamlLimitError, load_yaml_documents
 from prodready.model import Finding, Hit, Language, Severity
 from prodready.redact import redact, redact_message
@@ -309,6 +311,20 @@ def _make_context(source: SourceFile, text: str, limits: Limits = Limits()) -> c
         except yaml.YAMLError as exc:
             raise SkipFile(f"invalid YAML: {str(exc).splitlines()[0]}") from exc
         return cx.YamlContext(path=source.path, language=lang, text=text, documents=documents)
+    if lang == Language.SHELL:
+        script = read_script(text)
+        if script.error_ratio > 0.2:
+            raise SkipFile("syntax errors (could not parse most of the script)")
+        return cx.ShellContext(path=source.path, language=lang, text=text, script=script)
+    if lang == Language.NGINX:
+        if not looks_like_nginx(text):
+            raise NotAudited("not an nginx configuration")
+        try:
+            config = parse_nginx(text)
+        except NginxSyntaxError as exc:
+            where = f" at line {exc.line}" if exc.line else ""
+            raise SkipFile(f"invalid nginx configuration{where}: {str(exc)[:120]}") from exc
+        return cx.NginxContext(path=source.path, language=lang, text=text, config=config)
     if lang == Language.DOTENV:
         return cx.DotenvContext(path=source.path, language=lang, text=text, entries=parse_dotenv(text))
     if lang == Language.MANIFEST:
