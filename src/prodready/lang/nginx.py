@@ -22,7 +22,7 @@ MAX_DEPTH = 64
 
 # A block nginx would have at the top of a file (http, server, location, ...) and one directive
 # ended by `;`: what a `.conf` file of another program (logstash, supervisord, a KEY=value list) lacks.
-_BLOCK = re.compile(r"^[ \t]*(http|server|location|upstream|events|stream|map|types)\b[^{;\n]*\{", re.MULTILINE)
+_BLOCK = re.compile(r"^[ \t]*(http|server|location|upstream|events|stream|map|types)\b[^{;]{0,200}\{", re.MULTILINE)
 _DIRECTIVE = re.compile(r"^[ \t]*[a-z_][a-z0-9_]*[ \t]+[^\n;{}#]*;[ \t]*(#.*)?$", re.MULTILINE)
 
 
