@@ -302,13 +302,16 @@ def _make_context(source: SourceFile, text: str, limits: Limits = Limits()) -> c
             path=source.path, language=lang, text=text, dockerfile=parse_dockerfile(text)
         )
     if lang in (Language.COMPOSE, Language.KUBERNETES):
-        if lang == Language.KUBERNETES and not looks_like_kubernetes(text):
+        kustomization = source.path.rsplit("/", 1)[-1].lower() in ("kustomization.yaml", "kustomization.yml")
+        if lang == Language.KUBERNETES and not (looks_like_kubernetes(text) or kustomization):
             raise NotAudited("not a Kubernetes manifest")
         try:
             documents = load_yaml_documents(text, max_nodes=limits.max_yaml_nodes, max_depth=limits.max_depth)
         except YamlLimitError as exc:
             raise SkipFile(str(exc)) from exc
         except yaml.YAMLError as exc:
+            if "{{" in text:
+                raise SkipFile("Helm or Go template: not valid YAML until rendered") from exc
             raise SkipFile(f"invalid YAML: {str(exc).splitlines()[0]}") from exc
         return cx.YamlContext(path=source.path, language=lang, text=text, documents=documents)
     if lang == Language.SHELL:

@@ -56,3 +56,28 @@ def is_patch(container: YMap) -> bool:
 def name_of(document: YMap) -> str:
     metadata = document.get("metadata")
     return str(metadata.get("name", "?")) if isinstance(metadata, YMap) else "?"
+
+
+def k8s_containers(model: Any) -> list[dict[str, Any]]:
+    """Container facts of real workloads (not patch fragments), each with what patches of the
+    same workload and container add (`patched`: the fields any patch sets to a true value)."""
+    from prodready.engine.context import is_test_path
+
+    records = model.facts.get("k8s_container", [])
+    patches: dict[tuple[str, str], set[str]] = {}
+    for record in records:
+        if record.get("patch"):
+            key = (str(record.get("workload")), str(record.get("name")))
+            patches.setdefault(key, set()).update(
+                field for field in ("memory_limit", "requests", "livenessProbe", "readinessProbe", "non_root")
+                if record.get(field)
+            )
+    found = []
+    for record in records:
+        if record.get("patch") or is_test_path(str(record.get("file", ""))):
+            continue
+        merged = dict(record)
+        for field in patches.get((str(record.get("workload")), str(record.get("name"))), ()):
+            merged[field] = True
+        found.append(merged)
+    return found
