@@ -2,8 +2,8 @@
 
 ## What it does
 Reads the shell scripts a container starts with (named by a Dockerfile `ENTRYPOINT`/`CMD`, a
-compose `command:` or a pod's `command:`, or named like `entrypoint.sh`, `start.sh`, `boot.sh`,
-`prestart.sh`) and flags the first setup step — a command that is not `echo`, `export`, `sleep` or
+compose `command:` or a pod's `command:`, or named like `entrypoint.sh`, `start.sh`, `boot.sh`)
+that end by starting the server or `exec "$@"`, and `prestart.sh` scripts, and flags the first setup step — a command that is not `echo`, `export`, `sleep` or
 another builtin — that runs at the top level with nothing testing its exit status (`set -e`,
 `set -o errexit`, `-e` on the shebang, `cmd || exit 1`, `if ! cmd`, `&&`, a later `$?` check) before
 the command that ends the script.
@@ -82,8 +82,9 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
             continue
         script = start.script
         finals = script.finals
-        if not finals:
-            continue
+        handing_over = bool(start.hand_over())
+        if not finals or not (handing_over or start.named_prestart):
+            continue  # a one-shot job (seeding, backups): its failures are its own business
         ctx.examine(RULE)
         last_line = min(c.line for c in finals)
         for command in script.commands:
@@ -96,7 +97,7 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
                 continue
             if script.errexit_at(command.line):
                 continue
-            then = "the server starts anyway" if start.hand_over() else "the script goes on and its exit status hides the failure"
+            then = "the server starts anyway" if handing_over else "the script goes on and its exit status hides the failure"
             yield Hit(
                 line=command.line,
                 end_line=command.end_line,
