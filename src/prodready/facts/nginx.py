@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from prodready.engine.context import NginxContext
 from prodready.model import Language
+from prodready.redact import redact
 from prodready.rules._nginx import client_ip_state, headers_in_force, upstream_is_internal
 from prodready.rules.base import FactCollector
 
@@ -30,7 +31,7 @@ def nginx(ctx: NginxContext) -> None:
         ctx.emit(
             "nginx_proxy",
             line=directive.line,
-            target=directive.args[0],
+            target=redact(directive.args[0]),
             internal=upstream_is_internal(directive.args[0]),
             client_ip="unknown" if headers is None else client_ip_state(headers),
             # nothing set in this file up to its top, and no http block here: an including file decides

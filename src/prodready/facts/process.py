@@ -16,6 +16,7 @@ from typing import Any
 from prodready.engine.context import DockerfileContext, ShellContext, YamlContext
 from prodready.lang.yamldoc import YList, YMap
 from prodready.model import Language
+from prodready.redact import redact
 from prodready.rules.base import FactCollector
 
 FACTS = FactCollector("process")
@@ -33,21 +34,28 @@ def shell_script(ctx: ShellContext) -> None:
         "shell_script",
         line=None,
         shebang=script.shebang,
-        commands=[c.to_json() for c in script.commands],
+        commands=[c.to_json() | {"argv": masked(list(c.argv))} for c in script.commands],
         toggles=[[line, on] for line, on in script.toggles],
         called=sorted(script.called),
     )
 
 
+def masked(words: list[str]) -> list[str]:
+    """Words as they may leave the worker (cache, JSON): secrets in them masked. Redacted together,
+    so a value is masked by the name or flag before it, word by word when that changes the count."""
+    together = redact("\n".join(words)).split("\n")
+    return together if len(together) == len(words) else [redact(w) for w in words]
+
+
 def _words(value: Any) -> list[str]:
     if isinstance(value, YList | list):
-        return [str(v) for v in value if v is not None][:MAX_WORDS]
+        return masked([str(v) for v in value if v is not None][:MAX_WORDS])
     if value is None:
         return []
     try:
-        return shlex.split(str(value))[:MAX_WORDS]
+        return masked(shlex.split(str(value))[:MAX_WORDS])
     except ValueError:
-        return str(value).split()[:MAX_WORDS]
+        return masked(str(value).split()[:MAX_WORDS])
 
 
 @FACTS.on_file(Language.DOCKERFILE)
@@ -61,7 +69,7 @@ def dockerfile_start(ctx: DockerfileContext) -> None:
     init = bool(entry_words) and bool(re.search(r"(^|/)(tini|tini-static|dumb-init|catatonit)$", entry_words[0]))
     for instruction in (entrypoints[-1:] + commands[-1:]):
         ctx.emit(
-            "start_reference", line=instruction.line, via=instruction.keyword, words=instruction.words()[:MAX_WORDS],
+            "start_reference", line=instruction.line, via=instruction.keyword, words=masked(instruction.words()[:MAX_WORDS]),
             init=init, shell_form=instruction.exec_form is None,
         )
     for instruction in stage:
