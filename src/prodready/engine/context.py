@@ -13,6 +13,8 @@ from prodready.lang import treesitter as ts
 from prodready.lang.appconfig import ConfigEntry, is_production_config
 from prodready.lang.dockerfile import Dockerfile
 from prodready.lang.dotenv import EnvEntry
+from prodready.lang.nginx import NginxConfig
+from prodready.lang.shell import ShellScript
 from prodready.model import Language
 
 
@@ -155,6 +157,16 @@ class AppConfigContext(FileContext):
     def production(self) -> bool:
         """False for example, test and developer-local settings files (judged by path)."""
         return is_production_config(self.path)
+
+
+@dataclass
+class ShellContext(FileContext):
+    script: ShellScript = field(default_factory=lambda: ShellScript(shebang=""))
+
+
+@dataclass
+class NginxContext(FileContext):
+    config: NginxConfig = field(default_factory=lambda: NginxConfig([]))
 
 
 @dataclass

@@ -56,12 +56,14 @@ _MANIFESTS = {
     "pipfile": "pipfile",
     "setup.cfg": "setup.cfg",
 }
-_APP_CONFIG_SUFFIXES = frozenset({".ini", ".toml", ".json", ".conf", ".cfg", ".properties"})
+# `.conf` goes to the nginx reader first; one that is not nginx is read as settings there.
+_APP_CONFIG_SUFFIXES = frozenset({".ini", ".toml", ".json", ".cfg", ".properties"})
 _NOT_DOCKERFILE = frozenset(
     {".py", ".js", ".ts", ".go", ".md", ".txt", ".json", ".yml", ".yaml", ".sh", ".toml", ".j2", ".tpl", ".tmpl", ".rst"}
 )
 # [ \t]* not \s*: \s would span newlines and rescan every blank line (quadratic on blank files).
 _K8S_HINT = re.compile(r"^[ \t]*apiVersion[ \t]*:", re.MULTILINE)
+_SHELL_SHEBANG = re.compile(rb"#![ \t]*(/usr)?(/local)?/bin/(env[ \t]+)?(ba|da|a)?sh([ \t]|$)")
 _K8S_KIND = re.compile(r"^[ \t]*kind[ \t]*:[ \t]*\w", re.MULTILINE)
 
 
@@ -112,8 +114,16 @@ def classify(relpath: str, head: bytes = b"") -> tuple[Language, str] | None:
         return Language.APPCONFIG, suffix.lstrip(".")
     if suffix in _SUFFIX_LANG:
         return _SUFFIX_LANG[suffix]
-    if not suffix and head.startswith(b"#!") and b"python" in head.split(b"\n", 1)[0]:
-        return Language.PYTHON, "python"
+    if suffix in (".sh", ".bash"):
+        return Language.SHELL, "bash"
+    if lower.endswith((".conf", ".conf.template", ".nginx")):
+        return Language.NGINX, "nginx"  # confirmed by content in the reader
+    if not suffix and head.startswith(b"#!"):
+        first = head.split(b"\n", 1)[0]
+        if b"python" in first:
+            return Language.PYTHON, "python"
+        if _SHELL_SHEBANG.match(first):
+            return Language.SHELL, "bash"
     return None
 
 

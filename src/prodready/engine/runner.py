@@ -31,9 +31,11 @@ from prodready.engine.safeio import Limits, Refused, data_depth_exceeds, read_re
 from prodready.engine.templating import render_defaults
 from prodready.lang import python as pyast
 from prodready.lang import treesitter as ts
-from prodready.lang.appconfig import parse_app_config
+from prodready.lang.appconfig import is_app_config_path, parse_app_config
 from prodready.lang.dockerfile import parse_dockerfile
 from prodready.lang.dotenv import parse_dotenv
+from prodready.lang.nginx import NginxSyntaxError, looks_like_nginx, parse_nginx
+from prodready.lang.shell import read_script
 from prodready.lang.yamldoc import YamlLimitError, load_yaml_documents
 from prodready.model import Finding, Hit, Language, Severity
 from prodready.redact import redact, redact_message
@@ -301,17 +303,37 @@ def _make_context(source: SourceFile, text: str, limits: Limits = Limits()) -> c
             path=source.path, language=lang, text=text, dockerfile=parse_dockerfile(text)
         )
     if lang in (Language.COMPOSE, Language.KUBERNETES):
-        if lang == Language.KUBERNETES and not looks_like_kubernetes(text):
+        kustomization = source.path.rsplit("/", 1)[-1].lower() in ("kustomization.yaml", "kustomization.yml")
+        if lang == Language.KUBERNETES and not (looks_like_kubernetes(text) or kustomization):
             raise NotAudited("not a Kubernetes manifest")
         try:
             documents = load_yaml_documents(text, max_nodes=limits.max_yaml_nodes, max_depth=limits.max_depth)
         except YamlLimitError as exc:
             raise SkipFile(str(exc)) from exc
         except yaml.YAMLError as exc:
+            if "{{" in text:
+                raise SkipFile("Helm or Go template: not valid YAML until rendered") from exc
             raise SkipFile(f"invalid YAML: {str(exc).splitlines()[0]}") from exc
         return cx.YamlContext(path=source.path, language=lang, text=text, documents=documents)
     if lang == Language.APPCONFIG:
         return cx.AppConfigContext(path=source.path, language=lang, text=text, entries=parse_app_config(text, source.path))
+    if lang == Language.SHELL:
+        script = read_script(text)
+        if script.error_ratio > 0.2:
+            raise SkipFile("syntax errors (could not parse most of the script)")
+        return cx.ShellContext(path=source.path, language=lang, text=text, script=script)
+    if lang == Language.NGINX:
+        if not looks_like_nginx(text):
+            if is_app_config_path(source.path):  # beego's conf/app.conf: INI settings, not nginx
+                entries = parse_app_config(text, source.path)
+                return cx.AppConfigContext(path=source.path, language=Language.APPCONFIG, text=text, entries=entries)
+            raise NotAudited("not an nginx configuration")
+        try:
+            config = parse_nginx(text)
+        except NginxSyntaxError as exc:
+            where = f" at line {exc.line}" if exc.line else ""
+            raise SkipFile(f"invalid nginx configuration{where}: {str(exc)[:120]}") from exc
+        return cx.NginxContext(path=source.path, language=lang, text=text, config=config)
     if lang == Language.DOTENV:
         return cx.DotenvContext(path=source.path, language=lang, text=text, entries=parse_dotenv(text))
     if lang == Language.MANIFEST:

@@ -3,8 +3,9 @@
 ## What it does
 Flags secret-like variables (`*_PASSWORD`, `*_SECRET`, `*_TOKEN`, `*_KEY`, credentials in URLs)
 given literal values in Dockerfile `ENV`/`ARG`, docker-compose `environment:` (map and list forms,
-including weak `${VAR:-postgres}` fallbacks) and Kubernetes container `env:` values, and secrets
-passed as literal command-line flags in compose `command:` (`redis-server --requirepass s3cret`,
+including weak `${VAR:-postgres}` fallbacks), Kubernetes container `env:` values, ConfigMap `data`
+and committed Secret manifests (`stringData`, and `data` once base64-decoded), and secrets passed
+as literal command-line flags in compose `command:` (`redis-server --requirepass s3cret`,
 `-pass guest`). The service's own committed settings files (`conf/app.ini`, `config/production.json`,
 `configs/config.yml`, Spring `application.properties` with `${DB_PASSWORD:fallback}`) are read too;
 example, test and developer-local settings files (`config/local.yml`, `settings.example.toml`) are not.
@@ -28,7 +29,9 @@ environment:
 ```
 
 ## Known limitations
-Values in `env_file:` files are judged by the `.env` rule (PR-SE-303), not here.
+Values in `env_file:` files are judged by the `.env` rule (PR-SE-303), not here. Secrets
+encrypted with SOPS (`ENC[...]` values or a `sops:` section) and SealedSecrets are fine; Helm
+templates are not rendered.
 
 ## References
 - https://docs.docker.com/compose/how-tos/use-secrets/
@@ -169,6 +172,7 @@ def check_kubernetes(ctx: YamlContext) -> Iterator[Hit]:
     for document in ctx.documents:
         if not isinstance(document, YMap):
             continue
+        yield from _config_data(ctx, document)
         for container in _containers(document):
             env = container.get("env")
             if not isinstance(env, YList):
@@ -183,6 +187,45 @@ def check_kubernetes(ctx: YamlContext) -> Iterator[Hit]:
                         line=item.line_of("value"),
                         message=f"container `{container.get('name', '?')}`: {reason}",
                     )
+
+
+def _config_data(ctx: YamlContext, document: YMap) -> Iterator[Hit]:
+    """ConfigMap `data` and Secret `stringData`/`data` entries with secret names and literal values."""
+    kind = document.get("kind")
+    if kind not in ("ConfigMap", "Secret") or "sops" in document:
+        return
+    metadata = document.get("metadata")
+    name = metadata.get("name", "?") if isinstance(metadata, YMap) else "?"
+    for section in ("stringData", "data") if kind == "Secret" else ("data",):
+        entries = document.get(section)
+        if not isinstance(entries, YMap):
+            continue
+        for key, value in entries.items():
+            if not isinstance(value, str) or "{{" in value or value.startswith("ENC["):
+                continue
+            ctx.examine(RULE)
+            if section == "data" and kind == "Secret":
+                value = _b64(value)
+                if value is None:
+                    continue
+            reason = judge(str(key), value)
+            if not reason:
+                continue
+            if kind == "ConfigMap":
+                message = f"ConfigMap `{name}`: {reason}; ConfigMaps are readable by anyone who can read the namespace"
+            else:
+                message = f"Secret `{name}` is committed to the repository: {reason} (base64 is not encryption)"
+            yield Hit(line=entries.line_of(key), message=message)
+
+
+def _b64(value: str) -> str | None:
+    import base64
+    import binascii
+
+    try:
+        return base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
 
 
 def _containers(document: YMap) -> Iterator[YMap]:
