@@ -71,12 +71,18 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     names = param_names(node)
     body = text(node)
+    dev_logging = None
     for branch in descendants(node, "if_statement"):
         condition = text(branch.child_by_field_name("condition"))
         if DEV_ONLY.search(condition) and branch.child_by_field_name("alternative") is None:
             body = body.replace(text(branch), "")  # `if (config.env === 'development') logger.error(err)`
+            if LOGS.search(text(branch)):
+                dev_logging = branch
     if LOGS.search(body) or re.search(rf"\w\(\s*\w+\s*,\s*{names[1]}\s*,\s*{names[2]}\b", text(node)):
         return  # logs, or hands the error to another handler: handler(convertedError, req, res)
+    if dev_logging is not None:
+        yield RULE.hit(dev_logging, "error handler logs the error only in development: production failures leave no trace on the server")
+        return
     calls = response_calls(node, names[2])
     target = next((c for c in calls if "500" in text(c)), calls[-1] if calls else node)
     yield RULE.hit(target, "error handler answers without logging the error: unexpected failures leave no trace on the server")
