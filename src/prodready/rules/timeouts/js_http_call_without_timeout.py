@@ -70,6 +70,10 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
             return
         ctx.examine(RULE)
         options = arguments[1] if len(arguments) > 1 else None
+        if options is not None and options.type == "identifier" and not re.search(r"\bsignal\b|AbortController|AbortSignal", ctx.text):
+            # fetch(url, fetchOptions): no signal is built anywhere in this file, so none is passed
+            yield RULE.hit(node, "fetch() without an AbortSignal: a slow upstream hangs this request forever")
+            return
         if options is None or (
             options.type == "object"
             and not js.object_has_key(options, "signal")
