@@ -37,6 +37,7 @@ from typing import Any
 
 from prodready.engine.context import ProjectContext, TreeContext
 from prodready.lang import javascript as js
+from prodready.lang.javascript import CLIENT_PATH
 from prodready.lang.treesitter import text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
@@ -112,8 +113,8 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         yield RULE.hit(node, f"{name}() without a timeout: a stalled upstream holds the socket forever")
         return
     axios_module = ctx.imports.get("axios", "").split("#")[0] == "axios"
-    if not axios_module:
-        return
+    if not axios_module or CLIENT_PATH.search(ctx.path) and not js.is_server_file(ctx):
+        return  # a browser bundle's API client (static/, components/): the browser's own limits apply
     if name == "axios.create":
         ctx.examine(RULE)
         config = arguments[0] if arguments else None
