@@ -1,13 +1,20 @@
 """Go error ignored or swallowed.
 
 ## What it does
-Flags an empty `if err != nil {}` block, and errors explicitly discarded with `_` from calls that
-matter: `_ = f()` where `f` returns only an error, and `v, _ := f()` for well-known error-returning
+Flags an empty `if err != nil {}` block, and errors explicitly discarded with `_`: `v, _ := f()` /
+`v, _ = f()` where the blank takes the last result of a call, which in Go is the error by
+convention (`zap.NewProduction()`, `bcrypt.GenerateFromPassword`, `token.SignedString`,
+`repo.GetByTitle`); calls known to answer (value, ok) instead — `sync.Map` `Load`/`LoadOrStore`,
+`os.LookupEnv`, gin `c.Get`/`GetQuery`/`GetPostForm`, `strings.Cut`, `big.Int.SetString`, `utf8`
+decoding, `XFromContext` helpers, `context.WithCancel` — are left alone, and so are functions of the
+same file whose last result is not an error. `_ = f()` is flagged for well-known error-returning
 calls (`strconv`, `json.Marshal/Unmarshal`, `io.ReadAll`, `os.Open/ReadFile`, `http.NewRequest`,
 `db.Exec`, ...). Also calls made as a bare statement whose only result is the error that matters:
-`json.Unmarshal(data, &v)`, `server.ListenAndServe()`, `tx.Commit()`, `os.WriteFile(...)`, and
-`db.Exec(...)` in files that use database/sql, `io.Copy` into a file; and a call whose result is
-not assigned although the next statement tests `if err != nil` (a stale error is tested).
+`json.Unmarshal(data, &v)`, `server.ListenAndServe()`, gin `r.Run()` / echo `e.Start(addr)` / fiber
+`app.Listen(addr)` in `main` or on a server made in the same function, `tx.Commit()`,
+`db.AutoMigrate(&Model{})` (gorm), `os.WriteFile(...)`, and `db.Exec(...)` in files that use
+database/sql, `io.Copy` into a file; and a call whose result is not assigned although the next
+statement tests `if err != nil` (a stale error is tested).
 
 ## Why it matters in production
 The failure happens, the program carries on with zero values: a config parsed as 0, a request
@@ -30,7 +37,9 @@ if err != nil {
 ```
 
 ## Known limitations
-`_ = x.Close()` and encoder writes to a response are accepted (nothing useful can be done).
+`_ = x.Close()` and encoder writes to a response are accepted (nothing useful can be done). Without
+type information, a function of another file that answers (value, bool) under a name not listed
+here is taken for an error-returning one.
 
 ## References
 - https://go.dev/blog/error-handling-and-go
@@ -92,13 +101,56 @@ BARE_CALLS = re.compile(
 SQL_EXEC = re.compile(r"^\w+\.(Exec|ExecContext)$")
 
 
+# Servers started as a bare statement: the bind error (port in use, bad address) is dropped and main
+# returns, so the process exits 0 and the orchestrator sees a clean stop.
+SERVER_START = re.compile(r"^(\w+)\.(Run|RunTLS|RunUnix|Start|StartTLS|StartAutoTLS|Listen|ListenTLS|Serve|ServeTLS)$")
+SERVER_NAME = re.compile(r"(?i)^(r|e|g|app|api|router|engine|server|srv|web|\w*router|\w*server|\w*engine)$")
+WEB_IMPORTS = ("github.com/gin-gonic/gin", "github.com/labstack/echo", "github.com/gofiber/fiber", "net/http")
+
+
+def _server_start(call: Any, callee: str, ctx: TreeContext) -> bool:
+    match = SERVER_START.match(callee)
+    if match is None or not any(path.startswith(WEB_IMPORTS) for path in ctx.imports.values()):
+        return False
+    func = go.enclosing_top_function(call)
+    if func is None:
+        return False
+    receiver = re.escape(match.group(1))
+    made_here = re.search(
+        rf"\b{receiver}\s*:?=\s*(gin\.(Default|New)|echo\.New|fiber\.New|&?http\.Server\b)", text(func)
+    )
+    if made_here:
+        return True
+    # In main, a router built elsewhere (`r := routers.Init(); r.Run()`): judged by the receiver's name.
+    framework = any(path.startswith(WEB_IMPORTS[:3]) for path in ctx.imports.values())
+    return (
+        framework
+        and go.function_name(func) == "main"
+        and bool(SERVER_NAME.match(match.group(1)))
+        and (match.group(2).startswith("Run") or bool(go.call_args(call)))
+    )
+
+
+def _unchecked_migration(call: Any, callee: str, ctx: TreeContext) -> bool:
+    """`db.AutoMigrate(&User{})` (gorm): v2 returns the error, v1 carries it in `.Error`."""
+    return (
+        callee.endswith(".AutoMigrate")
+        and bool(go.call_args(call))
+        and any("gorm" in path for path in ctx.imports.values())
+    )
+
+
 @RULE.on_tree("expression_statement", languages=(Language.GO,))
 def check_bare(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     call = node.named_children[0] if node.named_children else None
     if call is None or call.type != "call_expression" or non_production(ctx.path, ctx.is_test_file):
         return
     callee = go.callee(call)
-    bare = bool(BARE_CALLS.match(callee))
+    if _server_start(call, callee, ctx):
+        ctx.examine(RULE)
+        yield RULE.hit(node, f"error returned by {callee}() is never checked: a failed bind ends main and the process exits 0")
+        return
+    bare = bool(BARE_CALLS.match(callee)) or _unchecked_migration(call, callee, ctx)
     if not bare and SQL_EXEC.match(callee):
         imports = set(ctx.imports.values())
         bare = "database/sql" in imports and not any("gorm" in i or "sqlx" in i for i in imports)
@@ -136,6 +188,59 @@ def check_bare(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     yield RULE.hit(node, f"error returned by {callee}() is never checked")
 
 
+# The last result of a Go call is an error by convention; these APIs end in (value, ok/found/size) instead.
+VALUE_OK_PACKAGES = re.compile(
+    r"^(strings|bytes)\.Cut\w*$|^(utf8|unicode|math|bits|cmplx|reflect|slices|maps|sort|lo|atomic)\.\w+$|"
+    r"^os\.LookupEnv$|^syscall\.Getenv$|^(filepath|path)\.Split$|^runtime\.Caller$|^(io|net)\.Pipe$|"
+    r"^context\.With\w+$|^signal\.NotifyContext$|^errgroup\.WithContext$|^(metadata|peer)\.From\w+$|"
+    r"^status\.(FromError|FromContextError)$"
+)
+VALUE_OK_METHODS = re.compile(
+    r"^(Load|LoadOrStore|LoadAndDelete|Swap|Lookup\w*|GetQuery\w*|GetPostForm\w*|Cut|CutPrefix|CutSuffix|SetString|"
+    r"\w*FromContext|FromIncomingContext|FromOutgoingContext|Deadline|Password|BasicAuth|Caller|Date|Clock|Zone|ISOWeek|"
+    r"FieldByName\w*|MethodByName|Recv|TryRecv|Frexp|Modf|Int64|Uint64|Int|Float32|Float64|\w+Ok|Peek|Pop\w*|Next)$"
+)
+
+
+def _declared_results(root: Any, name: str) -> str | None:
+    """The last result type of a function or method of that name declared in this file, if any."""
+    for decl in root.named_children:
+        if decl.type not in {"function_declaration", "method_declaration"} or go.function_name(decl) != name:
+            continue
+        result = field(decl, "result")
+        if result is None:
+            return ""
+        if result.type == "parameter_list":
+            params = [c for c in result.named_children if c.type == "parameter_declaration"]
+            return text(field(params[-1], "type")) if params else ""
+        return text(result)
+    return None
+
+
+def _last_result_is_error(call: Any, callee: str, ctx: TreeContext) -> bool:
+    """Whether the last result of this call is (by convention) an error rather than an ok/found flag."""
+    if ERROR_CALLS.match(callee):
+        return True
+    if VALUE_OK_PACKAGES.match(callee):
+        return False
+    method = callee.rsplit(".", 1)[-1]
+    receiver = callee.rsplit(".", 1)[0] if "." in callee else ""
+    if method == "Get":
+        # gin c.Get(key), caches and Params.Get answer (value, found); gorilla store.Get(r, name) and
+        # http.Get(url) / client.Get(url) answer (value, error).
+        if len(go.call_args(call)) == 1 and not re.search(r"(?i)(http|client)", receiver):
+            return False
+        return True
+    if VALUE_OK_METHODS.match(method):
+        return False
+    if not re.fullmatch(r"[\w.]+", callee):
+        return False  # a call on an expression (f()(), m[k].f()): nothing to judge by
+    declared = _declared_results(ctx.root, method)
+    if declared is not None:
+        return declared == "error"
+    return True
+
+
 @RULE.on_tree("assignment_statement", "short_var_declaration", languages=(Language.GO,))
 def check_discard(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     left, right = field(node, "left"), field(node, "right")
@@ -153,3 +258,5 @@ def check_discard(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     if ERROR_CALLS.match(callee):
         yield RULE.hit(node, f"error from {callee}() discarded with `_`")
+    elif len(names) > 1 and any(n != "_" for n in names) and _last_result_is_error(call, callee, ctx):
+        yield RULE.hit(node, f"last result of {callee}() (its error, by Go convention) discarded with `_`")
