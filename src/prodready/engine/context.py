@@ -10,8 +10,8 @@ from typing import Any, Protocol
 
 from prodready.lang import python as pyast
 from prodready.lang import treesitter as ts
-from prodready.lang.dockerfile import Dockerfile
 from prodready.lang.appconfig import ConfigEntry, is_production_config
+from prodready.lang.dockerfile import Dockerfile
 from prodready.lang.dotenv import EnvEntry
 from prodready.model import Language
 

@@ -31,8 +31,8 @@ from prodready.engine.safeio import Limits, Refused, data_depth_exceeds, read_re
 from prodready.engine.templating import render_defaults
 from prodready.lang import python as pyast
 from prodready.lang import treesitter as ts
-from prodready.lang.dockerfile import parse_dockerfile
 from prodready.lang.appconfig import parse_app_config
+from prodready.lang.dockerfile import parse_dockerfile
 from prodready.lang.dotenv import parse_dotenv
 from prodready.lang.yamldoc import YamlLimitError, load_yaml_documents
 from prodready.model import Finding, Hit, Language, Severity

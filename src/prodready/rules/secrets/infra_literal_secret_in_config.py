@@ -156,7 +156,7 @@ def check_app_config(ctx: AppConfigContext) -> Iterator[Hit]:
         value = entry.value
         spring = COLON_FALLBACK.match(value)
         if spring:
-            value = "${FALLBACK:-%s}" % spring.group(1)
+            value = f"${{FALLBACK:-{spring.group(1)}}}"
         if value.lower() in FLAG_VALUES or INDIRECT.match(value):
             continue
         reason = judge(name.upper(), value, shown=entry.dotted)
