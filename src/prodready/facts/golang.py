@@ -64,6 +64,30 @@ def _websocket_like(path: str, handler: str) -> bool:
     return "ws" in tokens or "wss" in tokens
 
 
+PRINTS = {"fmt.Print", "fmt.Printf", "fmt.Println"}
+CLI_IMPORTS = re.compile(r"^(flag|github\.com/spf13/cobra|github\.com/urfave/cli(/v\d)?|gopkg\.in/alecthomas/kingpin\.v2|github\.com/alecthomas/kong)$")
+
+
+def _emit_gin_and_prints(root: Any, calls: list[Any], ctx: TreeContext) -> None:
+    """gin engines and how gin's mode is set (PR-CF-201); fmt/builtin prints (PR-LG-202)."""
+    gin = ctx.imports.get("gin") == "github.com/gin-gonic/gin"
+    fmt = ctx.imports.get("fmt") == "fmt"
+    local_funcs = {go.function_name(d) for d in root.named_children if d.type == "function_declaration"}
+    package = next((text(c.named_children[0]) for c in root.named_children if c.type == "package_clause" and c.named_children), "")
+    cli = any(CLI_IMPORTS.match(path) for path in ctx.imports.values())
+    for call in calls:
+        name = go.callee(call)
+        if gin and name in {"gin.Default", "gin.New"}:
+            ctx.emit("go_gin_engine", line=line_of(call), call=name)
+        elif gin and name == "gin.SetMode":
+            ctx.emit("signal", line=line_of(call), name="gin-mode", detail=text(call)[:80])
+        elif name == "os.Setenv" and go.string_arg(call) == "GIN_MODE":
+            ctx.emit("signal", line=line_of(call), name="gin-mode", detail=text(call)[:80])
+        elif (fmt and name in PRINTS) or (name in {"print", "println"} and name not in local_funcs):
+            func = go.enclosing_top_function(call)
+            ctx.emit("go_print", line=line_of(call), call=name, func=go.function_name(func), package=package, cli=cli)
+
+
 @FACTS.on_tree("source_file", languages=(Language.GO,))
 def collect(root: Any, ctx: TreeContext) -> None:
     if ctx.path.endswith("_test.go"):
@@ -187,6 +211,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
         ctx.emit("go_package_var", line=var_line, name=name, type=typ)
     for name, write_line, func_name, in_handler in package_var_writes(root):
         ctx.emit("go_package_var_write", line=write_line, name=name, func=func_name, handler=in_handler)
+    _emit_gin_and_prints(root, calls, ctx)
     if any(go.callee(c) == "signal.Notify" for c in calls):
         ctx.emit("signal", name="signal-handler", detail="signal.Notify")
     for literal in descendants(root, "interpreted_string_literal"):
