@@ -7,7 +7,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
-from prodready.lang.treesitter import descendants, field, line_of, string_value, text
+from prodready.lang.treesitter import ancestors, descendants, field, line_of, string_value, text
 from prodready.model import Language
 from prodready.rules._go_http import package_var_writes, package_vars
 from prodready.rules._secretutil import snake_case
@@ -88,6 +88,60 @@ def _emit_gin_and_prints(root: Any, calls: list[Any], ctx: TreeContext) -> None:
             ctx.emit("go_print", line=line_of(call), call=name, func=go.function_name(func), package=package, cli=cli)
 
 
+BODY_LIMITS = {
+    "http.MaxBytesReader", "http.MaxBytesHandler",
+    # echo middleware.BodyLimit, gin-contrib/size and limits, chi middleware.RequestSize
+    "middleware.BodyLimit", "middleware.BodyLimitWithConfig", "limits.RequestSizeLimiter", "size.RequestSizeLimiter",
+    "middleware.RequestSize",
+}
+# Request-body decoding by framework, by the type its receiver is declared with.
+BINDERS = {
+    "gin": ({"ShouldBindJSON", "BindJSON", "ShouldBind", "Bind", "ShouldBindWith", "BindWith", "MustBindWith",
+             "ShouldBindBodyWith", "GetRawData"}, r"\*gin\.Context"),
+    "echo": ({"Bind"}, r"echo\.Context"),
+    "routing": ({"Read"}, r"\*routing\.Context"),  # go-ozzo/ozzo-routing
+}
+
+
+def _declared_as(call: Any, name: str, type_pattern: str) -> bool:
+    """Whether `name` is a parameter of an enclosing function declared with that type."""
+    for anc in ancestors(call):
+        if anc.type in {"function_declaration", "method_declaration", "func_literal"}:
+            params = field(anc, "parameters")
+            if params is not None and re.search(rf"\b{re.escape(name)}\s+{type_pattern}", text(params)):
+                return True
+    return False
+
+
+def _limits_body(call: Any, name: str, ctx: TreeContext) -> bool:
+    if name in BODY_LIMITS and (name.startswith("http.") or name.split(".")[0] in ctx.imports):
+        return True
+    args = go.call_args(call)
+    return name == "io.LimitReader" and bool(args) and text(args[0]).endswith(".Body")
+
+
+def _body_decode(call: Any, name: str, parts: tuple[str, str] | None, ctx: TreeContext) -> str:
+    """`c.ShouldBindJSON(&v)` (gin), `c.Bind(&v)` (echo), `c.Read(&v)` (ozzo-routing), `json.NewDecoder(r.Body)`."""
+    if name == "json.NewDecoder":
+        args = go.call_args(call)
+        source = text(args[0]) if args else ""
+        request = re.fullmatch(r"(\w+)\.Body|(\w+)\.Request\.Body", source)
+        if request is None:
+            return ""
+        if request.group(1) and _declared_as(call, request.group(1), r"\*http\.Request"):
+            return f"json.NewDecoder({source})"
+        if request.group(2) and _declared_as(call, request.group(2), r"(\*gin\.Context|echo\.Context)"):
+            return f"json.NewDecoder({source})"
+        return ""
+    if parts is None or not re.fullmatch(r"\w+", parts[0]):
+        return ""
+    owner, method = parts
+    for package, (methods, type_pattern) in BINDERS.items():
+        if method in methods and package in ctx.imports and _declared_as(call, owner, type_pattern):
+            return name
+    return ""
+
+
 @FACTS.on_tree("source_file", languages=(Language.GO,))
 def collect(root: Any, ctx: TreeContext) -> None:
     if ctx.path.endswith("_test.go"):
@@ -144,8 +198,11 @@ def collect(root: Any, ctx: TreeContext) -> None:
                 ctx.emit("app", line=line, framework="go", name=name)
         if parts and parts[1] == "Shutdown":
             ctx.emit("signal", line=line, name="graceful-shutdown", detail=name)
-        if name == "http.MaxBytesReader":
+        if _limits_body(call, name, ctx):
             ctx.emit("signal", line=line, name="body-limit", detail=name)
+        decoded = _body_decode(call, name, parts, ctx)
+        if decoded:
+            ctx.emit("go_body_decode", line=line, call=decoded)
         if name in {"os.Getenv", "os.LookupEnv"}:
             key = go.string_arg(call)
             if key:
