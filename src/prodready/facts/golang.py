@@ -64,6 +64,130 @@ def _websocket_like(path: str, handler: str) -> bool:
     return "ws" in tokens or "wss" in tokens
 
 
+ROUTER_MAKERS = re.compile(r"^(gin\.(Default|New)|echo\.New|routing\.New|mux\.NewRouter|chi\.NewRouter|fiber\.New|http\.NewServeMux)$")
+
+
+def _param_names(func: Any) -> set[str]:
+    params = field(func, "parameters")
+    names: set[str] = set()
+    if params is None:
+        return names
+    for param in params.named_children:
+        names.update(text(c) for c in param.children_by_field_name("name"))
+    return names
+
+
+def _root_router(owner: str, group_parent: dict[str, str]) -> str:
+    seen = {owner}
+    while owner in group_parent and group_parent[owner] not in seen:
+        owner = group_parent[owner]
+        seen.add(owner)
+    return owner
+
+
+def _registering_function(call: Any, owner: str, group_parent: dict[str, str], package: str) -> str:
+    """`func UsersRegister(router *gin.RouterGroup) { router.POST(...) }`: routes on a router handed in
+    by the caller belong to `users.UsersRegister`; the caller's include gives prefix and middleware."""
+    func = go.enclosing_top_function(call)
+    if func is None or func.type != "function_declaration":
+        return ""
+    if _root_router(owner, group_parent) not in _param_names(func):
+        return ""
+    return f"{package}.{go.function_name(func)}" if package else go.function_name(func)
+
+
+def _router_includes(
+    calls: list[Any], ctx: TreeContext, group_prefix: dict[str, str], group_parent: dict[str, str], package: str
+) -> set[str]:
+    """`users.UsersRegister(v1.Group("/users"))`: a router (or a new group) handed to a function that
+    registers routes, with the prefix and the middleware in force at that point of the source (gin, echo
+    and ozzo-routing apply `Use` only to routes and groups added after it). Returns the routers handed on."""
+    uses: dict[str, list[tuple[int, str]]] = {}
+    created: dict[str, int] = {}
+    routers: set[str] = set(group_prefix)
+    for call in calls:
+        parts = go.selector_parts(field(call, "function"))
+        if parts is None:
+            continue
+        owner, method = parts
+        if method == "Use":
+            uses.setdefault(owner, []).append((call.start_byte, " ".join(text(a) for a in go.call_args(call))))
+            routers.add(owner)
+        elif method in ROUTE_METHODS:
+            routers.add(owner)
+    for decl in descendants(ctx.root, "short_var_declaration", "assignment_statement"):
+        right = field(decl, "right")
+        left = field(decl, "left")
+        value = right.named_children[0] if right is not None and right.named_children else None
+        if value is None or value.type != "call_expression" or left is None or not left.named_children:
+            continue
+        name = text(left.named_children[0])
+        if ROUTER_MAKERS.match(go.callee(value)):
+            routers.add(name)
+        elif name in group_parent:
+            created.setdefault(name, decl.start_byte)
+
+    def state_at(owner: str, pos: int, depth: int = 0) -> tuple[str, str]:
+        auth = limit = ""
+        for at, middleware in uses.get(owner, []):
+            if at >= pos:
+                continue
+            if AUTH.search(middleware) and not LIMIT.search(middleware):
+                auth = auth or f"{owner}.Use({middleware[:40]})"
+            if LIMIT.search(middleware):
+                limit = limit or f"{owner}.Use({middleware[:40]})"
+        parent = group_parent.get(owner)
+        if parent and depth < 8:
+            parent_auth, parent_limit = state_at(parent, created.get(owner, pos), depth + 1)
+            auth, limit = auth or parent_auth, limit or parent_limit
+        return auth, limit
+
+    handed_on: set[str] = set()
+    for call in calls:
+        target = go.callee(call)
+        parts = go.selector_parts(field(call, "function"))
+        if parts is not None:
+            if parts[0] not in ctx.imports or parts[1] in ROUTE_METHODS or parts[1] in {"Use", "Group", "Route"}:
+                continue  # methods are not followed: their receiver's type is unknown here
+        elif not re.fullmatch(r"\w+", target) or target in {"append", "len", "make", "new", "panic"}:
+            continue
+        else:
+            target = f"{package}.{target}" if package else target
+        for arg in go.call_args(call):
+            owner = prefix = ""
+            extra: list[str] = []
+            if arg.type == "call_expression":
+                inner = go.selector_parts(field(arg, "function"))
+                if inner is None or inner[1] != "Group" or not re.fullmatch(r"\w+", inner[0]):
+                    continue
+                owner = inner[0]
+                prefix = group_prefix.get(owner, "") + (go.string_arg(arg) or "")
+                extra = [text(a) for a in go.call_args(arg)[1:]]
+            elif arg.type == "identifier" and text(arg) in routers:
+                owner = text(arg)
+                prefix = group_prefix.get(owner, "")
+            else:
+                continue
+            auth, limit = state_at(owner, call.start_byte)
+            for middleware in extra:
+                if AUTH.search(middleware) and not LIMIT.search(middleware):
+                    auth = auth or f"group {prefix} {middleware[:40]}"
+                if LIMIT.search(middleware):
+                    limit = limit or f"group {prefix} {middleware[:40]}"
+            root_owner = _root_router(owner, group_parent)
+            handed_on.update({owner, root_owner})
+            parent = _registering_function(call, owner, group_parent, package)
+            ctx.emit(
+                "router_include", line=line_of(call), router=target, parent=parent,
+                prefix=prefix, auth_via=auth, limit_via=limit,
+            )
+    # a router whose groups were handed on: its Use() calls are ordered, not app-wide
+    for name, parent in group_parent.items():
+        if name in handed_on:
+            handed_on.add(parent)
+    return handed_on
+
+
 PRINTS = {"fmt.Print", "fmt.Printf", "fmt.Println"}
 CLI_IMPORTS = re.compile(r"^(flag|github\.com/spf13/cobra|github\.com/urfave/cli(/v\d)?|gopkg\.in/alecthomas/kingpin\.v2|github\.com/alecthomas/kong)$")
 
@@ -146,6 +270,7 @@ def _body_decode(call: Any, name: str, parts: tuple[str, str] | None, ctx: TreeC
 def collect(root: Any, ctx: TreeContext) -> None:
     if ctx.path.endswith("_test.go"):
         return
+    package = next((text(c.named_children[0]) for c in root.named_children if c.type == "package_clause" and c.named_children), "")
     paths = set(ctx.imports.values())
     for import_path in sorted(paths):
         if import_path in FRAMEWORKS:
@@ -156,6 +281,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
     router_auth: dict[str, str] = {}
     router_limit: dict[str, str] = {}
     group_prefix: dict[str, str] = {}
+    group_parent: dict[str, str] = {}
     calls = list(descendants(root, "call_expression"))
     # Router-level middleware first: r.Use(AuthMiddleware), api := r.Group("/api", Auth())
     for call in calls:
@@ -184,6 +310,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
                 name = text(left.named_children[0]) if left is not None and left.named_children else ""
                 prefix = go.string_arg(call) or ""
                 group_prefix[name] = group_prefix.get(owner, "") + prefix
+                group_parent.setdefault(name, owner)
                 for arg in args[1:]:
                     if AUTH.search(text(arg)):
                         router_auth[name] = f"group {prefix} {text(arg)[:40]}"
@@ -250,6 +377,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
         kind = "websocket" if _websocket_like(path, handler_text) else "http"
         ctx.emit(
             "route", line=line, method=verb, path=group_prefix.get(owner, "") + path, handler=handler_text[:60],
+            router=_registering_function(call, owner, group_parent, package),
             framework="go", kind=kind, auth=bool(auth_via), auth_via=auth_via,
             rate_limited=bool(limit_via), limit_via=limit_via,
             # handler functions that check auth themselves are matched by name (dependency_alias below)
@@ -260,8 +388,9 @@ def collect(root: Any, ctx: TreeContext) -> None:
         parts = go.selector_parts(field(call, "function"))
         if parts and parts[1] in ROUTE_METHODS:
             routed.add(parts[0])
+    handed_on = _router_includes(calls, ctx, group_prefix, group_parent, package)
     for owner, how in router_auth.items():
-        if owner not in routed:  # middleware for routes registered in other files
+        if owner not in routed and owner not in handed_on:  # middleware for routes registered in other files
             ctx.emit("signal", name="global-auth", detail=how)
     _emit_self_authenticating_handlers(root, ctx)
     for name, (var_line, typ) in package_vars(root).items():

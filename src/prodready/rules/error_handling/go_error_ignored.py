@@ -140,6 +140,16 @@ def _unchecked_migration(call: Any, callee: str, ctx: TreeContext) -> bool:
     )
 
 
+def _same_call_before(node: Any, callee: str) -> bool:
+    previous = node.prev_named_sibling
+    while previous is not None and previous.type == "comment":
+        previous = previous.prev_named_sibling
+    if previous is None or previous.type != "expression_statement" or not previous.named_children:
+        return False
+    call = previous.named_children[0]
+    return call.type == "call_expression" and go.callee(call) == callee
+
+
 @RULE.on_tree("expression_statement", languages=(Language.GO,))
 def check_bare(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     call = node.named_children[0] if node.named_children else None
@@ -151,6 +161,8 @@ def check_bare(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         yield RULE.hit(node, f"error returned by {callee}() is never checked: a failed bind ends main and the process exits 0")
         return
     bare = bool(BARE_CALLS.match(callee)) or _unchecked_migration(call, callee, ctx)
+    if bare and _same_call_before(node, callee):
+        return  # one place for a run of the same call (db.AutoMigrate(&A{}); db.AutoMigrate(&B{}); ...)
     if not bare and SQL_EXEC.match(callee):
         imports = set(ctx.imports.values())
         bare = "database/sql" in imports and not any("gorm" in i or "sqlx" in i for i in imports)
