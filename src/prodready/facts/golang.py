@@ -188,6 +188,78 @@ def _router_includes(
     return handed_on
 
 
+KEYISH_NAME = re.compile(r"(?i)(secret|key|pass|token|salt|sign|hmac|jwt|auth|cred)")
+# Where a signing key goes: token signing, session stores, JWT middleware; jwt key functions below.
+KEY_SINKS = re.compile(
+    r"^(sessions\.New(CookieStore|FilesystemStore)|cookie\.NewStore|securecookie\.New|[\w.]*\.SignedString|"
+    r"middleware\.JWT|jwtauth\.New|csrf\.Protect)$"
+)
+KEYFUNC_TAKERS = re.compile(r"^(jwt\.Parse\w*|request\.ParseFromRequest\w*|[\w.]*\.ParseWithClaims)$")
+KEY_FIELDS = {"SigningKey", "Key", "SigningKeys", "ValidationKey"}
+
+
+def _unwrap(node: Any) -> Any:
+    while node is not None and node.type == "parenthesized_expression" and node.named_children:
+        node = node.named_children[0]
+    if node is not None and node.type == "type_conversion_expression" and text(field(node, "type")) == "[]byte":
+        node = _unwrap(field(node, "operand"))
+    if node is not None and node.type == "call_expression" and text(field(node, "function")) in {"[]byte", "string"}:
+        args = go.call_args(node)
+        node = _unwrap(args[0]) if len(args) == 1 else node
+    return node
+
+
+def _key_reference(node: Any, local: dict[str, Any]) -> str:
+    """`NBSecretPassword`, `common.NBSecretPassword`, `[]byte(secret)`: the name a key expression reads."""
+    node = _unwrap(node)
+    if node is None:
+        return ""
+    if node.type == "identifier" and text(node) in local:
+        return _key_reference(local[text(node)], {})
+    if node.type in {"identifier", "selector_expression"} and re.fullmatch(r"\w+(\.\w+)?", text(node)):
+        return text(node)
+    return ""
+
+
+def _emit_signing_keys(root: Any, calls: list[Any], ctx: TreeContext, package: str) -> None:
+    """Package-level string constants that could be keys, and the names used as signing keys (PR-SE-202)."""
+    for decl in root.named_children:
+        if decl.type not in {"const_declaration", "var_declaration"}:
+            continue
+        for spec in descendants(decl, "const_spec", "var_spec"):
+            name, value = field(spec, "name"), field(spec, "value")
+            literal = _unwrap(value.named_children[0]) if value is not None and value.named_children else None
+            if name is None or literal is None or not KEYISH_NAME.search(text(name)):
+                continue
+            raw = string_value(literal)
+            if raw:
+                ctx.emit("go_key_const", line=line_of(spec), name=text(name), package=package, length=len(raw))
+    uses: list[tuple[Any, str, str]] = []
+    for call in calls:
+        name = go.callee(call)
+        if KEY_SINKS.match(name):
+            uses.extend((call, name, _key_reference(arg, {})) for arg in go.call_args(call))
+        elif KEYFUNC_TAKERS.match(name):
+            for keyfunc in (a for a in go.call_args(call) if a.type == "func_literal"):
+                local = {
+                    text(field(d, "left").named_children[0]): field(d, "right").named_children[0]
+                    for d in descendants(keyfunc, "short_var_declaration")
+                    if field(d, "left") is not None and field(d, "right") is not None
+                    and len(field(d, "left").named_children) == 1 and field(d, "right").named_children
+                }
+                for ret in descendants(keyfunc, "return_statement"):
+                    values = ret.named_children[0].named_children if ret.named_children else []
+                    if values:
+                        uses.append((ret, f"{name} key function", _key_reference(values[0], local)))
+    for element in descendants(root, "keyed_element"):
+        children = element.named_children
+        if len(children) >= 2 and text(children[0]).strip() in KEY_FIELDS:
+            uses.append((element, text(children[0]).strip(), _key_reference(children[-1], {})))
+    for node, sink, reference in uses:
+        if reference and reference != "nil":
+            ctx.emit("go_key_use", line=line_of(node), ref=reference, sink=sink, package=package)
+
+
 PRINTS = {"fmt.Print", "fmt.Printf", "fmt.Println"}
 CLI_IMPORTS = re.compile(r"^(flag|github\.com/spf13/cobra|github\.com/urfave/cli(/v\d)?|gopkg\.in/alecthomas/kingpin\.v2|github\.com/alecthomas/kong)$")
 
@@ -398,6 +470,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
     for name, write_line, func_name, in_handler in package_var_writes(root):
         ctx.emit("go_package_var_write", line=write_line, name=name, func=func_name, handler=in_handler)
     _emit_gin_and_prints(root, calls, ctx)
+    _emit_signing_keys(root, calls, ctx, package)
     if any(go.callee(c) == "signal.Notify" for c in calls):
         ctx.emit("signal", name="signal-handler", detail="signal.Notify")
     for literal in descendants(root, "interpreted_string_literal"):

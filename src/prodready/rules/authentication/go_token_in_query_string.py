@@ -3,7 +3,9 @@
 ## What it does
 Flags authentication tokens taken from the query string — `c.Query("token")`,
 `r.URL.Query().Get("access_token")`, `c.QueryParam("api_key")` — in files that
-are not WebSocket endpoints (browsers cannot set headers on a WebSocket handshake).
+are not WebSocket endpoints (browsers cannot set headers on a WebSocket handshake), and jwt-go's
+`request.ArgumentExtractor{"access_token"}` / `request.OAuth2Extractor` (which includes it), used
+with `request.ParseFromRequest`.
 
 ## Why it matters in production
 URLs are written to access logs (gin.Logger, nginx, load balancers), browser history and `Referer`
@@ -36,7 +38,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
-from prodready.lang.treesitter import field
+from prodready.lang.treesitter import field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import non_production
 from prodready.rules.base import RuleMeta
@@ -70,3 +72,28 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
     ctx.examine(RULE)
     yield RULE.hit(node, f'{name}("{key}") takes the credential from the URL: it lands in access logs and Referer headers')
+
+
+# jwt-go's request package: ArgumentExtractor reads the token from the query (and form) arguments;
+# OAuth2Extractor is the header plus ArgumentExtractor{"access_token"}.
+EXTRACTOR_PATHS = re.compile(r"^github\.com/(dgrijalva/jwt-go|golang-jwt/jwt|form3tech-oss/jwt-go)(/v\d+)?/request$")
+
+
+@RULE.on_tree("composite_literal", "selector_expression", languages=(Language.GO,))
+def check_extractor(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """`request.ArgumentExtractor{"access_token"}` and `request.OAuth2Extractor` (jwt-go)."""
+    if node.type == "composite_literal":
+        typ = field(node, "type")
+        parts = (text(field(typ, "package")), text(field(typ, "name"))) if typ is not None and typ.type == "qualified_type" else None
+        if parts is None or parts[1] != "ArgumentExtractor":
+            return
+        shown = f'{parts[0]}.ArgumentExtractor{{{", ".join(text(c) for c in (field(node, "body") or node).named_children)}}}'
+    else:
+        parts = go.selector_parts(node)
+        if parts is None or parts[1] != "OAuth2Extractor" or (node.parent is not None and node.parent.type == "selector_expression"):
+            return
+        shown = f"{parts[0]}.OAuth2Extractor"
+    if not EXTRACTOR_PATHS.match(ctx.imports.get(parts[0], "")) or non_production(ctx.path, ctx.is_test_file):
+        return
+    ctx.examine(RULE)
+    yield RULE.hit(node, f"{shown} accepts the token from the URL query: it lands in access logs and Referer headers")
