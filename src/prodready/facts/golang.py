@@ -236,21 +236,20 @@ def _emit_signing_keys(root: Any, calls: list[Any], ctx: TreeContext, package: s
                 ctx.emit("go_key_const", line=line_of(spec), name=text(name), package=package, length=len(raw))
     uses: list[tuple[Any, str, str]] = []
     for call in calls:
-        name = go.callee(call)
-        if KEY_SINKS.match(name):
-            uses.extend((call, name, _key_reference(arg, {})) for arg in go.call_args(call))
-        elif KEYFUNC_TAKERS.match(name):
+        callee = go.callee(call)
+        if KEY_SINKS.match(callee):
+            uses.extend((call, callee, _key_reference(arg, {})) for arg in go.call_args(call))
+        elif KEYFUNC_TAKERS.match(callee):
             for keyfunc in (a for a in go.call_args(call) if a.type == "func_literal"):
-                local = {
-                    text(field(d, "left").named_children[0]): field(d, "right").named_children[0]
-                    for d in descendants(keyfunc, "short_var_declaration")
-                    if field(d, "left") is not None and field(d, "right") is not None
-                    and len(field(d, "left").named_children) == 1 and field(d, "right").named_children
-                }
+                local: dict[str, Any] = {}
+                for declaration in descendants(keyfunc, "short_var_declaration"):
+                    left, right = field(declaration, "left"), field(declaration, "right")
+                    if left is not None and right is not None and len(left.named_children) == 1 and right.named_children:
+                        local[text(left.named_children[0])] = right.named_children[0]
                 for ret in descendants(keyfunc, "return_statement"):
                     values = ret.named_children[0].named_children if ret.named_children else []
                     if values:
-                        uses.append((ret, f"{name} key function", _key_reference(values[0], local)))
+                        uses.append((ret, f"{callee} key function", _key_reference(values[0], local)))
     for element in descendants(root, "keyed_element"):
         children = element.named_children
         if len(children) >= 2 and text(children[0]).strip() in KEY_FIELDS:
