@@ -12,7 +12,8 @@ calls (`strconv`, `json.Marshal/Unmarshal`, `io.ReadAll`, `os.Open/ReadFile`, `h
 `db.Exec`, ...). Also calls made as a bare statement whose only result is the error that matters:
 `json.Unmarshal(data, &v)`, `server.ListenAndServe()`, gin `r.Run()` / echo `e.Start(addr)` / fiber
 `app.Listen(addr)` in `main` or on a server made in the same function, `tx.Commit()`,
-`db.AutoMigrate(&Model{})` (gorm), `os.WriteFile(...)`, and `db.Exec(...)` in files that use
+`db.AutoMigrate(&Model{})` and gorm queries run as statements (`tx.Where(c).First(&m)`, `db.Save(&u)`:
+the error sits unread in `.Error`; reported once per function), `os.WriteFile(...)`, and `db.Exec(...)` in files that use
 database/sql, `io.Copy` into a file; and a call whose result is not assigned although the next
 statement tests `if err != nil` (a stale error is tested).
 
@@ -54,7 +55,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
-from prodready.lang.treesitter import field, text
+from prodready.lang.treesitter import descendants, field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import following_statements, non_production
 from prodready.rules.base import RuleMeta
@@ -131,6 +132,29 @@ def _server_start(call: Any, callee: str, ctx: TreeContext) -> bool:
     )
 
 
+# gorm: the error of a query is in the returned *DB's `.Error`; a bare statement drops it.
+GORM_TERMINAL = re.compile(
+    r"\.(First|Last|Take|Find|FirstOrCreate|FirstOrInit|Create|Save|Update|Updates|UpdateColumns?|Delete|"
+    r"Related|Scan|Pluck|Count|Exec|Append|Replace|Clear)$"
+)
+
+
+def _uses_gorm(ctx: TreeContext) -> bool:
+    return any(path in {"github.com/jinzhu/gorm", "gorm.io/gorm"} for path in ctx.imports.values())
+
+
+def _gorm_drops(call: Any, callee: str, ctx: TreeContext) -> bool:
+    match = GORM_TERMINAL.search(callee)
+    if match is None or "Callback()" in callee or callee.split(".")[0] in {"scope", "fmt", "log", "strings"}:
+        return False  # callback registration and Scope internals keep their errors in the scope
+    if match.group(1) in {"Append", "Replace", "Clear"} and ".Association(" not in callee:
+        return False
+    if _uses_gorm(ctx):
+        return True
+    # a *gorm.DB handed over by a helper (db := common.GetDB(); db.First(&u, id)) in a file without the import
+    return callee.split(".")[0] in {"db", "tx"} and match.group(1) in {"First", "Last", "Take", "Find", "Related", "FirstOrCreate"}
+
+
 def _unchecked_migration(call: Any, callee: str, ctx: TreeContext) -> bool:
     """`db.AutoMigrate(&User{})` (gorm): v2 returns the error, v1 carries it in `.Error`."""
     return (
@@ -138,6 +162,26 @@ def _unchecked_migration(call: Any, callee: str, ctx: TreeContext) -> bool:
         and bool(go.call_args(call))
         and any("gorm" in path for path in ctx.imports.values())
     )
+
+
+def _gorm_statement(node: Any, callee: str, ctx: TreeContext) -> Iterator[Hit]:
+    """One place per function: the first gorm query whose error nobody reads, with how many follow."""
+    func = go.enclosing_function(node)
+    if func is None:
+        return
+    ctx.examine(RULE)
+    dropped = []
+    for stmt in descendants(func, "expression_statement"):
+        call = stmt.named_children[0] if stmt.named_children else None
+        if call is not None and call.type == "call_expression" and go.enclosing_function(stmt) == func:
+            name = go.callee(call)
+            if _gorm_drops(call, name, ctx) and not BARE_CALLS.match(name):
+                dropped.append(stmt)
+    if not dropped or dropped[0].id != node.id:
+        return
+    more = f" (and {len(dropped) - 1} more gorm call{'s' if len(dropped) > 2 else ''} in this function)" if len(dropped) > 1 else ""
+    method = callee.rsplit(".", 1)[-1]
+    yield RULE.hit(node, f"gorm {method}() is run as a statement: its error (`.Error`) is never checked{more}")
 
 
 def _same_call_before(node: Any, callee: str) -> bool:
@@ -159,6 +203,9 @@ def check_bare(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if _server_start(call, callee, ctx):
         ctx.examine(RULE)
         yield RULE.hit(node, f"error returned by {callee}() is never checked: a failed bind ends main and the process exits 0")
+        return
+    if not BARE_CALLS.match(callee) and not _unchecked_migration(call, callee, ctx) and _gorm_drops(call, callee, ctx):
+        yield from _gorm_statement(node, callee, ctx)
         return
     bare = bool(BARE_CALLS.match(callee)) or _unchecked_migration(call, callee, ctx)
     if bare and _same_call_before(node, callee):
