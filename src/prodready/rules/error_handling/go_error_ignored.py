@@ -257,7 +257,7 @@ VALUE_OK_PACKAGES = re.compile(
 VALUE_OK_METHODS = re.compile(
     r"^(Load|LoadOrStore|LoadAndDelete|Swap|Lookup\w*|GetQuery\w*|GetPostForm\w*|Cut|CutPrefix|CutSuffix|SetString|"
     r"\w*FromContext|FromIncomingContext|FromOutgoingContext|Deadline|Password|BasicAuth|Caller|Date|Clock|Zone|ISOWeek|"
-    r"FieldByName\w*|MethodByName|Recv|TryRecv|Frexp|Modf|Int64|Uint64|Int|Float32|Float64|\w+Ok|Peek|Pop\w*|Next)$"
+    r"FieldByName\w*|MethodByName|Recv|TryRecv|Attr|Frexp|Modf|Int64|Uint64|Int|Float32|Float64|\w+Ok|Pop\w*|Next)$"
 )
 
 

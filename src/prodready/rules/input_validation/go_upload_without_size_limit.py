@@ -91,6 +91,10 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     yield RULE.hit(node, f"{name}() reads the request body with no size limit: one client can exhaust disk or memory")
 
 
+def _called(call: str) -> str:
+    return call if call.endswith(")") else f"{call}()"
+
+
 @RULE.on_project
 def check_decoders(ctx: ProjectContext) -> Iterator[Hit]:
     """JSON bodies decoded through the framework while no Go code anywhere limits the body size."""
@@ -104,5 +108,5 @@ def check_decoders(ctx: ProjectContext) -> Iterator[Hit]:
         yield Hit(
             line=decode.get("line"),
             path=str(decode["file"]),
-            message=f"{decode.get('call')}() decodes the request body and nothing in the service limits its size",
+            message=f"{_called(str(decode.get('call')))} decodes the request body and nothing in the service limits its size",
         )

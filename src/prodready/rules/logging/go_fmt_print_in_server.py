@@ -3,7 +3,8 @@
 ## What it does
 Flags `fmt.Print` / `fmt.Printf` / `fmt.Println` and the builtin `print` / `println` in the code of a
 Go service (packages of a module that serves HTTP, and the `main` package that starts the server).
-Command-line tools (`main` packages that start no server, `cli/`, `tools/`, `scripts/`), tests,
+Command-line tools (`main` packages that start no server, cobra/flag commands, `cli/`, `tools/`,
+`scripts/`), tests,
 test helpers and examples are skipped, and so is `fmt.Fprint*(w, ...)` to a writer (a response, a
 file, stderr).
 
@@ -61,9 +62,10 @@ RULE = RuleMeta(
 
 # Directories of command-line tools, generators and demos inside a service repository.
 TOOL_DIRS = re.compile(
-    r"(?i)^(cli|clis|tools?|scripts?|hack|examples?|_examples|samples?|demos?|bench\w*|gen|generators?|"
+    r"(?i)^(cli|clis|tools?|scripts?|hack|examples?|_examples|samples?|demos?|bench\w*|gen|generators?|e2e|"
     r"migrations?|seeds?|docs?|cmd/(?!server|api|web|app|service|http|gateway)[^/]+)$"
 )
+CLI_PACKAGES = {"cmd", "cli", "command", "commands"}
 USAGE_FUNCS = re.compile(r"(?i)^(usage|print_?usage|help|print_?help|version|print_?version|banner|print_?banner)$")
 
 
@@ -91,15 +93,16 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     apps = [a for a in model.facts.get("app", []) if a.get("framework") == "go"]
     if not (go_routes or apps):
         return  # not a Go service: a library or a CLI prints on purpose
-    server_dirs = {_dir(str(a["file"])) for a in apps} | {_dir(r.file) for r in go_routes}
+    server_files = {str(a["file"]) for a in apps} | {r.file for r in go_routes}
+    server_dirs = {_dir(path) for path in server_files}
     for record in prints:
         path = str(record["file"])
         if non_production(path, False) or _tool_path(path, server_dirs):
             continue
         if record.get("package") == "main" and _dir(path) not in server_dirs:
             continue  # a command-line tool: standard output is its interface
-        if record.get("cli") and _dir(path) not in server_dirs:
-            continue
+        if (record.get("cli") or record.get("package") in CLI_PACKAGES) and path not in server_files:
+            continue  # a command of a CLI (cobra, flag), even beside the `serve` command
         if USAGE_FUNCS.match(str(record.get("func") or "")):
             continue
         ctx.examine(RULE)
