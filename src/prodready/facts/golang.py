@@ -270,6 +270,7 @@ def _emit_gin_and_prints(root: Any, calls: list[Any], ctx: TreeContext) -> None:
     local_funcs = {go.function_name(d) for d in root.named_children if d.type == "function_declaration"}
     package = next((text(c.named_children[0]) for c in root.named_children if c.type == "package_clause" and c.named_children), "")
     cli = any(CLI_IMPORTS.match(path) for path in ctx.imports.values())
+    cli_framework = any(CLI_IMPORTS.match(path) and path != "flag" for path in ctx.imports.values())
     for call in calls:
         name = go.callee(call)
         if gin and name in {"gin.Default", "gin.New"}:
@@ -280,7 +281,7 @@ def _emit_gin_and_prints(root: Any, calls: list[Any], ctx: TreeContext) -> None:
             ctx.emit("signal", line=line_of(call), name="gin-mode", detail=text(call)[:80])
         elif (fmt and name in PRINTS) or (name in {"print", "println"} and name not in local_funcs):
             func = go.enclosing_top_function(call)
-            ctx.emit("go_print", line=line_of(call), call=name, func=go.function_name(func), package=package, cli=cli)
+            ctx.emit("go_print", line=line_of(call), call=name, func=go.function_name(func), package=package, cli=cli, cli_framework=cli_framework)
 
 
 BODY_LIMITS = {

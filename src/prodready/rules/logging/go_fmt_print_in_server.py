@@ -101,8 +101,10 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
             continue
         if record.get("package") == "main" and _dir(path) not in server_dirs:
             continue  # a command-line tool: standard output is its interface
+        if record.get("cli_framework"):
+            continue  # a cobra/urfave command prints to the terminal, even the one that serves
         if (record.get("cli") or record.get("package") in CLI_PACKAGES) and path not in server_files:
-            continue  # a command of a CLI (cobra, flag), even beside the `serve` command
+            continue  # a helper of a CLI (flag, a cmd package) beside the `serve` command
         if USAGE_FUNCS.match(str(record.get("func") or "")):
             continue
         ctx.examine(RULE)
