@@ -7,9 +7,10 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
-from prodready.lang.treesitter import ancestors, descendants, field, line_of, string_value, text
+from prodready.lang.treesitter import ancestors, descendants, end_line_of, field, line_of, string_value, text
 from prodready.model import Language
-from prodready.rules._go_http import package_var_writes, package_vars
+from prodready.rules._go_http import non_production, package_var_writes, package_vars
+from prodready.rules._go_results import convention_discard, non_error_results
 from prodready.rules._secretutil import snake_case
 from prodready.rules.base import FactCollector
 
@@ -62,6 +63,19 @@ def _websocket_like(path: str, handler: str) -> bool:
         return True
     tokens = re.split(r"[^a-z0-9]+", snake_case(path + " " + handler))
     return "ws" in tokens or "wss" in tokens
+
+
+def _emit_discards(root: Any, ctx: TreeContext) -> None:
+    """`v, _ := f()` judged by Go convention, and the functions whose last result is not an error (PR-EH-201)."""
+    for name in non_error_results(root):
+        ctx.emit("go_non_error_result", name=name)
+    if non_production(ctx.path, ctx.is_test_file):
+        return
+    for node in descendants(root, "assignment_statement", "short_var_declaration"):
+        found = convention_discard(node)
+        if found is not None:
+            callee = found[1]
+            ctx.emit("go_discard", line=line_of(node), end_line=end_line_of(node), callee=callee, method=callee.rsplit(".", 1)[-1])
 
 
 ROUTER_MAKERS = re.compile(r"^(gin\.(Default|New)|echo\.New|routing\.New|mux\.NewRouter|chi\.NewRouter|fiber\.New|http\.NewServeMux)$")
@@ -470,6 +484,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
     for name, write_line, func_name, in_handler in package_var_writes(root):
         ctx.emit("go_package_var_write", line=write_line, name=name, func=func_name, handler=in_handler)
     _emit_gin_and_prints(root, calls, ctx)
+    _emit_discards(root, ctx)
     _emit_signing_keys(root, calls, ctx, package)
     if any(go.callee(c) == "signal.Notify" for c in calls):
         ctx.emit("signal", name="signal-handler", detail="signal.Notify")

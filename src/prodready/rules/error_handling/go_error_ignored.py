@@ -53,11 +53,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from prodready.engine.context import TreeContext
+from prodready.engine.context import ProjectContext, TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import descendants, field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import following_statements, non_production
+from prodready.rules._go_results import ERROR_CALLS, HARMLESS
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -69,14 +70,6 @@ RULE = RuleMeta(
     languages=frozenset({Language.GO}),
     fix="Handle the error: return it (wrapped with context), log it, or answer the client with a 4xx/5xx.",
     references=("https://go.dev/blog/error-handling-and-go",),
-)
-
-ERROR_CALLS = re.compile(
-    r"^(strconv\.\w+|json\.(Marshal\w*|Unmarshal)|io\.ReadAll|ioutil\.ReadAll|ioutil\.ReadFile|os\.(Open|ReadFile|Create|WriteFile|MkdirAll)|"
-    r"http\.NewRequest\w*|url\.Parse|time\.Parse\w*|\w+\.Cookie|\w+\.(Exec|ExecContext|QueryRow|Query|Scan|Commit|Insert\w*|Save|Update\w*|Delete\w*))$"
-)
-HARMLESS = re.compile(
-    r"(Close|Encode|Write|WriteString|Fprint\w*|Print\w*|Flush|Remove|SetDeadline|SetReadDeadline|SetWriteDeadline)$"
 )
 
 
@@ -247,59 +240,6 @@ def check_bare(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     yield RULE.hit(node, f"error returned by {callee}() is never checked")
 
 
-# The last result of a Go call is an error by convention; these APIs end in (value, ok/found/size) instead.
-VALUE_OK_PACKAGES = re.compile(
-    r"^(strings|bytes)\.Cut\w*$|^(utf8|unicode|math|bits|cmplx|reflect|slices|maps|sort|lo|atomic)\.\w+$|"
-    r"^os\.LookupEnv$|^syscall\.Getenv$|^(filepath|path)\.Split$|^runtime\.Caller$|^(io|net)\.Pipe$|"
-    r"^context\.With\w+$|^signal\.NotifyContext$|^errgroup\.WithContext$|^(metadata|peer)\.From\w+$|"
-    r"^status\.(FromError|FromContextError)$"
-)
-VALUE_OK_METHODS = re.compile(
-    r"^(Load|LoadOrStore|LoadAndDelete|Swap|Lookup\w*|GetQuery\w*|GetPostForm\w*|Cut|CutPrefix|CutSuffix|SetString|"
-    r"\w*FromContext|FromIncomingContext|FromOutgoingContext|Deadline|Password|BasicAuth|Caller|Date|Clock|Zone|ISOWeek|"
-    r"FieldByName\w*|MethodByName|Recv|TryRecv|Attr|Frexp|Modf|Int64|Uint64|Int|Float32|Float64|\w+Ok|Pop\w*|Next)$"
-)
-
-
-def _declared_results(root: Any, name: str) -> str | None:
-    """The last result type of a function or method of that name declared in this file, if any."""
-    for decl in root.named_children:
-        if decl.type not in {"function_declaration", "method_declaration"} or go.function_name(decl) != name:
-            continue
-        result = field(decl, "result")
-        if result is None:
-            return ""
-        if result.type == "parameter_list":
-            params = [c for c in result.named_children if c.type == "parameter_declaration"]
-            return text(field(params[-1], "type")) if params else ""
-        return text(result)
-    return None
-
-
-def _last_result_is_error(call: Any, callee: str, ctx: TreeContext) -> bool:
-    """Whether the last result of this call is (by convention) an error rather than an ok/found flag."""
-    if ERROR_CALLS.match(callee):
-        return True
-    if VALUE_OK_PACKAGES.match(callee):
-        return False
-    method = callee.rsplit(".", 1)[-1]
-    receiver = callee.rsplit(".", 1)[0] if "." in callee else ""
-    if method == "Get":
-        # gin c.Get(key), caches and Params.Get answer (value, found); gorilla store.Get(r, name) and
-        # http.Get(url) / client.Get(url) answer (value, error).
-        if len(go.call_args(call)) == 1 and not re.search(r"(?i)(http|client)", receiver):
-            return False
-        return True
-    if VALUE_OK_METHODS.match(method):
-        return False
-    if not re.fullmatch(r"[\w.]+", callee):
-        return False  # a call on an expression (f()(), m[k].f()): nothing to judge by
-    declared = _declared_results(ctx.root, method)
-    if declared is not None:
-        return declared == "error"
-    return True
-
-
 @RULE.on_tree("assignment_statement", "short_var_declaration", languages=(Language.GO,))
 def check_discard(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     left, right = field(node, "left"), field(node, "right")
@@ -317,5 +257,25 @@ def check_discard(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     if ERROR_CALLS.match(callee):
         yield RULE.hit(node, f"error from {callee}() discarded with `_`")
-    elif len(names) > 1 and any(n != "_" for n in names) and _last_result_is_error(call, callee, ctx):
-        yield RULE.hit(node, f"last result of {callee}() (its error, by Go convention) discarded with `_`")
+
+
+@RULE.on_project
+def check_convention(ctx: ProjectContext) -> Iterator[Hit]:
+    """`v, _ := f()` of calls not known either way (collected by the Go facts): the last result is the
+    error by Go convention, unless a function of that name in the project answers something else."""
+    discards = ctx.model.facts.get("go_discard", [])
+    if not discards:
+        return
+    not_errors = {str(f.get("name")) for f in ctx.model.facts.get("go_non_error_result", [])}
+    for discard in discards:
+        if non_production(str(discard["file"]), False):
+            continue
+        ctx.examine(RULE)
+        if str(discard.get("method")) in not_errors:
+            continue
+        yield Hit(
+            line=discard.get("line"),
+            end_line=discard.get("end_line"),
+            path=str(discard["file"]),
+            message=f"last result of {discard.get('callee')}() (its error, by Go convention) discarded with `_`",
+        )
