@@ -277,6 +277,21 @@ PRINTS = {"fmt.Print", "fmt.Printf", "fmt.Println"}
 CLI_IMPORTS = re.compile(r"^(flag|github\.com/spf13/cobra|github\.com/urfave/cli(/v\d)?|gopkg\.in/alecthomas/kingpin\.v2|github\.com/alecthomas/kong)$")
 
 
+USAGE_WORDS = re.compile(r"(?i)\b(help|usage|version)\b|ErrHelp")
+
+
+def _prints_usage(call: Any) -> bool:
+    """`fmt.Println(help)` or a print under `if errors.Is(err, conf.ErrHelpWanted)`: command-line help."""
+    if USAGE_WORDS.search(" ".join(text(a) for a in go.call_args(call))):
+        return True
+    for anc in ancestors(call):
+        if anc.type in {"function_declaration", "method_declaration", "func_literal"}:
+            return False
+        if anc.type == "if_statement" and USAGE_WORDS.search(text(field(anc, "condition"))):
+            return True
+    return False
+
+
 def _emit_gin_and_prints(root: Any, calls: list[Any], ctx: TreeContext) -> None:
     """gin engines and how gin's mode is set (PR-CF-201); fmt/builtin prints (PR-LG-202)."""
     gin = ctx.imports.get("gin") == "github.com/gin-gonic/gin"
@@ -295,7 +310,10 @@ def _emit_gin_and_prints(root: Any, calls: list[Any], ctx: TreeContext) -> None:
             ctx.emit("signal", line=line_of(call), name="gin-mode", detail=text(call)[:80])
         elif (fmt and name in PRINTS) or (name in {"print", "println"} and name not in local_funcs):
             func = go.enclosing_top_function(call)
-            ctx.emit("go_print", line=line_of(call), call=name, func=go.function_name(func), package=package, cli=cli, cli_framework=cli_framework)
+            ctx.emit(
+                "go_print", line=line_of(call), call=name, func=go.function_name(func), package=package, cli=cli,
+                cli_framework=cli_framework, usage=_prints_usage(call),
+            )
 
 
 BODY_LIMITS = {

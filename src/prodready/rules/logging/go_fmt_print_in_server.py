@@ -62,7 +62,7 @@ RULE = RuleMeta(
 
 # Directories of command-line tools, generators and demos inside a service repository.
 TOOL_DIRS = re.compile(
-    r"(?i)^(cli|clis|tools?|scripts?|hack|examples?|_examples|samples?|demos?|bench\w*|gen|generators?|e2e|"
+    r"(?i)^(cli|clis|tools?|scripts?|hack|_?examples?|samples?|demos?|bench\w*|gen|generators?|e2e|"
     r"migrations?|seeds?|docs?|cmd/(?!server|api|web|app|service|http|gateway)[^/]+)$"
 )
 CLI_PACKAGES = {"cmd", "cli", "command", "commands"}
@@ -105,7 +105,7 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
             continue  # a cobra/urfave command prints to the terminal, even the one that serves
         if (record.get("cli") or record.get("package") in CLI_PACKAGES) and path not in server_files:
             continue  # a helper of a CLI (flag, a cmd package) beside the `serve` command
-        if USAGE_FUNCS.match(str(record.get("func") or "")):
+        if USAGE_FUNCS.match(str(record.get("func") or "")) or record.get("usage"):
             continue
         ctx.examine(RULE)
         yield Hit(
