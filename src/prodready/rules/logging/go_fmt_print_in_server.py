@@ -65,6 +65,7 @@ TOOL_DIRS = re.compile(
     r"(?i)^(cli|clis|tools?|scripts?|hack|_?examples?|samples?|demos?|bench\w*|gen|generators?|e2e|"
     r"migrations?|seeds?|docs?|cmd/(?!server|api|web|app|service|http|gateway)[^/]+)$"
 )
+DEMO_DIRS = re.compile(r"(?i)^(_?examples?|_examples|samples?|demos?|e2e)$")
 CLI_PACKAGES = {"cmd", "cli", "command", "commands"}
 USAGE_FUNCS = re.compile(r"(?i)^(usage|print_?usage|help|print_?help|version|print_?version|banner|print_?banner)$")
 
@@ -75,9 +76,11 @@ def _dir(path: str) -> str:
 
 def _tool_path(path: str, server_dirs: set[str]) -> bool:
     directory = _dir(path)
+    parts = directory.split("/") if directory else []
+    if any(DEMO_DIRS.match(part) for part in parts):
+        return True  # an example server is still an example
     if directory in server_dirs:
         return False
-    parts = directory.split("/") if directory else []
     return any(TOOL_DIRS.match(part) for part in parts) or any(
         TOOL_DIRS.match("/".join(parts[i : i + 2])) for i in range(len(parts) - 1)
     )
