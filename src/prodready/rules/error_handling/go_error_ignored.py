@@ -128,7 +128,7 @@ def _server_start(call: Any, callee: str, ctx: TreeContext) -> bool:
 # gorm: the error of a query is in the returned *DB's `.Error`; a bare statement drops it.
 GORM_TERMINAL = re.compile(
     r"\.(First|Last|Take|Find|FirstOrCreate|FirstOrInit|Create|Save|Update|Updates|UpdateColumns?|Delete|"
-    r"Related|Scan|Pluck|Count|Exec|Append|Replace|Clear)$"
+    r"Related|Scan|Pluck|Count|Exec|Append|Replace|Clear|Commit)$"
 )
 
 
@@ -168,7 +168,7 @@ def _gorm_statement(node: Any, callee: str, ctx: TreeContext) -> Iterator[Hit]:
         call = stmt.named_children[0] if stmt.named_children else None
         if call is not None and call.type == "call_expression" and go.enclosing_function(stmt) == func:
             name = go.callee(call)
-            if _gorm_drops(call, name, ctx) and not BARE_CALLS.match(name):
+            if _gorm_drops(call, name, ctx) and not _unchecked_migration(call, name, ctx):
                 dropped.append(stmt)
     if not dropped or dropped[0].id != node.id:
         return
@@ -197,7 +197,7 @@ def check_bare(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         ctx.examine(RULE)
         yield RULE.hit(node, f"error returned by {callee}() is never checked: a failed bind ends main and the process exits 0")
         return
-    if not BARE_CALLS.match(callee) and not _unchecked_migration(call, callee, ctx) and _gorm_drops(call, callee, ctx):
+    if not _unchecked_migration(call, callee, ctx) and _gorm_drops(call, callee, ctx):
         yield from _gorm_statement(node, callee, ctx)
         return
     bare = bool(BARE_CALLS.match(callee)) or _unchecked_migration(call, callee, ctx)
