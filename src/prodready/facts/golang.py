@@ -30,10 +30,14 @@ SIGNAL_IMPORTS = (
     ("structured-logging", re.compile(r"go\.uber\.org/zap|rs/zerolog|log/slog|sirupsen/logrus|go-kit/log|hashicorp/go-hclog|charmbracelet/log|apex/log|golang/glog|inconshreveable/log15")),
     ("request-id", re.compile(r"requestid|request_id|google/uuid")),
 )
-ROUTE_METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "Any", "Get", "Post", "Put", "Delete", "Patch", "Head", "Options", "Handle", "HandleFunc", "Match"}
+ROUTE_METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "Any", "Get", "Post", "Put", "Delete", "Patch", "Head", "Options", "Handle", "HandleFunc", "Match", "To"}
 AUTH = re.compile(r"(?i)(auth|jwt|token|requirelogin|loginrequired|require|protect|verify|apikey|api_key|bearer|guard|permission)")
 LIMIT = re.compile(r"(?i)(rate|limit|throttl|tollbooth)")
-CLIENTS = {"mongo.Connect": "mongo", "redis.NewClient": "redis", "sql.Open": "sql", "pgxpool.New": "postgres", "gorm.Open": "sql"}
+CLIENTS = {
+    "mongo.Connect": "mongo", "redis.NewClient": "redis", "sql.Open": "sql", "pgxpool.New": "postgres",
+    "pgxpool.NewWithConfig": "postgres", "pgx.Connect": "postgres", "gorm.Open": "sql", "sqlx.Open": "sql",
+    "sqlx.Connect": "sql", "sqlx.MustConnect": "sql", "dbx.Open": "sql", "dbx.MustOpen": "sql",
+}
 
 
 IN_HANDLER_AUTH = re.compile(
@@ -453,8 +457,8 @@ def collect(root: Any, ctx: TreeContext) -> None:
         args = go.call_args(call)
         path = go.string_arg(call)
         if path is None or not (path.startswith("/") or path == ""):
-            if method == "Handle" and len(args) >= 3:
-                path = go.string_arg(call, 1)
+            if method in {"Handle", "To"} and len(args) >= 3:
+                path = go.string_arg(call, 1)  # gorilla r.Handle(method, path, h); ozzo r.To("GET,HEAD", path, h)
             if path is None or not path.startswith("/"):
                 continue
         verb = method.upper() if method.upper() in {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"} else "ANY"
@@ -464,7 +468,9 @@ def collect(root: Any, ctx: TreeContext) -> None:
             methods = go.string_arg(outer) if outer is not None and outer.type == "call_expression" else None
             if methods:
                 verb = methods.upper()
-        middleware = " ".join(text(a) for a in args[1:-1])
+        if method == "To":
+            verb = (go.string_arg(call, 0) or "ANY").split(",")[0].strip().upper() or "ANY"
+        middleware = " ".join(text(a) for a in args[2 if method == "To" else 1 : -1])
         handler_node = args[-1] if args else None
         if handler_node is not None and handler_node.type == "call_expression":
             middleware += " " + go.callee(handler_node)  # auth(handler) / AuthMiddleware(http.HandlerFunc(h))
