@@ -278,6 +278,7 @@ def _emit_signing_keys(root: Any, calls: list[Any], ctx: TreeContext, package: s
 
 
 PRINTS = {"fmt.Print", "fmt.Printf", "fmt.Println"}
+STD_LOG_PRINTS = {"log.Print", "log.Printf", "log.Println"}
 CLI_IMPORTS = re.compile(r"^(flag|github\.com/spf13/cobra|github\.com/urfave/cli(/v\d)?|gopkg\.in/alecthomas/kingpin\.v2|github\.com/alecthomas/kong)$")
 
 
@@ -300,6 +301,7 @@ def _emit_gin_and_prints(root: Any, calls: list[Any], ctx: TreeContext) -> None:
     """gin engines and how gin's mode is set (PR-CF-201); fmt/builtin prints (PR-LG-202)."""
     gin = ctx.imports.get("gin") == "github.com/gin-gonic/gin"
     fmt = ctx.imports.get("fmt") == "fmt"
+    std_log = ctx.imports.get("log") == "log"
     local_funcs = {go.function_name(d) for d in root.named_children if d.type == "function_declaration"}
     package = next((text(c.named_children[0]) for c in root.named_children if c.type == "package_clause" and c.named_children), "")
     cli = any(CLI_IMPORTS.match(path) for path in ctx.imports.values())
@@ -312,11 +314,15 @@ def _emit_gin_and_prints(root: Any, calls: list[Any], ctx: TreeContext) -> None:
             ctx.emit("signal", line=line_of(call), name="gin-mode", detail=text(call)[:80])
         elif name == "os.Setenv" and go.string_arg(call) == "GIN_MODE":
             ctx.emit("signal", line=line_of(call), name="gin-mode", detail=text(call)[:80])
-        elif (fmt and name in PRINTS) or (name in {"print", "println"} and name not in local_funcs):
+        elif (
+            (fmt and name in PRINTS)
+            or (name in {"print", "println"} and name not in local_funcs)
+            or (std_log and name in STD_LOG_PRINTS)
+        ):
             func = go.enclosing_top_function(call)
             ctx.emit(
                 "go_print", line=line_of(call), call=name, func=go.function_name(func), package=package, cli=cli,
-                cli_framework=cli_framework, usage=_prints_usage(call),
+                cli_framework=cli_framework, usage=_prints_usage(call), std_log=name in STD_LOG_PRINTS,
             )
 
 

@@ -2,11 +2,12 @@
 
 ## What it does
 Flags `fmt.Print` / `fmt.Printf` / `fmt.Println` and the builtin `print` / `println` in the code of a
-Go service (packages of a module that serves HTTP, and the `main` package that starts the server).
-Command-line tools (`main` packages that start no server, cobra/flag commands, `cli/`, `tools/`,
-`scripts/`), tests,
-test helpers and examples are skipped, and so is `fmt.Fprint*(w, ...)` to a writer (a response, a
-file, stderr).
+Go service (packages of a module that serves HTTP, and the `main` package that starts the server),
+and the standard library's `log.Print*` in a service that has a structured logger (zap, zerolog,
+logrus, slog, ...), where those lines bypass it. Command-line tools (`main` packages that start no
+server, cobra/flag commands, `cli/`, `tools/`, `scripts/`), help and version output, tests, test
+helpers and examples are skipped, and so is `fmt.Fprint*(w, ...)` to a writer (a response, a file,
+stderr).
 
 ## Why it matters in production
 Standard output written with `fmt` has no level, no timestamp, no request id and no structure: it
@@ -66,6 +67,7 @@ TOOL_DIRS = re.compile(
     r"migrations?|seeds?|docs?|cmd/(?!server|api|web|app|service|http|gateway)[^/]+)$"
 )
 DEMO_DIRS = re.compile(r"(?i)^(_?examples?|_examples|samples?|demos?|e2e)$")
+LOGGER_NAME = re.compile(r"(zap|zerolog|slog|logrus|go-kit/log|go-hclog|charmbracelet/log|apex/log|glog|log15)")
 CLI_PACKAGES = {"cmd", "cli", "command", "commands"}
 USAGE_FUNCS = re.compile(r"(?i)^(usage|print_?usage|help|print_?help|version|print_?version|banner|print_?banner)$")
 
@@ -96,6 +98,13 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     apps = [a for a in model.facts.get("app", []) if a.get("framework") == "go"]
     if not (go_routes or apps):
         return  # not a Go service: a library or a CLI prints on purpose
+    structured = sorted(
+        {
+            match.group(1)
+            for sig in model.signals("structured-logging")
+            if str(sig["file"]).endswith(".go") and (match := LOGGER_NAME.search(str(sig.get("detail", ""))))
+        }
+    )
     server_files = {str(a["file"]) for a in apps} | {r.file for r in go_routes}
     server_dirs = {_dir(path) for path in server_files}
     for record in prints:
@@ -109,6 +118,16 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
         if (record.get("cli") or record.get("package") in CLI_PACKAGES) and path not in server_files:
             continue  # a helper of a CLI (flag, a cmd package) beside the `serve` command
         if USAGE_FUNCS.match(str(record.get("func") or "")) or record.get("usage"):
+            continue
+        if record.get("std_log"):
+            if not structured:
+                continue  # the standard logger is the service's logger
+            ctx.examine(RULE)
+            yield Hit(
+                line=record.get("line"),
+                path=path,
+                message=f"{record.get('call')}() bypasses the service's structured logger ({structured[0]})",
+            )
             continue
         ctx.examine(RULE)
         yield Hit(
