@@ -23,12 +23,16 @@ VALUE_OK_PACKAGES = re.compile(
     r"^(strings|bytes)\.Cut\w*$|^(utf8|utf16|unicode|math|bits|cmplx|reflect|slices|maps|sort|lo|atomic|elliptic)\.\w+$|"
     r"^os\.LookupEnv$|^syscall\.Getenv$|^(filepath|path)\.Split$|^runtime\.Caller$|^(io|net)\.Pipe$|^pem\.Decode$|"
     r"^context\.With\w+$|^signal\.NotifyContext$|^errgroup\.WithContext$|^(metadata|peer)\.From\w+$|"
-    r"^status\.(FromError|FromContextError)$"
+    r"^status\.(FromError|FromContextError)$|"
+    # compressors fail only on an invalid level, written as a constant
+    r"^(flate|gzip|zlib)\.NewWriter\w*$"
 )
 VALUE_OK_METHODS = re.compile(
     r"^(Load|LoadOrStore|LoadAndDelete|Swap|Lookup\w*|GetQuery\w*|GetPostForm\w*|Cut|CutPrefix|CutSuffix|SetString|"
     r"\w*FromContext|FromIncomingContext|FromOutgoingContext|Deadline|Password|BasicAuth|Caller|Date|Clock|Zone|ISOWeek|"
     r"FieldByName\w*|MethodByName|Recv|TryRecv|Attr|Frexp|Modf|Int64|Uint64|Int|Float32|Float64|Size|\w+Ok|Pop\w*|"
+    # a row count for a log line: its error only says the driver cannot count
+    r"RowsAffected|"
     # iterators and cursors (bbolt, badger): (key, value)
     r"Next|Prev|First|Last|Seek)$"
 )
@@ -60,7 +64,30 @@ def convention_discard(node: Any) -> tuple[Any, str] | None:
             return None
     elif VALUE_OK_METHODS.match(method):
         return None
+    if _nil_checked_next(node, names[0]):
+        return None
     return call, callee
+
+
+def _nil_checked_next(node: Any, name: str) -> bool:
+    """`t, _ := d.Token(); if t == nil { break }`: a nil value stops the work, which is how the failure
+    is handled (unlike `if existing != nil { conflict }`, which takes a failure for "not found")."""
+    following = node.next_named_sibling
+    while following is not None and following.type == "comment":
+        following = following.next_named_sibling
+    if following is None or following.type != "if_statement" or name == "_":
+        return False
+    condition = " ".join(text(field(following, "condition")).split())
+    if condition not in {f"{name} == nil", f"nil == {name}"} and not condition.startswith(f"{name} == nil ||"):
+        return False
+    body = [c for c in (field(following, "consequence") or following).named_children if c.type != "comment"]
+    while body and body[-1].type == "statement_list":
+        body = [c for c in body[-1].named_children if c.type != "comment"]
+    last = body[-1] if body else None
+    return last is not None and (
+        last.type in {"return_statement", "break_statement", "continue_statement"}
+        or text(last).startswith(("panic(", "os.Exit(", "log.Fatal"))
+    )
 
 
 def _last_type(result: Any) -> tuple[int, str]:
