@@ -79,21 +79,41 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
 EXTRACTOR_PATHS = re.compile(r"^github\.com/(dgrijalva/jwt-go|golang-jwt/jwt|form3tech-oss/jwt-go)(/v\d+)?/request$")
 
 
-@RULE.on_tree("composite_literal", "selector_expression", languages=(Language.GO,))
-def check_extractor(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    """`request.ArgumentExtractor{"access_token"}` and `request.OAuth2Extractor` (jwt-go)."""
-    if node.type == "composite_literal":
-        typ = field(node, "type")
-        parts = (text(field(typ, "package")), text(field(typ, "name"))) if typ is not None and typ.type == "qualified_type" else None
-        if parts is None or parts[1] != "ArgumentExtractor":
-            return
-        shown = f'{parts[0]}.ArgumentExtractor{{{", ".join(text(c) for c in (field(node, "body") or node).named_children)}}}'
-    else:
+def _oauth2_extractors(nodes: list[Any], ctx: TreeContext) -> Iterator[Any]:
+    for node in nodes:
         parts = go.selector_parts(node)
-        if parts is None or parts[1] != "OAuth2Extractor" or (node.parent is not None and node.parent.type == "selector_expression"):
+        if parts is not None and parts[1] == "OAuth2Extractor" and EXTRACTOR_PATHS.match(ctx.imports.get(parts[0], "")):
+            yield node
+
+
+@RULE.on_tree("composite_literal", languages=(Language.GO,))
+def check_extractor(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """`request.ArgumentExtractor{"access_token"}`, and `request.OAuth2Extractor` in a MultiExtractor."""
+    typ = field(node, "type")
+    if typ is None or "Extractor" not in text(typ) or non_production(ctx.path, ctx.is_test_file):
+        return
+    if typ.type == "qualified_type":
+        package, name = text(field(typ, "package")), text(field(typ, "name"))
+        if not EXTRACTOR_PATHS.match(ctx.imports.get(package, "")):
             return
-        shown = f"{parts[0]}.OAuth2Extractor"
-    if not EXTRACTOR_PATHS.match(ctx.imports.get(parts[0], "")) or non_production(ctx.path, ctx.is_test_file):
+    else:
+        package, name = "", "MultiExtractor"  # []request.Extractor{...}
+    ctx.examine(RULE)
+    body = field(node, "body")
+    elements = [c.named_children[0] for c in (body.named_children if body is not None else []) if c.named_children]
+    if name == "ArgumentExtractor":
+        shown = f'{package}.ArgumentExtractor{{{", ".join(text(e) for e in elements)}}}'
+        yield RULE.hit(node, f"{shown} accepts the token from the URL query: it lands in access logs and Referer headers")
+        return
+    for extractor in _oauth2_extractors(elements, ctx):
+        yield RULE.hit(extractor, f"{text(extractor)} accepts the token from the URL query: it lands in access logs and Referer headers")
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,))
+def check_parse_from_request(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """`request.ParseFromRequest(r, request.OAuth2Extractor, keyFunc)`."""
+    if "ParseFromRequest" not in go.callee(node) or non_production(ctx.path, ctx.is_test_file):
         return
     ctx.examine(RULE)
-    yield RULE.hit(node, f"{shown} accepts the token from the URL query: it lands in access logs and Referer headers")
+    for extractor in _oauth2_extractors(go.call_args(node), ctx):
+        yield RULE.hit(extractor, f"{text(extractor)} accepts the token from the URL query: it lands in access logs and Referer headers")

@@ -38,7 +38,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
-from prodready.lang.treesitter import text
+from prodready.lang.treesitter import field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import non_production
 from prodready.rules.base import RuleMeta
@@ -95,35 +95,31 @@ ALLOW_ALL_DEFAULTS = (
 )
 
 
-def _allow_all_default(node: Any, ctx: TreeContext) -> str | None:
-    """`cors.AllowAll()`, `cors.Default()`, `middleware.CORS()`, ozzo `cors.AllowAll`: the text, if it allows any origin."""
-    parts = go.selector_parts(node)
+def _allow_all_default(call: Any, ctx: TreeContext) -> str | None:
+    """`cors.AllowAll()`, `cors.Default()`, `middleware.CORS()`, fiber `cors.New()`, ozzo
+    `cors.Handler(cors.AllowAll)`: the text, when it allows any origin."""
+    parts = go.selector_parts(field(call, "function"))
     if parts is None:
         return None
     package, name = parts
     path = ctx.imports.get(package, "")
+    if name == "Handler" and "ozzo-routing" in path:
+        # ozzo's cors.AllowAll is an Options value handed to cors.Handler
+        return next((f"{package}.Handler({text(a)})" for a in go.call_args(call) if text(a) == f"{package}.AllowAll"), None)
     for pattern, names in ALLOW_ALL_DEFAULTS:
-        if name in names and pattern.match(path):
-            break
-    else:
-        return None
-    parent = node.parent
-    called = parent is not None and parent.type == "call_expression" and parent.child_by_field_name("function").id == node.id
-    if called:
-        if go.call_args(parent) and name in {"New", "Default", "CORS"}:
-            return None  # configured: the options are judged where they are written
-        return f"{package}.{name}()"
-    if "ozzo-routing" in path:
-        return f"{package}.{name}"  # ozzo's cors.AllowAll is an Options value, passed to cors.Handler
+        if name in names and pattern.match(path) and "ozzo-routing" not in path:
+            if go.call_args(call) and name in {"New", "Default", "CORS"}:
+                return None  # configured: the options are judged where they are written
+            return f"{package}.{name}()"
     return None
 
 
-@RULE.on_tree("selector_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,))
 def check_defaults(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    if text(node).split(".")[-1] not in {"AllowAll", "Default", "CORS", "New"} or non_production(ctx.path, ctx.is_test_file):
+    if not go.callee(node).endswith((".AllowAll", ".Default", ".CORS", ".New", ".Handler")):
         return
     shown = _allow_all_default(node, ctx)
-    if shown is None:
+    if shown is None or non_production(ctx.path, ctx.is_test_file):
         return
     ctx.examine(RULE)
     yield RULE.hit(node, f"{shown} allows requests from any origin")
