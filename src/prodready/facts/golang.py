@@ -317,7 +317,7 @@ def _emit_gin_and_prints(root: Any, calls: list[Any], ctx: TreeContext) -> None:
         elif (
             (fmt and name in PRINTS)
             or (name in {"print", "println"} and name not in local_funcs)
-            or (std_log and name in STD_LOG_PRINTS)
+            or (std_log and name in STD_LOG_PRINTS and not _declared_as(call, "log", r"\S"))
         ):
             func = go.enclosing_top_function(call)
             ctx.emit(
