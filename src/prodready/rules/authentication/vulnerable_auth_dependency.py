@@ -31,10 +31,11 @@ not read, so a range that also allows fixed versions is not reported. Not a repl
 `govulncheck`, `npm audit` or `pip-audit`.
 
 ## References
-- https://github.com/advisories/GHSA-w73w-5m7g-f7qc
+- https://nvd.nist.gov/vuln/detail/CVE-2020-26160
 - https://github.com/golang-jwt/jwt/blob/main/MIGRATION_GUIDE.md
-- https://github.com/advisories/GHSA-8cf7-32gw-wr33
-- https://github.com/advisories/GHSA-ffqj-6fqr-9h24
+- https://nvd.nist.gov/vuln/detail/CVE-2022-23540
+- https://nvd.nist.gov/vuln/detail/CVE-2022-29217
+- https://nvd.nist.gov/vuln/detail/CVE-2024-33663
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ RULE = RuleMeta(
     confidence=Confidence.HIGH,
     languages=frozenset({Language.MANIFEST}),
     fix="Move to the maintained library or a fixed version (github.com/golang-jwt/jwt/v5, jsonwebtoken 9, PyJWT 2.4+).",
-    references=("https://github.com/advisories/GHSA-w73w-5m7g-f7qc",),
+    references=("https://nvd.nist.gov/vuln/detail/CVE-2020-26160",),
 )
 
 
