@@ -11,7 +11,8 @@ before 3.4.0. A version range is judged only when every version it allows is aff
 ## Why it matters in production
 These libraries decide who is logged in. Their known flaws are verification bypasses — audience
 checks skipped (CVE-2020-26160), algorithm confusion that lets a public key act as an HMAC secret
-(CVE-2022-29217, CVE-2024-33663, CVE-2016-10555), insecure default algorithms (CVE-2022-23540) or
+(CVE-2022-29217, CVE-2024-33663; CVE-2016-10555 in old jwt-simple), insecure default algorithms
+(CVE-2022-23540) or
 authorization skipped when no algorithm is configured (CVE-2020-15084). An unmaintained library
 gets no fix for the next one.
 
@@ -84,7 +85,8 @@ ADVISORIES = (
              "before 6.0.0: CVE-2020-15084 (authorization bypass when `algorithms` is not set)",
              "express-jwt ^8 with `algorithms`"),
     Advisory("npm", "jwt-simple", (0, 5, 3),
-             "before 0.5.3: CVE-2016-10555 (algorithm confusion: a public key accepted as HMAC secret)",
+             "before 0.5.3: token verification bypasses (CVE-2016-10555, algorithm confusion, before 0.3.0; "
+             "npm advisory 831 before 0.5.3)",
              "jwt-simple 0.5.6 or jsonwebtoken ^9"),
     Advisory("pypi", "pyjwt", (2, 4, 0),
              "before 2.4.0: CVE-2022-29217 (algorithm confusion with every algorithm enabled)",
