@@ -42,6 +42,7 @@ from typing import Any
 from prodready.engine.context import ProjectContext
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._repo import RATE_LIMIT_PACKAGES
+from prodready.rules._secretutil import snake_case
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -133,6 +134,10 @@ CREDENTIAL_HANDLER = re.compile(
     r"login_user|user_login|authenticate|login_for_access_token|login_access_token|token|reset_password|"
     r"forgot_password)$"
 )
+# Go handlers are named in CamelCase with their resource: UsersLogin, UserRegistration, SignUpHandler.
+GO_CREDENTIAL_HANDLER = re.compile(
+    r"(^|_)(login|log_in|signin|sign_in|signup|sign_up|register|registration|authenticate|forgot_password|reset_password)(_|$)"
+)
 # "Auth" that a login route has by being the login: it checks the password itself, or the token is optional.
 # HTTP Basic checks the password on the call itself: `@basic_auth.login_required` on POST /tokens is a login.
 LOGIN_ITSELF = re.compile(r"(?i)in-handler|optional|basic")
@@ -179,7 +184,8 @@ def _no_limiter(ctx: ProjectContext) -> Iterator[Hit]:
             continue  # an authenticated route (change my password, test my token) is not a guessing target
         handler = (route.handler or "").rsplit(".", 1)[-1]
         open_signup = not route.auth and route.method.upper() == "POST" and OPEN_SIGNUP.search(route.path)
-        if not (CREDENTIAL_PATH.search(route.path) or CREDENTIAL_HANDLER.match(handler) or open_signup):
+        go_credential = route.framework == "go" and GO_CREDENTIAL_HANDLER.search(snake_case(handler.split("(")[0]))
+        if not (CREDENTIAL_PATH.search(route.path) or CREDENTIAL_HANDLER.match(handler) or open_signup or go_credential):
             continue
         if re.search(r"(?i)(logout|log-out|sign-?out|refresh)", route.path):
             continue  # ending a session or exchanging a random refresh token is not a guessing target
