@@ -9,7 +9,7 @@ from typing import Any
 from prodready.engine.context import PyContext, TreeContext
 from prodready.lang import golang as go
 from prodready.lang import javascript as js
-from prodready.lang.treesitter import descendants, string_value, text
+from prodready.lang.treesitter import ancestors, descendants, string_value, text
 from prodready.model import Language
 from prodready.rules._pyutil import is_script_like
 from prodready.rules.base import FactCollector
@@ -36,10 +36,26 @@ def collect_python(tree: ast.Module, ctx: PyContext) -> None:
             ctx.emit("signal", line=call.lineno, name="log-file", detail="logging.basicConfig(filename=...)")
 
 
+def _in_startup_callback(node: Any) -> bool:
+    """`app.listen(port, () => console.log(...))` and signal handlers: one startup/shutdown line."""
+    return any(
+        a.type == "call_expression" and js.callee(a).endswith((".listen", "process.on", "process.once")) for a in ancestors(node)
+    )
+
+
 @FACTS.on_tree("program", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
 def collect_js(root: Any, ctx: TreeContext) -> None:
     if ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path):
         return
+    if js.is_server_file(ctx) and "no-console" not in ctx.text[:300]:
+        for call in descendants(root, "call_expression"):
+            name = js.callee(call)
+            if name not in {"console.log", "console.debug", "console.info"} or _in_startup_callback(call):
+                continue
+            line = call.start_point[0]
+            if "no-console" in " ".join(ctx.lines[max(0, line - 2): line]):
+                continue  # the team allowed console output here on purpose (eslint-disable no-console)
+            ctx.emit("signal", line=line + 1, end_line=call.end_point[0] + 1, name="console-output", detail=name)
     for node in descendants(root, "new_expression"):
         constructor = text(node.child_by_field_name("constructor"))
         if constructor.endswith(("transports.File", "DailyRotateFile")):
