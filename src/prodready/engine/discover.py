@@ -7,8 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from prodready.engine.safeio import (
     DEFAULT_MAX_FILE_BYTES,
@@ -21,6 +20,9 @@ from prodready.engine.safeio import (
     too_large,
 )
 from prodready.model import Language
+
+if TYPE_CHECKING:
+    import pathspec
 
 DEFAULT_EXCLUDED_DIRS = frozenset(
     {
@@ -134,6 +136,8 @@ def sanitize_pattern(line: str) -> tuple[str | None, str]:
         return None, "more than two ** segments"
     if any(seg.count("*") > 3 and seg != "**" for seg in segments) or pattern.count("*") > 8:
         return None, "too many wildcards"
+    import pathspec  # imported where used: a tree without .gitignore or excludes never needs it
+
     try:
         pathspec.GitIgnoreSpec.from_lines([pattern])
     except Exception as exc:  # noqa: BLE001 - pathspec raises ValueError, re.error, ...
@@ -161,6 +165,8 @@ def compile_patterns(lines: Iterable[str], source: str, warnings: list[str]) -> 
         warnings.append(f"{source}: {dropped} pattern(s) ignored, e.g. {first_reason}")
     if not kept:
         return None
+    import pathspec
+
     return pathspec.GitIgnoreSpec.from_lines(kept)
 
 
@@ -174,6 +180,8 @@ def _covering(prefix: str, lines: Iterable[str]) -> list[str]:
         if not above or not line.strip() or line.lstrip().startswith("#"):
             kept.append(line)
             continue
+        import pathspec
+
         single = pathspec.GitIgnoreSpec.from_lines([line])
         if not any(single.match_file(directory) for directory in above):
             kept.append(line)

@@ -12,17 +12,13 @@ import os
 import re
 import signal
 import threading
-import tomllib
 import warnings
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from prodready import __version__
 from prodready.engine import context as cx
@@ -33,12 +29,14 @@ from prodready.lang import python as pyast
 from prodready.lang import treesitter as ts
 from prodready.lang.dockerfile import parse_dockerfile
 from prodready.lang.dotenv import parse_dotenv
-from prodready.lang.yamldoc import YamlLimitError, load_yaml_documents
 from prodready.model import Finding, Hit, Language, Severity
 from prodready.redact import redact, redact_message
 from prodready.rules.base import FactCollector, HandlerSet, RuleMeta, iter_hits
-from prodready.rules.registry import Registry, load_registry
+from prodready.rules.registry import Registry, registry_for, rule_index
 from prodready.tracking.fingerprint import fingerprint
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 MAX_EVIDENCE_LINES = 6
 MAX_EVIDENCE_LINE_CHARS = 240  # one quoted line of code; a minified 300 kB token is cut
@@ -161,44 +159,52 @@ _GRAMMAR_LANG = {
     "go": Language.GO,
 }
 
-_DISPATCH_CACHE: dict[str, Dispatch] = {}
+_DISPATCH_CACHE: dict[tuple[str, Language], Dispatch] = {}
 
 
-def build_dispatch(registry: Registry, options: RunOptions) -> Dispatch:
-    import tree_sitter
+def dispatch_for(language: Language, options: RunOptions) -> Dispatch:
+    """The handlers for files of one language: only the rule modules that read such files are
+    imported (an audit of Python files never loads the Go rules or the tree-sitter grammars)."""
+    key = (options.digest(), language)
+    dispatch = _DISPATCH_CACHE.get(key)
+    if dispatch is None:
+        dispatch = _DISPATCH_CACHE[key] = build_dispatch(registry_for(frozenset({language}), project=False), options, language)
+    return dispatch
 
-    key = options.digest()
-    if key in _DISPATCH_CACHE:
-        return _DISPATCH_CACHE[key]
+
+def build_dispatch(registry: Registry, options: RunOptions, language: Language | None = None) -> Dispatch:
+    """Handler tables for the registry's rules and collectors (for ``language``'s files only when
+    given: the other grammars are not loaded and their queries not compiled)."""
     owners: list[HandlerSet] = [r for r in registry.rules if options.enabled(r.id)]
     owners.extend(registry.collectors)
     python: dict[type[ast.AST], list[tuple[HandlerSet, Callable[..., Any]]]] = defaultdict(list)
     handler: Callable[..., Any]
-    tree: dict[str, dict[str, list[tuple[HandlerSet, Callable[..., Any]]]]] = {
-        g: defaultdict(list) for g in _GRAMMAR_LANG
-    }
+    grammars = {g: lang for g, lang in _GRAMMAR_LANG.items() if language is None or lang == language}
+    tree: dict[str, dict[str, list[tuple[HandlerSet, Callable[..., Any]]]]] = {g: defaultdict(list) for g in grammars}
     file: dict[Language, list[tuple[HandlerSet, Callable[..., Any]]]] = defaultdict(list)
     python_calls: dict[str, list[tuple[HandlerSet, Callable[..., Any]]]] = defaultdict(list)
     for owner in owners:
-        for node_type, handler in owner.handlers.python:
-            python[node_type].append((owner, handler))
-        for names, handler in owner.handlers.python_calls:
-            for name in names:
-                python_calls[name].append((owner, handler))
+        if language in (None, Language.PYTHON):
+            for node_type, handler in owner.handlers.python:
+                python[node_type].append((owner, handler))
+            for names, handler in owner.handlers.python_calls:
+                for name in names:
+                    python_calls[name].append((owner, handler))
         for lang, kind, handler in owner.handlers.tree:
-            for grammar_name, grammar_lang in _GRAMMAR_LANG.items():
+            for grammar_name, grammar_lang in grammars.items():
                 if grammar_lang == lang and ts.has_kind(grammar_name, kind):
                     tree[grammar_name][kind].append((owner, handler))
         for lang, file_handler in owner.handlers.file:
-            file[lang].append((owner, file_handler))
+            if language in (None, lang):
+                file[lang].append((owner, file_handler))
     queries: dict[str, Any] = {}
     for grammar_name, kinds in tree.items():
         if kinds:
+            import tree_sitter
+
             source = " ".join(f"({kind}) @{kind.replace('.', '_')}" for kind in sorted(kinds))
             queries[grammar_name] = tree_sitter.Query(ts.grammar(grammar_name), source)
-    dispatch = Dispatch(python=dict(python), python_calls=dict(python_calls), tree=tree, queries=queries, file=dict(file))
-    _DISPATCH_CACHE[key] = dispatch
-    return dispatch
+    return Dispatch(python=dict(python), python_calls=dict(python_calls), tree=tree, queries=queries, file=dict(file))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -302,6 +308,10 @@ def _make_context(source: SourceFile, text: str, limits: Limits = Limits()) -> c
     if lang in (Language.COMPOSE, Language.KUBERNETES):
         if lang == Language.KUBERNETES and not looks_like_kubernetes(text):
             raise NotAudited("not a Kubernetes manifest")
+        import yaml  # here, not at the top: only an audit with YAML files pays for PyYAML
+
+        from prodready.lang.yamlload import YamlLimitError, load_yaml_documents
+
         try:
             documents = load_yaml_documents(text, max_nodes=limits.max_yaml_nodes, max_depth=limits.max_depth)
         except YamlLimitError as exc:
@@ -320,6 +330,8 @@ def _make_context(source: SourceFile, text: str, limits: Limits = Limits()) -> c
 
 
 def _parse_manifest(kind: str, text: str, max_depth: int = Limits.max_depth) -> Any:
+    import tomllib  # here: most audits read no pyproject.toml
+
     try:
         if kind == "pyproject":
             data: Any = tomllib.loads(text)
@@ -425,8 +437,7 @@ def _analyze_into(result: FileResult, source: SourceFile, options: RunOptions, t
         text = decode_source(data)
     text = render_defaults(source.abspath, source.path, text)
     ctx = _make_context(source, text, options.limits)
-    registry = load_registry()
-    dispatch = build_dispatch(registry, options)
+    dispatch = dispatch_for(source.language, options)
     hits: list[tuple[RuleMeta, Hit]] = []
 
     def emit(owner: HandlerSet, produced: Iterable[Hit] | None) -> None:
@@ -628,17 +639,18 @@ class ResultCache:
     MAX_BYTES = 256 * 1024 * 1024
 
     def __init__(self, directory: Path | None, options: RunOptions, target: str = "") -> None:
-        from prodready.engine import store
-
         self.path = directory / "cache.json" if directory else None
-        registry = load_registry()
         rules_digest = hashlib.sha256(
-            ",".join(f"{r.id}:{r.severity.value}" for r in registry.rules).encode()
+            ",".join(f"{r.id}:{r.severity.value}" for r in rule_index()).encode()
         ).hexdigest()[:12]
         self.salt = f"{__version__}:{rules_digest}:{options.digest()}:{target}"
         self.entries: dict[str, dict[str, Any]] = {}
         self.dirty = False
-        self.key = store.user_key() if self.path else None
+        self.key = None
+        if self.path is not None:
+            from prodready.engine import store
+
+            self.key = store.user_key()
         if self.key is None:
             self.path = None  # no way to authenticate: no cache at all
         if self.path is not None and self.key is not None:
@@ -689,10 +701,10 @@ class ResultCache:
         self.dirty = True
 
     def save(self, keep: set[str]) -> None:
-        from prodready.engine import store
-
         if self.path is None or self.key is None:
             return
+        from prodready.engine import store
+
         stale = set(self.entries) - keep
         for path in stale:
             del self.entries[path]
@@ -725,8 +737,8 @@ def run_files(
             todo.append((source, digest))
     pending = [s for s, _ in todo]
     if jobs > 1 and len(pending) >= 40:
-        load_registry()
-        build_dispatch(load_registry(), options)  # inherited by forked workers
+        for language in sorted({s.language for s in pending}):
+            dispatch_for(language, options)  # inherited by forked workers
         _run_parallel(pending, options, jobs, results, progress)
     else:
         with cyclic_gc_paused():
@@ -795,7 +807,7 @@ def _run_parallel(
     """Batches over a fork pool. A worker that dies (a crash in a parser on hostile input) costs
     only the file that killed it: unfinished files are retried one per task, then alone."""
     import multiprocessing
-    from concurrent.futures import as_completed
+    from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
     ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None

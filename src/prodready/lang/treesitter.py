@@ -8,9 +8,6 @@ from functools import lru_cache
 from typing import Any
 
 import tree_sitter
-import tree_sitter_go
-import tree_sitter_javascript
-import tree_sitter_typescript
 
 Node = tree_sitter.Node
 
@@ -19,13 +16,22 @@ GRAMMARS = ("javascript", "typescript", "tsx", "go")
 
 @lru_cache(maxsize=8)
 def grammar(name: str) -> tree_sitter.Language:
+    # Each grammar package is imported on first use: an audit loads only the grammars it parses.
     if name == "javascript":
+        import tree_sitter_javascript
+
         return tree_sitter.Language(tree_sitter_javascript.language())
     if name == "typescript":
+        import tree_sitter_typescript
+
         return tree_sitter.Language(tree_sitter_typescript.language_typescript())
     if name == "tsx":
+        import tree_sitter_typescript
+
         return tree_sitter.Language(tree_sitter_typescript.language_tsx())
     if name == "go":
+        import tree_sitter_go
+
         return tree_sitter.Language(tree_sitter_go.language())
     raise ValueError(f"no grammar {name}")
 
