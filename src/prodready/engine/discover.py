@@ -19,6 +19,7 @@ from prodready.engine.safeio import (
     read_regular,
     too_large,
 )
+from prodready.lazyre import lazy_compile
 from prodready.model import Language
 
 if TYPE_CHECKING:
@@ -61,8 +62,8 @@ _NOT_DOCKERFILE = frozenset(
     {".py", ".js", ".ts", ".go", ".md", ".txt", ".json", ".yml", ".yaml", ".sh", ".toml", ".j2", ".tpl", ".tmpl", ".rst"}
 )
 # [ \t]* not \s*: \s would span newlines and rescan every blank line (quadratic on blank files).
-_K8S_HINT = re.compile(r"^[ \t]*apiVersion[ \t]*:", re.MULTILINE)
-_K8S_KIND = re.compile(r"^[ \t]*kind[ \t]*:[ \t]*\w", re.MULTILINE)
+_K8S_HINT = lazy_compile(r"^[ \t]*apiVersion[ \t]*:", re.MULTILINE)
+_K8S_KIND = lazy_compile(r"^[ \t]*kind[ \t]*:[ \t]*\w", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +118,8 @@ def looks_like_kubernetes(text: str) -> bool:
     return bool(_K8S_HINT.search(text) and _K8S_KIND.search(text))
 
 
-_STARS = re.compile(r"\*{3,}")
-_DOUBLE_STAR_SEGMENTS = re.compile(r"(?:\*\*/)+")
+_STARS = lazy_compile(r"\*{3,}")
+_DOUBLE_STAR_SEGMENTS = lazy_compile(r"(?:\*\*/)+")
 
 
 def sanitize_pattern(line: str) -> tuple[str | None, str]:

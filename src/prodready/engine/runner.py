@@ -29,6 +29,7 @@ from prodready.lang import python as pyast
 from prodready.lang import treesitter as ts
 from prodready.lang.dockerfile import parse_dockerfile
 from prodready.lang.dotenv import parse_dotenv
+from prodready.lazyre import lazy_compile
 from prodready.model import Finding, Hit, Language, Severity
 from prodready.redact import redact, redact_message
 from prodready.rules.base import FactCollector, HandlerSet, RuleMeta, iter_hits
@@ -42,7 +43,7 @@ MAX_EVIDENCE_LINES = 6
 MAX_EVIDENCE_LINE_CHARS = 240  # one quoted line of code; a minified 300 kB token is cut
 MAX_MESSAGE_CHARS = 400
 MAX_REASON_CHARS = 200
-SUPPRESSION = re.compile(
+SUPPRESSION = lazy_compile(
     r"(?:#|//|<!--)[ \t]*+prodready:[ \t]*+ignore(?:\[(?P<rules>[A-Za-z0-9_, \t-]{0,400}+)\])?(?P<reason>[^\n]*)"
 )
 

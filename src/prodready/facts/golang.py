@@ -8,6 +8,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import descendants, field, line_of, string_value, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Language
 from prodready.rules._go_http import package_var_writes, package_vars
 from prodready.rules._secretutil import snake_case
@@ -22,20 +23,20 @@ FRAMEWORKS = {
     "github.com/gofiber/fiber/v2": "fiber",
 }
 SIGNAL_IMPORTS = (
-    ("metrics", re.compile(r"prometheus/client_golang|go\.opentelemetry\.io/otel/metric|expvar")),
-    ("tracing", re.compile(r"go\.opentelemetry\.io/otel|opentracing|jaeger|datadog")),
-    ("rate-limit", re.compile(r"golang\.org/x/time/rate|tollbooth|ulule/limiter|httprate|go-limiter")),
-    ("cors", re.compile(r"rs/cors|gin-contrib/cors|labstack/echo.*/middleware|go-chi/cors")),
-    ("structured-logging", re.compile(r"go\.uber\.org/zap|rs/zerolog|log/slog|sirupsen/logrus|go-kit/log|hashicorp/go-hclog|charmbracelet/log|apex/log|golang/glog|inconshreveable/log15")),
-    ("request-id", re.compile(r"requestid|request_id|google/uuid")),
+    ("metrics", lazy_compile(r"prometheus/client_golang|go\.opentelemetry\.io/otel/metric|expvar")),
+    ("tracing", lazy_compile(r"go\.opentelemetry\.io/otel|opentracing|jaeger|datadog")),
+    ("rate-limit", lazy_compile(r"golang\.org/x/time/rate|tollbooth|ulule/limiter|httprate|go-limiter")),
+    ("cors", lazy_compile(r"rs/cors|gin-contrib/cors|labstack/echo.*/middleware|go-chi/cors")),
+    ("structured-logging", lazy_compile(r"go\.uber\.org/zap|rs/zerolog|log/slog|sirupsen/logrus|go-kit/log|hashicorp/go-hclog|charmbracelet/log|apex/log|golang/glog|inconshreveable/log15")),
+    ("request-id", lazy_compile(r"requestid|request_id|google/uuid")),
 )
 ROUTE_METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "Any", "Get", "Post", "Put", "Delete", "Patch", "Head", "Options", "Handle", "HandleFunc", "Match"}
-AUTH = re.compile(r"(?i)(auth|jwt|token|requirelogin|loginrequired|require|protect|verify|apikey|api_key|bearer|guard|permission)")
-LIMIT = re.compile(r"(?i)(rate|limit|throttl|tollbooth)")
+AUTH = lazy_compile(r"(?i)(auth|jwt|token|requirelogin|loginrequired|require|protect|verify|apikey|api_key|bearer|guard|permission)")
+LIMIT = lazy_compile(r"(?i)(rate|limit|throttl|tollbooth)")
 CLIENTS = {"mongo.Connect": "mongo", "redis.NewClient": "redis", "sql.Open": "sql", "pgxpool.New": "postgres", "gorm.Open": "sql"}
 
 
-IN_HANDLER_AUTH = re.compile(
+IN_HANDLER_AUTH = lazy_compile(
     r"(?i)^([\w.]*\.)?((validate|verify|check|authenticate|authorize|require|ensure)\w*(token|jwt|auth|session|login|user)\w*|"
     r"is_?logged_?in|is_?authenticated)$|^jwt\.Parse\w*$"
 )

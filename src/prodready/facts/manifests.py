@@ -8,6 +8,7 @@ from typing import Any
 
 from prodready.engine.context import DockerfileContext, ManifestContext, PyContext, TreeContext, YamlContext
 from prodready.lang.yamldoc import YList, YMap
+from prodready.lazyre import lazy_compile
 from prodready.model import Language
 from prodready.rules.base import FactCollector
 
@@ -21,7 +22,7 @@ FRAMEWORK_PACKAGES = {
     "github.com/gofiber/fiber/v2": "fiber", "github.com/go-chi/chi/v5": "chi",
     "github.com/gorilla/mux": "gorilla/mux", "github.com/gorilla/websocket": "gorilla/websocket",
 }
-_REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+_REQ_NAME = lazy_compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
 def _pypi(name: str) -> str:
@@ -186,7 +187,7 @@ def dockerfile(ctx: DockerfileContext) -> None:
     )
 
 
-HTTP_TEST_MARKERS = re.compile(
+HTTP_TEST_MARKERS = lazy_compile(
     r"TestClient|AsyncClient|httpx|requests\.|test_client\(|\.client\.(get|post)|supertest|request\(app\)|"
     r"httptest\.|fetch\(|axios|aiohttp.test_utils|LiveServerTestCase|APIClient|webtest"
 )

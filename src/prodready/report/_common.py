@@ -7,10 +7,11 @@ import re
 from collections import Counter, defaultdict
 from typing import Any
 
+from prodready.lazyre import lazy_compile
 from prodready.model import AuditReport
 from prodready.rules.registry import find_rule
 
-SECRETISH = re.compile(r"(?i)(secret|password|passwd|token|api_?key|private|credential|dsn)")
+SECRETISH = lazy_compile(r"(?i)(secret|password|passwd|token|api_?key|private|credential|dsn)")
 
 
 def by_category(report: AuditReport) -> dict[str, Counter[str]]:

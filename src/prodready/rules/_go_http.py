@@ -8,16 +8,17 @@ from typing import Any
 
 from prodready.lang import golang as go
 from prodready.lang.treesitter import ancestors, descendants, field, line_of, text
+from prodready.lazyre import lazy_compile
 
-HANDLER_PARAMS = re.compile(
+HANDLER_PARAMS = lazy_compile(
     r"(http\.ResponseWriter|\*gin\.Context|echo\.Context|\*fiber\.Ctx|fiber\.Ctx|\*fasthttp\.RequestCtx)"
 )
-ERROR_STATUS = re.compile(
+ERROR_STATUS = lazy_compile(
     r"(http\.Status(BadRequest|Unauthorized|PaymentRequired|Forbidden|NotFound|MethodNotAllowed|NotAcceptable|"
     r"Conflict|Gone|PreconditionFailed|RequestEntityTooLarge|UnsupportedMediaType|UnprocessableEntity|TooManyRequests|"
     r"InternalServerError|NotImplemented|BadGateway|ServiceUnavailable|GatewayTimeout)|fiber\.Status\w+|\b[45]\d\d\b)"
 )
-SERVER_ERROR_STATUS = re.compile(
+SERVER_ERROR_STATUS = lazy_compile(
     r"(http\.Status(InternalServerError|NotImplemented|BadGateway|ServiceUnavailable|GatewayTimeout)|"
     r"fiber\.Status(InternalServerError|BadGateway|ServiceUnavailable)|\b5\d\d\b)"
 )
@@ -73,7 +74,7 @@ def callee(call: Any) -> str:
     return go.callee(call)
 
 
-_TEST_DIR = re.compile(r"(?i)(test|mock|fake)")
+_TEST_DIR = lazy_compile(r"(?i)(test|mock|fake)")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -88,7 +89,7 @@ def non_production(path: str, is_test_file: bool) -> bool:
     return _test_dir(path)
 
 
-PLAIN_TYPE = re.compile(r"^(error|string|bool|u?int(8|16|32|64)?|float(32|64)|byte|rune)$")
+PLAIN_TYPE = lazy_compile(r"^(error|string|bool|u?int(8|16|32|64)?|float(32|64)|byte|rune)$")
 
 
 def package_vars(root: Any) -> dict[str, tuple[int, str]]:

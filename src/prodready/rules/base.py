@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 
 if TYPE_CHECKING:
@@ -147,7 +148,7 @@ def node_lines(node: Any) -> tuple[int, int]:
     return start.row + 1, end.row + 1
 
 
-_SECTION_RE = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
+_SECTION_RE = lazy_compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
 
 
 def parse_doc(doc: str) -> dict[str, str]:

@@ -34,13 +34,13 @@ A key function defined elsewhere is judged by whether the file checks `token.Met
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import non_production
 from prodready.rules.base import RuleMeta
@@ -56,7 +56,7 @@ RULE = RuleMeta(
     references=("https://pkg.go.dev/github.com/golang-jwt/jwt/v5#WithValidMethods",),
 )
 
-PINNED = re.compile(r"\.Method\b|SigningMethod|Alg\(\)|WithValidMethods|\.Header\[\"alg\"\]")
+PINNED = lazy_compile(r"\.Method\b|SigningMethod|Alg\(\)|WithValidMethods|\.Header\[\"alg\"\]")
 
 
 @RULE.on_tree("call_expression", languages=(Language.GO,))

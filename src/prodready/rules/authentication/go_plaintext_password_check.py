@@ -43,6 +43,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import field, string_value, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import non_production
 from prodready.rules.base import RuleMeta
@@ -58,9 +59,9 @@ RULE = RuleMeta(
     references=("https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html",),
 )
 
-PASSWORD = re.compile(r"(?i)^[\w.]*(password|passwd|pwd)(from\w*|db|stored|_db|_from_db)?$")
-HASHED = re.compile(r"(?i)(hash|bcrypt|argon|scrypt|sha\d*|md5|digest|crypt)")
-SQL_PASSWORD = re.compile(r"(?i)\b(where|and)\b[^;]*\bpassword\s*=\s*(\?|\$\d+|:\w+|@\w+)")
+PASSWORD = lazy_compile(r"(?i)^[\w.]*(password|passwd|pwd)(from\w*|db|stored|_db|_from_db)?$")
+HASHED = lazy_compile(r"(?i)(hash|bcrypt|argon|scrypt|sha\d*|md5|digest|crypt)")
+SQL_PASSWORD = lazy_compile(r"(?i)\b(where|and)\b[^;]*\bpassword\s*=\s*(\?|\$\d+|:\w+|@\w+)")
 
 
 @RULE.on_tree("binary_expression", languages=(Language.GO,))

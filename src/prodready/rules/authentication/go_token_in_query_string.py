@@ -37,6 +37,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import field
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import non_production
 from prodready.rules.base import RuleMeta
@@ -52,8 +53,8 @@ RULE = RuleMeta(
     references=("https://datatracker.ietf.org/doc/html/rfc6750#section-5.3",),
 )
 
-TOKEN_KEY = re.compile(r"(?i)^(token|access_token|accesstoken|auth_token|jwt|api_key|apikey|bearer|session_token)$")
-QUERY_GETTERS = re.compile(r"^(\w+\.Query|\w+\.DefaultQuery|\w+\.QueryParam|\w+\.URL\.Query\(\)\.Get|\w+\.GetQuery)$")
+TOKEN_KEY = lazy_compile(r"(?i)^(token|access_token|accesstoken|auth_token|jwt|api_key|apikey|bearer|session_token)$")
+QUERY_GETTERS = lazy_compile(r"^(\w+\.Query|\w+\.DefaultQuery|\w+\.QueryParam|\w+\.URL\.Query\(\)\.Get|\w+\.GetQuery)$")
 
 
 @RULE.on_tree("call_expression", languages=(Language.GO,))

@@ -35,13 +35,13 @@ receiver's own fields (configured destinations, registered workers) are not flag
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import ancestors, descendants, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import non_production
 from prodready.rules.base import RuleMeta
@@ -57,8 +57,8 @@ RULE = RuleMeta(
     references=("https://pkg.go.dev/golang.org/x/sync/errgroup#Group.SetLimit",),
 )
 
-LIMITED = re.compile(r"SetLimit\(|semaphore|\bsem\b|Semaphore|make\(chan struct\{\}, |workers?\b|pool|Acquire\(|limiter|rate\.")
-IO_CALL = re.compile(r"(?i)(repo|store|\bdb\b|client|http\.|\.Get\w*\(|Fetch|Query|\.Do\(|Exec|Send|Publish|Call\()")
+LIMITED = lazy_compile(r"SetLimit\(|semaphore|\bsem\b|Semaphore|make\(chan struct\{\}, |workers?\b|pool|Acquire\(|limiter|rate\.")
+IO_CALL = lazy_compile(r"(?i)(repo|store|\bdb\b|client|http\.|\.Get\w*\(|Fetch|Query|\.Do\(|Exec|Send|Publish|Call\()")
 
 
 def _in_range_loop(node: Any, func: Any) -> bool:

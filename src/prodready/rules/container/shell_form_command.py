@@ -35,10 +35,10 @@ shell between Docker and the script is what loses the signal.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import DockerfileContext
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -53,7 +53,7 @@ RULE = RuleMeta(
     references=("https://docs.docker.com/reference/dockerfile/#shell-and-exec-form",),
 )
 
-INIT = re.compile(r"\b(tini|dumb-init|s6-overlay|/init|catatonit|supervisord)\b")
+INIT = lazy_compile(r"\b(tini|dumb-init|s6-overlay|/init|catatonit|supervisord)\b")
 
 
 @RULE.on_file(Language.DOCKERFILE)

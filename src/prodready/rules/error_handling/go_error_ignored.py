@@ -46,6 +46,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import following_statements, non_production
 from prodready.rules.base import RuleMeta
@@ -61,11 +62,11 @@ RULE = RuleMeta(
     references=("https://go.dev/blog/error-handling-and-go",),
 )
 
-ERROR_CALLS = re.compile(
+ERROR_CALLS = lazy_compile(
     r"^(strconv\.\w+|json\.(Marshal\w*|Unmarshal)|io\.ReadAll|ioutil\.ReadAll|ioutil\.ReadFile|os\.(Open|ReadFile|Create|WriteFile|MkdirAll)|"
     r"http\.NewRequest\w*|url\.Parse|time\.Parse\w*|\w+\.Cookie|\w+\.(Exec|ExecContext|QueryRow|Query|Scan|Commit|Insert\w*|Save|Update\w*|Delete\w*))$"
 )
-HARMLESS = re.compile(
+HARMLESS = lazy_compile(
     r"(Close|Encode|Write|WriteString|Fprint\w*|Print\w*|Flush|Remove|SetDeadline|SetReadDeadline|SetWriteDeadline)$"
 )
 
@@ -85,11 +86,11 @@ def check_empty(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         yield RULE.hit(node, "empty `if err != nil {}`: the error is swallowed")
 
 
-BARE_CALLS = re.compile(
+BARE_CALLS = lazy_compile(
     r"^((json|xml|yaml|toml|proto|msgpack)\.Unmarshal|\w+\.(ListenAndServe|ListenAndServeTLS)|http\.ListenAndServe\w*|"
     r"\w+\.Commit|io\.Copy\w*|os\.(WriteFile|MkdirAll|Rename|Chmod|Setenv)|ioutil\.WriteFile)$"
 )
-SQL_EXEC = re.compile(r"^\w+\.(Exec|ExecContext)$")
+SQL_EXEC = lazy_compile(r"^\w+\.(Exec|ExecContext)$")
 
 
 @RULE.on_tree("expression_statement", languages=(Language.GO,))

@@ -34,12 +34,12 @@ Fatal calls in helpers that handlers call are not followed.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import enclosing_handler, non_production
 from prodready.rules.base import RuleMeta
@@ -55,7 +55,7 @@ RULE = RuleMeta(
     references=("https://pkg.go.dev/log#Fatal",),
 )
 
-FATAL = re.compile(r"^(log\.Fatal\w*|os\.Exit|[\w.]+\.Fatal(f|ln|w)?|[\w.]+\.Fatal\(\)\.\w+)$")
+FATAL = lazy_compile(r"^(log\.Fatal\w*|os\.Exit|[\w.]+\.Fatal(f|ln|w)?|[\w.]+\.Fatal\(\)\.\w+)$")
 
 
 @RULE.on_tree("call_expression", languages=(Language.GO,))

@@ -37,13 +37,13 @@ Only the block's own statements are read; an `else` branch is not flagged.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import (
     ERROR_STATUS,
@@ -66,7 +66,7 @@ RULE = RuleMeta(
 )
 
 ALWAYS_ERROR = {"http.Error", "http.NotFound"}
-WRITES = re.compile(
+WRITES = lazy_compile(
     r"(http\.(Error|Redirect|NotFound|ServeFile|ServeContent)\(|\.(JSON|String|XML|HTML|Render|Redirect|Write|WriteHeader|"
     r"Execute\w*|Response|AbortWith\w*|Data|File|SendString|Send|NoContent|Blob|Stream)\()"
 )

@@ -46,6 +46,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import SERVER_ERROR_STATUS, non_production
 from prodready.rules.base import RuleMeta
@@ -62,8 +63,8 @@ RULE = RuleMeta(
 )
 
 RESPONDERS = {"JSON", "String", "XML", "IndentedJSON", "JSONP", "AbortWithStatusJSON", "PureJSON", "SecureJSON", "YAML"}
-ERR_TEXT = re.compile(r"\b(err|e|er|error)\w*\.Error\(\)")
-STATUS_FROM_ERR = re.compile(r"^\w+(\.\w+)?\((err|e)\w*\)$")
+ERR_TEXT = lazy_compile(r"\b(err|e|er|error)\w*\.Error\(\)")
+STATUS_FROM_ERR = lazy_compile(r"^\w+(\.\w+)?\((err|e)\w*\)$")
 
 
 @RULE.on_tree("call_expression", languages=(Language.GO,))

@@ -42,6 +42,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import non_production
 from prodready.rules.base import RuleMeta
@@ -57,7 +58,7 @@ RULE = RuleMeta(
     references=("https://pkg.go.dev/net/http#Header.Get",),
 )
 
-SOURCE = re.compile(
+SOURCE = lazy_compile(
     r"^(?:\w+\.)*(?:\w+)\.(?:Header|Trailer|Form|PostForm|URL\.Query\(\)|MultipartForm\.(?:File|Value))$"
 )
 

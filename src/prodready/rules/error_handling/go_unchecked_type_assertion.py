@@ -34,12 +34,12 @@ assertions on `ctx.Value(key)` and other call results are not flagged.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang.treesitter import field, string_value, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import non_production
 from prodready.rules.base import RuleMeta
@@ -56,7 +56,7 @@ RULE = RuleMeta(
 )
 
 
-SOURCE = re.compile(r"(?i)(session|values|claims|keys|token|payload|metadata|locals|flash)")
+SOURCE = lazy_compile(r"(?i)(session|values|claims|keys|token|payload|metadata|locals|flash)")
 
 
 @RULE.on_tree("type_assertion_expression", languages=(Language.GO,))

@@ -44,6 +44,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import ancestors, field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.error_handling._js_errors import param_names, production_error_middleware, response_calls
@@ -59,7 +60,7 @@ RULE = RuleMeta(
     references=("https://expressjs.com/en/guide/error-handling.html",),
 )
 
-DEV = re.compile(r"(?i)NODE_ENV|development|isDev|isProd|production|\bdebug\b")
+DEV = lazy_compile(r"(?i)NODE_ENV|development|isDev|isProd|production|\bdebug\b")
 
 
 def _leaks(call: Any, err: str) -> bool:

@@ -36,6 +36,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -61,9 +62,9 @@ METHODS = {
     "Select",
     "Get",
 }
-SAFE_PART = re.compile(r"(?i)(quote\w*\(|addtovars|placeholder|bindvar|rebind)")
-REQUEST_VALUE = re.compile(r"(FormValue|PostForm|Query\(|Param\(|URL\.|Header\.Get|Body)")
-SQL = re.compile(r"(?i)\b(select|insert|update|delete)\b.*\b(from|into|set|where)\b")
+SAFE_PART = lazy_compile(r"(?i)(quote\w*\(|addtovars|placeholder|bindvar|rebind)")
+REQUEST_VALUE = lazy_compile(r"(FormValue|PostForm|Query\(|Param\(|URL\.|Header\.Get|Body)")
+SQL = lazy_compile(r"(?i)\b(select|insert|update|delete)\b.*\b(from|into|set|where)\b")
 
 
 def _dynamic(node: Any, func_text: str) -> bool:

@@ -49,6 +49,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import ancestors, field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import following_statements, non_production
 from prodready.rules.base import RuleMeta
@@ -64,12 +65,12 @@ RULE = RuleMeta(
     references=("https://learn.microsoft.com/en-us/azure/architecture/patterns/retry",),
 )
 
-CONNECTS = re.compile(
+CONNECTS = lazy_compile(
     r"^(gorm\.Open|sqlx\.(Connect|MustConnect)|pgx\.Connect|pgxpool\.(New|NewWithConfig|Connect|ConnectConfig)|"
     r"mongo\.Connect|amqp\.Dial\w*|nats\.Connect|[\w.]+\.(Ping|PingContext))$"
 )
-FATAL = re.compile(r"(log\.Fatal|\.Fatal\w*\(|panic\(|os\.Exit)")
-RETRY = re.compile(r"(?i)(retry|retries|backoff|attempt)")
+FATAL = lazy_compile(r"(log\.Fatal|\.Fatal\w*\(|panic\(|os\.Exit)")
+RETRY = lazy_compile(r"(?i)(retry|retries|backoff|attempt)")
 
 
 @RULE.on_tree("call_expression", languages=(Language.GO,))

@@ -44,6 +44,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import field, string_value, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import non_production
 from prodready.rules._secretutil import is_signing_key_name, is_weak_secret, snake_case
@@ -61,7 +62,7 @@ RULE = RuleMeta(
 )
 
 
-KEY_SINKS = re.compile(
+KEY_SINKS = lazy_compile(
     r"^(sessions\.New(CookieStore|FilesystemStore)|cookie\.NewStore|securecookie\.New|[\w.]*\.SignedString|"
     r"middleware\.JWT|jwtauth\.New|csrf\.Protect)$"
 )

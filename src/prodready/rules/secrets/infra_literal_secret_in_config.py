@@ -41,6 +41,7 @@ from typing import Any
 
 from prodready.engine.context import DockerfileContext, YamlContext
 from prodready.lang.yamldoc import YList, YMap
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.redact import WELL_KNOWN_WEAK
 from prodready.rules._secretutil import PLACEHOLDER, is_secret_name
@@ -58,13 +59,13 @@ RULE = RuleMeta(
     references=("https://docs.docker.com/compose/how-tos/use-secrets/",),
 )
 
-URL_PASSWORD = re.compile(r"://[^:/@\s]+:([^@/\s]+)@")
+URL_PASSWORD = lazy_compile(r"://[^:/@\s]+:([^@/\s]+)@")
 # `redis-server --requirepass secret`, `nats-server -user guest -pass guest`, `--password=...`
-SECRET_FLAG = re.compile(
+SECRET_FLAG = lazy_compile(
     r"(?:^|\s)(--?(?:requirepass|masterauth|password|passwd|pass|pwd|secret|token|api[-_]?key|auth[-_]?token))"
     r"(=|\s+)['\"]?([^\s'\"]+)"
 )
-FALLBACK = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:?-(.*)\}$")
+FALLBACK = lazy_compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:?-(.*)\}$")
 
 
 def judge(name: str, value: Any) -> str | None:

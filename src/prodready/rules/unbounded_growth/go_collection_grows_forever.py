@@ -44,6 +44,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import descendants, field, line_of, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -58,7 +59,7 @@ RULE = RuleMeta(
     references=("https://go.dev/blog/maps",),
 )
 
-CONSTRUCTOR = re.compile(r"^(New|new|Make|make|init|Init|Reset|reset|Clear|clear)")
+CONSTRUCTOR = lazy_compile(r"^(New|new|Make|make|init|Init|Reset|reset|Clear|clear)")
 
 
 def _fields(root: Any) -> dict[str, str]:
