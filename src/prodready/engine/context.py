@@ -6,13 +6,15 @@ import ast
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from prodready.lang import python as pyast
 from prodready.lang import treesitter as ts
-from prodready.lang.dockerfile import Dockerfile
-from prodready.lang.dotenv import EnvEntry
 from prodready.model import Language
+
+if TYPE_CHECKING:  # their readers are imported by the engine only for such files
+    from prodready.lang.dockerfile import Dockerfile
+    from prodready.lang.dotenv import EnvEntry
 
 
 class RuleRef(Protocol):
@@ -133,7 +135,7 @@ class TreeContext(FileContext):
 
 @dataclass
 class DockerfileContext(FileContext):
-    dockerfile: Dockerfile = field(default_factory=lambda: Dockerfile([], []))
+    dockerfile: Dockerfile = field(default_factory=lambda: _empty_dockerfile())
 
 
 @dataclass
@@ -161,3 +163,9 @@ class ProjectContext:
 
     def examine(self, rule: RuleRef, count: int = 1) -> None:
         self.examined[rule.id] += count
+
+
+def _empty_dockerfile() -> Dockerfile:
+    from prodready.lang.dockerfile import Dockerfile
+
+    return Dockerfile([], [])

@@ -27,8 +27,6 @@ from prodready.engine.safeio import Limits, Refused, data_depth_exceeds, read_re
 from prodready.engine.templating import render_defaults
 from prodready.lang import python as pyast
 from prodready.lang import treesitter as ts
-from prodready.lang.dockerfile import parse_dockerfile
-from prodready.lang.dotenv import parse_dotenv
 from prodready.lazyre import lazy_compile
 from prodready.model import Finding, Hit, Language, Severity
 from prodready.redact import redact, redact_message
@@ -303,6 +301,8 @@ def _make_context(source: SourceFile, text: str, limits: Limits = Limits()) -> c
             imports=imports,
         )
     if lang == Language.DOCKERFILE:
+        from prodready.lang.dockerfile import parse_dockerfile  # here: only for Dockerfiles
+
         return cx.DockerfileContext(
             path=source.path, language=lang, text=text, dockerfile=parse_dockerfile(text)
         )
@@ -321,6 +321,8 @@ def _make_context(source: SourceFile, text: str, limits: Limits = Limits()) -> c
             raise SkipFile(f"invalid YAML: {str(exc).splitlines()[0]}") from exc
         return cx.YamlContext(path=source.path, language=lang, text=text, documents=documents)
     if lang == Language.DOTENV:
+        from prodready.lang.dotenv import parse_dotenv
+
         return cx.DotenvContext(path=source.path, language=lang, text=text, entries=parse_dotenv(text))
     if lang == Language.MANIFEST:
         return cx.ManifestContext(
@@ -758,7 +760,9 @@ def run_files(
 
 
 def _worker_init() -> None:
-    """In each worker: die with the parent (Linux), default SIGTERM, leave SIGINT to the parent."""
+    """In each worker: die with the parent (Linux), default SIGTERM, leave SIGINT to the parent;
+    the cyclic collector on (the CLI turns it off for its own start-up), run after each batch."""
+    gc.enable()
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
+from typing import NamedTuple
 
 from prodready.model import Category, Language, Severity
 from prodready.rules.base import FactCollector, HandlerSet, RuleMeta
@@ -43,9 +44,9 @@ class Registry:
         return [r for r in self.rules if language in r.languages]
 
 
-@dataclass(frozen=True, slots=True)
-class RuleInfo:
-    """What the index knows of a rule without importing it (enough for selectors and lookups)."""
+class RuleInfo(NamedTuple):
+    """What the index knows of a rule without importing it (enough for selectors and lookups).
+    A NamedTuple: it is built at every start, where a dataclass costs several times more."""
 
     id: str
     name: str
