@@ -8,6 +8,7 @@ import contextlib
 import gc
 import hashlib
 import json
+import operator
 import os
 import re
 import signal
@@ -146,9 +147,13 @@ def _with_title(finding: Finding, title: str) -> Finding:
 class Dispatch:
     python: dict[type[ast.AST], list[tuple[HandlerSet, Callable[..., Any]]]]
     python_calls: dict[str, list[tuple[HandlerSet, Callable[..., Any]]]]  # callee last name -> handlers
-    tree: dict[str, dict[str, list[tuple[HandlerSet, Callable[..., Any]]]]]  # grammar -> kind
+    # grammar -> kind -> (owner, handler, test of the callee text or None)
+    tree: dict[str, dict[str, list[tuple[HandlerSet, Callable[..., Any], Callable[[str], object] | None]]]]
     queries: dict[str, Any]  # grammar -> tree_sitter.Query (one combined query)
     file: dict[Language, list[tuple[HandlerSet, Callable[..., Any]]]]
+    sources: dict[str, str] = field(default_factory=dict)  # grammar -> source of its query
+    # (grammar, extra kinds) -> the query plus a pattern for those kinds (see _run_tree)
+    index_queries: dict[tuple[str, frozenset[str]], Any] = field(default_factory=dict)
 
 
 _GRAMMAR_LANG = {
@@ -179,7 +184,9 @@ def build_dispatch(registry: Registry, options: RunOptions, language: Language |
     python: dict[type[ast.AST], list[tuple[HandlerSet, Callable[..., Any]]]] = defaultdict(list)
     handler: Callable[..., Any]
     grammars = {g: lang for g, lang in _GRAMMAR_LANG.items() if language is None or lang == language}
-    tree: dict[str, dict[str, list[tuple[HandlerSet, Callable[..., Any]]]]] = {g: defaultdict(list) for g in grammars}
+    tree: dict[str, dict[str, list[tuple[HandlerSet, Callable[..., Any], Callable[[str], object] | None]]]] = {
+        g: defaultdict(list) for g in grammars
+    }
     file: dict[Language, list[tuple[HandlerSet, Callable[..., Any]]]] = defaultdict(list)
     python_calls: dict[str, list[tuple[HandlerSet, Callable[..., Any]]]] = defaultdict(list)
     for owner in owners:
@@ -192,18 +199,22 @@ def build_dispatch(registry: Registry, options: RunOptions, language: Language |
         for lang, kind, handler in owner.handlers.tree:
             for grammar_name, grammar_lang in grammars.items():
                 if grammar_lang == lang and ts.has_kind(grammar_name, kind):
-                    tree[grammar_name][kind].append((owner, handler))
+                    tree[grammar_name][kind].append((owner, handler, owner.handlers.tree_callee.get(handler)))
         for lang, file_handler in owner.handlers.file:
             if language in (None, lang):
                 file[lang].append((owner, file_handler))
     queries: dict[str, Any] = {}
+    sources: dict[str, str] = {}
     for grammar_name, kinds in tree.items():
         if kinds:
             import tree_sitter
 
             source = " ".join(f"({kind}) @{kind.replace('.', '_')}" for kind in sorted(kinds))
             queries[grammar_name] = tree_sitter.Query(ts.grammar(grammar_name), source)
-    return Dispatch(python=dict(python), python_calls=dict(python_calls), tree=tree, queries=queries, file=dict(file))
+            sources[grammar_name] = source
+    return Dispatch(
+        python=dict(python), python_calls=dict(python_calls), tree=tree, queries=queries, file=dict(file), sources=sources
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -398,13 +409,54 @@ def _run_tree(ctx: cx.TreeContext, dispatch: Dispatch, emit: Callable[[HandlerSe
     if query is None:
         return
     table = dispatch.tree[ctx.grammar]
+    # One pass over the tree (a query walks all of it, as costly as a third of the parse) also
+    # gathers the kinds rules asked `descendants` for in earlier files: the index reuses them.
+    extra = frozenset(ts.asked_kinds(ctx.grammar).difference(table))
+    if extra:
+        query = _with_index_kinds(dispatch, ctx.grammar, extra)
     captures = tree_sitter.QueryCursor(query).captures(ctx.root)
-    ordered = sorted(
-        (node for nodes in captures.values() for node in nodes), key=lambda node: node.start_byte
-    )
+    index_nodes = captures.pop(_INDEX_CAPTURE, [])
+    known = {kind: captures.get(kind.replace(".", "_"), []) for kind in table}
+    known.update({kind: [] for kind in extra})
+    for node in index_nodes:
+        known[node.type].append(node)
+    ts.captured(ctx.root, known)
+    ordered = sorted((node for nodes in captures.values() for node in nodes), key=_START_BYTE)
+    callee_of = ts.call_callee if ctx.grammar != "go" else _go_callee()
     for node in ordered:
-        for owner, handler in table.get(node.type, ()):
+        handlers = table.get(node.type)
+        if handlers is None:
+            continue
+        callee: str | None = None
+        for owner, handler, wanted in handlers:
+            if wanted is not None:
+                if callee is None:
+                    callee = callee_of(node)  # once per call, for every filtered handler
+                if not wanted(callee):
+                    continue
             emit(owner, handler(node, ctx))
+
+
+_START_BYTE = operator.attrgetter("start_byte")
+_INDEX_CAPTURE = "prodready_index"
+
+
+def _with_index_kinds(dispatch: Dispatch, grammar: str, kinds: frozenset[str]) -> Any:
+    """The grammar's dispatch query plus one last pattern capturing ``kinds`` (compiled once)."""
+    import tree_sitter
+
+    found = dispatch.index_queries.get((grammar, kinds))
+    if found is None:
+        alternatives = " ".join(f"({kind})" for kind in sorted(kinds))
+        source = f"{dispatch.sources[grammar]} [{alternatives}] @{_INDEX_CAPTURE}"
+        found = dispatch.index_queries[(grammar, kinds)] = tree_sitter.Query(ts.grammar(grammar), source)
+    return found
+
+
+def _go_callee() -> Callable[[Any], str]:
+    from prodready.lang.golang import callee  # memoised per file: the Go rules ask for it again
+
+    return callee
 
 
 def analyze_source(source: SourceFile, options: RunOptions, text: str | None = None) -> FileResult:

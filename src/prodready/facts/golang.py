@@ -190,6 +190,9 @@ def collect(root: Any, ctx: TreeContext) -> None:
         ctx.emit("go_package_var_write", line=write_line, name=name, func=func_name, handler=in_handler)
     if any(go.callee(c) == "signal.Notify" for c in calls):
         ctx.emit("signal", name="signal-handler", detail="signal.Notify")
+    lowered = ctx.text.lower()
+    if "x-request-id" not in lowered and "x-correlation-id" not in lowered:
+        return  # no such literal can match below: spare the walk over every string in the file
     for literal in descendants(root, "interpreted_string_literal"):
         if (string_value(literal) or "").lower() in {"x-request-id", "x-correlation-id"}:
             ctx.emit("signal", line=line_of(literal), name="request-id", detail=string_value(literal))

@@ -120,6 +120,24 @@ def declares_locally(func: Any, name: str) -> bool:
 def package_var_writes(root: Any) -> list[tuple[str, int, str, bool]]:
     """Assignments to identifiers not declared in the enclosing function: (name, line, func, in_handler)."""
     out: list[tuple[str, int, str, bool]] = []
+    # Per function (node id): is it a handler, and which names it declares. A file assigns `err`
+    # in most of its functions; asking each function once keeps this linear in the file.
+    handlers: dict[int, bool] = {}
+    declared: dict[tuple[int, str], bool] = {}
+
+    def handler_of(func: Any) -> bool:
+        found = handlers.get(func.id)
+        if found is None:
+            found = handlers[func.id] = is_handler(func)
+        return found
+
+    def declares(func: Any, name: str) -> bool:
+        key = (func.id, name)
+        found = declared.get(key)
+        if found is None:
+            found = declared[key] = declares_locally(func, name)
+        return found
+
     for node in descendants(root, "assignment_statement", "inc_statement", "dec_statement"):
         if node.type == "assignment_statement":
             left = field(node, "left")
@@ -132,10 +150,12 @@ def package_var_writes(root: Any) -> list[tuple[str, int, str, bool]]:
         top = go.enclosing_top_function(node)
         if func is None or top is None:
             continue
-        handler = is_handler(func) or is_handler(top)
+        handler = handler_of(func) or handler_of(top)
         for name in targets:
-            if name == "_" or declares_locally(func, name) or (func is not top and declares_locally(top, name)):
+            # Only handler writes and `err` are reported: ask about declarations for those alone.
+            if name == "_" or not (handler or name == "err"):
                 continue
-            if handler or name == "err":
-                out.append((name, line_of(node), go.function_name(top) or "func literal", handler))
+            if declares(func, name) or (func is not top and declares(top, name)):
+                continue
+            out.append((name, line_of(node), go.function_name(top) or "func literal", handler))
     return out

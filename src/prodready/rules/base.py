@@ -47,6 +47,9 @@ class Handlers:
     # ("get" for requests.get): the engine skips them for every other call.
     python_calls: list[tuple[frozenset[str], PyHandler]] = field(default_factory=list)
     tree: list[tuple[Language, str, TreeHandler]] = field(default_factory=list)
+    # Tree handlers of call nodes that only care about some callees: handler -> a test of the
+    # callee text the engine runs first (it skips the handler for every other call).
+    tree_callee: dict[TreeHandler, Callable[[str], object]] = field(default_factory=dict)
     file: list[tuple[Language, FileHandler]] = field(default_factory=list)
     project: list[ProjectHandler] = field(default_factory=list)
 
@@ -75,10 +78,19 @@ class HandlerSet:
 
         return register
 
-    def on_tree(self, *kinds: str, languages: Iterable[Language]) -> Callable[[TreeHandler], TreeHandler]:
+    def on_tree(
+        self, *kinds: str, languages: Iterable[Language], callee: Callable[[str], object] | None = None
+    ) -> Callable[[TreeHandler], TreeHandler]:
+        """Register for node kinds. With ``callee=`` (call_expression only), a call reaches the
+        handler only when ``callee(text of the called function)`` is true: a cheap test the
+        handler's own first check implies, so the engine can skip the many calls it ignores."""
         langs = tuple(languages)
 
         def register(func: TreeHandler) -> TreeHandler:
+            if callee is not None:
+                if kinds != ("call_expression",):
+                    raise ValueError("callee= filters call_expression handlers only")
+                self.handlers.tree_callee[func] = callee
             for lang in langs:
                 for kind in kinds:
                     self.handlers.tree.append((lang, kind, func))

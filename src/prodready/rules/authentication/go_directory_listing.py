@@ -57,7 +57,7 @@ RULE = RuleMeta(
 USER_FILES = lazy_compile(r"(?i)(upload|export|backup|dump|private|user|attachment|document|storage|runtime|tmp)")
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: c.endswith("StaticFS") or c in {"gin.Dir", "http.FileServer"})
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if non_production(ctx.path, ctx.is_test_file):
         return

@@ -59,7 +59,7 @@ RULE = RuleMeta(
 PINNED = lazy_compile(r"\.Method\b|SigningMethod|Alg\(\)|WithValidMethods|\.Header\[\"alg\"\]")
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee={"jwt.Parse", "jwt.ParseWithClaims"}.__contains__)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     if name not in {"jwt.Parse", "jwt.ParseWithClaims"} or non_production(ctx.path, ctx.is_test_file):

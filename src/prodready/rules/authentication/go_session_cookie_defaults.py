@@ -56,7 +56,7 @@ RULE = RuleMeta(
 STORES = {"sessions.NewCookieStore", "sessions.NewFilesystemStore", "cookie.NewStore", "redis.NewStore", "memstore.NewStore"}
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=STORES.__contains__)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     if name not in STORES or non_production(ctx.path, ctx.is_test_file):

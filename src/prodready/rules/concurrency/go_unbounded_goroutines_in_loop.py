@@ -76,7 +76,7 @@ def _in_range_loop(node: Any, func: Any) -> bool:
     return False
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: c.endswith("Go"))
 def check_group(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     parts = go.selector_parts(node.child_by_field_name("function"))
     if parts is None or parts[1] != "Go" or "errgroup" not in " ".join(ctx.imports.values()):

@@ -68,7 +68,7 @@ def check_options(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         )
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: c.endswith(("Header().Set", "Header().Add", ".Header")))
 def check_header(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if not go.callee(node).endswith(("Header().Set", "Header().Add", ".Header")):
         return

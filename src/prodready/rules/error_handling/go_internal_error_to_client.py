@@ -67,7 +67,15 @@ ERR_TEXT = lazy_compile(r"\b(err|e|er|error)\w*\.Error\(\)")
 STATUS_FROM_ERR = lazy_compile(r"^\w+(\.\w+)?\((err|e)\w*\)$")
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+def _maybe_response(callee: str) -> bool:
+    """Implied by check's tests: http.Error, or a method (the callee's last name) that responds."""
+    return callee == "http.Error" or callee.endswith(_RESPONSE_METHODS)
+
+
+_RESPONSE_METHODS = tuple(sorted(RESPONDERS | {"JSON", "SendString", "Send"}))
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=_maybe_response)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if non_production(ctx.path, ctx.is_test_file):
         return

@@ -65,7 +65,7 @@ READ_ALL = {"io.ReadAll", "ioutil.ReadAll"}
 LIMITED = lazy_compile(r"MaxBytesReader|LimitReader|RequestSizeLimiter|BodyLimit|MaxBytesHandler|http\.MaxBytes")
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: UPLOAD.match(c) or c in READ_ALL)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     if UPLOAD.match(name):

@@ -73,7 +73,7 @@ FATAL = lazy_compile(r"(log\.Fatal|\.Fatal\w*\(|panic\(|os\.Exit)")
 RETRY = lazy_compile(r"(?i)(retry|retries|backoff|attempt)")
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: CONNECTS.match(c))
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     if not CONNECTS.match(name) or non_production(ctx.path, ctx.is_test_file):

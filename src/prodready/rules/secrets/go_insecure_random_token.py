@@ -58,7 +58,7 @@ TOKENISH = lazy_compile(
 )
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: c.startswith("rand."))
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     if not name.startswith("rand.") or ctx.imports.get("rand") not in {"math/rand", "math/rand/v2"}:

@@ -75,7 +75,7 @@ def _literal(node: Any) -> str | None:
     return string_value(node) if node is not None else None
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: KEY_SINKS.match(c))
 def check_key_sink(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     if not KEY_SINKS.match(name) or non_production(ctx.path, ctx.is_test_file):
@@ -121,7 +121,7 @@ def check_assign(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         yield RULE.hit(node, f"`{name}` falls back to a weak literal secret: tokens can be forged")
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: "env" in c.lower())
 def check_getenv(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     args = go.call_args(node)
     callee = go.callee(node).lower()

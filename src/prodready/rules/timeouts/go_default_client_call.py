@@ -56,7 +56,7 @@ DEFAULT_CALLS = {
 }
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=DEFAULT_CALLS.__contains__)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     if name not in DEFAULT_CALLS or ctx.path.endswith("_test.go"):

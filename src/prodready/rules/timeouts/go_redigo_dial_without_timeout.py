@@ -54,7 +54,7 @@ RULE = RuleMeta(
 )
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee={"redis.Dial", "redis.DialURL", "redis.DialContext"}.__contains__)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     if name not in {"redis.Dial", "redis.DialURL", "redis.DialContext"}:

@@ -101,14 +101,18 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
     if not fields:
         return
     source = ctx.text
+    # The assignments outside constructors, read once for every field (not once per field).
+    assignments = []
+    for node in descendants(root, "assignment_statement", "short_var_declaration"):
+        func = go.enclosing_top_function(node)
+        if func is None or CONSTRUCTOR.match(go.function_name(func)):
+            continue
+        assignments.append((node, text(field(node, "left")), text(field(node, "right"))))
     for name, kind in sorted(fields.items()):
         member = rf"(?:\b\w+\.)?{re.escape(name)}"
         writes = []
-        for node in descendants(root, "assignment_statement", "short_var_declaration"):
-            left = text(field(node, "left"))
-            right = text(field(node, "right"))
-            func = go.enclosing_top_function(node)
-            if func is None or CONSTRUCTOR.match(go.function_name(func)):
+        for node, left, right in assignments:
+            if name not in left:  # every pattern below needs the name in the left-hand side
                 continue
             if kind == "map" and re.fullmatch(rf"{member}\[.+\]", left):
                 writes.append(node)
