@@ -26,6 +26,7 @@ from prodready.engine import context as cx
 from prodready.engine.discover import SourceFile, looks_like_kubernetes
 from prodready.engine.safeio import Limits, Refused, data_depth_exceeds, read_regular
 from prodready.engine.templating import render_defaults
+from prodready.lang import golang as go_lang
 from prodready.lang import python as pyast
 from prodready.lang import treesitter as ts
 from prodready.lazyre import lazy_compile
@@ -154,6 +155,11 @@ class Dispatch:
     sources: dict[str, str] = field(default_factory=dict)  # grammar -> source of its query
     # (grammar, extra kinds) -> the query plus a pattern for those kinds (see _run_tree)
     index_queries: dict[tuple[str, frozenset[str]], Any] = field(default_factory=dict)
+    filtered: frozenset[str] = frozenset()  # node kinds with a handler that has a callee= test
+    # grammar -> (kind, callee text) -> the handlers whose callee= test passes (see _run_tree)
+    chosen: dict[str, dict[tuple[str, str | None], list[tuple[HandlerSet, Callable[..., Any]]]]] = field(
+        default_factory=dict
+    )
 
 
 _GRAMMAR_LANG = {
@@ -212,8 +218,12 @@ def build_dispatch(registry: Registry, options: RunOptions, language: Language |
             source = " ".join(f"({kind}) @{kind.replace('.', '_')}" for kind in sorted(kinds))
             queries[grammar_name] = tree_sitter.Query(ts.grammar(grammar_name), source)
             sources[grammar_name] = source
+    filtered = frozenset(
+        kind for kinds in tree.values() for kind, entries in kinds.items() if any(w is not None for _, _, w in entries)
+    )
     return Dispatch(
-        python=dict(python), python_calls=dict(python_calls), tree=tree, queries=queries, file=dict(file), sources=sources
+        python=dict(python), python_calls=dict(python_calls), tree=tree, queries=queries, file=dict(file),
+        sources=sources, filtered=filtered,
     )
 
 
@@ -422,19 +432,32 @@ def _run_tree(ctx: cx.TreeContext, dispatch: Dispatch, emit: Callable[[HandlerSe
         known[node.type].append(node)
     ts.captured(ctx.root, known)
     ordered = sorted((node for nodes in captures.values() for node in nodes), key=_START_BYTE)
-    callee_of = ts.call_callee if ctx.grammar != "go" else _go_callee()
+    callee_of: Callable[[Any], str | None] = ts.call_callee if ctx.grammar != "go" else _go_callee
+    chosen = dispatch.chosen.setdefault(ctx.grammar, {})
+    if len(chosen) > 100_000:
+        chosen.clear()  # bounded: distinct callee texts of a huge tree
     for node in ordered:
-        handlers = table.get(node.type)
+        kind = node.type
+        handlers = table.get(kind)
         if handlers is None:
             continue
-        callee: str | None = None
-        for owner, handler, wanted in handlers:
-            if wanted is not None:
-                if callee is None:
-                    callee = callee_of(node)  # once per call, for every filtered handler
-                if not wanted(callee):
-                    continue
-            emit(owner, handler(node, ctx))
+        if kind in dispatch.filtered:
+            # The callee= tests are pure functions of the callee text, which repeats across
+            # calls (`fmt.Sprintf`, `err.Error`): run them once per distinct text and kind.
+            callee = callee_of(node)
+            key = (kind, callee)
+            selected = chosen.get(key)
+            if selected is None:
+                selected = chosen[key] = [
+                    (owner, handler)
+                    for owner, handler, wanted in handlers
+                    if wanted is None or (callee is not None and wanted(callee))
+                ]
+            for owner, handler in selected:
+                emit(owner, handler(node, ctx))
+        else:
+            for owner, handler, _ in handlers:
+                emit(owner, handler(node, ctx))
 
 
 _START_BYTE = operator.attrgetter("start_byte")
@@ -453,10 +476,14 @@ def _with_index_kinds(dispatch: Dispatch, grammar: str, kinds: frozenset[str]) -
     return found
 
 
-def _go_callee() -> Callable[[Any], str]:
-    from prodready.lang.golang import callee  # memoised per file: the Go rules ask for it again
-
-    return callee
+def _go_callee(node: Any) -> str | None:
+    """What a Go handler's callee= test reads: the callee of a call, or of the call that is an
+    assignment's first right-hand value (None when that value is not a call)."""
+    if node.type == "call_expression":
+        return go_lang.callee(node)  # memoised per file: the Go rules ask for it again
+    right = node.child_by_field_name("right")
+    values = right.named_children if right is not None else []
+    return go_lang.callee(values[0]) if values and values[0].type == "call_expression" else None
 
 
 def analyze_source(source: SourceFile, options: RunOptions, text: str | None = None) -> FileResult:

@@ -7,7 +7,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
-from prodready.lang.treesitter import descendants, field, line_of, string_value, text
+from prodready.lang.treesitter import descendants, field, line_of, scan, string_value, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Language
 from prodready.rules._go_http import package_var_writes, package_vars
@@ -193,7 +193,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
     lowered = ctx.text.lower()
     if "x-request-id" not in lowered and "x-correlation-id" not in lowered:
         return  # no such literal can match below: spare the walk over every string in the file
-    for literal in descendants(root, "interpreted_string_literal"):
+    for literal in scan(root, "interpreted_string_literal"):
         if (string_value(literal) or "").lower() in {"x-request-id", "x-correlation-id"}:
             ctx.emit("signal", line=line_of(literal), name="request-id", detail=string_value(literal))
             break

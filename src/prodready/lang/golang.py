@@ -29,9 +29,15 @@ def call_args(call: Node) -> list[Node]:
 
 
 def selector_parts(node: Node) -> tuple[str, str] | None:
+    """(operand, field) texts of a selector_expression (memoised per file: the facts and many
+    rules split the same callee)."""
     if node is None or node.type != "selector_expression":
         return None
-    return text(field(node, "operand")), text(field(node, "field"))
+    key = ("go-selector", node.id)
+    found = MEMO.get(key)
+    if found is None:
+        found = MEMO[key] = (text(field(node, "operand")), text(field(node, "field")))
+    return found  # type: ignore[no-any-return]
 
 
 def enclosing_function(node: Node) -> Node | None:

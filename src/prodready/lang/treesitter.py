@@ -188,6 +188,19 @@ def descendants(node: Node, *kinds: str) -> Iterator[Node]:
     yield from index.within(node, tuple(valid))
 
 
+def scan(node: Node, kind: str) -> list[Node]:
+    """``list(descendants(node, kind))``, gathered by a query of its own: for a kind asked only
+    in rare files, which would otherwise join the per-file index and be gathered in every file
+    after them."""
+    grammar_name = _CURRENT["grammar"]
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    if grammar_name is None or root.id != _CURRENT["root_id"] or not has_kind(grammar_name, kind):
+        return list(descendants(node, kind))  # walked, as descendants does for such trees
+    return TreeIndex(root, grammar_name, frozenset({kind})).within(node, (kind,))
+
+
 def call_callee(node: Node) -> str:
     """The callee text of a call_expression (JS/TS/Go)."""
     return text(field(node, "function"))

@@ -32,6 +32,9 @@ DOC_SECTIONS = (
     "References",
 )
 
+# Node kinds a tree handler's callee= test can filter (assignments: Go, by their first value).
+CALLEE_KINDS = frozenset({"call_expression", "short_var_declaration", "assignment_statement"})
+
 PyHandler = Callable[[Any, "PyContext"], Iterable[Hit] | None]
 TreeHandler = Callable[[Any, "TreeContext"], Iterable[Hit] | None]
 FileHandler = Callable[[Any], Iterable[Hit] | None]
@@ -81,15 +84,16 @@ class HandlerSet:
     def on_tree(
         self, *kinds: str, languages: Iterable[Language], callee: Callable[[str], object] | None = None
     ) -> Callable[[TreeHandler], TreeHandler]:
-        """Register for node kinds. With ``callee=`` (call_expression only), a call reaches the
-        handler only when ``callee(text of the called function)`` is true: a cheap test the
-        handler's own first check implies, so the engine can skip the many calls it ignores."""
+        """Register for node kinds. With ``callee=``, a call reaches the handler only when
+        ``callee(text of the called function)`` is true, and a Go assignment only when its first
+        right-hand value is a call that passes the test: a cheap test the handler's own first
+        checks imply, so the engine can skip the many nodes it ignores."""
         langs = tuple(languages)
 
         def register(func: TreeHandler) -> TreeHandler:
             if callee is not None:
-                if kinds != ("call_expression",):
-                    raise ValueError("callee= filters call_expression handlers only")
+                if not set(kinds) <= CALLEE_KINDS:
+                    raise ValueError(f"callee= filters only {', '.join(sorted(CALLEE_KINDS))} handlers")
                 self.handlers.tree_callee[func] = callee
             for lang in langs:
                 for kind in kinds:

@@ -64,9 +64,10 @@ RULE = RuleMeta(
 )
 
 PREPARE = {"Prepare", "PrepareContext", "Preparex", "PreparexContext", "PrepareNamed", "PrepareNamedContext", "prepare"}
+_PREPARE_METHODS = tuple(sorted(PREPARE))  # the callee of `x.Prepare(...)` ends with the method
 
 
-@RULE.on_tree("short_var_declaration", "assignment_statement", languages=(Language.GO,))
+@RULE.on_tree("short_var_declaration", "assignment_statement", languages=(Language.GO,), callee=lambda c: c.endswith(_PREPARE_METHODS))
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     left, right = field(node, "left"), field(node, "right")
     if left is None or right is None or not right.named_children or not left.named_children:

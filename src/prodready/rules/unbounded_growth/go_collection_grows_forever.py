@@ -125,10 +125,13 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
         if not writes:
             continue
         ctx.examine(RULE)
+        # A search that starts with the optional `x.` of `member` finds a match exactly when one
+        # starting at the name itself does; starting at the literal name is what keeps it fast.
+        bare = re.escape(name)
         removed = (
             re.search(rf"delete\(\s*{member}\s*,", source)
-            or re.search(rf"{member}\s*=\s*{member}\[", source)
-            or re.search(rf"{member}\s*=\s*(make|nil|map\[|\[\])", source)
+            or re.search(rf"{bare}\s*=\s*{member}\[", source)
+            or re.search(rf"{bare}\s*=\s*(make|nil|map\[|\[\])", source)
             or re.search(rf"clear\(\s*{member}\s*\)", source)
         )
         if removed:
