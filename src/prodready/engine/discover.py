@@ -72,6 +72,7 @@ class SourceFile:
     abspath: str
     language: Language
     grammar: str  # parser to use: python, javascript, typescript, tsx, go, dockerfile, yaml, ...
+    size: int = 0  # bytes when discovered (the parallel pass hands out the largest files first)
 
 
 @dataclass(slots=True)
@@ -325,7 +326,7 @@ def discover(
                 skipped.append((rel, too_large(size, max_file_bytes)))
                 continue
             language, grammar = kind
-            files.append(SourceFile(rel, abspath, language, grammar))
+            files.append(SourceFile(rel, abspath, language, grammar, size))
     return Discovery(files=files, skipped=skipped, all_paths=all_paths, warnings=warnings)
 
 

@@ -156,8 +156,10 @@ class Dispatch:
     # (grammar, extra kinds) -> the query plus a pattern for those kinds (see _run_tree)
     index_queries: dict[tuple[str, frozenset[str]], Any] = field(default_factory=dict)
     filtered: frozenset[str] = frozenset()  # node kinds with a handler that has a callee= test
+    # grammar -> kind -> (owner, handler, owner is a rule) for kinds without callee= tests
+    unfiltered: dict[str, dict[str, list[tuple[HandlerSet, Callable[..., Any], bool]]]] = field(default_factory=dict)
     # grammar -> (kind, callee text) -> the handlers whose callee= test passes (see _run_tree)
-    chosen: dict[str, dict[tuple[str, str | None], list[tuple[HandlerSet, Callable[..., Any]]]]] = field(
+    chosen: dict[str, dict[tuple[str, str | None], list[tuple[HandlerSet, Callable[..., Any], bool]]]] = field(
         default_factory=dict
     )
 
@@ -412,7 +414,9 @@ def _run_python(ctx: cx.PyContext, dispatch: Dispatch, hits: list[tuple[RuleMeta
                         hits.append((owner, hit))
 
 
-def _run_tree(ctx: cx.TreeContext, dispatch: Dispatch, emit: Callable[[HandlerSet, Iterable[Hit] | None], None]) -> None:
+def _run_tree(ctx: cx.TreeContext, dispatch: Dispatch, hits: list[tuple[RuleMeta, Hit]]) -> None:
+    """Every captured node, in document order, handed to the handlers registered for its kind
+    (the hot loop of a JS/TS/Go file: no call in it that can be left out)."""
     import tree_sitter
 
     query = dispatch.queries.get(ctx.grammar)
@@ -432,32 +436,39 @@ def _run_tree(ctx: cx.TreeContext, dispatch: Dispatch, emit: Callable[[HandlerSe
         known[node.type].append(node)
     ts.captured(ctx.root, known)
     ordered = sorted((node for nodes in captures.values() for node in nodes), key=_START_BYTE)
-    callee_of: Callable[[Any], str | None] = ts.call_callee if ctx.grammar != "go" else _go_callee
+    callee_of: Callable[[Any, str], str | None] = _callee_text if ctx.grammar != "go" else _go_callee
     chosen = dispatch.chosen.setdefault(ctx.grammar, {})
     if len(chosen) > 100_000:
         chosen.clear()  # bounded: distinct callee texts of a huge tree
+    filtered = dispatch.filtered
+    unfiltered = dispatch.unfiltered.setdefault(ctx.grammar, {})
+    append = hits.append
     for node in ordered:
         kind = node.type
-        handlers = table.get(kind)
-        if handlers is None:
-            continue
-        if kind in dispatch.filtered:
+        if kind in filtered:
             # The callee= tests are pure functions of the callee text, which repeats across
             # calls (`fmt.Sprintf`, `err.Error`): run them once per distinct text and kind.
-            callee = callee_of(node)
+            callee = callee_of(node, kind)
             key = (kind, callee)
             selected = chosen.get(key)
             if selected is None:
                 selected = chosen[key] = [
-                    (owner, handler)
-                    for owner, handler, wanted in handlers
+                    (owner, handler, isinstance(owner, RuleMeta))
+                    for owner, handler, wanted in table[kind]
                     if wanted is None or (callee is not None and wanted(callee))
                 ]
-            for owner, handler in selected:
-                emit(owner, handler(node, ctx))
         else:
-            for owner, handler, _ in handlers:
-                emit(owner, handler(node, ctx))
+            selected = unfiltered.get(kind)
+            if selected is None:
+                selected = unfiltered[kind] = [
+                    (owner, handler, isinstance(owner, RuleMeta)) for owner, handler, _ in table.get(kind, ())
+                ]
+        for owner, handler, is_rule in selected:
+            produced = handler(node, ctx)
+            if produced is not None:
+                for hit in produced:  # consumed even for collectors: their generators do the work
+                    if is_rule:
+                        append((owner, hit))  # type: ignore[arg-type]  # is_rule: a RuleMeta
 
 
 _START_BYTE = operator.attrgetter("start_byte")
@@ -476,10 +487,14 @@ def _with_index_kinds(dispatch: Dispatch, grammar: str, kinds: frozenset[str]) -
     return found
 
 
-def _go_callee(node: Any) -> str | None:
+def _callee_text(node: Any, kind: str) -> str | None:
+    return ts.call_callee(node)
+
+
+def _go_callee(node: Any, kind: str) -> str | None:
     """What a Go handler's callee= test reads: the callee of a call, or of the call that is an
     assignment's first right-hand value (None when that value is not a call)."""
-    if node.type == "call_expression":
+    if kind == "call_expression":
         return go_lang.callee(node)  # memoised per file: the Go rules ask for it again
     right = node.child_by_field_name("right")
     values = right.named_children if right is not None else []
@@ -530,7 +545,7 @@ def _analyze_into(result: FileResult, source: SourceFile, options: RunOptions, t
     if isinstance(ctx, cx.PyContext):
         _run_python(ctx, dispatch, hits)
     elif isinstance(ctx, cx.TreeContext):
-        _run_tree(ctx, dispatch, emit)
+        _run_tree(ctx, dispatch, hits)
     for owner, handler in dispatch.file.get(ctx.language, ()):
         emit(owner, handler(ctx))
     result.findings = make_findings(hits, ctx.path, ctx.lines, options)
@@ -895,8 +910,10 @@ def _run_parallel(
     from concurrent.futures.process import BrokenProcessPool
 
     ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-    remaining = pending
-    size = max(4, min(64, len(pending) // (jobs * 8) or 1))
+    # Largest files first, in small batches: the workers finish together instead of one waiting
+    # on the other's last big batch (results are keyed by path, so the order changes nothing).
+    remaining = sorted(pending, key=lambda source: -source.size)
+    size = max(4, min(64, len(pending) // (jobs * 16) or 1))
     workers = jobs
     while remaining:
         batches = [remaining[i : i + size] for i in range(0, len(remaining), size)]

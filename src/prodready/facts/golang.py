@@ -86,9 +86,8 @@ def collect(root: Any, ctx: TreeContext) -> None:
         if parts is None:
             continue
         owner, method = parts
-        args = go.call_args(call)
         if method == "Use":
-            for arg in args:
+            for arg in go.call_args(call):
                 arg_text = text(arg)
                 if AUTH.search(arg_text) and not LIMIT.search(arg_text):
                     router_auth[owner] = f"{owner}.Use({arg_text[:40]})"
@@ -96,6 +95,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
                     router_limit[owner] = f"{owner}.Use({arg_text[:40]})"
                     ctx.emit("signal", line=line_of(call), name="rate-limit", detail=arg_text[:60])
         elif method in {"Group", "Route"}:
+            args = go.call_args(call)
             parent = call.parent
             while parent is not None and parent.type not in {"short_var_declaration", "assignment_statement"}:
                 if parent.type in {"block", "source_file"}:

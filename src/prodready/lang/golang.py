@@ -57,6 +57,20 @@ def enclosing_top_function(node: Node) -> Node | None:
     return found
 
 
+def enclosing_functions(node: Node) -> tuple[Node | None, Node | None]:
+    """(enclosing_function(node), enclosing_top_function(node)) from one walk up the tree."""
+    func = literal = None
+    for anc in ancestors(node):
+        kind = anc.type
+        if kind in {"function_declaration", "method_declaration"}:
+            return (func if func is not None else anc), anc
+        if kind == "func_literal":
+            if func is None:
+                func = anc
+            literal = anc
+    return func, literal
+
+
 def function_name(func: Node | None) -> str:
     if func is None:
         return ""

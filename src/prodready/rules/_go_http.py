@@ -146,8 +146,7 @@ def package_var_writes(root: Any) -> list[tuple[str, int, str, bool]]:
             targets = [text(c) for c in node.named_children[:1] if c.type == "identifier"]
         if not targets:
             continue
-        func = go.enclosing_function(node)
-        top = go.enclosing_top_function(node)
+        func, top = go.enclosing_functions(node)
         if func is None or top is None:
             continue
         handler = handler_of(func) or handler_of(top)
