@@ -82,7 +82,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
     calls = list(descendants(root, "call_expression"))
     # Router-level middleware first: r.Use(AuthMiddleware), api := r.Group("/api", Auth())
     for call in calls:
-        parts = go.selector_parts(field(call, "function"))
+        parts = go.call_parts(call)
         if parts is None:
             continue
         owner, method = parts
@@ -114,7 +114,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
                     router_auth.setdefault(name, router_auth[owner])
     for call in calls:
         name = go.callee(call)
-        parts = go.selector_parts(field(call, "function"))
+        parts = go.call_parts(call)
         line = line_of(call)
         if name in {"http.ListenAndServe", "http.ListenAndServeTLS"} or (parts and parts[1] in {"ListenAndServe", "ListenAndServeTLS", "Run", "Start", "Listen"} and parts[0] not in {"http"}):
             if parts and (parts[1] in {"ListenAndServe", "ListenAndServeTLS"} or parts[0] in {"r", "router", "e", "app", "engine", "server", "srv"}):
@@ -177,7 +177,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
         )
     routed = set()
     for call in calls:
-        parts = go.selector_parts(field(call, "function"))
+        parts = go.call_parts(call)
         if parts and parts[1] in ROUTE_METHODS:
             routed.add(parts[0])
     for owner, how in router_auth.items():

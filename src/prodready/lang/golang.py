@@ -40,6 +40,15 @@ def selector_parts(node: Node) -> tuple[str, str] | None:
     return found  # type: ignore[no-any-return]
 
 
+def call_parts(call: Node) -> tuple[str, str] | None:
+    """``selector_parts`` of a call's function (memoised per call: the facts split every call)."""
+    key = ("go-call-parts", call.id)
+    if key in MEMO:
+        return MEMO[key]  # type: ignore[no-any-return]
+    found = MEMO[key] = selector_parts(field(call, "function"))
+    return found
+
+
 def enclosing_function(node: Node) -> Node | None:
     for anc in ancestors(node):
         if anc.type in {"function_declaration", "method_declaration", "func_literal"}:

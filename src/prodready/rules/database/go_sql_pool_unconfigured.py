@@ -68,7 +68,7 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
     if not opens:
         return
     ctx.examine(RULE)
-    methods = {go.selector_parts(c.child_by_field_name("function")) or ("", "") for c in calls}
+    methods = {go.call_parts(c) or ("", "") for c in calls}
     names = {m for _, m in methods}
     if "SetMaxOpenConns" not in names:
         call = opens[0]
@@ -78,5 +78,5 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
     if names & {"SetConnMaxLifetime", "SetConnMaxIdleTime"} or re.search(r"(?i)sqlite", ctx.text):
         return
-    sizing = next(c for c in calls if (go.selector_parts(c.child_by_field_name("function")) or ("", ""))[1] == "SetMaxOpenConns")
+    sizing = next(c for c in calls if (go.call_parts(c) or ("", ""))[1] == "SetMaxOpenConns")
     yield RULE.hit(sizing, "pool sized but no SetConnMaxLifetime: connections the server closed are reused and fail")

@@ -110,6 +110,9 @@ def check_bare(node: Any, ctx: TreeContext) -> Iterator[Hit]:
             text(args[0]),
         )
     if not bare:
+        # The callee tests of the stale-error case below come first: they alone rule out most calls.
+        if HARMLESS.search(callee) or not re.match(r"^[\w.]+$", callee) or re.match(r"^(log|fmt|defer|close|delete|panic)\b", callee):
+            return
         after = following_statements(node)
         nxt = after[0] if after else None
         previous = node.prev_named_sibling
@@ -122,13 +125,10 @@ def check_bare(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         ):
             return  # err was just set by the statement before; this call is cleanup in between
         if (
-            not HARMLESS.search(callee)
-            and nxt is not None
+            nxt is not None
             and nxt.type == "if_statement"
             and " ".join(text(field(nxt, "condition")).split()) == "err != nil"
             and field(nxt, "initializer") is None
-            and re.match(r"^[\w.]+$", callee)
-            and not re.match(r"^(log|fmt|defer|close|delete|panic)\b", callee)
         ):
             ctx.examine(RULE)
             yield RULE.hit(node, f"{callee}() result is not assigned, yet the next line checks err: it tests a stale error")

@@ -108,11 +108,13 @@ def check_assign(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         left, right = field(node, "left"), field(node, "right")
     if left is None or right is None:
         return
-    name = text(left).split(".")[-1].strip()
     if right.type == "expression_list" and right.named_children:
         right = right.named_children[0]
     value = _literal(right)
-    if value is None or not is_signing_key_name(snake_case(name)):
+    if value is None:  # most values are not literals: no need to read the name
+        return
+    name = text(left).split(".")[-1].strip()
+    if not is_signing_key_name(snake_case(name)):
         return
     if value == "" and node.type == "assignment_statement" and "." in text(left):
         return  # integration.WebhookSecret = "": clearing a stored secret, not a default
