@@ -156,12 +156,17 @@ class Dispatch:
     # (grammar, extra kinds) -> the query plus a pattern for those kinds (see _run_tree)
     index_queries: dict[tuple[str, frozenset[str]], Any] = field(default_factory=dict)
     filtered: frozenset[str] = frozenset()  # node kinds with a handler that has a callee= test
-    # grammar -> kind -> (owner, handler, owner is a rule) for kinds without callee= tests
-    unfiltered: dict[str, dict[str, list[tuple[HandlerSet, Callable[..., Any], bool]]]] = field(default_factory=dict)
-    # grammar -> (kind, callee text) -> the handlers whose callee= test passes (see _run_tree)
-    chosen: dict[str, dict[tuple[str, str | None], list[tuple[HandlerSet, Callable[..., Any], bool]]]] = field(
+    skip_tests: dict[str, list[tuple[Callable[..., Any], Callable[[Any], object]]]] = field(default_factory=dict)
+    # (grammar, handlers skipped in the file) -> kind -> (owner, handler, owner is a rule), for
+    # kinds without callee= tests
+    unfiltered: dict[tuple[str, frozenset[Any]], dict[str, list[tuple[HandlerSet, Callable[..., Any], bool]]]] = field(
         default_factory=dict
     )
+    # (grammar, handlers skipped in the file) -> (kind, callee text) -> the handlers whose
+    # callee= test passes (see _run_tree)
+    chosen: dict[
+        tuple[str, frozenset[Any]], dict[tuple[str, str | None], list[tuple[HandlerSet, Callable[..., Any], bool]]]
+    ] = field(default_factory=dict)
 
 
 _GRAMMAR_LANG = {
@@ -225,8 +230,22 @@ def build_dispatch(registry: Registry, options: RunOptions, language: Language |
     )
     return Dispatch(
         python=dict(python), python_calls=dict(python_calls), tree=tree, queries=queries, file=dict(file),
-        sources=sources, filtered=filtered,
+        sources=sources, filtered=filtered, skip_tests=_skip_tests(tree),
     )
+
+
+def _skip_tests(
+    tree: dict[str, dict[str, list[tuple[HandlerSet, Callable[..., Any], Callable[[str], object] | None]]]],
+) -> dict[str, list[tuple[Callable[..., Any], Callable[[Any], object]]]]:
+    """grammar -> (handler, skip_file test) for the handlers that declared one."""
+    found: dict[str, dict[Callable[..., Any], Callable[[Any], object]]] = {}
+    for grammar_name, kinds in tree.items():
+        for entries in kinds.values():
+            for owner, handler, _ in entries:
+                test = owner.handlers.tree_skip_file.get(handler)
+                if test is not None:
+                    found.setdefault(grammar_name, {})[handler] = test
+    return {grammar_name: list(tests.items()) for grammar_name, tests in found.items()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -437,14 +456,32 @@ def _run_tree(ctx: cx.TreeContext, dispatch: Dispatch, hits: list[tuple[RuleMeta
     ts.captured(ctx.root, known)
     ordered = sorted((node for nodes in captures.values() for node in nodes), key=_START_BYTE)
     callee_of: Callable[[Any, str], str | None] = _callee_text if ctx.grammar != "go" else _go_callee
-    chosen = dispatch.chosen.setdefault(ctx.grammar, {})
-    if len(chosen) > 100_000:
-        chosen.clear()  # bounded: distinct callee texts of a huge tree
+    # The handlers that do nothing in this file (skip_file=): each distinct test run once.
+    verdicts: dict[Callable[[Any], object], bool] = {}
+    for _, test in dispatch.skip_tests.get(ctx.grammar, ()):
+        if test not in verdicts:
+            verdicts[test] = bool(test(ctx))
+    skipped = frozenset(handler for handler, test in dispatch.skip_tests.get(ctx.grammar, ()) if verdicts[test])
+    # (kind, callee) -> the handlers whose callee= test passes, for every file; and the same
+    # without this file's skipped handlers (a few distinct skip sets: test code or not).
+    passing = dispatch.chosen.setdefault((ctx.grammar, frozenset()), {})
+    chosen = dispatch.chosen.setdefault((ctx.grammar, skipped), {}) if skipped else passing
+    for cache in (passing, chosen):
+        if len(cache) > 100_000:
+            cache.clear()  # bounded: distinct callee texts of a huge tree
     filtered = dispatch.filtered
-    unfiltered = dispatch.unfiltered.setdefault(ctx.grammar, {})
+    unfiltered = dispatch.unfiltered.setdefault((ctx.grammar, skipped), {})
+    for kind, entries in table.items():
+        if kind not in unfiltered:
+            unfiltered[kind] = [
+                (owner, handler, isinstance(owner, RuleMeta)) for owner, handler, _ in entries if handler not in skipped
+            ]
     append = hits.append
     for node in ordered:
         kind = node.type
+        selected = unfiltered.get(kind)
+        if not selected:
+            continue  # no handler left for this kind in this file
         if kind in filtered:
             # The callee= tests are pure functions of the callee text, which repeats across
             # calls (`fmt.Sprintf`, `err.Error`): run them once per distinct text and kind.
@@ -452,17 +489,14 @@ def _run_tree(ctx: cx.TreeContext, dispatch: Dispatch, hits: list[tuple[RuleMeta
             key = (kind, callee)
             selected = chosen.get(key)
             if selected is None:
-                selected = chosen[key] = [
-                    (owner, handler, isinstance(owner, RuleMeta))
-                    for owner, handler, wanted in table[kind]
-                    if wanted is None or (callee is not None and wanted(callee))
-                ]
-        else:
-            selected = unfiltered.get(kind)
-            if selected is None:
-                selected = unfiltered[kind] = [
-                    (owner, handler, isinstance(owner, RuleMeta)) for owner, handler, _ in table.get(kind, ())
-                ]
+                every = passing.get(key)
+                if every is None:
+                    every = passing[key] = [
+                        (owner, handler, isinstance(owner, RuleMeta))
+                        for owner, handler, wanted in table[kind]
+                        if wanted is None or (callee is not None and wanted(callee))
+                    ]
+                selected = chosen[key] = [entry for entry in every if entry[1] not in skipped]
         for owner, handler, is_rule in selected:
             produced = handler(node, ctx)
             if produced is not None:

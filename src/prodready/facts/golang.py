@@ -10,7 +10,7 @@ from prodready.lang import golang as go
 from prodready.lang.treesitter import descendants, field, line_of, scan, string_value, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Language
-from prodready.rules._go_http import package_var_writes, package_vars
+from prodready.rules._go_http import in_test_file, package_var_writes, package_vars
 from prodready.rules._secretutil import snake_case
 from prodready.rules.base import FactCollector
 
@@ -65,7 +65,7 @@ def _websocket_like(path: str, handler: str) -> bool:
     return "ws" in tokens or "wss" in tokens
 
 
-@FACTS.on_tree("source_file", languages=(Language.GO,))
+@FACTS.on_tree("source_file", languages=(Language.GO,), skip_file=in_test_file)
 def collect(root: Any, ctx: TreeContext) -> None:
     if ctx.path.endswith("_test.go"):
         return

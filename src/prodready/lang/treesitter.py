@@ -83,10 +83,17 @@ class TreeIndex:
             captured = tree_sitter.QueryCursor(_kinds_query(grammar_name, frozenset(rest))).captures(root)
             for node in sorted(captured.get("n", ()), key=_span_order):
                 by_kind[node.type].append(node)
-        for kind, nodes in known.items():
-            by_kind[kind] = sorted(nodes, key=_span_order)
+        self.starts: dict[str, list[int]] = {}
+        for kind, nodes in [*known.items(), *((k, v) for k, v in by_kind.items() if k not in known)]:
+            starts = [n.start_byte for n in nodes]
+            # Captures come in document order: with distinct starts that already is the
+            # (start, -end) order, and the keyed sort (a Python call per node) can be skipped.
+            if len(set(starts)) != len(starts) or starts != sorted(starts):
+                nodes = sorted(nodes, key=_span_order)
+                starts = [n.start_byte for n in nodes]
+            by_kind[kind] = nodes
+            self.starts[kind] = starts
         self.by_kind = by_kind
-        self.starts = {kind: [n.start_byte for n in nodes] for kind, nodes in by_kind.items()}
 
     def within(self, node: Node, kinds: tuple[str, ...]) -> list[Node]:
         start, end = node.start_byte, node.end_byte

@@ -89,6 +89,18 @@ def non_production(path: str, is_test_file: bool) -> bool:
     return _test_dir(path)
 
 
+# skip_file= tests (see HandlerSet.on_tree) for handlers that return at once in test code:
+# the engine then leaves them out of such files instead of calling them on every node.
+def in_test_code(ctx: Any) -> bool:
+    """The handler's first checks return on ``non_production(ctx.path, ctx.is_test_file)``."""
+    return non_production(ctx.path, ctx.is_test_file)
+
+
+def in_test_file(ctx: Any) -> bool:
+    """The handler's first checks return on ``ctx.path.endswith("_test.go")``."""
+    return ctx.path.endswith("_test.go")
+
+
 PLAIN_TYPE = lazy_compile(r"^(error|string|bool|u?int(8|16|32|64)?|float(32|64)|byte|rune)$")
 
 

@@ -53,6 +53,9 @@ class Handlers:
     # Tree handlers of call nodes that only care about some callees: handler -> a test of the
     # callee text the engine runs first (it skips the handler for every other call).
     tree_callee: dict[TreeHandler, Callable[[str], object]] = field(default_factory=dict)
+    # Tree handlers that do nothing in some files: handler -> a test of the file's context the
+    # engine runs once per file (it leaves the handler out for the files that pass it).
+    tree_skip_file: dict[TreeHandler, Callable[[Any], object]] = field(default_factory=dict)
     file: list[tuple[Language, FileHandler]] = field(default_factory=list)
     project: list[ProjectHandler] = field(default_factory=list)
 
@@ -82,15 +85,23 @@ class HandlerSet:
         return register
 
     def on_tree(
-        self, *kinds: str, languages: Iterable[Language], callee: Callable[[str], object] | None = None
+        self,
+        *kinds: str,
+        languages: Iterable[Language],
+        callee: Callable[[str], object] | None = None,
+        skip_file: Callable[[TreeContext], object] | None = None,
     ) -> Callable[[TreeHandler], TreeHandler]:
         """Register for node kinds. With ``callee=``, a call reaches the handler only when
         ``callee(text of the called function)`` is true, and a Go assignment only when its first
         right-hand value is a call that passes the test: a cheap test the handler's own first
-        checks imply, so the engine can skip the many nodes it ignores."""
+        checks imply, so the engine can skip the many nodes it ignores. With ``skip_file=``, the
+        handler is not called at all in a file whose context passes that test (one its own first
+        checks return on, such as test code)."""
         langs = tuple(languages)
 
         def register(func: TreeHandler) -> TreeHandler:
+            if skip_file is not None:
+                self.handlers.tree_skip_file[func] = skip_file
             if callee is not None:
                 if not set(kinds) <= CALLEE_KINDS:
                     raise ValueError(f"callee= filters only {', '.join(sorted(CALLEE_KINDS))} handlers")

@@ -40,7 +40,7 @@ from prodready.lang import golang as go
 from prodready.lang.treesitter import text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import non_production
+from prodready.rules._go_http import in_test_code, non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -57,7 +57,7 @@ RULE = RuleMeta(
 USER_FILES = lazy_compile(r"(?i)(upload|export|backup|dump|private|user|attachment|document|storage|runtime|tmp)")
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: c.endswith("StaticFS") or c in {"gin.Dir", "http.FileServer"})
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: c.endswith("StaticFS") or c in {"gin.Dir", "http.FileServer"}, skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if non_production(ctx.path, ctx.is_test_file):
         return

@@ -42,7 +42,7 @@ from prodready.lang import golang as go
 from prodready.lang.treesitter import text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import non_production
+from prodready.rules._go_http import in_test_code, non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -59,7 +59,7 @@ RULE = RuleMeta(
 PINNED = lazy_compile(r"\.Method\b|SigningMethod|Alg\(\)|WithValidMethods|\.Header\[\"alg\"\]")
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,), callee={"jwt.Parse", "jwt.ParseWithClaims"}.__contains__)
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee={"jwt.Parse", "jwt.ParseWithClaims"}.__contains__, skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     if name not in {"jwt.Parse", "jwt.ParseWithClaims"} or non_production(ctx.path, ctx.is_test_file):

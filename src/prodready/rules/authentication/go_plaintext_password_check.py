@@ -45,7 +45,7 @@ from prodready.lang import golang as go
 from prodready.lang.treesitter import field, string_value, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import non_production
+from prodready.rules._go_http import in_test_code, non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -64,7 +64,7 @@ HASHED = lazy_compile(r"(?i)(hash|bcrypt|argon|scrypt|sha\d*|md5|digest|crypt)")
 SQL_PASSWORD = lazy_compile(r"(?i)\b(where|and)\b[^;]*\bpassword\s*=\s*(\?|\$\d+|:\w+|@\w+)")
 
 
-@RULE.on_tree("binary_expression", languages=(Language.GO,))
+@RULE.on_tree("binary_expression", languages=(Language.GO,), skip_file=in_test_code)
 def check_compare(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     operator = node.child_by_field_name("operator")
     if operator is None or text(operator) not in {"==", "!="} or non_production(ctx.path, ctx.is_test_file):
@@ -90,7 +90,7 @@ def _maybe_query(callee: str) -> bool:
     )
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,), callee=_maybe_query)
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=_maybe_query, skip_file=in_test_code)
 def check_query(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if non_production(ctx.path, ctx.is_test_file):
         return

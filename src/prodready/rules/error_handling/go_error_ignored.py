@@ -48,7 +48,7 @@ from prodready.lang import golang as go
 from prodready.lang.treesitter import field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import following_statements, non_production
+from prodready.rules._go_http import following_statements, in_test_code, non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -93,7 +93,7 @@ BARE_CALLS = lazy_compile(
 SQL_EXEC = lazy_compile(r"^\w+\.(Exec|ExecContext)$")
 
 
-@RULE.on_tree("expression_statement", languages=(Language.GO,))
+@RULE.on_tree("expression_statement", languages=(Language.GO,), skip_file=in_test_code)
 def check_bare(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     call = node.named_children[0] if node.named_children else None
     if call is None or call.type != "call_expression" or non_production(ctx.path, ctx.is_test_file):
@@ -137,7 +137,7 @@ def check_bare(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     yield RULE.hit(node, f"error returned by {callee}() is never checked")
 
 
-@RULE.on_tree("assignment_statement", "short_var_declaration", languages=(Language.GO,), callee=lambda c: not HARMLESS.search(c))
+@RULE.on_tree("assignment_statement", "short_var_declaration", languages=(Language.GO,), callee=lambda c: not HARMLESS.search(c), skip_file=in_test_code)
 def check_discard(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     left, right = field(node, "left"), field(node, "right")
     if left is None or right is None or not right.named_children or non_production(ctx.path, ctx.is_test_file):

@@ -46,7 +46,7 @@ from prodready.lang import golang as go
 from prodready.lang.treesitter import field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import following_statements, non_production, statements
+from prodready.rules._go_http import following_statements, in_test_code, non_production, statements
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -63,7 +63,7 @@ RULE = RuleMeta(
 LOG_CALL = lazy_compile(r"^(log|logger|logging|logrus|slog|glog|fmt|l|\w*[lL]og\w*)\.\w+$")
 
 
-@RULE.on_tree("if_statement", languages=(Language.GO,))
+@RULE.on_tree("if_statement", languages=(Language.GO,), skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if " ".join(text(field(node, "condition")).split()) != "err != nil" or field(node, "alternative") is not None:
         return

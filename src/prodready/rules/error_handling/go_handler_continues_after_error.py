@@ -49,6 +49,7 @@ from prodready.rules._go_http import (
     ERROR_STATUS,
     enclosing_handler,
     following_statements,
+    in_test_code,
     non_production,
     statements,
 )
@@ -87,7 +88,7 @@ def _error_response(call: Any) -> bool:
     return parts[1][:1].isupper() and bool(ERROR_STATUS.fullmatch(text(args[0]).strip()))
 
 
-@RULE.on_tree("if_statement", languages=(Language.GO,))
+@RULE.on_tree("if_statement", languages=(Language.GO,), skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if non_production(ctx.path, ctx.is_test_file) or field(node, "alternative") is not None:
         return

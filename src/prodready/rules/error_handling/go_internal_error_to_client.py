@@ -48,7 +48,7 @@ from prodready.lang import golang as go
 from prodready.lang.treesitter import field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import SERVER_ERROR_STATUS, non_production
+from prodready.rules._go_http import SERVER_ERROR_STATUS, in_test_code, non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -75,7 +75,7 @@ def _maybe_response(callee: str) -> bool:
 _RESPONSE_METHODS = tuple(sorted(RESPONDERS | {"JSON", "SendString", "Send"}))
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,), callee=_maybe_response)
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=_maybe_response, skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if non_production(ctx.path, ctx.is_test_file):
         return

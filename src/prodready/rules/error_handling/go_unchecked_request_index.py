@@ -44,7 +44,7 @@ from prodready.lang import golang as go
 from prodready.lang.treesitter import field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import non_production
+from prodready.rules._go_http import in_test_code, non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -63,7 +63,7 @@ SOURCE = lazy_compile(
 )
 
 
-@RULE.on_tree("index_expression", languages=(Language.GO,))
+@RULE.on_tree("index_expression", languages=(Language.GO,), skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     operand, index = field(node, "operand"), field(node, "index")
     if operand is None or index is None or operand.type != "index_expression" or non_production(ctx.path, ctx.is_test_file):

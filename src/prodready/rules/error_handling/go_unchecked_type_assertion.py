@@ -41,7 +41,7 @@ from prodready.engine.context import TreeContext
 from prodready.lang.treesitter import field, string_value, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import non_production
+from prodready.rules._go_http import in_test_code, non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -59,7 +59,7 @@ RULE = RuleMeta(
 SOURCE = lazy_compile(r"(?i)(session|values|claims|keys|token|payload|metadata|locals|flash)")
 
 
-@RULE.on_tree("type_assertion_expression", languages=(Language.GO,))
+@RULE.on_tree("type_assertion_expression", languages=(Language.GO,), skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     operand = field(node, "operand")
     if operand is None or operand.type != "index_expression" or non_production(ctx.path, ctx.is_test_file):

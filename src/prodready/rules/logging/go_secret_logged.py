@@ -38,7 +38,7 @@ from prodready.lang import golang as go
 from prodready.lang.treesitter import field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import non_production
+from prodready.rules._go_http import in_test_code, non_production
 from prodready.rules._secretutil import NOT_SECRET_NAME, snake_case
 from prodready.rules.base import RuleMeta
 
@@ -77,7 +77,7 @@ def _secret_name(arg: Any) -> str | None:
     return None
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: LOGGER.match(c))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: LOGGER.match(c), skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     if not LOGGER.match(name) or non_production(ctx.path, ctx.is_test_file) or name.startswith("fmt."):

@@ -41,6 +41,7 @@ from prodready.engine.context import TreeContext
 from prodready.lang.treesitter import field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -60,7 +61,7 @@ BLOCKS = lazy_compile(
 )
 
 
-@RULE.on_tree("for_statement", languages=(Language.GO,))
+@RULE.on_tree("for_statement", languages=(Language.GO,), skip_file=in_test_file)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.path.endswith("_test.go"):
         return

@@ -46,7 +46,7 @@ from prodready.lang import golang as go
 from prodready.lang.treesitter import field, string_value, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import non_production
+from prodready.rules._go_http import in_test_code, non_production
 from prodready.rules._secretutil import is_signing_key_name, is_weak_secret, snake_case
 from prodready.rules.base import RuleMeta
 
@@ -75,7 +75,7 @@ def _literal(node: Any) -> str | None:
     return string_value(node) if node is not None else None
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: KEY_SINKS.match(c))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: KEY_SINKS.match(c), skip_file=in_test_code)
 def check_key_sink(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     if not KEY_SINKS.match(name) or non_production(ctx.path, ctx.is_test_file):
@@ -95,6 +95,7 @@ def check_key_sink(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     "const_spec",
     "var_spec",
     languages=(Language.GO,),
+    skip_file=in_test_code,
 )
 def check_assign(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if non_production(ctx.path, ctx.is_test_file):

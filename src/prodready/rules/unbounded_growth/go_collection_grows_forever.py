@@ -46,6 +46,7 @@ from prodready.lang import golang as go
 from prodready.lang.treesitter import descendants, field, line_of, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -93,7 +94,7 @@ def _fields(root: Any) -> dict[str, str]:
     return found
 
 
-@RULE.on_tree("source_file", languages=(Language.GO,))
+@RULE.on_tree("source_file", languages=(Language.GO,), skip_file=in_test_file)
 def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.path.endswith("_test.go"):
         return
@@ -101,13 +102,17 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
     if not fields:
         return
     source = ctx.text
-    # The assignments outside constructors, read once for every field (not once per field).
+    # The assignments outside constructors that name a field on the left (every test below
+    # needs the name there), read once for every field (not once per field).
     assignments = []
     for node in descendants(root, "assignment_statement", "short_var_declaration"):
+        left = text(field(node, "left"))
+        if not any(name in left for name in fields):
+            continue
         func = go.enclosing_top_function(node)
         if func is None or CONSTRUCTOR.match(go.function_name(func)):
             continue
-        assignments.append((node, text(field(node, "left")), text(field(node, "right"))))
+        assignments.append((node, left, text(field(node, "right"))))
     for name, kind in sorted(fields.items()):
         member = rf"(?:\b\w+\.)?{re.escape(name)}"
         writes = []
