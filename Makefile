@@ -33,6 +33,7 @@ test: $(STAMP) lint
 
 docs: $(STAMP)
 	$(BIN)/prodready rules --format markdown > docs/rules.md
+	$(BIN)/python -m prodready.rules.registry  # src/prodready/rules/_index.py: which rule modules an audit imports
 
 bench: $(STAMP) bench-load
 	$(BIN)/python bench/run.py

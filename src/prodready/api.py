@@ -24,7 +24,7 @@ from prodready.engine.runner import (
 from prodready.engine.safeio import Limits
 from prodready.model import AuditReport, CheckTally, Finding, SkippedFile
 from prodready.project import build_model
-from prodready.rules.registry import load_registry
+from prodready.rules.registry import registry_for, rule_index
 
 
 class TargetError(ValueError):
@@ -61,19 +61,19 @@ def audit(
     started = time.monotonic()
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     config = settings.config if settings.config is not None else load_config(root)
-    registry = load_registry()
+    catalogue = rule_index()  # ids, names, categories: selectors need no rule module
     select = settings.select if settings.select is not None else config.select
     source = config.source or "configuration"
     warnings = list(config.warnings)
     options = RunOptions(
-        select=expand_selectors(select, registry.rules, "--select" if settings.select is not None else source)
+        select=expand_selectors(select, catalogue, "--select" if settings.select is not None else source)
         if select is not None else None,
-        ignore=expand_selectors(settings.ignore, registry.rules, "--ignore")
-        | expand_selectors(config.disable, registry.rules, source),
+        ignore=expand_selectors(settings.ignore, catalogue, "--ignore")
+        | expand_selectors(config.disable, catalogue, source),
         severity_overrides=config.severity,
         limits=settings.limits or config.limits,
     )
-    check_config_rules(options, registry, source)
+    check_config_rules(options, catalogue, source)
     config_prefix = _below(root, config.base_dir)
     found = discover(root, exclude=config.exclude, exclude_prefix=config_prefix, extra_exclude=settings.exclude,
                      max_file_bytes=options.limits.max_file_bytes)
@@ -109,15 +109,15 @@ def audit(
     results = run_files(found.files, options, cache, jobs, tick)
     report = assemble_report(root, found.all_paths, found.skipped, results, options, started, started_at)
     if config.per_file_ignores:
-        report = apply_per_file_ignores(report, config.per_file_ignores, config_prefix, registry.rules)
+        report = apply_per_file_ignores(report, config.per_file_ignores, config_prefix, catalogue)
     report.warnings = warnings
     return report
 
 
-def check_config_rules(options: RunOptions, registry: Any, source: str) -> None:
+def check_config_rules(options: RunOptions, rules: Any, source: str) -> None:
     """A configuration that leaves no rule to run is an error, never a silent READY (selectors
     that name no rule are already refused by expand_selectors)."""
-    known = {rule.id for rule in registry.rules}
+    known = {rule.id for rule in rules}
     enabled = (set(options.select) if options.select is not None else known) & known
     enabled -= set(options.ignore)
     if not enabled:
@@ -171,7 +171,9 @@ def assemble_report(
     started: float,
     started_at: str,
 ) -> AuditReport:
-    registry = load_registry()
+    # The rules these files and the project pass can run: a rule for another language has no
+    # finding and examined nothing here, so it would add nothing to the checks either.
+    registry = registry_for(frozenset(result.language for result in results))
     facts: dict[str, list[dict[str, object]]] = {}
     files = []
     skipped = [SkippedFile(p, r) for p, r in discovery_skips]

@@ -8,7 +8,6 @@ directory. Rule selectors (``select``, ``disable``, ``--select``, ``--ignore``) 
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -97,6 +96,8 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
             if explicit is not None:
                 raise ConfigError(f"config file not found: {explicit}")
             continue
+        import tomllib  # here: an audit without a config file never parses TOML
+
         try:
             data = tomllib.loads(read_regular(str(path), MAX_CONFIG_BYTES).decode("utf-8"))
         except (Refused, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from prodready.lazyre import lazy_compile
 from prodready.model import Language
 
 
@@ -67,7 +67,7 @@ def _redacted_service(service: dict[str, Any]) -> dict[str, Any]:
     return {k: redact(v) if isinstance(v, str) else v for k, v in service.items()}
 
 
-SECRET_VAR = re.compile(
+SECRET_VAR = lazy_compile(
     r"(?i)(secret|password|passwd|token|api_?key|private|credential|dsn|signing|(?:^|_)key(?:_|$)|session|salt|"
     r"encrypt|hmac|cookie|webhook)"
 )

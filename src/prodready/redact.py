@@ -6,6 +6,8 @@ import math
 import re
 from collections import Counter
 
+from prodready.lazyre import lazy_compile
+
 MASK = "****"
 
 # Known credential formats (values are replaced whatever name they are assigned to).
@@ -14,32 +16,32 @@ MASK = "****"
 # possessive (`*+`, `++`), so a 1 MB token is scanned once, never once per position.
 _RUN_START = r"(?<![A-Za-z0-9_-])"
 KNOWN_SECRET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("private key", re.compile(r"-----BEGIN[A-Z ]{0,40}PRIVATE KEY-----[\s\S]*?(?:-----END[A-Z ]{0,40}PRIVATE KEY-----|$)")),
-    ("AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}+\b")),
-    ("GitHub fine-grained token", re.compile(r"\bgithub_pat_[A-Za-z0-9_]{40,}+\b")),
-    ("Slack token", re.compile(_RUN_START + r"xox[abposr]-[A-Za-z0-9-]{10,}\b")),
-    ("Stripe key", re.compile(r"\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}+\b")),
-    ("OpenAI key", re.compile(_RUN_START + r"sk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}\b")),
-    ("Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
-    ("JSON web token", re.compile(_RUN_START + r"eyJ[A-Za-z0-9_-]{8,}+\.eyJ[A-Za-z0-9_-]{8,}+\.[A-Za-z0-9_-]{8,}\b")),
-    ("SendGrid key", re.compile(r"\bSG\.[A-Za-z0-9_-]{16,}+\.[A-Za-z0-9_-]{16,}\b")),
+    ("private key", lazy_compile(r"-----BEGIN[A-Z ]{0,40}PRIVATE KEY-----[\s\S]*?(?:-----END[A-Z ]{0,40}PRIVATE KEY-----|$)")),
+    ("AWS access key id", lazy_compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    ("GitHub token", lazy_compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}+\b")),
+    ("GitHub fine-grained token", lazy_compile(r"\bgithub_pat_[A-Za-z0-9_]{40,}+\b")),
+    ("Slack token", lazy_compile(_RUN_START + r"xox[abposr]-[A-Za-z0-9-]{10,}\b")),
+    ("Stripe key", lazy_compile(r"\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}+\b")),
+    ("OpenAI key", lazy_compile(_RUN_START + r"sk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}\b")),
+    ("Google API key", lazy_compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
+    ("JSON web token", lazy_compile(_RUN_START + r"eyJ[A-Za-z0-9_-]{8,}+\.eyJ[A-Za-z0-9_-]{8,}+\.[A-Za-z0-9_-]{8,}\b")),
+    ("SendGrid key", lazy_compile(r"\bSG\.[A-Za-z0-9_-]{16,}+\.[A-Za-z0-9_-]{16,}\b")),
 )
 # Credentials masked in every output though the rules do not report them by format.
 _EXTRA_REDACTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(?i)(hooks\.slack\.com/(?:services|workflows|triggers)/)[A-Za-z0-9_/-]++"), r"\1" + "****"),
-    (re.compile(r"(?i)(discord(?:app)?\.com/api/webhooks/)[A-Za-z0-9_/-]++"), r"\1" + "****"),
-    (re.compile(r"(?i)\b(Basic)([ \t]++)[A-Za-z0-9+/]{8,}+=*+"), r"\1\2" + "****"),
-    (re.compile(r"(?i)\b(Bearer)([ \t]++)[A-Za-z0-9._~+/-]{12,}+=*+"), r"\1\2" + "****"),
+    (lazy_compile(r"(?i)(hooks\.slack\.com/(?:services|workflows|triggers)/)[A-Za-z0-9_/-]++"), r"\1" + "****"),
+    (lazy_compile(r"(?i)(discord(?:app)?\.com/api/webhooks/)[A-Za-z0-9_/-]++"), r"\1" + "****"),
+    (lazy_compile(r"(?i)\b(Basic)([ \t]++)[A-Za-z0-9+/]{8,}+=*+"), r"\1\2" + "****"),
+    (lazy_compile(r"(?i)\b(Bearer)([ \t]++)[A-Za-z0-9._~+/-]{12,}+=*+"), r"\1\2" + "****"),
 )
 
-SECRET_NAME = re.compile(
+SECRET_NAME = lazy_compile(
     r"(?i)(pass(?:word|wd)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|"
     r"client[_-]?secret|auth[_-]?key|credentials?|signing[_-]?key|encryption[_-]?key|dsn|jwt[_-]?key|"
     r"session[_-]?key|master[_-]?key|hmac[_-]?key|webhook)"
 )
 # name = "value" / name: value / NAME=value (env, yaml, code)
-_ASSIGNMENT = re.compile(
+_ASSIGNMENT = lazy_compile(
     r"""(?<![\w.-])(?P<name>[A-Za-z_][\w.-]*+)"""
     r"""(?P<sep>["']?(?:[ \t]*+:[ \t]*+[A-Za-z_][\w\[\], .|]{0,80}?(?=[ \t]*=))?[ \t]*+(?::=|=>|[:=])[ \t]*+[fbru]?)"""
     r"""(?P<q>["'`]?)(?P<value>[^"'`\s,;(){}#=]++)(?P=q)"""
@@ -48,13 +50,13 @@ _TYPE_NAMES = frozenset(
     {"str", "int", "bool", "bytes", "float", "dict", "list", "Any", "Optional", "SecretStr", "string", "number"}
 )
 # user:password@host in URLs (the user may be empty: redis://:password@host)
-_URL_CREDENTIALS = re.compile(
+_URL_CREDENTIALS = lazy_compile(
     r"(?<![a-z0-9+.-])(?P<scheme>[a-z][a-z0-9+.-]*+://)(?P<user>[^:/@\s]*+):(?P<pw>[^@/\s]++)@", re.I
 )
-_PLACEHOLDER = re.compile(r"^(\$\{?[\w:-]*\}?|<[^>]*>|\*+|x+|\.\.\.|None|null|none|true|false|\{\{.*\}\})$", re.I)
+_PLACEHOLDER = lazy_compile(r"^(\$\{?[\w:-]*\}?|<[^>]*>|\*+|x+|\.\.\.|None|null|none|true|false|\{\{.*\}\})$", re.I)
 # Kubernetes env entries: `- name: DB_PASSWORD` then `value: ...` (the value line names no secret)
-_K8S_NAME = re.compile(r"""(?:^|[{,\s])name[ \t]*+:[ \t]*+["']?(?P<name>[\w.-]++)""")
-_K8S_VALUE = re.compile(r"""(?P<key>(?:^|[{,\s])value[ \t]*+:[ \t]*+)(?P<value>"[^"\n]*+"|'[^'\n]*+'|[^,}\n]++)""")
+_K8S_NAME = lazy_compile(r"""(?:^|[{,\s])name[ \t]*+:[ \t]*+["']?(?P<name>[\w.-]++)""")
+_K8S_VALUE = lazy_compile(r"""(?P<key>(?:^|[{,\s])value[ \t]*+:[ \t]*+)(?P<value>"[^"\n]*+"|'[^'\n]*+'|[^,}\n]++)""")
 
 
 def redact_message(text: str) -> str:
@@ -118,8 +120,8 @@ def _mask_value(match: re.Match[str]) -> str:
     return f"{match['key']}{quote}{MASK}{quote}"
 
 
-_QUOTED = re.compile(r"""(["'`])([^"'`\s]{6,})\1""")
-_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_QUOTED = lazy_compile(r"""(["'`])([^"'`\s]{6,})\1""")
+_ENV_NAME = lazy_compile(r"^[A-Z][A-Z0-9_]*$")
 # Publicly known weak defaults stay visible: they are what the reviewer needs to see.
 WELL_KNOWN_WEAK = frozenset(
     {"changeme", "change-me", "changethis", "change_me", "changeit", "secret", "password", "postgres", "admin", "root", "default", "mysecret",

@@ -10,7 +10,7 @@ import pytest
 from prodready.docs import render_rules_markdown
 from prodready.model import Category, Language
 from prodready.rules.base import DOC_SECTIONS, RuleMeta, parse_doc
-from prodready.rules.registry import load_registry
+from prodready.rules.registry import INDEX_PATH, PROJECT, handled, load_registry, render_index
 from tests.rules.harness import FIXTURES, all_cases, markers
 
 REGISTRY = load_registry()
@@ -83,3 +83,49 @@ def test_fixture_dirs_name_real_rules() -> None:
 def test_docs_rules_md_is_current() -> None:
     current = (ROOT / "docs" / "rules.md").read_text("utf-8")
     assert current == render_rules_markdown(RULES), "docs/rules.md is stale: run `make docs`"
+
+
+def test_rule_index_is_current() -> None:
+    """An audit imports only the rule modules the index names for its languages: a rule missing
+    from the index (or listed with the wrong files) would silently not run."""
+    current = INDEX_PATH.read_text("utf-8")
+    assert current == render_index(REGISTRY), "src/prodready/rules/_index.py is stale: run `make docs`"
+
+
+PARTIAL_PROBE = """
+import json, sys
+from prodready.model import Language
+from prodready.rules.registry import handled, load_registry, registry_for
+languages = frozenset(Language(v) for v in sys.argv[1:])
+if languages:
+    partial = registry_for(languages, project=False)
+else:
+    partial = registry_for(frozenset())  # the project pass
+owners = [*partial.rules, *partial.collectors]
+if not languages:
+    owners = [r for r in partial.rules if r.handlers.project]
+print(json.dumps([[getattr(o, "id", None) or o.name, sorted(handled(o)), len(o.handlers.python),
+                   len(o.handlers.python_calls), len(o.handlers.tree), len(o.handlers.file),
+                   len(o.handlers.project)] for o in owners]))
+"""
+
+
+@pytest.mark.parametrize("language", [lang for lang in Language if lang not in (Language.REPO, Language.RUNTIME)] + [None])
+def test_partial_registry_has_every_handler(language: Language | None) -> None:
+    """Loaded alone in a fresh process (as an audit loads them), the rule modules for one language
+    register exactly the handlers the full registry has for it, in the same order."""
+    import json
+    import subprocess
+    import sys
+
+    args = [language.value] if language else []
+    done = subprocess.run([sys.executable, "-c", PARTIAL_PROBE, *args], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    got = json.loads(done.stdout)
+    wanted = {language.value} if language else {PROJECT}
+    owners = [r for r in RULES if handled(r) & wanted] + [c for c in REGISTRY.collectors if handled(c) & wanted]
+    if language is None:
+        owners = [r for r in RULES if r.handlers.project]
+    expected = [[getattr(o, "id", None) or o.name, sorted(handled(o)), len(o.handlers.python), len(o.handlers.python_calls),
+                 len(o.handlers.tree), len(o.handlers.file), len(o.handlers.project)] for o in owners]
+    assert got == expected

@@ -24,15 +24,15 @@ class Parser(argparse.ArgumentParser):
 
 
 def render(report: AuditReport, fmt: str, options: ReportOptions | None = None) -> str:
-    from prodready.report.base import reporters
+    from prodready.report.base import reporter, reporters
     from prodready.report.options import configure
 
-    available = reporters()
-    if fmt not in available:
-        raise UsageError(f"unknown format '{fmt}' (choose from {', '.join(sorted(available))})")
-    reporter = available[fmt]()
-    configure(reporter, options)
-    return reporter.render(report)
+    factory = reporter(fmt)
+    if factory is None:
+        raise UsageError(f"unknown format '{fmt}' (choose from {', '.join(sorted(reporters()))})")
+    chosen = factory()
+    configure(chosen, options)
+    return chosen.render(report)
 
 
 def write_file(text: str, output: Path) -> None:

@@ -83,15 +83,14 @@ def plan_outputs(args: argparse.Namespace) -> list[tuple[str, Path | None]]:
 def run(args: argparse.Namespace) -> int:
     from prodready.api import AuditSettings, TargetError, audit_paths, plan_targets
     from prodready.config import load_config
-    from prodready.report.base import reporters
+    from prodready.report.base import reporter, reporters
     from prodready.report.options import ReportOptions
 
     started = time.monotonic()
     pairs = plan_outputs(args)
-    available = reporters()
     for fmt, _ in pairs:
-        if fmt not in available:
-            raise UsageError(f"unknown format '{fmt}' (choose from {', '.join(sorted(available))})")
+        if reporter(fmt) is None:
+            raise UsageError(f"unknown format '{fmt}' (choose from {', '.join(sorted(reporters()))})")
     paths = [Path(p) for p in (args.paths or ["."])]
     if args.project_root is not None and not args.project_root.is_dir():
         raise UsageError(f"--project-root is not a directory: {args.project_root}")

@@ -6,16 +6,18 @@ import ast
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from prodready.lang import python as pyast
 from prodready.lang import treesitter as ts
-from prodready.lang.appconfig import ConfigEntry, is_production_config
-from prodready.lang.dockerfile import Dockerfile
-from prodready.lang.dotenv import EnvEntry
-from prodready.lang.nginx import NginxConfig
-from prodready.lang.shell import ShellScript
 from prodready.model import Language
+
+if TYPE_CHECKING:  # their readers are imported by the engine only for such files
+    from prodready.lang.appconfig import ConfigEntry
+    from prodready.lang.dockerfile import Dockerfile
+    from prodready.lang.dotenv import EnvEntry
+    from prodready.lang.nginx import NginxConfig
+    from prodready.lang.shell import ShellScript
 
 
 class RuleRef(Protocol):
@@ -136,7 +138,7 @@ class TreeContext(FileContext):
 
 @dataclass
 class DockerfileContext(FileContext):
-    dockerfile: Dockerfile = field(default_factory=lambda: Dockerfile([], []))
+    dockerfile: Dockerfile = field(default_factory=lambda: _empty_dockerfile())
 
 
 @dataclass
@@ -156,17 +158,19 @@ class AppConfigContext(FileContext):
     @property
     def production(self) -> bool:
         """False for example, test and developer-local settings files (judged by path)."""
+        from prodready.lang.appconfig import is_production_config
+
         return is_production_config(self.path)
 
 
 @dataclass
 class ShellContext(FileContext):
-    script: ShellScript = field(default_factory=lambda: ShellScript(shebang=""))
+    script: ShellScript = field(default_factory=lambda: _empty_script())
 
 
 @dataclass
 class NginxContext(FileContext):
-    config: NginxConfig = field(default_factory=lambda: NginxConfig([]))
+    config: NginxConfig = field(default_factory=lambda: _empty_nginx())
 
 
 @dataclass
@@ -184,3 +188,21 @@ class ProjectContext:
 
     def examine(self, rule: RuleRef, count: int = 1) -> None:
         self.examined[rule.id] += count
+
+
+def _empty_script() -> ShellScript:
+    from prodready.lang.shell import ShellScript
+
+    return ShellScript(shebang="")
+
+
+def _empty_nginx() -> NginxConfig:
+    from prodready.lang.nginx import NginxConfig
+
+    return NginxConfig([])
+
+
+def _empty_dockerfile() -> Dockerfile:
+    from prodready.lang.dockerfile import Dockerfile
+
+    return Dockerfile([], [])

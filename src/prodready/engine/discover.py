@@ -7,8 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from prodready.engine.safeio import (
     DEFAULT_MAX_FILE_BYTES,
@@ -21,7 +20,11 @@ from prodready.engine.safeio import (
     too_large,
 )
 from prodready.lang.appconfig import is_app_config_path
+from prodready.lazyre import lazy_compile
 from prodready.model import Language
+
+if TYPE_CHECKING:
+    import pathspec
 
 DEFAULT_EXCLUDED_DIRS = frozenset(
     {
@@ -62,9 +65,9 @@ _NOT_DOCKERFILE = frozenset(
     {".py", ".js", ".ts", ".go", ".md", ".txt", ".json", ".yml", ".yaml", ".sh", ".toml", ".j2", ".tpl", ".tmpl", ".rst"}
 )
 # [ \t]* not \s*: \s would span newlines and rescan every blank line (quadratic on blank files).
-_K8S_HINT = re.compile(r"^[ \t]*apiVersion[ \t]*:", re.MULTILINE)
+_K8S_HINT = lazy_compile(r"^[ \t]*apiVersion[ \t]*:", re.MULTILINE)
 _SHELL_SHEBANG = re.compile(rb"#![ \t]*(/usr)?(/local)?/bin/(env[ \t]+)?(ba|da|a)?sh([ \t]|$)")
-_K8S_KIND = re.compile(r"^[ \t]*kind[ \t]*:[ \t]*\w", re.MULTILINE)
+_K8S_KIND = lazy_compile(r"^[ \t]*kind[ \t]*:[ \t]*\w", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +76,7 @@ class SourceFile:
     abspath: str
     language: Language
     grammar: str  # parser to use: python, javascript, typescript, tsx, go, dockerfile, yaml, ...
+    size: int = 0  # bytes when discovered (the parallel pass hands out the largest files first)
 
 
 @dataclass(slots=True)
@@ -131,8 +135,8 @@ def looks_like_kubernetes(text: str) -> bool:
     return bool(_K8S_HINT.search(text) and _K8S_KIND.search(text))
 
 
-_STARS = re.compile(r"\*{3,}")
-_DOUBLE_STAR_SEGMENTS = re.compile(r"(?:\*\*/)+")
+_STARS = lazy_compile(r"\*{3,}")
+_DOUBLE_STAR_SEGMENTS = lazy_compile(r"(?:\*\*/)+")
 
 
 def sanitize_pattern(line: str) -> tuple[str | None, str]:
@@ -150,6 +154,8 @@ def sanitize_pattern(line: str) -> tuple[str | None, str]:
         return None, "more than two ** segments"
     if any(seg.count("*") > 3 and seg != "**" for seg in segments) or pattern.count("*") > 8:
         return None, "too many wildcards"
+    import pathspec  # imported where used: a tree without .gitignore or excludes never needs it
+
     try:
         pathspec.GitIgnoreSpec.from_lines([pattern])
     except Exception as exc:  # noqa: BLE001 - pathspec raises ValueError, re.error, ...
@@ -177,6 +183,8 @@ def compile_patterns(lines: Iterable[str], source: str, warnings: list[str]) -> 
         warnings.append(f"{source}: {dropped} pattern(s) ignored, e.g. {first_reason}")
     if not kept:
         return None
+    import pathspec
+
     return pathspec.GitIgnoreSpec.from_lines(kept)
 
 
@@ -190,6 +198,8 @@ def _covering(prefix: str, lines: Iterable[str]) -> list[str]:
         if not above or not line.strip() or line.lstrip().startswith("#"):
             kept.append(line)
             continue
+        import pathspec
+
         single = pathspec.GitIgnoreSpec.from_lines([line])
         if not any(single.match_file(directory) for directory in above):
             kept.append(line)
@@ -334,7 +344,7 @@ def discover(
                 skipped.append((rel, too_large(size, max_file_bytes)))
                 continue
             language, grammar = kind
-            files.append(SourceFile(rel, abspath, language, grammar))
+            files.append(SourceFile(rel, abspath, language, grammar, size))
     return Discovery(files=files, skipped=skipped, all_paths=all_paths, warnings=warnings)
 
 

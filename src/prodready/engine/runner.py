@@ -8,46 +8,42 @@ import contextlib
 import gc
 import hashlib
 import json
+import operator
 import os
 import re
 import signal
 import threading
-import tomllib
 import warnings
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from prodready import __version__
 from prodready.engine import context as cx
 from prodready.engine.discover import SourceFile, looks_like_kubernetes
 from prodready.engine.safeio import Limits, Refused, data_depth_exceeds, read_regular
 from prodready.engine.templating import render_defaults
+from prodready.lang import golang as go_lang
 from prodready.lang import python as pyast
 from prodready.lang import treesitter as ts
-from prodready.lang.appconfig import is_app_config_path, parse_app_config
-from prodready.lang.dockerfile import parse_dockerfile
-from prodready.lang.dotenv import parse_dotenv
-from prodready.lang.nginx import NginxSyntaxError, looks_like_nginx, parse_nginx
-from prodready.lang.shell import read_script
-from prodready.lang.yamldoc import YamlLimitError, load_yaml_documents
+from prodready.lazyre import lazy_compile
 from prodready.model import Finding, Hit, Language, Severity
 from prodready.redact import redact, redact_message
 from prodready.rules.base import FactCollector, HandlerSet, RuleMeta, iter_hits
-from prodready.rules.registry import Registry, load_registry
+from prodready.rules.registry import Registry, registry_for, rule_index
 from prodready.tracking.fingerprint import fingerprint
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 MAX_EVIDENCE_LINES = 6
 MAX_EVIDENCE_LINE_CHARS = 240  # one quoted line of code; a minified 300 kB token is cut
 MAX_MESSAGE_CHARS = 400
 MAX_REASON_CHARS = 200
-SUPPRESSION = re.compile(
+SUPPRESSION = lazy_compile(
     r"(?:#|//|<!--)[ \t]*+prodready:[ \t]*+ignore(?:\[(?P<rules>[A-Za-z0-9_, \t-]{0,400}+)\])?(?P<reason>[^\n]*)"
 )
 
@@ -152,9 +148,25 @@ def _with_title(finding: Finding, title: str) -> Finding:
 class Dispatch:
     python: dict[type[ast.AST], list[tuple[HandlerSet, Callable[..., Any]]]]
     python_calls: dict[str, list[tuple[HandlerSet, Callable[..., Any]]]]  # callee last name -> handlers
-    tree: dict[str, dict[str, list[tuple[HandlerSet, Callable[..., Any]]]]]  # grammar -> kind
+    # grammar -> kind -> (owner, handler, test of the callee text or None)
+    tree: dict[str, dict[str, list[tuple[HandlerSet, Callable[..., Any], Callable[[str], object] | None]]]]
     queries: dict[str, Any]  # grammar -> tree_sitter.Query (one combined query)
     file: dict[Language, list[tuple[HandlerSet, Callable[..., Any]]]]
+    sources: dict[str, str] = field(default_factory=dict)  # grammar -> source of its query
+    # (grammar, extra kinds) -> the query plus a pattern for those kinds (see _run_tree)
+    index_queries: dict[tuple[str, frozenset[str]], Any] = field(default_factory=dict)
+    filtered: frozenset[str] = frozenset()  # node kinds with a handler that has a callee= test
+    skip_tests: dict[str, list[tuple[Callable[..., Any], Callable[[Any], object]]]] = field(default_factory=dict)
+    # (grammar, handlers skipped in the file) -> kind -> (owner, handler, owner is a rule), for
+    # kinds without callee= tests
+    unfiltered: dict[tuple[str, frozenset[Any]], dict[str, list[tuple[HandlerSet, Callable[..., Any], bool]]]] = field(
+        default_factory=dict
+    )
+    # (grammar, handlers skipped in the file) -> (kind, callee text) -> the handlers whose
+    # callee= test passes (see _run_tree)
+    chosen: dict[
+        tuple[str, frozenset[Any]], dict[tuple[str, str | None], list[tuple[HandlerSet, Callable[..., Any], bool]]]
+    ] = field(default_factory=dict)
 
 
 _GRAMMAR_LANG = {
@@ -164,44 +176,76 @@ _GRAMMAR_LANG = {
     "go": Language.GO,
 }
 
-_DISPATCH_CACHE: dict[str, Dispatch] = {}
+_DISPATCH_CACHE: dict[tuple[str, Language], Dispatch] = {}
 
 
-def build_dispatch(registry: Registry, options: RunOptions) -> Dispatch:
-    import tree_sitter
+def dispatch_for(language: Language, options: RunOptions) -> Dispatch:
+    """The handlers for files of one language: only the rule modules that read such files are
+    imported (an audit of Python files never loads the Go rules or the tree-sitter grammars)."""
+    key = (options.digest(), language)
+    dispatch = _DISPATCH_CACHE.get(key)
+    if dispatch is None:
+        dispatch = _DISPATCH_CACHE[key] = build_dispatch(registry_for(frozenset({language}), project=False), options, language)
+    return dispatch
 
-    key = options.digest()
-    if key in _DISPATCH_CACHE:
-        return _DISPATCH_CACHE[key]
+
+def build_dispatch(registry: Registry, options: RunOptions, language: Language | None = None) -> Dispatch:
+    """Handler tables for the registry's rules and collectors (for ``language``'s files only when
+    given: the other grammars are not loaded and their queries not compiled)."""
     owners: list[HandlerSet] = [r for r in registry.rules if options.enabled(r.id)]
     owners.extend(registry.collectors)
     python: dict[type[ast.AST], list[tuple[HandlerSet, Callable[..., Any]]]] = defaultdict(list)
     handler: Callable[..., Any]
-    tree: dict[str, dict[str, list[tuple[HandlerSet, Callable[..., Any]]]]] = {
-        g: defaultdict(list) for g in _GRAMMAR_LANG
+    grammars = {g: lang for g, lang in _GRAMMAR_LANG.items() if language is None or lang == language}
+    tree: dict[str, dict[str, list[tuple[HandlerSet, Callable[..., Any], Callable[[str], object] | None]]]] = {
+        g: defaultdict(list) for g in grammars
     }
     file: dict[Language, list[tuple[HandlerSet, Callable[..., Any]]]] = defaultdict(list)
     python_calls: dict[str, list[tuple[HandlerSet, Callable[..., Any]]]] = defaultdict(list)
     for owner in owners:
-        for node_type, handler in owner.handlers.python:
-            python[node_type].append((owner, handler))
-        for names, handler in owner.handlers.python_calls:
-            for name in names:
-                python_calls[name].append((owner, handler))
+        if language in (None, Language.PYTHON):
+            for node_type, handler in owner.handlers.python:
+                python[node_type].append((owner, handler))
+            for names, handler in owner.handlers.python_calls:
+                for name in names:
+                    python_calls[name].append((owner, handler))
         for lang, kind, handler in owner.handlers.tree:
-            for grammar_name, grammar_lang in _GRAMMAR_LANG.items():
+            for grammar_name, grammar_lang in grammars.items():
                 if grammar_lang == lang and ts.has_kind(grammar_name, kind):
-                    tree[grammar_name][kind].append((owner, handler))
+                    tree[grammar_name][kind].append((owner, handler, owner.handlers.tree_callee.get(handler)))
         for lang, file_handler in owner.handlers.file:
-            file[lang].append((owner, file_handler))
+            if language in (None, lang):
+                file[lang].append((owner, file_handler))
     queries: dict[str, Any] = {}
+    sources: dict[str, str] = {}
     for grammar_name, kinds in tree.items():
         if kinds:
+            import tree_sitter
+
             source = " ".join(f"({kind}) @{kind.replace('.', '_')}" for kind in sorted(kinds))
             queries[grammar_name] = tree_sitter.Query(ts.grammar(grammar_name), source)
-    dispatch = Dispatch(python=dict(python), python_calls=dict(python_calls), tree=tree, queries=queries, file=dict(file))
-    _DISPATCH_CACHE[key] = dispatch
-    return dispatch
+            sources[grammar_name] = source
+    filtered = frozenset(
+        kind for kinds in tree.values() for kind, entries in kinds.items() if any(w is not None for _, _, w in entries)
+    )
+    return Dispatch(
+        python=dict(python), python_calls=dict(python_calls), tree=tree, queries=queries, file=dict(file),
+        sources=sources, filtered=filtered, skip_tests=_skip_tests(tree),
+    )
+
+
+def _skip_tests(
+    tree: dict[str, dict[str, list[tuple[HandlerSet, Callable[..., Any], Callable[[str], object] | None]]]],
+) -> dict[str, list[tuple[Callable[..., Any], Callable[[Any], object]]]]:
+    """grammar -> (handler, skip_file test) for the handlers that declared one."""
+    found: dict[str, dict[Callable[..., Any], Callable[[Any], object]]] = {}
+    for grammar_name, kinds in tree.items():
+        for entries in kinds.values():
+            for owner, handler, _ in entries:
+                test = owner.handlers.tree_skip_file.get(handler)
+                if test is not None:
+                    found.setdefault(grammar_name, {})[handler] = test
+    return {grammar_name: list(tests.items()) for grammar_name, tests in found.items()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -299,6 +343,8 @@ def _make_context(source: SourceFile, text: str, limits: Limits = Limits()) -> c
             imports=imports,
         )
     if lang == Language.DOCKERFILE:
+        from prodready.lang.dockerfile import parse_dockerfile  # here: only for Dockerfiles
+
         return cx.DockerfileContext(
             path=source.path, language=lang, text=text, dockerfile=parse_dockerfile(text)
         )
@@ -306,6 +352,10 @@ def _make_context(source: SourceFile, text: str, limits: Limits = Limits()) -> c
         kustomization = source.path.rsplit("/", 1)[-1].lower() in ("kustomization.yaml", "kustomization.yml")
         if lang == Language.KUBERNETES and not (looks_like_kubernetes(text) or kustomization):
             raise NotAudited("not a Kubernetes manifest")
+        import yaml  # here, not at the top: only an audit with YAML files pays for PyYAML
+
+        from prodready.lang.yamlload import YamlLimitError, load_yaml_documents
+
         try:
             documents = load_yaml_documents(text, max_nodes=limits.max_yaml_nodes, max_depth=limits.max_depth)
         except YamlLimitError as exc:
@@ -316,13 +366,20 @@ def _make_context(source: SourceFile, text: str, limits: Limits = Limits()) -> c
             raise SkipFile(f"invalid YAML: {str(exc).splitlines()[0]}") from exc
         return cx.YamlContext(path=source.path, language=lang, text=text, documents=documents)
     if lang == Language.APPCONFIG:
+        from prodready.lang.appconfig import parse_app_config
+
         return cx.AppConfigContext(path=source.path, language=lang, text=text, entries=parse_app_config(text, source.path))
     if lang == Language.SHELL:
+        from prodready.lang.shell import read_script
+
         script = read_script(text)
         if script.error_ratio > 0.2:
             raise SkipFile("syntax errors (could not parse most of the script)")
         return cx.ShellContext(path=source.path, language=lang, text=text, script=script)
     if lang == Language.NGINX:
+        from prodready.lang.appconfig import is_app_config_path, parse_app_config
+        from prodready.lang.nginx import NginxSyntaxError, looks_like_nginx, parse_nginx
+
         if not looks_like_nginx(text):
             if is_app_config_path(source.path):  # beego's conf/app.conf: INI settings, not nginx
                 entries = parse_app_config(text, source.path)
@@ -335,6 +392,8 @@ def _make_context(source: SourceFile, text: str, limits: Limits = Limits()) -> c
             raise SkipFile(f"invalid nginx configuration{where}: {str(exc)[:120]}") from exc
         return cx.NginxContext(path=source.path, language=lang, text=text, config=config)
     if lang == Language.DOTENV:
+        from prodready.lang.dotenv import parse_dotenv
+
         return cx.DotenvContext(path=source.path, language=lang, text=text, entries=parse_dotenv(text))
     if lang == Language.MANIFEST:
         return cx.ManifestContext(
@@ -345,6 +404,8 @@ def _make_context(source: SourceFile, text: str, limits: Limits = Limits()) -> c
 
 
 def _parse_manifest(kind: str, text: str, max_depth: int = Limits.max_depth) -> Any:
+    import tomllib  # here: most audits read no pyproject.toml
+
     try:
         if kind == "pyproject":
             data: Any = tomllib.loads(text)
@@ -401,20 +462,106 @@ def _run_python(ctx: cx.PyContext, dispatch: Dispatch, hits: list[tuple[RuleMeta
                         hits.append((owner, hit))
 
 
-def _run_tree(ctx: cx.TreeContext, dispatch: Dispatch, emit: Callable[[HandlerSet, Iterable[Hit] | None], None]) -> None:
+def _run_tree(ctx: cx.TreeContext, dispatch: Dispatch, hits: list[tuple[RuleMeta, Hit]]) -> None:
+    """Every captured node, in document order, handed to the handlers registered for its kind
+    (the hot loop of a JS/TS/Go file: no call in it that can be left out)."""
     import tree_sitter
 
     query = dispatch.queries.get(ctx.grammar)
     if query is None:
         return
     table = dispatch.tree[ctx.grammar]
+    # One pass over the tree (a query walks all of it, as costly as a third of the parse) also
+    # gathers the kinds rules asked `descendants` for in earlier files: the index reuses them.
+    extra = frozenset(ts.asked_kinds(ctx.grammar).difference(table))
+    if extra:
+        query = _with_index_kinds(dispatch, ctx.grammar, extra)
     captures = tree_sitter.QueryCursor(query).captures(ctx.root)
-    ordered = sorted(
-        (node for nodes in captures.values() for node in nodes), key=lambda node: node.start_byte
-    )
+    index_nodes = captures.pop(_INDEX_CAPTURE, [])
+    known = {kind: captures.get(kind.replace(".", "_"), []) for kind in table}
+    known.update({kind: [] for kind in extra})
+    for node in index_nodes:
+        known[node.type].append(node)
+    ts.captured(ctx.root, known)
+    ordered = sorted((node for nodes in captures.values() for node in nodes), key=_START_BYTE)
+    callee_of: Callable[[Any, str], str | None] = _callee_text if ctx.grammar != "go" else _go_callee
+    # The handlers that do nothing in this file (skip_file=): each distinct test run once.
+    verdicts: dict[Callable[[Any], object], bool] = {}
+    for _, test in dispatch.skip_tests.get(ctx.grammar, ()):
+        if test not in verdicts:
+            verdicts[test] = bool(test(ctx))
+    skipped = frozenset(handler for handler, test in dispatch.skip_tests.get(ctx.grammar, ()) if verdicts[test])
+    # (kind, callee) -> the handlers whose callee= test passes, for every file; and the same
+    # without this file's skipped handlers (a few distinct skip sets: test code or not).
+    passing = dispatch.chosen.setdefault((ctx.grammar, frozenset()), {})
+    chosen = dispatch.chosen.setdefault((ctx.grammar, skipped), {}) if skipped else passing
+    for cache in (passing, chosen):
+        if len(cache) > 100_000:
+            cache.clear()  # bounded: distinct callee texts of a huge tree
+    filtered = dispatch.filtered
+    unfiltered = dispatch.unfiltered.setdefault((ctx.grammar, skipped), {})
+    for kind, entries in table.items():
+        if kind not in unfiltered:
+            unfiltered[kind] = [
+                (owner, handler, isinstance(owner, RuleMeta)) for owner, handler, _ in entries if handler not in skipped
+            ]
+    append = hits.append
     for node in ordered:
-        for owner, handler in table.get(node.type, ()):
-            emit(owner, handler(node, ctx))
+        kind = node.type
+        selected = unfiltered.get(kind)
+        if not selected:
+            continue  # no handler left for this kind in this file
+        if kind in filtered:
+            # The callee= tests are pure functions of the callee text, which repeats across
+            # calls (`fmt.Sprintf`, `err.Error`): run them once per distinct text and kind.
+            callee = callee_of(node, kind)
+            key = (kind, callee)
+            selected = chosen.get(key)
+            if selected is None:
+                every = passing.get(key)
+                if every is None:
+                    every = passing[key] = [
+                        (owner, handler, isinstance(owner, RuleMeta))
+                        for owner, handler, wanted in table[kind]
+                        if wanted is None or (callee is not None and wanted(callee))
+                    ]
+                selected = chosen[key] = [entry for entry in every if entry[1] not in skipped]
+        for owner, handler, is_rule in selected:
+            produced = handler(node, ctx)
+            if produced is not None:
+                for hit in produced:  # consumed even for collectors: their generators do the work
+                    if is_rule:
+                        append((owner, hit))  # type: ignore[arg-type]  # is_rule: a RuleMeta
+
+
+_START_BYTE = operator.attrgetter("start_byte")
+_INDEX_CAPTURE = "prodready_index"
+
+
+def _with_index_kinds(dispatch: Dispatch, grammar: str, kinds: frozenset[str]) -> Any:
+    """The grammar's dispatch query plus one last pattern capturing ``kinds`` (compiled once)."""
+    import tree_sitter
+
+    found = dispatch.index_queries.get((grammar, kinds))
+    if found is None:
+        alternatives = " ".join(f"({kind})" for kind in sorted(kinds))
+        source = f"{dispatch.sources[grammar]} [{alternatives}] @{_INDEX_CAPTURE}"
+        found = dispatch.index_queries[(grammar, kinds)] = tree_sitter.Query(ts.grammar(grammar), source)
+    return found
+
+
+def _callee_text(node: Any, kind: str) -> str | None:
+    return ts.call_callee(node)
+
+
+def _go_callee(node: Any, kind: str) -> str | None:
+    """What a Go handler's callee= test reads: the callee of a call, or of the call that is an
+    assignment's first right-hand value (None when that value is not a call)."""
+    if kind == "call_expression":
+        return go_lang.callee(node)  # memoised per file: the Go rules ask for it again
+    right = node.child_by_field_name("right")
+    values = right.named_children if right is not None else []
+    return go_lang.callee(values[0]) if values and values[0].type == "call_expression" else None
 
 
 def analyze_source(source: SourceFile, options: RunOptions, text: str | None = None) -> FileResult:
@@ -450,8 +597,7 @@ def _analyze_into(result: FileResult, source: SourceFile, options: RunOptions, t
         text = decode_source(data)
     text = render_defaults(source.abspath, source.path, text)
     ctx = _make_context(source, text, options.limits)
-    registry = load_registry()
-    dispatch = build_dispatch(registry, options)
+    dispatch = dispatch_for(source.language, options)
     hits: list[tuple[RuleMeta, Hit]] = []
 
     def emit(owner: HandlerSet, produced: Iterable[Hit] | None) -> None:
@@ -462,7 +608,7 @@ def _analyze_into(result: FileResult, source: SourceFile, options: RunOptions, t
     if isinstance(ctx, cx.PyContext):
         _run_python(ctx, dispatch, hits)
     elif isinstance(ctx, cx.TreeContext):
-        _run_tree(ctx, dispatch, emit)
+        _run_tree(ctx, dispatch, hits)
     for owner, handler in dispatch.file.get(ctx.language, ()):
         emit(owner, handler(ctx))
     result.findings = make_findings(hits, ctx.path, ctx.lines, options)
@@ -653,17 +799,18 @@ class ResultCache:
     MAX_BYTES = 256 * 1024 * 1024
 
     def __init__(self, directory: Path | None, options: RunOptions, target: str = "") -> None:
-        from prodready.engine import store
-
         self.path = directory / "cache.json" if directory else None
-        registry = load_registry()
         rules_digest = hashlib.sha256(
-            ",".join(f"{r.id}:{r.severity.value}" for r in registry.rules).encode()
+            ",".join(f"{r.id}:{r.severity.value}" for r in rule_index()).encode()
         ).hexdigest()[:12]
         self.salt = f"{__version__}:{rules_digest}:{options.digest()}:{target}"
         self.entries: dict[str, dict[str, Any]] = {}
         self.dirty = False
-        self.key = store.user_key() if self.path else None
+        self.key = None
+        if self.path is not None:
+            from prodready.engine import store
+
+            self.key = store.user_key()
         if self.key is None:
             self.path = None  # no way to authenticate: no cache at all
         if self.path is not None and self.key is not None:
@@ -714,10 +861,10 @@ class ResultCache:
         self.dirty = True
 
     def save(self, keep: set[str]) -> None:
-        from prodready.engine import store
-
         if self.path is None or self.key is None:
             return
+        from prodready.engine import store
+
         stale = set(self.entries) - keep
         for path in stale:
             del self.entries[path]
@@ -750,8 +897,8 @@ def run_files(
             todo.append((source, digest))
     pending = [s for s, _ in todo]
     if jobs > 1 and len(pending) >= 40:
-        load_registry()
-        build_dispatch(load_registry(), options)  # inherited by forked workers
+        for language in sorted({s.language for s in pending}):
+            dispatch_for(language, options)  # inherited by forked workers
         _run_parallel(pending, options, jobs, results, progress)
     else:
         with cyclic_gc_paused():
@@ -770,7 +917,9 @@ def run_files(
 
 
 def _worker_init() -> None:
-    """In each worker: die with the parent (Linux), default SIGTERM, leave SIGINT to the parent."""
+    """In each worker: die with the parent (Linux), default SIGTERM, leave SIGINT to the parent;
+    the cyclic collector on (the CLI turns it off for its own start-up), run after each batch."""
+    gc.enable()
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
@@ -820,12 +969,14 @@ def _run_parallel(
     """Batches over a fork pool. A worker that dies (a crash in a parser on hostile input) costs
     only the file that killed it: unfinished files are retried one per task, then alone."""
     import multiprocessing
-    from concurrent.futures import as_completed
+    from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
     ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-    remaining = pending
-    size = max(4, min(64, len(pending) // (jobs * 8) or 1))
+    # Largest files first, in small batches: the workers finish together instead of one waiting
+    # on the other's last big batch (results are keyed by path, so the order changes nothing).
+    remaining = sorted(pending, key=lambda source: -source.size)
+    size = max(4, min(64, len(pending) // (jobs * 16) or 1))
     workers = jobs
     while remaining:
         batches = [remaining[i : i + size] for i in range(0, len(remaining), size)]

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from functools import lru_cache
 from typing import Any
 
+from prodready.lazyre import lazy_compile
+
 # `{{ cookiecutter.NAME }}` is rendered as NAME's default; an expression on it
 # (`{{ cookiecutter.name.lower()|replace(' ', '_') }}`) as the bare NAME, which is at least an identifier.
-_VARIABLE = re.compile(r"\{\{-?\s*cookiecutter\.([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}")
-_EXPRESSION = re.compile(r"\{\{-?\s*cookiecutter\.([A-Za-z_][A-Za-z0-9_]*)[^}]*\}\}")
-_BLOCK_TAG = re.compile(r"\{%-?.*?-?%\}")
+_VARIABLE = lazy_compile(r"\{\{-?\s*cookiecutter\.([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}")
+_EXPRESSION = lazy_compile(r"\{\{-?\s*cookiecutter\.([A-Za-z_][A-Za-z0-9_]*)[^}]*\}\}")
+_BLOCK_TAG = lazy_compile(r"\{%-?.*?-?%\}")
 _MAX_DEPTH = 12
 
 

@@ -7,7 +7,17 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
-from prodready.lang.treesitter import ancestors, descendants, end_line_of, field, line_of, string_value, text
+from prodready.lang.treesitter import (
+    ancestors,
+    descendants,
+    end_line_of,
+    field,
+    line_of,
+    scan,
+    string_value,
+    text,
+)
+from prodready.lazyre import lazy_compile
 from prodready.model import Language
 from prodready.rules._go_http import non_production, package_var_writes, package_vars
 from prodready.rules._go_results import convention_discard, non_error_results
@@ -23,12 +33,12 @@ FRAMEWORKS = {
     "github.com/gofiber/fiber/v2": "fiber",
 }
 SIGNAL_IMPORTS = (
-    ("metrics", re.compile(r"prometheus/client_golang|go\.opentelemetry\.io/otel/metric|expvar")),
-    ("tracing", re.compile(r"go\.opentelemetry\.io/otel|opentracing|jaeger|datadog")),
-    ("rate-limit", re.compile(r"golang\.org/x/time/rate|tollbooth|ulule/limiter|httprate|go-limiter")),
-    ("cors", re.compile(r"rs/cors|gin-contrib/cors|labstack/echo.*/middleware|go-chi/cors")),
-    ("structured-logging", re.compile(r"go\.uber\.org/zap|rs/zerolog|log/slog|sirupsen/logrus|go-kit/log|hashicorp/go-hclog|charmbracelet/log|apex/log|golang/glog|inconshreveable/log15")),
-    ("request-id", re.compile(r"requestid|request_id|google/uuid")),
+    ("metrics", lazy_compile(r"prometheus/client_golang|go\.opentelemetry\.io/otel/metric|expvar")),
+    ("tracing", lazy_compile(r"go\.opentelemetry\.io/otel|opentracing|jaeger|datadog")),
+    ("rate-limit", lazy_compile(r"golang\.org/x/time/rate|tollbooth|ulule/limiter|httprate|go-limiter")),
+    ("cors", lazy_compile(r"rs/cors|gin-contrib/cors|labstack/echo.*/middleware|go-chi/cors")),
+    ("structured-logging", lazy_compile(r"go\.uber\.org/zap|rs/zerolog|log/slog|sirupsen/logrus|go-kit/log|hashicorp/go-hclog|charmbracelet/log|apex/log|golang/glog|inconshreveable/log15")),
+    ("request-id", lazy_compile(r"requestid|request_id|google/uuid")),
 )
 ROUTE_METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "Any", "Get", "Post", "Put", "Delete", "Patch", "Head", "Options", "Handle", "HandleFunc", "Match", "To"}
 AUTH = re.compile(r"(?i)(auth|jwt|token|requirelogin|loginrequired|require|protect|verify|apikey|api_key|bearer|guard|permission)")
@@ -40,7 +50,7 @@ CLIENTS = {
 }
 
 
-IN_HANDLER_AUTH = re.compile(
+IN_HANDLER_AUTH = lazy_compile(
     r"(?i)^([\w.]*\.)?((validate|verify|check|authenticate|authorize|require|ensure)\w*(token|jwt|auth|session|login|user)\w*|"
     r"is_?logged_?in|is_?authenticated)$|^jwt\.Parse\w*$"
 )
@@ -399,13 +409,12 @@ def collect(root: Any, ctx: TreeContext) -> None:
     calls = list(descendants(root, "call_expression"))
     # Router-level middleware first: r.Use(AuthMiddleware), api := r.Group("/api", Auth())
     for call in calls:
-        parts = go.selector_parts(field(call, "function"))
+        parts = go.call_parts(call)
         if parts is None:
             continue
         owner, method = parts
-        args = go.call_args(call)
         if method == "Use":
-            for arg in args:
+            for arg in go.call_args(call):
                 arg_text = text(arg)
                 if AUTH.search(arg_text) and not LIMIT.search(arg_text):
                     router_auth[owner] = f"{owner}.Use({arg_text[:40]})"
@@ -413,6 +422,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
                     router_limit[owner] = f"{owner}.Use({arg_text[:40]})"
                     ctx.emit("signal", line=line_of(call), name="rate-limit", detail=arg_text[:60])
         elif method in {"Group", "Route"}:
+            args = go.call_args(call)
             parent = call.parent
             while parent is not None and parent.type not in {"short_var_declaration", "assignment_statement"}:
                 if parent.type in {"block", "source_file"}:
@@ -432,7 +442,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
                     router_auth.setdefault(name, router_auth[owner])
     for call in calls:
         name = go.callee(call)
-        parts = go.selector_parts(field(call, "function"))
+        parts = go.call_parts(call)
         line = line_of(call)
         if name in {"http.ListenAndServe", "http.ListenAndServeTLS"} or (parts and parts[1] in {"ListenAndServe", "ListenAndServeTLS", "Run", "Start", "Listen"} and parts[0] not in {"http"}):
             if parts and (parts[1] in {"ListenAndServe", "ListenAndServeTLS"} or parts[0] in {"r", "router", "e", "app", "engine", "server", "srv"}):
@@ -501,7 +511,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
         )
     routed = set()
     for call in calls:
-        parts = go.selector_parts(field(call, "function"))
+        parts = go.call_parts(call)
         if parts and parts[1] in ROUTE_METHODS:
             routed.add(parts[0])
     handed_on = _router_includes(calls, ctx, group_prefix, group_parent, package)
@@ -518,7 +528,10 @@ def collect(root: Any, ctx: TreeContext) -> None:
     _emit_signing_keys(root, calls, ctx, package)
     if any(go.callee(c) == "signal.Notify" for c in calls):
         ctx.emit("signal", name="signal-handler", detail="signal.Notify")
-    for literal in descendants(root, "interpreted_string_literal"):
+    lowered = ctx.text.lower()
+    if "x-request-id" not in lowered and "x-correlation-id" not in lowered:
+        return  # no such literal can match below: spare the walk over every string in the file
+    for literal in scan(root, "interpreted_string_literal"):
         if (string_value(literal) or "").lower() in {"x-request-id", "x-correlation-id"}:
             ctx.emit("signal", line=line_of(literal), name="request-id", detail=string_value(literal))
             break

@@ -10,6 +10,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import descendants, field, line_of, string_value, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Language
 from prodready.rules.base import FactCollector
 
@@ -18,22 +19,22 @@ LANGS = (Language.JAVASCRIPT, Language.TYPESCRIPT)
 
 FRAMEWORKS = {"express": "express", "koa": "koa", "fastify": "fastify", "@nestjs/core": "nestjs", "@nestjs/common": "nestjs", "next": "nextjs", "next/server": "nextjs", "hono": "hono"}
 SIGNALS = (
-    ("metrics", re.compile(r"^(prom-client|express-prom-bundle|@opentelemetry/sdk-metrics|hot-shots|dd-trace)$")),
-    ("tracing", re.compile(r"^(@opentelemetry/.*|dd-trace|elastic-apm-node|newrelic)$")),
-    ("request-id", re.compile(r"(request-id|correlation|cls-rtracer)")),
-    ("cors", re.compile(r"^(cors|@fastify/cors|@koa/cors)$")),
-    ("structured-logging", re.compile(r"^(pino|pino-http|winston|bunyan|log4js|loglevel|tslog|consola|signale|@nestjs/common|nestjs-pino|@logtail/.*|roarr)$")),
-    ("csrf", re.compile(r"^(csurf|csrf-csrf|csrf-sync|tiny-csrf|@fastify/csrf-protection|koa-csrf|@dr.pogodin/csurf)$")),
-    ("security-headers", re.compile(r"^(helmet|koa-helmet|@fastify/helmet|hono/secure-headers)$")),
-    ("rate-limit", re.compile(r"^(express-rate-limit|rate-limiter-flexible|@nestjs/throttler|koa-ratelimit|express-slow-down|@fastify/rate-limit|@upstash/ratelimit)$")),
+    ("metrics", lazy_compile(r"^(prom-client|express-prom-bundle|@opentelemetry/sdk-metrics|hot-shots|dd-trace)$")),
+    ("tracing", lazy_compile(r"^(@opentelemetry/.*|dd-trace|elastic-apm-node|newrelic)$")),
+    ("request-id", lazy_compile(r"(request-id|correlation|cls-rtracer)")),
+    ("cors", lazy_compile(r"^(cors|@fastify/cors|@koa/cors)$")),
+    ("structured-logging", lazy_compile(r"^(pino|pino-http|winston|bunyan|log4js|loglevel|tslog|consola|signale|@nestjs/common|nestjs-pino|@logtail/.*|roarr)$")),
+    ("csrf", lazy_compile(r"^(csurf|csrf-csrf|csrf-sync|tiny-csrf|@fastify/csrf-protection|koa-csrf|@dr.pogodin/csurf)$")),
+    ("security-headers", lazy_compile(r"^(helmet|koa-helmet|@fastify/helmet|hono/secure-headers)$")),
+    ("rate-limit", lazy_compile(r"^(express-rate-limit|rate-limiter-flexible|@nestjs/throttler|koa-ratelimit|express-slow-down|@fastify/rate-limit|@upstash/ratelimit)$")),
 )
 METHODS = {"get", "post", "put", "delete", "patch", "all", "options", "head"}
-AUTH = re.compile(r"(?i)(auth|jwt|token|session|passport|login|protect|guard|verify|apikey|api_key|bearer|ensure|require(user|login|admin|role)|isadmin|permission|clerk|(has|check|require)_?roles?\b|^roles?\b)")
-NOT_AUTH = re.compile(r"(?i)(sign_?up|duplicate|exist|valid|initiali[sz]e|cors|helmet|json|static|urlencoded|session\(|cookieParser|morgan|compression|limit|throttl|xss|csrf|lusca|multer|upload|logger|controller|router\b|routes?\b|Router|Routes?$)")
-LIMIT = re.compile(r"(?i)(rate.?limit|limiter|throttl|slow.?down|brute|speed.?limit|^limit\w*$|\w+Limit$)")
+AUTH = lazy_compile(r"(?i)(auth|jwt|token|session|passport|login|protect|guard|verify|apikey|api_key|bearer|ensure|require(user|login|admin|role)|isadmin|permission|clerk|(has|check|require)_?roles?\b|^roles?\b)")
+NOT_AUTH = lazy_compile(r"(?i)(sign_?up|duplicate|exist|valid|initiali[sz]e|cors|helmet|json|static|urlencoded|session\(|cookieParser|morgan|compression|limit|throttl|xss|csrf|lusca|multer|upload|logger|controller|router\b|routes?\b|Router|Routes?$)")
+LIMIT = lazy_compile(r"(?i)(rate.?limit|limiter|throttl|slow.?down|brute|speed.?limit|^limit\w*$|\w+Limit$)")
 
 
-INLINE_AUTH = re.compile(r"\b(401|403)\b|Unauthori[sz]ed|Forbidden|isAuthenticated\(")
+INLINE_AUTH = lazy_compile(r"\b(401|403)\b|Unauthori[sz]ed|Forbidden|isAuthenticated\(")
 
 
 def _mw_name(arg: Any) -> str:
@@ -66,12 +67,12 @@ def _is_auth_arg(arg: Any) -> bool:
     return bool(AUTH.search(name)) and not NOT_AUTH.search(name)
 
 
-NEXT_AUTH = re.compile(
+NEXT_AUTH = lazy_compile(
     r"(getServerSession|getToken|\bauth\(\)|currentUser|verify\w*\(|authorization|requireAuth|withAuth|getSession|validateApiKey|checkAuth"
     r"|\b(?:require|ensure|check|validate|verify|with)\w*(?:Session|User|Auth|Token|ApiKey|Admin)\w*\(|auth\.getUser\(|getAuth\("
     r"|\{[^}]*\bauth\b[^}]*\}\s*=\s*await\b)"
 )
-CHAINED_ROUTE = re.compile(r"\.route\(\s*['\"]([^'\"]+)['\"]\s*\)")
+CHAINED_ROUTE = lazy_compile(r"\.route\(\s*['\"]([^'\"]+)['\"]\s*\)")
 CLIENTS = {
     "axios.create": "axios", "Redis": "redis", "IORedis": "redis", "createClient": "redis", "mongoose.connect": "mongo",
     "mongoose.createConnection": "mongo", "MongoClient": "mongo", "Pool": "postgres", "pg.Pool": "postgres",
@@ -250,8 +251,8 @@ def _signal_nearby(call: Any) -> bool:
 
 
 SHUTDOWN_HELPERS = {"createTerminus", "createHttpTerminator", "stoppable", "createLightship", "gracefulShutdown"}
-LIMITER_NAME = re.compile(r"(?i)(rate|limit|throttl|attempt|hits|request_?counts?|buckets?)")
-NEXT_MIDDLEWARE = re.compile(r"^(?:src/)?(middleware|proxy)\.[jt]s$")
+LIMITER_NAME = lazy_compile(r"(?i)(rate|limit|throttl|attempt|hits|request_?counts?|buckets?)")
+NEXT_MIDDLEWARE = lazy_compile(r"^(?:src/)?(middleware|proxy)\.[jt]s$")
 
 
 def _process_signals(root: Any, ctx: TreeContext, calls: list[Any]) -> None:
@@ -276,7 +277,7 @@ def _process_signals(root: Any, ctx: TreeContext, calls: list[Any]) -> None:
         ctx.emit("signal", name="global-auth", detail=f"Next.js {ctx.path.rsplit('/', 1)[-1]}")
 
 
-TEMPLATE_ENV = re.compile(r"(?i)(\.env\.(example|sample|template|dist|defaults)|\w*\.?env\.?(example|sample|template)|example\.env)\b")
+TEMPLATE_ENV = lazy_compile(r"(?i)(\.env\.(example|sample|template|dist|defaults)|\w*\.?env\.?(example|sample|template)|example\.env)\b")
 
 
 def _template_env(ctx: TreeContext, calls: list[Any]) -> None:
@@ -311,8 +312,8 @@ def _ancestors(node: Any) -> list[Any]:
     return out
 
 
-READY_PATH = re.compile(r"(?i)(^|/)(ready|readyz|readiness)$|/health/ready")
-CHECKS_SOMETHING = re.compile(
+READY_PATH = lazy_compile(r"(?i)(^|/)(ready|readyz|readiness)$|/health/ready")
+CHECKS_SOMETHING = lazy_compile(
     r"(?i)\b(await|query|ping|\$queryRaw|raw\(|authenticate\(|select\s+1|redis|prisma|db\.|pool\.|client\.|mongoose|connection|isConnected|readyState|status\(\s*503|\b503\b|check\w*\()"
 )
 
@@ -357,7 +358,7 @@ def _router_include(
 
 
 NEST_METHODS = {"Get", "Post", "Put", "Delete", "Patch", "All", "Options", "Head"}
-NEST_PUBLIC = re.compile(r"^(Public|AllowAnonymous|SkipAuth|IsPublic|NoAuth|Anonymous)$")
+NEST_PUBLIC = lazy_compile(r"^(Public|AllowAnonymous|SkipAuth|IsPublic|NoAuth|Anonymous)$")
 
 
 def _decorator_call(decorator: Any) -> tuple[str, list[Any]]:

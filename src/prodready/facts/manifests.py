@@ -8,6 +8,7 @@ from typing import Any
 
 from prodready.engine.context import DockerfileContext, ManifestContext, PyContext, TreeContext, YamlContext
 from prodready.lang.yamldoc import YList, YMap
+from prodready.lazyre import lazy_compile
 from prodready.model import Language
 from prodready.rules.base import FactCollector
 from prodready.rules.container._compose import environment as service_environment
@@ -22,7 +23,7 @@ FRAMEWORK_PACKAGES = {
     "github.com/gofiber/fiber/v2": "fiber", "github.com/go-chi/chi/v5": "chi",
     "github.com/gorilla/mux": "gorilla/mux", "github.com/gorilla/websocket": "gorilla/websocket",
 }
-_REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+_REQ_NAME = lazy_compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
 def _pypi(name: str) -> str:
@@ -221,10 +222,20 @@ def dockerfile(ctx: DockerfileContext) -> None:
     )
 
 
-HTTP_TEST_MARKERS = re.compile(
+HTTP_TEST_MARKERS = lazy_compile(
     r"TestClient|AsyncClient|httpx|requests\.|test_client\(|\.client\.(get|post)|supertest|request\(app\)|"
     r"httptest\.|fetch\(|axios|aiohttp.test_utils|LiveServerTestCase|APIClient|webtest"
 )
+# A text HTTP_TEST_MARKERS matches holds one of these (one per alternative): searching for them
+# is much faster than running the regex over every test file.
+_HTTP_TEST_WORDS = (
+    "TestClient", "AsyncClient", "httpx", "requests.", "test_client(", ".client.", "supertest", "request(app)",
+    "httptest.", "fetch(", "axios", "aiohttp", "LiveServerTestCase", "APIClient", "webtest",
+)
+
+
+def http_test_markers(text: str) -> bool:
+    return any(word in text for word in _HTTP_TEST_WORDS) and HTTP_TEST_MARKERS.search(text) is not None
 
 
 @FACTS.on_python(ast.Module)
@@ -236,7 +247,7 @@ def python_tests(tree: ast.Module, ctx: PyContext) -> None:
     ]
     if functions:
         ctx.emit("test", line=functions[0].lineno, count=len(functions))
-        if HTTP_TEST_MARKERS.search(ctx.text):
+        if http_test_markers(ctx.text):
             ctx.emit("http_test", line=None)
 
 
@@ -246,15 +257,15 @@ def js_tests(node: Any, ctx: TreeContext) -> None:
         return
     if re.search(r"\b(it|test|describe)\s*\(", ctx.text):
         ctx.emit("test", line=None, count=1)
-        if HTTP_TEST_MARKERS.search(ctx.text):
+        if http_test_markers(ctx.text):
             ctx.emit("http_test", line=None)
 
 
-@FACTS.on_tree("source_file", languages=(Language.GO,))
+@FACTS.on_tree("source_file", languages=(Language.GO,), skip_file=lambda ctx: not ctx.path.endswith("_test.go"))
 def go_tests(node: Any, ctx: TreeContext) -> None:
     if not ctx.path.endswith("_test.go"):
         return
     if re.search(r"func Test\w*\(", ctx.text):
         ctx.emit("test", line=None, count=1)
-        if HTTP_TEST_MARKERS.search(ctx.text):
+        if http_test_markers(ctx.text):
             ctx.emit("http_test", line=None)

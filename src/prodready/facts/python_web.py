@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
+from prodready.lazyre import lazy_compile
 from prodready.model import Language
 from prodready.rules._pyutil import is_script_like
 from prodready.rules.base import FactCollector
@@ -51,19 +52,19 @@ ROUTE_DECORATORS = HTTP_METHODS | {"route", "api_route", "websocket", "websocket
 TABLE_ROUTES = {"Route", "WebSocketRoute", "APIRoute", "APIWebSocketRoute"}
 
 # Names that read as "this checks who the caller is".
-AUTH_NAME = re.compile(
+AUTH_NAME = lazy_compile(
     r"(?i)(auth|current_?user|current_?active|get_?user|logged_?in|login_required|token|jwt|"
     r"verify|api_?key|permission|require_?(user|role|admin|scope|login)|admin|oauth|bearer|"
     r"credential|principal|security|protected|signed_?in|access_?control|roles?_required|"
     r"check_?user|is_?authenticated|session_?user|scopes?)"
 )
-NOT_AUTH = re.compile(r"(?i)(get_?db|session_?dep|settings|limiter|rate_?limit|pagination|cache)")
+NOT_AUTH = lazy_compile(r"(?i)(get_?db|session_?dep|settings|limiter|rate_?limit|pagination|cache)")
 AUTH_CLASSES = {
     "fastapi.security.HTTPBearer", "fastapi.security.OAuth2PasswordBearer",
     "fastapi.security.APIKeyHeader", "fastapi.security.APIKeyQuery", "fastapi.security.APIKeyCookie",
     "fastapi.security.HTTPBasic", "fastapi.security.OAuth2AuthorizationCodeBearer",
 }
-LIMIT_NAME = re.compile(r"(?i)(rate_?limit|limiter|throttl|RateLimiter)")
+LIMIT_NAME = lazy_compile(r"(?i)(rate_?limit|limiter|throttl|RateLimiter)")
 CLIENT_KINDS = {
     "requests.Session": "requests.Session",
     "requests.session": "requests.Session",
@@ -127,7 +128,7 @@ ENV_GETTERS = {
     "environ.get": 1,
     "decouple.config": 1,
 }
-SECRETISH = re.compile(r"(?i)(secret|password|passwd|token|api_?key|private|credential)")
+SECRETISH = lazy_compile(r"(?i)(secret|password|passwd|token|api_?key|private|credential)")
 
 
 def module_path(path: str) -> str:

@@ -6,8 +6,10 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
-_ESCAPE_DIRECTIVE = re.compile(r"^#\s*escape\s*=\s*(\S)", re.IGNORECASE)
-_FLAG = re.compile(r"^--([a-zA-Z-]+)(?:=(\S*))?$")
+from prodready.lazyre import lazy_compile
+
+_ESCAPE_DIRECTIVE = lazy_compile(r"^#\s*escape\s*=\s*(\S)", re.IGNORECASE)
+_FLAG = lazy_compile(r"^--([a-zA-Z-]+)(?:=(\S*))?$")
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,8 @@ def call_args(call: Node) -> list[Node]:
 
 
 def selector_parts(node: Node) -> tuple[str, str] | None:
-    """(`operand`, `field`) of a selector expression (memoised per file: rules and facts ask for each call)."""
+    """(operand, field) texts of a selector_expression (memoised per file: the facts and many
+    rules split the same callee)."""
     if node is None or node.type != "selector_expression":
         return None
     key = ("go-selector", node.id)
@@ -37,6 +38,15 @@ def selector_parts(node: Node) -> tuple[str, str] | None:
     if found is None:
         found = MEMO[key] = (text(field(node, "operand")), text(field(node, "field")))
     return found  # type: ignore[no-any-return]
+
+
+def call_parts(call: Node) -> tuple[str, str] | None:
+    """``selector_parts`` of a call's function (memoised per call: the facts split every call)."""
+    key = ("go-call-parts", call.id)
+    if key in MEMO:
+        return MEMO[key]  # type: ignore[no-any-return]
+    found = MEMO[key] = selector_parts(field(call, "function"))
+    return found
 
 
 def enclosing_function(node: Node) -> Node | None:
@@ -54,6 +64,20 @@ def enclosing_top_function(node: Node) -> Node | None:
         if anc.type == "func_literal":
             found = anc
     return found
+
+
+def enclosing_functions(node: Node) -> tuple[Node | None, Node | None]:
+    """(enclosing_function(node), enclosing_top_function(node)) from one walk up the tree."""
+    func = literal = None
+    for anc in ancestors(node):
+        kind = anc.type
+        if kind in {"function_declaration", "method_declaration"}:
+            return (func if func is not None else anc), anc
+        if kind == "func_literal":
+            if func is None:
+                func = anc
+            literal = anc
+    return func, literal
 
 
 def function_name(func: Node | None) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang.treesitter import MEMO, ancestors, field, string_value, text
+from prodready.lazyre import lazy_compile
 
 Node = Any
 
@@ -18,9 +19,9 @@ SERVER_MODULES = (
     "@vercel/kv", "@upstash/redis", "nodemailer", "stripe", "mysql", "sequelize", "typeorm", "knex", "mongodb",
     "express-rate-limit", "rate-limiter-flexible", "@koa/router", "koa-router", "passport", "openai", "@anthropic-ai/sdk",
 )
-SERVER_PATH = re.compile(r"(^|/)(server|api|routes?|controllers?|middlewares?|services?|workers?|jobs|backend|handlers?)(/|\.|$)|(^|/)pages/api/|(^|/)app/.*route\.[jt]s$")
-CLIENT_PATH = re.compile(r"(^|/)(components?|hooks|public|static|client|frontend|ui|styles|views)(/|$)|\.(jsx|tsx)$")
-SCRIPT_PATH = re.compile(r"(^|/)(scripts?|bin|tools|migrations|seeds?|docs|examples?|e2e|cypress|playwright|extra|release|bench|benchmarks?|fixtures|__mocks__|mocks)(/|$)|(\.config|\.setup)\.[cm]?[jt]s$|(^|/)(seed|seeder|seeds|migrate|setup-database|generate\w*)\.[cm]?[jt]s$")
+SERVER_PATH = lazy_compile(r"(^|/)(server|api|routes?|controllers?|middlewares?|services?|workers?|jobs|backend|handlers?)(/|\.|$)|(^|/)pages/api/|(^|/)app/.*route\.[jt]s$")
+CLIENT_PATH = lazy_compile(r"(^|/)(components?|hooks|public|static|client|frontend|ui|styles|views)(/|$)|\.(jsx|tsx)$")
+SCRIPT_PATH = lazy_compile(r"(^|/)(scripts?|bin|tools|migrations|seeds?|docs|examples?|e2e|cypress|playwright|extra|release|bench|benchmarks?|fixtures|__mocks__|mocks)(/|$)|(\.config|\.setup)\.[cm]?[jt]s$|(^|/)(seed|seeder|seeds|migrate|setup-database|generate\w*)\.[cm]?[jt]s$")
 
 
 def is_server_file(ctx: TreeContext) -> bool:

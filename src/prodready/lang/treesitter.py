@@ -8,9 +8,6 @@ from functools import lru_cache
 from typing import Any
 
 import tree_sitter
-import tree_sitter_go
-import tree_sitter_javascript
-import tree_sitter_typescript
 
 Node = tree_sitter.Node
 
@@ -19,13 +16,22 @@ GRAMMARS = ("javascript", "typescript", "tsx", "go")
 
 @lru_cache(maxsize=8)
 def grammar(name: str) -> tree_sitter.Language:
+    # Each grammar package is imported on first use: an audit loads only the grammars it parses.
     if name == "javascript":
+        import tree_sitter_javascript
+
         return tree_sitter.Language(tree_sitter_javascript.language())
     if name == "typescript":
+        import tree_sitter_typescript
+
         return tree_sitter.Language(tree_sitter_typescript.language_typescript())
     if name == "tsx":
+        import tree_sitter_typescript
+
         return tree_sitter.Language(tree_sitter_typescript.language_tsx())
     if name == "go":
+        import tree_sitter_go
+
         return tree_sitter.Language(tree_sitter_go.language())
     raise ValueError(f"no grammar {name}")
 
@@ -65,14 +71,29 @@ class TreeIndex:
     asked for so far in one query (run in C) and answers each question with a binary search.
     """
 
-    def __init__(self, root: Node, grammar_name: str, kinds: frozenset[str]) -> None:
+    def __init__(
+        self, root: Node, grammar_name: str, kinds: frozenset[str], known: dict[str, list[Node]] | None = None
+    ) -> None:
         self.kinds = kinds
         by_kind: dict[str, list[Node]] = {kind: [] for kind in kinds}
-        captured = tree_sitter.QueryCursor(_kinds_query(grammar_name, kinds)).captures(root)
-        for node in sorted(captured.get("n", ()), key=lambda n: (n.start_byte, -n.end_byte)):
-            by_kind[node.type].append(node)
+        # Kinds the engine already captured in this tree (for its dispatch) are not queried again.
+        known = {kind: nodes for kind, nodes in (known or {}).items() if kind in kinds}
+        rest = kinds.difference(known)
+        if rest:
+            captured = tree_sitter.QueryCursor(_kinds_query(grammar_name, frozenset(rest))).captures(root)
+            for node in sorted(captured.get("n", ()), key=_span_order):
+                by_kind[node.type].append(node)
+        self.starts: dict[str, list[int]] = {}
+        for kind, nodes in [*known.items(), *((k, v) for k, v in by_kind.items() if k not in known)]:
+            starts = [n.start_byte for n in nodes]
+            # Captures come in document order: with distinct starts that already is the
+            # (start, -end) order, and the keyed sort (a Python call per node) can be skipped.
+            if len(set(starts)) != len(starts) or starts != sorted(starts):
+                nodes = sorted(nodes, key=_span_order)
+                starts = [n.start_byte for n in nodes]
+            by_kind[kind] = nodes
+            self.starts[kind] = starts
         self.by_kind = by_kind
-        self.starts = {kind: [n.start_byte for n in nodes] for kind, nodes in by_kind.items()}
 
     def within(self, node: Node, kinds: tuple[str, ...]) -> list[Node]:
         start, end = node.start_byte, node.end_byte
@@ -101,6 +122,10 @@ class TreeIndex:
         return found
 
 
+def _span_order(node: Node) -> tuple[int, int]:
+    return node.start_byte, -node.end_byte
+
+
 @lru_cache(maxsize=64)
 def _kinds_query(grammar_name: str, kinds: frozenset[str]) -> tree_sitter.Query:
     alternatives = " ".join(f"({kind})" for kind in sorted(kinds))
@@ -108,7 +133,7 @@ def _kinds_query(grammar_name: str, kinds: frozenset[str]) -> tree_sitter.Query:
 
 
 # The tree being analysed: the engine names its grammar; kinds asked for accumulate per grammar.
-_CURRENT: dict[str, Any] = {"root_id": None, "root": None, "grammar": None, "index": None}
+_CURRENT: dict[str, Any] = {"root_id": None, "root": None, "grammar": None, "index": None, "known": {}}
 # Answers many rules ask about the same node (callee text, argument lists), for the current tree.
 MEMO: dict[tuple[str, int], Any] = {}
 _ASKED: dict[str, set[str]] = {}
@@ -118,8 +143,21 @@ def analysing(root: Node, grammar_name: str) -> None:
     """Called by the engine for each JS/TS/Go file before its rules run."""
     # Holding the root keeps its tree alive, so no other live node can reuse an id MEMO knows.
     # prodready: ignore[PR-UG-001] fixed keys, overwritten for each file
-    _CURRENT.update(root_id=root.id, root=root, grammar=grammar_name, index=None)
+    _CURRENT.update(root_id=root.id, root=root, grammar=grammar_name, index=None, known={})
     MEMO.clear()
+
+
+def asked_kinds(grammar_name: str) -> set[str]:
+    """The node kinds rules have asked ``descendants`` for so far, in trees of this grammar."""
+    return _ASKED.get(grammar_name, set())
+
+
+def captured(root: Node, nodes_by_kind: dict[str, list[Node]]) -> None:
+    """The engine's dispatch query found every node of these kinds in the tree being analysed:
+    the index behind ``descendants`` reuses them instead of capturing them again."""
+    if root.id == _CURRENT["root_id"]:
+        # prodready: ignore[PR-UG-001] fixed key, overwritten for each file
+        _CURRENT["known"] = nodes_by_kind
 
 
 def _walk_kinds(node: Node, wanted: set[str]) -> Iterator[Node]:
@@ -153,8 +191,21 @@ def descendants(node: Node, *kinds: str) -> Iterator[Node]:
     if index is None or not index.kinds.issuperset(valid):
         asked.update(valid)
         # prodready: ignore[PR-UG-001] fixed key, overwritten for each file
-        index = _CURRENT["index"] = TreeIndex(root, grammar_name, frozenset(asked))
+        index = _CURRENT["index"] = TreeIndex(root, grammar_name, frozenset(asked), _CURRENT["known"])
     yield from index.within(node, tuple(valid))
+
+
+def scan(node: Node, kind: str) -> list[Node]:
+    """``list(descendants(node, kind))``, gathered by a query of its own: for a kind asked only
+    in rare files, which would otherwise join the per-file index and be gathered in every file
+    after them."""
+    grammar_name = _CURRENT["grammar"]
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    if grammar_name is None or root.id != _CURRENT["root_id"] or not has_kind(grammar_name, kind):
+        return list(descendants(node, kind))  # walked, as descendants does for such trees
+    return TreeIndex(root, grammar_name, frozenset({kind})).within(node, (kind,))
 
 
 def call_callee(node: Node) -> str:

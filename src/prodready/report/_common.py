@@ -7,10 +7,11 @@ import re
 from collections import Counter, defaultdict
 from typing import Any
 
+from prodready.lazyre import lazy_compile
 from prodready.model import AuditReport
-from prodready.rules.registry import load_registry
+from prodready.rules.registry import find_rule
 
-SECRETISH = re.compile(r"(?i)(secret|password|passwd|token|api_?key|private|credential|dsn)")
+SECRETISH = lazy_compile(r"(?i)(secret|password|passwd|token|api_?key|private|credential|dsn)")
 
 
 def by_category(report: AuditReport) -> dict[str, Counter[str]]:
@@ -23,14 +24,13 @@ def by_category(report: AuditReport) -> dict[str, Counter[str]]:
 def passed_checks(report: AuditReport) -> list[dict[str, Any]]:
     """Per category: rules that examined code, candidates examined, how many passed."""
     grouped: dict[str, dict[str, Any]] = {}
-    registry = load_registry()
     for check in report.checks:
         row = grouped.setdefault(check.category.value, {"category": check.category.value, "rules": 0, "examined": 0, "passed": 0, "clean_rules": []})
         row["rules"] += 1
         row["examined"] += check.examined
         row["passed"] += check.passed
         if check.passed == check.examined:
-            rule = registry.by_id(check.rule)
+            rule = find_rule(check.rule)
             row["clean_rules"].append(f"{check.rule} {rule.title if rule else ''}".strip())
     return [grouped[k] for k in sorted(grouped)]
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+from prodready.lazyre import lazy_compile
+
+_CONTROL = lazy_compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -32,8 +34,8 @@ def term(text: object) -> str:
     return escape(strip_controls(text))
 
 
-_MD_SPECIAL = re.compile(r"[\\<>&\[\]]")
-_JS_SCHEME = re.compile(r"(?i)\b(java|vb)script\s*:|\bdata\s*:")
+_MD_SPECIAL = lazy_compile(r"[\\<>&\[\]]")
+_JS_SCHEME = lazy_compile(r"(?i)\b(java|vb)script\s*:|\bdata\s*:")
 
 
 def md_text(text: object) -> str:

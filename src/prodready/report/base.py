@@ -4,7 +4,6 @@ add reporters under the entry-point group ``prodready.reporters``."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib.metadata import entry_points
 from typing import Protocol
 
 from prodready.model import AuditReport
@@ -29,18 +28,31 @@ def _lazy(module: str, name: str) -> Callable[[], Reporter]:
     return make
 
 
+_BUILTIN: dict[str, tuple[str, str]] = {
+    "json": ("json_report", "JsonReporter"),
+    "text": ("terminal", "TextReporter"),
+    "concise": ("terminal", "ConciseReporter"),
+    "markdown": ("markdown", "MarkdownReporter"),
+    "html": ("html", "HtmlReporter"),
+    "sarif": ("sarif", "SarifReporter"),
+    "github": ("ci", "GithubReporter"),
+    "gitlab": ("ci", "GitlabReporter"),
+    "junit": ("ci", "JunitReporter"),
+}
+
+
+def reporter(name: str) -> Callable[[], Reporter] | None:
+    """One reporter's factory: a built-in one without scanning the installed packages' entry
+    points (that scan costs more than a small audit), else a plug-in's, else None."""
+    if name in _BUILTIN:
+        return _lazy(*_BUILTIN[name])
+    return reporters().get(name)
+
+
 def reporters() -> dict[str, Callable[[], Reporter]]:
-    found: dict[str, Callable[[], Reporter]] = {
-        "json": _lazy("json_report", "JsonReporter"),
-        "text": _lazy("terminal", "TextReporter"),
-        "concise": _lazy("terminal", "ConciseReporter"),
-        "markdown": _lazy("markdown", "MarkdownReporter"),
-        "html": _lazy("html", "HtmlReporter"),
-        "sarif": _lazy("sarif", "SarifReporter"),
-        "github": _lazy("ci", "GithubReporter"),
-        "gitlab": _lazy("ci", "GitlabReporter"),
-        "junit": _lazy("ci", "JunitReporter"),
-    }
+    from importlib.metadata import entry_points
+
+    found = {name: _lazy(module, cls) for name, (module, cls) in _BUILTIN.items()}
     for entry in entry_points(group="prodready.reporters"):
         found.setdefault(entry.name, entry.load())
     return found

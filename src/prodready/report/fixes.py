@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
+from prodready.lazyre import lazy_compile
+
 PY_FRAMEWORKS = ("fastapi", "flask", "django", "starlette", "aiohttp")
 JS_FRAMEWORKS = ("express", "nextjs", "koa", "fastify", "hapi", "nestjs")
 GO_FRAMEWORKS = ("gin", "echo", "chi", "fiber", "gorilla/mux", "net/http")
@@ -21,7 +23,7 @@ DEFAULT_PORT = {"fastapi": "8000", "starlette": "8000", "flask": "5000", "django
                 "express": "3000", "koa": "3000", "fastify": "3000", "nextjs": "3000", "hapi": "3000",
                 "nestjs": "3000", "gin": "8080", "echo": "8080", "chi": "8080", "fiber": "8080",
                 "gorilla/mux": "8080", "net/http": "8080"}
-HEALTH_PATH = re.compile(r"(?i)(health|live|ready|ping|status)")
+HEALTH_PATH = lazy_compile(r"(?i)(health|live|ready|ping|status)")
 
 PROBLEM_OF_RULE = {
     "PR-RA-301": "rate-limit", "PR-RA-001": "route-limit", "PR-RA-002": "route-limit",
@@ -406,7 +408,7 @@ def _fill(template: str, values: dict[str, str]) -> str:
         return text
 
 
-FENCE = re.compile(r"^(`{3,})(\w*)\n(.*?)\n\1\s*$", re.S | re.M)
+FENCE = lazy_compile(r"^(`{3,})(\w*)\n(.*?)\n\1\s*$", re.S | re.M)
 
 
 def _from_rule_example(example: str, names: ProjectNames) -> tuple[str, str]:

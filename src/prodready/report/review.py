@@ -11,7 +11,7 @@ from typing import Any
 
 from prodready.model import AuditReport, Category, Finding, Severity, Verdict
 from prodready.report.fixes import ProjectNames, fix_example, project_names
-from prodready.rules.registry import load_registry
+from prodready.rules.registry import find_rule
 
 BEFORE_LAUNCH, FIRST_WEEK, LATER = "Before launch", "First week", "Later"
 PHASE_ORDER = (BEFORE_LAUNCH, FIRST_WEEK, LATER)
@@ -168,7 +168,6 @@ def _blast(finding: Finding) -> int:
 
 
 def build_review(report: AuditReport) -> Review:
-    registry = load_registry()
     names = project_names(report.facts)
     staged = []
     for finding in report.findings:
@@ -181,7 +180,7 @@ def build_review(report: AuditReport) -> Review:
     defects = []
     for finding, effort, blast, phase in staged:
         counters[finding.severity.value] += 1
-        rule = registry.by_id(finding.rule)
+        rule = find_rule(finding.rule)
         language, example = fix_example(finding.rule, finding.path, rule.section("Use instead") if rule else "", names)
         defects.append(Defect(
             label=f"{finding.severity.value.upper()}-{counters[finding.severity.value]}",
@@ -304,7 +303,6 @@ def _service(report: AuditReport, names: ProjectNames) -> list[str]:
 
 
 def _strengths(report: AuditReport) -> list[str]:
-    registry = load_registry()
     failing = {f.rule for f in report.findings}
     lines: list[str] = []
     routes = [r for r in report.facts.get("routes", []) if isinstance(r, dict)]
@@ -321,7 +319,7 @@ def _strengths(report: AuditReport) -> list[str]:
     )
     by_category: dict[str, list[str]] = {}
     for check in passed:
-        rule = registry.by_id(check.rule)
+        rule = find_rule(check.rule)
         title = rule.title if rule else check.rule
         noun = "candidate" if check.examined == 1 else "candidates"
         by_category.setdefault(check.category.value, []).append(f"{check.examined} {noun} checked for “{title.rstrip('.')}”")

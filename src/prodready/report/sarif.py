@@ -16,7 +16,7 @@ from prodready.model import AuditReport, Category, Finding, Location, Severity
 from prodready.repo import docs_url, find_repo_root, prefix_within
 from prodready.report.options import ReportOptions
 from prodready.rules.base import RuleMeta, parse_doc
-from prodready.rules.registry import load_registry
+from prodready.rules.registry import find_rule
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note", Severity.INFO: "note"}
@@ -98,10 +98,9 @@ class SarifReporter:
                 out["suppressions"] = [{"kind": "inSource", "status": "accepted", "justification": justification}]
             return out
 
-        registry = load_registry()
         silenced = list(report.suppressed_findings)
         used = sorted({f.rule for f in report.findings} | {f.rule for f, _ in silenced})
-        rules = [r for r in (registry.by_id(rule_id) for rule_id in used) if r is not None]
+        rules = [r for r in (find_rule(rule_id) for rule_id in used) if r is not None]
         rule_index = {rule.id: index for index, rule in enumerate(rules)}
         results = [result(f, rule_index, None) for f in report.findings if f.rule in rule_index]
         results += [result(f, rule_index, reason or "suppressed in source") for f, reason in silenced if f.rule in rule_index]

@@ -8,16 +8,17 @@ from typing import Any
 
 from prodready.lang import golang as go
 from prodready.lang.treesitter import ancestors, descendants, field, line_of, text
+from prodready.lazyre import lazy_compile
 
-HANDLER_PARAMS = re.compile(
+HANDLER_PARAMS = lazy_compile(
     r"(http\.ResponseWriter|\*gin\.Context|echo\.Context|\*fiber\.Ctx|fiber\.Ctx|\*fasthttp\.RequestCtx)"
 )
-ERROR_STATUS = re.compile(
+ERROR_STATUS = lazy_compile(
     r"(http\.Status(BadRequest|Unauthorized|PaymentRequired|Forbidden|NotFound|MethodNotAllowed|NotAcceptable|"
     r"Conflict|Gone|PreconditionFailed|RequestEntityTooLarge|UnsupportedMediaType|UnprocessableEntity|TooManyRequests|"
     r"InternalServerError|NotImplemented|BadGateway|ServiceUnavailable|GatewayTimeout)|fiber\.Status\w+|\b[45]\d\d\b)"
 )
-SERVER_ERROR_STATUS = re.compile(
+SERVER_ERROR_STATUS = lazy_compile(
     r"(http\.Status(InternalServerError|NotImplemented|BadGateway|ServiceUnavailable|GatewayTimeout)|"
     r"fiber\.Status(InternalServerError|BadGateway|ServiceUnavailable)|\b5\d\d\b)"
 )
@@ -73,7 +74,7 @@ def callee(call: Any) -> str:
     return go.callee(call)
 
 
-_TEST_DIR = re.compile(r"(?i)(test|mock|fake)")
+_TEST_DIR = lazy_compile(r"(?i)(test|mock|fake)")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -88,7 +89,19 @@ def non_production(path: str, is_test_file: bool) -> bool:
     return _test_dir(path)
 
 
-PLAIN_TYPE = re.compile(r"^(error|string|bool|u?int(8|16|32|64)?|float(32|64)|byte|rune)$")
+# skip_file= tests (see HandlerSet.on_tree) for handlers that return at once in test code:
+# the engine then leaves them out of such files instead of calling them on every node.
+def in_test_code(ctx: Any) -> bool:
+    """The handler's first checks return on ``non_production(ctx.path, ctx.is_test_file)``."""
+    return non_production(ctx.path, ctx.is_test_file)
+
+
+def in_test_file(ctx: Any) -> bool:
+    """The handler's first checks return on ``ctx.path.endswith("_test.go")``."""
+    return ctx.path.endswith("_test.go")
+
+
+PLAIN_TYPE = lazy_compile(r"^(error|string|bool|u?int(8|16|32|64)?|float(32|64)|byte|rune)$")
 
 
 def package_vars(root: Any) -> dict[str, tuple[int, str]]:
@@ -119,6 +132,24 @@ def declares_locally(func: Any, name: str) -> bool:
 def package_var_writes(root: Any) -> list[tuple[str, int, str, bool]]:
     """Assignments to identifiers not declared in the enclosing function: (name, line, func, in_handler)."""
     out: list[tuple[str, int, str, bool]] = []
+    # Per function (node id): is it a handler, and which names it declares. A file assigns `err`
+    # in most of its functions; asking each function once keeps this linear in the file.
+    handlers: dict[int, bool] = {}
+    declared: dict[tuple[int, str], bool] = {}
+
+    def handler_of(func: Any) -> bool:
+        found = handlers.get(func.id)
+        if found is None:
+            found = handlers[func.id] = is_handler(func)
+        return found
+
+    def declares(func: Any, name: str) -> bool:
+        key = (func.id, name)
+        found = declared.get(key)
+        if found is None:
+            found = declared[key] = declares_locally(func, name)
+        return found
+
     for node in descendants(root, "assignment_statement", "inc_statement", "dec_statement"):
         if node.type == "assignment_statement":
             left = field(node, "left")
@@ -127,14 +158,15 @@ def package_var_writes(root: Any) -> list[tuple[str, int, str, bool]]:
             targets = [text(c) for c in node.named_children[:1] if c.type == "identifier"]
         if not targets:
             continue
-        func = go.enclosing_function(node)
-        top = go.enclosing_top_function(node)
+        func, top = go.enclosing_functions(node)
         if func is None or top is None:
             continue
-        handler = is_handler(func) or is_handler(top)
+        handler = handler_of(func) or handler_of(top)
         for name in targets:
-            if name == "_" or declares_locally(func, name) or (func is not top and declares_locally(top, name)):
+            # Only handler writes and `err` are reported: ask about declarations for those alone.
+            if name == "_" or not (handler or name == "err"):
                 continue
-            if handler or name == "err":
-                out.append((name, line_of(node), go.function_name(top) or "func literal", handler))
+            if declares(func, name) or (func is not top and declares(top, name)):
+                continue
+            out.append((name, line_of(node), go.function_name(top) or "func literal", handler))
     return out

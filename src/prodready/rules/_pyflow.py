@@ -4,11 +4,11 @@ removals, background entry points, locks. Built once per file and cached on the 
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass, field
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
+from prodready.lazyre import lazy_compile
 
 CONTAINER_FACTORIES = {
     "dict",
@@ -49,13 +49,13 @@ SHRINK_METHODS = {
     "cleanup",
     "trim",
 }
-LONG_LIVED_CLASS = re.compile(
+LONG_LIVED_CLASS = lazy_compile(
     r"(Manager|Registry|Cache|Store|Service|Server|Hub|Pool|Tracker|Limiter|Client|Monitor|Daemon|Broker|Dispatcher|Queue|Scheduler|Gateway|Handler|Controller|Repository|Session[s]?Store|Bus)$"
 )
-REGISTRY_NAME = re.compile(
+REGISTRY_NAME = lazy_compile(
     r"(?i)(registry|registries|handlers|routes|plugins|factories|commands|hooks|callbacks|converters|serializers|validators|_map$|mapping|schemas?$|__all__)"
 )
-BACKGROUND_NAME = re.compile(
+BACKGROUND_NAME = lazy_compile(
     r"(?i)(worker|loop|poll|consum|monitor|watch|sync|refresh|cleanup|clean_up|heartbeat|background|daemon|schedul|run_forever|pump|drain|reaper|sweep)"
 )
 

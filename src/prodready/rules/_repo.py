@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-HEALTH_PATH = re.compile(
+from prodready.lazyre import lazy_compile
+
+HEALTH_PATH = lazy_compile(
     r"(?i)(^|/)(health|healthz|healthcheck|health-check|health_check|livez|live|liveness|readyz|ready|readiness|ping|status|alive|_health|heartbeat)(/|$|\{)"
 )
-READY_PATH = re.compile(r"(?i)(ready|readiness|readyz)")
+READY_PATH = lazy_compile(r"(?i)(ready|readiness|readyz)")
 
 RATE_LIMIT_PACKAGES = (
     "slowapi",

@@ -4,25 +4,26 @@ from __future__ import annotations
 
 import re
 
+from prodready.lazyre import lazy_compile
 from prodready.redact import KNOWN_SECRET_PATTERNS, WELL_KNOWN_WEAK, shannon_entropy
 
-SECRET_NAME = re.compile(
+SECRET_NAME = lazy_compile(
     r"(?i)(pass(word|wd|phrase)?|pwd|secret|token|api_?key|apikey|access_?key|private_?key|"
     r"client_?secret|auth_?key|signing_?key|encryption_?key|credentials?|jwt_?key|master_?key)"
 )
 # Names that contain a secret word but hold something else.
-NOT_SECRET_NAME = re.compile(
+NOT_SECRET_NAME = lazy_compile(
     r"(?i)(_url|_uri|_path|_file|_dir|_field|_name|_header|_expire|expire|_minutes|_seconds|_hours|_days|_ttl|"
     r"_length|_len|_type|_prefix|_env|_var|_id$|_ids$|_count|_limit|max_|min_|num_|_usage|tokens$|_regex|"
     r"_pattern|_endpoint|_algorithm|algorithm|_scheme|_format|_hint|_label|_placeholder|_policy|_rotation|"
     r"_reset|_required|_enabled|_encoding|_size|_version|_location|_provider|_store|_backend|_class|"
     r"hashed|_hash$|next_|page_|_cursor|_digest|_placeholder)"
 )
-SIGNING_KEY_NAME = re.compile(
+SIGNING_KEY_NAME = lazy_compile(
     r"(?i)(^|_)(secret_?key|jwt_?secret|jwt_?key|session_?secret|signing_?key|secret|app_?secret|"
     r"cookie_?secret|token_?secret|auth_?secret|nextauth_?secret|flask_?secret)$"
 )
-PLACEHOLDER = re.compile(
+PLACEHOLDER = lazy_compile(
     r"(?i)^(|\s+|x+|\*+|\.\.\.|<.*>|\{\{.*\}\}|\$\{.*\}|\$\w+|%\(.*\)s|your[-_ ].*|.*here|example.*|"
     r"dummy.*|fake.*|test.*|sample.*|placeholder.*|todo.*|replace.*|none|null|undefined|redacted|"
     r"not[-_ ]?set|unset|env|required)$"
@@ -52,7 +53,7 @@ def is_signing_key_name(name: str) -> bool:
 # Every known format starts with one of these literals; one scan for them rules out almost every
 # string constant before the ten format patterns run (tests/rules/test_secret_prefilter.py keeps
 # this in step with KNOWN_SECRET_PATTERNS).
-KNOWN_FORMAT_PREFILTER = re.compile(r"-----BEGIN|A[KS]IA|gh[pousr]_|github_pat_|xox|[rs]k_|sk-|AIza|eyJ|SG\.")
+KNOWN_FORMAT_PREFILTER = lazy_compile(r"-----BEGIN|A[KS]IA|gh[pousr]_|github_pat_|xox|[rs]k_|sk-|AIza|eyJ|SG\.")
 
 
 def known_format(value: str) -> str | None:

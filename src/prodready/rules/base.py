@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 
 if TYPE_CHECKING:
@@ -31,6 +32,9 @@ DOC_SECTIONS = (
     "References",
 )
 
+# Node kinds a tree handler's callee= test can filter (assignments: Go, by their first value).
+CALLEE_KINDS = frozenset({"call_expression", "short_var_declaration", "assignment_statement"})
+
 PyHandler = Callable[[Any, "PyContext"], Iterable[Hit] | None]
 TreeHandler = Callable[[Any, "TreeContext"], Iterable[Hit] | None]
 FileHandler = Callable[[Any], Iterable[Hit] | None]
@@ -46,6 +50,12 @@ class Handlers:
     # ("get" for requests.get): the engine skips them for every other call.
     python_calls: list[tuple[frozenset[str], PyHandler]] = field(default_factory=list)
     tree: list[tuple[Language, str, TreeHandler]] = field(default_factory=list)
+    # Tree handlers of call nodes that only care about some callees: handler -> a test of the
+    # callee text the engine runs first (it skips the handler for every other call).
+    tree_callee: dict[TreeHandler, Callable[[str], object]] = field(default_factory=dict)
+    # Tree handlers that do nothing in some files: handler -> a test of the file's context the
+    # engine runs once per file (it leaves the handler out for the files that pass it).
+    tree_skip_file: dict[TreeHandler, Callable[[Any], object]] = field(default_factory=dict)
     file: list[tuple[Language, FileHandler]] = field(default_factory=list)
     project: list[ProjectHandler] = field(default_factory=list)
 
@@ -74,10 +84,28 @@ class HandlerSet:
 
         return register
 
-    def on_tree(self, *kinds: str, languages: Iterable[Language]) -> Callable[[TreeHandler], TreeHandler]:
+    def on_tree(
+        self,
+        *kinds: str,
+        languages: Iterable[Language],
+        callee: Callable[[str], object] | None = None,
+        skip_file: Callable[[TreeContext], object] | None = None,
+    ) -> Callable[[TreeHandler], TreeHandler]:
+        """Register for node kinds. With ``callee=``, a call reaches the handler only when
+        ``callee(text of the called function)`` is true, and a Go assignment only when its first
+        right-hand value is a call that passes the test: a cheap test the handler's own first
+        checks imply, so the engine can skip the many nodes it ignores. With ``skip_file=``, the
+        handler is not called at all in a file whose context passes that test (one its own first
+        checks return on, such as test code)."""
         langs = tuple(languages)
 
         def register(func: TreeHandler) -> TreeHandler:
+            if skip_file is not None:
+                self.handlers.tree_skip_file[func] = skip_file
+            if callee is not None:
+                if not set(kinds) <= CALLEE_KINDS:
+                    raise ValueError(f"callee= filters only {', '.join(sorted(CALLEE_KINDS))} handlers")
+                self.handlers.tree_callee[func] = callee
             for lang in langs:
                 for kind in kinds:
                     self.handlers.tree.append((lang, kind, func))
@@ -147,7 +175,7 @@ def node_lines(node: Any) -> tuple[int, int]:
     return start.row + 1, end.row + 1
 
 
-_SECTION_RE = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
+_SECTION_RE = lazy_compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
 
 
 def parse_doc(doc: str) -> dict[str, str]:

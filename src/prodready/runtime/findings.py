@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from prodready.model import CheckTally, Finding, Severity
 from prodready.redact import redact_message
-from prodready.rules.registry import load_registry
+from prodready.rules.registry import find_rule
 from prodready.runtime.model import ProbeResult
 from prodready.tracking.fingerprint import fingerprint
 
@@ -14,12 +14,11 @@ from prodready.tracking.fingerprint import fingerprint
 def build_findings(
     results: Iterable[ProbeResult], severity_overrides: dict[str, str] | None = None
 ) -> tuple[list[Finding], list[CheckTally]]:
-    registry = load_registry()
     findings: list[Finding] = []
     seen: set[tuple[str, str]] = set()
     tallies: dict[str, CheckTally] = {}
     for result in results:
-        rule = registry.by_id(result.rule)
+        rule = find_rule(result.rule)
         if rule is None:
             raise KeyError(f"probe {result.probe} names an unknown rule {result.rule}")
         if result.passed is None:

@@ -32,15 +32,15 @@ Listings disabled by a custom `http.FileSystem` wrapper are recognised only when
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import non_production
+from prodready.rules._go_http import in_test_code, non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -54,10 +54,10 @@ RULE = RuleMeta(
     references=("https://cwe.mitre.org/data/definitions/548.html",),
 )
 
-USER_FILES = re.compile(r"(?i)(upload|export|backup|dump|private|user|attachment|document|storage|runtime|tmp)")
+USER_FILES = lazy_compile(r"(?i)(upload|export|backup|dump|private|user|attachment|document|storage|runtime|tmp)")
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: c.endswith("StaticFS") or c in {"gin.Dir", "http.FileServer"}, skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if non_production(ctx.path, ctx.is_test_file):
         return

@@ -42,7 +42,7 @@ from typing import Any
 from prodready.engine.context import ProjectContext, TreeContext
 from prodready.lang import golang as go
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import non_production
+from prodready.rules._go_http import in_test_code, non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -59,7 +59,7 @@ RULE = RuleMeta(
 STORES = {"sessions.NewCookieStore", "sessions.NewFilesystemStore", "cookie.NewStore", "redis.NewStore", "memstore.NewStore"}
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=STORES.__contains__, skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     if name not in STORES or non_production(ctx.path, ctx.is_test_file):

@@ -39,8 +39,9 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import non_production
+from prodready.rules._go_http import in_test_code, non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -54,11 +55,11 @@ RULE = RuleMeta(
     references=("https://datatracker.ietf.org/doc/html/rfc6750#section-5.3",),
 )
 
-TOKEN_KEY = re.compile(r"(?i)^(token|access_token|accesstoken|auth_token|jwt|api_key|apikey|bearer|session_token)$")
-QUERY_GETTERS = re.compile(r"^(\w+\.Query|\w+\.DefaultQuery|\w+\.QueryParam|\w+\.URL\.Query\(\)\.Get|\w+\.GetQuery)$")
+TOKEN_KEY = lazy_compile(r"(?i)^(token|access_token|accesstoken|auth_token|jwt|api_key|apikey|bearer|session_token)$")
+QUERY_GETTERS = lazy_compile(r"^(\w+\.Query|\w+\.DefaultQuery|\w+\.QueryParam|\w+\.URL\.Query\(\)\.Get|\w+\.GetQuery)$")
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: QUERY_GETTERS.match(c), skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     if not QUERY_GETTERS.match(name) or non_production(ctx.path, ctx.is_test_file):

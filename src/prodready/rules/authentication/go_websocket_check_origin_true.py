@@ -31,13 +31,13 @@ Origin checks done after the upgrade are not recognised.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -52,7 +52,7 @@ RULE = RuleMeta(
     references=("https://pkg.go.dev/github.com/gorilla/websocket#hdr-Origin_Considerations",),
 )
 
-ALWAYS_TRUE = re.compile(r"^\{\s*return\s+true\s*\}$")
+ALWAYS_TRUE = lazy_compile(r"^\{\s*return\s+true\s*\}$")
 
 
 @RULE.on_tree("composite_literal", languages=(Language.GO,))

@@ -44,6 +44,7 @@ from typing import Any
 
 from prodready.engine.context import YamlContext
 from prodready.lang.yamldoc import YList, YMap
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.container._compose import environment, is_dev_compose, services
@@ -63,14 +64,14 @@ RULE = RuleMeta(
 UIS: tuple[tuple[str, re.Pattern[str], re.Pattern[str], frozenset[str]], ...] = (
     (
         "Celery Flower",
-        re.compile(r"(?i)\bflower\b"),
-        re.compile(r"--(basic[_-]auth|auth|oauth2?[_-]?\w*|auth_provider)\b"),
+        lazy_compile(r"(?i)\bflower\b"),
+        lazy_compile(r"--(basic[_-]auth|auth|oauth2?[_-]?\w*|auth_provider)\b"),
         frozenset({"FLOWER_BASIC_AUTH", "FLOWER_AUTH", "FLOWER_OAUTH2_KEY", "FLOWER_AUTH_PROVIDER"}),
     ),
     (
         "Redis Commander",
-        re.compile(r"(?i)redis-commander"),
-        re.compile(r"--http-auth-(username|password)"),
+        lazy_compile(r"(?i)redis-commander"),
+        lazy_compile(r"--http-auth-(username|password)"),
         frozenset({"HTTP_USER", "HTTP_PASSWORD", "HTTP_PASSWORD_HASH"}),
     ),
 )

@@ -42,6 +42,7 @@ from prodready.engine.context import PyContext, TreeContext
 from prodready.lang import javascript as js
 from prodready.lang import python as pyast
 from prodready.lang.treesitter import ancestors, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -56,12 +57,12 @@ RULE = RuleMeta(
     references=("https://cheatsheetseries.owasp.org/cheatsheets/Authentication_Cheat_Sheet.html#authentication-and-error-messages",),
 )
 
-REVEALS = re.compile(
+REVEALS = lazy_compile(
     r"(?i)\b(e-?mail|user(name)?|account)\b[^.!]{0,40}\b(not found|does not exist|doesn't exist|not registered|is not associated)"
     r"|\bno (user|account)s? (with|found|exists|registered)"
 )
-RESPONDS = re.compile(r"(^|\.)(flash|json|send|render|status|done|cb|callback|next|redirect)$")
-AUTH_CONTEXT = re.compile(r"(?i)password|forgot|login|signin|sign_in|authenticate|LocalStrategy")
+RESPONDS = lazy_compile(r"(^|\.)(flash|json|send|render|status|done|cb|callback|next|redirect)$")
+AUTH_CONTEXT = lazy_compile(r"(?i)password|forgot|login|signin|sign_in|authenticate|LocalStrategy")
 
 
 def _outer(node: Any) -> Any:

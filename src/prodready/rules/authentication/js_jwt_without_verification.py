@@ -33,6 +33,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import descendants, field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -48,7 +49,7 @@ RULE = RuleMeta(
 )
 
 
-REQUEST_TOKEN = re.compile(
+REQUEST_TOKEN = lazy_compile(
     r"(?i)\b(req|request|ctx|ctx\.request|socket\.handshake)\.(headers|cookies|query|body|signedCookies|header\(|get\()"
     r"|authorization|\bbearer\b|cookies\.get\(|headers\.get\(|handshake\.auth"
 )
@@ -67,7 +68,7 @@ def _token_from_request(arg: Any, func: Any | None) -> bool:
     )
 
 
-EXPIRY_ONLY = re.compile(r"(?i)(expir|exp\b|ttl|debug|inspect|log)")
+EXPIRY_ONLY = lazy_compile(r"(?i)(expir|exp\b|ttl|debug|inspect|log)")
 
 
 @RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))

@@ -46,6 +46,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -60,8 +61,8 @@ RULE = RuleMeta(
     references=("https://cheatsheetseries.owasp.org/cheatsheets/Authentication_Cheat_Sheet.html#change-password-feature",),
 )
 
-CHANGE_NAME = re.compile(r"(?i)(update|change|set|edit)_?password")
-CHECKS_CURRENT = re.compile(
+CHANGE_NAME = lazy_compile(r"(?i)(update|change|set|edit)_?password")
+CHECKS_CURRENT = lazy_compile(
     r"(?i)current_?password|old_?password|previous_?password|compare_?password|verify_?password|check_?password|bcrypt\w*\.compare|argon2\.verify|isValidPassword|validPassword|matchPassword|reset_?token|\btoken\b"
 )
 

@@ -35,6 +35,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -49,7 +50,7 @@ RULE = RuleMeta(
     references=("https://pages.nist.gov/800-63-3/sp800-63b.html#memsecret",),
 )
 
-PASSWORD = re.compile(r"(?i)['\"`]?(new_?|confirm_?)?password['\"`]?")
+PASSWORD = lazy_compile(r"(?i)['\"`]?(new_?|confirm_?)?password['\"`]?")
 
 
 def _min_value(node: Any) -> int | None:

@@ -39,13 +39,13 @@ service) is not seen; the check looks at the file that registers the connection 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import descendants, field, string_value, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -64,7 +64,7 @@ RULE = RuleMeta(
 )
 
 WS_MODULES = {"ws", "socket.io", "isomorphic-ws"}
-AUTH_WORDS = re.compile(
+AUTH_WORDS = lazy_compile(
     r"(?i)(token|auth|jwt|cookie|session|api_?key|apikey|credential|verify|origin|signature|password|handshake\.(auth|headers|query)|user(Id)?\b)"
 )
 

@@ -43,11 +43,11 @@ prodready cannot read is not seen; suppress with where it happens.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterator
 
 from prodready.engine.context import ProjectContext
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._repo import main_path
 from prodready.rules.base import RuleMeta
@@ -63,7 +63,7 @@ RULE = RuleMeta(
     references=("https://owasp.org/Top10/A01_2021-Broken_Access_Control/",),
 )
 
-PUBLIC = re.compile(
+PUBLIC = lazy_compile(
     r"(?i)(health|healthz|livez|readyz|ready|ping|status|metrics|docs|openapi|swagger|redoc|favicon|robots|"
     r"login|logout|signin|sign-in|signup|sign-up|register|token|refresh|oauth|callback|auth|password|reset|"
     r"forgot|verify|confirm|activate|invite|public|static|assets|webhook|version|well-known|csrf|captcha|"
@@ -71,19 +71,19 @@ PUBLIC = re.compile(
 )
 
 
-SENSITIVE_READ = re.compile(
+SENSITIVE_READ = lazy_compile(
     r"(?i)(^|/)(admin|internal|exports?|downloads?|private|settings|accounts?|billing|payments?|invoices?|"
     r"orders?|messages?|conversations?|chats?|me|secrets?|keys?|tokens?|uploads|files?|reports?|audit|logs?)"
     r"(/|$|\{|-|_|:)"
 )
 # Callees (last one or two names) that persist or delete data.
-WRITES = re.compile(
+WRITES = lazy_compile(
     r"(?i)(^|\.)(crud|repo|repository|repositories|store|dao|db|session|objects|collection|table|model)s?\."
     r"(\w*(create|insert|update|upsert|delete|remove|put|post|save|add|patch|edit|destroy|write)\w*|commit|flush|"
     r"execute)$|(^|\.)(save|commit|delete|delete_one|delete_many|insert_one|insert_many|update_one|update_many|"
     r"bulk_create|bulk_update|destroy|upsert)$"
 )
-SIGNUP = re.compile(r"(?i)^/?(api/)?(v\d+/)?(users|accounts|members)/?$")
+SIGNUP = lazy_compile(r"(?i)^/?(api/)?(v\d+/)?(users|accounts|members)/?$")
 
 
 def is_public(path: str, method: str) -> bool:

@@ -40,11 +40,11 @@ an auth dependency.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -59,7 +59,7 @@ RULE = RuleMeta(
     references=("https://fastapi.tiangolo.com/advanced/websockets/#using-depends-and-others",),
 )
 
-AUTH_WORDS = re.compile(
+AUTH_WORDS = lazy_compile(
     r"(?i)(token|auth|jwt|cookie|api_?key|credential|verify|current_user|login|origin|signature|password)"
 )
 

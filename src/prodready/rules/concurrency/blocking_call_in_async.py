@@ -45,11 +45,11 @@ parameter without `Depends`) is not judged.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -90,7 +90,7 @@ SESSION_IO = frozenset(
     {"query", "execute", "commit", "flush", "refresh", "get", "scalar", "scalars", "merge", "rollback"}
 )
 SESSION_TYPES = frozenset({"Session", "orm.Session", "sqlalchemy.orm.Session", "sqlmodel.Session"})
-SESSION_PROVIDER = re.compile(r"^get_(db|session|db_session|database)$")
+SESSION_PROVIDER = lazy_compile(r"^get_(db|session|db_session|database)$")
 # Callees that take a session without running a query on the event loop.
 SESSION_SAFE_CALLEES = frozenset(
     {"isinstance", "len", "print", "id", "type", "repr", "str", "add_task", "to_thread",

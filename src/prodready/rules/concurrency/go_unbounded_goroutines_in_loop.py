@@ -35,15 +35,15 @@ receiver's own fields (configured destinations, registered workers) are not flag
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import ancestors, descendants, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import non_production
+from prodready.rules._go_http import in_test_code, non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -57,8 +57,8 @@ RULE = RuleMeta(
     references=("https://pkg.go.dev/golang.org/x/sync/errgroup#Group.SetLimit",),
 )
 
-LIMITED = re.compile(r"SetLimit\(|semaphore|\bsem\b|Semaphore|make\(chan struct\{\}, |workers?\b|pool|Acquire\(|limiter|rate\.")
-IO_CALL = re.compile(r"(?i)(repo|store|\bdb\b|client|http\.|\.Get\w*\(|Fetch|Query|\.Do\(|Exec|Send|Publish|Call\()")
+LIMITED = lazy_compile(r"SetLimit\(|semaphore|\bsem\b|Semaphore|make\(chan struct\{\}, |workers?\b|pool|Acquire\(|limiter|rate\.")
+IO_CALL = lazy_compile(r"(?i)(repo|store|\bdb\b|client|http\.|\.Get\w*\(|Fetch|Query|\.Do\(|Exec|Send|Publish|Call\()")
 
 
 def _in_range_loop(node: Any, func: Any) -> bool:
@@ -76,7 +76,7 @@ def _in_range_loop(node: Any, func: Any) -> bool:
     return False
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: c.endswith("Go"), skip_file=in_test_code)
 def check_group(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     parts = go.selector_parts(node.child_by_field_name("function"))
     if parts is None or parts[1] != "Go" or "errgroup" not in " ".join(ctx.imports.values()):
@@ -92,7 +92,7 @@ def check_group(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     yield RULE.hit(node, f"{parts[0]}.Go() per loop item without {parts[0]}.SetLimit: fan-out grows with the input")
 
 
-@RULE.on_tree("go_statement", languages=(Language.GO,))
+@RULE.on_tree("go_statement", languages=(Language.GO,), skip_file=in_test_code)
 def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if non_production(ctx.path, ctx.is_test_file):
         return

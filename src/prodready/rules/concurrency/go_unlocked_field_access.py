@@ -42,6 +42,7 @@ from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import descendants, field, line_of, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -72,7 +73,7 @@ def _guarded_structs(root: Any) -> dict[str, set[str]]:
     return result
 
 
-@RULE.on_tree("source_file", languages=(Language.GO,))
+@RULE.on_tree("source_file", languages=(Language.GO,), skip_file=in_test_file)
 def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
     structs = _guarded_structs(root)
     if not structs or ctx.path.endswith("_test.go"):

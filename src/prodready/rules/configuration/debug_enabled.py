@@ -34,11 +34,11 @@ Files that are clearly development-only (`settings/dev.py`, `local_settings.py`,
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -53,7 +53,7 @@ RULE = RuleMeta(
     references=("https://docs.djangoproject.com/en/stable/ref/settings/#debug",),
 )
 
-DEV_FILE = re.compile(
+DEV_FILE = lazy_compile(
     r"(?i)(^|/)(dev|development|local|test|testing|debug)[\w-]*\.py$|(^|/)(dev|local)/|local_settings"
 )
 DEBUG_NAMES = {"DEBUG", "FLASK_DEBUG", "APP_DEBUG", "debug"}

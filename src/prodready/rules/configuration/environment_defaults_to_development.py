@@ -30,11 +30,11 @@ Files that are clearly development-only are skipped.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -49,11 +49,11 @@ RULE = RuleMeta(
     references=("https://12factor.net/config",),
 )
 
-ENV_NAMES = re.compile(
+ENV_NAMES = lazy_compile(
     r"^(ENVIRONMENT|ENV|APP_ENV|APP_ENVIRONMENT|FLASK_ENV|STAGE|DEPLOY_ENV|RUNTIME_ENV|PYTHON_ENV|environment|env|app_env|stage)$"
 )
 DEV_VALUES = {"development", "dev", "local", "debug", "develop"}
-DEV_FILE = re.compile(r"(?i)(^|/)(dev|development|local|test|testing)[\w-]*\.py$|(^|/)(dev|local)/")
+DEV_FILE = lazy_compile(r"(?i)(^|/)(dev|development|local|test|testing)[\w-]*\.py$|(^|/)(dev|local)/")
 
 
 @RULE.on_python(ast.Assign, ast.AnnAssign)

@@ -35,12 +35,12 @@ Procfiles are not judged: Heroku-style buildpacks set `WEB_CONCURRENCY` for you.
 
 from __future__ import annotations
 
-import re
 import shlex
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import DockerfileContext, ShellContext, YamlContext
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.container._compose import environment, is_dev_compose, services
@@ -57,8 +57,8 @@ RULE = RuleMeta(
     references=("https://docs.gunicorn.org/en/stable/design.html#how-many-workers",),
 )
 
-GUNICORN = re.compile(r"(^|[\s/;&|\"'])gunicorn(\s|$)")
-CONFIGURED = re.compile(r"(^|\s)(-w|--workers|-c|--config)(\s|=|\d|$)|WEB_CONCURRENCY|GUNICORN_CMD_ARGS")
+GUNICORN = lazy_compile(r"(^|[\s/;&|\"'])gunicorn(\s|$)")
+CONFIGURED = lazy_compile(r"(^|\s)(-w|--workers|-c|--config)(\s|=|\d|$)|WEB_CONCURRENCY|GUNICORN_CMD_ARGS")
 ENV_NAMES = ("WEB_CONCURRENCY", "GUNICORN_CMD_ARGS")
 
 

@@ -42,6 +42,7 @@ from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import SERVER_MODULES, imports_any, is_script_like
 from prodready.rules.base import RuleMeta
@@ -57,14 +58,14 @@ RULE = RuleMeta(
     references=("https://12factor.net/config",),
 )
 
-OPERATIONAL = re.compile(
+OPERATIONAL = lazy_compile(
     r"^[A-Z][A-Z0-9_]*(TIMEOUT|INTERVAL|TTL|RETRIES|RETRY|ATTEMPTS|POOL_SIZE|WORKERS|CONCURRENCY|MAX_CONNECTIONS|"
     r"RATE_LIMIT|LIMIT|PORT|_URL|_URI|_HOST|_ENDPOINT|DELAY|BACKOFF)(_S|_MS|_SECONDS|_SEC)?$"
 )
-CONFIG_MODULE = re.compile(
+CONFIG_MODULE = lazy_compile(
     r"(?i)(^|/)(settings|config|conf|configuration|constants|defaults|consts)(\.py$|/)"
 )
-READS_CONFIG = re.compile(r"(getenv|environ|settings|config|Settings|Config)")
+READS_CONFIG = lazy_compile(r"(getenv|environ|settings|config|Settings|Config)")
 
 
 @RULE.on_python(ast.Module)

@@ -39,6 +39,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import AppConfigContext, DotenvContext, YamlContext
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._secretutil import snake_case
 from prodready.rules.base import RuleMeta
@@ -56,7 +57,7 @@ RULE = RuleMeta(
     references=("https://12factor.net/config",),
 )
 
-DEV_NAME = re.compile(r"(?i)(^|[./-])(dev|development|local|override|debug|test|testing|ci)([./-]|$)")
+DEV_NAME = lazy_compile(r"(?i)(^|[./-])(dev|development|local|override|debug|test|testing|ci)([./-]|$)")
 DEBUG_KEYS = {"DEBUG", "FLASK_DEBUG", "APP_DEBUG", "DJANGO_DEBUG"}
 ENV_KEYS = {"ENVIRONMENT", "ENV", "APP_ENV", "NODE_ENV", "FLASK_ENV", "RAILS_ENV", "STAGE"}
 LEVEL_KEYS = {"LOG_LEVEL", "LOGLEVEL", "APP_LOG_LEVEL", "LOGGING_LEVEL", "LOGGER_LEVEL"}

@@ -41,6 +41,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import ancestors, descendants, field, string_value, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -57,7 +58,7 @@ RULE = RuleMeta(
     ),
 )
 LANGS = (Language.JAVASCRIPT, Language.TYPESCRIPT)
-DEV_GUARD = re.compile(r"(?i)(NODE_ENV|isDev|isProd|development|production|\bdebug\b|isLocal|env\s*===?)")
+DEV_GUARD = lazy_compile(r"(?i)(NODE_ENV|isDev|isProd|development|production|\bdebug\b|isLocal|env\s*===?)")
 
 
 def _guarded(node: Any) -> bool:

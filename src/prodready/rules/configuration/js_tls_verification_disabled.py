@@ -32,13 +32,13 @@ A value computed from configuration (`rejectUnauthorized: !config.insecure`) is 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import ancestors, field, string_value, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -53,7 +53,7 @@ RULE = RuleMeta(
     references=("https://cwe.mitre.org/data/definitions/295.html",),
 )
 
-DEV = re.compile(r"(?i)NODE_ENV|development|\btest\b|isDev|isLocal|localhost")
+DEV = lazy_compile(r"(?i)NODE_ENV|development|\btest\b|isDev|isLocal|localhost")
 
 
 def _guarded(node: Any) -> bool:

@@ -38,6 +38,7 @@ from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -52,9 +53,9 @@ RULE = RuleMeta(
     references=("https://12factor.net/config",),
 )
 
-PROD_CLASS = re.compile(r"(?i)prod")
-PROD_MODULE = re.compile(r"(?i)(^|/)(prod|production)(_settings|_config)?\.py$|(^|/)(settings|config)/(prod|production)\.py$")
-LOCAL_URL = re.compile(
+PROD_CLASS = lazy_compile(r"(?i)prod")
+PROD_MODULE = lazy_compile(r"(?i)(^|/)(prod|production)(_settings|_config)?\.py$|(^|/)(settings|config)/(prod|production)\.py$")
+LOCAL_URL = lazy_compile(
     r"^[a-z][a-z0-9+]*://([^/@]*@)?(localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]|example\.(com|org)|[\w.-]*\.example\b)"
     r"|^[a-z][a-z0-9+]*://[^/@]*/example\b|^[a-z][a-z0-9+]*://(localhost|127\.0\.0\.1)?/",
 )

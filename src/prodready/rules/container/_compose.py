@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import YamlContext
 from prodready.lang.yamldoc import YList, YMap
+from prodready.lazyre import lazy_compile
 
 # Compose files for development, overrides and CI are where dev settings belong.
-DEV_COMPOSE = re.compile(r"(?i)(^|[./-])(dev|development|local|override|debug|test|testing|ci|docs)([./-]|$)")
+DEV_COMPOSE = lazy_compile(r"(?i)(^|[./-])(dev|development|local|override|debug|test|testing|ci|docs)([./-]|$)")
 
 
 def is_dev_compose(path: str) -> bool:

@@ -6,13 +6,14 @@ import re
 from collections.abc import Iterable, Iterator
 
 from prodready.lang.dockerfile import Instruction
+from prodready.lazyre import lazy_compile
 
-DEV_SERVER = re.compile(
+DEV_SERVER = lazy_compile(
     r"(--reload\b|\bflask\s+run\b|\bnpm\s+run\s+dev\b|\byarn\s+dev\b|\bpnpm\s+(run\s+)?dev\b|\bnext\s+dev\b|"
     r"\bnodemon\b|manage\.py\s+runserver|\bvite(\s|$)(?!build|preview)|\bng\s+serve\b|--debug\b|"
     r"\bfastapi\s+dev\b|\bair\b\s*$|\bts-node-dev\b)"
 )
-SLIM_BASE = re.compile(r"(?i)(-slim|alpine|distroless|scratch|chainguard|busybox|ubi-micro|-minimal)")
+SLIM_BASE = lazy_compile(r"(?i)(-slim|alpine|distroless|scratch|chainguard|busybox|ubi-micro|-minimal)")
 
 
 def command_text(instruction: Instruction) -> str:

@@ -32,10 +32,10 @@ Build stages that are not shipped are not judged; `apk`/`dnf` are not covered.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import DockerfileContext
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -50,8 +50,8 @@ RULE = RuleMeta(
     references=("https://docs.docker.com/build/building/best-practices/#apt-get",),
 )
 
-INSTALL = re.compile(r"\bapt(-get)?\s+(-\S+\s+)*install\b")
-CLEANUP = re.compile(r"/var/lib/apt/lists|apt-get\s+(-\S+\s+)*(dist)?clean\b.*rm\s")
+INSTALL = lazy_compile(r"\bapt(-get)?\s+(-\S+\s+)*install\b")
+CLEANUP = lazy_compile(r"/var/lib/apt/lists|apt-get\s+(-\S+\s+)*(dist)?clean\b.*rm\s")
 
 
 @RULE.on_file(Language.DOCKERFILE)

@@ -40,6 +40,7 @@ import re
 from collections.abc import Iterator
 
 from prodready.engine.context import DockerfileContext
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -54,10 +55,10 @@ RULE = RuleMeta(
     references=("https://docs.docker.com/build/building/multi-stage/",),
 )
 
-TOOLS = re.compile(r"\b(build-essential|gcc|g\+\+|clang|make|cmake|[\w.+-]+-dev|build-base|musl-dev)\b")
-COMPILER_BASE = re.compile(r"^(docker\.io/)?(library/)?(golang|rust|maven|gradle|eclipse-temurin:[^ ]*jdk|openjdk:[^ ]*jdk)\b")
-COMPILE = re.compile(r"\b(go build|go install|cargo build|mvn\b[^&;|]*\b(package|install)|gradle\b[^&;|]*\bbuild|\./gradlew\b)")
-INSTALL = re.compile(r"\b(apt-get|apt|apk|yum|dnf|microdnf)\b[^&;|]*\b(install|add)\b")
+TOOLS = lazy_compile(r"\b(build-essential|gcc|g\+\+|clang|make|cmake|[\w.+-]+-dev|build-base|musl-dev)\b")
+COMPILER_BASE = lazy_compile(r"^(docker\.io/)?(library/)?(golang|rust|maven|gradle|eclipse-temurin:[^ ]*jdk|openjdk:[^ ]*jdk)\b")
+COMPILE = lazy_compile(r"\b(go build|go install|cargo build|mvn\b[^&;|]*\b(package|install)|gradle\b[^&;|]*\bbuild|\./gradlew\b)")
+INSTALL = lazy_compile(r"\b(apt-get|apt|apk|yum|dnf|microdnf)\b[^&;|]*\b(install|add)\b")
 
 
 @RULE.on_file(Language.DOCKERFILE)

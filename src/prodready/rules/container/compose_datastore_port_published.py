@@ -40,12 +40,12 @@ is its default port.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import YamlContext
 from prodready.lang.yamldoc import YList, YMap
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.container._compose import is_dev_compose, services
@@ -79,7 +79,7 @@ DATASTORE_PORTS = {
     8123: "ClickHouse HTTP",
 }
 IMAGE_PORTS = {"clickhouse": {9000: "ClickHouse native"}}
-LOCAL_HOST = re.compile(r"^(127\.\d+\.\d+\.\d+|localhost|\[?::1\]?)$")
+LOCAL_HOST = lazy_compile(r"^(127\.\d+\.\d+\.\d+|localhost|\[?::1\]?)$")
 
 
 def _mapping(item: Any) -> tuple[str, int | None] | None:

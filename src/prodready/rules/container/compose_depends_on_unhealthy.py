@@ -31,11 +31,11 @@ Development compose files are skipped. A service with its own retry-on-start log
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import YamlContext
 from prodready.lang.yamldoc import YList, YMap
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.container._compose import is_dev_compose, services
@@ -51,7 +51,7 @@ RULE = RuleMeta(
     references=("https://docs.docker.com/compose/how-tos/startup-order/",),
 )
 
-STATEFUL = re.compile(
+STATEFUL = lazy_compile(
     r"(?i)(postgres|mysql|mariadb|mongo|redis|valkey|rabbitmq|kafka|elasticsearch|opensearch|db|database|cache|broker|nats|memcached|cassandra|clickhouse)"
 )
 

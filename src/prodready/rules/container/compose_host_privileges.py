@@ -37,11 +37,11 @@ Settings added by an orchestrator outside the compose file are not seen.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import YamlContext
 from prodready.lang.yamldoc import YList, YMap
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.container._compose import is_dev_compose, services
@@ -57,7 +57,7 @@ RULE = RuleMeta(
     references=("https://docs.docker.com/engine/security/#docker-daemon-attack-surface",),
 )
 
-AGENTS = re.compile(
+AGENTS = lazy_compile(
     r"(?i)(cadvisor|node-exporter|node_exporter|traefik|portainer|watchtower|datadog|dd-agent|newrelic|"
     r"promtail|fluent|filebeat|metricbeat|docker:.*dind|dind|nginx-proxy|docker-gen|autoheal|vector|"
     r"falco|sysdig|netdata|glances|pihole|wireguard|openvpn|tailscale|home-assistant|homeassistant|plex|jellyfin|"

@@ -39,11 +39,11 @@ services (migrations, tests) are skipped. Limits set by the orchestrator are not
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import YamlContext
 from prodready.lang.yamldoc import YMap
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.container._compose import is_dev_compose, services
@@ -59,7 +59,7 @@ RULE = RuleMeta(
     references=("https://docs.docker.com/reference/compose-file/deploy/#resources",),
 )
 
-ONE_OFF = re.compile(r"(?i)(migrat|test|setup|init|seed|build|lint|docs)")
+ONE_OFF = lazy_compile(r"(?i)(migrat|test|setup|init|seed|build|lint|docs)")
 
 
 @RULE.on_file(Language.COMPOSE)

@@ -40,11 +40,11 @@ its name is taken for a file.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import YamlContext
 from prodready.lang.yamldoc import YList, YMap
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.container._compose import is_dev_compose, services
@@ -61,7 +61,7 @@ RULE = RuleMeta(
 )
 
 # Targets that hold configuration, data or sockets rather than the application's code.
-NOT_CODE = re.compile(
+NOT_CODE = lazy_compile(
     r"^/(etc|var|run|tmp|data|certs?|secrets?|docker-entrypoint-initdb\.d|usr/share/nginx|srv/data|mnt|media|"
     r"home/\w+/\.\w+|root/\.\w+)(/|$)"
 )

@@ -31,10 +31,10 @@ Dockerfiles named `Dockerfile.dev` are skipped: that is where these commands bel
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import DockerfileContext, YamlContext
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.container._compose import is_dev_compose, services
@@ -51,7 +51,7 @@ RULE = RuleMeta(
     references=("https://www.uvicorn.org/deployment/",),
 )
 
-DEV_NAME = re.compile(r"(?i)(^|[./-])(dev|development|local|override|debug|test)([./-]|$)")
+DEV_NAME = lazy_compile(r"(?i)(^|[./-])(dev|development|local|override|debug|test)([./-]|$)")
 
 
 @RULE.on_file(Language.DOCKERFILE)

@@ -39,10 +39,10 @@ seen; suppress with that reason.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import ProjectContext
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._repo import main_path
 from prodready.rules.base import RuleMeta
@@ -58,7 +58,7 @@ RULE = RuleMeta(
     references=("https://12factor.net/build-release-run",),
 )
 
-DEPLOY_FILE = re.compile(
+DEPLOY_FILE = lazy_compile(
     r"(?i)(^|/)(dockerfile(\.[\w.-]+)?|[\w.-]+\.dockerfile|containerfile|(docker-)?compose[\w.-]*\.ya?ml|procfile|"
     r"app\.ya?ml|fly\.toml|render\.ya?ml|railway\.(json|toml)|heroku\.yml|serverless\.ya?ml|vercel\.json|"
     r"netlify\.toml|nixpacks\.toml|chart\.yaml|kustomization\.ya?ml|skaffold\.ya?ml|[\w.-]+\.service|"

@@ -35,10 +35,10 @@ A user set by the orchestrator (`securityContext.runAsUser`, compose `user:`) is
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import DockerfileContext
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -54,7 +54,7 @@ RULE = RuleMeta(
 )
 
 ROOT_USERS = {"root", "0", "0:0", "root:root"}
-CREATES_USER = re.compile(r"\b(adduser|useradd)\b(?:\s+(?:-{1,2}[\w-]+(?:[ =](?!-)[^\s&;-][^\s&;]*)?))*\s+([A-Za-z_][\w-]*)")
+CREATES_USER = lazy_compile(r"\b(adduser|useradd)\b(?:\s+(?:-{1,2}[\w-]+(?:[ =](?!-)[^\s&;-][^\s&;]*)?))*\s+([A-Za-z_][\w-]*)")
 
 
 @RULE.on_file(Language.DOCKERFILE)

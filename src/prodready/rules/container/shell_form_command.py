@@ -41,11 +41,11 @@ PR-PM-301.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import DockerfileContext, YamlContext
 from prodready.lang.shell import read_script
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._process import is_shell_c
 from prodready.rules.base import RuleMeta
@@ -62,7 +62,7 @@ RULE = RuleMeta(
     references=("https://docs.docker.com/reference/dockerfile/#shell-and-exec-form",),
 )
 
-INIT = re.compile(r"\b(tini|dumb-init|s6-overlay|/init|catatonit|supervisord)\b")
+INIT = lazy_compile(r"\b(tini|dumb-init|s6-overlay|/init|catatonit|supervisord)\b")
 
 
 def _unexeced(text: str) -> str | None:

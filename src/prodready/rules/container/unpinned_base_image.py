@@ -40,10 +40,10 @@ replicas of one deployment can run different major versions.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import DockerfileContext, ProjectContext, YamlContext
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.container._compose import is_dev_compose, services
@@ -62,7 +62,7 @@ RULE = RuleMeta(
 
 
 # Tags that name a channel, not a version: node:lts-alpine, node:current, python:slim.
-FLOATING = re.compile(r"^(lts|current|stable|edge|rolling)([-._][a-z]+)*$|^(alpine|slim|bookworm|bullseye|buster|jammy|noble)$")
+FLOATING = lazy_compile(r"^(lts|current|stable|edge|rolling)([-._][a-z]+)*$|^(alpine|slim|bookworm|bullseye|buster|jammy|noble)$")
 
 
 @RULE.on_file(Language.DOCKERFILE)

@@ -31,11 +31,11 @@ Files that are clearly development-only (`settings/dev.py`, `local.py`, tests) a
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -50,9 +50,9 @@ RULE = RuleMeta(
     references=("https://12factor.net/config",),
 )
 
-NAME = re.compile(r"(?i)(origin|cors)")
-LOCAL = re.compile(r"(?i)^https?://(localhost|127\.0\.0\.1|0\.0\.0\.0)(:\d+)?/?$")
-DEV_FILE = re.compile(r"(?i)(^|/)(dev|development|local|test|testing)[\w-]*\.py$|/(dev|local)/")
+NAME = lazy_compile(r"(?i)(origin|cors)")
+LOCAL = lazy_compile(r"(?i)^https?://(localhost|127\.0\.0\.1|0\.0\.0\.0)(:\d+)?/?$")
+DEV_FILE = lazy_compile(r"(?i)(^|/)(dev|development|local|test|testing)[\w-]*\.py$|/(dev|local)/")
 
 
 @RULE.on_python(ast.Assign, ast.AnnAssign)

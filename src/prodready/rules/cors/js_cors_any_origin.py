@@ -34,6 +34,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import ancestors, field, string_value, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -79,7 +80,7 @@ def cors_config(node: Any, ctx: TreeContext) -> tuple[bool, bool] | None:
     return None
 
 
-STATIC = re.compile(r"(?i)(static|asset|public|font|image|avatar|badge|download|attachment|file|cdn|embed)")
+STATIC = lazy_compile(r"(?i)(static|asset|public|font|image|avatar|badge|download|attachment|file|cdn|embed)")
 
 
 def _public_asset(node: Any, ctx: TreeContext) -> bool:

@@ -34,6 +34,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import string_value, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.cors.js_cors_any_origin import cors_config
@@ -50,7 +51,7 @@ RULE = RuleMeta(
 )
 
 
-REQUEST_ORIGIN = re.compile(
+REQUEST_ORIGIN = lazy_compile(
     r"(?i)(req|request)\.(headers\.origin|headers\[['\"]origin['\"]\]|header\(['\"]origin['\"]\)|get\(['\"]origin['\"]\))|^origin$"
 )
 

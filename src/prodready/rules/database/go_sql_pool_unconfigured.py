@@ -47,7 +47,7 @@ from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import descendants
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import non_production
+from prodready.rules._go_http import in_test_code, non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -71,7 +71,7 @@ def _method(call: Any) -> str:
     return (go.selector_parts(call.child_by_field_name("function")) or ("", ""))[1]
 
 
-@RULE.on_tree("source_file", languages=(Language.GO,))
+@RULE.on_tree("source_file", languages=(Language.GO,), skip_file=in_test_code)
 def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
     if non_production(ctx.path, ctx.is_test_file) or re.search(r"(?i)migrat|seed|/tools?/|example", ctx.path):
         return

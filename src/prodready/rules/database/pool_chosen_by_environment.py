@@ -33,11 +33,11 @@ Flags evaluated in another module are recognised by name only.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -52,7 +52,7 @@ RULE = RuleMeta(
     references=("https://docs.sqlalchemy.org/en/20/core/pooling.html#switching-pool-implementations",),
 )
 
-ENV_TEST = re.compile(
+ENV_TEST = lazy_compile(
     r"(?i)(production|prod|environment|\benv\b|debug|development|testing|is_dev|is_local|stage)"
 )
 

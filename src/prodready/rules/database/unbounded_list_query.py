@@ -39,11 +39,11 @@ followed; Django querysets are not judged (DRF pagination is configured globally
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.input_validation._taint import is_route_handler
@@ -63,9 +63,9 @@ BOUNDING = frozenset(
     {"filter", "filter_by", "where", "limit", "paginate", "offset", "slice", "first", "one", "get", "exclude",
      "join", "having", "in_bulk", "limit_offset"}
 )
-LISTING_FUNCTION = re.compile(r"(?i)^(get_all\w*|list\w*|all_\w+|fetch_all\w*|read_all\w*|get_\w+_list)$")
+LISTING_FUNCTION = lazy_compile(r"(?i)^(get_all\w*|list\w*|all_\w+|fetch_all\w*|read_all\w*|get_\w+_list)$")
 # Enumeration tables stay small by design: reading them whole is fine.
-LOOKUP_TABLE = re.compile(
+LOOKUP_TABLE = lazy_compile(
     r"(Type|Types|Severity|Severities|Priority|Priorities|Status|Statuses|Kind|Role|Roles|Plugin|Plugins|Setting|"
     r"Settings|Config|Category|Categories|Country|Countries|Currency|Currencies|Language|Languages|Permission|"
     r"Permissions)$"

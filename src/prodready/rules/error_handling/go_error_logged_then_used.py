@@ -44,8 +44,9 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import following_statements, non_production, statements
+from prodready.rules._go_http import following_statements, in_test_code, non_production, statements
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -59,10 +60,10 @@ RULE = RuleMeta(
     references=("https://go.dev/blog/error-handling-and-go",),
 )
 
-LOG_CALL = re.compile(r"^(log|logger|logging|logrus|slog|glog|fmt|l|\w*[lL]og\w*)\.\w+$")
+LOG_CALL = lazy_compile(r"^(log|logger|logging|logrus|slog|glog|fmt|l|\w*[lL]og\w*)\.\w+$")
 
 
-@RULE.on_tree("if_statement", languages=(Language.GO,))
+@RULE.on_tree("if_statement", languages=(Language.GO,), skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if " ".join(text(field(node, "condition")).split()) != "err != nil" or field(node, "alternative") is not None:
         return

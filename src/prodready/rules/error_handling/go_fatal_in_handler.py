@@ -34,14 +34,14 @@ Fatal calls in helpers that handlers call are not followed.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import enclosing_handler, non_production
+from prodready.rules._go_http import enclosing_handler, in_test_code, non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -55,10 +55,10 @@ RULE = RuleMeta(
     references=("https://pkg.go.dev/log#Fatal",),
 )
 
-FATAL = re.compile(r"^(log\.Fatal\w*|os\.Exit|[\w.]+\.Fatal(f|ln|w)?|[\w.]+\.Fatal\(\)\.\w+)$")
+FATAL = lazy_compile(r"^(log\.Fatal\w*|os\.Exit|[\w.]+\.Fatal(f|ln|w)?|[\w.]+\.Fatal\(\)\.\w+)$")
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: FATAL.match(c), skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     if not FATAL.match(name) or non_production(ctx.path, ctx.is_test_file) or name.startswith(("t.", "b.")):

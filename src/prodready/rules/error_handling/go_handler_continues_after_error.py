@@ -37,18 +37,19 @@ Only the block's own statements are read; an `else` branch is not flagged.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import (
     ERROR_STATUS,
     enclosing_handler,
     following_statements,
+    in_test_code,
     non_production,
     statements,
 )
@@ -66,7 +67,7 @@ RULE = RuleMeta(
 )
 
 ALWAYS_ERROR = {"http.Error", "http.NotFound"}
-WRITES = re.compile(
+WRITES = lazy_compile(
     r"(http\.(Error|Redirect|NotFound|ServeFile|ServeContent)\(|\.(JSON|String|XML|HTML|Render|Redirect|Write|WriteHeader|"
     r"Execute\w*|Response|AbortWith\w*|Data|File|SendString|Send|NoContent|Blob|Stream)\()"
 )
@@ -87,7 +88,7 @@ def _error_response(call: Any) -> bool:
     return parts[1][:1].isupper() and bool(ERROR_STATUS.fullmatch(text(args[0]).strip()))
 
 
-@RULE.on_tree("if_statement", languages=(Language.GO,))
+@RULE.on_tree("if_statement", languages=(Language.GO,), skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if non_production(ctx.path, ctx.is_test_file) or field(node, "alternative") is not None:
         return

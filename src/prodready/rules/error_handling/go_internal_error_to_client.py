@@ -46,8 +46,9 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import SERVER_ERROR_STATUS, non_production
+from prodready.rules._go_http import SERVER_ERROR_STATUS, in_test_code, non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -62,11 +63,19 @@ RULE = RuleMeta(
 )
 
 RESPONDERS = {"JSON", "String", "XML", "IndentedJSON", "JSONP", "AbortWithStatusJSON", "PureJSON", "SecureJSON", "YAML"}
-ERR_TEXT = re.compile(r"\b(err|e|er|error)\w*\.Error\(\)")
-STATUS_FROM_ERR = re.compile(r"^\w+(\.\w+)?\((err|e)\w*\)$")
+ERR_TEXT = lazy_compile(r"\b(err|e|er|error)\w*\.Error\(\)")
+STATUS_FROM_ERR = lazy_compile(r"^\w+(\.\w+)?\((err|e)\w*\)$")
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+def _maybe_response(callee: str) -> bool:
+    """Implied by check's tests: http.Error, or a method (the callee's last name) that responds."""
+    return callee == "http.Error" or callee.endswith(_RESPONSE_METHODS)
+
+
+_RESPONSE_METHODS = tuple(sorted(RESPONDERS | {"JSON", "SendString", "Send"}))
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=_maybe_response, skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if non_production(ctx.path, ctx.is_test_file):
         return

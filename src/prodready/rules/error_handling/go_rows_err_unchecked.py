@@ -47,8 +47,9 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import field, line_of, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import following_statements, non_production
+from prodready.rules._go_http import following_statements, in_test_code, non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -62,10 +63,10 @@ RULE = RuleMeta(
     references=("https://go.dev/doc/database/querying#multiple_rows",),
 )
 
-CURSOR_SOURCE = re.compile(r"\.(Query\w*|Rows|Find|Aggregate|Watch|Select\w*|Queryx|NamedQuery\w*)\(|\.query\w*\(")
+CURSOR_SOURCE = lazy_compile(r"\.(Query\w*|Rows|Find|Aggregate|Watch|Select\w*|Queryx|NamedQuery\w*)\(|\.query\w*\(")
 
 
-@RULE.on_tree("for_statement", languages=(Language.GO,))
+@RULE.on_tree("for_statement", languages=(Language.GO,), skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     condition = next((c for c in node.named_children if c.type == "call_expression"), None)
     if condition is None or non_production(ctx.path, ctx.is_test_file):

@@ -42,8 +42,9 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import non_production
+from prodready.rules._go_http import in_test_code, non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -57,12 +58,12 @@ RULE = RuleMeta(
     references=("https://pkg.go.dev/net/http#Header.Get",),
 )
 
-SOURCE = re.compile(
+SOURCE = lazy_compile(
     r"^(?:\w+\.)*(?:\w+)\.(?:Header|Trailer|Form|PostForm|URL\.Query\(\)|MultipartForm\.(?:File|Value))$"
 )
 
 
-@RULE.on_tree("index_expression", languages=(Language.GO,))
+@RULE.on_tree("index_expression", languages=(Language.GO,), skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     operand, index = field(node, "operand"), field(node, "index")
     if operand is None or index is None or operand.type != "index_expression" or non_production(ctx.path, ctx.is_test_file):

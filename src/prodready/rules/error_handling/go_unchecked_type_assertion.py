@@ -34,14 +34,14 @@ assertions on `ctx.Value(key)` and other call results are not flagged.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang.treesitter import field, string_value, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import non_production
+from prodready.rules._go_http import in_test_code, non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -56,10 +56,10 @@ RULE = RuleMeta(
 )
 
 
-SOURCE = re.compile(r"(?i)(session|values|claims|keys|token|payload|metadata|locals|flash)")
+SOURCE = lazy_compile(r"(?i)(session|values|claims|keys|token|payload|metadata|locals|flash)")
 
 
-@RULE.on_tree("type_assertion_expression", languages=(Language.GO,))
+@RULE.on_tree("type_assertion_expression", languages=(Language.GO,), skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     operand = field(node, "operand")
     if operand is None or operand.type != "index_expression" or non_production(ctx.path, ctx.is_test_file):

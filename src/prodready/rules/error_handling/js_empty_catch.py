@@ -31,13 +31,13 @@ A catch that only contains a comment is accepted as a deliberate decision.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import ancestors, field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -65,7 +65,7 @@ def check_catch(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         yield RULE.hit(node, "empty catch block swallows the error")
 
 
-CLEANUP = re.compile(
+CLEANUP = lazy_compile(
     r"(?i)^(close|cleanup|clean|destroy|disconnect|release|end|quit|kill|abort|unlink|rm|rmdir|remove|unsubscribe|stop|terminate|dispose|delete|flush|unwatch|removeItem)\w*$"
 )
 

@@ -48,6 +48,7 @@ from prodready.engine.context import PyContext, TreeContext
 from prodready.lang import javascript as js
 from prodready.lang import python as pyast
 from prodready.lang.treesitter import ancestors, field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import is_script_like
 from prodready.rules.base import RuleMeta
@@ -64,7 +65,7 @@ RULE = RuleMeta(
     references=("https://expressjs.com/en/guide/error-handling.html",),
 )
 
-DEV = re.compile(r"(?i)NODE_ENV|development|isDev|isProd|production|\bdebug\b")
+DEV = lazy_compile(r"(?i)NODE_ENV|development|isDev|isProd|production|\bdebug\b")
 
 
 def _leaks(call: Any, err: str) -> bool:

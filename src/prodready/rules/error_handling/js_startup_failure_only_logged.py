@@ -43,6 +43,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import descendants, field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -57,9 +58,9 @@ RULE = RuleMeta(
     references=("https://mongoosejs.com/docs/connections.html#error-handling",),
 )
 
-CONNECT = re.compile(r"^(mongoose\.connect|mongoose\.createConnection|MongoClient\.connect|sequelize\.authenticate)\(")
-HANDLES = re.compile(r"process\.exit|\bthrow\b|reject\(|retr(y|ies)|setTimeout|\bnext\(|\bexit\(")
-COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+CONNECT = lazy_compile(r"^(mongoose\.connect|mongoose\.createConnection|MongoClient\.connect|sequelize\.authenticate)\(")
+HANDLES = lazy_compile(r"process\.exit|\bthrow\b|reject\(|retr(y|ies)|setTimeout|\bnext\(|\bexit\(")
+COMMENT = lazy_compile(r"//[^\n]*|/\*.*?\*/", re.S)
 
 
 def _only_logs(body: str) -> bool:

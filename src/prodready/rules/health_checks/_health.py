@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-DB_CALL = re.compile(r"(?i)(execute|session|engine|connect|db|database|sql|query|select|pool|fetch)")
-CACHE_CALL = re.compile(r"(?i)(redis|cache|ping)")
+from prodready.lazyre import lazy_compile
+
+DB_CALL = lazy_compile(r"(?i)(execute|session|engine|connect|db|database|sql|query|select|pool|fetch)")
+CACHE_CALL = lazy_compile(r"(?i)(redis|cache|ping)")
 
 
 def unchecked_dependencies(route: Any, model: Any) -> list[str]:

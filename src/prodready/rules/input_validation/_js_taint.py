@@ -6,8 +6,9 @@ import re
 from typing import Any
 
 from prodready.lang.treesitter import descendants, field, text
+from prodready.lazyre import lazy_compile
 
-SOURCE = re.compile(
+SOURCE = lazy_compile(
     r"\b(req|request|ctx\.request|ctx)\.(params|query|body)\b|\bsearchParams\.get\(|\bparams\.\w+|\bformData\.get\(|\b(req|request)\.json\("
 )
 

@@ -36,6 +36,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -61,9 +62,9 @@ METHODS = {
     "Select",
     "Get",
 }
-SAFE_PART = re.compile(r"(?i)(quote\w*\(|addtovars|placeholder|bindvar|rebind)")
-REQUEST_VALUE = re.compile(r"(FormValue|PostForm|Query\(|Param\(|URL\.|Header\.Get|Body)")
-SQL = re.compile(r"(?i)\b(select|insert|update|delete)\b.*\b(from|into|set|where)\b")
+SAFE_PART = lazy_compile(r"(?i)(quote\w*\(|addtovars|placeholder|bindvar|rebind)")
+REQUEST_VALUE = lazy_compile(r"(FormValue|PostForm|Query\(|Param\(|URL\.|Header\.Get|Body)")
+SQL = lazy_compile(r"(?i)\b(select|insert|update|delete)\b.*\b(from|into|set|where)\b")
 
 
 def _dynamic(node: Any, func_text: str) -> bool:
@@ -83,7 +84,15 @@ def _dynamic(node: Any, func_text: str) -> bool:
     return False
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+def _maybe_query(callee: str) -> bool:
+    """Implied by check's method test: the method (the callee's last name), first letter aside, is one of METHODS."""
+    return callee.endswith(_METHOD_TAILS)
+
+
+_METHOD_TAILS = tuple(method[1:] for method in METHODS)
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=_maybe_query)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     parts = go.selector_parts(node.child_by_field_name("function"))
     if parts is None or (parts[1] not in METHODS and parts[1][:1].upper() + parts[1][1:] not in METHODS):

@@ -42,6 +42,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import non_production
 from prodready.rules.base import RuleMeta
@@ -58,8 +59,8 @@ RULE = RuleMeta(
 )
 
 PARSERS = {"strconv.Atoi", "strconv.ParseInt", "strconv.ParseUint"}
-PAGE_KEY = re.compile(r"(?i)^(limit|size|page_?size|pagesize|per_?page|perpage|num|count|take|max_?results|rows)$")
-QUERY_READ = re.compile(
+PAGE_KEY = lazy_compile(r"(?i)^(limit|size|page_?size|pagesize|per_?page|perpage|num|count|take|max_?results|rows)$")
+QUERY_READ = lazy_compile(
     r"(Query\(\)\.Get|FormValue|PostFormValue|\.Query|DefaultQuery|QueryParam|GetQuery|Params|Param)\(\s*\"([^\"]+)\""
 )
 
@@ -73,7 +74,7 @@ def _query_key(arg: Any, func_text: str) -> str | None:
     return match.group(2) if match and PAGE_KEY.match(match.group(2)) else None
 
 
-@RULE.on_tree("short_var_declaration", "assignment_statement", languages=(Language.GO,))
+@RULE.on_tree("short_var_declaration", "assignment_statement", languages=(Language.GO,), callee=PARSERS.__contains__)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     right, left = node.child_by_field_name("right"), node.child_by_field_name("left")
     if right is None or left is None or not right.named_children or not left.named_children:

@@ -51,8 +51,9 @@ from typing import Any
 from prodready.engine.context import ProjectContext, TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import enclosing_handler, func_params_text, non_production
+from prodready.rules._go_http import enclosing_handler, func_params_text, in_test_code, non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -66,12 +67,12 @@ RULE = RuleMeta(
     references=("https://pkg.go.dev/net/http#MaxBytesReader",),
 )
 
-UPLOAD = re.compile(r"^(\w+|\w+\.Request)\.(FormFile|ParseMultipartForm|MultipartForm|MultipartReader)$")
+UPLOAD = lazy_compile(r"^(\w+|\w+\.Request)\.(FormFile|ParseMultipartForm|MultipartForm|MultipartReader)$")
 READ_ALL = {"io.ReadAll", "ioutil.ReadAll"}
-LIMITED = re.compile(r"MaxBytesReader|LimitReader|RequestSizeLimiter|BodyLimit|MaxBytesHandler|http\.MaxBytes")
+LIMITED = lazy_compile(r"MaxBytesReader|LimitReader|RequestSizeLimiter|BodyLimit|MaxBytesHandler|http\.MaxBytes")
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: UPLOAD.match(c) or c in READ_ALL, skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     if UPLOAD.match(name):

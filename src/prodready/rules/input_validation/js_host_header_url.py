@@ -40,6 +40,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -54,11 +55,11 @@ RULE = RuleMeta(
     references=("https://portswigger.net/web-security/host-header/exploiting/password-reset-poisoning",),
 )
 
-HOST = re.compile(
+HOST = lazy_compile(
     r"\b(req|request)\.(headers\.host\b|headers\[['\"](x-forwarded-)?host['\"]\]|get\(\s*['\"](x-forwarded-)?host['\"]\s*\)|hostname\b|host\b)",
     re.I,
 )
-ALLOW_LIST = re.compile(r"(?i)allowed_?hosts|trusted_?hosts|allow_?list|whitelist")
+ALLOW_LIST = lazy_compile(r"(?i)allowed_?hosts|trusted_?hosts|allow_?list|whitelist")
 
 
 @RULE.on_tree("template_string", "binary_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))

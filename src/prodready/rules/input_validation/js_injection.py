@@ -38,6 +38,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import field, string_value, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.input_validation._js_taint import from_request
@@ -52,11 +53,11 @@ RULE = RuleMeta(
     fix="Use parameterised queries and execFile/spawn with an argument array.",
     references=("https://cheatsheetseries.owasp.org/cheatsheets/SQL_Injection_Prevention_Cheat_Sheet.html",),
 )
-SQL = re.compile(r"(?i)\b(select|insert|update|delete)\b[\s\S]*\b(from|into|set|where)\b")
+SQL = lazy_compile(r"(?i)\b(select|insert|update|delete)\b[\s\S]*\b(from|into|set|where)\b")
 DB_METHODS = {"query", "execute", "$queryRawUnsafe", "$executeRawUnsafe", "raw", "unsafe"}
 
 
-VALUE_BEFORE = re.compile(r"""(['"=<>(,]|\b(like|in|values|limit|offset)\b)\s*$""", re.IGNORECASE)
+VALUE_BEFORE = lazy_compile(r"""(['"=<>(,]|\b(like|in|values|limit|offset)\b)\s*$""", re.IGNORECASE)
 
 
 def _value_interpolated(node: Any) -> bool:

@@ -44,6 +44,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.input_validation._js_taint import SOURCE, tainted_names
@@ -78,7 +79,7 @@ FS_SINKS = {
     "statSync",
 }
 RES_SINKS = {"sendFile", "download"}
-CONFINED = re.compile(
+CONFINED = lazy_compile(
     r"\.startsWith\(|path\.relative\(|\brelative\(|path\.basename\(|\bbasename\(|sanitize|isSafePath|isPathInside|is-path-inside"
 )
 

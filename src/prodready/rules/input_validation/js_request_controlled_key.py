@@ -43,6 +43,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.input_validation._js_taint import tainted_names
@@ -58,7 +59,7 @@ RULE = RuleMeta(
     references=("https://cheatsheetseries.owasp.org/cheatsheets/Mass_Assignment_Cheat_Sheet.html",),
 )
 
-DIRECT = re.compile(r"\b(req|request)\.(params|query|body)\b")
+DIRECT = lazy_compile(r"\b(req|request)\.(params|query|body)\b")
 
 
 def _outer_function(node: Any) -> Any:

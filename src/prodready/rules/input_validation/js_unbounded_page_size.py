@@ -42,6 +42,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import descendants, field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.input_validation._js_taint import tainted_names
@@ -58,11 +59,11 @@ RULE = RuleMeta(
 )
 
 KEYS = {"take", "limit", "first"}
-FROM_QUERY = re.compile(
+FROM_QUERY = lazy_compile(
     r"\b(req|request|ctx\.request|ctx)\.query\b|\bsearchParams\.get\(|\b(query|params|filters?|options|opts|pagination)\.(limit|take|size|per_?page|page_?size|count|first|top)\b",
     re.I,
 )
-CAPPED = re.compile(r"Math\.min\(|\bclamp\w*\(|\bmin\(|MAX_\w+|\bmax\w*(Limit|Size|PageSize|Take)\b|\.max\(\d", re.I)
+CAPPED = lazy_compile(r"Math\.min\(|\bclamp\w*\(|\bmin\(|MAX_\w+|\bmax\w*(Limit|Size|PageSize|Take)\b|\.max\(\d", re.I)
 
 
 def _request_derived(value: Any, func: Any) -> bool:

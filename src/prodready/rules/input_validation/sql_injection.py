@@ -33,11 +33,11 @@ reason. Only constants are treated as safe.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import is_script_like
 from prodready.rules.base import RuleMeta
@@ -65,7 +65,7 @@ EXECUTORS = {
     "fetchrow",
     "fetchval",
 }
-SQL_WORDS = re.compile(
+SQL_WORDS = lazy_compile(
     r"(?i)\b(select|insert|update|delete|drop|create|alter|truncate|merge|replace|grant)\b[\s\S]*\b(from|into|table|set|where|values|index)\b"
 )
 

@@ -49,6 +49,7 @@ from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.input_validation._taint import is_route_handler
@@ -64,12 +65,12 @@ RULE = RuleMeta(
     references=("https://owasp.org/API-Security/editions/2023/en/0xa4-unrestricted-resource-consumption/",),
 )
 
-SIZE_NAME = re.compile(
+SIZE_NAME = lazy_compile(
     r"(?i)^(limit|per_page|perpage|page_size|pagesize|items_per_page|itemsperpage|size|count|take|top|max_results|"
     r"num_results|max_items|num_items|batch_size|page_limit)$"
 )
-DURATION_NAME = re.compile(r"(?i)^(duration|delay|timeout|sleep|wait|wait_time|seconds|interval|pause|ttl)$")
-REQUEST_SOURCE = re.compile(r"\brequest\.(args|form|values|GET|POST|query_params|params)\b")
+DURATION_NAME = lazy_compile(r"(?i)^(duration|delay|timeout|sleep|wait|wait_time|seconds|interval|pause|ttl)$")
+REQUEST_SOURCE = lazy_compile(r"\brequest\.(args|form|values|GET|POST|query_params|params)\b")
 MARSHMALLOW_NUMBERS = frozenset({"Int", "Integer", "Float", "Number", "Decimal"})
 
 

@@ -32,11 +32,11 @@ Pickle loading of files the service wrote itself is still reported; suppress wit
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import is_script_like
 from prodready.rules.base import RuleMeta
@@ -65,7 +65,7 @@ UNSAFE = {
     "shelve.open",
 }
 UNSAFE_LOADERS = {"Loader", "UnsafeLoader", "FullLoader", "CLoader", "CUnsafeLoader", "CFullLoader"}
-NETWORK_DATA = re.compile(r"(?i)(request|body|payload|message|msg|recv|data|\.get\(|redis|cache|queue|socket|raw|content)")
+NETWORK_DATA = lazy_compile(r"(?i)(request|body|payload|message|msg|recv|data|\.get\(|redis|cache|queue|socket|raw|content)")
 
 
 @RULE.on_python(ast.Call, calls=["decode", "load", "loads", "open", "unsafe_load"])

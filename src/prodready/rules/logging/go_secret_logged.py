@@ -30,15 +30,15 @@ Credentials inside structs logged whole (`log.Printf("%+v", req)`) are not seen.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import non_production
+from prodready.rules._go_http import in_test_code, non_production
 from prodready.rules._secretutil import NOT_SECRET_NAME, snake_case
 from prodready.rules.base import RuleMeta
 
@@ -53,15 +53,15 @@ RULE = RuleMeta(
     references=("https://cwe.mitre.org/data/definitions/532.html",),
 )
 
-LOGGER = re.compile(
+LOGGER = lazy_compile(
     r"^(log|logrus|zap|slog|glog|klog|\w*[lL]og(ger)?\w*|l|s|sugar|lg)\.(Print\w*|Fatal\w*|Panic\w*|"
     r"(Debug|Info|Warn|Warning|Error|Trace)\w*)$"
 )
-SECRETISH = re.compile(
+SECRETISH = lazy_compile(
     r"^(.*_)?(password|passwd|pwd|pass|secret|token|access_token|refresh_token|api_?key|apikey|"
     r"credentials?|client_secret|private_key|session_token)$"
 )
-NOT_SECRET = re.compile(r"(hash|hashed|_len|length|_count|_id$|_type|_name|expire|_ttl|_valid|_ok$|_err$|_error$)")
+NOT_SECRET = lazy_compile(r"(hash|hashed|_len|length|_count|_id$|_type|_name|expire|_ttl|_valid|_ok$|_err$|_error$)")
 
 
 def _secret_name(arg: Any) -> str | None:
@@ -77,7 +77,7 @@ def _secret_name(arg: Any) -> str | None:
     return None
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: LOGGER.match(c), skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     if not LOGGER.match(name) or non_production(ctx.path, ctx.is_test_file) or name.startswith("fmt."):

@@ -30,11 +30,11 @@ Log levels set in code are judged by PR-LG-003.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import DockerfileContext, YamlContext
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.container._compose import is_dev_compose, services
@@ -51,7 +51,7 @@ RULE = RuleMeta(
     references=("https://docs.celeryq.dev/en/stable/reference/cli.html#celery-worker",),
 )
 
-DEBUG_FLAG = re.compile(r"(?i)(--log-?level|--log_level|(?<!\S)-l)(=|\s+)[\"']?(debug|trace)\b")
+DEBUG_FLAG = lazy_compile(r"(?i)(--log-?level|--log_level|(?<!\S)-l)(=|\s+)[\"']?(debug|trace)\b")
 
 
 def _text(value: Any) -> str:

@@ -42,6 +42,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang.treesitter import descendants, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.error_handling._js_errors import param_names, production_error_middleware, response_calls
@@ -57,7 +58,7 @@ RULE = RuleMeta(
     references=("https://expressjs.com/en/guide/error-handling.html",),
 )
 
-LOGS = re.compile(r"(?i)\b(console|logger|log|winston|pino|bunyan|sentry|bugsnag|rollbar|newrelic|apm)\b\s*\.|\blog\w*\(|capture\w*\(|report\w*\(|\bnext\(\s*\w+\s*\)")
+LOGS = lazy_compile(r"(?i)\b(console|logger|log|winston|pino|bunyan|sentry|bugsnag|rollbar|newrelic|apm)\b\s*\.|\blog\w*\(|capture\w*\(|report\w*\(|\bnext\(\s*\w+\s*\)")
 
 
 DEV_ONLY = re.compile(r"""(?i)(env|NODE_ENV)\w*\s*===?\s*['"](development|dev|local)['"]|\bis_?dev(elopment)?\b""")

@@ -40,6 +40,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import ancestors, descendants, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -54,14 +55,14 @@ RULE = RuleMeta(
     references=("https://cheatsheetseries.owasp.org/cheatsheets/Logging_Cheat_Sheet.html",),
 )
 LEVELS = {"log", "info", "debug", "warn", "error", "trace", "fatal", "verbose", "silly"}
-LOGGERS = re.compile(
+LOGGERS = lazy_compile(
     r"(?i)^(console|logger|log|\w*logger|req\.log|request\.log|ctx\.log|fastify\.log|app\.log|this\.logger|this\.log)$"
 )
-SECRETISH = re.compile(
+SECRETISH = lazy_compile(
     r"(?i)^_?(password|passwd|pwd|secret|client_?secret|token|access_?token|refresh_?token|id_?token|auth_?token|bearer_?token|"
     r"api_?key|apikey|private_?key|secret_?key|authorization|cookie|cookies|session_?token|otp|pin_?code|credentials?|jwt)$"
 )
-NOT_SECRET = re.compile(
+NOT_SECRET = lazy_compile(
     r"(?i)(length|count|type|expir|present|valid|name|id$|url|hash|hint|field|header_name|strength|policy|min|max|reset)"
 )
 
@@ -116,7 +117,7 @@ def _masked(node: Any) -> bool:
     return False
 
 
-DEV = re.compile(r"(?i)(isDev|development|isDebug|\bdebug\b|isLocal|NODE_ENV\s*!==?\s*['\"]production)")
+DEV = lazy_compile(r"(?i)(isDev|development|isDebug|\bdebug\b|isLocal|NODE_ENV\s*!==?\s*['\"]production)")
 
 
 def _dev_only(node: Any) -> bool:

@@ -31,11 +31,11 @@ Values are judged by their names; a secret stored in an innocently named variabl
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import is_script_like
 from prodready.rules._secretutil import NOT_SECRET_NAME
@@ -53,7 +53,7 @@ RULE = RuleMeta(
 )
 
 LEVELS = {"debug", "info", "warning", "warn", "error", "critical", "exception", "log"}
-SECRETISH = re.compile(
+SECRETISH = lazy_compile(
     r"(?i)^(.*_)?(password|passwd|pwd|secret|token|access_token|refresh_token|api_?key|apikey|credentials?|authorization|auth_header|private_key|client_secret|cookie|session_token)$"
 )
 

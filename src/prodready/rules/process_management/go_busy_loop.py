@@ -34,13 +34,14 @@ Blocking inside a helper called from the loop is not seen; suppress with the hel
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang.treesitter import field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -54,13 +55,13 @@ RULE = RuleMeta(
     references=("https://go.dev/doc/effective_go#channels",),
 )
 
-BLOCKS = re.compile(
+BLOCKS = lazy_compile(
     r"(<-|\bselect\b|Sleep|Ticker|Tick\(|After\(|Accept|Read|Recv|Receive|Next\(|Scan|\.Do\(|\.Get\(|Query|Exec|Wait|"
     r"Lock\(|Pop|Write|Serve|Listen|Dial|\breturn\b|\bbreak\b|\bgoto\b|panic\(|os\.Exit|Fatal)"
 )
 
 
-@RULE.on_tree("for_statement", languages=(Language.GO,))
+@RULE.on_tree("for_statement", languages=(Language.GO,), skip_file=in_test_file)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.path.endswith("_test.go"):
         return

@@ -29,11 +29,11 @@ Development-only modules (`dev.py`, `run_local.py`) are skipped.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -48,7 +48,7 @@ RULE = RuleMeta(
     references=("https://www.uvicorn.org/settings/#development",),
 )
 
-DEV_FILE = re.compile(r"(?i)(^|/)(dev|development|local|debug|run_local|run_dev)[\w-]*\.py$")
+DEV_FILE = lazy_compile(r"(?i)(^|/)(dev|development|local|debug|run_local|run_dev)[\w-]*\.py$")
 
 
 @RULE.on_python(ast.Call, calls=["run"])

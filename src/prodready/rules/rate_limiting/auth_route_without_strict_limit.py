@@ -40,6 +40,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import ProjectContext
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._repo import RATE_LIMIT_PACKAGES
 from prodready.rules._secretutil import snake_case
@@ -56,19 +57,19 @@ RULE = RuleMeta(
     references=("https://cheatsheetseries.owasp.org/cheatsheets/Authentication_Cheat_Sheet.html",),
 )
 
-SENSITIVE = re.compile(
+SENSITIVE = lazy_compile(
     r"(?i)(login|signin|sign-in|signup|sign-up|register|token|password|reset|forgot|otp|verify|2fa|mfa|admin)"
 )
 
 
 JS_FRAMEWORKS = {"express", "nextjs", "koa", "fastify", "nestjs", "hono"}
 # Node services: account creation, contact forms (both send mail) and paid LLM calls are abused the same way.
-JS_SENSITIVE_POST = re.compile(
+JS_SENSITIVE_POST = lazy_compile(
     r"(?i)(signup|sign-up|register|contact|invite|resend|magic-link"
     r"|(^|/)(ai|llm|chat|completions?|ask|agent|embeddings?)(/|$)|^/?(api/)?(v\d+/)?users/?$)"
 )
 ROUTE_SPECIFIC = ("route middleware", "in-handler", "@")
-STRICT_NAME = re.compile(r"(?i)(strict|auth|login|brute|sensitive|signin|password|otp|account|slow)")
+STRICT_NAME = lazy_compile(r"(?i)(strict|auth|login|brute|sensitive|signin|password|otp|account|slow)")
 
 
 def _strictly_limited(route: Any) -> bool:
@@ -85,8 +86,8 @@ def _strictly_limited(route: Any) -> bool:
     return True
 
 
-LLM_PATH = re.compile(r"(?i)(^|/)(ai|llm|chat|completions?|ask|agent|embeddings?)(/|$)")
-MAIL_PATH = re.compile(r"(?i)(contact|invite|resend|magic-link|forgot|signup|sign-up|register|^/?(api/)?(v\d+/)?users/?$)")
+LLM_PATH = lazy_compile(r"(?i)(^|/)(ai|llm|chat|completions?|ask|agent|embeddings?)(/|$)")
+MAIL_PATH = lazy_compile(r"(?i)(contact|invite|resend|magic-link|forgot|signup|sign-up|register|^/?(api/)?(v\d+/)?users/?$)")
 
 
 def _js_sensitive_post(path: str) -> bool:
@@ -128,8 +129,8 @@ def _js_no_limiter(ctx: ProjectContext) -> Iterator[Hit]:
             message=f"{route.method} {route.path} has no rate limit and the service has no limiter: {_abuse(route.path)}",
         )
 # Without any limiter: the routes where guessing or account spam is the attack.
-CREDENTIAL_PATH = re.compile(r"(?i)(login|signin|sign-in|log-in|signup|sign-up|register|token|password|reset|forgot|otp|2fa|mfa|(^|/)auth/?$)")
-CREDENTIAL_HANDLER = re.compile(
+CREDENTIAL_PATH = lazy_compile(r"(?i)(login|signin|sign-in|log-in|signup|sign-up|register|token|password|reset|forgot|otp|2fa|mfa|(^|/)auth/?$)")
+CREDENTIAL_HANDLER = lazy_compile(
     r"(?i)^(login|log_in|signin|sign_in|signup|sign_up|register|register_user|create_account|"
     r"login_user|user_login|authenticate|login_for_access_token|login_access_token|token|reset_password|"
     r"forgot_password)$"

@@ -31,10 +31,10 @@ Worker counts set only in deployment manifests outside the repository are not se
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import ProjectContext
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -49,7 +49,7 @@ RULE = RuleMeta(
     references=("https://limits.readthedocs.io/en/stable/storage.html",),
 )
 
-WORKERS = re.compile(r"(--workers[ =]|-w[ =]?|WEB_CONCURRENCY|--threads[ =])\s*\"?([2-9]|\d{2,})")
+WORKERS = lazy_compile(r"(--workers[ =]|-w[ =]?|WEB_CONCURRENCY|--threads[ =])\s*\"?([2-9]|\d{2,})")
 
 
 def _multi_process(model: object) -> str:

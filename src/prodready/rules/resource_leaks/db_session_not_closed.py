@@ -35,11 +35,11 @@ Session factories are recognised by name (`*Session*`, `*session*` callables) an
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import is_script_like
 from prodready.rules.base import RuleMeta
@@ -56,7 +56,7 @@ RULE = RuleMeta(
     references=("https://docs.sqlalchemy.org/en/20/orm/session_basics.html#opening-and-closing-a-session",),
 )
 
-FACTORY = re.compile(
+FACTORY = lazy_compile(
     r"^(SessionLocal|Session|AsyncSession|async_session\w*|session_factory|get_session_factory\(\)|\w*Session(Local|Maker|Factory)?)$"
 )
 

@@ -58,7 +58,7 @@ CONTEXT_FUNCS = {
 }
 
 
-@RULE.on_tree("short_var_declaration", "assignment_statement", languages=(Language.GO,))
+@RULE.on_tree("short_var_declaration", "assignment_statement", languages=(Language.GO,), callee=CONTEXT_FUNCS.__contains__)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     right, left = field(node, "right"), field(node, "left")
     if right is None or left is None or len(left.named_children) < 2 or not right.named_children:

@@ -55,9 +55,10 @@ RULE = RuleMeta(
 )
 
 METHODS = {"Do", "Get", "Post", "Head", "PostForm"}
+_METHOD_NAMES = tuple(sorted(METHODS))  # the callee of `client.Get(...)` ends with the method
 
 
-@RULE.on_tree("short_var_declaration", "assignment_statement", languages=(Language.GO,))
+@RULE.on_tree("short_var_declaration", "assignment_statement", languages=(Language.GO,), callee=lambda c: c.endswith(_METHOD_NAMES))
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     right = field(node, "right")
     left = field(node, "left")

@@ -49,7 +49,7 @@ from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import non_production
+from prodready.rules._go_http import in_test_code, non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -64,9 +64,10 @@ RULE = RuleMeta(
 )
 
 PREPARE = {"Prepare", "PrepareContext", "Preparex", "PreparexContext", "PrepareNamed", "PrepareNamedContext", "prepare"}
+_PREPARE_METHODS = tuple(sorted(PREPARE))  # the callee of `x.Prepare(...)` ends with the method
 
 
-@RULE.on_tree("short_var_declaration", "assignment_statement", languages=(Language.GO,))
+@RULE.on_tree("short_var_declaration", "assignment_statement", languages=(Language.GO,), callee=lambda c: c.endswith(_PREPARE_METHODS), skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     left, right = field(node, "left"), field(node, "right")
     if left is None or right is None or not right.named_children or not left.named_children:

@@ -49,8 +49,9 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import ancestors, field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import following_statements, non_production
+from prodready.rules._go_http import following_statements, in_test_code, non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -68,11 +69,11 @@ CONNECTS = re.compile(
     r"^(gorm\.Open|dbx\.MustOpen|sqlx\.(Connect|MustConnect)|pgx\.Connect|pgxpool\.(New|NewWithConfig|Connect|ConnectConfig)|"
     r"mongo\.Connect|amqp\.Dial\w*|nats\.Connect|[\w.]+\.(Ping|PingContext))$"
 )
-FATAL = re.compile(r"(log\.Fatal|\.Fatal\w*\(|panic\(|os\.Exit)")
-RETRY = re.compile(r"(?i)(retry|retries|backoff|attempt)")
+FATAL = lazy_compile(r"(log\.Fatal|\.Fatal\w*\(|panic\(|os\.Exit)")
+RETRY = lazy_compile(r"(?i)(retry|retries|backoff|attempt)")
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: CONNECTS.match(c), skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     if not CONNECTS.match(name) or non_production(ctx.path, ctx.is_test_file):

@@ -39,12 +39,12 @@ A delay hidden in a helper whose name does not say sleep/delay/wait/backoff is n
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang.treesitter import descendants, field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -60,11 +60,11 @@ RULE = RuleMeta(
 )
 LANGS = (Language.JAVASCRIPT, Language.TYPESCRIPT)
 LOOPS = ("for_statement", "while_statement", "do_statement")
-RETRY_WORDS = re.compile(r"(?i)(retr(y|ies)|attempt|tries|tryCount)")
-CONFLICT = re.compile(
+RETRY_WORDS = lazy_compile(r"(?i)(retr(y|ies)|attempt|tries|tryCount)")
+CONFLICT = lazy_compile(
     r"(?i)(unique|constraint|conflict|deadlock|serializ|optimistic|version ?mismatch|write ?conflict|P2034|40001|40P01)"
 )
-WAIT = re.compile(r"(?i)\b\w*(sleep|delay|wait|backoff|settimeout|pause)\w*\s*\(")
+WAIT = lazy_compile(r"(?i)\b\w*(sleep|delay|wait|backoff|settimeout|pause)\w*\s*\(")
 
 
 def _forever(loop: Any) -> bool:

@@ -48,6 +48,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import ancestors, field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -63,10 +64,10 @@ RULE = RuleMeta(
 )
 
 CONNECT_CALLS = {"mongoose.connect", "mongoose.createConnection", "MongoClient.connect", "sequelize.authenticate"}
-RETRYING = re.compile(r"(?i)retr(y|ies)|attempt|backoff|reconnect|pRetry|async-retry")
-COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+RETRYING = lazy_compile(r"(?i)retr(y|ies)|attempt|backoff|reconnect|pRetry|async-retry")
+COMMENT = lazy_compile(r"//[^\n]*|/\*.*?\*/", re.S)
 LOOPS = {"for_statement", "while_statement", "do_statement", "for_in_statement"}
-HANDLER_PARAMS = re.compile(r"^\(?\s*(req|request|ctx)\b")
+HANDLER_PARAMS = lazy_compile(r"^\(?\s*(req|request|ctx)\b")
 
 
 @RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))

@@ -39,11 +39,11 @@ a crash loop with cold starts.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import is_script_like
 from prodready.rules.base import RuleMeta
@@ -59,7 +59,7 @@ RULE = RuleMeta(
     references=("https://aws.amazon.com/builders-library/timeouts-retries-and-backoff-with-jitter/",),
 )
 
-STARTUP_NAME = re.compile(
+STARTUP_NAME = lazy_compile(
     r"(?i)^_?(init|initiali[sz]e|setup|connect|start|startup|on_startup|bootstrap|open)_?"
     r"(db|database|redis|cache|mongo|mongodb|broker|rabbit|rabbitmq|kafka|pool|connections?|postgres|storage|clients?)$"
 )

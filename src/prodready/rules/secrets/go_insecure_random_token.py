@@ -32,13 +32,13 @@ Values passed through helpers before becoming tokens are not traced.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import ancestors, field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -53,12 +53,12 @@ RULE = RuleMeta(
     references=("https://pkg.go.dev/crypto/rand",),
 )
 
-TOKENISH = re.compile(
+TOKENISH = lazy_compile(
     r"(?i)(token|session|sessid|secret|passw|otp|nonce|salt|apikey|api_key|csrf|reset|verif)"
 )
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: c.startswith("rand."))
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     if not name.startswith("rand.") or ctx.imports.get("rand") not in {"math/rand", "math/rand/v2"}:

@@ -49,8 +49,9 @@ from typing import Any
 from prodready.engine.context import ProjectContext, TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import descendants, field, string_value, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import non_production
+from prodready.rules._go_http import in_test_code, non_production
 from prodready.rules._secretutil import is_signing_key_name, is_weak_secret, snake_case
 from prodready.rules.base import RuleMeta
 
@@ -66,7 +67,7 @@ RULE = RuleMeta(
 )
 
 
-KEY_SINKS = re.compile(
+KEY_SINKS = lazy_compile(
     r"^(sessions\.New(CookieStore|FilesystemStore)|cookie\.NewStore|securecookie\.New|[\w.]*\.SignedString|"
     r"middleware\.JWT|jwtauth\.New|csrf\.Protect)$"
 )
@@ -79,7 +80,7 @@ def _literal(node: Any) -> str | None:
     return string_value(node) if node is not None else None
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: KEY_SINKS.match(c), skip_file=in_test_code)
 def check_key_sink(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     if not KEY_SINKS.match(name) or non_production(ctx.path, ctx.is_test_file):
@@ -119,6 +120,7 @@ def check_keyfunc(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     "const_spec",
     "var_spec",
     languages=(Language.GO,),
+    skip_file=in_test_code,
 )
 def check_assign(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if non_production(ctx.path, ctx.is_test_file):
@@ -132,11 +134,13 @@ def check_assign(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         left, right = field(node, "left"), field(node, "right")
     if left is None or right is None:
         return
-    name = text(left).split(".")[-1].strip()
     if right.type == "expression_list" and right.named_children:
         right = right.named_children[0]
     value = _literal(right)
-    if value is None or not is_signing_key_name(snake_case(name)):
+    if value is None:  # most values are not literals: no need to read the name
+        return
+    name = text(left).split(".")[-1].strip()
+    if not is_signing_key_name(snake_case(name)):
         return
     if value == "" and node.type == "assignment_statement" and "." in text(left):
         return  # integration.WebhookSecret = "": clearing a stored secret, not a default
@@ -145,7 +149,7 @@ def check_assign(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         yield RULE.hit(node, f"`{name}` falls back to a weak literal secret: tokens can be forged")
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: "env" in c.lower())
 def check_getenv(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     args = go.call_args(node)
     callee = go.callee(node).lower()

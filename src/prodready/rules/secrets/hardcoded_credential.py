@@ -41,6 +41,7 @@ from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._secretutil import (
     PLACEHOLDER,
@@ -63,7 +64,7 @@ RULE = RuleMeta(
     references=("https://cwe.mitre.org/data/definitions/798.html",),
 )
 
-URL_PASSWORD = re.compile(r"^[a-z][a-z0-9+.-]*://[^:/@\s]+:([^@/\s]+)@", re.I)
+URL_PASSWORD = lazy_compile(r"^[a-z][a-z0-9+.-]*://[^:/@\s]+:([^@/\s]+)@", re.I)
 
 
 def _name_for(node: ast.Constant) -> str | None:

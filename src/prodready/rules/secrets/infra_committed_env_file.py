@@ -40,6 +40,7 @@ import re
 from collections.abc import Iterator
 
 from prodready.engine.context import DotenvContext, ProjectContext
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._secretutil import PLACEHOLDER, is_secret_name, snake_case
 from prodready.rules.base import RuleMeta
@@ -86,13 +87,13 @@ def check(ctx: DotenvContext) -> Iterator[Hit]:
             yield Hit(line=entry.line, message=f"{ctx.path.rsplit('/', 1)[-1]}: {reason}")
 
 
-SIGNING = re.compile(
+SIGNING = lazy_compile(
     r"(?i)^(secret|secret_?key|jwt_?(secret|key)|session_?secret|signing_?key|app_?secret|cookie_?secret|"
     r"token_?secret|auth_?secret|nextauth_?secret|secret_?key_?base|encryption_?key)$"
 )
-RANDOM_LOOKING = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9_+/=.~-]{16,}$")
-KEY_NAME = re.compile(r"(?i)(^|_)s?key$")
-PLACEHOLDER_WORDS = re.compile(r"(?i)(x{4,}|your|change|replace|example|placeholder|secret|password|dummy|<|>)")
+RANDOM_LOOKING = lazy_compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9_+/=.~-]{16,}$")
+KEY_NAME = lazy_compile(r"(?i)(^|_)s?key$")
+PLACEHOLDER_WORDS = lazy_compile(r"(?i)(x{4,}|your|change|replace|example|placeholder|secret|password|dummy|<|>)")
 
 
 @RULE.on_project

@@ -46,6 +46,7 @@ from typing import Any
 
 from prodready.engine.context import AppConfigContext, DockerfileContext, YamlContext
 from prodready.lang.yamldoc import YList, YMap
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.redact import WELL_KNOWN_WEAK
 from prodready.rules._secretutil import PLACEHOLDER, is_secret_name, snake_case
@@ -63,9 +64,9 @@ RULE = RuleMeta(
     references=("https://docs.docker.com/compose/how-tos/use-secrets/",),
 )
 
-URL_PASSWORD = re.compile(r"://[^:/@\s]+:([^@/\s]+)@")
+URL_PASSWORD = lazy_compile(r"://[^:/@\s]+:([^@/\s]+)@")
 # `redis-server --requirepass secret`, `nats-server -user guest -pass guest`, `--password=...`
-SECRET_FLAG = re.compile(
+SECRET_FLAG = lazy_compile(
     r"(?:^|\s)(--?(?:requirepass|masterauth|password|passwd|pass|pwd|secret|token|api[-_]?key|auth[-_]?token))"
     r"(=|\s+)['\"]?([^\s'\"]+)"
 )

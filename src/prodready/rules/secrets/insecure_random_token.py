@@ -32,11 +32,11 @@ Random values passed through helpers before reaching a token are not traced.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -54,7 +54,7 @@ RULE = RuleMeta(
 WEAK = {
     f"random.{f}" for f in ("choice", "choices", "randint", "random", "getrandbits", "sample", "randrange")
 } | {"uuid.uuid1"}
-TOKENISH = re.compile(
+TOKENISH = lazy_compile(
     r"(?i)(token|session_?id|sessionid|^sid$|secret|passw|otp|nonce|salt|api_?key|reset_?code|"
     r"verification|verify_?code|csrf|invite_?code|auth_?code|magic_?link)"
 )

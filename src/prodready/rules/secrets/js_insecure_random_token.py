@@ -35,6 +35,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import ancestors, field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -50,7 +51,7 @@ RULE = RuleMeta(
         "https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/Math/random",
     ),
 )
-TOKENISH = re.compile(
+TOKENISH = lazy_compile(
     r"(?i)((token|secret|passw(or)?d|otp|nonce|salt|api_?key|session_?id|sid|csrf|csrf_?token)s?$"
     r"|(verif|reset|otp|invite|auth|confirm|login|mfa|2fa|activation)\w*(code|pin|key|id)s?$)"
 )

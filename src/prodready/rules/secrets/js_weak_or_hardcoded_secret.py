@@ -30,13 +30,13 @@ Test files, fixtures and front-end placeholders are skipped.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import field, string_value, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._secretutil import (
     is_secret_name,
@@ -60,7 +60,7 @@ RULE = RuleMeta(
 )
 
 
-WORDS = re.compile(r"[A-Za-z]+([._:/-][A-Za-z]+)*")  # 'label.change-password': an i18n or config key
+WORDS = lazy_compile(r"[A-Za-z]+([._:/-][A-Za-z]+)*")  # 'label.change-password': an i18n or config key
 
 
 def _bound_name(node: Any) -> str:
@@ -78,7 +78,7 @@ def _bound_name(node: Any) -> str:
     return ""
 
 
-SIGNING_CALLS = re.compile(r"(^|\.)(sign|verify|session|cookieSession|cookieParser|createHmac|expressjwt|expressJwt|register)$")
+SIGNING_CALLS = lazy_compile(r"(^|\.)(sign|verify|session|cookieSession|cookieParser|createHmac|expressjwt|expressJwt|register)$")
 
 
 def _env_fallback_name(node: Any) -> str:

@@ -32,8 +32,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import pathspec
-
 from prodready.engine.context import ProjectContext
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
@@ -62,6 +60,8 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
             line=None, path=None, message="no .gitignore: .env files and local secrets can be committed"
         )
         return
+    import pathspec  # only a project with a .gitignore pays for it
+
     spec = pathspec.GitIgnoreSpec.from_lines(records[0].get("patterns", []))
     if not spec.match_file(".env"):
         yield Hit(line=None, path=".gitignore", message=".gitignore does not ignore .env")

@@ -33,6 +33,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -56,7 +57,7 @@ DEFAULT_CALLS = {
 }
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=DEFAULT_CALLS.__contains__, skip_file=in_test_file)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     if name not in DEFAULT_CALLS or ctx.path.endswith("_test.go"):

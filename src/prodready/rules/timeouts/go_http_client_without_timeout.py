@@ -36,6 +36,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -50,7 +51,7 @@ RULE = RuleMeta(
 )
 
 
-@RULE.on_tree("composite_literal", languages=(Language.GO,))
+@RULE.on_tree("composite_literal", languages=(Language.GO,), skip_file=in_test_file)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if go.composite_type(node) != "http.Client" or ctx.path.endswith("_test.go"):
         return

@@ -40,6 +40,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -54,7 +55,7 @@ RULE = RuleMeta(
 )
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee={"http.ListenAndServe", "http.ListenAndServeTLS"}.__contains__)
 def check_listen(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     if name in {"http.ListenAndServe", "http.ListenAndServeTLS"} and ctx.imports.get("http") == "net/http":
@@ -71,7 +72,15 @@ FRAMEWORK_STARTS = {
 }
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+def _maybe_start(callee: str) -> bool:
+    """Implied by check_framework_start: the method (the callee's last name) starts a server."""
+    return callee.endswith(_START_METHODS)
+
+
+_START_METHODS = tuple(sorted({method for methods, _ in FRAMEWORK_STARTS.values() for method in methods}))
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=_maybe_start, skip_file=in_test_file)
 def check_framework_start(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     parts = go.selector_parts(node.child_by_field_name("function"))
     if parts is None or not re.fullmatch(r"[A-Za-z_]\w*", parts[0]) or ctx.path.endswith("_test.go"):
@@ -99,7 +108,7 @@ def check_framework_start(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
 
 
-@RULE.on_tree("composite_literal", languages=(Language.GO,))
+@RULE.on_tree("composite_literal", languages=(Language.GO,), skip_file=in_test_file)
 def check_server(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if go.composite_type(node) != "http.Server" or ctx.path.endswith("_test.go"):
         return

@@ -41,11 +41,11 @@ function is named like setup/init/register/load.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyflow import containers
 from prodready.rules._pyutil import is_script_like
@@ -62,7 +62,7 @@ RULE = RuleMeta(
     references=("https://cachetools.readthedocs.io/",),
 )
 
-ONE_TIME = re.compile(
+ONE_TIME = lazy_compile(
     r"(?i)^(_?(setup|set_up|init|initialize|initialise|configure|register|load|bootstrap|populate|build|main|create_app|startup|on_startup|decorator|wrap|wrapper)\w*)$"
 )
 

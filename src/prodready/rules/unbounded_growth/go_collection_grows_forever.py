@@ -44,7 +44,9 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import descendants, field, line_of, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -58,7 +60,7 @@ RULE = RuleMeta(
     references=("https://go.dev/blog/maps",),
 )
 
-CONSTRUCTOR = re.compile(r"^(New|new|Make|make|init|Init|Reset|reset|Clear|clear)")
+CONSTRUCTOR = lazy_compile(r"^(New|new|Make|make|init|Init|Reset|reset|Clear|clear)")
 
 
 def _fields(root: Any) -> dict[str, str]:
@@ -92,7 +94,7 @@ def _fields(root: Any) -> dict[str, str]:
     return found
 
 
-@RULE.on_tree("source_file", languages=(Language.GO,))
+@RULE.on_tree("source_file", languages=(Language.GO,), skip_file=in_test_file)
 def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.path.endswith("_test.go"):
         return
@@ -100,14 +102,22 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
     if not fields:
         return
     source = ctx.text
+    # The assignments outside constructors that name a field on the left (every test below
+    # needs the name there), read once for every field (not once per field).
+    assignments = []
+    for node in descendants(root, "assignment_statement", "short_var_declaration"):
+        left = text(field(node, "left"))
+        if not any(name in left for name in fields):
+            continue
+        func = go.enclosing_top_function(node)
+        if func is None or CONSTRUCTOR.match(go.function_name(func)):
+            continue
+        assignments.append((node, left, text(field(node, "right"))))
     for name, kind in sorted(fields.items()):
         member = rf"(?:\b\w+\.)?{re.escape(name)}"
         writes = []
-        for node in descendants(root, "assignment_statement", "short_var_declaration"):
-            left = text(field(node, "left"))
-            right = text(field(node, "right"))
-            func = go.enclosing_top_function(node)
-            if func is None or CONSTRUCTOR.match(go.function_name(func)):
+        for node, left, right in assignments:
+            if name not in left:  # every pattern below needs the name in the left-hand side
                 continue
             if kind == "map" and re.fullmatch(rf"{member}\[.+\]", left):
                 writes.append(node)
@@ -120,10 +130,13 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
         if not writes:
             continue
         ctx.examine(RULE)
+        # A search that starts with the optional `x.` of `member` finds a match exactly when one
+        # starting at the name itself does; starting at the literal name is what keeps it fast.
+        bare = re.escape(name)
         removed = (
             re.search(rf"delete\(\s*{member}\s*,", source)
-            or re.search(rf"{member}\s*=\s*{member}\[", source)
-            or re.search(rf"{member}\s*=\s*(make|nil|map\[|\[\])", source)
+            or re.search(rf"{bare}\s*=\s*{member}\[", source)
+            or re.search(rf"{bare}\s*=\s*(make|nil|map\[|\[\])", source)
             or re.search(rf"clear\(\s*{member}\s*\)", source)
         )
         if removed:

@@ -33,13 +33,13 @@ External rotation (logrotate with copytruncate) configured outside the repositor
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import field, string_value, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -54,7 +54,7 @@ RULE = RuleMeta(
     references=("https://github.com/winstonjs/winston/blob/master/docs/transports.md#file-transport",),
 )
 LANGS = (Language.JAVASCRIPT, Language.TYPESCRIPT)
-LOG_PATH = re.compile(r"(?i)(\.log\b|\blogs?/|\blogs?\b['\"`]|access\.log|error\.log)")
+LOG_PATH = lazy_compile(r"(?i)(\.log\b|\blogs?/|\blogs?\b['\"`]|access\.log|error\.log)")
 FS_APPEND = {"appendFile", "appendFileSync", "createWriteStream"}
 FS_MODULES = {"fs", "node:fs", "fs/promises", "node:fs/promises", "fs-extra"}
 

@@ -39,6 +39,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import descendants, field, line_of, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -86,7 +87,7 @@ def _module_collections(root: Any) -> dict[str, int]:
     return found
 
 
-SETUP = re.compile(r"^_*(set|register|init|load|configure|setup|define|install|constructor$|[A-Z])")
+SETUP = lazy_compile(r"^_*(set|register|init|load|configure|setup|define|install|constructor$|[A-Z])")
 
 
 @RULE.on_tree("program", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
