@@ -47,9 +47,10 @@ def has_kind(grammar_name: str, kind: str) -> bool:
 
 
 def text(node: Node | None) -> str:
-    if node is None or node.text is None:
+    if node is None:
         return ""
-    return node.text.decode("utf-8", "replace")
+    data = node.text  # a new bytes object at every access: read it once
+    return "" if data is None else data.decode("utf-8", "replace")
 
 
 def field(node: Node, name: str) -> Node | None:
