@@ -183,9 +183,12 @@ def dispatch_for(language: Language, options: RunOptions) -> Dispatch:
     """The handlers for files of one language: only the rule modules that read such files are
     imported (an audit of Python files never loads the Go rules or the tree-sitter grammars)."""
     key = (options, language)  # the options themselves (hashable): digest() costs a hash per file
-    dispatch = _DISPATCH_CACHE.get(key)
-    if dispatch is None:
-        dispatch = _DISPATCH_CACHE[key] = build_dispatch(registry_for(frozenset({language}), project=False), options, language)
+    if key in _DISPATCH_CACHE:
+        return _DISPATCH_CACHE[key]
+    dispatch = build_dispatch(registry_for(frozenset({language}), project=False), options, language)
+    if len(_DISPATCH_CACHE) >= 64:
+        _DISPATCH_CACHE.clear()  # a long-lived host auditing with ever new options stays bounded
+    _DISPATCH_CACHE[key] = dispatch
     return dispatch
 
 

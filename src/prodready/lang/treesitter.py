@@ -157,7 +157,6 @@ def captured(root: Node, nodes_by_kind: dict[str, list[Node]]) -> None:
     """The engine's dispatch query found every node of these kinds in the tree being analysed:
     the index behind ``descendants`` reuses them instead of capturing them again."""
     if root.id == _CURRENT["root_id"]:
-        # prodready: ignore[PR-UG-001] fixed key, overwritten for each file
         _CURRENT["known"] = nodes_by_kind
 
 
