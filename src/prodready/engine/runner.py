@@ -176,16 +176,19 @@ _GRAMMAR_LANG = {
     "go": Language.GO,
 }
 
-_DISPATCH_CACHE: dict[tuple[str, Language], Dispatch] = {}
+_DISPATCH_CACHE: dict[tuple[RunOptions, Language], Dispatch] = {}
 
 
 def dispatch_for(language: Language, options: RunOptions) -> Dispatch:
     """The handlers for files of one language: only the rule modules that read such files are
     imported (an audit of Python files never loads the Go rules or the tree-sitter grammars)."""
-    key = (options.digest(), language)
-    dispatch = _DISPATCH_CACHE.get(key)
-    if dispatch is None:
-        dispatch = _DISPATCH_CACHE[key] = build_dispatch(registry_for(frozenset({language}), project=False), options, language)
+    key = (options, language)  # the options themselves (hashable): digest() costs a hash per file
+    if key in _DISPATCH_CACHE:
+        return _DISPATCH_CACHE[key]
+    dispatch = build_dispatch(registry_for(frozenset({language}), project=False), options, language)
+    if len(_DISPATCH_CACHE) >= 64:
+        _DISPATCH_CACHE.clear()  # a long-lived host auditing with ever new options stays bounded
+    _DISPATCH_CACHE[key] = dispatch
     return dispatch
 
 
@@ -485,12 +488,7 @@ def _run_tree(ctx: cx.TreeContext, dispatch: Dispatch, hits: list[tuple[RuleMeta
     ts.captured(ctx.root, known)
     ordered = sorted((node for nodes in captures.values() for node in nodes), key=_START_BYTE)
     callee_of: Callable[[Any, str], str | None] = _callee_text if ctx.grammar != "go" else _go_callee
-    # The handlers that do nothing in this file (skip_file=): each distinct test run once.
-    verdicts: dict[Callable[[Any], object], bool] = {}
-    for _, test in dispatch.skip_tests.get(ctx.grammar, ()):
-        if test not in verdicts:
-            verdicts[test] = bool(test(ctx))
-    skipped = frozenset(handler for handler, test in dispatch.skip_tests.get(ctx.grammar, ()) if verdicts[test])
+    skipped = _skipped_in(ctx, dispatch)
     # (kind, callee) -> the handlers whose callee= test passes, for every file; and the same
     # without this file's skipped handlers (a few distinct skip sets: test code or not).
     passing = dispatch.chosen.setdefault((ctx.grammar, frozenset()), {})
@@ -536,6 +534,16 @@ def _run_tree(ctx: cx.TreeContext, dispatch: Dispatch, hits: list[tuple[RuleMeta
 
 _START_BYTE = operator.attrgetter("start_byte")
 _INDEX_CAPTURE = "prodready_index"
+
+
+def _skipped_in(ctx: cx.TreeContext, dispatch: Dispatch) -> frozenset[Any]:
+    """The handlers that do nothing in this file (skip_file=), each distinct test run once."""
+    tests = dispatch.skip_tests.get(ctx.grammar, ())
+    verdicts: dict[Callable[[Any], object], bool] = {}
+    for _, test in tests:
+        if test not in verdicts:
+            verdicts[test] = bool(test(ctx))
+    return frozenset(handler for handler, test in tests if verdicts[test])
 
 
 def _with_index_kinds(dispatch: Dispatch, grammar: str, kinds: frozenset[str]) -> Any:

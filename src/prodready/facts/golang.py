@@ -50,6 +50,9 @@ CLIENTS = {
 }
 
 
+# Compiled once here, not looked up in re's cache for every call of every file.
+HANDLER_PARAMS = lazy_compile(r"http\.ResponseWriter|gin\.Context|echo\.Context|fiber\.Ctx")
+ENV_HELPER = lazy_compile(r"(?i)(get_?env\w*|env_?or\w*|lookup_?env\w*|must_?env\w*)")
 IN_HANDLER_AUTH = lazy_compile(
     r"(?i)^([\w.]*\.)?((validate|verify|check|authenticate|authorize|require|ensure)\w*(token|jwt|auth|session|login|user)\w*|"
     r"is_?logged_?in|is_?authenticated)$|^jwt\.Parse\w*$"
@@ -63,7 +66,7 @@ def _emit_self_authenticating_handlers(root: Any, ctx: TreeContext) -> None:
         if func.type != "function_declaration":
             continue
         params = field(func, "parameters")
-        if params is None or not re.search(r"http\.ResponseWriter|gin\.Context|echo\.Context|fiber\.Ctx", text(params)):
+        if params is None or not HANDLER_PARAMS.search(text(params)):
             continue
         check = next((go.callee(c) for c in descendants(func, "call_expression") if IN_HANDLER_AUTH.match(go.callee(c))), None)
         if check:
@@ -458,7 +461,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
             key = go.string_arg(call)
             if key:
                 ctx.emit("env_var", line=line, name=key, default=None, has_default=False)
-        elif re.fullmatch(r"(?i)(get_?env\w*|env_?or\w*|lookup_?env\w*|must_?env\w*)", name) and len(go.call_args(call)) >= 2:
+        elif ENV_HELPER.fullmatch(name) and len(go.call_args(call)) >= 2:
             key, default = go.string_arg(call, 0), go.string_arg(call, 1)
             if key:
                 ctx.emit("env_var", line=line, name=key, default=default, has_default=default is not None)

@@ -47,9 +47,10 @@ def has_kind(grammar_name: str, kind: str) -> bool:
 
 
 def text(node: Node | None) -> str:
-    if node is None or node.text is None:
+    if node is None:
         return ""
-    return node.text.decode("utf-8", "replace")
+    data = node.text  # a new bytes object at every access: read it once
+    return "" if data is None else data.decode("utf-8", "replace")
 
 
 def field(node: Node, name: str) -> Node | None:
@@ -156,7 +157,6 @@ def captured(root: Node, nodes_by_kind: dict[str, list[Node]]) -> None:
     """The engine's dispatch query found every node of these kinds in the tree being analysed:
     the index behind ``descendants`` reuses them instead of capturing them again."""
     if root.id == _CURRENT["root_id"]:
-        # prodready: ignore[PR-UG-001] fixed key, overwritten for each file
         _CURRENT["known"] = nodes_by_kind
 
 
