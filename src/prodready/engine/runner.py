@@ -590,10 +590,11 @@ def _analyze_into(result: FileResult, source: SourceFile, options: RunOptions, t
         _run_tree(ctx, dispatch, hits)
     for owner, handler in dispatch.file.get(ctx.language, ()):
         emit(owner, handler(ctx))
-    result.findings = make_findings(hits, ctx.path, ctx.lines, options)
+    # The lines are split only when there is something to quote or a suppression to read.
+    result.findings = make_findings(hits, ctx.path, ctx.lines, options) if hits else []
     result.facts = _redact_facts(ctx.facts)
     result.examined = dict(ctx.examined)
-    result.suppressions = find_suppressions(ctx.path, ctx.lines)
+    result.suppressions = find_suppressions(ctx.path, ctx.lines) if "prodready" in ctx.text else []
     if isinstance(ctx, cx.PyContext):
         pyast.release_tree(ctx.all_nodes)
 
