@@ -619,11 +619,15 @@ def _analyze_into(result: FileResult, source: SourceFile, options: RunOptions, t
         _run_tree(ctx, dispatch, hits)
     for owner, handler in dispatch.file.get(ctx.language, ()):
         emit(owner, handler(ctx))
-    result.findings = make_findings(hits, ctx.path, ctx.lines, options)
+    # The lines are split only when there is something to quote or a suppression to read.
+    result.findings = make_findings(hits, ctx.path, ctx.lines, options) if hits else []
     result.facts = _redact_facts(ctx.facts)
     result.examined = dict(ctx.examined)
-    # a README documents suppressions; its examples suppress nothing
-    result.suppressions = [] if ctx.language == Language.MANIFEST else find_suppressions(ctx.path, ctx.lines)
+    # a README documents suppressions (its examples suppress nothing); a file that never names
+    # prodready has none to read
+    result.suppressions = (
+        find_suppressions(ctx.path, ctx.lines) if ctx.language != Language.MANIFEST and "prodready" in ctx.text else []
+    )
     if isinstance(ctx, cx.PyContext):
         pyast.release_tree(ctx.all_nodes)
 
