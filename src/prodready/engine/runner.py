@@ -568,8 +568,8 @@ def _go_callee(node: Any, kind: str) -> str | None:
     if kind == "call_expression":
         return go_lang.callee(node)  # memoised per file: the Go rules ask for it again
     right = node.child_by_field_name("right")
-    values = right.named_children if right is not None else []
-    return go_lang.callee(values[0]) if values and values[0].type == "call_expression" else None
+    first = right.named_child(0) if right is not None else None  # named_children[0], without the list
+    return go_lang.callee(first) if first is not None and first.type == "call_expression" else None
 
 
 def analyze_source(source: SourceFile, options: RunOptions, text: str | None = None) -> FileResult:
