@@ -756,14 +756,6 @@ def find_suppressions(path: str, lines: list[str]) -> list[Suppression]:
 # Whole run
 
 
-@dataclass
-class RunResult:
-    files: list[FileResult]
-    project_findings: list[Finding]
-    project_examined: dict[str, int]
-    model: Any
-
-
 def _analyze_batch(args: tuple[list[SourceFile], RunOptions]) -> list[FileResult]:
     sources, options = args
     with cyclic_gc_paused():
