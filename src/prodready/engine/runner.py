@@ -144,7 +144,7 @@ def _with_title(finding: Finding, title: str) -> Finding:
 # Dispatch tables, built once per process
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # never compared or printed: spare generating both
 class Dispatch:
     python: dict[type[ast.AST], list[tuple[HandlerSet, Callable[..., Any]]]]
     python_calls: dict[str, list[tuple[HandlerSet, Callable[..., Any]]]]  # callee last name -> handlers
