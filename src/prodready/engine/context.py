@@ -27,7 +27,7 @@ class RuleRef(Protocol):
     def id(self) -> str: ...
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # never compared or printed: spare generating both
 class FileContext:
     path: str  # posix, relative to the audited root
     language: Language
@@ -80,7 +80,7 @@ def is_test_path(path: str) -> bool:
     )
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class PyContext(FileContext):
     tree: ast.Module = field(default_factory=lambda: ast.Module(body=[], type_ignores=[]))
     imports: dict[str, str] = field(default_factory=dict)
@@ -119,7 +119,7 @@ class PyContext(FileContext):
         )
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class TreeContext(FileContext):
     grammar: str = "javascript"
     root: Any = None  # tree_sitter.Node
@@ -136,22 +136,22 @@ class TreeContext(FileContext):
         return any(name in values for name in names)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class DockerfileContext(FileContext):
     dockerfile: Dockerfile = field(default_factory=lambda: _empty_dockerfile())
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class YamlContext(FileContext):
     documents: list[Any] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class DotenvContext(FileContext):
     entries: list[EnvEntry] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class AppConfigContext(FileContext):
     entries: list[ConfigEntry] = field(default_factory=list)
 
@@ -163,23 +163,23 @@ class AppConfigContext(FileContext):
         return is_production_config(self.path)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class ShellContext(FileContext):
     script: ShellScript = field(default_factory=lambda: _empty_script())
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class NginxContext(FileContext):
     config: NginxConfig = field(default_factory=lambda: _empty_nginx())
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class ManifestContext(FileContext):
     kind: str = ""  # requirements | pyproject | package.json | go.mod | pipfile
     data: Any = None
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class ProjectContext:
     """The whole tree after the per-file pass: the ProjectModel and the file list."""
 

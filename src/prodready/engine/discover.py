@@ -79,7 +79,7 @@ class SourceFile:
     size: int = 0  # bytes when discovered (the parallel pass hands out the largest files first)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)  # never compared or printed
 class Discovery:
     files: list[SourceFile]
     skipped: list[tuple[str, str]]  # (path, reason)

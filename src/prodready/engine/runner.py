@@ -144,7 +144,7 @@ def _with_title(finding: Finding, title: str) -> Finding:
 # Dispatch tables, built once per process
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # never compared or printed: spare generating both
 class Dispatch:
     python: dict[type[ast.AST], list[tuple[HandlerSet, Callable[..., Any]]]]
     python_calls: dict[str, list[tuple[HandlerSet, Callable[..., Any]]]]  # callee last name -> handlers
@@ -787,14 +787,6 @@ def find_suppressions(path: str, lines: list[str]) -> list[Suppression]:
 
 # ---------------------------------------------------------------------------------------------
 # Whole run
-
-
-@dataclass
-class RunResult:
-    files: list[FileResult]
-    project_findings: list[Finding]
-    project_examined: dict[str, int]
-    model: Any
 
 
 def _analyze_batch(args: tuple[list[SourceFile], RunOptions]) -> list[FileResult]:

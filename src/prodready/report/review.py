@@ -103,7 +103,7 @@ class Defect:
         return sorted({loc.path for loc in self.finding.all_locations if loc.path})
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # never compared or printed: spare generating both
 class Review:
     report: AuditReport
     names: ProjectNames

@@ -10,7 +10,6 @@ Regenerate the index with ``make docs`` (``python -m prodready.rules.registry``)
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -57,6 +56,8 @@ class RuleInfo(NamedTuple):
 
 
 def _modules(package_name: str) -> list[ModuleType]:
+    import pkgutil  # only the full catalogue walks the packages
+
     package = importlib.import_module(package_name)
     modules = []
     for info in pkgutil.walk_packages(package.__path__, package_name + "."):
