@@ -81,21 +81,10 @@ def manifest(ctx: ManifestContext) -> None:
         if isinstance(scripts, dict):
             ctx.emit("npm_scripts", line=None, scripts={str(k): str(v) for k, v in scripts.items()})
     elif ctx.kind == "go.mod":
-        in_block = False
-        for number, raw in enumerate(ctx.lines, start=1):
-            line = raw.split("//", 1)[0].strip()
-            if line.startswith("require ("):
-                in_block = True
-                continue
-            if in_block and line == ")":
-                in_block = False
-                continue
-            if in_block and line:
-                _emit_dependency(ctx, "go", line.split()[0], number)
-            elif line.startswith("require ") and "(" not in line:
-                parts = line.split()
-                if len(parts) >= 2:
-                    _emit_dependency(ctx, "go", parts[1], number)
+        from prodready.lang.gomod import go_requirements
+
+        for module, _version, number in go_requirements(ctx.lines):
+            _emit_dependency(ctx, "go", module, number)
     elif ctx.kind == "gitignore":
         from prodready.engine.discover import MAX_IGNORE_PATTERNS, sanitize_pattern
 

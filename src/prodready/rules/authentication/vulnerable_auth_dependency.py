@@ -48,6 +48,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from prodready.engine.context import ManifestContext
+from prodready.lang.gomod import go_requirements
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -156,23 +157,6 @@ def _line_of(ctx: ManifestContext, needle: str) -> int | None:
     return None
 
 
-def _go_requirements(ctx: ManifestContext) -> Iterator[tuple[str, str, int]]:
-    in_block = False
-    for number, raw in enumerate(ctx.lines, start=1):
-        line = raw.split("//", 1)[0].strip()
-        if line.startswith("require ("):
-            in_block = True
-            continue
-        if in_block and line == ")":
-            in_block = False
-            continue
-        words = line.split()
-        if in_block and len(words) >= 2:
-            yield words[0], words[1], number
-        elif len(words) >= 3 and words[0] == "require":
-            yield words[1], words[2], number
-
-
 def _pypi_name(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
@@ -202,7 +186,7 @@ def _message(advisory: Advisory, shown: str) -> str:
 @RULE.on_file(Language.MANIFEST)
 def check(ctx: ManifestContext) -> Iterator[Hit]:
     if ctx.kind == "go.mod":
-        for module, version, line in _go_requirements(ctx):
+        for module, version, line in go_requirements(ctx.lines):
             for advisory in ADVISORIES:
                 if advisory.ecosystem != "go":
                     continue
