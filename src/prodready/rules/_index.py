@@ -31,6 +31,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-CC-001', 'lazy-singleton-race', 'concurrency', 'medium', 'concurrency.lazy_singleton_race', ('python',)),
     ('PR-CC-002', 'blocking-call-in-async', 'concurrency', 'high', 'concurrency.blocking_call_in_async', ('python',)),
     ('PR-CC-003', 'thread-mutates-shared-state', 'concurrency', 'medium', 'concurrency.thread_mutates_shared_state', ('python',)),
+    ('PR-CC-004', 'check-then-insert', 'concurrency', 'low', 'concurrency.check_then_insert', ('go', 'javascript', 'python', 'typescript')),
     ('PR-CC-201', 'go-unlocked-field-access', 'concurrency', 'high', 'concurrency.go_unlocked_field_access', ('go',)),
     ('PR-CC-202', 'go-package-var-written-per-request', 'concurrency', 'high', 'concurrency.go_package_var_written_per_request', ('project',)),
     ('PR-CC-203', 'go-unbounded-goroutines-in-loop', 'concurrency', 'medium', 'concurrency.go_unbounded_goroutines_in_loop', ('go',)),
