@@ -87,6 +87,14 @@ def _py_verify_calls(function: ast.AST, ctx: PyContext) -> list[ast.Call]:
     return calls
 
 
+def _py_is_lookup(name: str) -> bool:
+    """`get_user_by_email(...)`, or a generic `get`/`find` on a users repository (`crud_users.get(...)`)."""
+    receiver, _, method = name.rpartition(".")
+    return bool(LOOKUP.search(method)) or (
+        method in {"get", "find", "get_one", "find_one", "fetch_one", "one_or_none"} and bool(re.search(r"(?i)user|account|member", receiver))
+    )
+
+
 @RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef)
 def check_python(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
@@ -101,7 +109,7 @@ def check_python(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -
             value = statement.value
             if isinstance(value, ast.Await):
                 value = value.value
-            if isinstance(value, ast.Call) and LOOKUP.search((ctx.call_name(value) or "").split(".")[-1]):
+            if isinstance(value, ast.Call) and _py_is_lookup(ctx.call_name(value) or ""):
                 targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
                 looked_up.update(t.id for t in targets if isinstance(t, ast.Name))
     if not looked_up:

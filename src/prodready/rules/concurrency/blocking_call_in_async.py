@@ -104,6 +104,11 @@ BLOCKING.update(
 )
 
 
+# A project's own password helpers wrap bcrypt/passlib/argon2: called without await, they run
+# ~100 ms of hashing on the event loop.
+PASSWORD_HELPERS = ("get_password_hash", "hash_password", "password_hash", "verify_password", "check_password", "get_hashed_password")
+
+
 @RULE.on_python(
     ast.Call,
     calls=[
@@ -129,6 +134,7 @@ BLOCKING.update(
         "download",
         "send_task",
         "apply_async",
+        *PASSWORD_HELPERS,
     ],
 )
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
@@ -144,7 +150,19 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
             anchor=func.name,
         )
         return
-    if not isinstance(node.func, ast.Attribute) or isinstance(pyast.parent(node), ast.Await):
+    if isinstance(pyast.parent(node), ast.Await):
+        return
+    helper = (name or "").rpartition(".")[2]
+    if helper in PASSWORD_HELPERS and not _defined_async(helper, ctx):
+        ctx.examine(RULE)
+        yield RULE.hit(
+            node,
+            f"{helper}() hashes a password (bcrypt-class work, ~100 ms) on the event loop inside async {func.name}(); "
+            "every other request waits: await asyncio.to_thread(...)",
+            anchor=func.name,
+        )
+        return
+    if not isinstance(node.func, ast.Attribute):
         return
     method = node.func.attr
     receiver = node.func.value
@@ -167,6 +185,11 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
                 "run it with await asyncio.to_thread(...)",
                 anchor=func.name,
             )
+
+
+def _defined_async(name: str, ctx: PyContext) -> bool:
+    """The helper is an `async def` of this file (then an un-awaited call is a different bug)."""
+    return any(isinstance(node, ast.AsyncFunctionDef) and node.name == name for node in ctx.tree.body)
 
 
 def _constructed_class(func: ast.AsyncFunctionDef, name: str, ctx: PyContext) -> str | None:

@@ -75,8 +75,12 @@ MESSAGE = (
 UNIQUE_KEY = re.compile(r"(?i)e_?mail|user_?name|\bname\b|slug|title|login|handle|phone|nickname|\w+name\b")
 LOOKUP = re.compile(r"(?i)^(get|find|fetch|select|query|lookup|load|read)\w*(by|with)_?\w+$|^(first|one_or_none|scalar_one_or_none|scalar|exists|find_one|get_by)$|(is|_)\w*taken$|exists$")
 CREATE = re.compile(r"(?i)^(create|insert|register|store|save|add)(_?\w*)?$")
-# The fix, or a guard that makes the pair atomic.
-GUARDED = re.compile(r"(?i)IntegrityError|UniqueViolation|unique|on_conflict|upsert|get_or_create|select_for_update|with_for_update|\block\b|Lock\(|E11000|11000|duplicate|ErrDuplicate|23505")
+# The fix, or a guard that makes the pair atomic: an upsert, a row lock, a lock, or the driver's
+# unique-violation error handled (by exception class, Mongo's 11000, Postgres' 23505, MySQL's 1062).
+ATOMIC = re.compile(r"(?i)on_conflict|upsert|get_or_create|select_for_update|with_for_update|\block\b|\.Lock\(|Lock\(\)|findOneAndUpdate")
+PY_UNIQUE_ERRORS = re.compile(r"IntegrityError|UniqueViolation|UniqueConstraint\w*Error|DuplicateKeyError|NotUniqueError")
+JS_UNIQUE_ERRORS = re.compile(r"11000|P2002|UniqueConstraintError|ER_DUP_ENTRY|23505|duplicate key", re.I)
+GO_UNIQUE_ERRORS = re.compile(r"23505|1062|ErrDuplicatedKey|UniqueViolation|duplicate key|IsDuplicateKeyError|ErrDuplicate\w*", re.I)
 
 
 # ---------------------------------------------------------------- Python
@@ -123,6 +127,13 @@ def _py_subject(test: ast.expr) -> tuple[ast.expr, bool]:
     return test, True
 
 
+def _py_handles_unique_error(function: ast.AST) -> bool:
+    return any(
+        isinstance(handler, ast.ExceptHandler) and handler.type is not None and PY_UNIQUE_ERRORS.search(ast.unparse(handler.type))
+        for handler in ast.walk(function)
+    )
+
+
 @RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef)
 def check_python(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
     if is_script_like(ctx):
@@ -151,7 +162,7 @@ def check_python(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -
         if not racy:
             continue
         ctx.examine(RULE)
-        if GUARDED.search(ast.unparse(node)):
+        if ATOMIC.search(ast.unparse(node)) or _py_handles_unique_error(node):
             return
         yield RULE.hit(statement, MESSAGE)
         return
@@ -194,7 +205,7 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if not racy:
         return
     ctx.examine(RULE)
-    if GUARDED.search(body):
+    if ATOMIC.search(body) or JS_UNIQUE_ERRORS.search(body):
         return
     line = node.start_point[0] + body[: check.start()].count("\n") + 1
     yield Hit(line=line, message=MESSAGE)
@@ -226,7 +237,7 @@ def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if "return" not in block or not GO_CREATE.search(source, check.end()):
         return
     ctx.examine(RULE)
-    if GUARDED.search(source):
+    if ATOMIC.search(source) or GO_UNIQUE_ERRORS.search(source):
         return
     line = body.start_point[0] + source[: check.start()].count("\n") + 1
     yield Hit(line=line, message=MESSAGE)

@@ -4,7 +4,11 @@
 Flags queries that read every row of a table — `Model.query.all()` (Flask-SQLAlchemy),
 `session.query(Model).all()`, Tortoise `await Model.all()` — with no `filter`/`where`, `limit`
 or pagination in the chain, inside a route handler or a data-access function named for listing
-(`get_all`, `list_*`, `all_*`).
+(`get_all`, `list_*`, `all_*`). In Go, a gorm `db.Find(&rows)` into a slice with no `Where`,
+`Limit` or scope, and a `Find(...).Offset(...).Limit(...)` chain, where the page is applied after
+the query has already read every row. In JavaScript, Mongoose `Model.find()`/`find({})`,
+Prisma `findMany()` without `take` and Sequelize `findAll()` without `limit`, inside an Express
+handler `(req, res)` or a listing function, with no `.limit()` in the chain.
 
 ## Why it matters in production
 The response grows with the table. What returns ten rows in development returns a hundred
@@ -34,17 +38,24 @@ followed; Django querysets are not judged (DRF pagination is configured globally
 ## References
 - https://flask-sqlalchemy.readthedocs.io/en/stable/pagination/
 - https://use-the-index-luke.com/no-offset
+- https://gorm.io/docs/query.html#Limit-amp-Offset
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
+from typing import Any
 
-from prodready.engine.context import PyContext
+from prodready.engine.context import PyContext, TreeContext
+from prodready.lang import golang as go
+from prodready.lang import javascript as js
 from prodready.lang import python as pyast
+from prodready.lang.treesitter import field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import in_test_code
 from prodready.rules.base import RuleMeta
 from prodready.rules.input_validation._taint import is_route_handler
 
@@ -54,7 +65,7 @@ RULE = RuleMeta(
     category=Category.DATABASE,
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
-    languages=frozenset({Language.PYTHON}),
+    languages=frozenset({Language.PYTHON, Language.GO, Language.JAVASCRIPT, Language.TYPESCRIPT}),
     fix="Paginate (limit + offset/keyset) with a maximum page size, or filter the query to what the request needs.",
     references=("https://flask-sqlalchemy.readthedocs.io/en/stable/pagination/",),
 )
@@ -144,3 +155,86 @@ def _model_name(chain: list[tuple[str, ast.Call | None]]) -> str:
         if name == "query" and call is not None and call.args:
             return pyast.dotted(call.args[0]) or ""
     return chain[-1][0]
+
+
+# ---------------------------------------------------------------- Go (gorm)
+
+GORM_NARROWING = lazy_compile(r"\.(Where|Limit|Offset|Scopes|Joins|Raw|Not|Or|Having|Related|Association|First|Take|Last)\(")
+
+
+def _go_slice_declared(function: Any, name: str) -> str | None:
+    """The element type when `name` is a slice in the function (`var rows []Tag`, `rows := []Tag{}`)."""
+    found = re.search(rf"(?:\b{re.escape(name)}\s+|{re.escape(name)}\s*:?=\s*(?:make\()?)\[\]\*?([\w.]+)", text(function))
+    return found.group(1) if found else None
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: c.endswith(".Find"), skip_file=in_test_code)
+def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    name = go.callee(node)
+    args = go.call_args(node)
+    if not name.endswith(".Find") or len(args) != 1 or args[0].type != "unary_expression" or in_test_code(ctx):
+        return
+    if not any("gorm" in module for module in ctx.imports.values()) and "gorm" not in text(ctx.root)[:3000]:
+        return
+    target = text(args[0]).lstrip("&")
+    function = go.enclosing_function(node)
+    element = _go_slice_declared(function, target) if function is not None else None
+    if element is None or LOOKUP_TABLE.search(element.split(".")[-1].removesuffix("Model")):
+        return
+    ctx.examine(RULE)
+    parent = node.parent
+    after = text(field(parent, "field")) if parent is not None and parent.type == "selector_expression" else ""
+    if after in {"Offset", "Limit"}:
+        yield RULE.hit(node, f"`{name}` runs before .{after}(): the page is applied after every row has been read")
+        return
+    if GORM_NARROWING.search(name):
+        return
+    yield RULE.hit(node, f"`{name}(&{target})` reads every {element} row: no limit or pagination")
+
+
+# ---------------------------------------------------------------- JavaScript / TypeScript
+
+JS_LISTING_FUNCTION = lazy_compile(r"^(getAll\w*|list\w*|findAll\w*|fetchAll\w*|all[A-Z]\w*|get\w+s)$")
+JS_PAGED = lazy_compile(r"\.(limit|skip|paginate|cursor|batchSize)\(")
+
+
+def _js_in_listing_code(call: Any) -> bool:
+    from prodready.rules.error_handling._js_errors import param_names
+
+    function = js.enclosing_function(call)
+    if function is None:
+        return False
+    names = param_names(function)
+    return (len(names) >= 2 and names[0] in {"req", "request", "ctx"} and names[1] in {"res", "response", "reply", "next"}) or bool(
+        JS_LISTING_FUNCTION.match(js.function_name(function))
+    )
+
+
+@RULE.on_tree(
+    "call_expression",
+    languages=(Language.JAVASCRIPT, Language.TYPESCRIPT),
+    callee=lambda c: c.endswith((".find", ".findMany", ".findAll")),
+)
+def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    name = js.callee(node)
+    receiver, _, method = name.rpartition(".")
+    model = receiver.rpartition(".")[2]
+    if not model[:1].isupper() and receiver.rpartition(".")[0] not in {"prisma", "db", "this.prisma", "ctx.prisma"}:
+        return  # Mongoose/Sequelize models are capitalised; Prisma delegates hang off the client
+    if LOOKUP_TABLE.search(model.capitalize() if model.islower() else model) or not js.is_server_file(ctx):
+        return
+    arguments = js.args(node)
+    options = arguments[0] if arguments else None
+    if method == "find" and options is not None and text(options).replace(" ", "") not in {"{}", ""}:
+        return  # a filtered find
+    if method == "findMany" and options is not None and (js.object_has_key(options, "take") or js.object_has_key(options, "where")):
+        return
+    if method == "findAll" and options is not None and (js.object_has_key(options, "limit") or js.object_has_key(options, "where")):
+        return
+    chain = node
+    while chain.parent is not None and chain.parent.type in {"member_expression", "call_expression", "await_expression"}:
+        chain = chain.parent
+    if JS_PAGED.search(text(chain)[len(text(node)):]) or not _js_in_listing_code(node):
+        return
+    ctx.examine(RULE)
+    yield RULE.hit(node, f"`{text(node)[:60]}` reads every {model} record: no limit or pagination")

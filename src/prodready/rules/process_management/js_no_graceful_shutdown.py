@@ -63,5 +63,7 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     if any(str(s["file"]).endswith(JS_SUFFIXES) for s in model.signals("graceful-shutdown")):
         return
-    listening = [a for a in apps if str(a.get("name", "")).endswith(".listen")] or apps  # where the server starts
-    yield Hit(line=None, path=str(listening[0]["file"]), message="server listens but never handles SIGTERM")
+    listening = [a for a in apps if str(a.get("name", "")).endswith(".listen")]
+    # The listen call is where a reviewer points (and where server.close() belongs); without one, the app file.
+    where = listening[0] if listening else apps[0]
+    yield Hit(line=where.get("line") if listening else None, path=str(where["file"]), message="server listens but never handles SIGTERM")

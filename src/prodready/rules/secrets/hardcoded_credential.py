@@ -4,7 +4,10 @@
 Flags string literals in Python code that are known credential formats (AWS keys, GitHub/Slack/
 Stripe/OpenAI tokens, private keys, JWTs) anywhere, and plausible secret values (long, varied, not a
 placeholder) assigned to secret-like names (`password`, `api_key`, `token`, `client_secret`, ...),
-including keyword arguments, dict entries and passwords inside connection URLs. Also flags an
+including keyword arguments, dict entries and passwords inside connection URLs; and a password or
+API key setting that falls back to a literal when its environment variable is unset
+(`os.getenv("DB_PASSWORD", "postgres")`, `config("ADMIN_PASSWORD", default="...")`, a
+`BaseSettings` field `POSTGRES_PASSWORD: str = "postgres"`), however short. Also flags an
 administrator account created with a literal password, however weak (`create_superuser(...,
 "admin")`, `UserCreate(password="password", is_superuser=True)`): default admin credentials.
 
@@ -116,6 +119,55 @@ def check(node: ast.Constant, ctx: PyContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     if looks_like_real_secret(value) and re.fullmatch(r"[\w\-+/=.~!@#$%^&*]{12,}", value):
         yield RULE.hit(node, f"`{name}` is assigned a hard-coded secret value", anchor=pyast.anchor_of(node))
+
+
+# A credential a deployment must supply; signing keys are PR-SE-002's.
+CREDENTIAL_SETTING = lazy_compile(r"(?i)(^|_)(password|passwd|pass|pwd|api_?key|access_?key|secret_?access_?key|auth_?token|access_?token)$")
+ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "environ.get", "decouple.config", "config", "env", "env.str"})
+
+
+def _credential_setting(key: str | None) -> bool:
+    return bool(key) and bool(CREDENTIAL_SETTING.search(key or "")) and not is_signing_key_name(key or "")
+
+
+def _committed_default(value: ast.AST | None) -> str | None:
+    literal = pyast.const_str(value)
+    if literal is None or PLACEHOLDER.match(literal) or literal.startswith(("$", "/")):
+        return None
+    return literal
+
+
+FALLBACK_MESSAGE = (
+    "`{key}` falls back to a literal committed with the code when the variable is unset: a deployment that "
+    "forgets it runs with a password everyone who read the source knows"
+)
+
+
+@RULE.on_python(ast.Call, calls=["getenv", "get", "config", "env", "str"])
+def check_env_default(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
+    if ctx.is_test_file or not node.args or (ctx.call_name(node) or "") not in ENV_GETTERS:
+        return
+    key = pyast.const_str(node.args[0])
+    if not _credential_setting(key):
+        return
+    keyword = pyast.keyword(node, "default")
+    default = keyword.value if keyword is not None else (node.args[1] if len(node.args) > 1 else None)
+    ctx.examine(RULE)
+    if _committed_default(default) is not None:
+        yield RULE.hit(node, FALLBACK_MESSAGE.format(key=key), anchor=str(key))
+
+
+@RULE.on_python(ast.ClassDef)
+def check_settings_default(node: ast.ClassDef, ctx: PyContext) -> Iterator[Hit]:
+    if ctx.is_test_file or not any((pyast.dotted(base) or "").endswith("BaseSettings") for base in node.bases):
+        return
+    for statement in node.body:
+        if not isinstance(statement, ast.AnnAssign) or not isinstance(statement.target, ast.Name):
+            continue
+        key = statement.target.id
+        if _credential_setting(key) and _committed_default(statement.value) is not None:
+            ctx.examine(RULE)
+            yield RULE.hit(statement, FALLBACK_MESSAGE.format(key=key), anchor=key)
 
 
 ADMIN_FLAGS = frozenset({"is_superuser", "is_admin", "is_staff", "superuser", "admin"})
