@@ -1,10 +1,11 @@
-"""Go JWT parsed without pinning the signing method.
+"""JWT verified without pinning the signing method.
 
 ## What it does
 Flags `jwt.Parse` / `jwt.ParseWithClaims` and `request.ParseFromRequest` / `ParseFromRequestWithClaims`
 (golang-jwt, dgrijalva/jwt-go) whose key function returns
 the key without checking `token.Method` (e.g. `token.Method.(*jwt.SigningMethodHMAC)`), when the call
-passes no `jwt.WithValidMethods(...)` option.
+passes no `jwt.WithValidMethods(...)` option. In JavaScript, jsonwebtoken's `jwt.verify(token, key)`
+with no `algorithms` option (and passport-jwt strategies without `algorithms`).
 
 ## Why it matters in production
 The token's header chooses the algorithm. A key function that hands back the key for any `alg`
@@ -41,6 +42,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
+from prodready.lang import javascript as js
 from prodready.lang.treesitter import text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_code, non_production
@@ -52,7 +54,7 @@ RULE = RuleMeta(
     category=Category.AUTHENTICATION,
     severity=Severity.LOW,
     confidence=Confidence.MEDIUM,
-    languages=frozenset({Language.GO}),
+    languages=frozenset({Language.GO, Language.JAVASCRIPT, Language.TYPESCRIPT}),
     fix="Check `token.Method` in the key function or pass jwt.WithValidMethods([]string{\"HS256\"}).",
     references=("https://pkg.go.dev/github.com/golang-jwt/jwt/v5#WithValidMethods",),
 )
@@ -77,3 +79,28 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if keyfunc is None and PINNED.search(ctx.text):
         return  # named key function that checks the method somewhere in this file
     yield RULE.hit(node, f"{name}() accepts whatever `alg` the token names: the signing method is never checked")
+
+
+# ---------------------------------------------------------------- JavaScript / TypeScript (jsonwebtoken)
+
+
+@RULE.on_tree(
+    "call_expression",
+    languages=(Language.JAVASCRIPT, Language.TYPESCRIPT),
+    callee=lambda c: c.endswith(".verify") or c == "verify",
+)
+def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    name = js.callee(node)
+    local = name.split(".")[0]
+    if ctx.module_of(local) != "jsonwebtoken" or not js.is_server_file(ctx):
+        return
+    args = js.args(node)
+    if len(args) < 2:
+        return
+    ctx.examine(RULE)
+    options = args[2] if len(args) > 2 and args[2].type == "object" else None
+    if options is not None and js.object_has_key(options, "algorithms"):
+        return
+    if options is None and len(args) > 2 and args[2].type == "identifier":
+        return  # options built elsewhere: not judged
+    yield RULE.hit(node, f"{name}() accepts whatever `alg` the token names: pass {{ algorithms: ['HS256'] }}")

@@ -2,7 +2,9 @@
 
 ## What it does
 Reports, at the call that starts the server, a Go service that starts an HTTP server (`ListenAndServe`, gin/echo `Run`/`Start`) and
-never calls `Shutdown(ctx)` on SIGTERM.
+never calls `Shutdown(ctx)` on SIGTERM. Also flags `signal.Notify`/`signal.NotifyContext` that
+listens for `os.Interrupt` (Ctrl-C) but not `syscall.SIGTERM`: the shutdown code exists, but the
+signal Docker, Kubernetes and systemd send on stop never reaches it.
 
 ## Why it matters in production
 On every deploy the pod receives SIGTERM and the process exits immediately: in-flight requests are
@@ -35,9 +37,13 @@ Shutdown implemented in a library the service uses is not seen.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from prodready.engine.context import ProjectContext
+from prodready.engine.context import ProjectContext, TreeContext
+from prodready.lang import golang as go
+from prodready.lang.treesitter import text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import in_test_code
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -70,4 +76,24 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
         line=app.get("line"),
         path=str(app["file"]),
         message=f"server started with {app.get('name')}() and never shut down gracefully: SIGTERM cuts in-flight requests",
+    )
+
+
+NOTIFIERS = frozenset({"signal.Notify", "signal.NotifyContext"})
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=NOTIFIERS.__contains__, skip_file=in_test_code)
+def check_signals(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if go.callee(node) not in NOTIFIERS or in_test_code(ctx):
+        return
+    signals = [text(arg) for arg in go.call_args(node)[1:]]
+    if not signals:
+        return  # no signal named: Notify relays every signal
+    ctx.examine(RULE)
+    if not any("Interrupt" in s or "SIGINT" in s for s in signals) or "SIGTERM" in ctx.text:
+        return  # not a shutdown signal (SIGHUP reload, SIGQUIT dump), or SIGTERM registered by another call
+    yield RULE.hit(
+        node,
+        f"{go.callee(node)}() listens for {', '.join(signals)} but not syscall.SIGTERM: on docker stop, a "
+        "Kubernetes roll-out or systemctl stop the process dies without running its shutdown",
     )
