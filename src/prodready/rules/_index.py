@@ -35,6 +35,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-CC-201', 'go-unlocked-field-access', 'concurrency', 'high', 'concurrency.go_unlocked_field_access', ('go',)),
     ('PR-CC-202', 'go-package-var-written-per-request', 'concurrency', 'high', 'concurrency.go_package_var_written_per_request', ('project',)),
     ('PR-CC-203', 'go-unbounded-goroutines-in-loop', 'concurrency', 'medium', 'concurrency.go_unbounded_goroutines_in_loop', ('go',)),
+    ('PR-CC-204', 'go-append-in-goroutine', 'concurrency', 'high', 'concurrency.go_append_in_goroutine', ('go',)),
     ('PR-CC-401', 'load-criteria-failed', 'concurrency', 'high', 'concurrency.runtime_load_criteria_failed', ()),
     ('PR-CF-001', 'debug-enabled', 'configuration', 'high', 'configuration.debug_enabled', ('python',)),
     ('PR-CF-002', 'environment-defaults-to-development', 'configuration', 'medium', 'configuration.environment_defaults_to_development', ('python',)),

@@ -84,9 +84,11 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
     for struct, mutexes in structs.items():
         locked_fields: set[str] = set()
         unlocked: list[tuple[Any, set[str]]] = []
+        written: set[str] = set()
         for method in methods.get(struct, []):
             receiver = go.receiver_name(method)
             body = text(field(method, "body"))
+            written |= _written_fields(receiver, body)
             used = set(re.findall(rf"\b{re.escape(receiver)}\.(\w+)", body)) - mutexes
             locks = any(
                 f"{receiver}.{m}.Lock()" in body or f"{receiver}.{m}.RLock()" in body for m in mutexes
@@ -95,14 +97,47 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
                 locked_fields |= used
             else:
                 unlocked.append((method, used))
+        locking_names = {go.function_name(m) for m in methods.get(struct, []) if m not in {u for u, _ in unlocked}}
         for method, used in unlocked:
-            racy = sorted(used & locked_fields)
+            # A field no method ever writes is configuration set at construction: reading it is safe.
+            racy = sorted(used & locked_fields & written)
             if not racy:
                 continue
             ctx.examine(RULE)
             name = go.function_name(method)
+            if _called_only_under_lock(name, methods.get(struct, []), locking_names) or _documents_held_lock(method):
+                continue
+            body_node = field(method, "body")
+            receiver = go.receiver_name(method)
+            first = re.search(rf"\b{re.escape(receiver)}\.(?:{'|'.join(map(re.escape, racy))})\b", text(body_node))
+            line = line_of(method)
+            if first is not None and body_node is not None:
+                line = body_node.start_point[0] + text(body_node)[: first.start()].count("\n") + 1
             yield Hit(
-                line=line_of(method),
+                line=line,
                 message=f"{struct}.{name}() accesses {', '.join(racy)} without {min(mutexes)} while other methods lock it",
                 anchor=f"{struct}.{name}",
             )
+
+
+def _written_fields(receiver: str, body: str) -> set[str]:
+    """Fields a method assigns, writes by index, appends to, deletes from or increments."""
+    r = re.escape(receiver)
+    return set(re.findall(rf"\b{r}\.(\w+)(?:\[[^\]]*\])?\s*(?:=[^=]|\+=|-=|\+\+|--)", body)) | set(
+        re.findall(rf"delete\(\s*{r}\.(\w+)", body)
+    )
+
+
+def _called_only_under_lock(name: str, methods: list[Any], locking_names: set[str]) -> bool:
+    """An unexported helper every caller of which takes the lock first ("caller holds the lock")."""
+    if not name[:1].islower():
+        return False
+    callers = [m for m in methods if re.search(rf"\.{re.escape(name)}\(", text(field(m, "body")))]
+    return bool(callers) and all(go.function_name(m) in locking_names for m in callers)
+
+
+def _documents_held_lock(method: Any) -> bool:
+    comment = method.prev_named_sibling
+    return comment is not None and comment.type == "comment" and bool(
+        re.search(r"(?i)(must|should) (be )?(hold|held|called with)|lock (is |must be )?held|with .*lock held|caller .*lock", text(comment))
+    )
