@@ -53,7 +53,7 @@ TABLE_ROUTES = {"Route", "WebSocketRoute", "APIRoute", "APIWebSocketRoute"}
 
 # Names that read as "this checks who the caller is".
 AUTH_NAME = lazy_compile(
-    r"(?i)(auth|current_?user|current_?active|get_?user|logged_?in|login_required|token|jwt|"
+    r"(?i)(auth|current_?\w*user|superuser|staff_required|current_?active|get_?user|logged_?in|login_required|token|jwt|"
     r"verify|api_?key|permission|require_?(user|role|admin|scope|login)|admin|oauth|bearer|"
     r"credential|principal|security|protected|signed_?in|access_?control|roles?_required|"
     r"check_?user|is_?authenticated|session_?user|scopes?)"

@@ -45,6 +45,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import Any
 
 from prodready.engine.context import ProjectContext
 from prodready.lazyre import lazy_compile
@@ -83,7 +84,9 @@ WRITES = lazy_compile(
     r"execute)$|(^|\.)(save|commit|delete|delete_one|delete_many|insert_one|insert_many|update_one|update_many|"
     r"bulk_create|bulk_update|destroy|upsert)$"
 )
-SIGNUP = lazy_compile(r"(?i)^/?(api/)?(v\d+/)?(users|accounts|members)/?$")
+SIGNUP = lazy_compile(r"(?i)^/?(api/)?(v\d+/)?(users?|accounts?|members?)/?$")
+# A POST whose handler hashes a new password creates an account: sign-up is public by design.
+PASSWORD_HASHING = lazy_compile(r"(?i)(^|\.)(get_password_hash|hash_password|password_hash|make_password|generate_password_hash|hashpw|set_password)$")
 
 
 def is_public(path: str, method: str) -> bool:
@@ -92,6 +95,10 @@ def is_public(path: str, method: str) -> bool:
     if method == "GET" and not SENSITIVE_READ.search(path):
         return True  # public reads beside protected writes are a common, deliberate design
     return method == "POST" and bool(SIGNUP.match(path))  # creating an account
+
+
+def _creates_account(route: Any) -> bool:
+    return route.method == "POST" and any(PASSWORD_HASHING.search(call) for call in route.calls)
 
 
 @RULE.on_project
@@ -111,7 +118,7 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
         ctx.examine(RULE)
         how = protected[0].auth_via or "authentication"
         for route in members:
-            if route.auth or is_public(route.path, route.method) or route.limit_via == "route middleware":
+            if route.auth or is_public(route.path, route.method) or route.limit_via == "route middleware" or _creates_account(route):
                 continue  # a limiter on the route itself and no auth: anonymous callers are expected and bounded
             yield Hit(
                 line=route.line,
