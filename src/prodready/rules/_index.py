@@ -93,7 +93,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-EH-001', 'exception-swallowed', 'error-handling', 'medium', 'error_handling.exception_swallowed', ('python',)),
     ('PR-EH-002', 'exception-logged-without-traceback', 'error-handling', 'low', 'error_handling.exception_logged_without_traceback', ('python',)),
     ('PR-EH-003', 'task-result-dropped', 'error-handling', 'medium', 'error_handling.task_result_dropped', ('python',)),
-    ('PR-EH-004', 'query-result-used-unchecked', 'error-handling', 'medium', 'error_handling.query_result_used_unchecked', ('python',)),
+    ('PR-EH-004', 'query-result-used-unchecked', 'error-handling', 'medium', 'error_handling.query_result_used_unchecked', ('javascript', 'python', 'typescript')),
     ('PR-EH-101', 'js-empty-catch', 'error-handling', 'medium', 'error_handling.js_empty_catch', ('javascript', 'typescript')),
     ('PR-EH-102', 'js-startup-failure-only-logged', 'error-handling', 'medium', 'error_handling.js_startup_failure_only_logged', ('javascript', 'typescript')),
     ('PR-EH-103', 'js-error-message-to-client', 'error-handling', 'medium', 'error_handling.js_error_message_to_client', ('javascript', 'python', 'typescript')),

@@ -280,3 +280,97 @@ def check_convention(ctx: ProjectContext) -> Iterator[Hit]:
             path=str(discard["file"]),
             message=f"last result of {discard.get('callee')}() (its error, by Go convention) discarded with `_`",
         )
+
+
+GO_SERVE = re.compile(r"(^|\.)(ListenAndServe|ListenAndServeTLS|Serve|ServeTLS|Run|RunTLS|Start|StartTLS|Listen)$")
+
+
+@RULE.on_tree("go_statement", languages=(Language.GO,), skip_file=in_test_code)
+def check_go_serve(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """`go srv.Serve(ln)`: the goroutine drops the error, so a failed listener is silent."""
+    call = next((c for c in node.named_children if c.type == "call_expression"), None)
+    if call is None or non_production(ctx.path, ctx.is_test_file):
+        return
+    callee = go.callee(call)
+    if not GO_SERVE.search(callee) or not any(path.startswith(WEB_IMPORTS) or "grpc" in path for path in ctx.imports.values()):
+        return
+    receiver, _, method = callee.rpartition(".")
+    if method in {"Run", "RunTLS", "Start", "StartTLS", "Listen"} and not SERVER_NAME.match(receiver.rpartition(".")[2]):
+        return  # `Run`/`Start` of anything else (a worker, a dev helper) is not a listener
+    ctx.examine(RULE)
+    yield RULE.hit(
+        node,
+        f"`go {callee}(...)` drops the error: if the listener fails, the server is not serving and nothing says so",
+    )
+
+
+STATEMENT_LISTS = frozenset({"block", "statement_list", "expression_case", "default_case", "type_case", "communication_case", "source_file"})
+
+
+def _following_statements(node: Any, function: Any) -> Iterator[Any]:
+    """Statements that run after `node` on its path: later siblings at every level up to the
+    function, never the other branches of an if/switch."""
+    current = node
+    while current is not None and current != function:
+        parent = current.parent
+        if parent is not None and parent.type in STATEMENT_LISTS:
+            sibling = current.next_named_sibling
+            while sibling is not None:
+                if sibling.type != "comment":
+                    yield sibling
+                sibling = sibling.next_named_sibling
+        current = parent
+
+
+def _err_fate(node: Any, function: Any) -> str:
+    """'read', 'overwritten' or 'dropped' for the err assigned by `node`."""
+    named_err = re.search(r"\berr\s+error\b", text(field(function, "result")) if field(function, "result") is not None else "")
+    for statement in _following_statements(node, function):
+        body = text(statement)
+        if statement.type == "return_statement":
+            if re.search(r"\berr\b", body) or (named_err and body.strip() == "return"):
+                return "read"
+            return "dropped"
+        if not re.search(r"\berr\b", body):
+            continue
+        if statement.type in {"assignment_statement", "short_var_declaration"}:
+            left, right = field(statement, "left"), field(statement, "right")
+            if (
+                left is not None and right is not None
+                and re.search(r"\berr\b", text(left)) and not re.search(r"\berr\b", text(right))
+            ):
+                return "overwritten"
+        return "read"
+    return "read" if named_err else "dropped"
+
+
+@RULE.on_tree("assignment_statement", "short_var_declaration", languages=(Language.GO,), callee=lambda c: not HARMLESS.search(c), skip_file=in_test_code)
+def check_unread(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """`err = x.save()` and then nothing reads err before it is overwritten or the function ends."""
+    left, right = field(node, "left"), field(node, "right")
+    if left is None or right is None or not right.named_children or non_production(ctx.path, ctx.is_test_file):
+        return
+    names = [text(c) for c in left.named_children]
+    if not names or names[-1] != "err" or right.named_children[0].type != "call_expression":
+        return
+    function = go.enclosing_function(node)
+    if function is None or function.type == "func_literal":
+        return  # a closure's err is often the captured result of the outer function
+    if node.parent is None or node.parent.type not in STATEMENT_LISTS:
+        return  # an if/switch initializer: its condition reads err
+    if function is None or any(a.type in {"for_statement", "func_literal", "select_statement"} for a in _ancestors_until(node, function)):
+        return  # loops and closures read err where statement order does not show it
+    fate = _err_fate(node, function)
+    if fate == "read":
+        return
+    callee = go.callee(right.named_children[0])
+    ctx.examine(RULE)
+    how = "overwritten before anyone reads it" if fate == "overwritten" else "never read"
+    yield RULE.hit(node, f"error from {callee}() is assigned to err and {how}: the failure is silently dropped")
+
+
+def _ancestors_until(node: Any, stop: Any) -> Iterator[Any]:
+    current = node.parent
+    while current is not None and current != stop:
+        yield current
+        current = current.parent

@@ -4,7 +4,9 @@
 In a route handler, flags a row fetched with `.first()`, `.one_or_none()`, `.scalar_one_or_none()`
 or `Model.query.get(id)` / `session.get(Model, id)` whose attribute or method is used (`row.delete()`,
 `row.title`) before anything checks it (`if not row`, `if row is None`, `assert row`, `row or abort(...)`).
-`first_or_404()` / `get_or_404()` are the checked forms.
+`first_or_404()` / `get_or_404()` are the checked forms. In JavaScript, an awaited Mongoose
+`findById`/`findOne`, Prisma `findUnique`/`findFirst` or Sequelize `findByPk`/`findOne` in an
+Express handler whose result's property is read before any `if (!row)` check.
 
 ## Why it matters in production
 These calls return None when nothing matches — a wrong id, a deleted row, someone else's record
@@ -35,9 +37,13 @@ Only the handler itself is read; checks inside helpers it calls are not followed
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
+from typing import Any
 
-from prodready.engine.context import PyContext
+from prodready.engine.context import PyContext, TreeContext
+from prodready.lang import javascript as js
+from prodready.lang.treesitter import text
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
@@ -49,7 +55,7 @@ RULE = RuleMeta(
     category=Category.ERROR_HANDLING,
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
-    languages=frozenset({Language.PYTHON}),
+    languages=frozenset({Language.PYTHON, Language.JAVASCRIPT, Language.TYPESCRIPT}),
     fix="Check the row before using it and answer 404/403 (first_or_404(), get_or_404(), or `if row is None: abort(404)`).",
     references=("https://flask-sqlalchemy.readthedocs.io/en/stable/queries/#queries-for-views",),
 )
@@ -125,3 +131,37 @@ def _checks(stmt: ast.stmt, name: str) -> bool:
         if isinstance(value, ast.Call):  # abort_if_none(row), check_exists(row)
             return any(isinstance(a, ast.Name) and a.id == name for a in value.args)
     return any(isinstance(n, ast.Name) and n.id == name for t in tests for n in ast.walk(t))
+
+
+# ---------------------------------------------------------------- JavaScript / TypeScript
+
+JS_MAYBE_NULL = re.compile(
+    r"(?:const|let|var)\s+(?P<name>\w+)\s*=\s*await\s+(?P<model>[\w.]+)\.(?:findById|findOne|findUnique|findFirst|findByPk)\s*\("
+    r"(?P<args>[^;\n]{0,120})"
+)
+JS_HANDLERS = ("arrow_function", "function_expression", "function_declaration")
+
+
+@RULE.on_tree(*JS_HANDLERS, languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    from prodready.rules.error_handling._js_errors import param_names
+
+    names = param_names(node)
+    if len(names) < 2 or names[0] not in {"req", "request"} or names[1] not in {"res", "response"}:
+        return  # an Express handler: a null row there becomes the 500 the client sees
+    if not js.is_server_file(ctx):
+        return
+    body = text(node)
+    for found in JS_MAYBE_NULL.finditer(body):
+        name = found.group("name")
+        ctx.examine(RULE)
+        if "req.user" in found.group("args") and re.search(r"(?i)user|account", found.group("model")):
+            continue  # the signed-in user's own record: it exists while the session does
+        use = re.compile(rf"(?<![\w.]){re.escape(name)}\b(?P<after>\s*\??\.|\s*\[)?").search(body, found.end())
+        if use is None or use.group("after") is None or "?" in use.group("after"):
+            continue  # first mention is a check (`if (!post)`), a return, or optional chaining
+        line = node.start_point[0] + body[: use.start()].count("\n") + 1
+        yield Hit(
+            line=line,
+            message=f"`{name}` may be null (no matching document) and is used before any check: an unknown id answers 500 instead of 404",
+        )
