@@ -43,8 +43,8 @@ from typing import Any
 
 from prodready.engine.context import PyContext, TreeContext
 from prodready.lang import javascript as js
-from prodready.lang.treesitter import text
 from prodready.lang import python as pyast
+from prodready.lang.treesitter import text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.input_validation._taint import is_route_handler
