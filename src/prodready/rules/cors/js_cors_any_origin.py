@@ -39,8 +39,9 @@ from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-CO-101",
-    name="js-cors-any-origin",
+    id="PR-CO-001",
+    name="cors-any-origin",
+    aliases=("PR-CO-101", "js-cors-any-origin"),
     category=Category.CORS,
     severity=Severity.HIGH,
     confidence=Confidence.HIGH,
