@@ -3,7 +3,7 @@
 ## What it does
 Flags `cors()` called with no options (its default is `origin: "*"`), `cors({ origin: "*" })`,
 `cors({ origin: true })` (reflects any origin), and `Access-Control-Allow-Origin: *` set by hand.
-With `credentials: true` the finding is PR-CO-102 instead.
+With `credentials: true` the finding is PR-CO-002 instead.
 
 ## Why it matters in production
 Any website can call the API from a visitor's browser and read the responses.
