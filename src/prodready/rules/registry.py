@@ -234,6 +234,26 @@ def rule_index() -> tuple[RuleInfo, ...]:
     )
 
 
+def matcher_for(entry: RuleMeta, key: str = "", path: str | None = None) -> RuleMeta:
+    """The matcher of a catalogue entry that found a finding (its ``matcher`` key, else the one for
+    its file's language), for the texts that are worded per language: why, example, fix."""
+    if not entry.matchers:
+        return entry
+    if key:
+        for matcher in entry.matchers:
+            if matcher.key == key:
+                return matcher
+    if path:
+        from prodready.engine.discover import classify
+
+        found = classify(path)
+        if found is not None:
+            for matcher in entry.matchers:
+                if found[0] in matcher.languages:
+                    return matcher
+    return entry.matchers[0]
+
+
 def canonical_id(rule_id: str) -> str | None:
     """The rule id that an id, old id, name or old name stands for (no rule module imported)."""
     for info in rule_index():
