@@ -119,8 +119,8 @@ def test_a_baseline_written_with_the_old_ids_still_matches(tmp_path: Path) -> No
     now = {loc["fingerprint"] for f in report["findings"] if f["rule"] == "PR-TO-001" for loc in f["locations"]}
     assert now == accepted
     hidden = audit_json(tmp_path, "--baseline", str(OLD_BASELINE))
-    assert places(hidden) == set() and places(hidden, "PR-PM-004") == set()
-    assert hidden["baselined"] >= 6
+    assert places(hidden) == set()
+    assert hidden["baselined"] >= len(accepted)
     # A baseline written now (canonical ids) is the same accepted set.
     run_cli("baseline", str(tmp_path), "-o", str(tmp_path / "new.json"), "--no-cache")
     new = json.loads((tmp_path / "new.json").read_text("utf-8"))["findings"]
