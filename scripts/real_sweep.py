@@ -20,6 +20,9 @@ def main() -> int:
     parser.add_argument("--rule", action="append", default=[], help="show findings of these rules")
     parser.add_argument("--show", action="store_true", help="show every finding")
     args = parser.parse_args()
+    from prodready.rules.registry import canonical_id
+
+    wanted = {canonical_id(rule) or rule for rule in args.rule}  # an old id (PR-TO-101) names its rule
     totals: collections.Counter[str] = collections.Counter()
     for tree in sorted(p for p in args.directory.iterdir() if p.is_dir()):
         out = subprocess.run(
@@ -40,7 +43,7 @@ def main() -> int:
         )
         print("    " + ", ".join(f"{k}:{v}" for k, v in sorted(counts.items())))
         for finding in data["findings"]:
-            if args.show or finding["rule"] in args.rule:
+            if args.show or finding["rule"] in wanted:
                 print(f"      {finding['severity']:8} {finding['rule']} {finding['path']}:{finding['line']} {finding['message'][:110]}")
     print("TOTAL " + ", ".join(f"{k}:{v}" for k, v in sorted(totals.items())))
     return 0

@@ -117,7 +117,7 @@ def audit(
 def check_config_rules(options: RunOptions, rules: Any, source: str) -> None:
     """A configuration that leaves no rule to run is an error, never a silent READY (selectors
     that name no rule are already refused by expand_selectors)."""
-    known = {rule.id for rule in rules}
+    known = {rule.key for rule in rules}
     enabled = (set(options.select) if options.select is not None else known) & known
     enabled -= set(options.ignore)
     if not enabled:
@@ -155,7 +155,8 @@ def apply_per_file_ignores(
 
     kept: list[Finding] = []
     for finding in report.findings:
-        places = tuple(loc for loc in finding.all_locations if not dropped(finding.rule, loc.path))
+        key = finding.matcher or finding.rule  # selectors expand to matcher keys (an old id: its matcher alone)
+        places = tuple(loc for loc in finding.all_locations if not dropped(key, loc.path))
         if not places:
             continue
         kept.append(finding if len(places) == len(finding.all_locations) else with_locations(finding, places))
@@ -215,7 +216,8 @@ def assemble_report(
         if finding.path is not None and finding.line is not None:
             for number in index.get((finding.path, finding.line), []):
                 rules = suppressions[number].rules
-                if rules is None or finding.rule in rules:
+                # An old id (PR-TO-101 for PR-TO-001) still suppresses the findings of its matcher.
+                if rules is None or finding.rule in rules or finding.matcher in rules:
                     hit = number
                     break
         if hit is None:
@@ -233,9 +235,11 @@ def assemble_report(
     for finding in kept:
         counts[finding.rule] = counts.get(finding.rule, 0) + 1
     checks: list[CheckTally] = []
-    for rule in registry.rules:
-        if not options.enabled(rule.id):
+    tallied: set[str] = set()
+    for rule in registry.rules:  # matchers: one tally per rule id, for the first enabled matcher of it
+        if not options.enabled(rule.key) or rule.id in tallied:
             continue
+        tallied.add(rule.id)
         flagged = counts.get(rule.id, 0)
         looked = max(examined.get(rule.id, 0), flagged)
         if looked == 0:

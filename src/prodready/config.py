@@ -4,6 +4,8 @@ Found like Ruff finds its own: the nearest such file at or above the audited dir
 repository root. Patterns in it (``exclude``, ``per-file-ignores``) are relative to the file's
 directory. Rule selectors (``select``, ``disable``, ``--select``, ``--ignore``) take a rule id
 (``PR-TO-001``), an id prefix (``PR-TO``), a category (``timeouts``), a rule name, or ``ALL``.
+An old id or name that a rule now carries as an alias (``PR-TO-101``, the JavaScript matcher of
+``PR-TO-001``) still selects exactly what it selected before: that language's matcher.
 """
 
 from __future__ import annotations
@@ -181,8 +183,10 @@ class SelectorError(ConfigError):
 
 
 def expand_selectors(tokens: Iterable[str], rules: Iterable[Any], where: str = "") -> frozenset[str]:
-    """Rule ids named by selectors: an id, an id prefix (PR-TO, PR-TO-0), a category, a rule name
-    or ALL. Unknown selectors are an error, not silently nothing."""
+    """Matcher keys (``RuleMeta.key``: a rule's id, or the old id of one of its per-language
+    matchers) named by selectors: an id, an id prefix (PR-TO, PR-TO-0), a category, a rule name or
+    ALL; old ids and names (aliases) name their matcher alone. Unknown selectors are an error, not
+    silently nothing."""
     catalogue = list(rules)
     out: set[str] = set()
     for raw in tokens:
@@ -191,15 +195,19 @@ def expand_selectors(tokens: Iterable[str], rules: Iterable[Any], where: str = "
             continue
         upper, lower = token.upper(), token.lower()
         if upper == "ALL":
-            out.update(r.id for r in catalogue)
+            out.update(r.key for r in catalogue)
             continue
         matched = {
-            r.id for r in catalogue
-            if r.id == upper or r.id.startswith(upper + "-") or (upper.count("-") >= 2 and r.id.startswith(upper))
-            or r.category.value == lower or r.name == lower
+            r.key for r in catalogue
+            if any(_id_selected(ident, upper) for ident in (r.id, *r.aliases))
+            or r.category.value == lower or r.name == lower or lower in r.aliases
         }
         if not matched:
             hint = f" in {where}" if where else ""
             raise SelectorError(f"unknown rule selector{hint}: {token} (a rule id, prefix like PR-TO, or category; see `prodready rules`)")
         out |= matched
     return frozenset(out)
+
+
+def _id_selected(rule_id: str, upper: str) -> bool:
+    return rule_id == upper or rule_id.startswith(upper + "-") or (upper.count("-") >= 2 and rule_id.startswith(upper))

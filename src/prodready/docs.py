@@ -11,20 +11,38 @@ from prodready.rules.base import DOC_SECTIONS, RuleMeta, parse_doc
 def render_rule_markdown(rule: RuleMeta, heading: str = "###") -> str:
     doc = parse_doc(rule.doc)
     languages = ", ".join(sorted(lang.value for lang in rule.languages))
+    severity = f"**{rule.severity.value}**"
+    others = [m for m in rule.matchers if m.severity != rule.severity]
+    if others:  # one problem, judged more or less severe in some languages
+        severity += " (" + "; ".join(
+            f"{', '.join(sorted(lang.value for lang in m.languages))}: {m.severity.value}" for m in others
+        ) + ")"
     out = [
         f"{heading} {rule.id} — {doc['title'] or rule.name}",
         "",
-        f"`{rule.name}` · category **{rule.category.value}** · severity **{rule.severity.value}**"
+        f"`{rule.name}` · category **{rule.category.value}** · severity {severity}"
         f" · confidence {rule.confidence.value} · languages: {languages}",
         "",
     ]
+    old_ids = [alias for alias in rule.aliases if alias.startswith("PR-")]
+    if rule.aliases:
+        out += [
+            f"Formerly {', '.join(f'`{a}`' for a in rule.aliases)}: "
+            + ("one rule per language until their ids were merged; " if old_ids else "")
+            + "the old ids and names still work in suppressions, selectors, per-file-ignores and baselines.",
+            "",
+        ]
     if doc.get("summary"):
         out += [doc["summary"], ""]
     for section in DOC_SECTIONS:
         body = doc.get(section)
         if body:
             out += [f"{heading}# {section}", "", body, ""]
-    out += [f"**Fix:** {rule.fix}", ""]
+    if rule.matchers:
+        out += [f"**Fix ({', '.join(sorted(lang.value for lang in m.languages))}):** {m.fix}" for m in rule.matchers]
+        out.append("")
+    else:
+        out += [f"**Fix:** {rule.fix}", ""]
     if rule.references and not doc.get("References"):
         out += ["References: " + ", ".join(rule.references), ""]
     return "\n".join(out)

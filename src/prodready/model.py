@@ -146,6 +146,9 @@ class Finding:
     title: str = ""
     # Every place of this defect, the first being path/line; empty means just path/line.
     locations: tuple[Location, ...] = ()
+    # The old id of the per-language matcher that found it, when it had one (RuleMeta.aliases):
+    # that id still suppresses and ignores it and seeds its fingerprints. Not in the JSON report.
+    matcher: str = ""
 
     @property
     def all_locations(self) -> tuple[Location, ...]:
@@ -186,6 +189,7 @@ class Finding:
             fix=str(data.get("fix", "")),
             references=tuple(data.get("references", ())),
             locations=tuple(Location.from_json(loc) for loc in data.get("locations", ()) if isinstance(loc, dict)),
+            matcher=str(data.get("matcher", "")),
         )
 
     @property

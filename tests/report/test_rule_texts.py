@@ -13,7 +13,7 @@ RULES = load_registry().rules
 SEED = re.compile(r"(?i)\bseeds?\b(?!ed)|\bseed (review|report)s?\b")
 
 
-@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+@pytest.mark.parametrize("rule", RULES, ids=[r.key for r in RULES])
 def test_rule_text_never_mentions_seeds(rule) -> None:  # type: ignore[no-untyped-def]
     texts = {"doc": rule.doc, "title": rule.title, "fix": rule.fix, "references": " ".join(rule.references)}
     for name, text in texts.items():

@@ -3,6 +3,9 @@
 A marker comment (`# expect: RULE`, `// expect: RULE`, `ok:`, `todo-expect:`, `todo-ok:`) covers the
 next non-blank, non-marker line. Running ONLY the rule under test, the sorted (path, line) list
 must equal the `expect` lines. Project-wide findings (line null) are declared in `expect.toml`.
+
+A case directory is named by a rule id, or by the old id of one of its per-language matchers
+(`PR-TO-101/`: the JavaScript matcher of PR-TO-001); markers always name the rule id.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from pathlib import Path
 
 from prodready.api import AuditSettings, audit
 from prodready.config import Config
+from prodready.rules.registry import canonical_id
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "rules"
 MARKER = re.compile(r"(?:#|//)\s*(expect|ok|todo-expect|todo-ok):\s*([A-Z0-9-]+(?:\s*,\s*[A-Z0-9-]+)*)")
@@ -22,12 +26,17 @@ MARKER = re.compile(r"(?:#|//)\s*(expect|ok|todo-expect|todo-ok):\s*([A-Z0-9-]+(
 
 @dataclass(frozen=True)
 class Case:
-    rule_id: str
+    key: str  # the case's directory: a rule id, or the old id of one of the rule's matchers
     path: Path  # a file or a directory
 
     @property
+    def rule_id(self) -> str:
+        """The id the case's findings carry and its markers name."""
+        return canonical_id(self.key) or self.key
+
+    @property
     def name(self) -> str:
-        return f"{self.rule_id}/{self.path.name}"
+        return f"{self.key}/{self.path.name}"
 
 
 def all_cases() -> list[Case]:

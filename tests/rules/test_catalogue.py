@@ -14,7 +14,8 @@ from prodready.rules.registry import INDEX_PATH, PROJECT, handled, load_registry
 from tests.rules.harness import FIXTURES, all_cases, markers
 
 REGISTRY = load_registry()
-RULES = REGISTRY.rules
+RULES = REGISTRY.rules  # matchers: the per-language modules of one rule share its id
+CATALOGUE = REGISTRY.catalogue  # one entry per id
 ROOT = Path(__file__).resolve().parents[2]
 ID_RE = re.compile(r"^PR-(EH|TO|RT|RL|UG|CC|RA|AU|IV|CO|SE|CF|CT|HC|LG|OB|PM|TS|DB)-\d{3}$")
 CATEGORY_CODE = {
@@ -32,7 +33,7 @@ def test_catalogue_is_not_empty() -> None:
     assert len(RULES) >= 2
 
 
-@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+@pytest.mark.parametrize("rule", RULES, ids=[r.key for r in RULES])
 def test_rule_metadata(rule: RuleMeta) -> None:
     match = ID_RE.match(rule.id)
     assert match, f"{rule.id}: ids look like PR-TO-001"
@@ -54,16 +55,48 @@ def test_rule_metadata(rule: RuleMeta) -> None:
 
 
 def test_names_are_unique() -> None:
-    names = [r.name for r in RULES]
+    names = [r.name for r in CATALOGUE]
     assert len(names) == len(set(names))
 
 
-@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_matchers_of_one_id_agree_and_aliases_are_unique() -> None:
+    """Matchers sharing an id share its name and category; old ids and names name one matcher."""
+    by_id: dict[str, list[RuleMeta]] = {}
+    for rule in RULES:
+        by_id.setdefault(rule.id, []).append(rule)
+    for rule_id, members in by_id.items():
+        assert len({(m.name, m.category) for m in members}) == 1, f"{rule_id}: matchers disagree on name/category"
+        assert len([m for m in members if m.key == rule_id]) <= 1, f"{rule_id}: two matchers without an old id"
+    taken = {r.id for r in RULES} | {r.name for r in RULES}
+    aliases = [a for r in RULES for a in r.aliases]
+    assert len(aliases) == len(set(aliases)), "an old id or name is claimed twice"
+    assert not taken & set(aliases), "an old id or name is also a current id or name"
+    for rule in RULES:
+        if rule.key != rule.id:  # a matcher with an old id: of the same category, shown as an alias
+            old = ID_RE.match(rule.key)
+            assert old and CATEGORY_CODE[old.group(1)] == rule.category, f"{rule.key}: old id of another category"
+
+
+def test_catalogue_has_one_entry_per_problem() -> None:
+    """No problem listed twice: one entry per id, and no `js-`/`go-` twin of another entry."""
+    ids = [r.id for r in CATALOGUE]
+    assert len(ids) == len(set(ids))
+    names = {r.name for r in CATALOGUE}
+    twins = sorted(n for n in names if n.split("-", 1)[0] in ("js", "go") and n.split("-", 1)[1] in names)
+    assert not twins, f"per-language twins of one problem: {twins}"
+    merged = [r for r in CATALOGUE if r.matchers]
+    assert merged, "rules with several matchers are merged into one entry"
+    for entry in merged:
+        assert entry.languages == frozenset().union(*(m.languages for m in entry.matchers))
+        assert set(entry.aliases) == {a for m in entry.matchers for a in m.aliases}
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.key for r in RULES])
 def test_rule_has_positive_and_near_miss_fixtures(rule: RuleMeta) -> None:
     if Language.RUNTIME in rule.languages:
         pytest.skip("runtime rule: tests/runtime runs it against real servers")
-    cases = [c for c in all_cases() if c.rule_id == rule.id]
-    assert cases, f"no fixtures under {FIXTURES}/<category>/{rule.id}/"
+    cases = [c for c in all_cases() if c.key == rule.key]
+    assert cases, f"no fixtures under {FIXTURES}/<category>/{rule.key}/"
     assert all(c.path.parent.parent.name == rule.category.value for c in cases)
     expects = oks = 0
     for case in cases:
@@ -75,14 +108,14 @@ def test_rule_has_positive_and_near_miss_fixtures(rule: RuleMeta) -> None:
 
 
 def test_fixture_dirs_name_real_rules() -> None:
-    ids = {r.id for r in RULES}
-    unknown = sorted({c.rule_id for c in all_cases()} - ids)
+    keys = {r.key for r in RULES}  # a rule id, or the old id of one of its matchers
+    unknown = sorted({c.key for c in all_cases()} - keys)
     assert not unknown, f"fixtures for unknown rules: {unknown}"
 
 
 def test_docs_rules_md_is_current() -> None:
     current = (ROOT / "docs" / "rules.md").read_text("utf-8")
-    assert current == render_rules_markdown(RULES), "docs/rules.md is stale: run `make docs`"
+    assert current == render_rules_markdown(CATALOGUE), "docs/rules.md is stale: run `make docs`"
 
 
 def test_rule_index_is_current() -> None:
@@ -104,7 +137,7 @@ else:
 owners = [*partial.rules, *partial.collectors]
 if not languages:
     owners = [r for r in partial.rules if r.handlers.project]
-print(json.dumps([[getattr(o, "id", None) or o.name, sorted(handled(o)), len(o.handlers.python),
+print(json.dumps([[getattr(o, "key", None) or o.name, sorted(handled(o)), len(o.handlers.python),
                    len(o.handlers.python_calls), len(o.handlers.tree), len(o.handlers.file),
                    len(o.handlers.project)] for o in owners]))
 """
@@ -126,6 +159,6 @@ def test_partial_registry_has_every_handler(language: Language | None) -> None:
     owners = [r for r in RULES if handled(r) & wanted] + [c for c in REGISTRY.collectors if handled(c) & wanted]
     if language is None:
         owners = [r for r in RULES if r.handlers.project]
-    expected = [[getattr(o, "id", None) or o.name, sorted(handled(o)), len(o.handlers.python), len(o.handlers.python_calls),
+    expected = [[getattr(o, "key", None) or o.name, sorted(handled(o)), len(o.handlers.python), len(o.handlers.python_calls),
                  len(o.handlers.tree), len(o.handlers.file), len(o.handlers.project)] for o in owners]
     assert got == expected

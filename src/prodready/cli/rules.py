@@ -12,7 +12,7 @@ from prodready.model import Category, Language
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     rules = sub.add_parser("rules", help="list the rule catalogue, or explain one rule")
-    rules.add_argument("rule_id", nargs="?", help="rule id (PR-TO-001) or name")
+    rules.add_argument("rule_id", nargs="?", help="rule id (PR-TO-001), an old id (PR-TO-101) or a name")
     rules.add_argument("--category", choices=[c.value for c in Category])
     rules.add_argument("--language", choices=[lang.value for lang in Language])
     rules.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(render_rule_markdown(rule, heading="#"))
         return 0
-    rules = list(registry.rules)
+    rules = list(registry.catalogue)
     if args.category:
         rules = [r for r in rules if r.category.value == args.category]
     if args.language:
@@ -73,5 +73,6 @@ def rule_json(rule: Any) -> dict[str, object]:
         "fix": rule.fix,
         "references": list(rule.references),
         "status": rule.status,
+        "aliases": list(rule.aliases),
         "doc": parse_doc(rule.doc),
     }

@@ -61,7 +61,8 @@ def group_findings(findings: list[Finding]) -> list[Finding]:
         out.append(
             replace(
                 first,
-                fingerprint=group_fingerprint(first.rule, first.path, first.severity.value),
+                # The matcher's old id, when it had one: grouped fingerprints survived the id merge.
+                fingerprint=group_fingerprint(first.matcher or first.rule, first.path, first.severity.value),
                 message=message,
                 locations=locations,
             )

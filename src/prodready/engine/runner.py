@@ -61,10 +61,11 @@ class RunOptions:
         )
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
-    def enabled(self, rule_id: str) -> bool:
-        if rule_id in self.ignore:
+    def enabled(self, key: str) -> bool:
+        """Whether a matcher runs (``key``: RuleMeta.key; select and ignore hold matcher keys)."""
+        if key in self.ignore:
             return False
-        return self.select is None or rule_id in self.select
+        return self.select is None or key in self.select
 
 
 @dataclass
@@ -99,7 +100,7 @@ class FileResult:
         return {
             "path": self.path,
             "language": self.language.value,
-            "findings": [f.to_json() | {"title": f.title} for f in self.findings],
+            "findings": [f.to_json() | {"title": f.title, "matcher": f.matcher} for f in self.findings],
             "facts": self.facts,
             "examined": self.examined,
             "suppressions": [
@@ -195,7 +196,7 @@ def dispatch_for(language: Language, options: RunOptions) -> Dispatch:
 def build_dispatch(registry: Registry, options: RunOptions, language: Language | None = None) -> Dispatch:
     """Handler tables for the registry's rules and collectors (for ``language``'s files only when
     given: the other grammars are not loaded and their queries not compiled)."""
-    owners: list[HandlerSet] = [r for r in registry.rules if options.enabled(r.id)]
+    owners: list[HandlerSet] = [r for r in registry.rules if options.enabled(r.key)]
     owners.extend(registry.collectors)
     python: dict[type[ast.AST], list[tuple[HandlerSet, Callable[..., Any]]]] = defaultdict(list)
     handler: Callable[..., Any]
@@ -673,7 +674,7 @@ def make_findings(
         path = hit.path if hit.path is not None else default_path
         if hit.line is None and hit.path is None and default_path is None:
             path = None
-        key = (rule.id, path, hit.line, hit.message)
+        key = (rule.key, path, hit.line, hit.message)
         if key in seen:
             continue
         seen.add(key)
@@ -690,16 +691,18 @@ def make_findings(
             redacted = _redact_in_context(file_lines, hit.line, last)
         else:
             raw = ""
-        occ_key = (rule.id, path, hit.anchor, " ".join(raw.split()))
+        occ_key = (rule.key, path, hit.anchor, " ".join(raw.split()))
         occurrence = occurrences[occ_key]
         occurrences[occ_key] += 1
         # Project-wide findings have no code: their identity is rule + path + anchor, so a message
         # that carries counts ("12 source files and no tests") does not change it.
         code = raw
-        severity = Severity(overrides.get(rule.id, rule.severity.value))
+        # An old id (the matcher's key) overrides the severity of that matcher's findings alone.
+        severity = Severity(overrides.get(rule.key, overrides.get(rule.id, rule.severity.value)))
         findings.append(
             Finding(
-                fingerprint=fingerprint(rule.id, path, code, hit.anchor, occurrence),
+                # Seeded by the matcher's key (its old id): fingerprints did not change when ids merged.
+                fingerprint=fingerprint(rule.key, path, code, hit.anchor, occurrence),
                 rule=rule.id,
                 category=rule.category,
                 severity=severity,
@@ -712,6 +715,7 @@ def make_findings(
                 fix=rule.fix,
                 references=rule.references,
                 title=rule.title,
+                matcher=rule.key if rule.key != rule.id else "",
             )
         )
     return findings
@@ -806,7 +810,7 @@ class ResultCache:
     def __init__(self, directory: Path | None, options: RunOptions, target: str = "") -> None:
         self.path = directory / "cache.json" if directory else None
         rules_digest = hashlib.sha256(
-            ",".join(f"{r.id}:{r.severity.value}" for r in rule_index()).encode()
+            ",".join(f"{r.key}:{r.severity.value}" for r in rule_index()).encode()
         ).hexdigest()[:12]
         self.salt = f"{__version__}:{rules_digest}:{options.digest()}:{target}"
         self.entries: dict[str, dict[str, Any]] = {}
@@ -1026,7 +1030,7 @@ def run_project_rules(
     ctx = cx.ProjectContext(model=model)
     hits: list[tuple[RuleMeta, Hit]] = []
     for rule in registry.rules:
-        if not options.enabled(rule.id):
+        if not options.enabled(rule.key):
             continue
         for handler in rule.handlers.project:
             produced: list[Hit] = []

@@ -311,7 +311,7 @@ def _prints_usage(call: Any) -> bool:
 
 
 def _emit_gin_and_prints(root: Any, calls: list[Any], ctx: TreeContext) -> None:
-    """gin engines and how gin's mode is set (PR-CF-201); fmt/builtin prints (PR-LG-202)."""
+    """gin engines and how gin's mode is set (PR-CF-201); fmt/builtin prints (PR-LG-001)."""
     gin = ctx.imports.get("gin") == "github.com/gin-gonic/gin"
     fmt = ctx.imports.get("fmt") == "fmt"
     std_log = ctx.imports.get("log") == "log"

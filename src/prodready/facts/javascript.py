@@ -217,7 +217,7 @@ AXIOS_METHODS = {"get", "post", "put", "delete", "patch", "head", "request", "op
 
 
 def _axios(root: Any, ctx: TreeContext, calls: list[Any]) -> None:
-    """axios calls without a per-call timeout (PR-TO-101 reads them with the app-wide default)."""
+    """axios calls without a per-call timeout (PR-TO-001 reads them with the app-wide default)."""
     if not any(m.split("#")[0] == "axios" for m in ctx.imports.values()):
         return
     for node in descendants(root, "assignment_expression"):

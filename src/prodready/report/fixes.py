@@ -27,10 +27,10 @@ HEALTH_PATH = lazy_compile(r"(?i)(health|live|ready|ping|status)")
 
 PROBLEM_OF_RULE = {
     "PR-RA-301": "rate-limit", "PR-RA-001": "route-limit", "PR-RA-002": "route-limit",
-    "PR-CO-001": "cors", "PR-CO-002": "cors", "PR-CO-101": "cors", "PR-CO-102": "cors", "PR-CO-201": "cors",
-    "PR-HC-301": "health", "PR-HC-302": "readiness", "PR-HC-001": "readiness", "PR-HC-101": "readiness",
+    "PR-CO-001": "cors", "PR-CO-002": "cors",
+    "PR-HC-301": "health", "PR-HC-302": "readiness", "PR-HC-001": "readiness",
     "PR-TO-203": "server-timeouts",
-    "PR-PM-004": "shutdown", "PR-PM-101": "shutdown", "PR-PM-201": "shutdown",
+    "PR-PM-004": "shutdown",
     "PR-CT-302": "prod-server", "PR-CT-304": "docker-healthcheck", "PR-CT-301": "docker-user",
     "PR-OB-301": "metrics", "PR-TS-301": "tests", "PR-AU-001": "route-auth",
 }

@@ -50,6 +50,20 @@ def anchor(rule: str) -> str:
     return "example-" + rule.lower()
 
 
+def _example_anchors(review: Review) -> dict[tuple[str, str], tuple[str, Defect]]:
+    """(rule, example language) -> the anchor of its example in the appendix, in report order. One
+    rule id covers several languages: the first example keeps the rule's anchor, another language
+    gets its own (a Go finding links to the Go example)."""
+    anchors: dict[tuple[str, str], tuple[str, Defect]] = {}
+    for defect in review.defects:
+        key = (defect.rule, defect.example_lang)
+        if not defect.example or key in anchors or defect.phase != BEFORE_LAUNCH:
+            continue
+        first = all(rule != defect.rule for rule, _ in anchors)
+        anchors[key] = (anchor(defect.rule) if first else anchor(f"{defect.rule}-{defect.example_lang}"), defect)
+    return anchors
+
+
 def _where(defect: Defect) -> str:
     places = defect.places
     if len(places) == 1:
@@ -65,6 +79,7 @@ class MarkdownReporter:
 
     def render(self, report: AuditReport) -> str:
         review = build_review(report)
+        self._anchors = _example_anchors(review)
         out: list[str] = []
         out += self._header(review)
         out += self._summary(review)
@@ -162,7 +177,8 @@ class MarkdownReporter:
             out += [f"<details><summary>All {len(defect.places)} locations</summary>", ""]
             out += [f"- {_code(place)}: {md_text(loc.message)}" for place, loc in zip(defect.places, finding.all_locations, strict=True)]
             out += ["", "</details>", ""]
-        example = f" ([example](#{anchor(finding.rule)}))" if defect.example else ""
+        link = self._anchors.get((finding.rule, defect.example_lang), (anchor(finding.rule), defect))[0]
+        example = f" ([example](#{link}))" if defect.example else ""
         out += [f"**Why:** {defect.why}  ", f"**Fix:** {defect.fix}{example}", ""]
         return out
 
@@ -190,11 +206,9 @@ class MarkdownReporter:
         report = review.report
         out = ["---", "", "## Appendix", "", "### A. Fix examples for this project", ""]
         shown: set[str] = set()
-        for defect in review.defects:
-            if not defect.example or defect.rule in shown or defect.phase != BEFORE_LAUNCH:
-                continue
-            shown.add(defect.rule)
-            out += [f'<a id="{anchor(defect.rule)}"></a>**{defect.rule} {defect.title}**', "",
+        for (rule, _), (link, defect) in self._anchors.items():
+            shown.add(rule)
+            out += [f'<a id="{link}"></a>**{defect.rule} {defect.title}**', "",
                     _fence(defect.example, defect.example_lang), ""]
         others = sorted({d.rule for d in review.defects} - shown)
         if others:

@@ -11,7 +11,7 @@ from typing import Any
 
 from prodready.model import AuditReport, Category, Finding, Severity, Verdict
 from prodready.report.fixes import ProjectNames, fix_example, project_names
-from prodready.rules.registry import find_rule
+from prodready.rules.registry import find_rule, matcher_for
 
 BEFORE_LAUNCH, FIRST_WEEK, LATER = "Before launch", "First week", "Later"
 PHASE_ORDER = (BEFORE_LAUNCH, FIRST_WEEK, LATER)
@@ -181,12 +181,14 @@ def build_review(report: AuditReport) -> Review:
     for finding, effort, blast, phase in staged:
         counters[finding.severity.value] += 1
         rule = find_rule(finding.rule)
-        language, example = fix_example(finding.rule, finding.path, rule.section("Use instead") if rule else "", names)
+        # One id, per-language wording: the why and the example of the matcher that found it.
+        worded = matcher_for(rule, finding.matcher, finding.path) if rule else None
+        language, example = fix_example(finding.rule, finding.path, worded.section("Use instead") if worded else "", names)
         defects.append(Defect(
             label=f"{finding.severity.value.upper()}-{counters[finding.severity.value]}",
             finding=finding,
             title=rule.title if rule else finding.rule,
-            why=first_sentences(rule.section("Why it matters in production")) if rule else "",
+            why=first_sentences(worded.section("Why it matters in production")) if worded else "",
             fix=finding.fix,
             example_lang=language,
             example=example,

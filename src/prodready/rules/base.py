@@ -140,10 +140,24 @@ class RuleMeta(HandlerSet):
     references: tuple[str, ...] = ()
     status: str = "stable"
     doc: str = ""
+    # One id per problem: the per-language matchers of a problem each declare the problem's id, and
+    # here the id (and name) they had before ids were merged across languages. Those old ids still
+    # select, ignore and suppress this matcher's findings, and the first one stays the seed of its
+    # fingerprints, so baselines and history written before the merge keep matching.
+    aliases: tuple[str, ...] = ()
     handlers: Handlers = field(default_factory=Handlers, repr=False)
+    # A catalogue entry that stands for several matchers (one problem, several languages) lists
+    # them here; it has no handlers of its own (see registry.merge_matchers).
+    matchers: tuple[RuleMeta, ...] = field(default=(), repr=False)
 
     def __hash__(self) -> int:
-        return hash(self.id)
+        return hash(self.key)
+
+    @property
+    def key(self) -> str:
+        """This matcher's own id: its old id when it had another one, else the rule id. Unique
+        across the registry; selectors, fingerprints and the index name matchers by it."""
+        return matcher_key(self.id, self.aliases)
 
     @property
     def title(self) -> str:
@@ -156,6 +170,10 @@ class RuleMeta(HandlerSet):
         """A Hit spanning a Python ast node or a tree-sitter node."""
         line, end_line = node_lines(node)
         return Hit(line=line, end_line=end_line, message=message, anchor=anchor)
+
+
+def matcher_key(rule_id: str, aliases: tuple[str, ...]) -> str:
+    return next((alias for alias in aliases if alias.startswith("PR-")), rule_id)
 
 
 class FactCollector(HandlerSet):

@@ -5,6 +5,12 @@ generated index (``_index.py``: rule id -> module, the files its handlers read) 
 the modules for the languages it meets, plus every module with a project-wide handler.
 ``load_registry()`` still imports everything, for whatever lists the catalogue.
 Regenerate the index with ``make docs`` (``python -m prodready.rules.registry``).
+
+One id per problem: the per-language modules of one problem (``timeouts/http_call_without_timeout``,
+``timeouts/js_http_call_without_timeout``, ...) each declare the problem's id; each is a *matcher*,
+named by its ``key`` (its old id, or the id). ``Registry.rules`` and the index list matchers (what
+the engine dispatches); ``Registry.catalogue``, ``by_id`` and ``find_rule`` give one entry per id,
+merged from its matchers (one doc, one SARIF rule), found by id, old id, name or old name.
 """
 
 from __future__ import annotations
@@ -12,13 +18,13 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from types import ModuleType
 from typing import NamedTuple
 
 from prodready.model import Category, Language, Severity
-from prodready.rules.base import FactCollector, HandlerSet, RuleMeta
+from prodready.rules.base import FactCollector, HandlerSet, RuleMeta, matcher_key, parse_doc
 
 PROJECT = "project"  # in an index entry's `handles`: the rule has a project-wide handler
 INDEX_PATH = Path(__file__).with_name("_index.py")
@@ -26,21 +32,84 @@ INDEX_PATH = Path(__file__).with_name("_index.py")
 
 @dataclass(frozen=True)
 class Registry:
-    rules: tuple[RuleMeta, ...]
+    rules: tuple[RuleMeta, ...]  # every matcher, sorted by (id, key): what the engine dispatches
     collectors: tuple[FactCollector, ...]
 
-    def by_id(self, rule_id: str) -> RuleMeta | None:
-        wanted = rule_id.upper()
+    @cached_property
+    def catalogue(self) -> tuple[RuleMeta, ...]:
+        """One entry per rule id, merged from the matchers that share it, sorted by id."""
+        groups: dict[str, list[RuleMeta]] = {}
         for rule in self.rules:
-            if rule.id == wanted or rule.name == rule_id.lower():
+            groups.setdefault(rule.id, []).append(rule)
+        return tuple(merge_matchers(members) for _, members in sorted(groups.items()))
+
+    def by_id(self, rule_id: str) -> RuleMeta | None:
+        """The catalogue entry named by an id, an old id, a name or an old name."""
+        for rule in self.catalogue:
+            if names_rule(rule.id, rule.name, rule.aliases, rule_id):
                 return rule
         return None
 
     def by_category(self, category: Category) -> list[RuleMeta]:
-        return [r for r in self.rules if r.category == category]
+        return [r for r in self.catalogue if r.category == category]
 
     def by_language(self, language: Language) -> list[RuleMeta]:
-        return [r for r in self.rules if language in r.languages]
+        return [r for r in self.catalogue if language in r.languages]
+
+
+def names_rule(rule_id: str, name: str, aliases: Iterable[str], wanted: str) -> bool:
+    """Whether ``wanted`` is this rule's id or name, or one of its old ids or names."""
+    upper, lower = wanted.strip().upper(), wanted.strip().lower()
+    return rule_id == upper or name == lower or any(alias in (upper, lower) for alias in aliases)
+
+
+LANGUAGE_NAMES = {"python": "Python", "javascript": "JavaScript", "typescript": "TypeScript", "go": "Go"}
+PER_MATCHER_SECTIONS = ("What it does", "Why it matters in production", "Example", "Use instead", "Known limitations")
+
+
+def matcher_label(rule: RuleMeta) -> str:
+    langs = ", ".join(LANGUAGE_NAMES.get(lang.value, lang.value) for lang in sorted(rule.languages))
+    return f"**{langs}**" + (f" (formerly {rule.key})" if rule.key != rule.id else "")
+
+
+def merge_matchers(matchers: list[RuleMeta]) -> RuleMeta:
+    """The catalogue entry for one id: the matcher that always had the id (the first otherwise)
+    gives title, summary, severity and fix; every matcher's own text is kept, labelled by its
+    languages, in the sections that differ per language; references are merged."""
+    if len(matchers) == 1:
+        return matchers[0]
+    primary = next((m for m in matchers if m.key == m.id), matchers[0])
+    ordered = [primary, *(m for m in matchers if m is not primary)]
+    docs = [parse_doc(m.doc) for m in ordered]
+    head = docs[0]
+    parts = [head["title"] + "." if head["title"] else "", ""]
+    if head.get("summary"):
+        parts += [head["summary"], ""]
+    for section in (*PER_MATCHER_SECTIONS, "References"):
+        if section == "References":
+            lines = [line for doc in docs for line in doc.get(section, "").splitlines() if line.strip()]
+            body = "\n".join(dict.fromkeys(lines))
+        else:
+            body = "\n\n".join(
+                f"{matcher_label(m)}:\n{doc[section]}" for m, doc in zip(ordered, docs, strict=True) if doc.get(section)
+            )
+        if body:
+            parts += [f"## {section}", body, ""]
+    aliases = tuple(dict.fromkeys(a for m in ordered for a in m.aliases))
+    return RuleMeta(
+        id=primary.id,
+        name=primary.name,
+        category=primary.category,
+        severity=primary.severity,
+        confidence=primary.confidence,
+        languages=frozenset().union(*(m.languages for m in ordered)),
+        fix=primary.fix,
+        references=tuple(dict.fromkeys(r for m in ordered for r in m.references)),
+        status=primary.status,
+        doc="\n".join(parts).strip() + "\n",
+        aliases=aliases,
+        matchers=tuple(ordered),
+    )
 
 
 class RuleInfo(NamedTuple):
@@ -53,6 +122,11 @@ class RuleInfo(NamedTuple):
     severity: Severity
     module: str  # full module name
     handles: frozenset[str]  # Language values of the files its handlers read, and/or PROJECT
+    aliases: tuple[str, ...] = ()  # the matcher's old id and name (see RuleMeta.aliases)
+
+    @property
+    def key(self) -> str:
+        return matcher_key(self.id, self.aliases)
 
 
 def _modules(package_name: str) -> list[ModuleType]:
@@ -81,13 +155,13 @@ def load_registry() -> Registry:
     rules: dict[str, RuleMeta] = {}
     for module in _modules("prodready.rules"):
         for rule in _rules_in(module):
-            if rule.id in rules and rules[rule.id] is not rule:
-                raise RuntimeError(f"duplicate rule id {rule.id} in {module.__name__}")
-            rules[rule.id] = rule
+            if rule.key in rules and rules[rule.key] is not rule:
+                raise RuntimeError(f"duplicate rule id {rule.key} in {module.__name__}")
+            rules[rule.key] = rule
     collectors: list[FactCollector] = []
     for module in _modules("prodready.facts"):
         collectors.extend(v for v in vars(module).values() if isinstance(v, FactCollector))
-    ordered = tuple(sorted(rules.values(), key=lambda r: r.id))
+    ordered = tuple(sorted(rules.values(), key=lambda r: (r.id, r.key)))
     return Registry(rules=ordered, collectors=tuple(collectors))
 
 
@@ -110,17 +184,18 @@ def render_index(registry: Registry) -> str:
     module_of: dict[str, str] = {}
     for module in _modules("prodready.rules"):
         for rule in _rules_in(module):
-            module_of[rule.id] = module.__name__.removeprefix("prodready.rules.")
+            module_of[rule.key] = module.__name__.removeprefix("prodready.rules.")
     lines = [
         '"""Generated by `make docs` (python -m prodready.rules.registry) from the rule modules; do not',
         "edit. Which module holds each rule and which files its handlers read, so an audit imports only",
         'the rule modules it needs. tests/rules/test_catalogue.py fails when this file is stale."""',
         "",
+        "# One row per matcher: the per-language modules of one rule share its id (and name).",
         "# (id, name, category, severity, module under prodready.rules, files read + 'project')",
         "RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (",
     ]
     for rule in registry.rules:
-        fields = (rule.id, rule.name, rule.category.value, rule.severity.value, module_of[rule.id])
+        fields = (rule.id, rule.name, rule.category.value, rule.severity.value, module_of[rule.key])
         lines.append(f"    ({', '.join(repr(f) for f in fields)}, {_tuple(handled(rule))}),")
     lines += [")", "", "# (module under prodready.facts, files read), in discovery order", "COLLECTORS: tuple[tuple[str, tuple[str, ...]], ...] = ("]
     for module in _modules("prodready.facts"):
@@ -128,7 +203,13 @@ def render_index(registry: Registry) -> str:
         if owners:
             reads = frozenset().union(*(handled(c) for c in owners))
             lines.append(f"    ({module.__name__.removeprefix('prodready.facts.')!r}, {_tuple(reads)}),")
-    lines += [")", ""]
+    lines += [")", "", "# module -> the old id and name of its matcher, when it had others (RuleMeta.aliases)",
+              "ALIASES: dict[str, tuple[str, ...]] = {"]
+    for rule in registry.rules:
+        if rule.aliases:
+            items = ", ".join(repr(a) for a in rule.aliases) + ("," if len(rule.aliases) == 1 else "")
+            lines.append(f"    {module_of[rule.key]!r}: ({items}),")
+    lines += ["}", ""]
     return "\n".join(lines)
 
 
@@ -147,20 +228,52 @@ def rule_index() -> tuple[RuleInfo, ...]:
     from prodready.rules import _index
 
     return tuple(
-        RuleInfo(rule_id, name, Category(category), Severity(severity), "prodready.rules." + module, frozenset(handles))
+        RuleInfo(rule_id, name, Category(category), Severity(severity), "prodready.rules." + module, frozenset(handles),
+                 _index.ALIASES.get(module, ()))
         for rule_id, name, category, severity, module, handles in _index.RULES
     )
 
 
-def find_rule(rule_id: str) -> RuleMeta | None:
-    """One rule by id (or name, like ``Registry.by_id``), importing only its module."""
-    wanted, name = rule_id.upper(), rule_id.lower()
+def matcher_for(entry: RuleMeta, key: str = "", path: str | None = None) -> RuleMeta:
+    """The matcher of a catalogue entry that found a finding (its ``matcher`` key, else the one for
+    its file's language), for the texts that are worded per language: why, example, fix."""
+    if not entry.matchers:
+        return entry
+    if key:
+        for matcher in entry.matchers:
+            if matcher.key == key:
+                return matcher
+    if path:
+        from prodready.engine.discover import classify
+
+        found = classify(path)
+        if found is not None:
+            for matcher in entry.matchers:
+                if found[0] in matcher.languages:
+                    return matcher
+    return entry.matchers[0]
+
+
+def canonical_id(rule_id: str) -> str | None:
+    """The rule id that an id, old id, name or old name stands for (no rule module imported)."""
     for info in rule_index():
-        if info.id == wanted or info.name == name:
-            for rule in _rules_in(importlib.import_module(info.module)):
-                if rule.id == info.id:
-                    return rule
+        if names_rule(info.id, info.name, info.aliases, rule_id):
+            return info.id
     return None
+
+
+@lru_cache(maxsize=256)
+def find_rule(rule_id: str) -> RuleMeta | None:
+    """The catalogue entry for an id, old id, name or old name (like ``Registry.by_id``),
+    importing only the modules of its matchers."""
+    wanted = canonical_id(rule_id)
+    if wanted is None:
+        return None
+    matchers: list[RuleMeta] = []
+    for info in rule_index():
+        if info.id == wanted:
+            matchers.extend(r for r in _rules_in(importlib.import_module(info.module)) if r.key == info.key)
+    return merge_matchers(matchers) if matchers else None
 
 
 @lru_cache(maxsize=64)
@@ -175,7 +288,7 @@ def registry_for(languages: frozenset[Language], project: bool = True) -> Regist
     rules: list[RuleMeta] = []
     for info in infos:
         module = importlib.import_module(info.module)
-        rules.extend(rule for rule in _rules_in(module) if rule.id == info.id)
+        rules.extend(rule for rule in _rules_in(module) if rule.key == info.key)
     collectors: list[FactCollector] = []
     for name, reads in _index.COLLECTORS:
         if wanted.intersection(reads):

@@ -38,8 +38,9 @@ from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-AU-101",
-    name="js-jwt-without-verification",
+    id="PR-AU-003",
+    name="jwt-without-verification",
+    aliases=("PR-AU-101", "js-jwt-without-verification"),
     category=Category.AUTHENTICATION,
     severity=Severity.CRITICAL,
     confidence=Confidence.HIGH,

@@ -50,8 +50,9 @@ from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-AU-102",
-    name="js-websocket-without-auth",
+    id="PR-AU-002",
+    name="websocket-without-auth",
+    aliases=("PR-AU-102", "js-websocket-without-auth"),
     category=Category.AUTHENTICATION,
     severity=Severity.HIGH,
     confidence=Confidence.MEDIUM,

@@ -46,8 +46,9 @@ from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-CF-101",
-    name="js-debug-hardcoded",
+    id="PR-CF-001",
+    name="debug-enabled",
+    aliases=("PR-CF-101", "js-debug-hardcoded"),
     category=Category.CONFIGURATION,
     severity=Severity.MEDIUM,
     confidence=Confidence.HIGH,

@@ -44,8 +44,9 @@ from prodready.rules._go_http import non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-CO-201",
-    name="go-cors-any-origin",
+    id="PR-CO-001",
+    name="cors-any-origin",
+    aliases=("PR-CO-201", "go-cors-any-origin"),
     category=Category.CORS,
     severity=Severity.HIGH,
     confidence=Confidence.HIGH,

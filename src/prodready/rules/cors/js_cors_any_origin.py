@@ -3,7 +3,7 @@
 ## What it does
 Flags `cors()` called with no options (its default is `origin: "*"`), `cors({ origin: "*" })`,
 `cors({ origin: true })` (reflects any origin), and `Access-Control-Allow-Origin: *` set by hand.
-With `credentials: true` the finding is PR-CO-102 instead.
+With `credentials: true` the finding is PR-CO-002 instead.
 
 ## Why it matters in production
 Any website can call the API from a visitor's browser and read the responses.
@@ -39,8 +39,9 @@ from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-CO-101",
-    name="js-cors-any-origin",
+    id="PR-CO-001",
+    name="cors-any-origin",
+    aliases=("PR-CO-101", "js-cors-any-origin"),
     category=Category.CORS,
     severity=Severity.HIGH,
     confidence=Confidence.HIGH,

@@ -40,8 +40,9 @@ from prodready.rules.base import RuleMeta
 from prodready.rules.cors.js_cors_any_origin import cors_config
 
 RULE = RuleMeta(
-    id="PR-CO-102",
-    name="js-cors-any-origin-with-credentials",
+    id="PR-CO-002",
+    name="cors-any-origin-with-credentials",
+    aliases=("PR-CO-102", "js-cors-any-origin-with-credentials"),
     category=Category.CORS,
     severity=Severity.CRITICAL,
     confidence=Confidence.HIGH,

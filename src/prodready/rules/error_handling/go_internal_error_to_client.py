@@ -52,8 +52,9 @@ from prodready.rules._go_http import SERVER_ERROR_STATUS, in_test_code, non_prod
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-EH-204",
-    name="go-internal-error-to-client",
+    id="PR-EH-103",
+    name="error-detail-to-client",
+    aliases=("PR-EH-204", "go-internal-error-to-client"),
     category=Category.ERROR_HANDLING,
     severity=Severity.LOW,
     confidence=Confidence.MEDIUM,

@@ -42,8 +42,9 @@ from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-EH-101",
-    name="js-empty-catch",
+    id="PR-EH-001",
+    name="exception-swallowed",
+    aliases=("PR-EH-101", "js-empty-catch"),
     category=Category.ERROR_HANDLING,
     severity=Severity.MEDIUM,
     confidence=Confidence.HIGH,

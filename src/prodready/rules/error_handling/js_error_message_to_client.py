@@ -56,7 +56,8 @@ from prodready.rules.error_handling._js_errors import param_names, production_er
 
 RULE = RuleMeta(
     id="PR-EH-103",
-    name="js-error-message-to-client",
+    name="error-detail-to-client",
+    aliases=("js-error-message-to-client",),
     category=Category.ERROR_HANDLING,
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,

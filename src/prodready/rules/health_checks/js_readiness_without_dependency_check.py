@@ -44,8 +44,9 @@ from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-HC-101",
-    name="js-readiness-without-dependency-check",
+    id="PR-HC-001",
+    name="readiness-without-dependency-check",
+    aliases=("PR-HC-101", "js-readiness-without-dependency-check"),
     category=Category.HEALTH_CHECKS,
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,

@@ -41,8 +41,9 @@ from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-IV-201",
-    name="go-sql-injection",
+    id="PR-IV-002",
+    name="sql-injection",
+    aliases=("PR-IV-201", "go-sql-injection"),
     category=Category.INPUT_VALIDATION,
     severity=Severity.HIGH,
     confidence=Confidence.MEDIUM,

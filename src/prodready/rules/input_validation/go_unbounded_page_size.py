@@ -48,8 +48,9 @@ from prodready.rules._go_http import non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-IV-203",
-    name="go-unbounded-page-size",
+    id="PR-IV-006",
+    name="unbounded-request-number",
+    aliases=("PR-IV-203", "go-unbounded-page-size"),
     category=Category.INPUT_VALIDATION,
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,

@@ -50,8 +50,9 @@ from prodready.rules.base import RuleMeta
 from prodready.rules.input_validation._js_taint import SOURCE, tainted_names
 
 RULE = RuleMeta(
-    id="PR-IV-102",
-    name="js-path-traversal",
+    id="PR-IV-001",
+    name="path-traversal",
+    aliases=("PR-IV-102", "js-path-traversal"),
     category=Category.INPUT_VALIDATION,
     severity=Severity.HIGH,
     confidence=Confidence.MEDIUM,

@@ -48,8 +48,9 @@ from prodready.rules.base import RuleMeta
 from prodready.rules.input_validation._js_taint import tainted_names
 
 RULE = RuleMeta(
-    id="PR-IV-103",
-    name="js-unbounded-page-size",
+    id="PR-IV-006",
+    name="unbounded-request-number",
+    aliases=("PR-IV-103", "js-unbounded-page-size"),
     category=Category.INPUT_VALIDATION,
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,

@@ -51,8 +51,9 @@ from prodready.rules._go_http import non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-LG-202",
-    name="go-fmt-print-in-server",
+    id="PR-LG-001",
+    name="print-in-server-code",
+    aliases=("PR-LG-202", "go-fmt-print-in-server"),
     category=Category.LOGGING,
     severity=Severity.LOW,
     confidence=Confidence.MEDIUM,

@@ -43,8 +43,9 @@ from prodready.rules._secretutil import NOT_SECRET_NAME, snake_case
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-LG-201",
-    name="go-secret-logged",
+    id="PR-LG-002",
+    name="secret-logged",
+    aliases=("PR-LG-201", "go-secret-logged"),
     category=Category.LOGGING,
     severity=Severity.HIGH,
     confidence=Confidence.MEDIUM,

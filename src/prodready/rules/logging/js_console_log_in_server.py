@@ -37,8 +37,9 @@ from prodready.rules.base import RuleMeta
 from prodready.rules.logging.js_no_logger import service_without_logger
 
 RULE = RuleMeta(
-    id="PR-LG-101",
-    name="js-console-log-in-server",
+    id="PR-LG-001",
+    name="print-in-server-code",
+    aliases=("PR-LG-101", "js-console-log-in-server"),
     category=Category.LOGGING,
     severity=Severity.LOW,
     confidence=Confidence.MEDIUM,

@@ -57,7 +57,7 @@ LOGGERS = ("pino", "pino-http", "winston", "bunyan", "log4js", "express-winston"
 
 
 def service_without_logger(model: Any) -> bool:
-    """A Node web service with no leveled logger at all (this rule's finding; PR-LG-101 then stays quiet)."""
+    """A Node web service with no leveled logger at all (this rule's finding; PR-LG-001 then stays quiet)."""
     if not (model.frameworks & NODE_FRAMEWORKS) or not model.http_routes():
         return False
     if model.has_signal("structured-logging") or model.has_dependency(*LOGGERS):

@@ -45,8 +45,9 @@ from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-LG-102",
-    name="js-secret-logged",
+    id="PR-LG-002",
+    name="secret-logged",
+    aliases=("PR-LG-102", "js-secret-logged"),
     category=Category.LOGGING,
     severity=Severity.HIGH,
     confidence=Confidence.MEDIUM,

@@ -1,4 +1,4 @@
-"""`print()` in server code.
+"""Printing to stdout instead of logging in server code.
 
 ## What it does
 Flags `print(...)` calls in modules of a service (web apps, workers, tasks, application packages).

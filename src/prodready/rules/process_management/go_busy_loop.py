@@ -45,8 +45,9 @@ from prodready.rules._go_http import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-PM-202",
-    name="go-busy-loop",
+    id="PR-PM-001",
+    name="busy-loop",
+    aliases=("PR-PM-202", "go-busy-loop"),
     category=Category.PROCESS_MANAGEMENT,
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,

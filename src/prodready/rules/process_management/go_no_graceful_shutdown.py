@@ -47,8 +47,9 @@ from prodready.rules._go_http import in_test_code
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-PM-201",
-    name="go-no-graceful-shutdown",
+    id="PR-PM-004",
+    name="no-graceful-shutdown",
+    aliases=("PR-PM-201", "go-no-graceful-shutdown"),
     category=Category.PROCESS_MANAGEMENT,
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,

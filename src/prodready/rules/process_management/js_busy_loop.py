@@ -42,8 +42,9 @@ from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-PM-102",
-    name="js-busy-loop",
+    id="PR-PM-001",
+    name="busy-loop",
+    aliases=("PR-PM-102", "js-busy-loop"),
     category=Category.PROCESS_MANAGEMENT,
     severity=Severity.MEDIUM,
     confidence=Confidence.HIGH,

@@ -36,8 +36,9 @@ from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-PM-101",
-    name="js-no-graceful-shutdown",
+    id="PR-PM-004",
+    name="no-graceful-shutdown",
+    aliases=("PR-PM-101", "js-no-graceful-shutdown"),
     category=Category.PROCESS_MANAGEMENT,
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,

@@ -1,4 +1,4 @@
-"""ASGI service without graceful shutdown.
+"""Service without graceful shutdown.
 
 ## What it does
 Reports a FastAPI/Starlette/aiohttp service that opens long-lived resources (database engines,

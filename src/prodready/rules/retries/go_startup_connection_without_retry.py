@@ -55,8 +55,9 @@ from prodready.rules._go_http import following_statements, in_test_code, non_pro
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-RT-201",
-    name="go-startup-connection-without-retry",
+    id="PR-RT-003",
+    name="startup-connection-without-retry",
+    aliases=("PR-RT-201", "go-startup-connection-without-retry"),
     category=Category.RETRIES,
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,

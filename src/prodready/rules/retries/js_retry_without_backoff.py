@@ -49,8 +49,9 @@ from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-RT-101",
-    name="js-retry-without-backoff",
+    id="PR-RT-001",
+    name="retry-without-backoff",
+    aliases=("PR-RT-101", "js-retry-without-backoff"),
     category=Category.RETRIES,
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,

@@ -53,8 +53,9 @@ from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-RT-102",
-    name="js-startup-connection-without-retry",
+    id="PR-RT-003",
+    name="startup-connection-without-retry",
+    aliases=("PR-RT-102", "js-startup-connection-without-retry"),
     category=Category.RETRIES,
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,

@@ -43,8 +43,9 @@ from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-SE-201",
-    name="go-insecure-random-token",
+    id="PR-SE-003",
+    name="insecure-random-token",
+    aliases=("PR-SE-201", "go-insecure-random-token"),
     category=Category.SECRETS,
     severity=Severity.HIGH,
     confidence=Confidence.MEDIUM,

@@ -40,8 +40,9 @@ from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-SE-102",
-    name="js-insecure-random-token",
+    id="PR-SE-003",
+    name="insecure-random-token",
+    aliases=("PR-SE-102", "js-insecure-random-token"),
     category=Category.SECRETS,
     severity=Severity.HIGH,
     confidence=Confidence.MEDIUM,

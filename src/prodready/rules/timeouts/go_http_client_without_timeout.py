@@ -40,8 +40,9 @@ from prodready.rules._go_http import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-TO-201",
-    name="go-http-client-without-timeout",
+    id="PR-TO-001",
+    name="http-call-without-timeout",
+    aliases=("PR-TO-201", "go-http-client-without-timeout"),
     category=Category.TIMEOUTS,
     severity=Severity.HIGH,
     confidence=Confidence.HIGH,

@@ -43,8 +43,9 @@ from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-TO-101",
-    name="js-http-call-without-timeout",
+    id="PR-TO-001",
+    name="http-call-without-timeout",
+    aliases=("PR-TO-101", "js-http-call-without-timeout"),
     category=Category.TIMEOUTS,
     severity=Severity.HIGH,
     confidence=Confidence.MEDIUM,

@@ -50,8 +50,9 @@ from prodready.rules._go_http import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-UG-201",
-    name="go-collection-grows-forever",
+    id="PR-UG-001",
+    name="collection-grows-forever",
+    aliases=("PR-UG-201", "go-collection-grows-forever"),
     category=Category.UNBOUNDED_GROWTH,
     severity=Severity.HIGH,
     confidence=Confidence.MEDIUM,

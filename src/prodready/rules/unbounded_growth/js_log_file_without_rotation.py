@@ -44,8 +44,9 @@ from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-UG-102",
-    name="js-log-file-without-rotation",
+    id="PR-UG-003",
+    name="log-file-without-rotation",
+    aliases=("PR-UG-102", "js-log-file-without-rotation"),
     category=Category.UNBOUNDED_GROWTH,
     severity=Severity.MEDIUM,
     confidence=Confidence.HIGH,

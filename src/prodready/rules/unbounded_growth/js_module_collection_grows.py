@@ -44,8 +44,9 @@ from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-UG-101",
-    name="js-module-collection-grows",
+    id="PR-UG-001",
+    name="collection-grows-forever",
+    aliases=("PR-UG-101", "js-module-collection-grows"),
     category=Category.UNBOUNDED_GROWTH,
     severity=Severity.HIGH,
     confidence=Confidence.MEDIUM,
