@@ -52,6 +52,12 @@ def group_findings(findings: list[Finding]) -> list[Finding]:
             out.append(alone[item])
             continue
         members = sorted(groups[item], key=lambda f: (f.line or 0, f.end_line or 0))
+        # One place per line: a YAML anchor merged into ten services, or two hits on one statement,
+        # is one thing to fix there.
+        by_line: dict[int | None, Finding] = {}
+        for member in members:
+            by_line.setdefault(member.line, member)
+        members = list(by_line.values())
         locations = tuple(loc for member in members for loc in member.all_locations)
         first = members[0]
         more = len(members) - 1

@@ -75,15 +75,17 @@ def callee(call: Any) -> str:
 
 
 _TEST_DIR = lazy_compile(r"(?i)(test|mock|fake)")
+# Example and sample programs shipped beside the service: not what is deployed.
+_EXAMPLE_DIR = lazy_compile(r"(?i)^_?(examples?|samples?)$")
 
 
 @functools.lru_cache(maxsize=4096)
 def _test_dir(path: str) -> bool:
-    return any(_TEST_DIR.search(part) for part in path.split("/")[:-1])
+    return any(_TEST_DIR.search(part) or _EXAMPLE_DIR.match(part) for part in path.split("/")[:-1])
 
 
 def non_production(path: str, is_test_file: bool) -> bool:
-    """Test files and test helpers (`internal/testutil/`, `mocks/`) are not production code."""
+    """Test files, test helpers (`internal/testutil/`, `mocks/`) and example programs (`examples/`) are not production code."""
     if is_test_file or path.endswith("_test.go"):
         return True
     return _test_dir(path)

@@ -97,7 +97,7 @@ def _published(service: YMap) -> bool:
 
 @RULE.on_file(Language.COMPOSE)
 def check(ctx: YamlContext) -> Iterator[Hit]:
-    if is_dev_compose(ctx.path):
+    if is_dev_compose(ctx.path, ctx):
         return
     for _block, name, service in services(ctx):
         image = _text(service.get("image"))

@@ -93,7 +93,7 @@ def check_dockerfile(ctx: DockerfileContext) -> Iterator[Hit]:
 
 @RULE.on_file(Language.COMPOSE)
 def check_compose(ctx: YamlContext) -> Iterator[Hit]:
-    if is_dev_compose(ctx.path):
+    if is_dev_compose(ctx.path, ctx):
         return
     for _block, name, service in services(ctx):
         command: Any = service.get("command")

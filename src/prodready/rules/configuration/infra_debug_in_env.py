@@ -110,7 +110,7 @@ def check_app_config(ctx: AppConfigContext) -> Iterator[Hit]:
 
 @RULE.on_file(Language.COMPOSE)
 def check_compose(ctx: YamlContext) -> Iterator[Hit]:
-    if is_dev_compose(ctx.path):
+    if is_dev_compose(ctx.path, ctx):
         return
     for _block, service_name, service in services(ctx):
         for key, value, line in environment(service):

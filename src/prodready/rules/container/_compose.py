@@ -13,8 +13,35 @@ from prodready.lazyre import lazy_compile
 DEV_COMPOSE = lazy_compile(r"(?i)(^|[./-])(dev|development|local|override|debug|test|testing|ci|docs)([./-]|$)")
 
 
-def is_dev_compose(path: str) -> bool:
-    return bool(DEV_COMPOSE.search(path.rsplit("/", 1)[-1]))
+# Images of the datastores and infrastructure a service depends on (not the service itself).
+DEPENDENCY_IMAGE = lazy_compile(
+    r"(?i)^([\w.-]+/)*(postgres|postgis|mysql|mariadb|redis|valkey|keydb|mongo|rabbitmq|nats|elasticsearch|opensearch|"
+    r"memcached|minio|localstack|mailhog|mailpit|zookeeper|kafka|cp-kafka|etcd|consul|clickhouse|cassandra|adminer|"
+    r"pgadmin4?|dpage/pgadmin4|jaegertracing|prom/prometheus|grafana|cockroach|timescaledb|influxdb)([:@/-]|$)"
+)
+
+
+def is_dev_compose(path: str, ctx: YamlContext | None = None) -> bool:
+    """A compose file for development, overrides or CI — by name, or (given its context) a file
+    that only starts datastores and infrastructure for local work: no service builds or runs the
+    project's own code (a PostgreSQL version matrix for tests, `docker compose up db redis`)."""
+    if DEV_COMPOSE.search(path.rsplit("/", 1)[-1]):
+        return True
+    return ctx is not None and dependencies_only(ctx)
+
+
+def dependencies_only(ctx: YamlContext) -> bool:
+    known = ctx.memo.get("compose-dependencies-only") if hasattr(ctx, "memo") else None
+    if known is not None:
+        return bool(known)
+    found = list(services(ctx))
+    answer = bool(found) and all(
+        "build" not in service and isinstance(service.get("image"), str) and bool(DEPENDENCY_IMAGE.match(str(service.get("image"))))
+        for _block, _name, service in found
+    )
+    if hasattr(ctx, "memo"):
+        ctx.memo["compose-dependencies-only"] = answer
+    return answer
 
 
 def services(ctx: YamlContext) -> Iterator[tuple[YMap, str, YMap]]:

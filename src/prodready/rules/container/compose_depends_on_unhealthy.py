@@ -58,7 +58,7 @@ STATEFUL = lazy_compile(
 
 @RULE.on_file(Language.COMPOSE)
 def check(ctx: YamlContext) -> Iterator[Hit]:
-    if is_dev_compose(ctx.path):
+    if is_dev_compose(ctx.path, ctx):
         return
     for block, name, service in services(ctx):
         depends = service.get("depends_on")

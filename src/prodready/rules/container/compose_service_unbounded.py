@@ -64,7 +64,7 @@ ONE_OFF = lazy_compile(r"(?i)(migrat|test|setup|init|seed|build|lint|docs)")
 
 @RULE.on_file(Language.COMPOSE)
 def check(ctx: YamlContext) -> Iterator[Hit]:
-    if is_dev_compose(ctx.path):
+    if is_dev_compose(ctx.path, ctx):
         return
     for block, name, service in services(ctx):
         if ONE_OFF.search(name) or service.get("profiles"):

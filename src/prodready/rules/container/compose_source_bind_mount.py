@@ -69,7 +69,7 @@ NOT_CODE = lazy_compile(
 
 @RULE.on_file(Language.COMPOSE)
 def check(ctx: YamlContext) -> Iterator[Hit]:
-    if is_dev_compose(ctx.path):
+    if is_dev_compose(ctx.path, ctx):
         return
     for _block, name, service in services(ctx):
         volumes = service.get("volumes")

@@ -106,7 +106,7 @@ OFFICIAL_IMAGES = frozenset({
 
 @RULE.on_file(Language.COMPOSE)
 def check_compose(ctx: YamlContext) -> Iterator[Hit]:
-    if is_dev_compose(ctx.path):
+    if is_dev_compose(ctx.path, ctx):
         return
     for _block, name, service in services(ctx):
         image = service.get("image")

@@ -151,7 +151,7 @@ def _words(value: Any) -> tuple[list[str], str | None]:
 
 @RULE.on_file(Language.COMPOSE)
 def check_compose(ctx: YamlContext) -> Iterator[Hit]:
-    if is_dev_compose(ctx.path):
+    if is_dev_compose(ctx.path, ctx):
         return
     for _block, name, service in services(ctx):
         for key in ("entrypoint", "command"):

@@ -43,7 +43,7 @@ from prodready.engine.context import ProjectContext, TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import text
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import in_test_code
+from prodready.rules._go_http import in_test_code, non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -72,7 +72,10 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     if any(str(s["file"]).endswith(".go") for s in model.signals("graceful-shutdown")):
         return
-    app = next((a for a in apps if not _is_test(str(a["file"]))), apps[0])
+    production = [a for a in apps if not non_production(str(a["file"]), _is_test(str(a["file"])))]
+    if not production:
+        return
+    app = production[0]
     yield Hit(
         line=app.get("line"),
         path=str(app["file"]),

@@ -51,7 +51,7 @@ from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.redact import WELL_KNOWN_WEAK
 from prodready.rules._secretutil import PLACEHOLDER, is_secret_name, snake_case
 from prodready.rules.base import RuleMeta
-from prodready.rules.container._compose import environment, services
+from prodready.rules.container._compose import dependencies_only, environment, services
 
 RULE = RuleMeta(
     id="PR-SE-301",
@@ -126,6 +126,8 @@ def check_dockerfile(ctx: DockerfileContext) -> Iterator[Hit]:
 
 @RULE.on_file(Language.COMPOSE)
 def check_compose(ctx: YamlContext) -> Iterator[Hit]:
+    if dependencies_only(ctx):
+        return  # datastores started for local work or tests: their passwords guard nothing deployed
     for _block, service_name, service in services(ctx):
         for key, value, line in environment(service):
             ctx.examine(RULE)

@@ -27,11 +27,13 @@ A program that replaces `http.DefaultClient` at start-up is still reported.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
+from prodready.lang.treesitter import text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_file
 from prodready.rules.base import RuleMeta
@@ -65,4 +67,10 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.imports.get("http") != "net/http":
         return
     ctx.examine(RULE)
+    function = go.enclosing_function(node)
+    body = text(function) if function is not None else ""
+    if name.endswith(".Do") and "NewRequestWithContext(" in body and not re.search(
+        r"NewRequestWithContext\(\s*context\.(Background|TODO)\(\)", body
+    ):
+        return  # the request carries its caller's context: the deadline is set where the context is made
     yield RULE.hit(node, f"{name} uses http.DefaultClient, which has no timeout")

@@ -40,7 +40,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import in_test_file
+from prodready.rules._go_http import in_test_code, non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -80,10 +80,10 @@ def _maybe_start(callee: str) -> bool:
 _START_METHODS = tuple(sorted({method for methods, _ in FRAMEWORK_STARTS.values() for method in methods}))
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,), callee=_maybe_start, skip_file=in_test_file)
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=_maybe_start, skip_file=in_test_code)
 def check_framework_start(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     parts = go.selector_parts(node.child_by_field_name("function"))
-    if parts is None or not re.fullmatch(r"[A-Za-z_]\w*", parts[0]) or ctx.path.endswith("_test.go"):
+    if parts is None or not re.fullmatch(r"[A-Za-z_]\w*", parts[0]) or non_production(ctx.path, ctx.is_test_file):
         return
     owner, method = parts
     for constructor, (methods, configured) in FRAMEWORK_STARTS.items():
@@ -108,9 +108,9 @@ def check_framework_start(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
 
 
-@RULE.on_tree("composite_literal", languages=(Language.GO,), skip_file=in_test_file)
+@RULE.on_tree("composite_literal", languages=(Language.GO,), skip_file=in_test_code)
 def check_server(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    if go.composite_type(node) != "http.Server" or ctx.path.endswith("_test.go"):
+    if go.composite_type(node) != "http.Server" or non_production(ctx.path, ctx.is_test_file):
         return
     ctx.examine(RULE)
     keys = go.keyed_elements(node)

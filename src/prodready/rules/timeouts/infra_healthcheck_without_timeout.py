@@ -34,6 +34,7 @@ from prodready.engine.context import DockerfileContext, YamlContext
 from prodready.lang.yamldoc import YMap
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
+from prodready.rules.container._compose import dependencies_only
 
 RULE = RuleMeta(
     id="PR-TO-301",
@@ -63,6 +64,8 @@ def check_dockerfile(ctx: DockerfileContext) -> Iterator[Hit]:
 
 @RULE.on_file(Language.COMPOSE)
 def check_compose(ctx: YamlContext) -> Iterator[Hit]:
+    if dependencies_only(ctx):
+        return  # datastores started for local work or tests
     for document in ctx.documents:
         services = document.get("services") if isinstance(document, YMap) else None
         if not isinstance(services, YMap):
