@@ -82,6 +82,10 @@ ADVISORIES = (
     Advisory("npm", "jsonwebtoken", (9, 0, 0),
              "before 9.0.0: CVE-2022-23540/23541/23539 (insecure default algorithms, key type confusion)",
              "jsonwebtoken ^9"),
+    Advisory("npm", "passport", (0, 6, 0),
+             "before 0.6.0: CVE-2022-25896 (session fixation: the session is not regenerated at login, and "
+             "`req.logout()` ignores its callback)",
+             "passport ^0.6"),
     Advisory("npm", "express-jwt", (6, 0, 0),
              "before 6.0.0: CVE-2020-15084 (authorization bypass when `algorithms` is not set)",
              "express-jwt ^8 with `algorithms`"),
@@ -177,6 +181,17 @@ def _pypi_specs(ctx: ManifestContext) -> Iterator[tuple[str, str, int | None]]:
             match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*([^;]*)", str(spec))
             if match:
                 yield match.group(1), match.group(3), _line_of(ctx, match.group(1))
+        poetry = (ctx.data.get("tool", {}) or {}).get("poetry", {}) or {}
+        tables = [poetry.get("dependencies", {}) or {}] + [
+            (group or {}).get("dependencies", {}) or {} for group in (poetry.get("group", {}) or {}).values()
+        ]
+        for table in tables:
+            for name, value in table.items():
+                version = value.get("version", "") if isinstance(value, dict) else value
+                if isinstance(version, str) and name.lower() != "python":
+                    key = re.compile(rf"(?i)^\s*[\"']?{re.escape(name)}[\"']?\s*=")
+                    at = next((n for n, line in enumerate(ctx.lines, start=1) if key.match(line)), None)
+                    yield name, "poetry:" + version, at
 
 
 def _message(advisory: Advisory, shown: str) -> str:
@@ -214,5 +229,12 @@ def check(ctx: ManifestContext) -> Iterator[Hit]:
                 if advisory.ecosystem != "pypi" or _pypi_name(name) != advisory.package:
                     continue
                 ctx.examine(RULE)
-                if advisory.fixed is None or _pep440_below(spec, advisory.fixed):
-                    yield Hit(line=at, message=_message(advisory, f"{name}{spec.strip()}"))
+                if spec.startswith("poetry:"):  # Poetry's ^/~ constraints read like npm's
+                    spec = spec.removeprefix("poetry:")
+                    below = advisory.fixed is None or _npm_below(spec, advisory.fixed)
+                    shown = f"{name} = \"{spec}\""
+                else:
+                    below = advisory.fixed is None or _pep440_below(spec, advisory.fixed)
+                    shown = f"{name}{spec.strip()}"
+                if below:
+                    yield Hit(line=at, message=_message(advisory, shown))

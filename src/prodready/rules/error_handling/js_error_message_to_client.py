@@ -145,6 +145,11 @@ def _py_leaks(expr: ast.AST, error: str) -> bool:
     return False
 
 
+# Errors whose text describes the server's internals (SQL, hosts, schema), whatever status they get.
+INTERNAL_ERRORS = re.compile(
+    r"SQLAlchemyError|DBAPIError|IntegrityError|OperationalError|ProgrammingError|DatabaseError|psycopg|asyncpg|"
+    r"PyMongoError|RedisError|ConnectionError|^Exception$|^BaseException$"
+)
 ROUTE_DECORATOR = re.compile(r"\.(route|get|post|put|patch|delete|api_route|websocket)\(|api_view|view_config")
 
 
@@ -175,7 +180,8 @@ def check_python(node: ast.ExceptHandler, ctx: PyContext) -> Iterator[Hit]:
             continue
         status = re.search(r"status_code\s*=\s*(\d{3})|\b(4\d\d)\b|abort\((\d{3})|HTTP_(\d{3})_", ast.unparse(value))
         code = next((g for g in status.groups() if g), "") if status else ""
-        if code.startswith("4"):
+        caught = ast.unparse(node.type) if node.type is not None else "BaseException"
+        if code.startswith("4") and not INTERNAL_ERRORS.search(caught):
             continue  # a validation error the caller caused: telling them why is the point
         ctx.examine(RULE)
         yield RULE.hit(child, f"the exception text of `{error}` is sent to the client: internals (queries, paths, hosts) leak in error responses")

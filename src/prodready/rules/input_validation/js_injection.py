@@ -3,7 +3,7 @@ r"""JavaScript SQL or shell command built from strings.
 ## What it does
 Flags database calls (`query`, `execute`, `$queryRawUnsafe`, `$executeRawUnsafe`, `raw`) whose SQL
 is a template literal with substitutions or a concatenation, and `child_process.exec`/`execSync`
-with an interpolated command.
+with an interpolated command; and `new RegExp(req.query.q)`, a pattern written by the caller.
 
 ## Why it matters in production
 Request data spliced into SQL rewrites the query; into a shell command it runs arbitrary programs
@@ -117,3 +117,28 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         ctx.examine(RULE)
         if _dynamic(first) and from_request(first, js.enclosing_function(node)):
             yield RULE.hit(node, f"{short}() runs a shell command built from request input")
+
+
+# ---------------------------------------------------------------- regular expressions from the request
+
+REQUEST_INPUT = lazy_compile(r"^\s*(req|request|ctx\.request)\.(query|body|params)\b")
+
+
+@RULE.on_tree("new_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+def check_regexp(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """`new RegExp(req.query.q)`: the caller writes the pattern (regex injection, ReDoS)."""
+    constructor = node.child_by_field_name("constructor")
+    if constructor is None or text(constructor) != "RegExp" or ctx.is_test_file:
+        return
+    arguments = node.child_by_field_name("arguments")
+    first = next((a for a in arguments.named_children if a.type != "comment"), None) if arguments is not None else None
+    if first is None:
+        return
+    ctx.examine(RULE)
+    source = text(first)
+    if REQUEST_INPUT.match(source) and not re.search(r"escape|sanitize|quote", source, re.I):
+        yield RULE.hit(
+            node,
+            f"RegExp built from `{source[:40]}`: the caller writes the pattern, so one crafted search "
+            "(catastrophic backtracking) pins a CPU core and stalls the event loop",
+        )

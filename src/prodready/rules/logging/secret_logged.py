@@ -53,6 +53,8 @@ RULE = RuleMeta(
 )
 
 LEVELS = {"debug", "info", "warning", "warn", "error", "critical", "exception", "log"}
+# structlog's async methods (`await logger.ainfo(...)`) log the same way.
+LEVELS |= {f"a{level}" for level in LEVELS}
 SECRETISH = lazy_compile(
     r"(?i)^(.*_)?(password|passwd|pwd|secret|token|access_token|refresh_token|api_?key|apikey|credentials?|authorization|auth_header|private_key|client_secret|cookie|session_token)$"
 )
@@ -81,7 +83,11 @@ def _secret_names(node: ast.AST) -> list[str]:
 
 
 @RULE.on_python(
-    ast.Call, calls=["critical", "debug", "error", "exception", "info", "log", "print", "warn", "warning"]
+    ast.Call,
+    calls=[
+        "critical", "debug", "error", "exception", "info", "log", "print", "warn", "warning",
+        "acritical", "adebug", "aerror", "aexception", "ainfo", "alog", "awarn", "awarning",
+    ],
 )
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     func = node.func
@@ -101,3 +107,23 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
         if names:
             yield RULE.hit(node, f"log message includes `{names[0]}`", anchor=pyast.anchor_of(node))
             return
+
+
+ENGINE_FACTORIES = frozenset({"create_engine", "create_async_engine", "sqlalchemy.create_engine", "sqlalchemy.ext.asyncio.create_async_engine"})
+
+
+@RULE.on_python(ast.Call, calls=["create_engine", "create_async_engine"])
+def check_echo(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
+    """SQLAlchemy `echo=True`: every statement is logged with its bound parameters."""
+    name = ctx.call_name(node) or ""
+    if name.split(".")[-1] not in {"create_engine", "create_async_engine"} or is_script_like(ctx):
+        return
+    echo = pyast.keyword(node, "echo")
+    if echo is None:
+        return
+    ctx.examine(RULE)
+    if isinstance(echo.value, ast.Constant) and echo.value.value in (True, "debug"):
+        yield RULE.hit(
+            node,
+            "echo=True logs every SQL statement with its parameters (passwords, tokens, personal data) at INFO in production",
+        )

@@ -95,4 +95,14 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return  # connect() calls itself again (.on("disconnected", connect)): a reconnect loop
     if RETRYING.search(COMMENT.sub("", scope)) or func is not None and RETRYING.search(js.function_name(func) or ""):
         return
-    yield RULE.hit(node, f"{name}() at start-up with no retry: a database that is seconds late at boot fails the first attempt for good")
+    message = f"{name}() at start-up with no retry: a database that is seconds late at boot fails the first attempt for good"
+    if func is not None:
+        # `catch (err) { ...; process.exit(1) }` after the call is where the service gives up: point there.
+        source = text(func)
+        offset = node.end_byte - func.start_byte
+        exit_call = re.search(r"catch\s*(\(\s*\w*\s*\))?\s*\{[^}]*?process\.exit\(", source[offset:])
+        if exit_call is not None:
+            at = offset + exit_call.end()
+            yield Hit(line=func.start_point[0] + source[:at].count("\n") + 1, message=message)
+            return
+    yield RULE.hit(node, message)

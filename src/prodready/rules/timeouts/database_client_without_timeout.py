@@ -3,7 +3,8 @@
 ## What it does
 Flags SQLAlchemy `create_engine` / `create_async_engine` calls for networked databases whose
 `connect_args` set no statement, command or connect timeout, and MongoDB clients (`MongoClient`,
-`AsyncIOMotorClient`) without `serverSelectionTimeoutMS` or `socketTimeoutMS`.
+`AsyncIOMotorClient`) without `serverSelectionTimeoutMS` or `socketTimeoutMS`, and asyncpg pools and
+connections without `command_timeout`.
 
 ## Why it matters in production
 A slow query or a database that stops answering holds the connection and the request forever.
@@ -64,6 +65,8 @@ ENGINES = {
 }
 MONGO = {"pymongo.MongoClient", "motor.motor_asyncio.AsyncIOMotorClient", "motor.MotorClient"}
 MONGO_KEYS = ("serverSelectionTimeoutMS", "socketTimeoutMS", "timeoutMS")
+# asyncpg: `command_timeout` bounds each query (default: none); `timeout` only the connect.
+ASYNCPG = {"asyncpg.create_pool", "asyncpg.connect", "asyncpg.pool.create_pool"}
 
 
 def _has_timeout_arg(connect_args: ast.AST | None) -> bool:
@@ -82,7 +85,7 @@ def _has_timeout_arg(connect_args: ast.AST | None) -> bool:
     return False
 
 
-@RULE.on_python(ast.Call, calls=["AsyncIOMotorClient", "MongoClient", "create_async_engine", "create_engine"])
+@RULE.on_python(ast.Call, calls=["AsyncIOMotorClient", "MongoClient", "create_async_engine", "create_engine", "create_pool", "connect"])
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if is_script_like(ctx):
         return  # migration runners and one-off scripts are bounded by their operator
@@ -99,6 +102,11 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
         if url is not None and "timeout" in url:
             return
         yield RULE.hit(node, f"{name.split('.')[-1]}() without a statement/connect timeout in connect_args")
+    elif name in ASYNCPG:
+        ctx.examine(RULE)
+        if pyast.has_splat(node) or pyast.keyword(node, "command_timeout"):
+            return
+        yield RULE.hit(node, f"{name}() without command_timeout: a query that never returns holds its connection forever")
     elif name in MONGO:
         ctx.examine(RULE)
         if pyast.has_splat(node) or any(pyast.keyword(node, k) for k in MONGO_KEYS):
