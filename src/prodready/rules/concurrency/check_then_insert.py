@@ -179,7 +179,7 @@ JS_ASSIGN = re.compile(r"(?:const|let|var)\s+(?P<name>\w+)\s*=\s*" + JS_LOOKUP)
 JS_CREATE = re.compile(r"\.(?:create|insert\w*|save|insertOne|createUser|store)\s*\(|new\s+[A-Z]\w*\([^)]*\)\s*\.save\(")
 
 
-@RULE.on_tree(*JS_FUNCTIONS, languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+@RULE.on_tree(*JS_FUNCTIONS, languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=lambda ctx: ctx.is_test_file or not JS_CREATE.search(ctx.text))
 def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return
@@ -217,7 +217,7 @@ GO_LOOKUP = re.compile(r"(?P<name>\w+),\s*(?:_|err)\s*:?=\s*[\w.]*\.(?:GetBy|Fin
 GO_CREATE = re.compile(r"\.(?:Create|Insert|Store|Save|Add)\w*\(")
 
 
-@RULE.on_tree("function_declaration", "method_declaration", languages=(Language.GO,))
+@RULE.on_tree("function_declaration", "method_declaration", languages=(Language.GO,), skip_file=lambda ctx: ctx.is_test_file or not GO_CREATE.search(ctx.text))
 def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return

@@ -134,7 +134,12 @@ JS_QUERY = re.compile(
 )
 
 
-@RULE.on_tree("for_in_statement", "for_statement", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+@RULE.on_tree(
+    "for_in_statement",
+    "for_statement",
+    languages=(Language.JAVASCRIPT, Language.TYPESCRIPT),
+    skip_file=lambda ctx: "await" not in ctx.text or not js.is_server_file(ctx),
+)
 def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if not js.is_server_file(ctx):
         return

@@ -61,7 +61,7 @@ RULE = RuleMeta(
 ERROR_VIEW = re.compile(r"(?i)(^|/)(errors?|500|404|not[-_]?found|server[-_]?error)(/|$|\.)")
 
 
-@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee=lambda c: c.endswith(".render"))
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee=lambda c: c.endswith(".render"), skip_file=lambda ctx: not js.is_server_file(ctx))
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = js.callee(node)
     receiver = name.rpartition(".")[0]

@@ -142,7 +142,11 @@ JS_MAYBE_NULL = re.compile(
 JS_HANDLERS = ("arrow_function", "function_expression", "function_declaration")
 
 
-@RULE.on_tree(*JS_HANDLERS, languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+@RULE.on_tree(
+    *JS_HANDLERS,
+    languages=(Language.JAVASCRIPT, Language.TYPESCRIPT),
+    skip_file=lambda ctx: "await" not in ctx.text or not js.is_server_file(ctx),
+)
 def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     from prodready.rules.error_handling._js_errors import param_names
 

@@ -124,7 +124,7 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
 REQUEST_INPUT = lazy_compile(r"^\s*(req|request|ctx\.request)\.(query|body|params)\b")
 
 
-@RULE.on_tree("new_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+@RULE.on_tree("new_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=lambda ctx: "RegExp(" not in ctx.text)
 def check_regexp(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     """`new RegExp(req.query.q)`: the caller writes the pattern (regex injection, ReDoS)."""
     constructor = node.child_by_field_name("constructor")

@@ -70,7 +70,26 @@ JS_WRITES = {
 }
 
 
-@RULE.on_tree("call_expression", "new_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+def _not_server(ctx: TreeContext) -> bool:
+    """The handlers' first check returns outside Node server code, or when no body is read."""
+    return "body" not in ctx.text or not js.is_server_file(ctx)
+
+
+@RULE.on_tree(
+    "call_expression",
+    languages=(Language.JAVASCRIPT, Language.TYPESCRIPT),
+    callee=lambda c: c.rpartition(".")[2] in JS_WRITES or c == "Object.assign",
+    skip_file=_not_server,
+)
+def check_js_call(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    yield from check_js(node, ctx)
+
+
+@RULE.on_tree("new_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_not_server)
+def check_js_new(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    yield from check_js(node, ctx)
+
+
 def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if not js.is_server_file(ctx):
         return
