@@ -93,15 +93,17 @@ def parse_dockerfile(text: str) -> Dockerfile:
             continue
         start = index
         parts = [stripped]
-        # Join continuation lines; comment lines inside a continuation are dropped.
-        while parts[-1].endswith(escape) and index + 1 < len(lines):
+        # Join continuation lines; comment lines inside a continuation are dropped (and do not end it).
+        continued = parts[-1].endswith(escape)
+        if continued:
             parts[-1] = parts[-1][: -len(escape)].rstrip()
+        while continued and index + 1 < len(lines):
             index += 1
             nxt = lines[index].strip()
             if nxt.startswith("#"):
-                parts.append("")
                 continue
-            parts.append(nxt)
+            continued = nxt.endswith(escape)
+            parts.append(nxt[: -len(escape)].rstrip() if continued else nxt)
         joined = " ".join(p for p in parts if p)
         keyword, _, value = joined.partition(" ")
         keyword = keyword.upper()
@@ -135,3 +137,12 @@ def parse_dockerfile(text: str) -> Dockerfile:
         )
         index += 1
     return Dockerfile(instructions=instructions, lines=lines)
+
+
+def line_within(lines: list[str], instruction: Instruction, pattern: re.Pattern[str]) -> int:
+    """The line of a multi-line instruction where `pattern` first matches (a reviewer points at the
+    `apt-get install` or `PASSWORD=` line, not the `RUN`/`ENV` that starts it); else its first line."""
+    for number in range(instruction.line, min(instruction.end_line, len(lines)) + 1):
+        if pattern.search(lines[number - 1]):
+            return number
+    return instruction.line

@@ -35,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from prodready.engine.context import DockerfileContext
+from prodready.lang.dockerfile import line_within
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
@@ -72,7 +73,7 @@ def check(ctx: DockerfileContext) -> Iterator[Hit]:
             if not ok
         ]
         yield Hit(
-            line=instruction.line,
+            line=line_within(ctx.lines, instruction, INSTALL),
             end_line=instruction.end_line,
             message=f"apt install without {' and '.join(missing)}: package lists and extra packages stay "
             "in the shipped layer",

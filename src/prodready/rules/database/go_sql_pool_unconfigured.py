@@ -97,10 +97,10 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
                 idle, "pool sets only SetMaxIdleConns: no SetMaxOpenConns/SetConnMaxLifetime, connections are unbounded"
             )
             return
-        call = opens[0]
-        yield RULE.hit(
-            call, f"{go.callee(call)}() pool has no SetMaxOpenConns/SetConnMaxLifetime: connections are unbounded"
-        )
+        for call in opens:  # each pool this file opens (one finding, every place)
+            yield RULE.hit(
+                call, f"{go.callee(call)}() pool has no SetMaxOpenConns/SetConnMaxLifetime: connections are unbounded"
+            )
         return
     if names & {"SetConnMaxLifetime", "SetConnMaxIdleTime"} or re.search(r"(?i)sqlite", ctx.text):
         return

@@ -45,6 +45,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import AppConfigContext, DockerfileContext, YamlContext
+from prodready.lang.dockerfile import line_within
 from prodready.lang.yamldoc import YList, YMap
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
@@ -118,7 +119,7 @@ def check_dockerfile(ctx: DockerfileContext) -> Iterator[Hit]:
             reason = judge(name, raw.strip("\"'"))
             if reason:
                 yield Hit(
-                    line=instruction.line,
+                    line=line_within(ctx.lines, instruction, re.compile(rf"\b{re.escape(name)}\b")),
                     end_line=instruction.end_line,
                     message=f"{instruction.keyword} {reason}",
                 )
