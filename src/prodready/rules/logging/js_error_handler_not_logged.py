@@ -4,7 +4,9 @@
 Flags Express error middleware (`(err, req, res, next) => ...`) that answers the request without
 logging the error anywhere: no `console.*`, no logger call, no error tracker
 (`Sentry.captureException`), and no `next(err)` hand-off to another handler. The finding points at
-the 500 response when there is one.
+the 500 response when there is one. Also flags request logging (`morgan`, `pino-http`,
+`express-winston`) mounted only inside `if (NODE_ENV === 'development')`: production then has no
+access log at all.
 
 ## Why it matters in production
 The error handler is where every unexpected failure ends up. If it only answers the client, a
@@ -41,7 +43,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
-from prodready.lang.treesitter import descendants, text
+from prodready.lang import javascript as js
+from prodready.lang.treesitter import ancestors, descendants, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
@@ -87,3 +90,31 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     calls = response_calls(node, names[2])
     target = next((c for c in calls if "500" in text(c)), calls[-1] if calls else node)
     yield RULE.hit(target, "error handler answers without logging the error: unexpected failures leave no trace on the server")
+
+
+ACCESS_LOGGERS = frozenset({"morgan", "pinoHttp", "pino_http", "expressWinston.logger", "logger"})
+
+
+@RULE.on_tree(
+    "call_expression",
+    languages=(Language.JAVASCRIPT, Language.TYPESCRIPT),
+    callee=lambda c: c.endswith(".use"),
+    skip_file=lambda ctx: "NODE_ENV" not in ctx.text,
+)
+def check_dev_only_access_log(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    args = js.args(node)
+    if not args or args[0].type != "call_expression":
+        return
+    logger = js.callee(args[0])
+    if logger not in ACCESS_LOGGERS or (logger == "logger" and ctx.imports.get("logger") is None):
+        return
+    for ancestor in ancestors(node):
+        if ancestor.type == "if_statement":
+            condition = text(ancestor.child_by_field_name("condition"))
+            if DEV_ONLY.search(condition):
+                ctx.examine(RULE)
+                yield RULE.hit(
+                    node,
+                    f"request logging ({logger}) is mounted only in development: production keeps no access log",
+                )
+            return
