@@ -3,7 +3,9 @@
 ## What it does
 Flags hand-written retry loops — a `for`/`while` loop whose body catches an exception and then
 `continue`s or loops again — that never sleep between attempts (tight loop), and `while True`
-retry loops with no attempt counter or deadline.
+retry loops with no attempt counter or deadline. In Go, a `goto Retry` back to a label, or a
+`for` loop over an attempt counter (`retry`, `attempt`, `tries`) that resends without `time.Sleep`,
+a backoff helper or a ticker.
 
 ## Why it matters in production
 A tight retry loop turns one failing dependency into a self-inflicted denial of service: every
@@ -37,11 +39,16 @@ Backoff done by the called function itself is not seen.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
+from typing import Any
 
-from prodready.engine.context import PyContext
+from prodready.engine.context import PyContext, TreeContext
+from prodready.lang import golang as go
 from prodready.lang import python as pyast
+from prodready.lang.treesitter import field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import in_test_code
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -50,7 +57,7 @@ RULE = RuleMeta(
     category=Category.RETRIES,
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
-    languages=frozenset({Language.PYTHON}),
+    languages=frozenset({Language.PYTHON, Language.GO}),
     fix="Retry a bounded number of times with exponential backoff and jitter (e.g. tenacity), only on transient errors.",
     references=("https://aws.amazon.com/builders-library/timeouts-retries-and-backoff-with-jitter/",),
 )
@@ -114,3 +121,36 @@ def check(loop: ast.For | ast.While, ctx: PyContext) -> Iterator[Hit]:
                 "retry loop with no attempt limit or deadline: it never gives up",
                 anchor=pyast.anchor_of(loop),
             )
+
+
+# ---------------------------------------------------------------- Go
+
+GO_WAITS = re.compile(r"time\.(Sleep|After|NewTimer|NewTicker|Tick)\(|[Bb]ackoff|\.Wait\(ctx|jitter|retry\.Do|Delay", re.I)
+GO_RETRY_COUNTER = re.compile(r"(?i)\b\w*(retr(y|ies)|attempts?|tries)\w*\b")
+
+
+@RULE.on_tree("goto_statement", languages=(Language.GO,), skip_file=in_test_code)
+def check_go_goto(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    label = text(node).split()[-1] if text(node).split() else ""
+    if not re.match(r"(?i)retry|again|resend", label) or in_test_code(ctx):
+        return
+    function = go.enclosing_function(node)
+    ctx.examine(RULE)
+    if function is None or GO_WAITS.search(text(function)):
+        return
+    yield RULE.hit(node, f"`goto {label}` resends at once: no backoff between attempts, so a struggling upstream is hit again immediately")
+
+
+@RULE.on_tree("for_statement", languages=(Language.GO,), skip_file=in_test_code)
+def check_go_loop(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    clause = next((c for c in node.named_children if c.type == "for_clause"), None)
+    condition = text(clause) if clause is not None else ""
+    if not GO_RETRY_COUNTER.search(condition) or in_test_code(ctx):
+        return
+    body = text(field(node, "body"))
+    if not re.search(r"\berr\b", body):
+        return  # a loop over a counter that does not handle failures is not a retry
+    ctx.examine(RULE)
+    if GO_WAITS.search(body):
+        return
+    yield RULE.hit(node, "retry loop without any wait between attempts: a failing dependency is hammered in a tight loop")
