@@ -47,6 +47,10 @@ class Score:
     fn: int = 0
     wrong: int = 0
     unjudged: int = 0
+    # The same verdicts counted per finding (a grouped finding is right when any of its places is):
+    findings_right: int = 0
+    findings_wrong: int = 0
+    findings_unjudged: int = 0
     misses: list[str] = field(default_factory=list)
     wrongs: list[str] = field(default_factory=list)
     unjudged_list: list[str] = field(default_factory=list)
@@ -56,6 +60,14 @@ class Score:
         self.fn += other.fn
         self.wrong += other.wrong
         self.unjudged += other.unjudged
+        self.findings_right += other.findings_right
+        self.findings_wrong += other.findings_wrong
+        self.findings_unjudged += other.findings_unjudged
+
+    @property
+    def findings_precision_scope(self) -> float:
+        total = self.findings_right + self.findings_wrong + self.findings_unjudged
+        return self.findings_right / total if total else 1.0
 
     @property
     def recall(self) -> float:
@@ -227,7 +239,26 @@ def score_service(data: dict, findings: list[dict]) -> tuple[dict[str, Score], l
 def fmt(score: Score) -> str:
     return (f"recall {score.recall:4.2f} ({score.tp}/{score.tp + score.fn})  "
             f"precision judged {score.precision_judged:4.2f} (wrong {score.wrong})  "
-            f"in-scope {score.precision_scope:4.2f} (unjudged {score.unjudged})")
+            f"in-scope {score.precision_scope:4.2f} (unjudged {score.unjudged})  "
+            f"per finding {score.findings_precision_scope:4.2f}")
+
+
+def finding_verdicts(instances: list[Instance]) -> Score:
+    """Right/wrong/unjudged per finding rather than per place: a grouped finding lists every place
+    of one defect, so it is right when any place matched a label, wrong when a place is judged
+    wrong and none matched, unjudged when its places fall on reviewed code nobody labelled."""
+    verdicts: dict[int, set[str]] = defaultdict(set)
+    for inst in instances:
+        verdicts[inst.finding].add(inst.verdict or "")
+    out = Score()
+    for found in verdicts.values():
+        if "tp" in found:
+            out.findings_right += 1
+        elif "wrong" in found:
+            out.findings_wrong += 1
+        elif "unjudged" in found:
+            out.findings_unjudged += 1
+    return out
 
 
 def main() -> int:
@@ -251,8 +282,8 @@ def main() -> int:
             continue
         tree = export(data, name, args.mirror_root)
         report = run_prodready(tree)
-        per, _ = score_service(data, report["findings"])
-        total = Score()
+        per, instances = score_service(data, report["findings"])
+        total = finding_verdicts(instances)
         for category, score in per.items():
             total.add(score)
             by_cat[(part, category)].add(score)

@@ -116,8 +116,8 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
             continue  # a command-line tool: standard output is its interface
         if record.get("cli_framework"):
             continue  # a cobra/urfave command prints to the terminal, even the one that serves
-        if (record.get("cli") or record.get("package") in CLI_PACKAGES) and path not in server_files:
-            continue  # a helper of a CLI (flag, a cmd package) beside the `serve` command
+        if record.get("cli") or record.get("package") in CLI_PACKAGES:
+            continue  # a CLI package (flags, banners, `Connecting to ...`), even the one that starts the server
         if USAGE_FUNCS.match(str(record.get("func") or "")) or record.get("usage"):
             continue
         if record.get("std_log"):
