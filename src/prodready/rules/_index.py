@@ -212,6 +212,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-TS-301', 'no-tests', 'testing', 'high', 'testing.repo_no_tests', ('project',)),
     ('PR-TS-302', 'no-http-tests', 'testing', 'low', 'testing.repo_no_http_tests', ('project',)),
     ('PR-TS-303', 'go-tests-without-race', 'testing', 'low', 'testing.repo_go_tests_without_race', ('project',)),
+    ('PR-TS-304', 'routes-untested', 'testing', 'low', 'testing.repo_routes_untested', ('project',)),
     ('PR-UG-001', 'collection-grows-forever', 'unbounded-growth', 'high', 'unbounded_growth.collection_grows_forever', ('python',)),
     ('PR-UG-001', 'collection-grows-forever', 'unbounded-growth', 'high', 'unbounded_growth.js_module_collection_grows', ('javascript', 'typescript')),
     ('PR-UG-001', 'collection-grows-forever', 'unbounded-growth', 'high', 'unbounded_growth.go_collection_grows_forever', ('go',)),

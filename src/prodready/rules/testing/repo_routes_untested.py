@@ -1,0 +1,98 @@
+"""Most routes never called by any test
+
+## What it does
+Reads the project's test files and reports a web service whose tests mention the URL of fewer than
+half of its routes (at least six routes): for each route, the last fixed segment of its path
+(`/users/{id}/posts` → `posts`) must appear as a URL segment in some test, or its handler's name
+(tests that build URLs with `url_for('articles.get_articles')`). The finding lists the
+routes no test calls and points at the test file that has most of the tests.
+
+## Why it matters in production
+A suite that covers sign-up and one CRUD resource says nothing about the login, ownership checks,
+uploads and admin routes where production incidents come from. The routes nobody tests are the
+ones whose authentication, validation and error handling regress unnoticed.
+
+## Example
+```
+routes: POST /login, POST /users, GET /users, PATCH /users/{id}, DELETE /posts/{id}, POST /tasks …
+tests:  tests/test_user.py → client.post("/api/v1/user", ...)
+```
+
+## Use instead
+Add API tests (test client, supertest, httptest) for every route that authenticates, changes data
+or accepts uploads: at least the happy path and the refusal (401/403/404/422).
+
+## Known limitations
+A test that builds its URLs from constants defined elsewhere, or exercises routes through a
+generated client, is not recognised. Only the route paths are compared, not the methods.
+
+## References
+- https://martinfowler.com/articles/practical-test-pyramid.html
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from prodready.engine.context import ProjectContext
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-TS-304",
+    name="routes-untested",
+    category=Category.TESTING,
+    severity=Severity.LOW,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.REPO}),
+    fix="Add API tests for the routes listed, starting with those that authenticate, change data or take uploads.",
+    references=("https://martinfowler.com/articles/practical-test-pyramid.html",),
+)
+
+MIN_ROUTES = 6
+MAX_TEST_BYTES = 400_000
+PUBLIC = re.compile(r"(?i)^(health\w*|healthz|livez|readyz|ready|ping|metrics|docs|openapi\w*|redoc|favicon\w*|robots\w*|static|assets|version)$")
+
+
+def _segment(path: str) -> str | None:
+    """The last fixed segment of a route path: `/users/{id}/posts` -> `posts`."""
+    parts = [p for p in re.split(r"/", path) if p and not re.match(r"^[:{<*]|^\(", p)]
+    return parts[-1].lower() if parts else None
+
+
+@RULE.on_project
+def check(ctx: ProjectContext) -> Iterator[Hit]:
+    model = ctx.model
+    tests = set(model.test_files)
+    routes = [r for r in model.http_routes() if r.file not in tests and (seg := _segment(r.path)) and not PUBLIC.match(seg)]
+    if len(routes) < MIN_ROUTES or not model.test_files or not model.facts.get("http_test"):
+        return  # no tests at all, or none through HTTP, are other rules' findings
+    root = Path(model.root)
+    texts: dict[str, str] = {}
+    for path in model.test_files:
+        try:
+            texts[path] = (root / path).read_bytes()[:MAX_TEST_BYTES].decode("utf-8", "replace").lower()
+        except OSError:
+            continue
+    if not texts:
+        return
+    ctx.examine(RULE)
+    corpus = "\n".join(texts.values())
+    # A route counts as called when its URL segment or (for `url_for('bp.view')`-style tests) its
+    # handler's name appears in a test.
+    untested = [
+        r for r in routes
+        if not re.search(rf"/{re.escape(_segment(r.path) or '')}\b", corpus)
+        and not (r.handler and len(r.handler) > 3 and re.search(rf"\b{re.escape(r.handler.rsplit('.', 1)[-1].lower())}\b", corpus))
+    ]
+    if len(untested) * 2 <= len(routes):
+        return
+    busiest = max(texts, key=lambda p: len(re.findall(r"\bdef test|\bit\(|\btest\(|func Test", texts[p])))
+    shown = ", ".join(f"{r.method} {r.path}" for r in untested[:6]) + (" …" if len(untested) > 6 else "")
+    yield Hit(
+        line=None,
+        path=busiest,
+        message=f"tests call {len(routes) - len(untested)} of {len(routes)} routes; never: {shown}",
+    )
