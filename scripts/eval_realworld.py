@@ -239,8 +239,9 @@ def score_service(data: dict, findings: list[dict]) -> tuple[dict[str, Score], l
 def fmt(score: Score) -> str:
     return (f"recall {score.recall:4.2f} ({score.tp}/{score.tp + score.fn})  "
             f"precision judged {score.precision_judged:4.2f} (wrong {score.wrong})  "
-            f"in-scope {score.precision_scope:4.2f} (unjudged {score.unjudged})  "
-            f"per finding {score.findings_precision_scope:4.2f}")
+            f"in-scope {score.precision_scope:4.2f} (unjudged {score.unjudged})"
+            + (f"  per finding {score.findings_precision_scope:4.2f}"
+               if score.findings_right + score.findings_wrong + score.findings_unjudged else ""))
 
 
 def finding_verdicts(instances: list[Instance]) -> Score:
