@@ -3,7 +3,8 @@
 ## What it does
 Flags `strconv.Atoi` / `ParseInt` / `ParseUint` of a query parameter named like a page size (`limit`,
 `size`, `page_size`, `per_page`, `num`, `count`, `take`) — read with `r.URL.Query().Get`,
-`r.FormValue`, gin `c.Query`/`c.DefaultQuery`, echo `c.QueryParam`, fiber `c.Query` — when the
+`r.FormValue`, gin `c.Query`/`c.DefaultQuery`, echo `c.QueryParam`, fiber `c.Query`, or passed in as
+a `string` parameter of that name (a model function called with the query value) — when the
 handler never compares the number against a maximum (`if limit > 100`, `min(limit, max)`).
 
 ## Why it matters in production
@@ -68,6 +69,12 @@ QUERY_READ = lazy_compile(
 
 def _query_key(arg: Any, func_text: str) -> str | None:
     source = text(arg)
+    if arg.type == "identifier" and PAGE_KEY.match(source):
+        # A string parameter named like a page size (`FindManyArticle(tag, limit, offset string)`):
+        # the handler passes the query value through unchanged.
+        signature = func_text.split("{", 1)[0]
+        if re.search(rf"\b{re.escape(source)}\b[\w\s,]*\bstring\b", signature):
+            return source
     if arg.type == "identifier":
         assigned = re.search(rf"\b{re.escape(source)}\s*:?=\s*([^\n]+)", func_text)
         source = assigned.group(1) if assigned else ""
