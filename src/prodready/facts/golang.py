@@ -452,6 +452,9 @@ def collect(root: Any, ctx: TreeContext) -> None:
                 ctx.emit("app", line=line, framework="go", name=name)
         if parts and parts[1] == "Shutdown":
             ctx.emit("signal", line=line, name="graceful-shutdown", detail=name)
+        elif parts and (parts[1] in {"GracefulShutdown", "GracefulStop", "ListenAndServeGracefully"} or parts[0] in {"endless", "graceful", "manners"}):
+            # libraries that trap SIGTERM and drain (ozzo-routing, gRPC, fvbock/endless, appleboy/graceful)
+            ctx.emit("signal", line=line, name="graceful-shutdown", detail=name)
         if _limits_body(call, name, ctx):
             ctx.emit("signal", line=line, name="body-limit", detail=name)
         decoded = _body_decode(call, name, parts, ctx)
