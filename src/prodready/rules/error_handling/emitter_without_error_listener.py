@@ -1,0 +1,130 @@
+"""Client that emits 'error' events created without an 'error' listener
+
+## What it does
+Flags Node clients that report failures as `'error'` events — node-postgres `new Pool()`/`new
+Client()`, node-redis `createClient()`, Bull/BullMQ `new Queue()`/`new Worker()`/`new
+QueueEvents()` — assigned in a file that never attaches `.on('error', ...)` to them.
+
+## Why it matters in production
+An `'error'` event with no listener is thrown: Node ends the process. node-postgres emits it when an
+idle pooled connection is dropped (a database failover, a proxy timeout), node-redis when the
+connection breaks, Bull when Redis does. A routine network blip then restarts every replica at
+once, dropping the requests in flight, instead of being logged and retried.
+
+## Example
+```javascript
+const pool = new Pool({ connectionString: process.env.DATABASE_URL });
+module.exports = pool;
+```
+
+## Use instead
+```javascript
+const pool = new Pool({ connectionString: process.env.DATABASE_URL });
+pool.on('error', (err) => logger.error({ err }, 'idle postgres client failed'));
+module.exports = pool;
+```
+
+## Known limitations
+The listener must be attached in the same file as the client (most code does); a listener added
+by another module is not seen.
+
+## References
+- https://node-postgres.com/apis/pool#error
+- https://github.com/redis/node-redis#events
+- https://nodejs.org/api/events.html#error-events
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from prodready.engine.context import TreeContext
+from prodready.lang import javascript as js
+from prodready.lang.treesitter import text
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-EH-107",
+    name="emitter-without-error-listener",
+    category=Category.ERROR_HANDLING,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT}),
+    fix="Attach client.on('error', handler) right after creating it: log the error and let the client reconnect.",
+    references=("https://node-postgres.com/apis/pool#error",),
+)
+
+# module -> constructors (new X) and factories (x()) whose result emits 'error'
+EMITTERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "pg": (frozenset({"Pool", "Client", "pg.Pool", "pg.Client"}), frozenset()),
+    "redis": (frozenset(), frozenset({"createClient", "redis.createClient", "createCluster", "redis.createCluster"})),
+    "@redis/client": (frozenset(), frozenset({"createClient"})),
+    "bull": (frozenset({"Queue", "Bull"}), frozenset()),
+    "bullmq": (frozenset({"Queue", "Worker", "QueueEvents", "FlowProducer"}), frozenset()),
+    "bee-queue": (frozenset({"Queue", "BeeQueue"}), frozenset()),
+}
+
+
+def _emitter_module(ctx: TreeContext, constructor: str) -> str | None:
+    local = constructor.split(".")[0]
+    module = (ctx.imports.get(local) or "").split("#")[0]
+    return module if module in EMITTERS else None
+
+
+def _assigned_name(node: Any) -> str | None:
+    parent = node.parent
+    while parent is not None and parent.type in {"await_expression", "parenthesized_expression"}:
+        parent = parent.parent
+    if parent is None:
+        return None
+    if parent.type == "variable_declarator":
+        name = parent.child_by_field_name("name")
+        return text(name) if name is not None and name.type == "identifier" else None
+    if parent.type == "assignment_expression":
+        left = parent.child_by_field_name("left")
+        return text(left).split(".")[-1] if left is not None else None
+    return None
+
+
+def _check(node: Any, ctx: TreeContext, constructor: str, is_new: bool) -> Iterator[Hit]:
+    module = _emitter_module(ctx, constructor)
+    if module is None:
+        return
+    classes, factories = EMITTERS[module]
+    bare = constructor.split(".")[-1]
+    if not ((is_new and (constructor in classes or bare in classes)) or (not is_new and (constructor in factories or bare in factories))):
+        return
+    ctx.examine(RULE)
+    name = _assigned_name(node)
+    after = text(node.parent) if node.parent is not None else ""
+    if re.search(r"""\.on\(\s*['"]error['"]""", after[len(text(node)) : len(text(node)) + 200]):
+        return  # new Pool(...).on('error', ...)
+    if name is None:
+        return  # passed straight on: whoever receives it owns the listener
+    if re.search(rf"""\b{re.escape(name)}\s*\)?\s*\.\s*on(ce)?\(\s*['"]error['"]""", ctx.text):
+        return
+    yield RULE.hit(
+        node,
+        f"`{name}` ({module} {bare}) has no 'error' listener: the first dropped connection throws "
+        "an unhandled 'error' event and ends the process",
+    )
+
+
+@RULE.on_tree("new_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=lambda ctx: not js.is_server_file(ctx))
+def check_new(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    constructor = node.child_by_field_name("constructor")
+    if constructor is not None:
+        yield from _check(node, ctx, text(constructor), True)
+
+
+@RULE.on_tree(
+    "call_expression",
+    languages=(Language.JAVASCRIPT, Language.TYPESCRIPT),
+    callee=lambda c: c.rpartition(".")[2] in {"createClient", "createCluster"},
+    skip_file=lambda ctx: not js.is_server_file(ctx),
+)
+def check_factory(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    yield from _check(node, ctx, js.callee(node), False)
