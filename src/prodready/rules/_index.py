@@ -135,6 +135,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-IV-104', 'js-host-header-url', 'input-validation', 'high', 'input_validation.js_host_header_url', ('javascript', 'typescript')),
     ('PR-IV-105', 'js-request-controlled-key', 'input-validation', 'medium', 'input_validation.js_request_controlled_key', ('javascript', 'typescript')),
     ('PR-IV-107', 'mass-assignment', 'input-validation', 'medium', 'input_validation.mass_assignment', ('javascript', 'python', 'typescript')),
+    ('PR-IV-108', 'server-side-request-forgery', 'input-validation', 'high', 'input_validation.ssrf', ('javascript', 'python', 'typescript')),
     ('PR-IV-202', 'go-upload-without-size-limit', 'input-validation', 'medium', 'input_validation.go_upload_without_size_limit', ('go', 'project')),
     ('PR-IV-301', 'nginx-unlimited-body-size', 'input-validation', 'medium', 'input_validation.nginx_unlimited_body_size', ('nginx',)),
     ('PR-IV-401', 'oversized-body-accepted', 'input-validation', 'high', 'input_validation.runtime_body_limit_missing', ()),
