@@ -73,6 +73,7 @@ class Advisory:
     fixed: tuple[int, ...] | None
     why: str
     use: str
+    requires: tuple[str, ...] = ()  # the flaw matters only beside one of these packages
 
 
 ADVISORIES = (
@@ -85,7 +86,7 @@ ADVISORIES = (
     Advisory("npm", "passport", (0, 6, 0),
              "before 0.6.0: CVE-2022-25896 (session fixation: the session is not regenerated at login, and "
              "`req.logout()` ignores its callback)",
-             "passport ^0.6"),
+             "passport ^0.6", ("express-session", "cookie-session")),
     Advisory("npm", "express-jwt", (6, 0, 0),
              "before 6.0.0: CVE-2020-15084 (authorization bypass when `algorithms` is not set)",
              "express-jwt ^8 with `algorithms`"),
@@ -220,6 +221,10 @@ def check(ctx: ManifestContext) -> Iterator[Hit]:
                 if not isinstance(spec, str):
                     continue
                 ctx.examine(RULE)
+                if advisory.requires and not any(
+                    isinstance(ctx.data.get(s), dict) and set(advisory.requires) & set(ctx.data[s]) for s in ("dependencies", "devDependencies")
+                ):
+                    continue  # e.g. passport's session fixation needs a session middleware
                 if advisory.fixed is None or _npm_below(spec, advisory.fixed):
                     at = _line_of(ctx, json.dumps(advisory.package))
                     yield Hit(line=at, message=_message(advisory, f"{advisory.package}@{spec}"))
