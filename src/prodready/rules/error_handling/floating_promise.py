@@ -1,0 +1,92 @@
+"""Async function called without await or catch (floating promise)
+
+## What it does
+Flags a call, made as a bare statement inside a function, to an `async` function declared in the
+same file — `sendVerificationEmail(user);` — that is neither awaited, returned, chained with
+`.catch()`/`.then()` nor marked `void`. Module-level start-up calls are left to PR-DB-006.
+
+## Why it matters in production
+If the promise rejects, nobody handles it: since Node 15 an unhandled rejection ends the process,
+taking every request in flight with it. When a handler is installed instead, the failure is still
+invisible to the caller — the request already answered 200 while the e-mail, the write or the
+cleanup it started failed.
+
+## Example
+```javascript
+const register = async (req, res) => {
+  const user = await User.create(req.body);
+  sendWelcomeEmail(user);           // async: rejects when SMTP is down
+  res.status(201).json(user);
+};
+```
+
+## Use instead
+```javascript
+  await sendWelcomeEmail(user);                       // or, deliberately in the background:
+  sendWelcomeEmail(user).catch((err) => logger.error({ err }, 'welcome email failed'));
+```
+
+## Known limitations
+Only async functions declared in the same file are recognised; imported ones are not.
+
+## References
+- https://nodejs.org/api/process.html#event-unhandledrejection
+- https://typescript-eslint.io/rules/no-floating-promises/
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from prodready.engine.context import TreeContext
+from prodready.lang import javascript as js
+from prodready.lang.treesitter import field, text
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-EH-108",
+    name="floating-promise",
+    category=Category.ERROR_HANDLING,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT}),
+    fix="Await the call, or attach .catch() that logs the failure when it must run in the background.",
+    references=("https://typescript-eslint.io/rules/no-floating-promises/",),
+)
+
+ASYNC_DECLARATION = re.compile(
+    r"\basync\s+function\s+(\w+)|\b(?:const|let|var)\s+(\w+)\s*=\s*async\b|^\s*(?:static\s+)?async\s+(\w+)\s*\(",
+    re.M,
+)
+
+
+def _async_functions(ctx: TreeContext) -> frozenset[str]:
+    key = ("floating-promise-async", ctx.path)
+    found = ctx.memo.get(key) if hasattr(ctx, "memo") else None
+    if found is None:
+        found = frozenset(n for m in ASYNC_DECLARATION.finditer(ctx.text) for n in m.groups() if n)
+        if hasattr(ctx, "memo"):
+            ctx.memo[key] = found
+    return found
+
+
+@RULE.on_tree("expression_statement", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=lambda ctx: "async" not in ctx.text or not js.is_server_file(ctx))
+def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    call = node.named_children[0] if node.named_children else None
+    if call is None or call.type != "call_expression" or js.enclosing_function(node) is None:
+        return
+    function = field(call, "function")
+    if function is None:
+        return
+    name = text(function)
+    callee = name.removeprefix("this.")
+    if not re.fullmatch(r"\w+", callee) or callee not in _async_functions(ctx):
+        return
+    ctx.examine(RULE)
+    yield RULE.hit(
+        node,
+        f"{name}() is async and neither awaited nor caught: a rejection is unhandled (the process exits on Node 15+) and the caller never learns it failed",
+    )
