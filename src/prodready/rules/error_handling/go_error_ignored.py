@@ -256,8 +256,19 @@ def check_discard(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if HARMLESS.search(callee):
         return
     ctx.examine(RULE)
+    if BENIGN_DISCARDS.search(callee):
+        return
+    if callee.endswith(".Cookie") and names[0] != "_":
+        scope = node.parent.parent if node.parent is not None and node.parent.type == "if_statement" else go.enclosing_function(node)
+        if scope is not None and re.search(rf"\b{re.escape(names[0])}\s*[!=]=\s*nil", text(scope)):
+            return  # a missing cookie is the nil check that follows, not a lost error
     if ERROR_CALLS.match(callee):
         yield RULE.hit(node, f"error from {callee}() discarded with `_`")
+
+
+# Errors that carry no runtime news: json.Marshal fails only on unsupported types (a bug the first
+# test shows).
+BENIGN_DISCARDS = re.compile(r"^json\.Marshal(Indent)?$")
 
 
 @RULE.on_project
