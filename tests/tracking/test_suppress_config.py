@@ -23,7 +23,7 @@ def test_inline_suppressions_in_every_comment_style(tmp_path: Path) -> None:
         ),
         "Dockerfile": "# prodready: ignore[PR-CT-303]\nFROM python:latest\nUSER app\n",
         "docker-compose.yml": (
-            "services:\n  db:\n    image: postgres:16\n    environment:\n"
+            "services:\n  api:\n    build: .\n  db:\n    image: postgres:16\n    environment:\n"
             "      POSTGRES_PASSWORD: postgres  # prodready: ignore[PR-SE-301] local-only fixture database\n"
         ),
         "app/b.py": "x = 1  # prodready: ignore[PR-EH-001] nothing to suppress here\n",
