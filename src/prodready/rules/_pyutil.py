@@ -69,6 +69,18 @@ SERVER_MODULES = (
 )
 
 
+# skip_file= tests (see HandlerSet.on_python) for handlers whose first checks return on them:
+# the engine leaves such handlers out of those files instead of calling them on every node.
+def in_test_file(ctx: PyContext) -> bool:
+    """The handler's first checks return on ``ctx.is_test_file``."""
+    return ctx.is_test_file
+
+
+def not_test_file(ctx: PyContext) -> bool:
+    """The handler's first checks return on ``not ctx.is_test_file``."""
+    return not ctx.is_test_file
+
+
 def is_script_like(ctx: PyContext) -> bool:
     """Build scripts, CLIs, tests, docs: code that is not a long-running service (once per file)."""
     known = ctx.memo.get("script_like")

@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -55,7 +56,7 @@ ENGINES = {
 }
 
 
-@RULE.on_python(ast.Call, calls=["create_async_engine", "create_engine"])
+@RULE.on_python(ast.Call, calls=["create_async_engine", "create_engine"], skip_file=in_test_file)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.call_name(node) not in ENGINES or ctx.is_test_file:
         return

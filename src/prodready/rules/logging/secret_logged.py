@@ -81,7 +81,7 @@ def _secret_names(node: ast.AST) -> list[str]:
 
 
 @RULE.on_python(
-    ast.Call, calls=["critical", "debug", "error", "exception", "info", "log", "print", "warn", "warning"]
+    ast.Call, calls=["critical", "debug", "error", "exception", "info", "log", "print", "warn", "warning"], skip_file=is_script_like
 )
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     func = node.func

@@ -42,6 +42,7 @@ from collections.abc import Iterator
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -75,7 +76,7 @@ def _retrying_try(loop: ast.For | ast.While) -> ast.Try | None:
     return None
 
 
-@RULE.on_python(ast.For, ast.While)
+@RULE.on_python(ast.For, ast.While, skip_file=in_test_file)
 def check(loop: ast.For | ast.While, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return
