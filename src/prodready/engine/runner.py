@@ -237,12 +237,22 @@ def build_dispatch(registry: Registry, options: RunOptions, language: Language |
     return Dispatch(
         python=dict(python), python_calls=dict(python_calls), tree=tree, queries=queries, file=dict(file),
         sources=sources, filtered=filtered, skip_tests=_skip_tests(tree),
-        python_skip_tests=list({
-            handler: owner.handlers.python_skip_file[handler]
-            for owner in owners for handler in owner.handlers.python_skip_file
-            if any(h is handler for _, h in owner.handlers.python) or any(h is handler for _, h in owner.handlers.python_calls)
-        }.items()),
+        python_skip_tests=_python_skip_tests(python, python_calls),
     )
+
+
+def _python_skip_tests(*tables: dict[Any, list[tuple[HandlerSet, Callable[..., Any]]]]) -> list[
+    tuple[Callable[..., Any], Callable[[Any], object]]
+]:
+    """(handler, skip_file test) for the Python handlers in these tables that declared one."""
+    found: dict[Callable[..., Any], Callable[[Any], object]] = {}
+    for table in tables:
+        for entries in table.values():
+            for owner, handler in entries:
+                test = owner.handlers.python_skip_file.get(handler)
+                if test is not None:
+                    found[handler] = test
+    return list(found.items())
 
 
 def _skip_tests(
