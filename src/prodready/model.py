@@ -67,6 +67,9 @@ class Language(enum.StrEnum):
     COMPOSE = "compose"
     KUBERNETES = "kubernetes"
     DOTENV = "dotenv"
+    APPCONFIG = "appconfig"  # the service's own settings files: conf/app.ini, config/default.json
+    SHELL = "shell"  # sh/bash scripts: container entrypoints and start scripts
+    NGINX = "nginx"
     MANIFEST = "manifest"
     REPO = "repo"
     RUNTIME = "runtime"  # rules judged on the running service by `prodready verify`, never on files

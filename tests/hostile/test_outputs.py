@@ -82,6 +82,9 @@ spec:
     ".env": f"API_TOKEN={S['dotenv']}\nSLACK_WEBHOOK=https://hooks.slack.com/services/T1/B2/{S['slack_webhook']}\n",
     "Dockerfile": f"FROM python:3.12\nARG NPM_TOKEN={S['docker_arg']}\nENV SECRET_KEY={S['docker_env']}\nCMD [\"python\", \"app/main.py\"]\n",
     "docker-compose.yml": f"services:\n  api:\n    build: .\n    command: run --redis redis://:{S['redis']}@cache:6379\n    environment:\n      DB_PASSWORD: {S['k8s_env']}\n",
+    # Shell scripts and nginx files become facts (cached): what they quote must be masked there too.
+    "docker/entrypoint.sh": f"#!/bin/sh\nredis-cli -u redis://:{S['redis']}@cache:6379 ping\ngunicorn app:app\n",
+    "nginx/default.conf": f"server {{\n  location / {{\n    proxy_pass http://user:{S['redis']}@api:8000;\n  }}\n}}\n",
 }
 
 

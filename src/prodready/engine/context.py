@@ -13,8 +13,11 @@ from prodready.lang import treesitter as ts
 from prodready.model import Language
 
 if TYPE_CHECKING:  # their readers are imported by the engine only for such files
+    from prodready.lang.appconfig import ConfigEntry
     from prodready.lang.dockerfile import Dockerfile
     from prodready.lang.dotenv import EnvEntry
+    from prodready.lang.nginx import NginxConfig
+    from prodready.lang.shell import ShellScript
 
 
 class RuleRef(Protocol):
@@ -149,6 +152,28 @@ class DotenvContext(FileContext):
 
 
 @dataclass(eq=False, repr=False)
+class AppConfigContext(FileContext):
+    entries: list[ConfigEntry] = field(default_factory=list)
+
+    @property
+    def production(self) -> bool:
+        """False for example, test and developer-local settings files (judged by path)."""
+        from prodready.lang.appconfig import is_production_config
+
+        return is_production_config(self.path)
+
+
+@dataclass(eq=False, repr=False)
+class ShellContext(FileContext):
+    script: ShellScript = field(default_factory=lambda: _empty_script())
+
+
+@dataclass(eq=False, repr=False)
+class NginxContext(FileContext):
+    config: NginxConfig = field(default_factory=lambda: _empty_nginx())
+
+
+@dataclass(eq=False, repr=False)
 class ManifestContext(FileContext):
     kind: str = ""  # requirements | pyproject | package.json | go.mod | pipfile
     data: Any = None
@@ -163,6 +188,18 @@ class ProjectContext:
 
     def examine(self, rule: RuleRef, count: int = 1) -> None:
         self.examined[rule.id] += count
+
+
+def _empty_script() -> ShellScript:
+    from prodready.lang.shell import ShellScript
+
+    return ShellScript(shebang="")
+
+
+def _empty_nginx() -> NginxConfig:
+    from prodready.lang.nginx import NginxConfig
+
+    return NginxConfig([])
 
 
 def _empty_dockerfile() -> Dockerfile:

@@ -19,6 +19,7 @@ from prodready.engine.safeio import (
     read_regular,
     too_large,
 )
+from prodready.lang.appconfig import is_app_config_path
 from prodready.lazyre import lazy_compile
 from prodready.model import Language
 
@@ -58,11 +59,14 @@ _MANIFESTS = {
     "pipfile": "pipfile",
     "setup.cfg": "setup.cfg",
 }
+# `.conf` goes to the nginx reader first; one that is not nginx is read as settings there.
+_APP_CONFIG_SUFFIXES = frozenset({".ini", ".toml", ".json", ".cfg", ".properties"})
 _NOT_DOCKERFILE = frozenset(
     {".py", ".js", ".ts", ".go", ".md", ".txt", ".json", ".yml", ".yaml", ".sh", ".toml", ".j2", ".tpl", ".tmpl", ".rst"}
 )
 # [ \t]* not \s*: \s would span newlines and rescan every blank line (quadratic on blank files).
 _K8S_HINT = lazy_compile(r"^[ \t]*apiVersion[ \t]*:", re.MULTILINE)
+_SHELL_SHEBANG = re.compile(rb"#![ \t]*(/usr)?(/local)?/bin/(env[ \t]+)?(ba|da|a)?sh([ \t]|$)")
 _K8S_KIND = lazy_compile(r"^[ \t]*kind[ \t]*:[ \t]*\w", re.MULTILINE)
 
 
@@ -94,8 +98,10 @@ def classify(relpath: str, head: bytes = b"") -> tuple[Language, str] | None:
     if lower.endswith((".yml", ".yaml")):
         if lower.startswith(("docker-compose", "compose")):
             return Language.COMPOSE, "yaml"
+        if is_app_config_path(relpath) and not looks_like_kubernetes(head.decode("utf-8", "replace")):
+            return Language.APPCONFIG, "yaml"
         return Language.KUBERNETES, "yaml"  # confirmed by content in the reader
-    if lower == ".env" or lower.startswith(".env.") or lower.endswith(".env"):
+    if lower == ".env" or lower.startswith(".env.") or lower.endswith(".env") or lower == ".flaskenv":
         return Language.DOTENV, "dotenv"
     if lower in {"readme.md", "readme.rst", "readme.txt", "readme"} or (
         relpath.startswith("docs/") and lower.endswith(".md") and relpath.count("/") == 1
@@ -108,10 +114,20 @@ def classify(relpath: str, head: bytes = b"") -> tuple[Language, str] | None:
     if re.fullmatch(r"requirements[\w.-]*\.(txt|in)", lower):
         return Language.MANIFEST, "requirements"
     suffix = os.path.splitext(lower)[1]
+    if suffix in _APP_CONFIG_SUFFIXES and is_app_config_path(relpath):
+        return Language.APPCONFIG, suffix.lstrip(".")
     if suffix in _SUFFIX_LANG:
         return _SUFFIX_LANG[suffix]
-    if not suffix and head.startswith(b"#!") and b"python" in head.split(b"\n", 1)[0]:
-        return Language.PYTHON, "python"
+    if suffix in (".sh", ".bash"):
+        return Language.SHELL, "bash"
+    if lower.endswith((".conf", ".conf.template", ".nginx")):
+        return Language.NGINX, "nginx"  # confirmed by content in the reader
+    if not suffix and head.startswith(b"#!"):
+        first = head.split(b"\n", 1)[0]
+        if b"python" in first:
+            return Language.PYTHON, "python"
+        if _SHELL_SHEBANG.match(first):
+            return Language.SHELL, "bash"
     return None
 
 
@@ -314,6 +330,8 @@ def discover(
             head = b""
             if "." not in filename:
                 head = read_head(abspath)
+            elif filename.endswith((".yml", ".yaml")) and is_app_config_path(rel):
+                head = read_head(abspath, 2048)  # a manifest in config/ is still a manifest
             kind = classify(rel, head)
             if kind is None:
                 continue

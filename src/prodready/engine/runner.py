@@ -370,7 +370,8 @@ def _make_context(source: SourceFile, text: str, limits: Limits = Limits()) -> c
             path=source.path, language=lang, text=text, dockerfile=parse_dockerfile(text)
         )
     if lang in (Language.COMPOSE, Language.KUBERNETES):
-        if lang == Language.KUBERNETES and not looks_like_kubernetes(text):
+        kustomization = source.path.rsplit("/", 1)[-1].lower() in ("kustomization.yaml", "kustomization.yml")
+        if lang == Language.KUBERNETES and not (looks_like_kubernetes(text) or kustomization):
             raise NotAudited("not a Kubernetes manifest")
         import yaml  # here, not at the top: only an audit with YAML files pays for PyYAML
 
@@ -381,8 +382,36 @@ def _make_context(source: SourceFile, text: str, limits: Limits = Limits()) -> c
         except YamlLimitError as exc:
             raise SkipFile(str(exc)) from exc
         except yaml.YAMLError as exc:
+            if "{{" in text:
+                raise SkipFile("Helm or Go template: not valid YAML until rendered") from exc
             raise SkipFile(f"invalid YAML: {str(exc).splitlines()[0]}") from exc
         return cx.YamlContext(path=source.path, language=lang, text=text, documents=documents)
+    if lang == Language.APPCONFIG:
+        from prodready.lang.appconfig import parse_app_config
+
+        return cx.AppConfigContext(path=source.path, language=lang, text=text, entries=parse_app_config(text, source.path))
+    if lang == Language.SHELL:
+        from prodready.lang.shell import read_script
+
+        script = read_script(text)
+        if script.error_ratio > 0.2:
+            raise SkipFile("syntax errors (could not parse most of the script)")
+        return cx.ShellContext(path=source.path, language=lang, text=text, script=script)
+    if lang == Language.NGINX:
+        from prodready.lang.appconfig import is_app_config_path, parse_app_config
+        from prodready.lang.nginx import NginxSyntaxError, looks_like_nginx, parse_nginx
+
+        if not looks_like_nginx(text):
+            if is_app_config_path(source.path):  # beego's conf/app.conf: INI settings, not nginx
+                entries = parse_app_config(text, source.path)
+                return cx.AppConfigContext(path=source.path, language=Language.APPCONFIG, text=text, entries=entries)
+            raise NotAudited("not an nginx configuration")
+        try:
+            config = parse_nginx(text)
+        except NginxSyntaxError as exc:
+            where = f" at line {exc.line}" if exc.line else ""
+            raise SkipFile(f"invalid nginx configuration{where}: {str(exc)[:120]}") from exc
+        return cx.NginxContext(path=source.path, language=lang, text=text, config=config)
     if lang == Language.DOTENV:
         from prodready.lang.dotenv import parse_dotenv
 
@@ -626,7 +655,11 @@ def _analyze_into(result: FileResult, source: SourceFile, options: RunOptions, t
     result.findings = make_findings(hits, ctx.path, ctx.lines, options) if hits else []
     result.facts = _redact_facts(ctx.facts)
     result.examined = dict(ctx.examined)
-    result.suppressions = find_suppressions(ctx.path, ctx.lines) if "prodready" in ctx.text else []
+    # a README documents suppressions (its examples suppress nothing); a file that never names
+    # prodready has none to read
+    result.suppressions = (
+        find_suppressions(ctx.path, ctx.lines) if ctx.language != Language.MANIFEST and "prodready" in ctx.text else []
+    )
     if isinstance(ctx, cx.PyContext):
         pyast.release_tree(ctx.all_nodes)
 

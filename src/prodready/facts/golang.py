@@ -7,10 +7,20 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
-from prodready.lang.treesitter import descendants, field, line_of, scan, string_value, text
+from prodready.lang.treesitter import (
+    ancestors,
+    descendants,
+    end_line_of,
+    field,
+    line_of,
+    scan,
+    string_value,
+    text,
+)
 from prodready.lazyre import lazy_compile
 from prodready.model import Language
-from prodready.rules._go_http import in_test_file, package_var_writes, package_vars
+from prodready.rules._go_http import non_production, package_var_writes, package_vars
+from prodready.rules._go_results import convention_discard, non_error_results
 from prodready.rules._secretutil import snake_case
 from prodready.rules.base import FactCollector
 
@@ -30,10 +40,14 @@ SIGNAL_IMPORTS = (
     ("structured-logging", lazy_compile(r"go\.uber\.org/zap|rs/zerolog|log/slog|sirupsen/logrus|go-kit/log|hashicorp/go-hclog|charmbracelet/log|apex/log|golang/glog|inconshreveable/log15")),
     ("request-id", lazy_compile(r"requestid|request_id|google/uuid")),
 )
-ROUTE_METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "Any", "Get", "Post", "Put", "Delete", "Patch", "Head", "Options", "Handle", "HandleFunc", "Match"}
-AUTH = lazy_compile(r"(?i)(auth|jwt|token|requirelogin|loginrequired|require|protect|verify|apikey|api_key|bearer|guard|permission)")
-LIMIT = lazy_compile(r"(?i)(rate|limit|throttl|tollbooth)")
-CLIENTS = {"mongo.Connect": "mongo", "redis.NewClient": "redis", "sql.Open": "sql", "pgxpool.New": "postgres", "gorm.Open": "sql"}
+ROUTE_METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "Any", "Get", "Post", "Put", "Delete", "Patch", "Head", "Options", "Handle", "HandleFunc", "Match", "To"}
+AUTH = re.compile(r"(?i)(auth|jwt|token|requirelogin|loginrequired|require|protect|verify|apikey|api_key|bearer|guard|permission)")
+LIMIT = re.compile(r"(?i)(rate|limit|throttl|tollbooth)")
+CLIENTS = {
+    "mongo.Connect": "mongo", "redis.NewClient": "redis", "sql.Open": "sql", "pgxpool.New": "postgres",
+    "pgxpool.NewWithConfig": "postgres", "pgx.Connect": "postgres", "gorm.Open": "sql", "sqlx.Open": "sql",
+    "sqlx.Connect": "sql", "sqlx.MustConnect": "sql", "dbx.Open": "sql", "dbx.MustOpen": "sql",
+}
 
 
 # Compiled once here, not looked up in re's cache for every call of every file.
@@ -68,10 +82,322 @@ def _websocket_like(path: str, handler: str) -> bool:
     return "ws" in tokens or "wss" in tokens
 
 
-@FACTS.on_tree("source_file", languages=(Language.GO,), skip_file=in_test_file)
+def _emit_discards(root: Any, ctx: TreeContext) -> None:
+    """`v, _ := f()` judged by Go convention, and the functions whose last result is not an error (PR-EH-201)."""
+    for name in non_error_results(root):
+        ctx.emit("go_non_error_result", name=name)
+    if non_production(ctx.path, ctx.is_test_file):
+        return
+    for node in descendants(root, "assignment_statement", "short_var_declaration"):
+        found = convention_discard(node)
+        if found is not None:
+            callee = found[1]
+            ctx.emit("go_discard", line=line_of(node), end_line=end_line_of(node), callee=callee, method=callee.rsplit(".", 1)[-1])
+
+
+ROUTER_MAKERS = re.compile(r"^(gin\.(Default|New)|echo\.New|routing\.New|mux\.NewRouter|chi\.NewRouter|fiber\.New|http\.NewServeMux)$")
+
+
+def _param_names(func: Any) -> set[str]:
+    params = field(func, "parameters")
+    names: set[str] = set()
+    if params is None:
+        return names
+    for param in params.named_children:
+        names.update(text(c) for c in param.children_by_field_name("name"))
+    return names
+
+
+def _root_router(owner: str, group_parent: dict[str, str]) -> str:
+    seen = {owner}
+    while owner in group_parent and group_parent[owner] not in seen:
+        owner = group_parent[owner]
+        seen.add(owner)
+    return owner
+
+
+def _registering_function(call: Any, owner: str, group_parent: dict[str, str], package: str) -> str:
+    """`func UsersRegister(router *gin.RouterGroup) { router.POST(...) }`: routes on a router handed in
+    by the caller belong to `users.UsersRegister`; the caller's include gives prefix and middleware."""
+    func = go.enclosing_top_function(call)
+    if func is None or func.type != "function_declaration":
+        return ""
+    if _root_router(owner, group_parent) not in _param_names(func):
+        return ""
+    return f"{package}.{go.function_name(func)}" if package else go.function_name(func)
+
+
+def _router_includes(
+    calls: list[Any], ctx: TreeContext, group_prefix: dict[str, str], group_parent: dict[str, str], package: str
+) -> set[str]:
+    """`users.UsersRegister(v1.Group("/users"))`: a router (or a new group) handed to a function that
+    registers routes, with the prefix and the middleware in force at that point of the source (gin, echo
+    and ozzo-routing apply `Use` only to routes and groups added after it). Returns the routers handed on."""
+    uses: dict[str, list[tuple[int, str]]] = {}
+    created: dict[str, int] = {}
+    routers: set[str] = set(group_prefix)
+    for call in calls:
+        parts = go.selector_parts(field(call, "function"))
+        if parts is None:
+            continue
+        owner, method = parts
+        if method == "Use":
+            uses.setdefault(owner, []).append((call.start_byte, " ".join(text(a) for a in go.call_args(call))))
+            routers.add(owner)
+        elif method in ROUTE_METHODS:
+            routers.add(owner)
+    for decl in descendants(ctx.root, "short_var_declaration", "assignment_statement"):
+        right = field(decl, "right")
+        left = field(decl, "left")
+        value = right.named_children[0] if right is not None and right.named_children else None
+        if value is None or value.type != "call_expression" or left is None or not left.named_children:
+            continue
+        name = text(left.named_children[0])
+        if ROUTER_MAKERS.match(go.callee(value)):
+            routers.add(name)
+        elif name in group_parent:
+            created.setdefault(name, decl.start_byte)
+
+    def state_at(owner: str, pos: int, depth: int = 0) -> tuple[str, str]:
+        auth = limit = ""
+        for at, middleware in uses.get(owner, []):
+            if at >= pos:
+                continue
+            if AUTH.search(middleware) and not LIMIT.search(middleware):
+                auth = auth or f"{owner}.Use({middleware[:40]})"
+            if LIMIT.search(middleware):
+                limit = limit or f"{owner}.Use({middleware[:40]})"
+        parent = group_parent.get(owner)
+        if parent and depth < 8:
+            parent_auth, parent_limit = state_at(parent, created.get(owner, pos), depth + 1)
+            auth, limit = auth or parent_auth, limit or parent_limit
+        return auth, limit
+
+    handed_on: set[str] = set()
+    for call in calls:
+        target = go.callee(call)
+        parts = go.selector_parts(field(call, "function"))
+        if parts is not None:
+            if parts[0] not in ctx.imports or parts[1] in ROUTE_METHODS or parts[1] in {"Use", "Group", "Route"}:
+                continue  # methods are not followed: their receiver's type is unknown here
+        elif not re.fullmatch(r"\w+", target) or target in {"append", "len", "make", "new", "panic"}:
+            continue
+        else:
+            target = f"{package}.{target}" if package else target
+        for arg in go.call_args(call):
+            owner = prefix = ""
+            extra: list[str] = []
+            if arg.type == "call_expression":
+                inner = go.selector_parts(field(arg, "function"))
+                if inner is None or inner[1] != "Group" or not re.fullmatch(r"\w+", inner[0]):
+                    continue
+                owner = inner[0]
+                prefix = group_prefix.get(owner, "") + (go.string_arg(arg) or "")
+                extra = [text(a) for a in go.call_args(arg)[1:]]
+            elif arg.type == "identifier" and text(arg) in routers:
+                owner = text(arg)
+                prefix = group_prefix.get(owner, "")
+            else:
+                continue
+            auth, limit = state_at(owner, call.start_byte)
+            for middleware in extra:
+                if AUTH.search(middleware) and not LIMIT.search(middleware):
+                    auth = auth or f"group {prefix} {middleware[:40]}"
+                if LIMIT.search(middleware):
+                    limit = limit or f"group {prefix} {middleware[:40]}"
+            root_owner = _root_router(owner, group_parent)
+            handed_on.update({owner, root_owner})
+            parent = _registering_function(call, owner, group_parent, package)
+            ctx.emit(
+                "router_include", line=line_of(call), router=target, parent=parent,
+                prefix=prefix, auth_via=auth, limit_via=limit,
+            )
+    # a router whose groups were handed on: its Use() calls are ordered, not app-wide
+    for name, parent in group_parent.items():
+        if name in handed_on:
+            handed_on.add(parent)
+    return handed_on
+
+
+KEYISH_NAME = re.compile(r"(?i)(secret|key|pass|token|salt|sign|hmac|jwt|auth|cred)")
+# Where a signing key goes: token signing, session stores, JWT middleware; jwt key functions below.
+KEY_SINKS = re.compile(
+    r"^(sessions\.New(CookieStore|FilesystemStore)|cookie\.NewStore|securecookie\.New|[\w.]*\.SignedString|"
+    r"middleware\.JWT|jwtauth\.New|csrf\.Protect)$"
+)
+KEYFUNC_TAKERS = re.compile(r"^(jwt\.Parse\w*|request\.ParseFromRequest\w*|[\w.]*\.ParseWithClaims)$")
+KEY_FIELDS = {"SigningKey", "Key", "SigningKeys", "ValidationKey"}
+
+
+def _unwrap(node: Any) -> Any:
+    while node is not None and node.type == "parenthesized_expression" and node.named_children:
+        node = node.named_children[0]
+    if node is not None and node.type == "type_conversion_expression" and text(field(node, "type")) == "[]byte":
+        node = _unwrap(field(node, "operand"))
+    if node is not None and node.type == "call_expression" and text(field(node, "function")) in {"[]byte", "string"}:
+        args = go.call_args(node)
+        node = _unwrap(args[0]) if len(args) == 1 else node
+    return node
+
+
+def _key_reference(node: Any, local: dict[str, Any]) -> str:
+    """`NBSecretPassword`, `common.NBSecretPassword`, `[]byte(secret)`: the name a key expression reads."""
+    node = _unwrap(node)
+    if node is None:
+        return ""
+    if node.type == "identifier" and text(node) in local:
+        return _key_reference(local[text(node)], {})
+    if node.type in {"identifier", "selector_expression"} and re.fullmatch(r"\w+(\.\w+)?", text(node)):
+        return text(node)
+    return ""
+
+
+def _emit_signing_keys(root: Any, calls: list[Any], ctx: TreeContext, package: str) -> None:
+    """Package-level string constants that could be keys, and the names used as signing keys (PR-SE-202)."""
+    for decl in root.named_children:
+        if decl.type not in {"const_declaration", "var_declaration"}:
+            continue
+        for spec in descendants(decl, "const_spec", "var_spec"):
+            name, value = field(spec, "name"), field(spec, "value")
+            literal = _unwrap(value.named_children[0]) if value is not None and value.named_children else None
+            if name is None or literal is None or not KEYISH_NAME.search(text(name)):
+                continue
+            raw = string_value(literal)
+            if raw:
+                ctx.emit("go_key_const", line=line_of(spec), name=text(name), package=package, length=len(raw))
+    uses: list[tuple[Any, str, str]] = []
+    for call in calls:
+        callee = go.callee(call)
+        if KEY_SINKS.match(callee):
+            uses.extend((call, callee, _key_reference(arg, {})) for arg in go.call_args(call))
+        elif KEYFUNC_TAKERS.match(callee):
+            for keyfunc in (a for a in go.call_args(call) if a.type == "func_literal"):
+                local: dict[str, Any] = {}
+                for declaration in descendants(keyfunc, "short_var_declaration"):
+                    left, right = field(declaration, "left"), field(declaration, "right")
+                    if left is not None and right is not None and len(left.named_children) == 1 and right.named_children:
+                        local[text(left.named_children[0])] = right.named_children[0]
+                for ret in descendants(keyfunc, "return_statement"):
+                    values = ret.named_children[0].named_children if ret.named_children else []
+                    if values:
+                        uses.append((ret, f"{callee} key function", _key_reference(values[0], local)))
+    for element in descendants(root, "keyed_element"):
+        children = element.named_children
+        if len(children) >= 2 and text(children[0]).strip() in KEY_FIELDS:
+            uses.append((element, text(children[0]).strip(), _key_reference(children[-1], {})))
+    for node, sink, reference in uses:
+        if reference and reference != "nil":
+            ctx.emit("go_key_use", line=line_of(node), ref=reference, sink=sink, package=package)
+
+
+PRINTS = {"fmt.Print", "fmt.Printf", "fmt.Println"}
+STD_LOG_PRINTS = {"log.Print", "log.Printf", "log.Println"}
+CLI_IMPORTS = re.compile(r"^(flag|github\.com/spf13/cobra|github\.com/urfave/cli(/v\d)?|gopkg\.in/alecthomas/kingpin\.v2|github\.com/alecthomas/kong)$")
+
+
+USAGE_WORDS = re.compile(r"(?i)\b(help|usage|version)\b|ErrHelp")
+
+
+def _prints_usage(call: Any) -> bool:
+    """`fmt.Println(help)` or a print under `if errors.Is(err, conf.ErrHelpWanted)`: command-line help."""
+    if USAGE_WORDS.search(" ".join(text(a) for a in go.call_args(call))):
+        return True
+    for anc in ancestors(call):
+        if anc.type in {"function_declaration", "method_declaration", "func_literal"}:
+            return False
+        if anc.type == "if_statement" and USAGE_WORDS.search(text(field(anc, "condition"))):
+            return True
+    return False
+
+
+def _emit_gin_and_prints(root: Any, calls: list[Any], ctx: TreeContext) -> None:
+    """gin engines and how gin's mode is set (PR-CF-201); fmt/builtin prints (PR-LG-202)."""
+    gin = ctx.imports.get("gin") == "github.com/gin-gonic/gin"
+    fmt = ctx.imports.get("fmt") == "fmt"
+    std_log = ctx.imports.get("log") == "log"
+    local_funcs = {go.function_name(d) for d in root.named_children if d.type == "function_declaration"}
+    package = next((text(c.named_children[0]) for c in root.named_children if c.type == "package_clause" and c.named_children), "")
+    cli = any(CLI_IMPORTS.match(path) for path in ctx.imports.values())
+    cli_framework = any(CLI_IMPORTS.match(path) and path != "flag" for path in ctx.imports.values())
+    for call in calls:
+        name = go.callee(call)
+        if gin and name in {"gin.Default", "gin.New"}:
+            ctx.emit("go_gin_engine", line=line_of(call), call=name)
+        elif gin and name == "gin.SetMode":
+            ctx.emit("signal", line=line_of(call), name="gin-mode", detail=text(call)[:80])
+        elif name == "os.Setenv" and go.string_arg(call) == "GIN_MODE":
+            ctx.emit("signal", line=line_of(call), name="gin-mode", detail=text(call)[:80])
+        elif (
+            (fmt and name in PRINTS)
+            or (name in {"print", "println"} and name not in local_funcs)
+            or (std_log and name in STD_LOG_PRINTS and not _declared_as(call, "log", r"\S"))
+        ):
+            func = go.enclosing_top_function(call)
+            ctx.emit(
+                "go_print", line=line_of(call), call=name, func=go.function_name(func), package=package, cli=cli,
+                cli_framework=cli_framework, usage=_prints_usage(call), std_log=name in STD_LOG_PRINTS,
+            )
+
+
+BODY_LIMITS = {
+    "http.MaxBytesReader", "http.MaxBytesHandler",
+    # echo middleware.BodyLimit, gin-contrib/size and limits, chi middleware.RequestSize
+    "middleware.BodyLimit", "middleware.BodyLimitWithConfig", "limits.RequestSizeLimiter", "size.RequestSizeLimiter",
+    "middleware.RequestSize",
+}
+# Request-body decoding by framework, by the type its receiver is declared with.
+BINDERS = {
+    "gin": ({"ShouldBindJSON", "BindJSON", "ShouldBind", "Bind", "ShouldBindWith", "BindWith", "MustBindWith",
+             "ShouldBindBodyWith", "GetRawData"}, r"\*gin\.Context"),
+    "echo": ({"Bind"}, r"echo\.Context"),
+    "routing": ({"Read"}, r"\*routing\.Context"),  # go-ozzo/ozzo-routing
+}
+
+
+def _declared_as(call: Any, name: str, type_pattern: str) -> bool:
+    """Whether `name` is a parameter of an enclosing function declared with that type."""
+    for anc in ancestors(call):
+        if anc.type in {"function_declaration", "method_declaration", "func_literal"}:
+            params = field(anc, "parameters")
+            if params is not None and re.search(rf"\b{re.escape(name)}\s+{type_pattern}", text(params)):
+                return True
+    return False
+
+
+def _limits_body(call: Any, name: str, ctx: TreeContext) -> bool:
+    if name in BODY_LIMITS and (name.startswith("http.") or name.split(".")[0] in ctx.imports):
+        return True
+    args = go.call_args(call)
+    return name == "io.LimitReader" and bool(args) and text(args[0]).endswith(".Body")
+
+
+def _body_decode(call: Any, name: str, parts: tuple[str, str] | None, ctx: TreeContext) -> str:
+    """`c.ShouldBindJSON(&v)` (gin), `c.Bind(&v)` (echo), `c.Read(&v)` (ozzo-routing), `json.NewDecoder(r.Body)`."""
+    if name == "json.NewDecoder":
+        args = go.call_args(call)
+        source = text(args[0]) if args else ""
+        request = re.fullmatch(r"(\w+)\.Body|(\w+)\.Request\.Body", source)
+        if request is None:
+            return ""
+        if request.group(1) and _declared_as(call, request.group(1), r"\*http\.Request"):
+            return f"json.NewDecoder({source})"
+        if request.group(2) and _declared_as(call, request.group(2), r"(\*gin\.Context|echo\.Context)"):
+            return f"json.NewDecoder({source})"
+        return ""
+    if parts is None or not re.fullmatch(r"\w+", parts[0]):
+        return ""
+    owner, method = parts
+    for package, (methods, type_pattern) in BINDERS.items():
+        if method in methods and package in ctx.imports and _declared_as(call, owner, type_pattern):
+            return name
+    return ""
+
+
+@FACTS.on_tree("source_file", languages=(Language.GO,))
 def collect(root: Any, ctx: TreeContext) -> None:
     if ctx.path.endswith("_test.go"):
         return
+    package = next((text(c.named_children[0]) for c in root.named_children if c.type == "package_clause" and c.named_children), "")
     paths = set(ctx.imports.values())
     for import_path in sorted(paths):
         if import_path in FRAMEWORKS:
@@ -82,6 +408,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
     router_auth: dict[str, str] = {}
     router_limit: dict[str, str] = {}
     group_prefix: dict[str, str] = {}
+    group_parent: dict[str, str] = {}
     calls = list(descendants(root, "call_expression"))
     # Router-level middleware first: r.Use(AuthMiddleware), api := r.Group("/api", Auth())
     for call in calls:
@@ -110,6 +437,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
                 name = text(left.named_children[0]) if left is not None and left.named_children else ""
                 prefix = go.string_arg(call) or ""
                 group_prefix[name] = group_prefix.get(owner, "") + prefix
+                group_parent.setdefault(name, owner)
                 for arg in args[1:]:
                     if AUTH.search(text(arg)):
                         router_auth[name] = f"group {prefix} {text(arg)[:40]}"
@@ -124,8 +452,11 @@ def collect(root: Any, ctx: TreeContext) -> None:
                 ctx.emit("app", line=line, framework="go", name=name)
         if parts and parts[1] == "Shutdown":
             ctx.emit("signal", line=line, name="graceful-shutdown", detail=name)
-        if name == "http.MaxBytesReader":
+        if _limits_body(call, name, ctx):
             ctx.emit("signal", line=line, name="body-limit", detail=name)
+        decoded = _body_decode(call, name, parts, ctx)
+        if decoded:
+            ctx.emit("go_body_decode", line=line, call=decoded)
         if name in {"os.Getenv", "os.LookupEnv"}:
             key = go.string_arg(call)
             if key:
@@ -145,8 +476,8 @@ def collect(root: Any, ctx: TreeContext) -> None:
         args = go.call_args(call)
         path = go.string_arg(call)
         if path is None or not (path.startswith("/") or path == ""):
-            if method == "Handle" and len(args) >= 3:
-                path = go.string_arg(call, 1)
+            if method in {"Handle", "To"} and len(args) >= 3:
+                path = go.string_arg(call, 1)  # gorilla r.Handle(method, path, h); ozzo r.To("GET,HEAD", path, h)
             if path is None or not path.startswith("/"):
                 continue
         verb = method.upper() if method.upper() in {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"} else "ANY"
@@ -156,7 +487,9 @@ def collect(root: Any, ctx: TreeContext) -> None:
             methods = go.string_arg(outer) if outer is not None and outer.type == "call_expression" else None
             if methods:
                 verb = methods.upper()
-        middleware = " ".join(text(a) for a in args[1:-1])
+        if method == "To":
+            verb = (go.string_arg(call, 0) or "ANY").split(",")[0].strip().upper() or "ANY"
+        middleware = " ".join(text(a) for a in args[2 if method == "To" else 1 : -1])
         handler_node = args[-1] if args else None
         if handler_node is not None and handler_node.type == "call_expression":
             middleware += " " + go.callee(handler_node)  # auth(handler) / AuthMiddleware(http.HandlerFunc(h))
@@ -173,6 +506,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
         kind = "websocket" if _websocket_like(path, handler_text) else "http"
         ctx.emit(
             "route", line=line, method=verb, path=group_prefix.get(owner, "") + path, handler=handler_text[:60],
+            router=_registering_function(call, owner, group_parent, package),
             framework="go", kind=kind, auth=bool(auth_via), auth_via=auth_via,
             rate_limited=bool(limit_via), limit_via=limit_via,
             # handler functions that check auth themselves are matched by name (dependency_alias below)
@@ -183,14 +517,18 @@ def collect(root: Any, ctx: TreeContext) -> None:
         parts = go.call_parts(call)
         if parts and parts[1] in ROUTE_METHODS:
             routed.add(parts[0])
+    handed_on = _router_includes(calls, ctx, group_prefix, group_parent, package)
     for owner, how in router_auth.items():
-        if owner not in routed:  # middleware for routes registered in other files
+        if owner not in routed and owner not in handed_on:  # middleware for routes registered in other files
             ctx.emit("signal", name="global-auth", detail=how)
     _emit_self_authenticating_handlers(root, ctx)
     for name, (var_line, typ) in package_vars(root).items():
         ctx.emit("go_package_var", line=var_line, name=name, type=typ)
     for name, write_line, func_name, in_handler in package_var_writes(root):
         ctx.emit("go_package_var_write", line=write_line, name=name, func=func_name, handler=in_handler)
+    _emit_gin_and_prints(root, calls, ctx)
+    _emit_discards(root, ctx)
+    _emit_signing_keys(root, calls, ctx, package)
     if any(go.callee(c) == "signal.Notify" for c in calls):
         ctx.emit("signal", name="signal-handler", detail="signal.Notify")
     lowered = ctx.text.lower()

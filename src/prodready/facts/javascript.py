@@ -177,6 +177,8 @@ def collect(root: Any, ctx: TreeContext) -> None:
             arguments = [arguments[0], *arguments]  # align: arguments[1:-1] are the middleware
         if path is None or not path.startswith("/"):
             continue
+        if _client_call(ctx, owner, arguments):
+            continue  # `API.post('/auth/login', { email, password })`: a browser/HTTP client, not a route
         routed.add(owner)
         auth_via = ""
         middleware = _flatten(arguments[1:-1])
@@ -489,3 +491,15 @@ def _env_vars(root: Any, ctx: TreeContext) -> None:
         if parent is not None and parent.type == "binary_expression" and text(field(parent, "operator")) in {"||", "??"} and field(parent, "left") == node:
             default = string_value(field(parent, "right")) or text(field(parent, "right"))[:40]
         ctx.emit("env_var", line=line_of(node), name=name, default=default, has_default=default is not None)
+
+
+HTTP_CLIENT_MODULES = re.compile(r"^(axios|ky|got|superagent|node-fetch|ofetch|@/api|~/api|\.{1,2}/(\w+/)*(api|http|client|request)(\.[jt]s)?)$")
+
+
+def _client_call(ctx: Any, owner: str, arguments: list[Any]) -> bool:
+    """An HTTP client call that looks like a route registration: the last argument is the request
+    body/options object (handlers are never object literals), or the owner is an imported client."""
+    if len(arguments) >= 2 and arguments[-1].type == "object":
+        return True
+    module = ctx.imports.get(owner.split(".")[0], "").split("#")[0]
+    return bool(module and HTTP_CLIENT_MODULES.match(module))

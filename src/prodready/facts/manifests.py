@@ -12,6 +12,7 @@ from prodready.lazyre import lazy_compile
 from prodready.model import Language
 from prodready.rules._pyutil import not_test_file
 from prodready.rules.base import FactCollector
+from prodready.rules.container._compose import environment as service_environment
 
 FACTS = FactCollector("manifests")
 
@@ -81,21 +82,10 @@ def manifest(ctx: ManifestContext) -> None:
         if isinstance(scripts, dict):
             ctx.emit("npm_scripts", line=None, scripts={str(k): str(v) for k, v in scripts.items()})
     elif ctx.kind == "go.mod":
-        in_block = False
-        for number, raw in enumerate(ctx.lines, start=1):
-            line = raw.split("//", 1)[0].strip()
-            if line.startswith("require ("):
-                in_block = True
-                continue
-            if in_block and line == ")":
-                in_block = False
-                continue
-            if in_block and line:
-                _emit_dependency(ctx, "go", line.split()[0], number)
-            elif line.startswith("require ") and "(" not in line:
-                parts = line.split()
-                if len(parts) >= 2:
-                    _emit_dependency(ctx, "go", parts[1], number)
+        from prodready.lang.gomod import go_requirements
+
+        for module, _version, number in go_requirements(ctx.lines):
+            _emit_dependency(ctx, "go", module, number)
     elif ctx.kind == "gitignore":
         from prodready.engine.discover import MAX_IGNORE_PATTERNS, sanitize_pattern
 
@@ -113,9 +103,21 @@ def manifest(ctx: ManifestContext) -> None:
         ctx.emit("documented_env", line=None, names=names, source="readme")
 
 
+# Only mode-like settings keep their value in the facts (GIN_MODE=release); other values may be secrets.
+_MODE_KEY = re.compile(r"(?i)(^|_)(MODE|ENV|ENVIRONMENT|DEBUG)$")
+
+
+def _emit_deploy_env(ctx: Any, key: str, value: Any, line: int | None) -> None:
+    """An environment variable that deployment sets (Dockerfile ENV, compose, .env, Kubernetes)."""
+    shown = str(value).strip().strip("\"'")[:40] if _MODE_KEY.search(key) and value is not None else ""
+    ctx.emit("deploy_env", line=line, key=key, value=shown)
+
+
 @FACTS.on_file(Language.DOTENV)
 def dotenv(ctx: Any) -> None:
     name = ctx.path.rsplit("/", 1)[-1].lower()
+    for entry in ctx.entries:
+        _emit_deploy_env(ctx, entry.key, entry.value, entry.line)
     if any(word in name for word in ("example", "sample", "template", "dist", "defaults")):
         ctx.emit("documented_env", line=None, names=[e.key for e in ctx.entries], source=ctx.path)
         for entry in ctx.entries:  # read by the secret rules when the code loads this file at runtime
@@ -136,6 +138,8 @@ def compose(ctx: YamlContext) -> None:
             deploy = service.get("deploy") if isinstance(service.get("deploy"), YMap) else YMap()
             resources = deploy.get("resources") if isinstance(deploy, YMap) else None
             limits = isinstance(resources, YMap) and isinstance(resources.get("limits"), YMap)
+            for key, value, env_line in service_environment(service):
+                _emit_deploy_env(ctx, key, value, env_line)
             environment = service.get("environment")
             env_names: list[str] = []
             if isinstance(environment, YMap):
@@ -165,10 +169,30 @@ def compose(ctx: YamlContext) -> None:
 @FACTS.on_file(Language.KUBERNETES)
 def kubernetes(ctx: YamlContext) -> None:
     ctx.emit("k8s_manifest", line=None)
+    for document in ctx.documents:
+        stack: list[Any] = [document]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, YMap):
+                env = node.get("env")
+                if isinstance(env, YList) and isinstance(node.get("image"), str):
+                    for item in env:
+                        if isinstance(item, YMap) and "name" in item:
+                            _emit_deploy_env(ctx, str(item.get("name")), item.get("value"), item.line_of("name"))
+                stack.extend(v for v in node.values() if isinstance(v, YMap | YList))
+            elif isinstance(node, YList):
+                stack.extend(v for v in node if isinstance(v, YMap | YList))
 
 
 @FACTS.on_file(Language.DOCKERFILE)
 def dockerfile(ctx: DockerfileContext) -> None:
+    for instruction in ctx.dockerfile.find("ENV"):
+        pairs = re.findall(r"([A-Za-z_][A-Za-z0-9_]*)=(\"[^\"]*\"|'[^']*'|\S+)", instruction.args_text)
+        if not pairs:
+            parts = instruction.args_text.split(None, 1)
+            pairs = [(parts[0], parts[1])] if len(parts) == 2 else []
+        for key, value in pairs:
+            _emit_deploy_env(ctx, key, value, instruction.line)
     stage = ctx.dockerfile.final_stage()
     if not stage:
         return

@@ -19,6 +19,9 @@ LIMIT_KEYS = ("MAX_CONTENT_LENGTH",)
 def collect(tree: ast.Module, ctx: PyContext) -> None:
     if ctx.is_test_file:
         return
+    if "SESSION_COOKIE_SECURE" in ctx.text or "REMEMBER_COOKIE_SECURE" in ctx.text:
+        line = next((n for n, text in enumerate(ctx.lines, start=1) if "COOKIE_SECURE" in text), None)
+        ctx.emit("signal", line=line, name="session-cookie-secure", detail="SESSION_COOKIE_SECURE")
     for key in LIMIT_KEYS:
         if key in ctx.text:
             line = next((n for n, text in enumerate(ctx.lines, start=1) if key in text), None)

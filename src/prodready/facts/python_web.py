@@ -16,7 +16,7 @@ from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.lazyre import lazy_compile
 from prodready.model import Language
-from prodready.rules._pyutil import in_test_file
+from prodready.rules._pyutil import in_test_file, is_script_like
 from prodready.rules.base import FactCollector
 
 FACTS = FactCollector("python-web")
@@ -524,7 +524,9 @@ class _Collector:
         short = name.split(".")[-1]
         ctx = self.ctx
         if name in LOGGING_CONFIG_CALLS or (short == "run" and pyast.keyword(call, "log_config") is not None):
-            ctx.emit("signal", line=call.lineno, name="logging-config", detail=f"{name}()")
+            # basicConfig in a pre-start script or alembic/env.py configures that script, not the service
+            if not is_script_like(ctx) and "alembic/" not in ctx.path and "migrations/" not in ctx.path:
+                ctx.emit("signal", line=call.lineno, name="logging-config", detail=f"{name}()")
         if short == "add_middleware" and call.args:
             middleware = self.q(call.args[0])
             mshort = middleware.split(".")[-1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from prodready.lang.treesitter import field, string_value, text
@@ -70,6 +71,7 @@ def _require_source(value: Any) -> str | None:
 def go_imports(root: Any) -> dict[str, str]:
     """Package name (or alias) -> import path."""
     imports: dict[str, str] = {}
+    guessed: dict[str, str] = {}  # conventional package names, kept when no import claims the name
     for node in root.children:
         if node.type != "import_declaration":
             continue
@@ -86,4 +88,20 @@ def go_imports(root: Any) -> dict[str, str]:
                 if last.startswith("v") and last[1:].isdigit():
                     last = path.rstrip("/").split("/")[-2]
                 imports[last.replace("-", "_").replace(".", "_")] = path
+                conventional = go_package_name(last)
+                if conventional:
+                    guessed.setdefault(conventional, path)
+    for name, path in guessed.items():
+        imports.setdefault(name, path)
     return imports
+
+
+def go_package_name(last: str) -> str:
+    """The package name a Go import path element conventionally declares, when it differs:
+    `jwt-go` -> jwt, `ozzo-dbx` -> dbx, `go-sqlite3` -> sqlite3, `yaml.v3` -> yaml."""
+    name = re.sub(r"\.v\d+$", "", last)
+    if "-" in name:
+        name = re.sub(r"^go-|-go(lang)?$", "", name)
+        name = name.rsplit("-", 1)[-1]
+    name = name.replace(".", "_")
+    return name if name != last and name.isidentifier() else ""

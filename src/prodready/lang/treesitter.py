@@ -190,7 +190,6 @@ def descendants(node: Node, *kinds: str) -> Iterator[Node]:
     index: TreeIndex | None = _CURRENT["index"]
     if index is None or not index.kinds.issuperset(valid):
         asked.update(valid)
-        # prodready: ignore[PR-UG-001] fixed key, overwritten for each file
         index = _CURRENT["index"] = TreeIndex(root, grammar_name, frozenset(asked), _CURRENT["known"])
     yield from index.within(node, tuple(valid))
 

@@ -97,7 +97,6 @@ def run_distributed(base_url: str, routes: list[Request], settings: LoadSettings
             for number in range(workers):
                 worker_log = directory / f"worker{number}.log"  # this run's temporary directory
                 procs.append(subprocess.Popen(worker_cmd, stdout=subprocess.DEVNULL,
-                                              # prodready: ignore[PR-UG-003] a per-run temporary directory
                                               stderr=open(worker_log, "wb"),  # noqa: SIM115
                                               start_new_session=True, cwd=directory))
             master.wait(run_time + 90)

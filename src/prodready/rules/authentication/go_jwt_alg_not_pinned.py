@@ -1,7 +1,8 @@
 """Go JWT parsed without pinning the signing method.
 
 ## What it does
-Flags `jwt.Parse` / `jwt.ParseWithClaims` (golang-jwt, dgrijalva/jwt-go) whose key function returns
+Flags `jwt.Parse` / `jwt.ParseWithClaims` and `request.ParseFromRequest` / `ParseFromRequestWithClaims`
+(golang-jwt, dgrijalva/jwt-go) whose key function returns
 the key without checking `token.Method` (e.g. `token.Method.(*jwt.SigningMethodHMAC)`), when the call
 passes no `jwt.WithValidMethods(...)` option.
 
@@ -34,13 +35,13 @@ A key function defined elsewhere is judged by whether the file checks `token.Met
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import text
-from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_code, non_production
 from prodready.rules.base import RuleMeta
@@ -56,15 +57,17 @@ RULE = RuleMeta(
     references=("https://pkg.go.dev/github.com/golang-jwt/jwt/v5#WithValidMethods",),
 )
 
-PINNED = lazy_compile(r"\.Method\b|SigningMethod|Alg\(\)|WithValidMethods|\.Header\[\"alg\"\]")
+# jwt-go / golang-jwt: jwt.Parse*, and request.ParseFromRequest* (token from the HTTP request)
+PARSERS = {"jwt.Parse", "jwt.ParseWithClaims", "request.ParseFromRequest", "request.ParseFromRequestWithClaims"}
+PINNED = re.compile(r"\.Method\b|SigningMethod|Alg\(\)|WithValidMethods|\.Header\[\"alg\"\]")
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,), callee={"jwt.Parse", "jwt.ParseWithClaims"}.__contains__, skip_file=in_test_code)
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=PARSERS.__contains__, skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
-    if name not in {"jwt.Parse", "jwt.ParseWithClaims"} or non_production(ctx.path, ctx.is_test_file):
+    if name not in PARSERS or non_production(ctx.path, ctx.is_test_file):
         return
-    if "jwt" not in ctx.imports.get("jwt", "jwt"):
+    if "jwt" not in ctx.imports.get(name.split(".")[0], "jwt"):
         return
     args = go.call_args(node)
     keyfunc = next((a for a in args if a.type == "func_literal"), None)

@@ -1,9 +1,12 @@
-"""Go session cookie store left at insecure defaults.
+"""Session cookie left at insecure defaults.
 
 ## What it does
 Flags gorilla `sessions.NewCookieStore` / `NewFilesystemStore` and gin-contrib `cookie.NewStore` /
 `redis.NewStore` when the file never sets the store's options with `HttpOnly: true` and
 `Secure: true` (`store.Options = &sessions.Options{...}` / `store.Options(sessions.Options{...})`).
+In Flask services that log users in (Flask-Login, or `session[...]` writes in login code), reports
+once, at the settings module, that `SESSION_COOKIE_SECURE` (and `REMEMBER_COOKIE_SECURE` for
+Flask-Login) is set nowhere.
 
 ## Why it matters in production
 The default options are `Path: "/"` and a 30-day `MaxAge` with `HttpOnly` and `Secure` false and no
@@ -36,7 +39,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from prodready.engine.context import TreeContext
+from prodready.engine.context import ProjectContext, TreeContext
 from prodready.lang import golang as go
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_code, non_production
@@ -48,7 +51,7 @@ RULE = RuleMeta(
     category=Category.AUTHENTICATION,
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
-    languages=frozenset({Language.GO}),
+    languages=frozenset({Language.GO, Language.PYTHON}),
     fix="Set the store's Options: HttpOnly true, Secure true, SameSite Lax/Strict and a short MaxAge.",
     references=("https://pkg.go.dev/github.com/gorilla/sessions#Options",),
 )
@@ -68,3 +71,27 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if re.search(r"HttpOnly:\s*true", ctx.text) and re.search(r"Secure:\s*(true|\w)", ctx.text):
         return
     yield RULE.hit(node, f"{name}() keeps the default cookie options: no HttpOnly/Secure/SameSite, 30-day lifetime")
+
+
+
+@RULE.on_project
+def check_flask(ctx: ProjectContext) -> Iterator[Hit]:
+    model = ctx.model
+    if "flask" not in model.frameworks:
+        return
+    logs_in = model.has_dependency("flask-login", "flask_login", "flask-security", "flask-security-too") or model.has_signal("flask-session-login")
+    if not logs_in:
+        return
+    ctx.examine(RULE)
+    if model.has_signal("session-cookie-secure"):
+        return
+    settings = next(
+        (str(v.file) for v in model.env_vars if v.name in {"SECRET_KEY", "FLASK_SECRET_KEY", "DATABASE_URL"} and not str(v.file).startswith("tests/")),
+        None,
+    )
+    apps = [a for a in model.facts.get("app", []) if a.get("framework") == "flask"]
+    yield Hit(
+        line=None,
+        path=settings or (str(apps[0]["file"]) if apps else None),
+        message="SESSION_COOKIE_SECURE / REMEMBER_COOKIE_SECURE are never set: the login cookies are also sent over plain HTTP",
+    )

@@ -3,7 +3,9 @@
 ## What it does
 Flags authentication tokens taken from the query string — `c.Query("token")`,
 `r.URL.Query().Get("access_token")`, `c.QueryParam("api_key")` — in files that
-are not WebSocket endpoints (browsers cannot set headers on a WebSocket handshake).
+are not WebSocket endpoints (browsers cannot set headers on a WebSocket handshake), and jwt-go's
+`request.ArgumentExtractor{"access_token"}` / `request.OAuth2Extractor` (which includes it), used
+with `request.ParseFromRequest`.
 
 ## Why it matters in production
 URLs are written to access logs (gin.Logger, nginx, load balancers), browser history and `Referer`
@@ -36,7 +38,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
-from prodready.lang.treesitter import field
+from prodready.lang.treesitter import field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_code, non_production
@@ -71,3 +73,48 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
     ctx.examine(RULE)
     yield RULE.hit(node, f'{name}("{key}") takes the credential from the URL: it lands in access logs and Referer headers')
+
+
+# jwt-go's request package: ArgumentExtractor reads the token from the query (and form) arguments;
+# OAuth2Extractor is the header plus ArgumentExtractor{"access_token"}.
+EXTRACTOR_PATHS = re.compile(r"^github\.com/(dgrijalva/jwt-go|golang-jwt/jwt|form3tech-oss/jwt-go)(/v\d+)?/request$")
+
+
+def _oauth2_extractors(nodes: list[Any], ctx: TreeContext) -> Iterator[Any]:
+    for node in nodes:
+        parts = go.selector_parts(node)
+        if parts is not None and parts[1] == "OAuth2Extractor" and EXTRACTOR_PATHS.match(ctx.imports.get(parts[0], "")):
+            yield node
+
+
+@RULE.on_tree("composite_literal", languages=(Language.GO,))
+def check_extractor(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """`request.ArgumentExtractor{"access_token"}`, and `request.OAuth2Extractor` in a MultiExtractor."""
+    typ = field(node, "type")
+    if typ is None or "Extractor" not in text(typ) or non_production(ctx.path, ctx.is_test_file):
+        return
+    if typ.type == "qualified_type":
+        package, name = text(field(typ, "package")), text(field(typ, "name"))
+        if not EXTRACTOR_PATHS.match(ctx.imports.get(package, "")):
+            return
+    else:
+        package, name = "", "MultiExtractor"  # []request.Extractor{...}
+    ctx.examine(RULE)
+    body = field(node, "body")
+    elements = [c.named_children[0] for c in (body.named_children if body is not None else []) if c.named_children]
+    if name == "ArgumentExtractor":
+        shown = f'{package}.ArgumentExtractor{{{", ".join(text(e) for e in elements)}}}'
+        yield RULE.hit(node, f"{shown} accepts the token from the URL query: it lands in access logs and Referer headers")
+        return
+    for extractor in _oauth2_extractors(elements, ctx):
+        yield RULE.hit(extractor, f"{text(extractor)} accepts the token from the URL query: it lands in access logs and Referer headers")
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,))
+def check_parse_from_request(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """`request.ParseFromRequest(r, request.OAuth2Extractor, keyFunc)`."""
+    if "ParseFromRequest" not in go.callee(node) or non_production(ctx.path, ctx.is_test_file):
+        return
+    ctx.examine(RULE)
+    for extractor in _oauth2_extractors(go.call_args(node), ctx):
+        yield RULE.hit(extractor, f"{text(extractor)} accepts the token from the URL query: it lands in access logs and Referer headers")

@@ -1,10 +1,12 @@
-"""Login or password reset that reveals whether an account exists (JS/TS)
+"""Login or password reset that reveals whether an account exists
 
 ## What it does
 Flags messages sent back to the client from login, sign-in and forgot/reset-password code that
 say the account does not exist — `Email ${email} not found.`, "Account with that email address
 does not exist.", "No user with that username" — in `res.json/send`, `req.flash`, or a Passport
-`done(null, false, { message })`. Log lines are ignored.
+`done(null, false, { message })`, or a thrown `new ApiError(NOT_FOUND, ...)`; in Python, an
+`HTTPException`/`abort` with such a message in a login, password-recovery or reset handler. Log
+lines are ignored.
 
 ## Why it matters in production
 A different answer for "unknown account" and "wrong password" (or "reset e-mail sent") turns the
@@ -31,12 +33,14 @@ Only literal messages are read; the timing difference of an early return is not 
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
 from typing import Any
 
-from prodready.engine.context import TreeContext
+from prodready.engine.context import PyContext, TreeContext
 from prodready.lang import javascript as js
+from prodready.lang import python as pyast
 from prodready.lang.treesitter import ancestors, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
@@ -48,7 +52,7 @@ RULE = RuleMeta(
     category=Category.AUTHENTICATION,
     severity=Severity.LOW,
     confidence=Confidence.MEDIUM,
-    languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT}),
+    languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT, Language.PYTHON}),
     fix="Answer unknown accounts exactly like wrong passwords (login) or like a successful request (forgot password).",
     references=("https://cheatsheetseries.owasp.org/cheatsheets/Authentication_Cheat_Sheet.html#authentication-and-error-messages",),
 )
@@ -75,11 +79,41 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     value = text(node)
     if not REVEALS.search(value):
         return
-    call = next((a for a in list(ancestors(node))[:5] if a.type == "call_expression"), None)
-    if call is None or not RESPONDS.search(js.callee(call)) or re.match(r"(console|logger|log)\b", js.callee(call)):
+    near = list(ancestors(node))[:5]
+    call = next((a for a in near if a.type == "call_expression"), None)
+    thrown = next((a for a in near if a.type == "new_expression"), None)
+    if thrown is not None and re.search(r"Error|Exception|NotFound", text(thrown.child_by_field_name("constructor"))):
+        pass  # throw new ApiError(httpStatus.NOT_FOUND, 'No users found with this email'): the error handler sends it
+    elif call is None or not RESPONDS.search(js.callee(call)) or re.match(r"(console|logger|log)\b", js.callee(call)):
         return
     func = _outer(node)
-    if func is None or not AUTH_CONTEXT.search(text(func)):
+    # `const generateResetPasswordToken = async (email) => {...}`: the name is outside the function
+    named = text(func.parent.child_by_field_name("name")) if func is not None and func.parent is not None and func.parent.type == "variable_declarator" else ""
+    if func is None or not AUTH_CONTEXT.search(named + " " + text(func)):
         return
     ctx.examine(RULE)
     yield RULE.hit(node, f"{value[:60]} tells the caller the account does not exist: accounts can be enumerated")
+
+
+@RULE.on_python(ast.Call, calls=["HTTPException", "abort", "NotFound", "ValidationError"])
+def check_python(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
+    if ctx.is_test_file:
+        return
+    messages = [a for a in [*node.args, *(k.value for k in node.keywords)] if isinstance(a, ast.Constant | ast.JoinedStr)]
+    message = next((ast.unparse(m) if isinstance(m, ast.JoinedStr) else str(m.value) for m in messages
+                    if REVEALS.search(ast.unparse(m) if isinstance(m, ast.JoinedStr) else str(m.value))), None)
+    if message is None:
+        return
+    function = pyast.enclosing_function(node)
+    while function is not None and pyast.enclosing_function(function) is not None:
+        function = pyast.enclosing_function(function)
+    decorators = " ".join(ast.unparse(d) for d in function.decorator_list) if function is not None else ""
+    if function is None or not AUTH_CONTEXT.search(function.name + " " + decorators):
+        return
+    if re.search(r"current_(active_)?(super)?user|login_required|admin_required", decorators):
+        return  # only an authenticated (admin) caller gets the answer
+    before = [c for c in ast.walk(function) if isinstance(c, ast.Call) and c.lineno < node.lineno]
+    if any(re.search(r"(?i)verify\w*token|decode\w*token|check\w*token", ctx.call_name(c) or "") for c in before):
+        return  # a reset that already proved possession of the mailed token: nothing left to enumerate
+    ctx.examine(RULE)
+    yield RULE.hit(node, f"{message[:60]!r} tells the caller the account does not exist: accounts can be enumerated")

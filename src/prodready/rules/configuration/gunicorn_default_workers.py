@@ -39,7 +39,7 @@ import shlex
 from collections.abc import Iterator
 from typing import Any
 
-from prodready.engine.context import DockerfileContext, YamlContext
+from prodready.engine.context import DockerfileContext, ShellContext, YamlContext
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
@@ -52,7 +52,7 @@ RULE = RuleMeta(
     category=Category.CONFIGURATION,
     severity=Severity.MEDIUM,
     confidence=Confidence.HIGH,
-    languages=frozenset({Language.DOCKERFILE, Language.COMPOSE}),
+    languages=frozenset({Language.DOCKERFILE, Language.COMPOSE, Language.SHELL}),
     fix="Set --workers (or WEB_CONCURRENCY) and --timeout explicitly, or start gunicorn with -c gunicorn.conf.py.",
     references=("https://docs.gunicorn.org/en/stable/design.html#how-many-workers",),
 )
@@ -107,3 +107,17 @@ def check_compose(ctx: YamlContext) -> Iterator[Hit]:
         message = _judge(command)
         if message:
             yield Hit(line=service.line_of("command"), message=f"service `{name}`: {message}")
+
+
+@RULE.on_file(Language.SHELL)
+def check_shell(ctx: ShellContext) -> Iterator[Hit]:
+    """boot.sh / entrypoint.sh that ends with `exec gunicorn app:app`."""
+    if any(name in ctx.text for name in ENV_NAMES):
+        return
+    for command in ctx.script.commands:
+        if command.name.rsplit("/", 1)[-1] != "gunicorn":
+            continue
+        ctx.examine(RULE)
+        message = _judge(" ".join(command.argv))
+        if message:
+            yield Hit(line=command.line, end_line=command.end_line, message=message)

@@ -33,6 +33,7 @@ when it is itself named as production configuration.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
@@ -60,25 +61,66 @@ LOCAL_URL = lazy_compile(
 )
 
 
+# `os.environ.get('REDIS_URL') or 'redis://'`: a scheme with nothing after it is the client's localhost default.
+BARE_SCHEME = re.compile(r"^[a-z][a-z0-9+]*://$")
+DATABASE_VARIABLE = re.compile(r"(?i)(database|db|sqlalchemy)_?(url|uri|dsn)")
+NOT_PROD_CLASS = re.compile(r"(?i)dev|test|local|debug|ci\b")
+
+
+def _default(node: ast.Call) -> ast.expr | None:
+    """The literal used when the variable is unset: getenv's second argument or the `or` fallback."""
+    if len(node.args) > 1 and pyast.const_str(node.args[1]) != "":
+        return node.args[1]
+    current: ast.AST = node
+    owner = pyast.parent(current)
+    if isinstance(owner, ast.Attribute) and owner.attr in {"replace", "strip", "lower", "rstrip"}:
+        call = pyast.parent(owner)  # os.environ.get('DATABASE_URL', '').replace('postgres://', ...) or ...
+        if isinstance(call, ast.Call):
+            current, owner = call, pyast.parent(call)
+    if isinstance(owner, ast.BoolOp) and isinstance(owner.op, ast.Or) and owner.values[0] is current:
+        return owner.values[-1]
+    return None
+
+
+def _literal_prefix(node: ast.expr | None) -> str | None:
+    """'sqlite:///' + os.path.join(basedir, 'app.db') -> 'sqlite:///...'."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left = pyast.const_str(node.left)
+        return left + "..." if left is not None else None
+    return pyast.const_str(node) if node is not None else None
+
+
+def _single_config_class(klass: ast.ClassDef, ctx: PyContext) -> bool:
+    """The module's only settings class serves every environment, production included."""
+    classes = [c for c in ctx.tree.body if isinstance(c, ast.ClassDef)]
+    return bool(re.fullmatch(r"(?i)(base|app)?(config|settings)", klass.name)) and not any(
+        NOT_PROD_CLASS.search(c.name) or PROD_CLASS.search(c.name) for c in classes
+    )
+
+
 @RULE.on_python(ast.Call, calls=["get", "getenv"])
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     name = ctx.call_name(node) or ""
-    if name not in {"os.environ.get", "os.getenv"} or len(node.args) < 2:
+    if name not in {"os.environ.get", "os.getenv"} or not node.args:
         return
     klass = pyast.enclosing_class(node)
-    in_prod = (klass is not None and PROD_CLASS.search(klass.name)) or (
+    in_prod = (klass is not None and (PROD_CLASS.search(klass.name) or _single_config_class(klass, ctx))) or (
         klass is None and PROD_MODULE.search(ctx.path)
     )
     if not in_prod:
         return
     ctx.examine(RULE)
-    default = pyast.const_str(node.args[1])
-    if not default or not LOCAL_URL.search(default):
-        return
+    default = _literal_prefix(_default(node))
     variable = pyast.const_str(node.args[0]) or "the variable"
+    if not default:
+        return
+    local_file = default.startswith("sqlite:") and DATABASE_VARIABLE.search(variable)
+    if not (LOCAL_URL.search(default) or BARE_SCHEME.match(default) or local_file):
+        return
     where = f"class {klass.name}" if klass is not None else ctx.path.rsplit("/", 1)[-1]
+    what = "a SQLite file on the container's disk" if local_file else "a local address"
     yield RULE.hit(
         node,
-        f"{where} falls back to `{default}` when {variable} is unset: production starts with a local address "
+        f"{where} falls back to `{default}` when {variable} is unset: production starts with {what} "
         "instead of failing",
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from prodready.lang.dockerfile import Instruction
@@ -30,3 +31,11 @@ def start_commands(stage: Iterable[Instruction]) -> Iterator[tuple[Instruction, 
 def base_image(instruction: Instruction) -> str:
     words = [w for w in instruction.args_text.split() if not w.startswith("--")]
     return words[0] if words else ""
+
+
+DEV_IMAGE = re.compile(r"(?i)(^|[./-])(dev|development|local|debug|test|testing|e2e|ci|docs)([./-]|$)")
+
+
+def is_dev_image(path: str) -> bool:
+    """Dockerfile.dev, compose/local/node/Dockerfile, e2e/Dockerfile: images never run in production."""
+    return any(DEV_IMAGE.search(part) for part in path.split("/"))

@@ -2,9 +2,12 @@
 
 ## What it does
 Flags the CMD or ENTRYPOINT that starts the final image when it is written in shell form
-(`CMD gunicorn app:app`), so Docker runs it as `/bin/sh -c "..."`. Shell form that `exec`s the
-server, an init process (`tini`, `dumb-init`) as ENTRYPOINT, and a shell-form CMD passed to an
-exec-form ENTRYPOINT are not flagged.
+(`CMD gunicorn app:app`), so Docker runs it as `/bin/sh -c "..."`, and an exec-form command that
+runs a shell itself (`CMD ["sh", "-c", "alembic upgrade head && uvicorn main:app"]`). In compose
+files, flags a service `command:`/`entrypoint:` that runs `sh -c` / `bash -c` the same way. A shell
+command whose last command is `exec`'d (`exec gunicorn ...`, `setup && exec server`), an init
+process (`tini`, `dumb-init`) as ENTRYPOINT, and a shell-form CMD passed to an exec-form ENTRYPOINT
+are not flagged.
 
 ## Why it matters in production
 With shell form, `/bin/sh` is PID 1. `docker stop`, Kubernetes and ECS send SIGTERM to PID 1; most
@@ -26,21 +29,27 @@ CMD exec gunicorn --bind 0.0.0.0:$PORT app:app
 
 ## Known limitations
 A shell-form command that starts a script which itself `exec`s the server is still flagged: the
-shell between Docker and the script is what loses the signal.
+shell between Docker and the script is what loses the signal. Development compose files
+(`*.dev.yml`, `*.override.yml`, ...) are skipped. Scripts the command starts are judged by
+PR-PM-301.
 
 ## References
 - https://docs.docker.com/reference/dockerfile/#shell-and-exec-form
 - https://docs.docker.com/reference/dockerfile/#entrypoint
+- https://docs.docker.com/reference/compose-file/services/#command
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prodready.engine.context import DockerfileContext
+from prodready.engine.context import DockerfileContext, YamlContext
+from prodready.lang.shell import read_script
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._process import is_shell_c
 from prodready.rules.base import RuleMeta
+from prodready.rules.container._compose import is_dev_compose, services
 
 RULE = RuleMeta(
     id="PR-CT-310",
@@ -48,12 +57,23 @@ RULE = RuleMeta(
     category=Category.CONTAINER,
     severity=Severity.MEDIUM,
     confidence=Confidence.HIGH,
-    languages=frozenset({Language.DOCKERFILE}),
+    languages=frozenset({Language.DOCKERFILE, Language.COMPOSE}),
     fix='Use the exec form (CMD ["gunicorn", "app:app"]) or prefix the shell form with `exec`.',
     references=("https://docs.docker.com/reference/dockerfile/#shell-and-exec-form",),
 )
 
 INIT = lazy_compile(r"\b(tini|dumb-init|s6-overlay|/init|catatonit|supervisord)\b")
+
+
+def _unexeced(text: str) -> str | None:
+    """The program of the first final command of a shell command line that is not `exec`'d."""
+    finals = read_script(text).finals
+    if not finals:
+        return text.split()[0] if text.split() else None
+    for command in finals:
+        if not command.exec:
+            return command.name or None
+    return None
 
 
 @RULE.on_file(Language.DOCKERFILE)
@@ -72,15 +92,67 @@ def check(ctx: DockerfileContext) -> Iterator[Hit]:
     else:
         return
     ctx.examine(RULE)
-    if target.exec_form is not None:
+    exec_form = target.exec_form
+    if exec_form is not None:
+        inner = is_shell_c(exec_form)
+        if inner is None or INIT.search(inner.split(" ", 1)[0]):
+            return
+        program = _unexeced(inner)
+        if program:
+            yield Hit(
+                line=target.line,
+                end_line=target.end_line,
+                message=f"{target.keyword} runs `{program}` under `{exec_form[0]} -c` without `exec`: SIGTERM goes "
+                "to the shell, not the server, so it is killed without a graceful shutdown",
+            )
         return
     text = target.args_text.strip()
-    if not text or text.startswith("exec ") or INIT.search(text):
+    if not text or INIT.search(text):
         return
-    program = text.split()[0]
+    program = _unexeced(text)
+    if not program:
+        return
     yield Hit(
         line=target.line,
         end_line=target.end_line,
         message=f"shell-form {target.keyword} `{program} ...` runs under /bin/sh -c: SIGTERM goes to the "
         "shell, not the server, so it is killed without a graceful shutdown",
     )
+
+
+@RULE.on_file(Language.COMPOSE)
+def check_compose(ctx: YamlContext) -> Iterator[Hit]:
+    if is_dev_compose(ctx.path):
+        return
+    for _block, name, service in services(ctx):
+        # The container runs `entrypoint` + `command` (compose splits strings without a shell).
+        key = "entrypoint" if service.get("entrypoint") is not None else "command"
+        words = _words(service.get("entrypoint")) + _words(service.get("command"))
+        inner = is_shell_c(words)
+        if inner is None:
+            continue
+        ctx.examine(RULE)
+        program = _unexeced(inner)
+        if program:
+            yield Hit(
+                line=service.line_of(key),
+                message=f"service `{name}`: `{key}` runs `{program}` under `{words[0]} -c` without `exec`: "
+                "SIGTERM goes to the shell, not the server, so it is killed without a graceful shutdown",
+            )
+
+
+def _words(value: object) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return _split(str(value))
+
+
+def _split(text: str) -> list[str]:
+    import shlex
+
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()

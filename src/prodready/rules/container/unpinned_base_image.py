@@ -6,6 +6,9 @@ version (`node:lts-alpine`, `node:current`, `debian:bookworm`... `python:slim`),
 earlier build stages, `scratch` and images named through build arguments are ignored.
 In compose files, flags service `image:` values with no tag or `latest` (a service that is
 built from a `build:` section names its own image and is skipped; development compose files too).
+In Kubernetes manifests, flags container images the same way; an image name that a
+`kustomization.yaml` rewrites (`images: - name: api, newTag: 1.4.2`) and templated values are
+skipped.
 
 ## Why it matters in production
 An unpinned base changes under you: a rebuild for a one-line fix can pull a new OS, a new Python or
@@ -39,7 +42,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prodready.engine.context import DockerfileContext, YamlContext
+from prodready.engine.context import DockerfileContext, ProjectContext, YamlContext
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
@@ -52,7 +55,7 @@ RULE = RuleMeta(
     category=Category.CONTAINER,
     severity=Severity.MEDIUM,
     confidence=Confidence.HIGH,
-    languages=frozenset({Language.DOCKERFILE, Language.COMPOSE}),
+    languages=frozenset({Language.DOCKERFILE, Language.COMPOSE, Language.KUBERNETES}),
     fix="Pin the base image to a specific version tag (and ideally a digest).",
     references=("https://docs.docker.com/build/building/best-practices/#from",),
 )
@@ -121,6 +124,34 @@ def check_compose(ctx: YamlContext) -> Iterator[Hit]:
             yield Hit(
                 line=service.line_of("image"),
                 message=f"service `{name}` runs image `{image}` {how}: each pull may bring a new major version",
+            )
+
+
+@RULE.on_project
+def check_kubernetes(ctx: ProjectContext) -> Iterator[Hit]:
+    from prodready.rules._k8s import k8s_containers
+
+    rewritten = {str(r.get("name")) for r in ctx.model.facts.get("kustomize_image", [])}
+    for container in k8s_containers(ctx.model):
+        image = str(container.get("image") or "")
+        if not image or "{{" in image or "$" in image or image in rewritten:
+            continue
+        ctx.examine(RULE)
+        if "@" in image:
+            continue
+        name_tag = image.rsplit("/", 1)[-1]
+        tag = name_tag.split(":", 1)[1] if ":" in name_tag else None
+        if image.split(":", 1)[0] in rewritten:
+            continue
+        if "/" not in image and name_tag.split(":", 1)[0].lower() not in OFFICIAL_IMAGES:
+            continue  # `image: api`: loaded into the cluster by the build (kind, minikube), not pulled
+        if tag is None or tag == "latest" or _floating(tag) and not _os_codename(image):
+            how = "with no tag" if tag is None else "at latest" if tag == "latest" else f"at the floating tag `{tag}`"
+            yield Hit(
+                line=container.get("image_line") or container.get("line"),
+                path=str(container["file"]),
+                message=f"container `{container.get('name', '?')}` runs image `{image}` {how}: each node may pull "
+                "a different version",
             )
 
 

@@ -32,9 +32,11 @@ Origins read from settings are not resolved across files.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
+from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
@@ -64,3 +66,31 @@ def check(tree: ast.Module, ctx: PyContext) -> Iterator[Hit]:
             yield RULE.hit(
                 config.node, f"{config.library} allows any origin with credentials: the origin is reflected"
             )
+
+
+
+def _header_assignments(function: ast.AST) -> dict[str, ast.Assign]:
+    """response.headers["Access-Control-..."] = value, by lower-cased header name."""
+    found: dict[str, ast.Assign] = {}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript):
+            key = pyast.const_str(node.targets[0].slice)
+            if key and key.lower().startswith("access-control-"):
+                found[key.lower()] = node
+    return found
+
+
+@RULE.on_python(ast.FunctionDef)
+def check_handwritten(node: ast.FunctionDef, ctx: PyContext) -> Iterator[Hit]:
+    """after_request hooks and middleware that set the CORS headers by hand."""
+    if ctx.is_test_file:
+        return
+    headers = _header_assignments(node)
+    origin, credentials = headers.get("access-control-allow-origin"), headers.get("access-control-allow-credentials")
+    if origin is None or credentials is None or pyast.const_str(credentials.value) not in {"true", "True"}:
+        return
+    ctx.examine(RULE)
+    value = ast.unparse(origin.value)
+    reflected = re.search(r"headers\.get\(\s*['\"]origin['\"]|headers\[\s*['\"]origin['\"]\]|\bHTTP_ORIGIN\b", value, re.I)
+    if reflected and not re.search(r"(?i)allowed|whitelist|allowlist|trusted", ast.unparse(node)):
+        yield RULE.hit(origin, "the request's Origin is echoed into Access-Control-Allow-Origin with Allow-Credentials: any site can read authenticated responses")

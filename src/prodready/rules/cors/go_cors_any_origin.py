@@ -2,8 +2,11 @@
 
 ## What it does
 Flags Go CORS configurations that allow every origin — `AllowAllOrigins: true`,
-`AllowedOrigins`/`AllowOrigins: []string{"*"}`, `Header().Set("Access-Control-Allow-Origin", "*")`
-— and reports them as critical when credentials are allowed too (`AllowCredentials: true`).
+`AllowedOrigins`/`AllowOrigins: []string{"*"}`, `Header().Set("Access-Control-Allow-Origin", "*")`,
+and the defaults that mean the same: rs/cors and go-chi/cors `cors.AllowAll()` / `cors.Default()`,
+gin-contrib `cors.Default()`, echo `middleware.CORS()` (and a `middleware.CORSConfig` without
+`AllowOrigins`), fiber `cors.New()` without a config, ozzo-routing `cors.Handler(cors.AllowAll)` —
+and reports them as critical when credentials are allowed too (`AllowCredentials: true`).
 
 ## Why it matters in production
 Any website can call the API from a user's browser and read the responses; with credentials it can
@@ -29,13 +32,15 @@ Origins built at run time are not resolved.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
-from prodready.lang.treesitter import text
+from prodready.lang.treesitter import field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -52,11 +57,21 @@ RULE = RuleMeta(
 
 @RULE.on_tree("composite_literal", languages=(Language.GO,))
 def check_options(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    if b"Origin" not in (node.text or b""):
-        return  # every key looked for below has it in its name
+    source = node.text or b""
+    if b"Origin" not in source and b"CORSConfig" not in source:
+        return  # every key looked for below has it in its name (an echo CORSConfig is judged by its absence)
     keys = go.keyed_elements(node)
     origin_keys = [k for k in ("AllowAllOrigins", "AllowedOrigins", "AllowOrigins") if k in keys]
     if not origin_keys:
+        typ = go.composite_type(node)
+        package = typ.split(".")[0]
+        if (
+            typ.endswith(".CORSConfig")
+            and re.match(r"^github\.com/labstack/echo(/v\d)?/middleware$", ctx.imports.get(package, ""))
+            and "AllowOriginFunc" not in keys
+        ):
+            ctx.examine(RULE)
+            yield RULE.hit(node, f"{typ} without AllowOrigins falls back to echo's default: any origin")
         return
     ctx.examine(RULE)
     key = origin_keys[0]
@@ -70,7 +85,50 @@ def check_options(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         )
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: c.endswith(("Header().Set", "Header().Add", ".Header")))
+# Defaults that allow every origin, by the import path of the package named `cors` / `middleware`.
+ALLOW_ALL_DEFAULTS = (
+    # rs/cors and go-chi/cors: cors.AllowAll() / cors.Default(); ozzo-routing: the cors.AllowAll options
+    (re.compile(r"^github\.com/(rs/cors|go-chi/cors|go-ozzo/ozzo-routing(/v\d)?/cors)$"), {"AllowAll", "Default"}),
+    # gin-contrib/cors.Default() sets AllowAllOrigins = true
+    (re.compile(r"^github\.com/gin-contrib/cors$"), {"Default"}),
+    # echo middleware.CORS() uses DefaultCORSConfig (AllowOrigins "*")
+    (re.compile(r"^github\.com/labstack/echo(/v\d)?/middleware$"), {"CORS"}),
+    # fiber cors.New() with no config allows "*"
+    (re.compile(r"^github\.com/gofiber/fiber/v2/middleware/cors$"), {"New"}),
+)
+
+
+def _allow_all_default(call: Any, ctx: TreeContext) -> str | None:
+    """`cors.AllowAll()`, `cors.Default()`, `middleware.CORS()`, fiber `cors.New()`, ozzo
+    `cors.Handler(cors.AllowAll)`: the text, when it allows any origin."""
+    parts = go.selector_parts(field(call, "function"))
+    if parts is None:
+        return None
+    package, name = parts
+    path = ctx.imports.get(package, "")
+    if name == "Handler" and "ozzo-routing" in path:
+        # ozzo's cors.AllowAll is an Options value handed to cors.Handler
+        return next((f"{package}.Handler({text(a)})" for a in go.call_args(call) if text(a) == f"{package}.AllowAll"), None)
+    for pattern, names in ALLOW_ALL_DEFAULTS:
+        if name in names and pattern.match(path) and "ozzo-routing" not in path:
+            if go.call_args(call) and name in {"New", "Default", "CORS"}:
+                return None  # configured: the options are judged where they are written
+            return f"{package}.{name}()"
+    return None
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,))
+def check_defaults(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if not go.callee(node).endswith((".AllowAll", ".Default", ".CORS", ".New", ".Handler")):
+        return
+    shown = _allow_all_default(node, ctx)
+    if shown is None or non_production(ctx.path, ctx.is_test_file):
+        return
+    ctx.examine(RULE)
+    yield RULE.hit(node, f"{shown} allows requests from any origin")
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,))
 def check_header(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if not go.callee(node).endswith(("Header().Set", "Header().Add", ".Header")):
         return

@@ -29,6 +29,7 @@ Engines configured from a dict of keyword arguments are not inspected.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
@@ -75,3 +76,34 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
         yield RULE.hit(
             node, "engine without pool_pre_ping/pool_recycle: dead pooled connections fail requests"
         )
+
+
+NOT_PRODUCTION_CLASS = re.compile(r"(?i)test|dev|local|debug")
+
+
+@RULE.on_python(ast.Assign, ast.AnnAssign)
+def check_flask_sqlalchemy(node: ast.Assign | ast.AnnAssign, ctx: PyContext) -> Iterator[Hit]:
+    """Flask-SQLAlchemy builds the engine itself: its options come from SQLALCHEMY_ENGINE_OPTIONS."""
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    names = [pyast.dotted(t) or (pyast.const_str(t.slice) if isinstance(t, ast.Subscript) else "") or "" for t in targets]
+    if not any(n.split(".")[-1] == "SQLALCHEMY_DATABASE_URI" for n in names) or ctx.is_test_file:
+        return
+    if "SQLALCHEMY_ENGINE_OPTIONS" in ctx.text or "pool_pre_ping" in ctx.text:
+        return
+    literal = pyast.const_str(node.value) if node.value is not None else None
+    if literal is not None and literal.startswith("sqlite"):
+        return
+    owner = pyast.enclosing_class(node)
+    via_config = any(isinstance(t, ast.Subscript) and (pyast.dotted(t.value) or "").endswith("config") for t in targets)
+    if owner is None and not via_config:
+        return  # a module constant handed to create_engine(): the engine call is judged instead
+    if owner is not None and (
+        NOT_PRODUCTION_CLASS.search(owner.name) or any("Settings" in ast.unparse(b) or "BaseModel" in ast.unparse(b) for b in owner.bases)
+    ):
+        return
+    ctx.examine(RULE)
+    yield RULE.hit(
+        node,
+        "Flask-SQLAlchemy engine with no SQLALCHEMY_ENGINE_OPTIONS (pool_pre_ping/pool_recycle): "
+        "connections the database or a proxy dropped fail the next request",
+    )

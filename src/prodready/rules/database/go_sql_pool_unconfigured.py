@@ -1,15 +1,20 @@
 """Go database pool left at its defaults.
 
 ## What it does
-Flags `sql.Open` / `sqlx.Open` / `sqlx.Connect` / `gorm.Open` in a file that never calls
-`SetMaxOpenConns` on the pool, and pools that set sizes but never `SetConnMaxLifetime` /
-`SetConnMaxIdleTime` (reported at `SetMaxOpenConns`).
+Flags `sql.Open` / `sqlx.Open` / `sqlx.Connect` / `gorm.Open` (v1 `jinzhu/gorm` and v2 `gorm.io/gorm`,
+whose pool is `db.DB()`) / ozzo-dbx `dbx.Open` / `dbx.MustOpen` in a file that never calls
+`SetMaxOpenConns` on the pool (reported at `SetMaxIdleConns` when that is the only setting), pools
+that set sizes but never `SetConnMaxLifetime` / `SetConnMaxIdleTime` (reported at
+`SetMaxOpenConns`), and `pgxpool.New` / `NewWithConfig` with no `MaxConns` (nor `pool_max_conns` in
+the file).
 
 ## Why it matters in production
 database/sql opens as many connections as there are concurrent queries: a traffic spike (or a slow
 query) opens hundreds, and the database answers "too many connections" to every service sharing it.
 Without a lifetime, connections that the server, a proxy or a NAT silently closed after
-`wait_timeout` are handed out again and fail with "bad connection" / "broken pipe".
+`wait_timeout` are handed out again and fail with "bad connection" / "broken pipe". pgxpool has the
+opposite default: at most 4 connections (or one per CPU), so under load requests queue for a
+connection while the database sits idle.
 
 ## Example
 ```go
@@ -56,7 +61,14 @@ RULE = RuleMeta(
     references=("https://go.dev/doc/database/manage-connections",),
 )
 
-OPENERS = {"sql.Open", "sqlx.Open", "sqlx.Connect", "sqlx.MustConnect", "sqlx.MustOpen", "gorm.Open"}
+OPENERS = {
+    "sql.Open", "sqlx.Open", "sqlx.Connect", "sqlx.MustConnect", "sqlx.MustOpen", "gorm.Open", "dbx.Open", "dbx.MustOpen",
+}
+PGXPOOL = {"pgxpool.New", "pgxpool.NewWithConfig", "pgxpool.Connect", "pgxpool.ConnectConfig"}
+
+
+def _method(call: Any) -> str:
+    return (go.selector_parts(call.child_by_field_name("function")) or ("", ""))[1]
 
 
 @RULE.on_tree("source_file", languages=(Language.GO,), skip_file=in_test_code)
@@ -65,12 +77,26 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
     calls = list(descendants(root, "call_expression"))
     opens = [c for c in calls if go.callee(c) in OPENERS and go.callee(c).split(".")[0] in ctx.imports]
+    pools = [c for c in calls if go.callee(c) in PGXPOOL and ctx.imports.get("pgxpool", "").startswith("github.com/jackc/pgx")]
+    if pools:
+        ctx.examine(RULE)
+        if not re.search(r"\.MaxConns\b|pool_max_conns", ctx.text):
+            call = pools[0]
+            yield RULE.hit(
+                call,
+                f"{go.callee(call)}() pool size left at pgx's default (4 or the CPU count): requests queue for a connection under load",
+            )
     if not opens:
         return
     ctx.examine(RULE)
-    methods = {go.call_parts(c) or ("", "") for c in calls}
-    names = {m for _, m in methods}
+    names = {_method(c) for c in calls}
     if "SetMaxOpenConns" not in names:
+        idle = next((c for c in calls if _method(c) == "SetMaxIdleConns"), None)
+        if idle is not None:
+            yield RULE.hit(
+                idle, "pool sets only SetMaxIdleConns: no SetMaxOpenConns/SetConnMaxLifetime, connections are unbounded"
+            )
+            return
         call = opens[0]
         yield RULE.hit(
             call, f"{go.callee(call)}() pool has no SetMaxOpenConns/SetConnMaxLifetime: connections are unbounded"
@@ -78,5 +104,5 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
     if names & {"SetConnMaxLifetime", "SetConnMaxIdleTime"} or re.search(r"(?i)sqlite", ctx.text):
         return
-    sizing = next(c for c in calls if (go.call_parts(c) or ("", ""))[1] == "SetMaxOpenConns")
+    sizing = next(c for c in calls if _method(c) == "SetMaxOpenConns")
     yield RULE.hit(sizing, "pool sized but no SetConnMaxLifetime: connections the server closed are reused and fail")

@@ -1,13 +1,21 @@
 """Go error ignored or swallowed.
 
 ## What it does
-Flags an empty `if err != nil {}` block, and errors explicitly discarded with `_` from calls that
-matter: `_ = f()` where `f` returns only an error, and `v, _ := f()` for well-known error-returning
+Flags an empty `if err != nil {}` block, and errors explicitly discarded with `_`: `v, _ := f()` /
+`v, _ = f()` where the blank takes the last result of a call, which in Go is the error by
+convention (`zap.NewProduction()`, `bcrypt.GenerateFromPassword`, `token.SignedString`,
+`repo.GetByTitle`); calls known to answer (value, ok) instead — `sync.Map` `Load`/`LoadOrStore`,
+`os.LookupEnv`, gin `c.Get`/`GetQuery`/`GetPostForm`, `strings.Cut`, `big.Int.SetString`, `utf8`
+decoding, `XFromContext` helpers, `context.WithCancel` — are left alone, and so are functions of the
+same file whose last result is not an error. `_ = f()` is flagged for well-known error-returning
 calls (`strconv`, `json.Marshal/Unmarshal`, `io.ReadAll`, `os.Open/ReadFile`, `http.NewRequest`,
 `db.Exec`, ...). Also calls made as a bare statement whose only result is the error that matters:
-`json.Unmarshal(data, &v)`, `server.ListenAndServe()`, `tx.Commit()`, `os.WriteFile(...)`, and
-`db.Exec(...)` in files that use database/sql, `io.Copy` into a file; and a call whose result is
-not assigned although the next statement tests `if err != nil` (a stale error is tested).
+`json.Unmarshal(data, &v)`, `server.ListenAndServe()`, gin `r.Run()` / echo `e.Start(addr)` / fiber
+`app.Listen(addr)` in `main` or on a server made in the same function, `tx.Commit()`,
+`db.AutoMigrate(&Model{})` and gorm queries run as statements (`tx.Where(c).First(&m)`, `db.Save(&u)`:
+the error sits unread in `.Error`; reported once per function), `os.WriteFile(...)`, and `db.Exec(...)` in files that use
+database/sql, `io.Copy` into a file; and a call whose result is not assigned although the next
+statement tests `if err != nil` (a stale error is tested).
 
 ## Why it matters in production
 The failure happens, the program carries on with zero values: a config parsed as 0, a request
@@ -30,7 +38,9 @@ if err != nil {
 ```
 
 ## Known limitations
-`_ = x.Close()` and encoder writes to a response are accepted (nothing useful can be done).
+`_ = x.Close()` and encoder writes to a response are accepted (nothing useful can be done). Without
+type information, a function of another file that answers (value, bool) under a name not listed
+here is taken for an error-returning one.
 
 ## References
 - https://go.dev/blog/error-handling-and-go
@@ -43,12 +53,13 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from prodready.engine.context import TreeContext
+from prodready.engine.context import ProjectContext, TreeContext
 from prodready.lang import golang as go
-from prodready.lang.treesitter import field, text
+from prodready.lang.treesitter import descendants, field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import following_statements, in_test_code, non_production
+from prodready.rules._go_results import ERROR_CALLS, HARMLESS
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -60,14 +71,6 @@ RULE = RuleMeta(
     languages=frozenset({Language.GO}),
     fix="Handle the error: return it (wrapped with context), log it, or answer the client with a 4xx/5xx.",
     references=("https://go.dev/blog/error-handling-and-go",),
-)
-
-ERROR_CALLS = lazy_compile(
-    r"^(strconv\.\w+|json\.(Marshal\w*|Unmarshal)|io\.ReadAll|ioutil\.ReadAll|ioutil\.ReadFile|os\.(Open|ReadFile|Create|WriteFile|MkdirAll)|"
-    r"http\.NewRequest\w*|url\.Parse|time\.Parse\w*|\w+\.Cookie|\w+\.(Exec|ExecContext|QueryRow|Query|Scan|Commit|Insert\w*|Save|Update\w*|Delete\w*))$"
-)
-HARMLESS = lazy_compile(
-    r"(Close|Encode|Write|WriteString|Fprint\w*|Print\w*|Flush|Remove|SetDeadline|SetReadDeadline|SetWriteDeadline)$"
 )
 
 
@@ -93,13 +96,114 @@ BARE_CALLS = lazy_compile(
 SQL_EXEC = lazy_compile(r"^\w+\.(Exec|ExecContext)$")
 
 
-@RULE.on_tree("expression_statement", languages=(Language.GO,), skip_file=in_test_code)
+# Servers started as a bare statement: the bind error (port in use, bad address) is dropped and main
+# returns, so the process exits 0 and the orchestrator sees a clean stop.
+SERVER_START = re.compile(r"^(\w+)\.(Run|RunTLS|RunUnix|Start|StartTLS|StartAutoTLS|Listen|ListenTLS|Serve|ServeTLS)$")
+SERVER_NAME = re.compile(r"(?i)^(r|e|g|app|api|router|engine|server|srv|web|\w*router|\w*server|\w*engine)$")
+WEB_IMPORTS = ("github.com/gin-gonic/gin", "github.com/labstack/echo", "github.com/gofiber/fiber", "net/http")
+
+
+def _server_start(call: Any, callee: str, ctx: TreeContext) -> bool:
+    match = SERVER_START.match(callee)
+    if match is None or not any(path.startswith(WEB_IMPORTS) for path in ctx.imports.values()):
+        return False
+    func = go.enclosing_top_function(call)
+    if func is None:
+        return False
+    receiver = re.escape(match.group(1))
+    made_here = re.search(
+        rf"\b{receiver}\s*:?=\s*(gin\.(Default|New)|echo\.New|fiber\.New|&?http\.Server\b)", text(func)
+    )
+    if made_here:
+        return True
+    # In main, a router built elsewhere (`r := routers.Init(); r.Run()`): judged by the receiver's name.
+    framework = any(path.startswith(WEB_IMPORTS[:3]) for path in ctx.imports.values())
+    return (
+        framework
+        and go.function_name(func) == "main"
+        and bool(SERVER_NAME.match(match.group(1)))
+        and (match.group(2).startswith("Run") or bool(go.call_args(call)))
+    )
+
+
+# gorm: the error of a query is in the returned *DB's `.Error`; a bare statement drops it.
+GORM_TERMINAL = re.compile(
+    r"\.(First|Last|Take|Find|FirstOrCreate|FirstOrInit|Create|Save|Update|Updates|UpdateColumns?|Delete|"
+    r"Related|Scan|Pluck|Count|Exec|Append|Replace|Clear|Commit)$"
+)
+
+
+def _uses_gorm(ctx: TreeContext) -> bool:
+    return any(path in {"github.com/jinzhu/gorm", "gorm.io/gorm"} for path in ctx.imports.values())
+
+
+def _gorm_drops(call: Any, callee: str, ctx: TreeContext) -> bool:
+    match = GORM_TERMINAL.search(callee)
+    if match is None or "Callback()" in callee or callee.split(".")[0] in {"scope", "fmt", "log", "strings"}:
+        return False  # callback registration and Scope internals keep their errors in the scope
+    if match.group(1) in {"Append", "Replace", "Clear"} and ".Association(" not in callee:
+        return False
+    if _uses_gorm(ctx):
+        return True
+    # a *gorm.DB handed over by a helper (db := common.GetDB(); db.First(&u, id)) in a file without the import
+    return callee.split(".")[0] in {"db", "tx"} and match.group(1) in {"First", "Last", "Take", "Find", "Related", "FirstOrCreate"}
+
+
+def _unchecked_migration(call: Any, callee: str, ctx: TreeContext) -> bool:
+    """`db.AutoMigrate(&User{})` (gorm): v2 returns the error, v1 carries it in `.Error`."""
+    return (
+        callee.endswith(".AutoMigrate")
+        and bool(go.call_args(call))
+        and any("gorm" in path for path in ctx.imports.values())
+    )
+
+
+def _gorm_statement(node: Any, callee: str, ctx: TreeContext) -> Iterator[Hit]:
+    """One place per function: the first gorm query whose error nobody reads, with how many follow."""
+    func = go.enclosing_function(node)
+    if func is None:
+        return
+    ctx.examine(RULE)
+    dropped = []
+    for stmt in descendants(func, "expression_statement"):
+        call = stmt.named_children[0] if stmt.named_children else None
+        if call is not None and call.type == "call_expression" and go.enclosing_function(stmt) == func:
+            name = go.callee(call)
+            if _gorm_drops(call, name, ctx) and not _unchecked_migration(call, name, ctx):
+                dropped.append(stmt)
+    if not dropped or dropped[0].id != node.id:
+        return
+    more = f" (and {len(dropped) - 1} more gorm call{'s' if len(dropped) > 2 else ''} in this function)" if len(dropped) > 1 else ""
+    method = callee.rsplit(".", 1)[-1]
+    yield RULE.hit(node, f"gorm {method}() is run as a statement: its error (`.Error`) is never checked{more}")
+
+
+def _same_call_before(node: Any, callee: str) -> bool:
+    previous = node.prev_named_sibling
+    while previous is not None and previous.type == "comment":
+        previous = previous.prev_named_sibling
+    if previous is None or previous.type != "expression_statement" or not previous.named_children:
+        return False
+    call = previous.named_children[0]
+    return call.type == "call_expression" and go.callee(call) == callee
+
+
+@RULE.on_tree("expression_statement", languages=(Language.GO,))
 def check_bare(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     call = node.named_children[0] if node.named_children else None
     if call is None or call.type != "call_expression" or non_production(ctx.path, ctx.is_test_file):
         return
     callee = go.callee(call)
-    bare = bool(BARE_CALLS.match(callee))
+    if _server_start(call, callee, ctx):
+        ctx.examine(RULE)
+        yield RULE.hit(node, f"error returned by {callee}() is never checked: a failed bind ends main and the process exits 0")
+        return
+    if not _unchecked_migration(call, callee, ctx) and _gorm_drops(call, callee, ctx):
+        yield from _gorm_statement(node, callee, ctx)
+        return
+    bare = bool(BARE_CALLS.match(callee)) or _unchecked_migration(call, callee, ctx)
+    if bare and _same_call_before(node, callee):
+        return  # one place for a run of the same call (db.AutoMigrate(&A{}); db.AutoMigrate(&B{}); ...)
     if not bare and SQL_EXEC.match(callee):
         imports = set(ctx.imports.values())
         bare = "database/sql" in imports and not any("gorm" in i or "sqlx" in i for i in imports)
@@ -154,3 +258,25 @@ def check_discard(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     if ERROR_CALLS.match(callee):
         yield RULE.hit(node, f"error from {callee}() discarded with `_`")
+
+
+@RULE.on_project
+def check_convention(ctx: ProjectContext) -> Iterator[Hit]:
+    """`v, _ := f()` of calls not known either way (collected by the Go facts): the last result is the
+    error by Go convention, unless a function of that name in the project answers something else."""
+    discards = ctx.model.facts.get("go_discard", [])
+    if not discards:
+        return
+    not_errors = {str(f.get("name")) for f in ctx.model.facts.get("go_non_error_result", [])}
+    for discard in discards:
+        if non_production(str(discard["file"]), False):
+            continue
+        ctx.examine(RULE)
+        if str(discard.get("method")) in not_errors:
+            continue
+        yield Hit(
+            line=discard.get("line"),
+            end_line=discard.get("end_line"),
+            path=str(discard["file"]),
+            message=f"last result of {discard.get('callee')}() (its error, by Go convention) discarded with `_`",
+        )

@@ -1,10 +1,12 @@
-"""Internal error message sent to the client (JS/TS)
+"""Internal error message sent to the client
 
 ## What it does
 Flags Express error middleware (`(err, req, res, next) => ...`) and `catch (err)` blocks in request
 handlers that answer a 500 — `res.status(500)` or a response with no status — with `err.message`
 (or the whole error object). Responses whose status comes from the error itself
 (`res.status(err.status)`, an application `HttpError`) and development-only branches are skipped.
+In Python, an `except ... as e:` block of a route or view that returns `str(e)` (or the
+traceback) in its response or in an `HTTPException` detail / `abort()` description.
 
 ## Why it matters in production
 Unexpected errors carry internals: ORM query fragments and constraint names, file paths,
@@ -37,15 +39,18 @@ followed.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
 from typing import Any
 
-from prodready.engine.context import TreeContext
+from prodready.engine.context import PyContext, TreeContext
 from prodready.lang import javascript as js
+from prodready.lang import python as pyast
 from prodready.lang.treesitter import ancestors, field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import is_script_like
 from prodready.rules.base import RuleMeta
 from prodready.rules.error_handling._js_errors import param_names, production_error_middleware, response_calls
 
@@ -55,7 +60,7 @@ RULE = RuleMeta(
     category=Category.ERROR_HANDLING,
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
-    languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT}),
+    languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT, Language.PYTHON}),
     fix="Log the error server-side and answer 500s with a generic message (keep err.message for errors you raised on purpose).",
     references=("https://expressjs.com/en/guide/error-handling.html",),
 )
@@ -124,3 +129,53 @@ def check_catch(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     for call in _judge(response_calls(field(node, "body") or node, names[1]), err, node):
         yield RULE.hit(call, f"catch sends {err}.message to the client on a 500: internal details (queries, paths, stack text) leak")
+
+
+PY_ERROR_TEXT = re.compile(r"\b(str|repr)\(\s*(?P<name>\w+)\s*\)|\{(?P<fname>\w+)(![rs])?\}|traceback\.format_exc\(\)|(?P<aname>\w+)\.args\b")
+PY_RESPONDERS = re.compile(r"(^|\.)(HTTPException|abort|jsonify|JSONResponse|Response|make_response|PlainTextResponse|HTMLResponse)$")
+
+
+def _py_leaks(expr: ast.AST, error: str) -> bool:
+    source = ast.unparse(expr)
+    for match in PY_ERROR_TEXT.finditer(source):
+        name = match.group("name") or match.group("fname") or match.group("aname")
+        if name == error or "traceback" in match.group(0):
+            return True
+    return False
+
+
+ROUTE_DECORATOR = re.compile(r"\.(route|get|post|put|patch|delete|api_route|websocket)\(|api_view|view_config")
+
+
+def _is_view(handler: ast.ExceptHandler) -> bool:
+    """A return from a route/view function is the response; from a helper it is just a value."""
+    function = pyast.enclosing_function(handler)
+    if function is None:
+        return False
+    decorators = " ".join(ast.unparse(d) for d in function.decorator_list)
+    first = function.args.args[0].arg if function.args.args else ""
+    return bool(ROUTE_DECORATOR.search(decorators)) or first == "request"
+
+
+@RULE.on_python(ast.ExceptHandler)
+def check_python(node: ast.ExceptHandler, ctx: PyContext) -> Iterator[Hit]:
+    if ctx.is_test_file or not node.name or is_script_like(ctx):
+        return
+    error = node.name
+    for child in ast.walk(ast.Module(body=node.body, type_ignores=[])):
+        value: ast.AST | None = None
+        if isinstance(child, ast.Return) and child.value is not None and _is_view(node):
+            value = child.value
+        elif isinstance(child, ast.Raise) and isinstance(child.exc, ast.Call) and PY_RESPONDERS.search(ctx.call_name(child.exc) or ""):
+            value = child.exc
+        elif isinstance(child, ast.Call) and PY_RESPONDERS.search(ctx.call_name(child) or ""):
+            value = child
+        if value is None or not _py_leaks(value, error):
+            continue
+        status = re.search(r"status_code\s*=\s*(\d{3})|\b(4\d\d)\b|abort\((\d{3})|HTTP_(\d{3})_", ast.unparse(value))
+        code = next((g for g in status.groups() if g), "") if status else ""
+        if code.startswith("4"):
+            continue  # a validation error the caller caused: telling them why is the point
+        ctx.examine(RULE)
+        yield RULE.hit(child, f"the exception text of `{error}` is sent to the client: internals (queries, paths, hosts) leak in error responses")
+        return

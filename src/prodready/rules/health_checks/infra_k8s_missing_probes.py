@@ -26,7 +26,9 @@ containers:
 ```
 
 ## Known limitations
-Probes added by Helm templates or Kustomize patches are not rendered; Jobs and CronJobs are skipped.
+Probes set by a Kustomize patch (a container of the same workload and name without an `image`)
+count; Helm templates are not rendered (a template that is not valid YAML is skipped, one that
+is gets no finding from this rule). Jobs, CronJobs and init containers are skipped.
 
 ## References
 - https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/
@@ -36,9 +38,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prodready.engine.context import YamlContext
-from prodready.lang.yamldoc import YList, YMap
+from prodready.engine.context import ProjectContext
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._k8s import SERVICE_WORKLOADS, k8s_containers
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -54,27 +56,17 @@ RULE = RuleMeta(
     ),
 )
 
-WORKLOADS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "DeploymentConfig"}
 
-
-@RULE.on_file(Language.KUBERNETES)
-def check(ctx: YamlContext) -> Iterator[Hit]:
-    for document in ctx.documents:
-        if not isinstance(document, YMap) or document.get("kind") not in WORKLOADS:
+@RULE.on_project
+def check(ctx: ProjectContext) -> Iterator[Hit]:
+    for container in k8s_containers(ctx.model):
+        if container.get("kind") not in SERVICE_WORKLOADS or container.get("init") or container.get("templated"):
             continue
-        spec = document.get("spec")
-        template = spec.get("template") if isinstance(spec, YMap) else None
-        pod = template.get("spec") if isinstance(template, YMap) else None
-        containers = pod.get("containers") if isinstance(pod, YMap) else None
-        if not isinstance(containers, YList):
-            continue
-        for index, container in enumerate(containers):
-            if not isinstance(container, YMap):
-                continue
-            ctx.examine(RULE)
-            missing = [p for p in ("livenessProbe", "readinessProbe") if p not in container]
-            if missing:
-                yield Hit(
-                    line=containers.line_of(index),
-                    message=f"container `{container.get('name', '?')}` has no {' or '.join(missing)}",
-                )
+        ctx.examine(RULE)
+        missing = [p for p in ("livenessProbe", "readinessProbe") if not container.get(p)]
+        if missing:
+            yield Hit(
+                line=container.get("line"),
+                path=str(container["file"]),
+                message=f"container `{container.get('name', '?')}` has no {' or '.join(missing)}",
+            )

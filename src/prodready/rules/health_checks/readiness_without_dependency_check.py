@@ -53,7 +53,7 @@ RULE = RuleMeta(
     category=Category.HEALTH_CHECKS,
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
-    languages=frozenset({Language.PYTHON}),
+    languages=frozenset({Language.PYTHON, Language.GO}),
     fix="Make readiness check each dependency the service needs (SELECT 1, redis ping) and return 503 on failure.",
     references=(
         "https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",
@@ -87,3 +87,23 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
                 path=route.file,
                 message=f"{route.method} {route.path} reports {what} without checking {' or '.join(missing)}",
             )
+
+
+
+@RULE.on_project
+def check_go(ctx: ProjectContext) -> Iterator[Hit]:
+    """Go: the only health route's handler answers without touching the database or cache."""
+    model = ctx.model
+    routes = model.facts.get("go_health", [])
+    if not routes or not (model.has_signal("db") or model.has_signal("redis")):
+        return
+    ctx.examine(RULE, len(routes))
+    if any(not r.get("static") for r in routes):
+        return  # some health route checks a dependency
+    for route in routes:
+        yield Hit(
+            line=route.get("handler_line"),
+            path=str(route["file"]),
+            message=f"{route.get('path')} answers OK without checking the database or any other dependency: "
+            "a replica whose database is gone still receives traffic",
+        )

@@ -32,7 +32,9 @@ not seen; only services whose routes prodready can read are judged.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
+from typing import Any
 
 from prodready.engine.context import ProjectContext
 from prodready.model import Category, Confidence, Hit, Language, Severity
@@ -61,6 +63,13 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     if any(HEALTH_PATH.search(r.path) for r in routes):
         return
-    yield Hit(
-        line=None, path=main_path(ctx.model), message=f"{len(routes)} HTTP routes and no health endpoint"
-    )
+    yield Hit(line=None, path=_where_routes_live(ctx.model, routes), message=f"{len(routes)} HTTP routes and no health endpoint")
+
+
+def _where_routes_live(model: Any, routes: list[Any]) -> str | None:
+    """Go services register routes in one router file (routers/router.go, internal/rest/...), away from
+    main.go: the health route belongs there. Elsewhere the app file is where it is added."""
+    go_routes = [r for r in routes if str(r.file).endswith(".go")]
+    if go_routes and len(go_routes) == len(routes):
+        return str(Counter(r.file for r in go_routes).most_common(1)[0][0])
+    return main_path(model)

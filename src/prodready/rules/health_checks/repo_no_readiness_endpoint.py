@@ -69,6 +69,9 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     first = health[0]
     if first.file.endswith(".py") and unchecked_dependencies(first, model):
         return  # PR-HC-001 reports this route: it checks nothing and is the only probe
+    go_routes = model.facts.get("go_health", [])
+    if go_routes and all(r.get("static") for r in go_routes):
+        return  # PR-HC-001 reports the Go handler that checks nothing
     yield Hit(
         line=first.line,
         path=first.file,

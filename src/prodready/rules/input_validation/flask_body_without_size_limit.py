@@ -38,6 +38,7 @@ seen; set the Flask limit anyway so the app is safe wherever it runs.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from prodready.engine.context import ProjectContext
 from prodready.model import Category, Confidence, Hit, Language, Severity
@@ -55,11 +56,20 @@ RULE = RuleMeta(
 )
 
 
+def _settings_file(model: Any) -> str | None:
+    """The module that holds the Flask settings (where SECRET_KEY is read): the limit belongs there."""
+    for var in model.env_vars:
+        if var.name in {"SECRET_KEY", "FLASK_SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "DATABASE_URL"} and not var.file.startswith(("tests/", "test/")):
+            return str(var.file)
+    return None
+
+
 @RULE.on_project
 def check(ctx: ProjectContext) -> Iterator[Hit]:
     model = ctx.model
     reads = model.signals("reads-whole-body")
-    if not reads or "flask" not in model.frameworks:
+    writes = [r for r in model.http_routes() if r.framework == "flask" and r.method.upper() in {"POST", "PUT", "PATCH", "ANY", "*"}]
+    if not (reads or writes) or "flask" not in model.frameworks:
         return
     ctx.examine(RULE)
     if model.has_signal("body-limit"):
@@ -68,7 +78,7 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     if apps:
         yield Hit(
             line=None,
-            path=str(apps[0].get("file")),
+            path=_settings_file(model) or str(apps[0].get("file")),
             message="the Flask app never sets MAX_CONTENT_LENGTH: request bodies and uploads of any size are accepted",
         )
     for read in reads:

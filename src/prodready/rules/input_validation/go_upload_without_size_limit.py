@@ -3,7 +3,13 @@
 ## What it does
 Flags `r.FormFile`, `r.ParseMultipartForm`, `r.MultipartForm`, `c.FormFile` / `c.Request.FormFile`
 (gin) and `io.ReadAll(r.Body)` in net/http and gin handlers when the file never wraps the body with
-`http.MaxBytesReader` (or `io.LimitReader`, gin-contrib `RequestSizeLimiter`).
+`http.MaxBytesReader` (or `io.LimitReader`, gin-contrib `RequestSizeLimiter`). Also request bodies
+decoded through the framework — gin `c.ShouldBindJSON` / `BindJSON` / `Bind` / `ShouldBind` /
+`ShouldBindWith`, echo `c.Bind`, ozzo-routing `c.Read`, `json.NewDecoder(r.Body)` — when the
+service sets no body limit anywhere (`http.MaxBytesReader`, `http.MaxBytesHandler`, echo
+`middleware.BodyLimit`, gin-contrib size limiters, chi `middleware.RequestSize`, an
+`io.LimitReader` around a body). gin's `MaxMultipartMemory` does not count: it only decides what
+part of a multipart form is kept in memory.
 
 ## Why it matters in production
 Neither net/http nor gin caps the request body. `ParseMultipartForm(32 << 20)` only bounds the part
@@ -26,9 +32,10 @@ file, header, err := r.FormFile("uploadfile")
 ```
 
 ## Known limitations
-A limit applied by a middleware in another file, or by a proxy (nginx `client_max_body_size`), is not
-seen. echo and fiber handlers are skipped (fiber caps bodies at 4 MB by default; echo apps usually
-mount `middleware.BodyLimit` globally).
+For uploads, a limit applied by a middleware in another file is not seen; a proxy limit (nginx
+`client_max_body_size`) never is. echo and fiber upload handlers are skipped (fiber caps bodies at
+4 MB by default; echo apps usually mount `middleware.BodyLimit` globally), and fiber's body parsing
+is never reported.
 
 ## References
 - https://pkg.go.dev/net/http#MaxBytesReader
@@ -41,7 +48,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from prodready.engine.context import TreeContext
+from prodready.engine.context import ProjectContext, TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import text
 from prodready.lazyre import lazy_compile
@@ -83,3 +90,24 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if LIMITED.search(ctx.text):
         return
     yield RULE.hit(node, f"{name}() reads the request body with no size limit: one client can exhaust disk or memory")
+
+
+def _called(call: str) -> str:
+    return call if call.endswith(")") else f"{call}()"
+
+
+@RULE.on_project
+def check_decoders(ctx: ProjectContext) -> Iterator[Hit]:
+    """JSON bodies decoded through the framework while no Go code anywhere limits the body size."""
+    decodes = [d for d in ctx.model.facts.get("go_body_decode", []) if not non_production(str(d["file"]), False)]
+    if not decodes:
+        return
+    ctx.examine(RULE, len(decodes))
+    if any(str(s["file"]).endswith(".go") for s in ctx.model.signals("body-limit")):
+        return
+    for decode in decodes:
+        yield Hit(
+            line=decode.get("line"),
+            path=str(decode["file"]),
+            message=f"{_called(str(decode.get('call')))} decodes the request body and nothing in the service limits its size",
+        )

@@ -41,7 +41,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
-from prodready.lang.treesitter import field, text
+from prodready.lang.treesitter import descendants, field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
@@ -76,6 +76,20 @@ def _request_derived(value: Any, func: Any) -> bool:
     return any(re.search(rf"\b{re.escape(n)}\b", value_text) for n in names)
 
 
+SCHEMA_NUMBER = re.compile(r"^(Joi|joi|z|yup|t)\.number\(\)")
+PAGE_SIZE_PARAMETER = re.compile(r"^(limit|take|pageSize|page_size|perPage|per_page)$")
+
+
+def _page_size_parameter(value: Any, func: Any) -> bool:
+    """`take: limit || 10` where `limit` is the function's own parameter: the caller passes the query value."""
+    if func is None:
+        return False
+    parameters = func.child_by_field_name("parameters") or func.child_by_field_name("parameter")
+    names = {text(n) for n in descendants(parameters, "identifier", "shorthand_property_identifier_pattern")} if parameters is not None else set()
+    used = re.findall(r"\b\w+\b", text(value))
+    return any(PAGE_SIZE_PARAMETER.match(n) and n in names for n in used)
+
+
 def _capped(value: Any, func: Any) -> bool:
     return bool(CAPPED.search(text(value)) or func is not None and CAPPED.search(text(func)))
 
@@ -88,8 +102,14 @@ def check_option(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
     if value.type in {"number", "string"} or js.SCRIPT_PATH.search(ctx.path):
         return
+    if SCHEMA_NUMBER.match(text(value)):
+        # `limit: Joi.number().integer()` in a request schema: validated, but never bounded
+        ctx.examine(RULE)
+        if not re.search(r"\.(max|lte?|lessThan)\(", text(value)):
+            yield RULE.hit(node, f"`{text(node)[:60]}` validates the page size without a maximum: ?{text(key)}=1000000 passes validation")
+        return
     func = js.enclosing_function(node)
-    if not _request_derived(value, func):
+    if not _request_derived(value, func) and not _page_size_parameter(value, func):
         return
     ctx.examine(RULE)
     if not _capped(value, func):

@@ -4,7 +4,9 @@
 Flags handlers that read a JSON body or WebSocket message as a plain dict — `await request.json()`,
 `request.get_json()`, `await websocket.receive_json()`, `json.loads(await ws.recv())` — and then
 use it (`data["x"]`, `data.get("x")`, `**data`) without validating it through a schema (pydantic
-`Model(**data)`/`model_validate`, marshmallow `load`, `jsonschema.validate`).
+`Model(**data)`/`model_validate`, marshmallow `load`, `jsonschema.validate`). For Node services it
+reports, once per project, an Express/Koa API with write routes and no validation library at all
+(joi, zod, yup, express-validator, celebrate, class-validator, ajv, ...).
 
 ## Why it matters in production
 Anything the client sends reaches the code: wrong types crash handlers with 500s, huge strings
@@ -39,10 +41,11 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from prodready.engine.context import PyContext
+from prodready.engine.context import ProjectContext, PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import in_test_file
+from prodready.rules._repo import main_path
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -51,7 +54,7 @@ RULE = RuleMeta(
     category=Category.INPUT_VALIDATION,
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
-    languages=frozenset({Language.PYTHON}),
+    languages=frozenset({Language.PYTHON, Language.JAVASCRIPT, Language.TYPESCRIPT}),
     fix="Parse the body into a schema (pydantic model with field limits) before using it.",
     references=("https://docs.pydantic.dev/latest/concepts/models/",),
 )
@@ -164,3 +167,30 @@ def check(node: ast.Assign, ctx: PyContext) -> Iterator[Hit]:
         yield RULE.hit(
             node, f"`{name}` from the request is used as a raw dict without a schema", anchor=func.name
         )
+
+
+JS_FRAMEWORKS = {"express", "koa", "hapi"}  # fastify and NestJS validate through their own schemas/pipes
+JS_VALIDATORS = (
+    "joi", "@hapi/joi", "zod", "yup", "express-validator", "celebrate", "class-validator", "ajv", "superstruct",
+    "valibot", "io-ts", "runtypes", "@sinclair/typebox", "fastest-validator", "validator", "express-joi-validation",
+    "express-json-validator-middleware", "@vinejs/vine", "typia", "arktype",
+)
+
+
+@RULE.on_project
+def check_js_project(ctx: ProjectContext) -> Iterator[Hit]:
+    model = ctx.model
+    if not (model.frameworks & JS_FRAMEWORKS):
+        return
+    writes = [r for r in model.http_routes() if r.framework in JS_FRAMEWORKS and r.method.upper() in {"POST", "PUT", "PATCH"}]
+    if not writes:
+        return
+    ctx.examine(RULE)
+    if model.has_dependency(*JS_VALIDATORS):
+        return
+    yield Hit(
+        line=None,
+        path=main_path(model),
+        message=f"{len(writes)} write routes and no validation library: request bodies of any shape, type and size "
+        "reach the handlers and the database",
+    )

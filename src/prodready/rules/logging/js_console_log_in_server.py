@@ -2,7 +2,9 @@
 
 ## What it does
 Flags `console.log`/`console.debug`/`console.info` in server-side JavaScript/TypeScript (route
-handlers, services, workers). Scripts, tests, config files and browser code are skipped.
+handlers, services, workers) of a service that has a structured logger, so the call bypasses it.
+A service with no logger at all is reported once by PR-LG-104 instead of once per file. Scripts,
+tests, config files, browser code and start-up/shutdown lines are skipped.
 
 ## Why it matters in production
 Console output has no level, no structure and no request context; it cannot be turned down in
@@ -28,13 +30,11 @@ Server files are recognised by imports and paths.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
-from prodready.engine.context import TreeContext
-from prodready.lang import javascript as js
-from prodready.lang.treesitter import ancestors
+from prodready.engine.context import ProjectContext
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
+from prodready.rules.logging.js_no_logger import service_without_logger
 
 RULE = RuleMeta(
     id="PR-LG-101",
@@ -43,32 +43,23 @@ RULE = RuleMeta(
     severity=Severity.LOW,
     confidence=Confidence.MEDIUM,
     languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT}),
-    fix="Use a structured logger (pino, winston) with levels.",
+    fix="Use the service's structured logger (pino, winston) with levels.",
     references=("https://getpino.io/",),
 )
 
 
-def _in_startup_callback(node: Any) -> bool:
-    """`app.listen(port, () => console.log(...))` and signal handlers: one startup/shutdown line."""
-    for anc in ancestors(node):
-        if anc.type == "call_expression" and js.callee(anc).endswith(
-            (".listen", "process.on", "process.once")
-        ):
-            return True
-    return False
-
-
-@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
-def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    if js.callee(node) not in {"console.log", "console.debug", "console.info"}:
-        return
-    if not js.is_server_file(ctx):
+@RULE.on_project
+def check(ctx: ProjectContext) -> Iterator[Hit]:
+    calls = ctx.model.signals("console-output")
+    if not calls:
         return
     ctx.examine(RULE)
-    if _in_startup_callback(node):
-        return
-    line = node.start_point[0]
-    previous = " ".join(ctx.lines[max(0, line - 2) : line])
-    if "no-console" in previous or "no-console" in ctx.text[:300]:
-        return  # the team allowed console output here on purpose (eslint-disable no-console)
-    yield RULE.hit(node, f"{js.callee(node)}() in server code bypasses structured logging")
+    if service_without_logger(ctx.model):
+        return  # PR-LG-104 reports the service once: each console call is not a defect of its own
+    for call in calls:
+        yield Hit(
+            line=call.get("line"),
+            end_line=call.get("end_line"),
+            path=str(call["file"]),
+            message=f"{call.get('detail')}() in server code bypasses the service's structured logger",
+        )

@@ -41,7 +41,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
-from prodready.lang.treesitter import text
+from prodready.lang.treesitter import descendants, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
@@ -61,6 +61,9 @@ RULE = RuleMeta(
 LOGS = lazy_compile(r"(?i)\b(console|logger|log|winston|pino|bunyan|sentry|bugsnag|rollbar|newrelic|apm)\b\s*\.|\blog\w*\(|capture\w*\(|report\w*\(|\bnext\(\s*\w+\s*\)")
 
 
+DEV_ONLY = re.compile(r"""(?i)(env|NODE_ENV)\w*\s*===?\s*['"](development|dev|local)['"]|\bis_?dev(elopment)?\b""")
+
+
 @RULE.on_tree("arrow_function", "function_expression", "function_declaration", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     err = production_error_middleware(node, ctx)
@@ -68,8 +71,19 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
     ctx.examine(RULE)
     names = param_names(node)
-    if LOGS.search(text(node)) or re.search(rf"\w\(\s*\w+\s*,\s*{names[1]}\s*,\s*{names[2]}\b", text(node)):
+    body = text(node)
+    dev_logging = None
+    for branch in descendants(node, "if_statement"):
+        condition = text(branch.child_by_field_name("condition"))
+        if DEV_ONLY.search(condition) and branch.child_by_field_name("alternative") is None:
+            body = body.replace(text(branch), "")  # `if (config.env === 'development') logger.error(err)`
+            if LOGS.search(text(branch)):
+                dev_logging = branch
+    if LOGS.search(body) or re.search(rf"\w\(\s*\w+\s*,\s*{names[1]}\s*,\s*{names[2]}\b", text(node)):
         return  # logs, or hands the error to another handler: handler(convertedError, req, res)
+    if dev_logging is not None:
+        yield RULE.hit(dev_logging, "error handler logs the error only in development: production failures leave no trace on the server")
+        return
     calls = response_calls(node, names[2])
     target = next((c for c in calls if "500" in text(c)), calls[-1] if calls else node)
     yield RULE.hit(target, "error handler answers without logging the error: unexpected failures leave no trace on the server")

@@ -34,6 +34,7 @@ services; suppress with that reason.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from prodready.engine.context import ProjectContext
 from prodready.model import Category, Confidence, Hit, Language, Severity
@@ -55,15 +56,22 @@ NODE_FRAMEWORKS = {"express", "fastify", "koa", "nestjs", "hono"}
 LOGGERS = ("pino", "pino-http", "winston", "bunyan", "log4js", "express-winston", "loglevel", "signale", "consola", "tslog", "@nestjs/common")
 
 
+def service_without_logger(model: Any) -> bool:
+    """A Node web service with no leveled logger at all (this rule's finding; PR-LG-101 then stays quiet)."""
+    if not (model.frameworks & NODE_FRAMEWORKS) or not model.http_routes():
+        return False
+    if model.has_signal("structured-logging") or model.has_dependency(*LOGGERS):
+        return False
+    return not model.frameworks & {"fastify"}  # Fastify ships pino (`logger: true`)
+
+
 @RULE.on_project
 def check(ctx: ProjectContext) -> Iterator[Hit]:
     model = ctx.model
     if not (model.frameworks & NODE_FRAMEWORKS) or not model.http_routes():
         return
     ctx.examine(RULE)
-    if model.has_signal("structured-logging") or model.has_dependency(*LOGGERS):
+    if not service_without_logger(model):
         return
-    if model.frameworks & {"fastify"}:
-        return  # Fastify ships pino (`logger: true`)
     request_log = " (morgan logs requests, but application events still go to console.*)" if model.has_dependency("morgan") else " (no levels, no JSON, no request log)"
     yield Hit(line=None, path=main_path(model), message=f"no leveled logger anywhere: console.* is the only application log{request_log}")

@@ -76,6 +76,8 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
         owner = node.func.value
         if isinstance(owner, ast.Call) and owner.args and pyast.const_str(owner.args[0]):
             return  # logging.getLogger("urllib3").setLevel(...): a library's logger
+        if (pyast.dotted(owner) or "").lower().endswith("handler"):
+            return  # mail_handler.setLevel(ERROR): which records a handler receives, not the service's verbosity
         level = _literal_level(node.args[0] if node.args else None)
     ctx.examine(RULE)
     if level:

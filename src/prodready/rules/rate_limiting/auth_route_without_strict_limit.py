@@ -43,6 +43,7 @@ from prodready.engine.context import ProjectContext
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._repo import RATE_LIMIT_PACKAGES
+from prodready.rules._secretutil import snake_case
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -134,8 +135,15 @@ CREDENTIAL_HANDLER = lazy_compile(
     r"login_user|user_login|authenticate|login_for_access_token|login_access_token|token|reset_password|"
     r"forgot_password)$"
 )
+# Go handlers are named in CamelCase with their resource: UsersLogin, UserRegistration, SignUpHandler.
+GO_CREDENTIAL_HANDLER = re.compile(
+    r"(^|_)(login|log_in|signin|sign_in|signup|sign_up|register|registration|authenticate|forgot_password|reset_password)(_|$)"
+)
 # "Auth" that a login route has by being the login: it checks the password itself, or the token is optional.
-LOGIN_ITSELF = lazy_compile(r"(?i)in-handler|optional")
+# HTTP Basic checks the password on the call itself: `@basic_auth.login_required` on POST /tokens is a login.
+LOGIN_ITSELF = re.compile(r"(?i)in-handler|optional|basic")
+# POST /users with no authentication creates accounts: sign-up under another name.
+OPEN_SIGNUP = re.compile(r"(?i)^/?(api/)?(v\d+/)?users/?$")
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "ANY", "*"})
 
 
@@ -155,6 +163,8 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
             continue
         if _js_skip(route):
             continue
+        if route.framework not in JS_FRAMEWORKS and route.auth and not LOGIN_ITSELF.search(route.auth_via or ""):
+            continue  # behind authentication: the caller already proved who they are
         ctx.examine(RULE)
         strict = _strictly_limited(route) if route.framework in JS_FRAMEWORKS else route.rate_limited and not route.limit_via.startswith("app-wide")
         if not strict:
@@ -174,12 +184,14 @@ def _no_limiter(ctx: ProjectContext) -> Iterator[Hit]:
         if route.auth and not LOGIN_ITSELF.search(route.auth_via or ""):
             continue  # an authenticated route (change my password, test my token) is not a guessing target
         handler = (route.handler or "").rsplit(".", 1)[-1]
-        if not (CREDENTIAL_PATH.search(route.path) or CREDENTIAL_HANDLER.match(handler)):
+        open_signup = not route.auth and route.method.upper() == "POST" and OPEN_SIGNUP.search(route.path)
+        go_credential = route.framework == "go" and GO_CREDENTIAL_HANDLER.search(snake_case(handler.split("(")[0]))
+        if not (CREDENTIAL_PATH.search(route.path) or CREDENTIAL_HANDLER.match(handler) or open_signup or go_credential):
             continue
         if re.search(r"(?i)(logout|log-out|sign-?out|refresh)", route.path):
             continue  # ending a session or exchanging a random refresh token is not a guessing target
         ctx.examine(RULE)
-        signup = re.search(r"(?i)sign.?up|regist|create_account", f"{route.path} {handler}")
+        signup = open_signup or re.search(r"(?i)sign.?up|regist|create_account", f"{route.path} {handler}")
         reset = re.search(r"(?i)reset|forgot|recover", f"{route.path} {handler}")
         if signup:
             risk = "account spam is unbounded and each attempt costs a password hash"

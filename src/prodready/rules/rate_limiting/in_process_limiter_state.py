@@ -73,6 +73,17 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     why = _multi_process(model)
     if not why:
+        # express-rate-limit's default MemoryStore: even one Node process loses every counter on each
+        # restart and deploy, and the next instance (cluster, pm2, a second replica) doubles the limit
+        for store in stores:
+            if str(store.get("detail") or "").startswith("memory (express-rate-limit"):
+                yield Hit(
+                    line=store.get("line"),
+                    path=str(store["file"]),
+                    message="express-rate-limit keeps its counters in this process's memory (default store): "
+                    "they reset on every restart and each instance or cluster worker enforces its own limit",
+                )
+                return
         return
     for store in stores:
         detail = str(store.get("detail") or "")

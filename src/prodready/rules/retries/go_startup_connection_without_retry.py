@@ -1,7 +1,7 @@
 """Go start-up connection that exits on the first failure.
 
 ## What it does
-Flags the connection check made while a Go service starts — `db.Ping()` / `PingContext`, `gorm.Open`,
+Flags the connection check made while a Go service starts — `db.Ping()` / `PingContext`, `gorm.Open`, ozzo-dbx `dbx.MustOpen`,
 `sqlx.Connect`, `pgx.Connect`, `pgxpool.New`/`Connect`, `mongo.Connect`, `amqp.Dial`, `nats.Connect`,
 `client.Ping(ctx)` on Redis — when a failure goes straight to `log.Fatal`/`panic`/`os.Exit` and the
 call is not inside a retry loop (no `for`, no retry/backoff helper in the function).
@@ -65,8 +65,8 @@ RULE = RuleMeta(
     references=("https://learn.microsoft.com/en-us/azure/architecture/patterns/retry",),
 )
 
-CONNECTS = lazy_compile(
-    r"^(gorm\.Open|sqlx\.(Connect|MustConnect)|pgx\.Connect|pgxpool\.(New|NewWithConfig|Connect|ConnectConfig)|"
+CONNECTS = re.compile(
+    r"^(gorm\.Open|dbx\.MustOpen|sqlx\.(Connect|MustConnect)|pgx\.Connect|pgxpool\.(New|NewWithConfig|Connect|ConnectConfig)|"
     r"mongo\.Connect|amqp\.Dial\w*|nats\.Connect|[\w.]+\.(Ping|PingContext))$"
 )
 FATAL = lazy_compile(r"(log\.Fatal|\.Fatal\w*\(|panic\(|os\.Exit)")

@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import is_script_like
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -53,6 +54,8 @@ RULE = RuleMeta(
 
 @RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef)
 def check(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
+    if is_script_like(ctx):
+        return  # a pre-start script waiting for the database: retrying anything until it answers is the point
     for decorator in node.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
         name = ctx.qualified(target) or ""

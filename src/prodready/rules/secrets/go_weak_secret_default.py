@@ -1,4 +1,4 @@
-"""Go signing secret with a weak or empty default.
+"""Go signing secret weak, empty or written in the source.
 
 ## What it does
 Flags variables and struct fields named like signing secrets (`jwtSecret`, `JWTSecret`,
@@ -6,7 +6,12 @@ Flags variables and struct fields named like signing secrets (`jwtSecret`, `JWTS
 or a well-known value (also as `[]byte("secret")`), env helpers such as
 `getenv("JWT_SECRET", "secret")`, and session/JWT constructors keyed with a literal:
 `sessions.NewCookieStore([]byte("..."))`, `cookie.NewStore([]byte("..."))`,
-`token.SignedString([]byte("..."))`, `middleware.JWT([]byte("..."))`.
+`token.SignedString([]byte("..."))`, `middleware.JWT([]byte("..."))`, or a jwt key function that
+returns `[]byte("...")`. A package-level constant or variable holding a string literal that is
+used as the key — passed to `SignedString` or a session store, returned by the key function of
+`jwt.Parse` / `request.ParseFromRequest`, set as `SigningKey:` — is reported as a hard-coded signing
+secret whatever its length (`const NBSecretPassword = "A String Very Very Very Strong!!@##$!@#$"`),
+also when the constant lives in another package (`common.NBSecretPassword`).
 
 ## Why it matters in production
 A deployment that forgets the variable silently signs tokens with a guessable key: anyone can mint
@@ -41,9 +46,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from prodready.engine.context import TreeContext
+from prodready.engine.context import ProjectContext, TreeContext
 from prodready.lang import golang as go
-from prodready.lang.treesitter import field, string_value, text
+from prodready.lang.treesitter import descendants, field, string_value, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_code, non_production
@@ -86,6 +91,26 @@ def check_key_sink(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         if value is not None and arg.type == "type_conversion_expression" and "/" not in value:
             yield RULE.hit(node, f"{name}() is keyed with a literal in the source: anyone with the code can forge sessions/tokens")
             return
+
+
+KEYFUNC_TAKERS = re.compile(r"^(jwt\.Parse\w*|request\.ParseFromRequest\w*|[\w.]*\.ParseWithClaims)$")
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,))
+def check_keyfunc(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """`jwt.Parse(raw, func(t *jwt.Token) (interface{}, error) { return []byte("k"), nil })`."""
+    name = go.callee(node)
+    if not KEYFUNC_TAKERS.match(name) or non_production(ctx.path, ctx.is_test_file):
+        return
+    for keyfunc in (a for a in go.call_args(node) if a.type == "func_literal"):
+        ctx.examine(RULE)
+        for ret in descendants(keyfunc, "return_statement"):
+            values = ret.named_children[0].named_children if ret.named_children else []
+            literal = values[0] if values else None
+            while literal is not None and literal.type == "parenthesized_expression" and literal.named_children:
+                literal = literal.named_children[0]
+            if literal is not None and literal.type == "type_conversion_expression" and _literal(literal):
+                yield RULE.hit(ret, f"the {name}() key function returns a key written in the source: anyone with the code can forge tokens")
 
 
 @RULE.on_tree(
@@ -138,3 +163,41 @@ def check_getenv(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     if is_weak_secret(default):
         yield RULE.hit(node, f"`{key}` falls back to a weak literal default")
+
+
+def _directory(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
+@RULE.on_project
+def check_constant_keys(ctx: ProjectContext) -> Iterator[Hit]:
+    """`const NBSecretPassword = "..."` passed to SignedString or returned by a jwt key function:
+    a key in the source, whatever its length."""
+    consts = [c for c in ctx.model.facts.get("go_key_const", []) if not non_production(str(c["file"]), False)]
+    if not consts:
+        return
+    reported: set[tuple[str, int]] = set()
+    for use in ctx.model.facts.get("go_key_use", []):
+        if non_production(str(use["file"]), False):
+            continue
+        reference = str(use.get("ref", ""))
+        package, _, name = reference.rpartition(".")
+        for const in consts:
+            if const.get("name") != name:
+                continue
+            same_package = _directory(str(const["file"])) == _directory(str(use["file"])) if not package else (
+                const.get("package") == package
+            )
+            key = (str(const["file"]), int(const.get("line") or 0))
+            if not same_package or key in reported:
+                continue
+            reported.add(key)
+            ctx.examine(RULE)
+            if is_signing_key_name(snake_case(name)) and int(const.get("length") or 0) < 32:
+                continue  # a weak literal under a key name: check_assign reports it already
+            yield Hit(
+                line=const.get("line"),
+                path=str(const["file"]),
+                message=f"`{name}` is a signing key written in the source (used by {use.get('sink')} in "
+                f"{use['file']}): anyone with the code can forge tokens",
+            )

@@ -3,9 +3,12 @@
 ## What it does
 Flags secret-like variables (`*_PASSWORD`, `*_SECRET`, `*_TOKEN`, `*_KEY`, credentials in URLs)
 given literal values in Dockerfile `ENV`/`ARG`, docker-compose `environment:` (map and list forms,
-including weak `${VAR:-postgres}` fallbacks) and Kubernetes container `env:` values, and secrets
-passed as literal command-line flags in compose `command:` (`redis-server --requirepass s3cret`,
-`-pass guest`).
+including weak `${VAR:-postgres}` fallbacks), Kubernetes container `env:` values, ConfigMap `data`
+and committed Secret manifests (`stringData`, and `data` once base64-decoded), and secrets passed
+as literal command-line flags in compose `command:` (`redis-server --requirepass s3cret`,
+`-pass guest`). The service's own committed settings files (`conf/app.ini`, `config/production.json`,
+`configs/config.yml`, Spring `application.properties` with `${DB_PASSWORD:fallback}`) are read too;
+example, test and developer-local settings files (`config/local.yml`, `settings.example.toml`) are not.
 `${VAR}` references, `secretKeyRef` and Docker/compose secrets are fine.
 
 ## Why it matters in production
@@ -26,7 +29,9 @@ environment:
 ```
 
 ## Known limitations
-Values in `env_file:` files are judged by the `.env` rule (PR-SE-303), not here.
+Values in `env_file:` files are judged by the `.env` rule (PR-SE-303), not here. Secrets
+encrypted with SOPS (`ENC[...]` values or a `sops:` section) and SealedSecrets are fine; Helm
+templates are not rendered.
 
 ## References
 - https://docs.docker.com/compose/how-tos/use-secrets/
@@ -39,12 +44,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from prodready.engine.context import DockerfileContext, YamlContext
+from prodready.engine.context import AppConfigContext, DockerfileContext, YamlContext
 from prodready.lang.yamldoc import YList, YMap
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.redact import WELL_KNOWN_WEAK
-from prodready.rules._secretutil import PLACEHOLDER, is_secret_name
+from prodready.rules._secretutil import PLACEHOLDER, is_secret_name, snake_case
 from prodready.rules.base import RuleMeta
 from prodready.rules.container._compose import environment, services
 
@@ -54,7 +59,7 @@ RULE = RuleMeta(
     category=Category.SECRETS,
     severity=Severity.HIGH,
     confidence=Confidence.HIGH,
-    languages=frozenset({Language.DOCKERFILE, Language.COMPOSE, Language.KUBERNETES}),
+    languages=frozenset({Language.DOCKERFILE, Language.COMPOSE, Language.KUBERNETES, Language.APPCONFIG}),
     fix="Inject secrets at deploy time (${VAR} from the environment, Docker/compose secrets, Kubernetes Secrets).",
     references=("https://docs.docker.com/compose/how-tos/use-secrets/",),
 )
@@ -65,11 +70,17 @@ SECRET_FLAG = lazy_compile(
     r"(?:^|\s)(--?(?:requirepass|masterauth|password|passwd|pass|pwd|secret|token|api[-_]?key|auth[-_]?token))"
     r"(=|\s+)['\"]?([^\s'\"]+)"
 )
-FALLBACK = lazy_compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:?-(.*)\}$")
+FALLBACK = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:?-(.*)\}$")
+# Spring/Micronaut `${DB_PASSWORD:fallback}`.
+COLON_FALLBACK = re.compile(r"^\$\{[A-Za-z_][\w.]*:([^-}][^}]*)\}$")
+# Values that point at a secret store instead of holding the secret.
+INDIRECT = re.compile(r"(?i)^(env:|vault:|ref\+|secret:|file:|arn:aws|enc\(|projects/[^/]+/secrets/|op://)")
+FLAG_VALUES = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "~"})
 
 
-def judge(name: str, value: Any) -> str | None:
-    """Why this name/value pair is a literal secret, or None."""
+def judge(name: str, value: Any, shown: str | None = None) -> str | None:
+    """Why this name/value pair is a literal secret, or None (``shown``: the name as written)."""
+    label = shown or name
     if value is None or isinstance(value, bool | int | float):
         return None
     text = str(value).strip()
@@ -77,17 +88,17 @@ def judge(name: str, value: Any) -> str | None:
     if fallback:
         text = fallback.group(1)
         if is_secret_name(name) and text and not PLACEHOLDER.match(text):
-            return f"`{name}` falls back to a literal default"
+            return f"`{label}` falls back to a literal default"
         return None
     if text.startswith("$") or PLACEHOLDER.match(text):
         return None
     url = URL_PASSWORD.search(text)
     if url and not url.group(1).startswith("$") and not PLACEHOLDER.match(url.group(1)):
-        return f"`{name}` embeds a password in its URL"
+        return f"`{label}` embeds a password in its URL"
     if is_secret_name(name) and not re.search(r"(?i)(_FILE|_PATH|_URL|_HOST|_PORT|_USER|_NAME)$", name):
         if text.lower() in WELL_KNOWN_WEAK:
-            return f"`{name}` is set to a well-known default"
-        return f"`{name}` is set to a literal value"
+            return f"`{label}` is set to a well-known default"
+        return f"`{label}` is set to a literal value"
     return None
 
 
@@ -137,11 +148,32 @@ def check_compose(ctx: YamlContext) -> Iterator[Hit]:
             )
 
 
+@RULE.on_file(Language.APPCONFIG)
+def check_app_config(ctx: AppConfigContext) -> Iterator[Hit]:
+    if not ctx.production:
+        return  # an example or a developer's local settings file, not what production runs with
+    for entry in ctx.entries:
+        name = snake_case(entry.key)
+        if not is_secret_name(name) and not URL_PASSWORD.search(entry.value):
+            continue
+        ctx.examine(RULE)
+        value = entry.value
+        spring = COLON_FALLBACK.match(value)
+        if spring:
+            value = f"${{FALLBACK:-{spring.group(1)}}}"
+        if value.lower() in FLAG_VALUES or INDIRECT.match(value):
+            continue
+        reason = judge(name.upper(), value, shown=entry.dotted)
+        if reason:
+            yield Hit(line=entry.line, message=f"{reason} in a committed settings file")
+
+
 @RULE.on_file(Language.KUBERNETES)
 def check_kubernetes(ctx: YamlContext) -> Iterator[Hit]:
     for document in ctx.documents:
         if not isinstance(document, YMap):
             continue
+        yield from _config_data(ctx, document)
         for container in _containers(document):
             env = container.get("env")
             if not isinstance(env, YList):
@@ -156,6 +188,45 @@ def check_kubernetes(ctx: YamlContext) -> Iterator[Hit]:
                         line=item.line_of("value"),
                         message=f"container `{container.get('name', '?')}`: {reason}",
                     )
+
+
+def _config_data(ctx: YamlContext, document: YMap) -> Iterator[Hit]:
+    """ConfigMap `data` and Secret `stringData`/`data` entries with secret names and literal values."""
+    kind = document.get("kind")
+    if kind not in ("ConfigMap", "Secret") or "sops" in document:
+        return
+    metadata = document.get("metadata")
+    name = metadata.get("name", "?") if isinstance(metadata, YMap) else "?"
+    for section in ("stringData", "data") if kind == "Secret" else ("data",):
+        entries = document.get(section)
+        if not isinstance(entries, YMap):
+            continue
+        for key, value in entries.items():
+            if not isinstance(value, str) or "{{" in value or value.startswith("ENC["):
+                continue
+            ctx.examine(RULE)
+            if section == "data" and kind == "Secret":
+                value = _b64(value)
+                if value is None:
+                    continue
+            reason = judge(str(key), value)
+            if not reason:
+                continue
+            if kind == "ConfigMap":
+                message = f"ConfigMap `{name}`: {reason}; ConfigMaps are readable by anyone who can read the namespace"
+            else:
+                message = f"Secret `{name}` is committed to the repository: {reason} (base64 is not encryption)"
+            yield Hit(line=entries.line_of(key), message=message)
+
+
+def _b64(value: str) -> str | None:
+    import base64
+    import binascii
+
+    try:
+        return base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
 
 
 def _containers(document: YMap) -> Iterator[YMap]:

@@ -79,6 +79,11 @@ def check_assign(node: ast.Assign | ast.AnnAssign, ctx: PyContext) -> Iterator[H
         value = default.value if default else (value.args[0] if value.args else None)
         if value is None:
             return
+    fallback = False
+    if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
+        # `os.environ.get("SECRET_KEY") or "you-will-never-guess"`: the literal is what runs when the
+        # variable is missing, whatever its length
+        fallback, value = True, value.values[-1]
     literal = pyast.const_str(value)
     if literal is None:
         return
@@ -88,7 +93,13 @@ def check_assign(node: ast.Assign | ast.AnnAssign, ctx: PyContext) -> Iterator[H
         )
         if name and is_signing_key_name(name):
             ctx.examine(RULE)
-            if is_weak_secret(literal):
+            if fallback and literal:
+                yield RULE.hit(
+                    node,
+                    f"`{name.split('.')[-1]}` falls back to a literal committed with the code when the variable "
+                    "is unset: tokens and sessions can be forged by anyone who has read the source",
+                )
+            elif is_weak_secret(literal):
                 yield RULE.hit(
                     node, f"`{name.split('.')[-1]}` {_describe(literal)}: tokens and sessions can be forged"
                 )
@@ -108,7 +119,9 @@ def check_getenv(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
         default = kw.value
     literal = pyast.const_str(default)
     ctx.examine(RULE)
-    if literal is not None and is_weak_secret(literal):
+    if literal and not is_weak_secret(literal):
+        yield RULE.hit(node, f"`{key}` falls back to a literal committed with the code: anyone who has read the source can forge tokens")
+    elif literal is not None and is_weak_secret(literal):
         yield RULE.hit(
             node, f"`{key}` falls back to a default that {_describe(literal)[3:] if literal else 'is empty'}"
         )

@@ -37,6 +37,7 @@ from typing import Any
 
 from prodready.engine.context import ProjectContext, TreeContext
 from prodready.lang import javascript as js
+from prodready.lang.javascript import CLIENT_PATH
 from prodready.lang.treesitter import text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
@@ -70,6 +71,10 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
             return
         ctx.examine(RULE)
         options = arguments[1] if len(arguments) > 1 else None
+        if options is not None and options.type == "identifier" and not re.search(r"\bsignal\b|AbortController|AbortSignal", ctx.text):
+            # fetch(url, fetchOptions): no signal is built anywhere in this file, so none is passed
+            yield RULE.hit(node, "fetch() without an AbortSignal: a slow upstream hangs this request forever")
+            return
         if options is None or (
             options.type == "object"
             and not js.object_has_key(options, "signal")
@@ -108,8 +113,8 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         yield RULE.hit(node, f"{name}() without a timeout: a stalled upstream holds the socket forever")
         return
     axios_module = ctx.imports.get("axios", "").split("#")[0] == "axios"
-    if not axios_module:
-        return
+    if not axios_module or CLIENT_PATH.search(ctx.path) and not js.is_server_file(ctx):
+        return  # a browser bundle's API client (static/, components/): the browser's own limits apply
     if name == "axios.create":
         ctx.examine(RULE)
         config = arguments[0] if arguments else None

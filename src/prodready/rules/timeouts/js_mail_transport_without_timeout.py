@@ -1,10 +1,12 @@
-"""Nodemailer SMTP transport without timeouts
+"""SMTP connection without timeouts
 
 ## What it does
 Flags `nodemailer.createTransport({...})` SMTP transports (host/port or a well-known `service`)
 whose options set none of `connectionTimeout`, `greetingTimeout` or `socketTimeout`. An options
 object held in a local `const` is read too. Transports for HTTP mail APIs (a plugin object), SES,
-stream/JSON transports and options built elsewhere are skipped.
+stream/JSON transports and options built elsewhere are skipped. In Python, `smtplib.SMTP(...)` /
+`SMTP_SSL(...)` without `timeout=` and Flask-Mail's `mail.send()` (Flask-Mail has no timeout
+setting); in Go, `net/smtp.SendMail` (no deadline at all).
 
 ## Why it matters in production
 Nodemailer waits up to 2 minutes to connect and 10 minutes of socket inactivity by default. When
@@ -37,11 +39,14 @@ Options passed in from another module are not followed; a connection URL string 
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from typing import Any
 
-from prodready.engine.context import TreeContext
+from prodready.engine.context import PyContext, TreeContext
+from prodready.lang import golang as go
 from prodready.lang import javascript as js
+from prodready.lang import python as pyast
 from prodready.lang.treesitter import descendants, field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
@@ -52,8 +57,8 @@ RULE = RuleMeta(
     category=Category.TIMEOUTS,
     severity=Severity.LOW,
     confidence=Confidence.HIGH,
-    languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT}),
-    fix="Set connectionTimeout, greetingTimeout and socketTimeout (seconds, not minutes) on the SMTP transport.",
+    languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT, Language.PYTHON, Language.GO}),
+    fix="Give every SMTP connection a timeout of seconds: nodemailer connectionTimeout/greetingTimeout/socketTimeout, smtplib timeout=, Flask-Mailman MAIL_TIMEOUT, a net.Dialer deadline in Go.",
     references=("https://nodemailer.com/smtp/#connection-options",),
 )
 
@@ -92,6 +97,19 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
         if not js.callee(call).endswith("createTransport") or not js.args(call):
             continue
         options = js.args(call)[0]
+        if options.type == "member_expression" and any(w in text(options).lower() for w in ("mail", "smtp")):
+            # `createTransport(config.email.smtp)`: options built in a settings module; none of the
+            # timeout keys appears here, so they are (almost always) set nowhere
+            if text(options) in seen or any(k in ctx.text for k in TIMEOUT_KEYS):
+                continue
+            seen.add(text(options))
+            ctx.examine(RULE)
+            yield RULE.hit(
+                call,
+                f"nodemailer transport built from `{text(options)[:40]}` with no connectionTimeout/socketTimeout: "
+                "a slow relay holds each mail-sending request for minutes",
+            )
+            continue
         if options.type == "identifier":
             if text(options) in seen:
                 continue  # the same options rebuilt into a second transport: one finding
@@ -109,3 +127,30 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
                 call,
                 "nodemailer SMTP transport without connectionTimeout/socketTimeout: a slow relay holds each mail-sending request for minutes",
             )
+
+
+PY_MESSAGE = "{what} with no timeout: a slow or silent mail relay holds the worker (and the request that sends mail) indefinitely"
+
+
+@RULE.on_python(ast.Call, calls=["SMTP", "SMTP_SSL", "send", "send_message"])
+def check_python(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
+    if ctx.is_test_file:
+        return
+    name = ctx.call_name(node) or ""
+    if name in {"smtplib.SMTP", "smtplib.SMTP_SSL"}:
+        ctx.examine(RULE)
+        if pyast.keyword(node, "timeout") is None and len(node.args) < 4 and not pyast.has_splat(node):
+            yield RULE.hit(node, PY_MESSAGE.format(what=f"{name}()"))
+        return
+    owner = name.rsplit(".", 1)[0] if "." in name else ""
+    if name.split(".")[-1] in {"send", "send_message"} and "mail" in owner.lower() and "flask_mail" in " ".join(ctx.imports.values()):
+        ctx.examine(RULE)
+        yield RULE.hit(node, PY_MESSAGE.format(what=f"Flask-Mail {name}() opens an SMTP connection"))
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,))
+def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if ctx.is_test_file or go.callee(node) != "smtp.SendMail" or ctx.imports.get("smtp", "") != "net/smtp":
+        return
+    ctx.examine(RULE)
+    yield RULE.hit(node, "net/smtp.SendMail has no timeout or context: a slow relay blocks the calling goroutine indefinitely")

@@ -1,0 +1,55 @@
+"""Go health routes and whether their handler touches any dependency (read by the health rules)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from prodready.engine.context import TreeContext
+from prodready.lang import golang as go
+from prodready.lang.treesitter import descendants, field, string_value, text
+from prodready.model import Language
+from prodready.rules._repo import HEALTH_PATH
+from prodready.rules.base import FactCollector
+
+FACTS = FactCollector("go-health")
+
+# A call that reaches a dependency: db.PingContext, pool.Ping, rdb.Ping(ctx).Err(), client.Do, a checker.
+DEPENDENCY_CALL = re.compile(r"\.(Ping|PingContext|Query\w*|Exec\w*|Do|Stat|Health\w*|Check\w*)\(|\bcheck\w*\(|\bping\w*\(", re.I)
+REGISTERS = {"GET", "Get", "HEAD", "Head", "Any", "Handle", "HandleFunc", "To", "Match"}
+
+
+def _handler_body(handler: Any, root: Any) -> Any:
+    """The function literal, or the same-file function a handler expression names or calls."""
+    if handler.type == "func_literal":
+        return handler
+    name = text(handler.child_by_field_name("function")) if handler.type == "call_expression" else text(handler)
+    name = name.rsplit(".", 1)[-1]
+    for declaration in descendants(root, "function_declaration", "method_declaration"):
+        if text(field(declaration, "name")) == name:
+            return declaration
+    return None
+
+
+@FACTS.on_tree("source_file", languages=(Language.GO,))
+def collect(root: Any, ctx: TreeContext) -> None:
+    if ctx.is_test_file or not re.search(r"(?i)health|ready|livez|liveness|/ping|/status", ctx.text):
+        return
+    for call in descendants(root, "call_expression"):
+        if go.callee(call).rsplit(".", 1)[-1] not in REGISTERS:
+            continue
+        arguments = go.call_args(call)
+        literals = [string_value(a) or "" for a in arguments]
+        path = next((v for v in literals if v.startswith("/")), None)
+        if not path or not HEALTH_PATH.search(path) or len(arguments) < 2:
+            continue
+        body = _handler_body(arguments[-1], root)
+        if body is None:
+            continue
+        source = text(body)
+        static = not DEPENDENCY_CALL.search(source)
+        # the innermost answer: `return c.Write("OK")` inside the returned func literal, not the outer return
+        statements = list(descendants(body, "return_statement")) or list(descendants(body, "expression_statement"))
+        statement = statements[-1] if statements else None
+        line = statement.start_point[0] + 1 if statement is not None else body.start_point[0] + 1
+        ctx.emit("go_health", line=call.start_point[0] + 1, handler_line=line, path=path, static=static)

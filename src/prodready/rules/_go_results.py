@@ -1,0 +1,113 @@
+"""What a Go call's last result is, for `v, _ := f()` (PR-EH-201): an error by convention, or a
+(value, ok) flag of a known API. Shared by the rule and the Go fact collector, which also records the
+functions of the project whose last result is not an error."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from prodready.lang import golang as go
+from prodready.lang.treesitter import descendants, field, text
+
+ERROR_CALLS = re.compile(
+    r"^(strconv\.\w+|json\.(Marshal\w*|Unmarshal)|io\.ReadAll|ioutil\.ReadAll|ioutil\.ReadFile|os\.(Open|ReadFile|Create|WriteFile|MkdirAll)|"
+    r"http\.NewRequest\w*|url\.Parse|time\.Parse\w*|\w+\.Cookie|\w+\.(Exec|ExecContext|QueryRow|Query|Scan|Commit|Insert\w*|Save|Update\w*|Delete\w*))$"
+)
+HARMLESS = re.compile(
+    r"(Close|Encode|Write|WriteString|Fprint\w*|Print\w*|Flush|Remove|SetDeadline|SetReadDeadline|SetWriteDeadline)$"
+)
+# APIs whose last result is a value, an ok/found flag or a size instead of an error.
+VALUE_OK_PACKAGES = re.compile(
+    r"^(strings|bytes)\.Cut\w*$|^(utf8|utf16|unicode|math|bits|cmplx|reflect|slices|maps|sort|lo|atomic|elliptic)\.\w+$|"
+    r"^os\.LookupEnv$|^syscall\.Getenv$|^(filepath|path)\.Split$|^runtime\.Caller$|^(io|net)\.Pipe$|^pem\.Decode$|"
+    r"^context\.With\w+$|^signal\.NotifyContext$|^errgroup\.WithContext$|^(metadata|peer)\.From\w+$|"
+    r"^status\.(FromError|FromContextError)$|"
+    # compressors fail only on an invalid level, written as a constant
+    r"^(flate|gzip|zlib)\.NewWriter\w*$"
+)
+VALUE_OK_METHODS = re.compile(
+    r"^(Load|LoadOrStore|LoadAndDelete|Swap|Lookup\w*|GetQuery\w*|GetPostForm\w*|Cut|CutPrefix|CutSuffix|SetString|"
+    r"\w*FromContext|FromIncomingContext|FromOutgoingContext|Deadline|Password|BasicAuth|Caller|Date|Clock|Zone|ISOWeek|"
+    r"FieldByName\w*|MethodByName|Recv|TryRecv|Attr|Frexp|Modf|Int64|Uint64|Int|Float32|Float64|Size|\w+Ok|Pop\w*|"
+    # a row count for a log line: its error only says the driver cannot count
+    r"RowsAffected|"
+    # iterators and cursors (bbolt, badger): (key, value)
+    r"Next|Prev|First|Last|Seek)$"
+)
+
+
+def convention_discard(node: Any) -> tuple[Any, str] | None:
+    """`v, _ := f()` whose blank takes the last result of a call that is not known either way:
+    (call, callee), judged an error by Go convention unless the project declares otherwise."""
+    left, right = field(node, "left"), field(node, "right")
+    if left is None or right is None or not right.named_children:
+        return None
+    call = right.named_children[0]
+    if call.type != "call_expression":
+        return None
+    names = [text(c) for c in left.named_children]
+    if len(names) < 2 or names[-1] != "_" or all(n == "_" for n in names):
+        return None
+    callee = go.callee(call)
+    if HARMLESS.search(callee) or ERROR_CALLS.match(callee) or VALUE_OK_PACKAGES.match(callee):
+        return None
+    if not re.fullmatch(r"[\w.]+", callee):
+        return None  # a call on an expression (f()(), m[k].f()): nothing to judge by
+    method = callee.rsplit(".", 1)[-1]
+    if method == "Get":
+        # gin c.Get(key), caches and Params.Get answer (value, found); gorilla store.Get(r, name) and
+        # http.Get(url) / client.Get(url) answer (value, error).
+        receiver = callee.rsplit(".", 1)[0] if "." in callee else ""
+        if len(go.call_args(call)) == 1 and not re.search(r"(?i)(http|client)", receiver):
+            return None
+    elif VALUE_OK_METHODS.match(method):
+        return None
+    if _nil_checked_next(node, names[0]):
+        return None
+    return call, callee
+
+
+def _nil_checked_next(node: Any, name: str) -> bool:
+    """`t, _ := d.Token(); if t == nil { break }`: a nil value stops the work, which is how the failure
+    is handled (unlike `if existing != nil { conflict }`, which takes a failure for "not found")."""
+    following = node.next_named_sibling
+    while following is not None and following.type == "comment":
+        following = following.next_named_sibling
+    if following is None or following.type != "if_statement" or name == "_":
+        return False
+    condition = " ".join(text(field(following, "condition")).split())
+    if condition not in {f"{name} == nil", f"nil == {name}"} and not condition.startswith(f"{name} == nil ||"):
+        return False
+    body = [c for c in (field(following, "consequence") or following).named_children if c.type != "comment"]
+    while body and body[-1].type == "statement_list":
+        body = [c for c in body[-1].named_children if c.type != "comment"]
+    last = body[-1] if body else None
+    return last is not None and (
+        last.type in {"return_statement", "break_statement", "continue_statement"}
+        or text(last).startswith(("panic(", "os.Exit(", "log.Fatal"))
+    )
+
+
+def _last_type(result: Any) -> tuple[int, str]:
+    """(number of results, type of the last one) of a result node."""
+    if result is None:
+        return 0, ""
+    if result.type != "parameter_list":
+        return 1, text(result)
+    types: list[str] = []
+    for param in result.named_children:
+        if param.type in {"parameter_declaration", "variadic_parameter_declaration"}:
+            names = param.children_by_field_name("name")
+            types.extend([text(field(param, "type"))] * max(1, len(names)))
+    return len(types), types[-1] if types else ""
+
+
+def non_error_results(root: Any) -> Iterator[str]:
+    """Names of the functions, methods and interface methods of a file that answer two or more
+    results of which the last is not an error (`func DetectFeedFormat(r io.ReadSeeker) (string, string)`)."""
+    for decl in descendants(root, "function_declaration", "method_declaration", "method_elem"):
+        count, last = _last_type(field(decl, "result"))
+        if count >= 2 and last != "error":
+            yield text(field(decl, "name"))
