@@ -492,6 +492,8 @@ def _python_tables(ctx: cx.PyContext, dispatch: Dispatch) -> tuple[
         return dispatch.python, dispatch.python_calls
     found = dispatch.python_variants.get(skipped)
     if found is None:
+        if len(dispatch.python_variants) >= 256:
+            dispatch.python_variants.clear()  # bounded: text pre-filters make many skip sets possible
         table = {kind: [e for e in entries if e[1] not in skipped] for kind, entries in dispatch.python.items()}
         calls = {name: [e for e in entries if e[1] not in skipped] for name, entries in dispatch.python_calls.items()}
         found = dispatch.python_variants[skipped] = (table, calls)

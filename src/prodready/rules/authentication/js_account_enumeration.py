@@ -44,6 +44,7 @@ from prodready.lang import python as pyast
 from prodready.lang.treesitter import ancestors, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -95,7 +96,7 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     yield RULE.hit(node, f"{value[:60]} tells the caller the account does not exist: accounts can be enumerated")
 
 
-@RULE.on_python(ast.Call, calls=["HTTPException", "abort", "NotFound", "ValidationError"])
+@RULE.on_python(ast.Call, calls=["HTTPException", "abort", "NotFound", "ValidationError"], skip_file=in_test_file)
 def check_python(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return

@@ -53,6 +53,7 @@ from typing import Any
 from prodready.engine.context import PyContext, TreeContext
 from prodready.lang.treesitter import field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import names_absent
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -87,7 +88,18 @@ def _py_verify_calls(function: ast.AST, ctx: PyContext) -> list[ast.Call]:
     return calls
 
 
-@RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef)
+def _no_verify_call(ctx: PyContext) -> bool:
+    """skip_file=: a test file, or one where no call name can pass _py_verify_calls (every name
+    VERIFY accepts with one of the required words holds `password`, `checkpw` or `verify` and one of
+    them)."""
+    if ctx.is_test_file:
+        return True
+    if not names_absent(ctx, "password", "checkpw", ignore_case=True):
+        return False
+    return names_absent(ctx, "verify", ignore_case=True) or names_absent(ctx, "bcrypt", "pwd", "hasher", ignore_case=True)
+
+
+@RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef, skip_file=_no_verify_call)
 def check_python(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return

@@ -46,6 +46,7 @@ from prodready.engine.context import PyContext, TreeContext
 from prodready.lang import python as pyast
 from prodready.lang.treesitter import field, string_value, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -133,7 +134,7 @@ def _py_timedelta_hours(node: ast.AST | None, ctx: PyContext) -> float | None:
     return hours
 
 
-@RULE.on_python(ast.Assign, ast.AnnAssign)
+@RULE.on_python(ast.Assign, ast.AnnAssign, skip_file=in_test_file)
 def check_python_setting(node: ast.Assign | ast.AnnAssign, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return
@@ -162,7 +163,7 @@ def check_python_setting(node: ast.Assign | ast.AnnAssign, ctx: PyContext) -> It
         yield RULE.hit(node, f"`{name}` lets an access token live {_describe(hours)}: a stolen token cannot be revoked before then")
 
 
-@RULE.on_python(ast.Dict)
+@RULE.on_python(ast.Dict, skip_file=in_test_file)
 def check_python_claim(node: ast.Dict, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return

@@ -44,6 +44,7 @@ from prodready.lang import javascript as js
 from prodready.lang import python as pyast
 from prodready.lang.treesitter import text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -81,7 +82,7 @@ def _cost_message(cost: int) -> str:
 # ---------------------------------------------------------------- Python
 
 
-@RULE.on_python(ast.Call, calls=["gensalt", "CryptContext", "using", "md5", "sha1", "sha256", "sha512"])
+@RULE.on_python(ast.Call, calls=["gensalt", "CryptContext", "using", "md5", "sha1", "sha256", "sha512"], skip_file=in_test_file)
 def check_python(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return

@@ -80,7 +80,21 @@ def _header_assignments(function: ast.AST) -> dict[str, ast.Assign]:
     return found
 
 
-@RULE.on_python(ast.FunctionDef)
+def _no_header_pair(ctx: PyContext) -> bool:
+    """skip_file=: a test file, or one that never assigns both Allow-Origin and Allow-Credentials
+    the way _header_assignments reads them."""
+    if ctx.is_test_file:
+        return True
+    keys = set()
+    for node in ctx.nodes_of(ast.Assign):
+        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript):
+            key = pyast.const_str(node.targets[0].slice)
+            if key:
+                keys.add(key.lower())
+    return not {"access-control-allow-origin", "access-control-allow-credentials"} <= keys
+
+
+@RULE.on_python(ast.FunctionDef, skip_file=_no_header_pair)
 def check_handwritten(node: ast.FunctionDef, ctx: PyContext) -> Iterator[Hit]:
     """after_request hooks and middleware that set the CORS headers by hand."""
     if ctx.is_test_file:

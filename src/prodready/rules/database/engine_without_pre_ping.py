@@ -81,7 +81,7 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
 NOT_PRODUCTION_CLASS = re.compile(r"(?i)test|dev|local|debug")
 
 
-@RULE.on_python(ast.Assign, ast.AnnAssign)
+@RULE.on_python(ast.Assign, ast.AnnAssign, skip_file=in_test_file)
 def check_flask_sqlalchemy(node: ast.Assign | ast.AnnAssign, ctx: PyContext) -> Iterator[Hit]:
     """Flask-SQLAlchemy builds the engine itself: its options come from SQLALCHEMY_ENGINE_OPTIONS."""
     targets = node.targets if isinstance(node, ast.Assign) else [node.target]

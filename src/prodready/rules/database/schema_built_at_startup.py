@@ -66,7 +66,7 @@ RULE = RuleMeta(
 CLI_DECORATOR = re.compile(r"cli\.command|click\.command|\.command\(|typer|manager\.command")
 
 
-@RULE.on_python(ast.Call, calls=["create_all"])
+@RULE.on_python(ast.Call, calls=["create_all"], skip_file=is_script_like)
 def check_python(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file or is_script_like(ctx) or not isinstance(node.func, ast.Attribute):
         return

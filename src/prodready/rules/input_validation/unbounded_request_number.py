@@ -156,7 +156,7 @@ def check_route_params(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyCont
         )
 
 
-@RULE.on_python(ast.Assign)
+@RULE.on_python(ast.Assign, skip_file=in_test_file)
 def check_request_value(node: ast.Assign, ctx: PyContext) -> Iterator[Hit]:
     if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
         return

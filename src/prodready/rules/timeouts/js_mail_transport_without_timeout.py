@@ -49,6 +49,7 @@ from prodready.lang import javascript as js
 from prodready.lang import python as pyast
 from prodready.lang.treesitter import descendants, field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -132,7 +133,7 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
 PY_MESSAGE = "{what} with no timeout: a slow or silent mail relay holds the worker (and the request that sends mail) indefinitely"
 
 
-@RULE.on_python(ast.Call, calls=["SMTP", "SMTP_SSL", "send", "send_message"])
+@RULE.on_python(ast.Call, calls=["SMTP", "SMTP_SSL", "send", "send_message"], skip_file=in_test_file)
 def check_python(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return

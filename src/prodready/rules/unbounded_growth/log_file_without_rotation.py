@@ -52,7 +52,7 @@ RULE = RuleMeta(
 )
 
 
-@RULE.on_python(ast.Call, calls=["FileHandler", "basicConfig"])
+@RULE.on_python(ast.Call, calls=["FileHandler", "basicConfig"], skip_file=is_script_like)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     name = ctx.call_name(node)
     if name == "logging.FileHandler":

@@ -42,6 +42,7 @@ from prodready.lang import golang as go
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -90,7 +91,7 @@ def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         yield RULE.hit(node, MESSAGE.format(what=text(node.child_by_field_name("function")) + "()"))
 
 
-@RULE.on_python(ast.Call, calls=["save"])
+@RULE.on_python(ast.Call, calls=["save"], skip_file=in_test_file)
 def check_python(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file or not isinstance(node.func, ast.Attribute) or not node.args:
         return
