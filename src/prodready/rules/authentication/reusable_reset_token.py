@@ -80,7 +80,7 @@ def check_python(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     yield RULE.hit(node, MESSAGE)
 
 
-@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee={"jwt.sign", "jsonwebtoken.sign"}.__contains__)
 def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file or js.callee(node) not in {"jwt.sign", "jsonwebtoken.sign"} or not js.args(node):
         return

@@ -85,7 +85,7 @@ def check_python(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     yield RULE.hit(node, f"{owner}.create_all() builds the schema from the models at run time: no versioned migrations, and existing tables are never altered")
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda name: name.endswith(".AutoMigrate"))
 def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file or not go.callee(node).endswith(".AutoMigrate"):
         return
@@ -105,7 +105,7 @@ def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     yield RULE.hit(node, message)
 
 
-@RULE.on_tree("call_expression", "pair", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+@RULE.on_tree("call_expression", "pair", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=js.test_or_script)
 def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path):
         return

@@ -68,7 +68,7 @@ RULE = RuleMeta(
 JS_DEADLINE = re.compile(r"setTimeout\(|closeAllConnections\(|closeIdleConnections\(|terminator|stoppable|terminus|lightship|\.destroy\(")
 
 
-@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee={"process.on", "process.once"}.__contains__)
 def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file or js.callee(node) not in {"process.on", "process.once"}:
         return
@@ -89,7 +89,7 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     yield RULE.hit(node, f"{string_value(arguments[0])} handler calls close() with no timer forcing the exit: one keep-alive connection keeps the process until it is SIGKILLed")
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda name: "." in name and name.rsplit(".", 1)[-1] in {"Shutdown", "GracefulStop"})
 def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return

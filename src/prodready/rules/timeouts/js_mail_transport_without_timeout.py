@@ -149,7 +149,7 @@ def check_python(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
         yield RULE.hit(node, PY_MESSAGE.format(what=f"Flask-Mail {name}() opens an SMTP connection"))
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee="smtp.SendMail".__eq__)
 def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file or go.callee(node) != "smtp.SendMail" or ctx.imports.get("smtp", "") != "net/smtp":
         return

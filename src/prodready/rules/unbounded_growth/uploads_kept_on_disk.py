@@ -66,7 +66,7 @@ CLEANUP = re.compile(
 MESSAGE = "{what} writes every upload to local disk and nothing removes them: the disk fills, and files are lost with the container"
 
 
-@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee={"multer.diskStorage", "multer"}.__contains__)
 def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path):
         return
@@ -82,7 +82,7 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         yield RULE.hit(node, MESSAGE.format(what=f"{name}()"))
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda name: name.endswith(".SaveUploadedFile"))
 def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file or not go.callee(node).endswith(".SaveUploadedFile"):
         return
