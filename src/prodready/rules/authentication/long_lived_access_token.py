@@ -46,6 +46,7 @@ from prodready.engine.context import PyContext, TreeContext
 from prodready.lang import python as pyast
 from prodready.lang.treesitter import field, string_value, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import in_test_path
 from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
@@ -255,7 +256,7 @@ def _go_hours(expr: str) -> float | None:
     return amount if match.group(3) == "Hour" else amount / 60
 
 
-@RULE.on_tree("keyed_element", "const_spec", languages=(Language.GO,))
+@RULE.on_tree("keyed_element", "const_spec", languages=(Language.GO,), skip_file=in_test_path)
 def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return

@@ -44,6 +44,7 @@ from prodready.lang import javascript as js
 from prodready.lang import python as pyast
 from prodready.lang.treesitter import text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import in_test_path
 from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
@@ -146,7 +147,7 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
 # ---------------------------------------------------------------- Go
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda name: name == "bcrypt.GenerateFromPassword" or (name.rpartition(".")[0] in {"md5", "sha1", "sha256", "sha512"} and name.rpartition(".")[2] in {"Sum", "Sum256", "Sum512", "New"}))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda name: name == "bcrypt.GenerateFromPassword" or (name.rpartition(".")[0] in {"md5", "sha1", "sha256", "sha512"} and name.rpartition(".")[2] in {"Sum", "Sum256", "Sum512", "New"}), skip_file=in_test_path)
 def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return

@@ -49,6 +49,7 @@ from prodready.lang import javascript as js
 from prodready.lang import python as pyast
 from prodready.lang.treesitter import field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import in_test_path
 from prodready.rules._pyutil import is_script_like
 from prodready.rules.base import RuleMeta
 
@@ -85,7 +86,7 @@ def check_python(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     yield RULE.hit(node, f"{owner}.create_all() builds the schema from the models at run time: no versioned migrations, and existing tables are never altered")
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda name: name.endswith(".AutoMigrate"))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda name: name.endswith(".AutoMigrate"), skip_file=in_test_path)
 def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file or not go.callee(node).endswith(".AutoMigrate"):
         return

@@ -42,6 +42,7 @@ from prodready.lang import golang as go
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import in_test_path
 from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
@@ -82,7 +83,7 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         yield RULE.hit(node, MESSAGE.format(what=f"{name}()"))
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda name: name.endswith(".SaveUploadedFile"))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda name: name.endswith(".SaveUploadedFile"), skip_file=in_test_path)
 def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file or not go.callee(node).endswith(".SaveUploadedFile"):
         return
