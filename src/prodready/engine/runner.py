@@ -158,6 +158,9 @@ class Dispatch:
     index_queries: dict[tuple[str, frozenset[str]], Any] = field(default_factory=dict)
     filtered: frozenset[str] = frozenset()  # node kinds with a handler that has a callee= test
     skip_tests: dict[str, list[tuple[Callable[..., Any], Callable[[Any], object]]]] = field(default_factory=dict)
+    python_skip_tests: list[tuple[Callable[..., Any], Callable[[Any], object]]] = field(default_factory=list)
+    # handlers skipped in a file -> (python, python_calls) without them
+    python_variants: dict[frozenset[Any], Any] = field(default_factory=dict)
     # (grammar, handlers skipped in the file) -> kind -> (owner, handler, owner is a rule), for
     # kinds without callee= tests
     unfiltered: dict[tuple[str, frozenset[Any]], dict[str, list[tuple[HandlerSet, Callable[..., Any], bool]]]] = field(
@@ -235,7 +238,22 @@ def build_dispatch(registry: Registry, options: RunOptions, language: Language |
     return Dispatch(
         python=dict(python), python_calls=dict(python_calls), tree=tree, queries=queries, file=dict(file),
         sources=sources, filtered=filtered, skip_tests=_skip_tests(tree),
+        python_skip_tests=_python_skip_tests(python, python_calls),
     )
+
+
+def _python_skip_tests(*tables: dict[Any, list[tuple[HandlerSet, Callable[..., Any]]]]) -> list[
+    tuple[Callable[..., Any], Callable[[Any], object]]
+]:
+    """(handler, skip_file test) for the Python handlers in these tables that declared one."""
+    found: dict[Callable[..., Any], Callable[[Any], object]] = {}
+    for table in tables:
+        for entries in table.values():
+            for owner, handler in entries:
+                test = owner.handlers.python_skip_file.get(handler)
+                if test is not None:
+                    found[handler] = test
+    return list(found.items())
 
 
 def _skip_tests(
@@ -442,8 +460,7 @@ def _error_ratio(root: Any) -> float:
 
 def _run_python(ctx: cx.PyContext, dispatch: Dispatch, hits: list[tuple[RuleMeta, Hit]]) -> None:
     """The hot loop: every node of the file, handed to the handlers registered for its type."""
-    table = dispatch.python
-    by_callee = dispatch.python_calls
+    table, by_callee = _python_tables(ctx, dispatch)
     if not table and not by_callee:
         return
     get = table.get
@@ -464,6 +481,24 @@ def _run_python(ctx: cx.PyContext, dispatch: Dispatch, hits: list[tuple[RuleMeta
                 for hit in produced:
                     if isinstance(owner, RuleMeta):
                         hits.append((owner, hit))
+
+
+def _python_tables(ctx: cx.PyContext, dispatch: Dispatch) -> tuple[
+    dict[type[ast.AST], list[tuple[HandlerSet, Callable[..., Any]]]], dict[str, list[tuple[HandlerSet, Callable[..., Any]]]]
+]:
+    """The Python handler tables without the handlers that do nothing in this file (skip_file=):
+    test code is most of many trees, and most handlers return at once there."""
+    skipped = _skipped_in(ctx, dispatch.python_skip_tests)
+    if not skipped:
+        return dispatch.python, dispatch.python_calls
+    found = dispatch.python_variants.get(skipped)
+    if found is None:
+        if len(dispatch.python_variants) >= 256:
+            dispatch.python_variants.clear()  # bounded: text pre-filters make many skip sets possible
+        table = {kind: [e for e in entries if e[1] not in skipped] for kind, entries in dispatch.python.items()}
+        calls = {name: [e for e in entries if e[1] not in skipped] for name, entries in dispatch.python_calls.items()}
+        found = dispatch.python_variants[skipped] = (table, calls)
+    return found
 
 
 def _run_tree(ctx: cx.TreeContext, dispatch: Dispatch, hits: list[tuple[RuleMeta, Hit]]) -> None:
@@ -489,7 +524,7 @@ def _run_tree(ctx: cx.TreeContext, dispatch: Dispatch, hits: list[tuple[RuleMeta
     ts.captured(ctx.root, known)
     ordered = sorted((node for nodes in captures.values() for node in nodes), key=_START_BYTE)
     callee_of: Callable[[Any, str], str | None] = _callee_text if ctx.grammar != "go" else _go_callee
-    skipped = _skipped_in(ctx, dispatch)
+    skipped = _skipped_in(ctx, dispatch.skip_tests.get(ctx.grammar, ()))
     # (kind, callee) -> the handlers whose callee= test passes, for every file; and the same
     # without this file's skipped handlers (a few distinct skip sets: test code or not).
     passing = dispatch.chosen.setdefault((ctx.grammar, frozenset()), {})
@@ -537,9 +572,8 @@ _START_BYTE = operator.attrgetter("start_byte")
 _INDEX_CAPTURE = "prodready_index"
 
 
-def _skipped_in(ctx: cx.TreeContext, dispatch: Dispatch) -> frozenset[Any]:
+def _skipped_in(ctx: cx.FileContext, tests: Iterable[tuple[Callable[..., Any], Callable[[Any], object]]]) -> frozenset[Any]:
     """The handlers that do nothing in this file (skip_file=), each distinct test run once."""
-    tests = dispatch.skip_tests.get(ctx.grammar, ())
     verdicts: dict[Callable[[Any], object], bool] = {}
     for _, test in tests:
         if test not in verdicts:

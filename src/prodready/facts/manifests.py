@@ -10,6 +10,7 @@ from prodready.engine.context import DockerfileContext, ManifestContext, PyConte
 from prodready.lang.yamldoc import YList, YMap
 from prodready.lazyre import lazy_compile
 from prodready.model import Language
+from prodready.rules._pyutil import not_test_file
 from prodready.rules.base import FactCollector
 from prodready.rules.container._compose import environment as service_environment
 
@@ -227,7 +228,7 @@ def http_test_markers(text: str) -> bool:
     return any(word in text for word in _HTTP_TEST_WORDS) and HTTP_TEST_MARKERS.search(text) is not None
 
 
-@FACTS.on_python(ast.Module)
+@FACTS.on_python(ast.Module, skip_file=not_test_file)
 def python_tests(tree: ast.Module, ctx: PyContext) -> None:
     if not ctx.is_test_file:
         return

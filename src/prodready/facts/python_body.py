@@ -7,6 +7,7 @@ import ast
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import FactCollector
 
 FACTS = FactCollector("python-body")
@@ -14,7 +15,7 @@ FACTS = FactCollector("python-body")
 LIMIT_KEYS = ("MAX_CONTENT_LENGTH",)
 
 
-@FACTS.on_python(ast.Module)
+@FACTS.on_python(ast.Module, skip_file=in_test_file)
 def collect(tree: ast.Module, ctx: PyContext) -> None:
     if ctx.is_test_file:
         return

@@ -16,7 +16,7 @@ from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.lazyre import lazy_compile
 from prodready.model import Language
-from prodready.rules._pyutil import is_script_like
+from prodready.rules._pyutil import in_test_file, is_script_like
 from prodready.rules.base import FactCollector
 
 FACTS = FactCollector("python-web")
@@ -155,7 +155,7 @@ def full_import_map(ctx: PyContext) -> dict[str, str]:
     return imports
 
 
-@FACTS.on_python(ast.Module)
+@FACTS.on_python(ast.Module, skip_file=in_test_file)
 def collect(tree: ast.Module, ctx: PyContext) -> None:
     if ctx.is_test_file:
         return

@@ -24,6 +24,11 @@ CLIENT_PATH = lazy_compile(r"(^|/)(components?|hooks|public|static|client|fronte
 SCRIPT_PATH = lazy_compile(r"(^|/)(scripts?|bin|tools|migrations|seeds?|docs|examples?|e2e|cypress|playwright|extra|release|bench|benchmarks?|fixtures|__mocks__|mocks)(/|$)|(\.config|\.setup)\.[cm]?[jt]s$|(^|/)(seed|seeder|seeds|migrate|setup-database|generate\w*)\.[cm]?[jt]s$")
 
 
+def test_or_script(ctx: TreeContext) -> bool:
+    """skip_file= test for handlers whose first checks return in test code or a SCRIPT_PATH file."""
+    return ctx.is_test_file or bool(SCRIPT_PATH.search(ctx.path))
+
+
 def is_server_file(ctx: TreeContext) -> bool:
     """Node server code (not browser components, build configs, scripts or tests)."""
     if ctx.is_test_file or SCRIPT_PATH.search(ctx.path):

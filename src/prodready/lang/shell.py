@@ -13,9 +13,6 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
-import tree_sitter
-import tree_sitter_bash
-
 MAX_COMMANDS = 2000  # per script: a generated or hostile file stops here
 MAX_WORDS = 24  # per command: enough to recognise any launcher or migration
 
@@ -91,7 +88,12 @@ class ShellScript:
 
 
 @lru_cache(maxsize=1)
-def _parser() -> tree_sitter.Parser:
+def _parser() -> Any:
+    # Imported here: the script helpers are loaded by project rules on every audit, the grammar
+    # only for audits with shell scripts to parse.
+    import tree_sitter
+    import tree_sitter_bash
+
     return tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
 
 

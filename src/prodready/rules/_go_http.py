@@ -103,6 +103,11 @@ def in_test_file(ctx: Any) -> bool:
     return ctx.path.endswith("_test.go")
 
 
+def in_test_path(ctx: Any) -> bool:
+    """The handler's first checks return on ``ctx.is_test_file``."""
+    return bool(ctx.is_test_file)
+
+
 PLAIN_TYPE = lazy_compile(r"^(error|string|bool|u?int(8|16|32|64)?|float(32|64)|byte|rune)$")
 
 

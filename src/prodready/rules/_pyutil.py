@@ -69,6 +69,37 @@ SERVER_MODULES = (
 )
 
 
+# skip_file= tests (see HandlerSet.on_python) for handlers whose first checks return on them:
+# the engine leaves such handlers out of those files instead of calling them on every node.
+def in_test_file(ctx: PyContext) -> bool:
+    """The handler's first checks return on ``ctx.is_test_file``."""
+    return ctx.is_test_file
+
+
+def not_test_file(ctx: PyContext) -> bool:
+    """The handler's first checks return on ``not ctx.is_test_file``."""
+    return not ctx.is_test_file
+
+
+def names_absent(ctx: PyContext, *words: str, ignore_case: bool = False) -> bool:
+    """True when no identifier, attribute or import path of the file can contain any of ``words``.
+
+    For skip_file= tests of handlers that return unless such a name (a call name, a dotted target)
+    contains a word: every such name is made of pieces of the file's text, so a text without the
+    words has no such name. Not for string values (escapes and implicit concatenation build text
+    that is not in the source). A non-ASCII file always answers False: the parser NFKC-normalises
+    identifiers, so a name need not be spelled as in the text."""
+    text = ctx.text
+    if not text.isascii():
+        return False
+    if ignore_case:
+        lowered = ctx.memo.get("lowered_text")
+        if lowered is None:
+            lowered = ctx.memo["lowered_text"] = text.lower()
+        text = lowered
+    return not any(word in text for word in words)
+
+
 def is_script_like(ctx: PyContext) -> bool:
     """Build scripts, CLIs, tests, docs: code that is not a long-running service (once per file)."""
     known = ctx.memo.get("script_like")

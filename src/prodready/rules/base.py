@@ -49,6 +49,8 @@ class Handlers:
     # ast.Call handlers that only care about some callees, keyed by the callee's last name
     # ("get" for requests.get): the engine skips them for every other call.
     python_calls: list[tuple[frozenset[str], PyHandler]] = field(default_factory=list)
+    # Python handlers that do nothing in some files (see on_python's skip_file=).
+    python_skip_file: dict[PyHandler, Callable[[Any], object]] = field(default_factory=dict)
     tree: list[tuple[Language, str, TreeHandler]] = field(default_factory=list)
     # Tree handlers of call nodes that only care about some callees: handler -> a test of the
     # callee text the engine runs first (it skips the handler for every other call).
@@ -66,13 +68,20 @@ class HandlerSet:
     handlers: Handlers
 
     def on_python(
-        self, *node_types: type[ast.AST], calls: Iterable[str] | None = None
+        self,
+        *node_types: type[ast.AST],
+        calls: Iterable[str] | None = None,
+        skip_file: Callable[[PyContext], object] | None = None,
     ) -> Callable[[PyHandler], PyHandler]:
         """Register for node types; with ``calls=``, only ast.Call nodes whose callee's last name
-        is one of them (``{"get", "post"}``) reach the handler."""
+        is one of them (``{"get", "post"}``) reach the handler. With ``skip_file=``, the handler is
+        not called at all in a file whose context passes that test (one its own first checks
+        return on, such as ``ctx.is_test_file``)."""
         wanted = frozenset(calls) if calls is not None else None
 
         def register(func: PyHandler) -> PyHandler:
+            if skip_file is not None:
+                self.handlers.python_skip_file[func] = skip_file
             if wanted is not None:
                 if node_types != (ast.Call,):
                     raise ValueError("calls= filters ast.Call handlers only")

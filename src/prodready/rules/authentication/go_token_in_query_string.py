@@ -87,7 +87,7 @@ def _oauth2_extractors(nodes: list[Any], ctx: TreeContext) -> Iterator[Any]:
             yield node
 
 
-@RULE.on_tree("composite_literal", languages=(Language.GO,))
+@RULE.on_tree("composite_literal", languages=(Language.GO,), skip_file=in_test_code)
 def check_extractor(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     """`request.ArgumentExtractor{"access_token"}`, and `request.OAuth2Extractor` in a MultiExtractor."""
     typ = field(node, "type")
@@ -110,7 +110,7 @@ def check_extractor(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         yield RULE.hit(extractor, f"{text(extractor)} accepts the token from the URL query: it lands in access logs and Referer headers")
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda name: "ParseFromRequest" in name, skip_file=in_test_code)
 def check_parse_from_request(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     """`request.ParseFromRequest(r, request.OAuth2Extractor, keyFunc)`."""
     if "ParseFromRequest" not in go.callee(node) or non_production(ctx.path, ctx.is_test_file):

@@ -44,6 +44,7 @@ from prodready.lang import python as pyast
 from prodready.lang.treesitter import ancestors, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -72,7 +73,13 @@ def _outer(node: Any) -> Any:
     return func
 
 
-@RULE.on_tree("string", "template_string", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+def _no_revealing_text(ctx: TreeContext) -> bool:
+    """skip_file=: test code, a script, or a file whose text REVEALS cannot match (a string's text
+    is a piece of the file's, quotes included, so any match in it is a match in the file)."""
+    return js.test_or_script(ctx) or not REVEALS.search(ctx.text)
+
+
+@RULE.on_tree("string", "template_string", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_no_revealing_text)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path):
         return
@@ -95,7 +102,7 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     yield RULE.hit(node, f"{value[:60]} tells the caller the account does not exist: accounts can be enumerated")
 
 
-@RULE.on_python(ast.Call, calls=["HTTPException", "abort", "NotFound", "ValidationError"])
+@RULE.on_python(ast.Call, calls=["HTTPException", "abort", "NotFound", "ValidationError"], skip_file=in_test_file)
 def check_python(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return

@@ -72,7 +72,7 @@ def _token_from_request(arg: Any, func: Any | None) -> bool:
 EXPIRY_ONLY = lazy_compile(r"(?i)(expir|exp\b|ttl|debug|inspect|log)")
 
 
-@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee=lambda name: name.endswith((".decode", ".verify")))
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = js.callee(node)
     owner = name.split(".")[0]

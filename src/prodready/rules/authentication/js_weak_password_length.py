@@ -67,7 +67,7 @@ def _min_value(node: Any) -> int | None:
     return None
 
 
-@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee=lambda name: name.split(".")[-1] in {"min", "isLength"})
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     minimum = _min_value(node)
     if minimum is None or ctx.is_test_file:

@@ -111,7 +111,14 @@ def _authenticated_elsewhere(ctx: TreeContext, server: str, constructor: Any) ->
     return False
 
 
-@RULE.on_tree("program", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+def _no_ws_server(ctx: TreeContext) -> bool:
+    """skip_file=: test code, a script, or no ws/socket.io import (_servers finds none)."""
+    return js.test_or_script(ctx) or not any(
+        v.split("#")[0] in WS_MODULES or v.split("#")[0] == "socket.io" for v in ctx.imports.values()
+    )
+
+
+@RULE.on_tree("program", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_no_ws_server)
 def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path):
         return  # tests, scripts and examples/ demos

@@ -36,6 +36,7 @@ from collections.abc import Iterator
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -50,7 +51,7 @@ RULE = RuleMeta(
 )
 
 
-@RULE.on_python(ast.Call, calls=["decode", "get_unverified_claims"])
+@RULE.on_python(ast.Call, calls=["decode", "get_unverified_claims"], skip_file=in_test_file)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     name = ctx.call_name(node) or ""
     if ctx.is_test_file:

@@ -53,6 +53,7 @@ from typing import Any
 from prodready.engine.context import PyContext, TreeContext
 from prodready.lang.treesitter import field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import names_absent
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -95,7 +96,18 @@ def _py_is_lookup(name: str) -> bool:
     )
 
 
-@RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef)
+def _no_verify_call(ctx: PyContext) -> bool:
+    """skip_file=: a test file, or one where no call name can pass _py_verify_calls (every name
+    VERIFY accepts with one of the required words holds `password`, `checkpw` or `verify` and one of
+    them)."""
+    if ctx.is_test_file:
+        return True
+    if not names_absent(ctx, "password", "checkpw", ignore_case=True):
+        return False
+    return names_absent(ctx, "verify", ignore_case=True) or names_absent(ctx, "bcrypt", "pwd", "hasher", ignore_case=True)
+
+
+@RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef, skip_file=_no_verify_call)
 def check_python(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return
@@ -142,12 +154,27 @@ def check_python(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -
 JS_FUNCTIONS = ("function_declaration", "function_expression", "arrow_function", "method_definition")
 
 
-@RULE.on_tree(*JS_FUNCTIONS, languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+JS_VERIFY = r"(bcrypt\w*\.compare(Sync)?|\.?(isPasswordMatch|comparePassword|verifyPassword|checkPassword|matchPassword|validatePassword)|argon2\.verify)\s*\("
+GO_VERIFY = r"bcrypt\.CompareHashAndPassword|argon2\w*\.\w*Compare\w*|\.(CheckPassword|VerifyPassword|ComparePassword)\("
+
+
+def _no_js_verify(ctx: TreeContext) -> bool:
+    """skip_file=: test code, or a file where JS_VERIFY matches nowhere (a function's text is a
+    piece of the file's and the pattern has no anchors, so it cannot match there either)."""
+    return ctx.is_test_file or not re.search(JS_VERIFY, ctx.text)
+
+
+def _no_go_verify(ctx: TreeContext) -> bool:
+    """skip_file=: test code, or a file where GO_VERIFY matches nowhere (as _no_js_verify)."""
+    return ctx.is_test_file or not re.search(GO_VERIFY, ctx.text)
+
+
+@RULE.on_tree(*JS_FUNCTIONS, languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_no_js_verify)
 def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return
     body = text(node)
-    verify = re.search(r"(bcrypt\w*\.compare(Sync)?|\.?(isPasswordMatch|comparePassword|verifyPassword|checkPassword|matchPassword|validatePassword)|argon2\.verify)\s*\(", body)
+    verify = re.search(JS_VERIFY, body)
     if not verify:
         return
     lookup = re.search(r"(const|let|var)\s+(\w+)\s*=\s*(await\s+)?[\w.]*\.(findOne|findUnique|findFirst|getUserBy\w+|findBy\w+|get\w*User\w*)\s*\(", body)
@@ -174,7 +201,7 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
 # ---------------------------------------------------------------- Go
 
 
-@RULE.on_tree("function_declaration", "method_declaration", languages=(Language.GO,))
+@RULE.on_tree("function_declaration", "method_declaration", languages=(Language.GO,), skip_file=_no_go_verify)
 def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return
@@ -182,7 +209,7 @@ def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if body is None:
         return
     source = text(body)
-    verify = re.search(r"bcrypt\.CompareHashAndPassword|argon2\w*\.\w*Compare\w*|\.(CheckPassword|VerifyPassword|ComparePassword)\(", source)
+    verify = re.search(GO_VERIFY, source)
     if not verify:
         return
     lookup = re.search(r"(\w+),\s*err\s*:?=\s*[\w.]*\.(GetBy\w+|FindBy\w+|Get\w*User\w*|Find\w*User\w*|\w*ByEmail|\w*ByUsername|\w*ByLogin)\(", source)

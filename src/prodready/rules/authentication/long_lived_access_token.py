@@ -46,6 +46,8 @@ from prodready.engine.context import PyContext, TreeContext
 from prodready.lang import python as pyast
 from prodready.lang.treesitter import field, string_value, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import in_test_path
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -133,7 +135,7 @@ def _py_timedelta_hours(node: ast.AST | None, ctx: PyContext) -> float | None:
     return hours
 
 
-@RULE.on_python(ast.Assign, ast.AnnAssign)
+@RULE.on_python(ast.Assign, ast.AnnAssign, skip_file=in_test_file)
 def check_python_setting(node: ast.Assign | ast.AnnAssign, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return
@@ -162,7 +164,7 @@ def check_python_setting(node: ast.Assign | ast.AnnAssign, ctx: PyContext) -> It
         yield RULE.hit(node, f"`{name}` lets an access token live {_describe(hours)}: a stolen token cannot be revoked before then")
 
 
-@RULE.on_python(ast.Dict)
+@RULE.on_python(ast.Dict, skip_file=in_test_file)
 def check_python_claim(node: ast.Dict, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return
@@ -254,7 +256,7 @@ def _go_hours(expr: str) -> float | None:
     return amount if match.group(3) == "Hour" else amount / 60
 
 
-@RULE.on_tree("keyed_element", "const_spec", languages=(Language.GO,))
+@RULE.on_tree("keyed_element", "const_spec", languages=(Language.GO,), skip_file=in_test_path)
 def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return

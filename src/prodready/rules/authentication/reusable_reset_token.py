@@ -46,6 +46,7 @@ from prodready.lang import javascript as js
 from prodready.lang import python as pyast
 from prodready.lang.treesitter import text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -65,7 +66,7 @@ STORED = re.compile(r"(?i)\b(session\.add|\.save\(|\.create\(|insert|redis|cache
 MESSAGE = "the reset token carries nothing that changes when the password does and is not stored: the link can be used again until it expires"
 
 
-@RULE.on_python(ast.Call, calls=["encode"])
+@RULE.on_python(ast.Call, calls=["encode"], skip_file=in_test_file)
 def check_python(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file or not (ctx.call_name(node) or "").endswith("jwt.encode") or not node.args:
         return
@@ -79,7 +80,7 @@ def check_python(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     yield RULE.hit(node, MESSAGE)
 
 
-@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee={"jwt.sign", "jsonwebtoken.sign"}.__contains__)
 def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file or js.callee(node) not in {"jwt.sign", "jsonwebtoken.sign"} or not js.args(node):
         return

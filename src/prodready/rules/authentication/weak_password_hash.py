@@ -44,6 +44,8 @@ from prodready.lang import javascript as js
 from prodready.lang import python as pyast
 from prodready.lang.treesitter import text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import in_test_path
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -81,7 +83,7 @@ def _cost_message(cost: int) -> str:
 # ---------------------------------------------------------------- Python
 
 
-@RULE.on_python(ast.Call, calls=["gensalt", "CryptContext", "using", "md5", "sha1", "sha256", "sha512"])
+@RULE.on_python(ast.Call, calls=["gensalt", "CryptContext", "using", "md5", "sha1", "sha256", "sha512"], skip_file=in_test_file)
 def check_python(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return
@@ -112,7 +114,15 @@ def check_python(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
 # ---------------------------------------------------------------- JavaScript / TypeScript
 
 
-@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+def _js_hash_call(name: str) -> bool:
+    """callee=: the calls check_js reads (bcrypt cost arguments, createHash(...).update)."""
+    last = name.split(".")[-1]
+    return (name.split(".")[0] in {"bcrypt", "bcryptjs"} and last in {"hash", "hashSync", "genSalt", "genSaltSync"}) or (
+        last == "update" and "createHash" in name
+    )
+
+
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee=_js_hash_call)
 def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return
@@ -137,7 +147,7 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
 # ---------------------------------------------------------------- Go
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda name: name == "bcrypt.GenerateFromPassword" or (name.rpartition(".")[0] in {"md5", "sha1", "sha256", "sha512"} and name.rpartition(".")[2] in {"Sum", "Sum256", "Sum512", "New"}), skip_file=in_test_path)
 def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return

@@ -46,6 +46,7 @@ from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -89,7 +90,7 @@ def _params_auth(func: ast.AST) -> bool:
     )
 
 
-@RULE.on_python(ast.AsyncFunctionDef)
+@RULE.on_python(ast.AsyncFunctionDef, skip_file=in_test_file)
 def check_route(func: ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
     decorators = [
         d

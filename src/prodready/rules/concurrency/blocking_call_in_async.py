@@ -51,6 +51,7 @@ from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -203,7 +204,7 @@ def _constructed_class(func: ast.AsyncFunctionDef, name: str, ctx: PyContext) ->
     return None
 
 
-@RULE.on_python(ast.AsyncFunctionDef)
+@RULE.on_python(ast.AsyncFunctionDef, skip_file=in_test_file)
 def check_sync_session(func: ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return

@@ -87,7 +87,7 @@ def _globals_declared(func: ast.AST) -> set[str]:
     return names
 
 
-@RULE.on_python(ast.If)
+@RULE.on_python(ast.If, skip_file=is_script_like)
 def check(node: ast.If, ctx: PyContext) -> Iterator[Hit]:
     name = _checked_name(node.test)
     if not name:

@@ -47,6 +47,7 @@ from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyflow import GROW_METHODS, SHRINK_METHODS, background_functions, containers, under_lock
+from prodready.rules._pyutil import names_absent
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -78,7 +79,13 @@ def _thread_targets(ctx: PyContext) -> set[str]:
     return names & background_functions(ctx) | names
 
 
-@RULE.on_python(ast.FunctionDef)
+def _no_thread_starter(ctx: PyContext) -> bool:
+    """skip_file=: no call in the file can be a THREAD_STARTERS call (their last names are
+    pieces of the text), so _thread_targets finds nothing."""
+    return names_absent(ctx, *THREAD_STARTERS)
+
+
+@RULE.on_python(ast.FunctionDef, skip_file=_no_thread_starter)
 def check(node: ast.FunctionDef, ctx: PyContext) -> Iterator[Hit]:
     targets = getattr(ctx, "_pr_thread_targets", None)
     if targets is None:

@@ -40,6 +40,7 @@ from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -65,7 +66,7 @@ def _is_true(node: ast.AST | None) -> bool:
     return isinstance(node, ast.Constant) and node.value is True
 
 
-@RULE.on_python(ast.Assign, ast.AnnAssign)
+@RULE.on_python(ast.Assign, ast.AnnAssign, skip_file=in_test_file)
 def check_assign(node: ast.Assign | ast.AnnAssign, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file or DEV_FILE.search(ctx.path) or pyast.enclosing_function(node) is not None:
         return
@@ -86,7 +87,7 @@ def check_assign(node: ast.Assign | ast.AnnAssign, ctx: PyContext) -> Iterator[H
         return
 
 
-@RULE.on_python(ast.Call, calls=["FastAPI", "Litestar", "Sanic", "Starlette", "get", "getenv", "run"])
+@RULE.on_python(ast.Call, calls=["FastAPI", "Litestar", "Sanic", "Starlette", "get", "getenv", "run"], skip_file=in_test_file)
 def check_call(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file or DEV_FILE.search(ctx.path):
         return

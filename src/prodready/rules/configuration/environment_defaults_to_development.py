@@ -36,6 +36,7 @@ from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -56,7 +57,7 @@ DEV_VALUES = {"development", "dev", "local", "debug", "develop"}
 DEV_FILE = lazy_compile(r"(?i)(^|/)(dev|development|local|test|testing)[\w-]*\.py$|(^|/)(dev|local)/")
 
 
-@RULE.on_python(ast.Assign, ast.AnnAssign)
+@RULE.on_python(ast.Assign, ast.AnnAssign, skip_file=in_test_file)
 def check_assign(node: ast.Assign | ast.AnnAssign, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file or DEV_FILE.search(ctx.path) or pyast.enclosing_function(node) is not None:
         return
@@ -79,7 +80,7 @@ def check_assign(node: ast.Assign | ast.AnnAssign, ctx: PyContext) -> Iterator[H
         )
 
 
-@RULE.on_python(ast.Call, calls=["get", "getenv"])
+@RULE.on_python(ast.Call, calls=["get", "getenv"], skip_file=in_test_file)
 def check_getenv(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file or DEV_FILE.search(ctx.path) or len(node.args) < 2:
         return

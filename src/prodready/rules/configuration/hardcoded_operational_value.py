@@ -44,7 +44,7 @@ from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._pyutil import SERVER_MODULES, imports_any, is_script_like
+from prodready.rules._pyutil import SERVER_MODULES, imports_any, in_test_file, is_script_like
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -68,7 +68,7 @@ CONFIG_MODULE = lazy_compile(
 READS_CONFIG = lazy_compile(r"(getenv|environ|settings|config|Settings|Config)")
 
 
-@RULE.on_python(ast.Module)
+@RULE.on_python(ast.Module, skip_file=is_script_like)
 def check(tree: ast.Module, ctx: PyContext) -> Iterator[Hit]:
     if is_script_like(ctx) or CONFIG_MODULE.search(ctx.path):
         return
@@ -122,7 +122,7 @@ LOCAL_SCHEMES = ("sqlite", "memory", "file")
 
 
 @RULE.on_python(ast.Call, calls=["Celery", "create_engine", "create_async_engine", "from_url", "MongoClient",
-                                 "AsyncIOMotorClient", "URLParameters", "Database"])
+                                 "AsyncIOMotorClient", "URLParameters", "Database"], skip_file=in_test_file)
 def check_client_url(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file or is_script_like(ctx):
         return

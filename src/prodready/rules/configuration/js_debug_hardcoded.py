@@ -108,7 +108,7 @@ def check_node_env(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         yield RULE.hit(node, f'NODE_ENV forced to "{value}" in code')
 
 
-@RULE.on_tree("call_expression", languages=LANGS)
+@RULE.on_tree("call_expression", languages=LANGS, callee=lambda name: name.endswith((".set", ".use")) or name.split(".")[-1] in {"json", "send"})
 def check_calls(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = js.callee(node)
     arguments = js.args(node)

@@ -38,6 +38,7 @@ from collections.abc import Iterator
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules._secretutil import is_secret_name, is_signing_key_name
 from prodready.rules.base import RuleMeta
 
@@ -55,7 +56,7 @@ RULE = RuleMeta(
 VALIDATORS = {"field_validator", "model_validator", "validator", "root_validator"}
 
 
-@RULE.on_python(ast.ClassDef)
+@RULE.on_python(ast.ClassDef, skip_file=in_test_file)
 def check(node: ast.ClassDef, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return

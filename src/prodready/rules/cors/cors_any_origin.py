@@ -37,6 +37,7 @@ from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 from prodready.rules.cors._pycors import configs
 
@@ -52,7 +53,7 @@ RULE = RuleMeta(
 )
 
 
-@RULE.on_python(ast.Module)
+@RULE.on_python(ast.Module, skip_file=in_test_file)
 def check(tree: ast.Module, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return

@@ -38,6 +38,7 @@ from collections.abc import Iterator
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 from prodready.rules.cors._pycors import configs
 
@@ -53,7 +54,7 @@ RULE = RuleMeta(
 )
 
 
-@RULE.on_python(ast.Module)
+@RULE.on_python(ast.Module, skip_file=in_test_file)
 def check(tree: ast.Module, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return
@@ -79,7 +80,21 @@ def _header_assignments(function: ast.AST) -> dict[str, ast.Assign]:
     return found
 
 
-@RULE.on_python(ast.FunctionDef)
+def _no_header_pair(ctx: PyContext) -> bool:
+    """skip_file=: a test file, or one that never assigns both Allow-Origin and Allow-Credentials
+    the way _header_assignments reads them."""
+    if ctx.is_test_file:
+        return True
+    keys = set()
+    for node in ctx.nodes_of(ast.Assign):
+        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript):
+            key = pyast.const_str(node.targets[0].slice)
+            if key:
+                keys.add(key.lower())
+    return not {"access-control-allow-origin", "access-control-allow-credentials"} <= keys
+
+
+@RULE.on_python(ast.FunctionDef, skip_file=_no_header_pair)
 def check_handwritten(node: ast.FunctionDef, ctx: PyContext) -> Iterator[Hit]:
     """after_request hooks and middleware that set the CORS headers by hand."""
     if ctx.is_test_file:

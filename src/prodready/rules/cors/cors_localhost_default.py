@@ -37,6 +37,7 @@ from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -55,7 +56,7 @@ LOCAL = lazy_compile(r"(?i)^https?://(localhost|127\.0\.0\.1|0\.0\.0\.0)(:\d+)?/
 DEV_FILE = lazy_compile(r"(?i)(^|/)(dev|development|local|test|testing)[\w-]*\.py$|/(dev|local)/")
 
 
-@RULE.on_python(ast.Assign, ast.AnnAssign)
+@RULE.on_python(ast.Assign, ast.AnnAssign, skip_file=in_test_file)
 def check(node: ast.Assign | ast.AnnAssign, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file or DEV_FILE.search(ctx.path) or node.value is None:
         return

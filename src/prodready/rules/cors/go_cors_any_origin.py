@@ -118,7 +118,7 @@ def _allow_all_default(call: Any, ctx: TreeContext) -> str | None:
     return None
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda name: name.endswith((".AllowAll", ".Default", ".CORS", ".New", ".Handler")))
 def check_defaults(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if not go.callee(node).endswith((".AllowAll", ".Default", ".CORS", ".New", ".Handler")):
         return
@@ -129,7 +129,7 @@ def check_defaults(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     yield RULE.hit(node, f"{shown} allows requests from any origin")
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda name: name.endswith(("Header().Set", "Header().Add", ".Header")))
 def check_header(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if not go.callee(node).endswith(("Header().Set", "Header().Add", ".Header")):
         return

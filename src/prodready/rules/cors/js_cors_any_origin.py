@@ -94,7 +94,7 @@ def _public_asset(node: Any, ctx: TreeContext) -> bool:
     return bool(STATIC.search(js.function_name(func)) or STATIC.search(ctx.path.rsplit("/", 1)[-1]))
 
 
-@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee=lambda name: name == "cors" or name.endswith((".setHeader", ".header", ".set")))
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     config = cors_config(node, ctx)
     if config is None:

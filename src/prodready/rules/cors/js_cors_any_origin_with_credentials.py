@@ -76,7 +76,7 @@ def _reflected_with_credentials(node: Any) -> bool:
     )
 
 
-@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee=lambda name: name == "cors" or name.endswith((".setHeader", ".header", ".set")))
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     reflected = _reflected_with_credentials(node)
     if reflected:

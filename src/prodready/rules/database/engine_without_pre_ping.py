@@ -35,6 +35,7 @@ from collections.abc import Iterator
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -56,7 +57,7 @@ ENGINES = {
 }
 
 
-@RULE.on_python(ast.Call, calls=["create_async_engine", "create_engine"])
+@RULE.on_python(ast.Call, calls=["create_async_engine", "create_engine"], skip_file=in_test_file)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.call_name(node) not in ENGINES or ctx.is_test_file:
         return
@@ -80,7 +81,7 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
 NOT_PRODUCTION_CLASS = re.compile(r"(?i)test|dev|local|debug")
 
 
-@RULE.on_python(ast.Assign, ast.AnnAssign)
+@RULE.on_python(ast.Assign, ast.AnnAssign, skip_file=in_test_file)
 def check_flask_sqlalchemy(node: ast.Assign | ast.AnnAssign, ctx: PyContext) -> Iterator[Hit]:
     """Flask-SQLAlchemy builds the engine itself: its options come from SQLALCHEMY_ENGINE_OPTIONS."""
     targets = node.targets if isinstance(node, ast.Assign) else [node.target]

@@ -52,7 +52,7 @@ KEYS = ("pool_size", "max_overflow")
 FACTORIES = ("create_engine", "create_async_engine")
 
 
-@RULE.on_python(ast.Call, calls=["create_async_engine", "create_engine"])
+@RULE.on_python(ast.Call, calls=["create_async_engine", "create_engine"], skip_file=is_script_like)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     name = (ctx.call_name(node) or "").split(".")[-1]
     if name not in FACTORIES or is_script_like(ctx):

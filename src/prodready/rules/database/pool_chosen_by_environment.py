@@ -39,6 +39,7 @@ from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -57,7 +58,7 @@ ENV_TEST = lazy_compile(
 )
 
 
-@RULE.on_python(ast.Call, calls=["create_async_engine", "create_engine"])
+@RULE.on_python(ast.Call, calls=["create_async_engine", "create_engine"], skip_file=in_test_file)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     name = (ctx.call_name(node) or "").split(".")[-1]
     if name not in {"create_engine", "create_async_engine"} or ctx.is_test_file:

@@ -49,6 +49,7 @@ from prodready.lang import javascript as js
 from prodready.lang import python as pyast
 from prodready.lang.treesitter import field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import in_test_path
 from prodready.rules._pyutil import is_script_like
 from prodready.rules.base import RuleMeta
 
@@ -66,7 +67,7 @@ RULE = RuleMeta(
 CLI_DECORATOR = re.compile(r"cli\.command|click\.command|\.command\(|typer|manager\.command")
 
 
-@RULE.on_python(ast.Call, calls=["create_all"])
+@RULE.on_python(ast.Call, calls=["create_all"], skip_file=is_script_like)
 def check_python(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file or is_script_like(ctx) or not isinstance(node.func, ast.Attribute):
         return
@@ -85,7 +86,7 @@ def check_python(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     yield RULE.hit(node, f"{owner}.create_all() builds the schema from the models at run time: no versioned migrations, and existing tables are never altered")
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda name: name.endswith(".AutoMigrate"), skip_file=in_test_path)
 def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file or not go.callee(node).endswith(".AutoMigrate"):
         return
@@ -105,7 +106,7 @@ def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     yield RULE.hit(node, message)
 
 
-@RULE.on_tree("call_expression", "pair", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+@RULE.on_tree("call_expression", "pair", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=js.test_or_script)
 def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path):
         return

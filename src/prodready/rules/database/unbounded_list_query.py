@@ -56,6 +56,7 @@ from prodready.lang.treesitter import field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_code
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 from prodready.rules.input_validation._taint import is_route_handler
 
@@ -84,7 +85,7 @@ LOOKUP_TABLE = lazy_compile(
 ORM_MODULES = ("sqlalchemy", "flask_sqlalchemy", "tortoise", "sqlmodel")
 
 
-@RULE.on_python(ast.Call, calls=["all"])
+@RULE.on_python(ast.Call, calls=["all"], skip_file=in_test_file)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file or node.args or not isinstance(node.func, ast.Attribute):
         return

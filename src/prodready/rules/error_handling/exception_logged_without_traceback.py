@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -58,7 +59,7 @@ def _mentions(node: ast.AST, name: str) -> bool:
     return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
 
 
-@RULE.on_python(ast.ExceptHandler)
+@RULE.on_python(ast.ExceptHandler, skip_file=in_test_file)
 def check(handler: ast.ExceptHandler, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file or handler.name is None:
         return

@@ -43,6 +43,7 @@ from collections.abc import Iterator
 from prodready.engine.context import PyContext
 from prodready.lang.python import anchor_of
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -72,7 +73,7 @@ def _is_silent(body: list[ast.stmt]) -> bool:
     return True
 
 
-@RULE.on_python(ast.ExceptHandler)
+@RULE.on_python(ast.ExceptHandler, skip_file=in_test_file)
 def check(node: ast.ExceptHandler, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return

@@ -188,7 +188,7 @@ def _same_call_before(node: Any, callee: str) -> bool:
     return call.type == "call_expression" and go.callee(call) == callee
 
 
-@RULE.on_tree("expression_statement", languages=(Language.GO,))
+@RULE.on_tree("expression_statement", languages=(Language.GO,), skip_file=in_test_code)
 def check_bare(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     call = node.named_children[0] if node.named_children else None
     if call is None or call.type != "call_expression" or non_production(ctx.path, ctx.is_test_file):

@@ -94,7 +94,7 @@ def _best_effort(node: Any) -> bool:
     return any(a.type == "finally_clause" for a in ancestors(node))
 
 
-@RULE.on_tree("call_expression", languages=LANGS)
+@RULE.on_tree("call_expression", languages=LANGS, callee=lambda name: name.endswith("catch"))
 def check_promise(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     parts = js.member_parts(field(node, "function"))
     if parts is None or parts[1] != "catch" or ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path):

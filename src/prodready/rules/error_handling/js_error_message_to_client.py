@@ -163,7 +163,7 @@ def _is_view(handler: ast.ExceptHandler) -> bool:
     return bool(ROUTE_DECORATOR.search(decorators)) or first == "request"
 
 
-@RULE.on_python(ast.ExceptHandler)
+@RULE.on_python(ast.ExceptHandler, skip_file=is_script_like)
 def check_python(node: ast.ExceptHandler, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file or not node.name or is_script_like(ctx):
         return

@@ -46,6 +46,7 @@ from prodready.lang import javascript as js
 from prodready.lang import python as pyast
 from prodready.lang.treesitter import text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 from prodready.rules.input_validation._taint import is_route_handler
 
@@ -63,7 +64,7 @@ RULE = RuleMeta(
 MAYBE_NONE = frozenset({"first", "one_or_none", "scalar_one_or_none", "scalar", "get"})
 
 
-@RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef)
+@RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef, skip_file=in_test_file)
 def check(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file or not is_route_handler(func):
         return

@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -51,7 +52,7 @@ RULE = RuleMeta(
 )
 
 
-@RULE.on_python(ast.Expr)
+@RULE.on_python(ast.Expr, skip_file=in_test_file)
 def check(node: ast.Expr, ctx: PyContext) -> Iterator[Hit]:
     call = node.value
     if not isinstance(call, ast.Call) or ctx.is_test_file:

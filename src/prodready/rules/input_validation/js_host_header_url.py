@@ -62,7 +62,12 @@ HOST = lazy_compile(
 ALLOW_LIST = lazy_compile(r"(?i)allowed_?hosts|trusted_?hosts|allow_?list|whitelist")
 
 
-@RULE.on_tree("template_string", "binary_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+def _no_url_here(ctx: TreeContext) -> bool:
+    """skip_file=: test code, a script, or a file without `://` (check reads only texts holding it)."""
+    return js.test_or_script(ctx) or "://" not in ctx.text
+
+
+@RULE.on_tree("template_string", "binary_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_no_url_here)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path):
         return

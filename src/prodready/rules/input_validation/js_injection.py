@@ -95,7 +95,7 @@ def _dynamic(node: Any) -> bool:
     )
 
 
-@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee=lambda name: name.split(".")[-1] in DB_METHODS or name.split(".")[-1] in {"exec", "execSync"})
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = js.callee(node)
     arguments = js.args(node)

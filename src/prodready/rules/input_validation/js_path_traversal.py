@@ -103,7 +103,7 @@ def _is_sink(node: Any, ctx: TreeContext) -> str:
     return ""
 
 
-@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee=lambda name: name.split(".")[-1] in RES_SINKS or name.split(".")[-1] in FS_SINKS)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return

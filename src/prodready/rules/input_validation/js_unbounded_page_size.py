@@ -118,7 +118,7 @@ def check_option(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         yield RULE.hit(node, f"`{text(node)[:60]}` takes the page size from the request with no upper bound: ?{param.group(1) if param else text(key)}=1000000 loads the whole table")
 
 
-@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee=lambda name: name.endswith("limit"))
 def check_limit_call(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     function = field(node, "function")
     if function is None or function.type != "member_expression" or text(field(function, "property")) != "limit":

@@ -46,6 +46,7 @@ from collections.abc import Iterator
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 from prodready.rules.input_validation._taint import is_route_handler, mentions, tainted_names
 
@@ -115,7 +116,7 @@ def _confined(func: ast.AST) -> bool:
     return False
 
 
-@RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef)
+@RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef, skip_file=in_test_file)
 def check(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file or not is_route_handler(func):
         return

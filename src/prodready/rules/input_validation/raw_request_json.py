@@ -44,6 +44,7 @@ from collections.abc import Iterator
 from prodready.engine.context import ProjectContext, PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules._repo import main_path
 from prodready.rules.base import RuleMeta
 
@@ -92,7 +93,7 @@ def _reads_body(value: ast.AST) -> bool:
     return False
 
 
-@RULE.on_python(ast.Assign)
+@RULE.on_python(ast.Assign, skip_file=in_test_file)
 def check(node: ast.Assign, ctx: PyContext) -> Iterator[Hit]:
     if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name) or not _reads_body(node.value):
         return

@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._pyutil import is_script_like
+from prodready.rules._pyutil import in_test_file, is_script_like
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -79,6 +79,7 @@ def _quoted(node: ast.AST) -> bool:
         "run",
         "system",
     ],
+    skip_file=in_test_file,
 )
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     name = ctx.call_name(node) or ""

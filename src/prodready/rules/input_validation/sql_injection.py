@@ -122,6 +122,7 @@ def _dynamic_sql(node: ast.AST) -> bool:
         "read_sql_query",
         "text",
     ],
+    skip_file=is_script_like,
 )
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     name = ctx.call_name(node) or ""

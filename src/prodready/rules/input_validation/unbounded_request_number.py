@@ -51,6 +51,7 @@ from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 from prodready.rules.input_validation._taint import is_route_handler
 
@@ -121,7 +122,7 @@ def _field_name(node: ast.Call) -> str | None:
     return None
 
 
-@RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef)
+@RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef, skip_file=in_test_file)
 def check_route_params(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file or not is_route_handler(func) or not ctx.imports_module("fastapi"):
         return
@@ -155,7 +156,7 @@ def check_route_params(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyCont
         )
 
 
-@RULE.on_python(ast.Assign)
+@RULE.on_python(ast.Assign, skip_file=in_test_file)
 def check_request_value(node: ast.Assign, ctx: PyContext) -> Iterator[Hit]:
     if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
         return

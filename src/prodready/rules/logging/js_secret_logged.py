@@ -131,7 +131,7 @@ def _dev_only(node: Any) -> bool:
     return False
 
 
-@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee=lambda name: "." in name and name.rpartition(".")[2] in LEVELS)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = js.callee(node)
     if "." not in name or ctx.is_test_file:

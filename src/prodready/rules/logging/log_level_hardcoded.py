@@ -65,7 +65,7 @@ def _literal_level(node: ast.AST | None) -> str | None:
     return None
 
 
-@RULE.on_python(ast.Call, calls=["basicConfig", "setLevel"])
+@RULE.on_python(ast.Call, calls=["basicConfig", "setLevel"], skip_file=is_script_like)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if is_script_like(ctx) or not isinstance(node.func, ast.Attribute):
         return

@@ -88,6 +88,7 @@ def _secret_names(node: ast.AST) -> list[str]:
         "critical", "debug", "error", "exception", "info", "log", "print", "warn", "warning",
         "acritical", "adebug", "aerror", "aexception", "ainfo", "alog", "awarn", "awarning",
     ],
+    skip_file=is_script_like,
 )
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     func = node.func

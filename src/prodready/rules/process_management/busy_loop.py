@@ -39,6 +39,7 @@ from collections.abc import Iterator
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -108,7 +109,7 @@ def _is_forever(test: ast.AST) -> bool:
     return isinstance(test, ast.Constant) and test.value in (True, 1)
 
 
-@RULE.on_python(ast.While)
+@RULE.on_python(ast.While, skip_file=in_test_file)
 def check(node: ast.While, ctx: PyContext) -> Iterator[Hit]:
     if not _is_forever(node.test) or ctx.is_test_file:
         return

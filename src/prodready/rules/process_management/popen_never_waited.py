@@ -55,7 +55,7 @@ RULE = RuleMeta(
 REAPERS = {"wait", "communicate", "poll", "terminate", "kill", "send_signal"}
 
 
-@RULE.on_python(ast.Call, calls=["Popen", "create_subprocess_exec", "create_subprocess_shell"])
+@RULE.on_python(ast.Call, calls=["Popen", "create_subprocess_exec", "create_subprocess_shell"], skip_file=is_script_like)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.call_name(node) not in {
         "subprocess.Popen",
@@ -90,7 +90,7 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     )
 
 
-@RULE.on_python(ast.Call, calls=["terminate"])
+@RULE.on_python(ast.Call, calls=["terminate"], skip_file=is_script_like)
 def check_escalation(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     """terminate() with no kill() anywhere in the module: a child that ignores SIGTERM lives on."""
     if is_script_like(ctx) or not ctx.imports_module("subprocess", "multiprocessing", "asyncio"):

@@ -35,6 +35,7 @@ from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -51,7 +52,7 @@ RULE = RuleMeta(
 DEV_FILE = lazy_compile(r"(?i)(^|/)(dev|development|local|debug|run_local|run_dev)[\w-]*\.py$")
 
 
-@RULE.on_python(ast.Call, calls=["run"])
+@RULE.on_python(ast.Call, calls=["run"], skip_file=in_test_file)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     name = ctx.call_name(node) or ""
     if not (name == "uvicorn.run" or name.endswith(".run")):

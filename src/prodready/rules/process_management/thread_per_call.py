@@ -61,7 +61,7 @@ RULE = RuleMeta(
 LONG_LIVED_OWNERS = ("__init__", "start", "run", "main", "create_app", "setup", "init", "serve", "lifespan", "startup")
 
 
-@RULE.on_python(ast.Call, calls=["Thread"])
+@RULE.on_python(ast.Call, calls=["Thread"], skip_file=is_script_like)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.call_name(node) not in {"threading.Thread", "Thread"} or ctx.is_test_file or is_script_like(ctx):
         return

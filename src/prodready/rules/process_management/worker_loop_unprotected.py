@@ -70,7 +70,7 @@ def _is_loop_forever(test: ast.AST) -> bool:
     )
 
 
-@RULE.on_python(ast.While)
+@RULE.on_python(ast.While, skip_file=is_script_like)
 def check(node: ast.While, ctx: PyContext) -> Iterator[Hit]:
     if not _is_loop_forever(node.test):
         return

@@ -65,7 +65,7 @@ CLIENTS = {
 }
 
 
-@RULE.on_python(ast.Call, calls=["AsyncClient", "Client", "ClientSession", "Session", "session"])
+@RULE.on_python(ast.Call, calls=["AsyncClient", "Client", "ClientSession", "Session", "session"], skip_file=is_script_like)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     name = ctx.call_name(node)
     if name not in CLIENTS:

@@ -41,7 +41,7 @@ from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._pyutil import is_script_like
+from prodready.rules._pyutil import is_script_like, names_absent
 from prodready.rules.base import RuleMeta
 from prodready.rules.resource_leaks._leaks import assigned_local, escapes_or_released, in_with
 
@@ -61,7 +61,22 @@ FACTORY = lazy_compile(
 )
 
 
-@RULE.on_python(ast.Call)
+def _no_session_here(ctx: PyContext) -> bool:
+    """skip_file=: the file-wide returns of check (a script, no session-like import or path), or no
+    callee that FACTORY can match (each of its names holds `Session` or `session`)."""
+    if names_absent(ctx, "ession"):
+        return True
+    if (
+        not ctx.imports_module("sqlalchemy", "sqlmodel")
+        and "db" not in ctx.path
+        and "database" not in ctx.path
+        and not any(v.endswith(("SessionLocal", "async_session", "Session")) for v in ctx.imports.values())
+    ):
+        return True
+    return is_script_like(ctx)
+
+
+@RULE.on_python(ast.Call, skip_file=_no_session_here)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     callee = pyast.dotted(node.func) or ""
     qualified = ctx.call_name(node) or ""

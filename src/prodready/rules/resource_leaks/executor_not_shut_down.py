@@ -38,6 +38,7 @@ from collections.abc import Iterator
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 from prodready.rules.resource_leaks._leaks import assigned_local, escapes_or_released, in_with
 
@@ -61,7 +62,7 @@ POOLS = {
 }
 
 
-@RULE.on_python(ast.Call, calls=["Pool", "ProcessPoolExecutor", "ThreadPool", "ThreadPoolExecutor"])
+@RULE.on_python(ast.Call, calls=["Pool", "ProcessPoolExecutor", "ThreadPool", "ThreadPoolExecutor"], skip_file=in_test_file)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     name = ctx.call_name(node)
     if name not in POOLS:

@@ -54,7 +54,7 @@ RULE = RuleMeta(
 )
 
 
-@RULE.on_python(ast.Call, calls=["open"])
+@RULE.on_python(ast.Call, calls=["open"], skip_file=is_script_like)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if not (isinstance(node.func, ast.Name) and node.func.id == "open") and ctx.call_name(node) not in {
         "io.open",

@@ -38,6 +38,7 @@ from collections.abc import Iterator
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -67,7 +68,7 @@ def _released_in_finally(func: ast.AST, owner: str) -> bool:
     return False
 
 
-@RULE.on_python(ast.Call, calls=["acquire"])
+@RULE.on_python(ast.Call, calls=["acquire"], skip_file=in_test_file)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if not (isinstance(node.func, ast.Attribute) and node.func.attr == "acquire"):
         return

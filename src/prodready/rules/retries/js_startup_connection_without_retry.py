@@ -71,7 +71,7 @@ LOOPS = {"for_statement", "while_statement", "do_statement", "for_in_statement"}
 HANDLER_PARAMS = lazy_compile(r"^\(?\s*(req|request|ctx)\b")
 
 
-@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee=lambda name: re.sub(r"\s+", "", name) in CONNECT_CALLS)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = re.sub(r"\s+", "", js.callee(node))  # mongoose\n  .connect(...)
     if name not in CONNECT_CALLS or ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path):

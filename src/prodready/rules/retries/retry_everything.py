@@ -52,7 +52,7 @@ RULE = RuleMeta(
 )
 
 
-@RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef)
+@RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef, skip_file=is_script_like)
 def check(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
     if is_script_like(ctx):
         return  # a pre-start script waiting for the database: retrying anything until it answers is the point

@@ -49,6 +49,7 @@ from prodready.lang import python as pyast
 from prodready.lang.treesitter import field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_code
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -82,7 +83,7 @@ def _retrying_try(loop: ast.For | ast.While) -> ast.Try | None:
     return None
 
 
-@RULE.on_python(ast.For, ast.While)
+@RULE.on_python(ast.For, ast.While, skip_file=in_test_file)
 def check(loop: ast.For | ast.While, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return

@@ -92,7 +92,7 @@ def _is_startup(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return False
 
 
-@RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef)
+@RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef, skip_file=is_script_like)
 def check(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
     if not _is_startup(func) or is_script_like(ctx):
         return

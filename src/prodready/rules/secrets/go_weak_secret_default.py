@@ -96,7 +96,7 @@ def check_key_sink(node: Any, ctx: TreeContext) -> Iterator[Hit]:
 KEYFUNC_TAKERS = re.compile(r"^(jwt\.Parse\w*|request\.ParseFromRequest\w*|[\w.]*\.ParseWithClaims)$")
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda name: KEYFUNC_TAKERS.match(name) is not None, skip_file=in_test_code)
 def check_keyfunc(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     """`jwt.Parse(raw, func(t *jwt.Token) (interface{}, error) { return []byte("k"), nil })`."""
     name = go.callee(node)

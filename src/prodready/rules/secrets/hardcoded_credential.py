@@ -46,6 +46,7 @@ from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules._secretutil import (
     PLACEHOLDER,
     is_secret_name,
@@ -95,7 +96,7 @@ def _subscript_key(target: ast.AST) -> str | None:
     return None
 
 
-@RULE.on_python(ast.Constant)
+@RULE.on_python(ast.Constant, skip_file=in_test_file)
 def check(node: ast.Constant, ctx: PyContext) -> Iterator[Hit]:
     value = node.value
     if not isinstance(value, str) or len(value) < 8 or ctx.is_test_file:
@@ -173,7 +174,7 @@ def check_settings_default(node: ast.ClassDef, ctx: PyContext) -> Iterator[Hit]:
 ADMIN_FLAGS = frozenset({"is_superuser", "is_admin", "is_staff", "superuser", "admin"})
 
 
-@RULE.on_python(ast.Call)
+@RULE.on_python(ast.Call, skip_file=in_test_file)
 def check_admin_seed(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file or not node.keywords and not node.args:
         return

@@ -38,6 +38,7 @@ from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -76,7 +77,7 @@ def _context_names(node: ast.AST) -> list[str]:
 
 
 @RULE.on_python(
-    ast.Call, calls=["choice", "choices", "getrandbits", "randint", "random", "randrange", "sample", "uuid1"]
+    ast.Call, calls=["choice", "choices", "getrandbits", "randint", "random", "randrange", "sample", "uuid1"], skip_file=in_test_file
 )
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     name = ctx.call_name(node)

@@ -58,7 +58,7 @@ TOKENISH = lazy_compile(
 )
 
 
-@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee="Math.random".__eq__)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if js.callee(node) != "Math.random" or ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path):
         return

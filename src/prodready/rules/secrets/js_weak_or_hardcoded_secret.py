@@ -109,7 +109,12 @@ def _signing_use(node: Any) -> str:
     return ""
 
 
-@RULE.on_tree("string", "template_string", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+def _in_test_file(ctx: TreeContext) -> bool:
+    """skip_file=: check returns at once in test code."""
+    return ctx.is_test_file
+
+
+@RULE.on_tree("string", "template_string", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_in_test_file)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return

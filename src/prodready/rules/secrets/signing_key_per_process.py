@@ -44,6 +44,7 @@ from prodready.engine.context import PyContext, TreeContext
 from prodready.lang import python as pyast
 from prodready.lang.treesitter import field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules._secretutil import is_signing_key_name
 from prodready.rules.base import RuleMeta
 
@@ -89,7 +90,7 @@ def _random_value(node: ast.AST | None, ctx: PyContext) -> bool:
     return False
 
 
-@RULE.on_python(ast.Assign, ast.AnnAssign)
+@RULE.on_python(ast.Assign, ast.AnnAssign, skip_file=in_test_file)
 def check_python(node: ast.Assign | ast.AnnAssign, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file or node.value is None or pyast.enclosing_function(node) is not None:
         return

@@ -40,6 +40,7 @@ from collections.abc import Iterator
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
 from prodready.rules._secretutil import is_signing_key_name, is_weak_secret
 from prodready.rules.base import RuleMeta
 
@@ -65,7 +66,7 @@ def _describe(value: str) -> str:
     return "is a well-known default"
 
 
-@RULE.on_python(ast.Assign, ast.AnnAssign)
+@RULE.on_python(ast.Assign, ast.AnnAssign, skip_file=in_test_file)
 def check_assign(node: ast.Assign | ast.AnnAssign, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return
@@ -105,7 +106,7 @@ def check_assign(node: ast.Assign | ast.AnnAssign, ctx: PyContext) -> Iterator[H
             return
 
 
-@RULE.on_python(ast.Call, calls=["config", "get", "getenv"])
+@RULE.on_python(ast.Call, calls=["config", "get", "getenv"], skip_file=in_test_file)
 def check_getenv(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file or ctx.call_name(node) not in GETTERS or not node.args:
         return

@@ -85,7 +85,7 @@ def _has_timeout_arg(connect_args: ast.AST | None) -> bool:
     return False
 
 
-@RULE.on_python(ast.Call, calls=["AsyncIOMotorClient", "MongoClient", "create_async_engine", "create_engine", "create_pool", "connect"])
+@RULE.on_python(ast.Call, calls=["AsyncIOMotorClient", "MongoClient", "create_async_engine", "create_engine", "create_pool", "connect"], skip_file=is_script_like)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if is_script_like(ctx):
         return  # migration runners and one-off scripts are bounded by their operator

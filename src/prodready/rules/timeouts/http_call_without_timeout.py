@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._pyutil import assigned_names, has_keyword, keyword_value
+from prodready.rules._pyutil import assigned_names, has_keyword, in_test_file, keyword_value
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -87,6 +87,7 @@ def _session_names(ctx: PyContext) -> set[str]:
         "stream",
         "urlopen",
     ],
+    skip_file=in_test_file,
 )
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:

@@ -60,7 +60,16 @@ NODE_HTTP = {"http", "https", "node:http", "node:https"}
 FETCH_MODULES = {"node-fetch", "undici", "cross-fetch", "isomorphic-fetch", "isomorphic-unfetch"}
 
 
-@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+def _http_call_candidate(name: str) -> bool:
+    """callee=: fetch, got, http(s).get/request and axios.create: the only calls check reads."""
+    return (
+        name in {"fetch", "axios.create"}
+        or name in GOT_CALLS
+        or (name.count(".") == 1 and name.split(".")[-1] in {"get", "request"})
+    )
+
+
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee=_http_call_candidate)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = js.callee(node)
     arguments = js.args(node)

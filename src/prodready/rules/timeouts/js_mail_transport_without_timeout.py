@@ -49,6 +49,8 @@ from prodready.lang import javascript as js
 from prodready.lang import python as pyast
 from prodready.lang.treesitter import descendants, field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import in_test_path
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -132,7 +134,7 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
 PY_MESSAGE = "{what} with no timeout: a slow or silent mail relay holds the worker (and the request that sends mail) indefinitely"
 
 
-@RULE.on_python(ast.Call, calls=["SMTP", "SMTP_SSL", "send", "send_message"])
+@RULE.on_python(ast.Call, calls=["SMTP", "SMTP_SSL", "send", "send_message"], skip_file=in_test_file)
 def check_python(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return
@@ -148,7 +150,7 @@ def check_python(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
         yield RULE.hit(node, PY_MESSAGE.format(what=f"Flask-Mail {name}() opens an SMTP connection"))
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee="smtp.SendMail".__eq__, skip_file=in_test_path)
 def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file or go.callee(node) != "smtp.SendMail" or ctx.imports.get("smtp", "") != "net/smtp":
         return

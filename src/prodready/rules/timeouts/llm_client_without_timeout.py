@@ -34,7 +34,7 @@ from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._pyutil import has_keyword
+from prodready.rules._pyutil import has_keyword, in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -78,6 +78,7 @@ CLIENTS = {
         "ChatOpenAI",
         "OpenAI",
     ],
+    skip_file=in_test_file,
 )
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:

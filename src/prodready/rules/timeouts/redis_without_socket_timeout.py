@@ -37,7 +37,7 @@ from collections.abc import Iterator
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._pyutil import has_keyword
+from prodready.rules._pyutil import has_keyword, in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -69,7 +69,7 @@ FACTORIES = {
 
 
 @RULE.on_python(
-    ast.Call, calls=["BlockingConnectionPool", "ConnectionPool", "Redis", "StrictRedis", "from_url"]
+    ast.Call, calls=["BlockingConnectionPool", "ConnectionPool", "Redis", "StrictRedis", "from_url"], skip_file=in_test_file
 )
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:

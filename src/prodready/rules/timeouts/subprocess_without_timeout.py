@@ -51,7 +51,7 @@ RULE = RuleMeta(
 WAITING_CALLS = {"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output"}
 
 
-@RULE.on_python(ast.Call, calls=["call", "check_call", "check_output", "communicate", "run", "wait"])
+@RULE.on_python(ast.Call, calls=["call", "check_call", "check_output", "communicate", "run", "wait"], skip_file=is_script_like)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     name = ctx.call_name(node)
     func = node.func

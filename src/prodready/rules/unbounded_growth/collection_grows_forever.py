@@ -79,7 +79,7 @@ def _is_registration(node: ast.AST) -> bool:
     )
 
 
-@RULE.on_python(ast.Module)
+@RULE.on_python(ast.Module, skip_file=is_script_like)
 def check(tree: ast.Module, ctx: PyContext) -> Iterator[Hit]:
     if is_script_like(ctx):
         return

@@ -80,7 +80,7 @@ def check_winston(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     )
 
 
-@RULE.on_tree("call_expression", languages=LANGS)
+@RULE.on_tree("call_expression", languages=LANGS, callee=lambda name: name.split(".")[-1] in FS_APPEND or name.split(".")[-1] == "destination")
 def check_fs(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = js.callee(node)
     short = name.split(".")[-1]

@@ -52,7 +52,7 @@ RULE = RuleMeta(
 )
 
 
-@RULE.on_python(ast.Call, calls=["FileHandler", "basicConfig"])
+@RULE.on_python(ast.Call, calls=["FileHandler", "basicConfig"], skip_file=is_script_like)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     name = ctx.call_name(node)
     if name == "logging.FileHandler":
@@ -70,7 +70,7 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
 DELETERS = {"remove", "unlink", "rmtree", "rmdir"}
 
 
-@RULE.on_python(ast.Call, calls=["open"])
+@RULE.on_python(ast.Call, calls=["open"], skip_file=is_script_like)
 def check_per_job_logs(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     """open(f"{LOGS_DIR}/job_{id}.log", "w") in a service that never deletes old log files."""
     if not node.args or is_script_like(ctx) or pyast.enclosing_function(node) is None:

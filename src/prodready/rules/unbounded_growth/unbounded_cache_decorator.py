@@ -53,7 +53,7 @@ RULE = RuleMeta(
 )
 
 
-@RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef)
+@RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef, skip_file=is_script_like)
 def check(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
     for decorator in node.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator

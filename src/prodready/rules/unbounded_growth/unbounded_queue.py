@@ -57,7 +57,7 @@ QUEUES = {
 }
 
 
-@RULE.on_python(ast.Call, calls=["Queue", "SimpleQueue"])
+@RULE.on_python(ast.Call, calls=["Queue", "SimpleQueue"], skip_file=is_script_like)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     name = ctx.call_name(node)
     if name not in QUEUES or is_script_like(ctx):

@@ -42,6 +42,8 @@ from prodready.lang import golang as go
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import in_test_path
+from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -65,7 +67,7 @@ CLEANUP = re.compile(
 MESSAGE = "{what} writes every upload to local disk and nothing removes them: the disk fills, and files are lost with the container"
 
 
-@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee={"multer.diskStorage", "multer"}.__contains__)
 def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path):
         return
@@ -81,7 +83,7 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         yield RULE.hit(node, MESSAGE.format(what=f"{name}()"))
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda name: name.endswith(".SaveUploadedFile"), skip_file=in_test_path)
 def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file or not go.callee(node).endswith(".SaveUploadedFile"):
         return
@@ -90,7 +92,7 @@ def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         yield RULE.hit(node, MESSAGE.format(what=text(node.child_by_field_name("function")) + "()"))
 
 
-@RULE.on_python(ast.Call, calls=["save"])
+@RULE.on_python(ast.Call, calls=["save"], skip_file=in_test_file)
 def check_python(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file or not isinstance(node.func, ast.Attribute) or not node.args:
         return
