@@ -183,9 +183,12 @@ def run_once(cmd: list[str], cwd: Path | None = None) -> dict[str, Any]:
     sampler.join()
     stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     code = os.waitstatus_to_exitcode(status)
+    # Exit 1 means "findings" for the linters, but a tool that died on a Python traceback (a broken
+    # install: semgrep exits 1 on an ImportError) timed nothing: report it failed, not fast.
+    ok = code in (0, 1) and "Traceback (most recent call last)" not in stderr
     return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_proc_mib": usage.ru_maxrss / 1024,
-            "peak_tree_mib": peak_tree / 2**20, "ok": code in (0, 1),
-            "error": "" if code in (0, 1) else (stderr.strip().splitlines() or ["failed"])[-1]}
+            "peak_tree_mib": peak_tree / 2**20, "ok": ok,
+            "error": "" if ok else (stderr.strip().splitlines() or ["failed"])[-1]}
 
 
 class Table:
