@@ -45,4 +45,4 @@ bench-startup: $(STAMP)
 	$(BIN)/python bench/run.py --startup-only
 
 clean:
-	rm -rf $(VENV) .venv-3* reports .prodready
+	rm -rf $(VENV) .venv-3* .venv-semgrep reports .prodready

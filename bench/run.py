@@ -253,6 +253,25 @@ else:
 """
 
 
+# Semgrep pins its own opentelemetry versions, which clash with what the project venv holds: it gets
+# a venv of its own, next to the project's (.venv-semgrep), made on first use.
+SEMGREP_VENV = HERE.parent / ".venv-semgrep"
+
+
+def ensure_semgrep() -> Path | None:
+    """The semgrep executable of its own venv, installed on first use; None when that fails."""
+    exe = SEMGREP_VENV / "bin" / "semgrep"
+    if exe.exists() and subprocess.run([str(exe), "--version"], capture_output=True).returncode == 0:
+        return exe
+    print("installing semgrep in its own venv for the benchmark ...", flush=True)
+    if not (SEMGREP_VENV / "bin" / "python").exists():
+        if subprocess.run([PY, "-m", "venv", str(SEMGREP_VENV)], capture_output=True).returncode != 0:
+            return None
+    subprocess.run([str(SEMGREP_VENV / "bin" / "python"), "-m", "pip", "install", "-q", "semgrep"], capture_output=True)
+    ok = exe.exists() and subprocess.run([str(exe), "--version"], capture_output=True).returncode == 0
+    return exe if ok else None
+
+
 def ensure(module: str, package: str) -> bool:
     if subprocess.run([PY, "-c", f"import {module}"], capture_output=True).returncode == 0:
         return True
@@ -296,9 +315,10 @@ def bench_language(language: str, root: Path, rounds: int, skip_peers: bool, wor
                                                         "--select", "ALL", "--exit-zero", "-q", str(root)]))
         if ensure("bandit", "bandit"):
             commands.append(("bandit -r", [str(BIN / "bandit"), "-r", "-q", str(root), "-f", "json", "-o", os.devnull]))
-    if not skip_peers and language in ("python", "js") and ensure("semgrep", "semgrep"):
+    semgrep = ensure_semgrep() if not skip_peers and language in ("python", "js") else None
+    if semgrep is not None:
         rules = HERE / ("semgrep-rules.yml" if language == "python" else "semgrep-rules-js.yml")
-        commands.append((f"semgrep ({rules.name}, -j 2)", [str(BIN / "semgrep"), "scan", "--config", str(rules), "-j", "2",
+        commands.append((f"semgrep ({rules.name}, -j 2)", [str(semgrep), "scan", "--config", str(rules), "-j", "2",
                                                            "--metrics", "off", "--quiet", "--disable-version-check",
                                                            "--no-git-ignore", str(root)]))
     for number in range(rounds):
