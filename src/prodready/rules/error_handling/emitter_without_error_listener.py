@@ -90,6 +90,8 @@ def _assigned_name(node: Any) -> str | None:
 
 
 def _check(node: Any, ctx: TreeContext, constructor: str, is_new: bool) -> Iterator[Hit]:
+    if not js.is_server_file(ctx):
+        return  # browser bundles, scripts and tests (the handlers' skip_file= says the same)
     module = _emitter_module(ctx, constructor)
     if module is None:
         return

@@ -75,6 +75,8 @@ def _async_functions(ctx: TreeContext) -> frozenset[str]:
 
 @RULE.on_tree("expression_statement", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=lambda ctx: "async" not in ctx.text or not js.is_server_file(ctx))
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if "async" not in ctx.text or not js.is_server_file(ctx):
+        return
     call = node.named_children[0] if node.named_children else None
     if call is None or call.type != "call_expression" or js.enclosing_function(node) is None:
         return

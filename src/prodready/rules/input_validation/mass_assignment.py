@@ -91,7 +91,7 @@ def check_js_new(node: Any, ctx: TreeContext) -> Iterator[Hit]:
 
 
 def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    if not js.is_server_file(ctx):
+    if _not_server(ctx):
         return
     arguments = node.child_by_field_name("arguments")
     if arguments is None:

@@ -130,7 +130,7 @@ JS_CLIENTS = re.compile(r"^(fetch|got|axios|axios\.(get|post|put|head|request)|n
     skip_file=lambda ctx: not js.is_server_file(ctx),
 )
 def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    if not JS_CLIENTS.match(js.callee(node)):
+    if not JS_CLIENTS.match(js.callee(node)) or not js.is_server_file(ctx):
         return
     args = js.args(node)
     if not args:
