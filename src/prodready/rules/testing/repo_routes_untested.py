@@ -69,27 +69,36 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     routes = [r for r in model.http_routes() if r.file not in tests and (seg := _segment(r.path)) and not PUBLIC.match(seg)]
     if len(routes) < MIN_ROUTES or not model.test_files or not model.facts.get("http_test"):
         return  # no tests at all, or none through HTTP, are other rules' findings
+    # One test file in memory at a time: a large suite is tens of megabytes of text.
+    segments = [_segment(r.path) or "" for r in routes]
+    handlers = [r.handler.rsplit(".", 1)[-1].lower() if r.handler and len(r.handler) > 3 else "" for r in routes]
+    wanted_segments = {s for s in segments if s}
+    wanted_handlers = {h for h in handlers if h}
+    seen_segments: set[str] = set()
+    seen_handlers: set[str] = set()
+    busiest, most_tests = "", -1
     root = Path(model.root)
-    texts: dict[str, str] = {}
     for path in model.test_files:
         try:
-            texts[path] = (root / path).read_bytes()[:MAX_TEST_BYTES].decode("utf-8", "replace").lower()
+            text = (root / path).read_bytes()[:MAX_TEST_BYTES].decode("utf-8", "replace").lower()
         except OSError:
             continue
-    if not texts:
+        seen_segments |= {s for s in wanted_segments - seen_segments if re.search(rf"/{re.escape(s)}\b", text)}
+        seen_handlers |= {h for h in wanted_handlers - seen_handlers if re.search(rf"\b{re.escape(h)}\b", text)}
+        count = len(re.findall(r"\bdef test|\bit\(|\btest\(|func Test", text))
+        if count > most_tests:
+            busiest, most_tests = path, count
+    if not busiest:
         return
     ctx.examine(RULE)
-    corpus = "\n".join(texts.values())
     # A route counts as called when its URL segment or (for `url_for('bp.view')`-style tests) its
     # handler's name appears in a test.
     untested = [
-        r for r in routes
-        if not re.search(rf"/{re.escape(_segment(r.path) or '')}\b", corpus)
-        and not (r.handler and len(r.handler) > 3 and re.search(rf"\b{re.escape(r.handler.rsplit('.', 1)[-1].lower())}\b", corpus))
+        route for route, segment, handler in zip(routes, segments, handlers, strict=True)
+        if segment not in seen_segments and not (handler and handler in seen_handlers)
     ]
     if len(untested) * 2 <= len(routes):
         return
-    busiest = max(texts, key=lambda p: len(re.findall(r"\bdef test|\bit\(|\btest\(|func Test", texts[p])))
     shown = ", ".join(f"{r.method} {r.path}" for r in untested[:6]) + (" …" if len(untested) > 6 else "")
     yield Hit(
         line=None,
