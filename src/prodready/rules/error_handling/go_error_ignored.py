@@ -51,11 +51,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import takewhile
 from typing import Any
 
 from prodready.engine.context import ProjectContext, TreeContext
 from prodready.lang import golang as go
-from prodready.lang.treesitter import descendants, field, text
+from prodready.lang.treesitter import ancestors, descendants, field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import following_statements, in_test_code, non_production
@@ -369,7 +370,7 @@ def check_unread(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return  # a closure's err is often the captured result of the outer function
     if node.parent is None or node.parent.type not in STATEMENT_LISTS:
         return  # an if/switch initializer: its condition reads err
-    if function is None or any(a.type in {"for_statement", "func_literal", "select_statement"} for a in _ancestors_until(node, function)):
+    if function is None or any(a.type in {"for_statement", "func_literal", "select_statement"} for a in takewhile(lambda a: a != function, ancestors(node))):
         return  # loops and closures read err where statement order does not show it
     fate = _err_fate(node, function)
     if fate == "read":
@@ -378,10 +379,3 @@ def check_unread(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     how = "overwritten before anyone reads it" if fate == "overwritten" else "never read"
     yield RULE.hit(node, f"error from {callee}() is assigned to err and {how}: the failure is silently dropped")
-
-
-def _ancestors_until(node: Any, stop: Any) -> Iterator[Any]:
-    current = node.parent
-    while current is not None and current != stop:
-        yield current
-        current = current.parent
