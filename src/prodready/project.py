@@ -26,6 +26,8 @@ class Route:
     expensive: str = ""  # why the handler is costly (spawns processes, calls an LLM, uploads, ...)
     calls: tuple[str, ...] = ()  # callees in the handler body (readiness checks, auth calls)
     todo: bool = False
+    # the path comes from configuration (`r.GET(cfg.API.HealthURI, h)`): `path` is read off the field name
+    configured_path: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -198,6 +200,7 @@ def build_model(
             expensive=str(record.get("expensive", "") or ""),
             calls=tuple(str(c) for c in record.get("calls", []) or ()),
             todo=bool(record.get("todo", False)),
+            configured_path=bool(record.get("configured_path", False)),
         )
         key = (route.method, route.path, route.file, route.line)
         if key not in seen_routes:

@@ -98,6 +98,22 @@ def _emit_discards(root: Any, ctx: TreeContext) -> None:
 ROUTER_MAKERS = re.compile(r"^(gin\.(Default|New)|echo\.New|routing\.New|mux\.NewRouter|chi\.NewRouter|fiber\.New|http\.NewServeMux)$")
 
 
+
+CONFIGURED_PATH = re.compile(r"([A-Z]?[a-z0-9]+(?:[A-Z][a-z0-9]+)*?)(?:URI|Uri|URL|Url|Path|Route|Endpoint)")
+
+
+def _configured_path(node: Any) -> str | None:
+    """`r.GET(cfg.API.HealthURI, h)`: a path taken from configuration. The field name says what the
+    route is (HealthURI → /health, StatGoURI → /stat-go); the real value is only known at run time."""
+    if node.type not in {"selector_expression", "identifier"}:
+        return None
+    name = text(node).rsplit(".", 1)[-1]
+    match = CONFIGURED_PATH.fullmatch(name)
+    if not match:
+        return None
+    words = re.findall(r"[A-Z]?[a-z0-9]+", match.group(1))
+    return "/" + "-".join(w.lower() for w in words) if words else None
+
 def _param_names(func: Any) -> set[str]:
     params = field(func, "parameters")
     names: set[str] = set()
@@ -478,9 +494,13 @@ def collect(root: Any, ctx: TreeContext) -> None:
             continue
         args = go.call_args(call)
         path = go.string_arg(call)
+        configured = False
         if path is None or not (path.startswith("/") or path == ""):
             if method in {"Handle", "To"} and len(args) >= 3:
                 path = go.string_arg(call, 1)  # gorilla r.Handle(method, path, h); ozzo r.To("GET,HEAD", path, h)
+            elif path is None and len(args) >= 2:
+                path = _configured_path(args[0])
+                configured = path is not None
             if path is None or not path.startswith("/"):
                 continue
         verb = method.upper() if method.upper() in {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"} else "ANY"
@@ -510,7 +530,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
         ctx.emit(
             "route", line=line, method=verb, path=group_prefix.get(owner, "") + path, handler=handler_text[:60],
             router=_registering_function(call, owner, group_parent, package),
-            framework="go", kind=kind, auth=bool(auth_via), auth_via=auth_via,
+            framework="go", kind=kind, auth=bool(auth_via), auth_via=auth_via, configured_path=configured,
             rate_limited=bool(limit_via), limit_via=limit_via,
             # handler functions that check auth themselves are matched by name (dependency_alias below)
             param_annotations=[handler_text] if re.fullmatch(r"[\w.]+", handler_text) else [],

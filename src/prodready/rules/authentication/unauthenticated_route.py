@@ -7,7 +7,8 @@ one is protected. In a file where some routes require authentication (a `Depends
 health, metrics, docs, login/register/token/password-reset, contact/newsletter forms, public, static,
 webhook and OPTIONS routes. Express middleware is read in order: `router.use(auth)` protects the
 routes registered after it, `app.use("/admin", auth)` the routes under that prefix, and middleware
-arrays (`[auth, isAdmin]`) count like listed middleware. A route given its own rate limiter and no
+arrays (`[auth, isAdmin]`) count like listed middleware. A file none of whose routes is protected, in a
+service that protects routes elsewhere, has each PUT/PATCH/DELETE route that writes to storage reported. A route given its own rate limiter and no
 authentication (`app.post("/upload", uploadLimiter, ...)`) is taken as deliberately anonymous. When a service has several non-public routes, changes data, and *no* route is protected, it
 reports that once, and reports each POST/PUT/PATCH/DELETE route whose handler writes to storage
 (`crud.delete(...)`, `session.commit()`, `repo.update(...)`, `obj.save()`): an echo or demo API that
@@ -111,9 +112,12 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     for route in routes:
         by_file[route.file].append(route)
     any_protected = any(r.auth for r in routes)
+    elsewhere = next((r for r in routes if r.auth), None)
     for _file, members in sorted(by_file.items()):
         protected = [r for r in members if r.auth]
         if not protected:
+            if elsewhere is not None:
+                yield from _open_modifications(ctx, members, elsewhere)
             continue
         ctx.examine(RULE)
         how = protected[0].auth_via or "authentication"
@@ -136,11 +140,38 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
                 message=f"none of {len(private)} routes requires authentication ({len(mutating)} change data)",
             )
             for route in mutating:
-                writes = [c for c in route.calls if WRITES.search(".".join(c.split(".")[-2:]))]
+                writes = _writes(route)
                 if writes:
                     yield Hit(
                         line=route.line,
                         path=route.file,
-                        message=f"{route.method} {route.path} writes data ({'.'.join(writes[0].split('.')[-2:])}()) "
+                        message=f"{route.method} {route.path} writes data ({writes}()) "
                         "and requires no authentication: anyone can change or delete records",
                     )
+
+
+def _writes(route: Any) -> str:
+    """The first storage write in the handler (`Stuff.delete`), or ""."""
+    for call in route.calls:
+        last_two = ".".join(call.split(".")[-2:])
+        if WRITES.search(last_two):
+            return last_two
+    return ""
+
+
+def _open_modifications(ctx: ProjectContext, members: list[Any], protected: Any) -> Iterator[Hit]:
+    """A file of routes none of which is protected, in a service that protects routes elsewhere: its
+    PUT/PATCH/DELETE handlers that write to storage change or delete records for anyone. (POSTs are left
+    alone: anonymous creation — a contact form, a link shortener — is often the product.)"""
+    ctx.examine(RULE)
+    for route in members:
+        if route.method not in {"PUT", "PATCH", "DELETE"} or is_public(route.path, route.method):
+            continue
+        writes = _writes(route)
+        if writes:
+            yield Hit(
+                line=route.line,
+                path=route.file,
+                message=f"{route.method} {route.path} writes data ({writes}()) and requires no authentication, "
+                f"while {protected.method} {protected.path} ({protected.file}) uses {protected.auth_via or 'authentication'}",
+            )

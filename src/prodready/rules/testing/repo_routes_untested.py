@@ -69,7 +69,7 @@ def _segment(path: str) -> str | None:
 def check(ctx: ProjectContext) -> Iterator[Hit]:
     model = ctx.model
     tests = set(model.test_files)
-    routes = [r for r in model.http_routes() if r.file not in tests and (seg := _segment(r.path)) and not PUBLIC.match(seg)]
+    routes = [r for r in model.http_routes() if r.file not in tests and not r.configured_path and (seg := _segment(r.path)) and not PUBLIC.match(seg)]
     if len(routes) < MIN_ROUTES or not model.test_files or not model.facts.get("http_test"):
         return  # no tests at all, or none through HTTP, are other rules' findings
     # One test file in memory at a time: a large suite is tens of megabytes of text.
