@@ -28,7 +28,7 @@ def render_rule_markdown(rule: RuleMeta, heading: str = "###") -> str:
     if rule.aliases:
         out += [
             f"Formerly {', '.join(f'`{a}`' for a in rule.aliases)}: "
-            + ("one rule per language until their ids were merged; " if old_ids else "")
+            + (_why_renamed(rule.id, old_ids) if old_ids else "")
             + "the old ids and names still work in suppressions, selectors, per-file-ignores and baselines.",
             "",
         ]
@@ -75,3 +75,9 @@ def render_rules_markdown(rules: Iterable[RuleMeta]) -> str:
         for rule in members:
             out += [f'<a id="{rule.id.lower()}"></a>', "", render_rule_markdown(rule), ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _why_renamed(rule_id: str, old_ids: list[str]) -> str:
+    if all(old.split("-")[1] == rule_id.split("-")[1] for old in old_ids):
+        return "one rule per language until their ids were merged; "
+    return "moved to the category reviewers file this problem under; "

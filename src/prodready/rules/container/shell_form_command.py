@@ -127,7 +127,7 @@ def check_compose(ctx: YamlContext) -> Iterator[Hit]:
     for _block, name, service in services(ctx):
         # The container runs `entrypoint` + `command` (compose splits strings without a shell).
         key = "entrypoint" if service.get("entrypoint") is not None else "command"
-        words = _words(service.get("entrypoint")) + _words(service.get("command"))
+        words = command_words(service.get("entrypoint")) + command_words(service.get("command"))
         inner = is_shell_c(words)
         if inner is None:
             continue
@@ -141,7 +141,8 @@ def check_compose(ctx: YamlContext) -> Iterator[Hit]:
             )
 
 
-def _words(value: object) -> list[str]:
+def command_words(value: object) -> list[str]:
+    """A compose `command:`/`entrypoint:` as words (compose splits strings without a shell)."""
     if value is None:
         return []
     if isinstance(value, list):
