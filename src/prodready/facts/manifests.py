@@ -39,9 +39,52 @@ def _emit_dependency(ctx: Any, ecosystem: str, name: str, line: int | None = Non
         ctx.emit("framework", line=line, name=framework)
 
 
+# Test runners, linters and formatters: tools of the developer, never of the running service.
+DEV_TOOL = lazy_compile(
+    r"(?i)^(pytest|pytest[-_.][\w.-]+|coverage|ruff|black|flake8|flake8[-_.][\w.-]+|mypy|pylint|isort|pre-commit|tox|nox|"
+    r"hypothesis|polyfactory|factory[-_.]boy|inline[-_.]snapshot|dirty[-_.]equals|ipdb|pdbpp|bandit|autopep8|yapf|pyright|"
+    r"types-[\w.-]+)$"
+)
+# requirements files that hold the runtime set (not requirements-dev.txt, test.txt, ...)
+RUNTIME_REQUIREMENTS = frozenset({
+    "requirements.txt", "requirements-prod.txt", "requirements_prod.txt", "requirements-production.txt",
+    "prod.txt", "production.txt", "base.txt",
+})
+
+
+def _runtime_dev_tools(ctx: ManifestContext) -> None:
+    """Emit the dev tools a manifest lists among the runtime dependencies: [project].dependencies,
+    [tool.poetry.dependencies], or a runtime requirements file."""
+    found: list[tuple[str, int | None]] = []
+    if ctx.kind == "requirements":
+        if ctx.path.rsplit("/", 1)[-1].lower() not in RUNTIME_REQUIREMENTS:
+            return
+        for number, raw in enumerate(ctx.lines, start=1):
+            match = _REQ_NAME.match(raw.split("#", 1)[0])
+            if match and DEV_TOOL.match(match.group(1)):
+                found.append((match.group(1), number))
+    else:
+        project = ctx.data.get("project", {}) if isinstance(ctx.data.get("project"), dict) else {}
+        names = [m.group(1) for spec in (project.get("dependencies") or []) if (m := _REQ_NAME.match(str(spec)))]
+        poetry = ctx.data.get("tool", {}).get("poetry", {}) if isinstance(ctx.data.get("tool"), dict) else {}
+        names += [str(name) for name in (poetry.get("dependencies") or {})]
+        for name in names:
+            if DEV_TOOL.match(name):
+                found.append((name, _manifest_line(ctx.lines, name)))
+    if found:
+        ctx.emit("runtime_dev_tool", line=found[0][1], names=[name for name, _ in found])
+
+
+def _manifest_line(lines: list[str], name: str) -> int | None:
+    """The line that declares `name` (`"pytest==9.0"` in a list, `pytest = "^7"` in a table)."""
+    pattern = re.compile(rf"""^\s*["']?{re.escape(name)}(\s*[=<>!~\[;]|["'\s]|$)""", re.IGNORECASE)
+    return next((number for number, line in enumerate(lines, start=1) if pattern.match(line)), None)
+
+
 @FACTS.on_file(Language.MANIFEST)
 def manifest(ctx: ManifestContext) -> None:
     if ctx.kind == "requirements":
+        _runtime_dev_tools(ctx)
         for number, raw in enumerate(ctx.lines, start=1):
             line = raw.split("#", 1)[0].strip()
             if not line or line.startswith(("-", "git+", "http")):
@@ -50,6 +93,7 @@ def manifest(ctx: ManifestContext) -> None:
             if match:
                 _emit_dependency(ctx, "pypi", match.group(1), number)
     elif ctx.kind == "pyproject" and isinstance(ctx.data, dict):
+        _runtime_dev_tools(ctx)
         project = ctx.data.get("project", {})
         specs: list[str] = list(project.get("dependencies", []) or [])
         for extra in (project.get("optional-dependencies", {}) or {}).values():

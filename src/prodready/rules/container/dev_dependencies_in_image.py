@@ -1,11 +1,17 @@
-"""Node image ships its development dependencies
+"""Image ships its development dependencies
 
 ## What it does
-Flags the final stage of a Node image that installs packages with `npm install`, `npm ci`,
+Node: flags the final stage of a Node image that installs packages with `npm install`, `npm ci`,
 `yarn install` or `pnpm install` without leaving the development dependencies out (`--omit=dev`,
 `--production`, `NODE_ENV=production` set before the install) and without pruning them afterwards
 (`npm prune --omit=dev`, `yarn install --production` in a later step). Builder stages whose
 `node_modules` is not copied into the final image are not judged.
+
+Python: in a project that builds an image, flags the runtime dependency list (`[project]
+dependencies`, `[tool.poetry.dependencies]`, `requirements.txt`/`requirements/base.txt`) when it
+holds test runners, linters or formatters (pytest and its plugins, coverage, ruff, black, flake8,
+mypy, pylint, type stubs): `pip install .` or `pip install -r requirements.txt` in the image
+installs them too. Dependency groups, extras and `requirements-dev.txt` are where they belong.
 
 ## Why it matters in production
 Test runners, linters, bundlers, `nodemon` and their transitive packages end up in the running
@@ -27,6 +33,14 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev
 ```
 
+```toml
+[project]
+dependencies = ["fastapi>=0.115", "uvicorn>=0.30"]
+
+[dependency-groups]
+dev = ["pytest>=8", "ruff>=0.6"]
+```
+
 ## Known limitations
 A TypeScript build that needs dev dependencies in the same stage is still flagged unless it
 prunes them afterwards: use a builder stage.
@@ -41,7 +55,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from prodready.engine.context import DockerfileContext
+from prodready.engine.context import DockerfileContext, ProjectContext
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.container._docker import is_dev_image
@@ -52,8 +66,9 @@ RULE = RuleMeta(
     category=Category.CONTAINER,
     severity=Severity.LOW,
     confidence=Confidence.MEDIUM,
-    languages=frozenset({Language.DOCKERFILE}),
-    fix="Install with `npm ci --omit=dev` (or NODE_ENV=production), or build in a builder stage and copy only production node_modules.",
+    languages=frozenset({Language.DOCKERFILE, Language.MANIFEST}),
+    fix="Install with `npm ci --omit=dev` (or NODE_ENV=production), or build in a builder stage and copy only production node_modules; "
+    "move Python test and lint tools to a dependency group or requirements-dev.txt.",
     references=("https://docs.npmjs.com/cli/commands/npm-ci#omit",),
 )
 
@@ -91,3 +106,31 @@ def check(ctx: DockerfileContext) -> Iterator[Hit]:
             message="the final image installs devDependencies (test runners, linters, build tools): a bigger image "
             "and attack surface for nothing the service runs",
         )
+
+
+@RULE.on_project
+def check_python_manifests(ctx: ProjectContext) -> Iterator[Hit]:
+    model = ctx.model
+    records = model.facts.get("runtime_dev_tool", [])
+    images = [path for path in model.dockerfiles if not is_dev_image(path)]
+    if not records or not images:
+        return  # no production image: a library's or a script's manifest is not shipped anywhere
+    ctx.examine(RULE, len(records))
+    for record in records:
+        if not any(_can_install(str(record["file"]), image) for image in images):
+            continue
+        names = [str(n) for n in record.get("names", [])]
+        shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+        yield Hit(
+            line=record.get("line"),
+            path=str(record["file"]),
+            message=f"{shown} {'is a' if len(names) == 1 else 'are'} runtime "
+            f"dependenc{'y' if len(names) == 1 else 'ies'}: the production image installs the test and lint tools too",
+        )
+
+
+def _can_install(manifest: str, dockerfile: str) -> bool:
+    """An image built beside or below the manifest's directory can install it; a project template's
+    image (`{{cookiecutter.project_slug}}/Dockerfile`) does not install the generator's own manifest."""
+    home = manifest.rsplit("/", 1)[0] + "/" if "/" in manifest else ""
+    return dockerfile.startswith(home) and "{{" not in dockerfile[len(home):]
