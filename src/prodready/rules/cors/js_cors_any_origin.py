@@ -2,7 +2,9 @@
 
 ## What it does
 Flags `cors()` called with no options (its default is `origin: "*"`), `cors({ origin: "*" })`,
-`cors({ origin: true })` (reflects any origin), and `Access-Control-Allow-Origin: *` set by hand.
+`cors({ origin: true })` (reflects any origin), `Access-Control-Allow-Origin: *` set by hand, the
+same options of a Socket.IO server (`new Server(http, { cors: {...} })`), and an origin that falls
+back to one of them when a setting is unset (`origin: process.env.CORS_ORIGIN || "*"`).
 With `credentials: true` the finding is PR-CO-002 instead.
 
 ## Why it matters in production
@@ -61,6 +63,35 @@ def _allows_all(origin: Any) -> bool:
     )
 
 
+def _any_origin(origin: Any) -> bool:
+    """`"*"`, `true`, an accept-all callback, or a setting that falls back to one of them
+    (`process.env.CORS_ORIGIN || "*"`: every origin unless an operator sets it)."""
+    if origin.type == "binary_expression" and text(field(origin, "operator")) in {"||", "??"}:
+        right = field(origin, "right")
+        return right is not None and _any_origin(right)
+    return string_value(origin) == "*" or text(origin) == "true" or _allows_all(origin)
+
+
+def _options_config(options: Any) -> tuple[bool, bool]:
+    origin = js.object_value(options, "origin")
+    credentials = js.object_value(options, "credentials")
+    return origin is not None and _any_origin(origin), credentials is not None and text(credentials) == "true"
+
+
+def socketio_cors(node: Any, ctx: TreeContext) -> tuple[bool, bool, Any] | None:
+    """(any_origin, credentials, the origin option) of `new Server(httpServer, { cors: {...} })` from
+    socket.io, else None."""
+    constructor = field(node, "constructor")
+    if constructor is None or ctx.imports.get(text(constructor).split(".")[0], "").split("#")[0] != "socket.io":
+        return None
+    arguments = js.args(node)
+    options = next((a for a in arguments if a.type == "object"), None)
+    cors = js.object_value(options, "cors")
+    if cors is None or cors.type != "object":
+        return None
+    return (*_options_config(cors), js.object_value(cors, "origin") or node)
+
+
 def cors_config(node: Any, ctx: TreeContext) -> tuple[bool, bool] | None:
     """(any_origin, credentials) for a cors(...) call or a hand-set header, else None."""
     name = js.callee(node)
@@ -68,13 +99,7 @@ def cors_config(node: Any, ctx: TreeContext) -> tuple[bool, bool] | None:
     if name == "cors" and ctx.imports.get("cors", "").split("#")[0] in {"cors", "@koa/cors"}:
         if not arguments:
             return True, False
-        options = arguments[0]
-        origin = js.object_value(options, "origin")
-        credentials = js.object_value(options, "credentials")
-        any_origin = origin is not None and (
-            string_value(origin) == "*" or text(origin) == "true" or _allows_all(origin)
-        )
-        return any_origin, credentials is not None and text(credentials) == "true"
+        return _options_config(arguments[0])
     if name.endswith((".setHeader", ".header", ".set")) and len(arguments) >= 2:
         if (string_value(arguments[0]) or "").lower() == "access-control-allow-origin":
             return string_value(arguments[1]) == "*", False
@@ -112,3 +137,17 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
             else "CORS configuration"
         )
         yield RULE.hit(node, f"{what} allows any origin")
+
+
+def no_socketio(ctx: TreeContext) -> object:
+    return "socket.io" not in ctx.text
+
+
+@RULE.on_tree("new_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=no_socketio)
+def check_socketio(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    config = socketio_cors(node, ctx)
+    if config is None:
+        return
+    ctx.examine(RULE)
+    if config[0] and not config[1]:
+        yield RULE.hit(config[2], f"Socket.IO CORS allows any origin ({text(config[2])[:60]})")

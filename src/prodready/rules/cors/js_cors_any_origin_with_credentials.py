@@ -1,8 +1,9 @@
 """JavaScript CORS reflects any origin with credentials.
 
 ## What it does
-Flags `cors({ origin: true | "*", credentials: true })`: every origin is allowed to make
-credentialed requests.
+Flags `cors({ origin: true | "*", credentials: true })` and the same options of a Socket.IO
+server: every origin is allowed to make credentialed requests. An origin that falls back to `"*"`
+when a setting is unset (`process.env.CORS_ORIGIN || "*"`) counts: that is the production default.
 
 ## Why it matters in production
 Any website the user visits can act as the user against this API (cookies included) and read the
@@ -37,7 +38,7 @@ from prodready.lang.treesitter import string_value, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
-from prodready.rules.cors.js_cors_any_origin import cors_config
+from prodready.rules.cors.js_cors_any_origin import cors_config, no_socketio, socketio_cors
 
 RULE = RuleMeta(
     id="PR-CO-002",
@@ -91,3 +92,13 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     if config[0]:
         yield RULE.hit(node, "CORS reflects any origin with credentials")
+
+
+@RULE.on_tree("new_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=no_socketio)
+def check_socketio(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    config = socketio_cors(node, ctx)
+    if config is None:
+        return
+    ctx.examine(RULE)
+    if config[0] and config[1]:
+        yield RULE.hit(config[2], f"Socket.IO CORS allows any origin ({text(config[2])[:60]}) with credentials")
