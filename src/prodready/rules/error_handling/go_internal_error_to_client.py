@@ -4,7 +4,10 @@
 Flags `http.Error(w, err.Error(), 500)`, `c.JSON(http.StatusInternalServerError, gin.H{"error":
 err.Error()})`, `c.Status(500).JSON(...)` and responses whose status comes from the error itself
 (`c.JSON(getStatusCode(err), ResponseError{Message: err.Error()})`) when the body carries
-`err.Error()`.
+`err.Error()` or hands `err` to a helper that renders it (`errorResponse(err)`). Any status counts
+when the error comes from the database in that function (`err := repo.Save(...)`): constraint
+names and duplicate values are not a message for clients. gRPC: `status.Errorf(codes.Internal,
+"...: %v", err)`, and other codes with a database error.
 
 ## Why it matters in production
 Internal errors carry driver messages, SQL fragments, table names, file paths and upstream hosts:
@@ -68,9 +71,60 @@ ERR_TEXT = lazy_compile(r"\b(err|e|er|error)\w*\.Error\(\)")
 STATUS_FROM_ERR = lazy_compile(r"^\w+(\.\w+)?\((err|e)\w*\)$")
 
 
+ERR_NAME = lazy_compile(r"^(err|e|er)\w*$")
+# `err := SaveOne(&m)` / `user, err := store.UpdateUser(ctx, arg)`: an error that comes from the database
+DB_ERROR = lazy_compile(
+    r"err\s*:?=\s*(?:[\w.]+\.)?(Save|Create|Update|Delete|Insert|Upsert|Exec|Query|QueryRow|First|Find|Take|"
+    r"Scan|Get\w*By\w*|Transfer|\w+Tx)\w*\("
+)
+GRPC_INTERNAL = lazy_compile(r"^codes\.(Internal|Unknown|DataLoss)$")
+
+
 def _maybe_response(callee: str) -> bool:
-    """Implied by check's tests: http.Error, or a method (the callee's last name) that responds."""
-    return callee == "http.Error" or callee.endswith(_RESPONSE_METHODS)
+    """Implied by check's tests: http.Error, or a method (the callee's last name) that responds, or
+    gRPC's status.Errorf/status.Error."""
+    return callee == "http.Error" or callee.endswith(_RESPONSE_METHODS) or callee in GRPC_STATUS
+
+
+GRPC_STATUS = frozenset({"status.Errorf", "status.Error", "status.Newf", "status.New"})
+
+
+def _carries_error(body: Any) -> bool:
+    """`err.Error()` in the body, or the error handed to a helper that renders it
+    (`errorResponse(err)`, `common.NewError("database", err)`)."""
+    if ERR_TEXT.search(text(body)):
+        return True
+    if body.type == "call_expression":
+        return any(a.type == "identifier" and ERR_NAME.match(text(a)) for a in go.call_args(body))
+    return False
+
+
+LAST_ERR = lazy_compile(r"\berr\s*:?=\s*[^\n]*")
+
+
+def _database_error(node: Any, lines: list[str]) -> bool:
+    """The last assignment to `err` before this call (in its function) is a database call's."""
+    func = go.enclosing_function(node)
+    if func is None:
+        return False
+    before = "\n".join(lines[func.start_point[0] : node.start_point[0]])
+    assignments = LAST_ERR.findall(before)
+    return bool(assignments) and bool(DB_ERROR.match(assignments[-1]))
+
+
+def _grpc(node: Any, name: str, ctx: TreeContext) -> Iterator[Hit]:
+    args = go.call_args(node)
+    if len(args) < 2:
+        return
+    code = text(args[0])
+    rest = args[1:]
+    if not any(ERR_TEXT.search(text(a)) or (a.type == "identifier" and ERR_NAME.match(text(a))) for a in rest):
+        return
+    if GRPC_INTERNAL.match(code):
+        yield RULE.hit(node, f"{name}({code}, ...) sends the error text to the client: internal details leak")
+    elif _database_error(node, ctx.lines):
+        yield RULE.hit(node, f"{name}({code}, ...) sends the database error text to the client "
+                             "(constraint names, values, SQL details)")
 
 
 _RESPONSE_METHODS = tuple(sorted(RESPONDERS | {"JSON", "SendString", "Send"}))
@@ -81,6 +135,10 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if non_production(ctx.path, ctx.is_test_file):
         return
     name = go.callee(node)
+    if name in GRPC_STATUS:
+        ctx.examine(RULE)
+        yield from _grpc(node, name, ctx)
+        return
     args = go.call_args(node)
     status: str | None = None
     body: list[Any] = []
@@ -98,7 +156,10 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         else:
             status, body = text(args[0]), args[1:]
     ctx.examine(RULE)
-    if not (SERVER_ERROR_STATUS.search(status) or STATUS_FROM_ERR.match(status)):
+    if not any(_carries_error(b) for b in body):
         return
-    if any(ERR_TEXT.search(text(b)) for b in body):
-        yield RULE.hit(node, f"{name}({status}, ...) sends err.Error() to the client: internal details leak")
+    if SERVER_ERROR_STATUS.search(status) or STATUS_FROM_ERR.match(status):
+        yield RULE.hit(node, f"{name}({status}, ...) sends the error text to the client: internal details leak")
+    elif _database_error(node, ctx.lines) and not any(re.search(r"(?i)valid", text(b)) for b in body):
+        yield RULE.hit(node, f"{name}({status}, ...) sends the database error text to the client "
+                             "(constraint names, values, SQL details)")
