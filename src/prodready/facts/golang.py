@@ -541,8 +541,9 @@ def collect(root: Any, ctx: TreeContext) -> None:
         if parts and parts[1] in ROUTE_METHODS:
             routed.add(parts[0])
     handed_on = _router_includes(calls, ctx, group_prefix, group_parent, package)
+    parents = set(group_parent.values())  # `protected := v1.Group("", auth)` whose sub-groups hold the routes
     for owner, how in router_auth.items():
-        if owner not in routed and owner not in handed_on:  # middleware for routes registered in other files
+        if owner not in routed and owner not in handed_on and owner not in parents:  # middleware for routes registered in other files
             ctx.emit("signal", name="global-auth", detail=how)
     _emit_self_authenticating_handlers(root, ctx)
     for name, (var_line, typ) in package_vars(root).items():

@@ -118,7 +118,8 @@ def _js_no_limiter(ctx: ProjectContext) -> Iterator[Hit]:
     for route in ctx.model.http_routes():
         if route.framework not in JS_FRAMEWORKS or route.method in {"GET", "HEAD", "OPTIONS"}:
             continue
-        if not (SENSITIVE.search(route.path) or _js_sensitive_post(route.path)) or _js_skip(route) or "admin" in route.path.lower():
+        login_post = route.method == "POST" and LOGIN_RESOURCE.search(route.path)
+        if not (SENSITIVE.search(route.path) or _js_sensitive_post(route.path) or login_post) or _js_skip(route) or "admin" in route.path.lower():
             continue
         if re.search(r"(?i)refresh|logout|sign-?out", route.path):
             continue  # exchanging a random refresh token or ending a session is not a guessing target
@@ -128,6 +129,8 @@ def _js_no_limiter(ctx: ProjectContext) -> Iterator[Hit]:
             path=route.file,
             message=f"{route.method} {route.path} has no rate limit and the service has no limiter: {_abuse(route.path)}",
         )
+# POST /api/auth or /sessions with no authentication is the login (the resource is the session).
+LOGIN_RESOURCE = lazy_compile(r"(?i)(^|/)(auth|sessions?)/?$")
 # Without any limiter: the routes where guessing or account spam is the attack.
 CREDENTIAL_PATH = lazy_compile(r"(?i)(login|signin|sign-in|log-in|signup|sign-up|register|token|password|reset|forgot|otp|2fa|mfa|(^|/)auth/?$)")
 CREDENTIAL_HANDLER = lazy_compile(
