@@ -40,9 +40,11 @@ from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-AU-105",
-    name="js-weak-password-length",
-    category=Category.AUTHENTICATION,
+    id="PR-IV-109",
+    name="weak-password-rule",
+    # Reviewers file a missing or short password rule under input validation.
+    aliases=("PR-AU-105", "js-weak-password-length"),
+    category=Category.INPUT_VALIDATION,
     severity=Severity.LOW,
     confidence=Confidence.HIGH,
     languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT}),
