@@ -81,6 +81,14 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
 NOT_PRODUCTION_CLASS = re.compile(r"(?i)test|dev|local|debug")
 
 
+def _flask_settings_module(ctx: PyContext) -> bool:
+    """`config/settings.py` loaded by `app.config.from_object(...)`: upper-case Flask-SQLAlchemy keys at
+    module level, and no engine built in the file."""
+    return "create_engine" not in ctx.text and bool(
+        re.search(r"\bSQLALCHEMY_(TRACK_MODIFICATIONS|RECORD_QUERIES|BINDS)\b", ctx.text)
+    )
+
+
 @RULE.on_python(ast.Assign, ast.AnnAssign, skip_file=in_test_file)
 def check_flask_sqlalchemy(node: ast.Assign | ast.AnnAssign, ctx: PyContext) -> Iterator[Hit]:
     """Flask-SQLAlchemy builds the engine itself: its options come from SQLALCHEMY_ENGINE_OPTIONS."""
@@ -95,7 +103,7 @@ def check_flask_sqlalchemy(node: ast.Assign | ast.AnnAssign, ctx: PyContext) -> 
         return
     owner = pyast.enclosing_class(node)
     via_config = any(isinstance(t, ast.Subscript) and (pyast.dotted(t.value) or "").endswith("config") for t in targets)
-    if owner is None and not via_config:
+    if owner is None and not via_config and not _flask_settings_module(ctx):
         return  # a module constant handed to create_engine(): the engine call is judged instead
     if owner is not None and (
         NOT_PRODUCTION_CLASS.search(owner.name) or any("Settings" in ast.unparse(b) or "BaseModel" in ast.unparse(b) for b in owner.bases)
