@@ -212,7 +212,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-TO-001', 'http-call-without-timeout', 'timeouts', 'high', 'timeouts.js_http_call_without_timeout', ('javascript', 'project', 'typescript')),
     ('PR-TO-001', 'http-call-without-timeout', 'timeouts', 'high', 'timeouts.go_http_client_without_timeout', ('go',)),
     ('PR-TO-002', 'redis-without-socket-timeout', 'timeouts', 'high', 'timeouts.redis_without_socket_timeout', ('python',)),
-    ('PR-TO-003', 'database-client-without-timeout', 'timeouts', 'high', 'timeouts.database_client_without_timeout', ('python',)),
+    ('PR-TO-003', 'database-client-without-timeout', 'timeouts', 'high', 'timeouts.database_client_without_timeout', ('go', 'javascript', 'python', 'typescript')),
     ('PR-TO-004', 'subprocess-without-timeout', 'timeouts', 'medium', 'timeouts.subprocess_without_timeout', ('python',)),
     ('PR-TO-005', 'llm-client-without-timeout', 'timeouts', 'high', 'timeouts.llm_client_without_timeout', ('python',)),
     ('PR-TO-102', 'js-pg-pool-without-timeout', 'timeouts', 'medium', 'timeouts.js_pg_pool_without_timeout', ('javascript', 'typescript')),

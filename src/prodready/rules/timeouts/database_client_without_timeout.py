@@ -4,7 +4,11 @@
 Flags SQLAlchemy `create_engine` / `create_async_engine` calls for networked databases whose
 `connect_args` set no statement, command or connect timeout, and MongoDB clients (`MongoClient`,
 `AsyncIOMotorClient`) without `serverSelectionTimeoutMS` or `socketTimeoutMS`, and asyncpg pools and
-connections without `command_timeout`.
+connections without `command_timeout`. Node: `mongoose.connect(uri, {...})` and
+`new MongoClient(uri, {...})` without `serverSelectionTimeoutMS`/`socketTimeoutMS`/`timeoutMS` (in
+the options or the URL), ioredis `new Redis({...})` without `commandTimeout`; options passed as a
+variable are given the benefit of the doubt. Go: `mongo.Connect`/`mongo.NewClient` in a file that
+sets none of `SetTimeout`, `SetSocketTimeout`, `SetServerSelectionTimeout` (or `timeoutMS` in the URI).
 
 ## Why it matters in production
 A slow query or a database that stops answering holds the connection and the request forever.
@@ -24,6 +28,9 @@ engine = create_engine(
 )
 ```
 
+The clients, the options that bound their operations and their defaults come from the knowledge
+table (`prodready/knowledge/python.toml`).
+
 ## Known limitations
 `connect_args` built in a variable are assumed to carry a timeout. Server-side timeouts set on the
 database role are not visible in code. SQLite URLs are ignored.
@@ -32,15 +39,21 @@ database role are not visible in code. SQLite URLs are ignored.
 - https://docs.sqlalchemy.org/en/20/core/engines.html#custom-dbapi-connect-arguments-on-connect-routines
 - https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-STATEMENT-TIMEOUT
 - https://pymongo.readthedocs.io/en/stable/api/pymongo/mongo_client.html
+- https://mongoosejs.com/docs/connections.html#options
 """
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from typing import Any
 
-from prodready.engine.context import PyContext
+from prodready.engine.context import PyContext, TreeContext
+from prodready.knowledge import Client, client_for, clients
+from prodready.lang import golang as go
+from prodready.lang import javascript as js
 from prodready.lang import python as pyast
+from prodready.lang.treesitter import field, string_value, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import is_script_like, keyword_value
 from prodready.rules.base import RuleMeta
@@ -51,7 +64,7 @@ RULE = RuleMeta(
     category=Category.TIMEOUTS,
     severity=Severity.HIGH,
     confidence=Confidence.MEDIUM,
-    languages=frozenset({Language.PYTHON}),
+    languages=frozenset({Language.PYTHON, Language.JAVASCRIPT, Language.TYPESCRIPT, Language.GO}),
     fix="Set a statement/command timeout in connect_args (Postgres: options='-c statement_timeout=...'); "
     "Mongo: serverSelectionTimeoutMS and socketTimeoutMS.",
     references=("https://docs.sqlalchemy.org/en/20/core/engines.html",),
@@ -63,12 +76,6 @@ ENGINES = {
     "sqlalchemy.ext.asyncio.create_async_engine",
     "sqlmodel.create_engine",
 }
-MONGO = {"pymongo.MongoClient", "motor.motor_asyncio.AsyncIOMotorClient", "motor.MotorClient"}
-MONGO_KEYS = ("serverSelectionTimeoutMS", "socketTimeoutMS", "timeoutMS")
-# asyncpg: `command_timeout` bounds each query (default: none); `timeout` only the connect.
-ASYNCPG = {"asyncpg.create_pool", "asyncpg.connect", "asyncpg.pool.create_pool"}
-
-
 def _has_timeout_arg(connect_args: ast.AST | None) -> bool:
     if connect_args is None:
         return False
@@ -85,7 +92,13 @@ def _has_timeout_arg(connect_args: ast.AST | None) -> bool:
     return False
 
 
-@RULE.on_python(ast.Call, calls=["AsyncIOMotorClient", "MongoClient", "create_async_engine", "create_engine", "create_pool", "connect"], skip_file=is_script_like)
+# The engine builders, and the last name of every database client the knowledge table lists.
+CALLEES = sorted({"create_async_engine", "create_engine"} | {
+    call.rsplit(".", 1)[-1] for client in clients("python") if client.kind == "database" for call in client.calls
+})
+
+
+@RULE.on_python(ast.Call, calls=CALLEES, skip_file=is_script_like)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if is_script_like(ctx):
         return  # migration runners and one-off scripts are bounded by their operator
@@ -102,16 +115,83 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
         if url is not None and "timeout" in url:
             return
         yield RULE.hit(node, f"{name.split('.')[-1]}() without a statement/connect timeout in connect_args")
-    elif name in ASYNCPG:
-        ctx.examine(RULE)
-        if pyast.has_splat(node) or pyast.keyword(node, "command_timeout"):
+    else:
+        client = client_for("python", name or "", kind="database")
+        if client is None:
             return
-        yield RULE.hit(node, f"{name}() without command_timeout: a query that never returns holds its connection forever")
-    elif name in MONGO:
         ctx.examine(RULE)
-        if pyast.has_splat(node) or any(pyast.keyword(node, k) for k in MONGO_KEYS):
+        if pyast.has_splat(node) or any(pyast.keyword(node, k) for k in client.timeout_options):
             return
         url = pyast.const_str(node.args[0]) if node.args else None
-        if url and any(k in url for k in MONGO_KEYS):
+        if client.url_options and url and any(k in url for k in client.timeout_options):
             return
-        yield RULE.hit(node, f"{name.split('.')[-1]}() without serverSelectionTimeoutMS/socketTimeoutMS")
+        yield RULE.hit(node, f"{(name or '').split('.')[-1]}() without {'/'.join(client.timeout_options[:2])}: {client.default}")
+
+
+def _resolved(callee: Any, ctx: TreeContext) -> str:
+    """`mongoose.connect` / `mongodb#MongoClient` / `ioredis#default`: the call as the table names it."""
+    name = text(callee)
+    head, _, rest = name.partition(".")
+    module = ctx.imports.get(head)
+    if module is None:
+        return ""
+    if "#" in module:
+        return module if not rest else f"{module.split('#')[0]}.{rest}"
+    return f"{module}.{rest}" if rest else module
+
+
+def _no_clients(ctx: TreeContext) -> object:
+    return ctx.is_test_file or not ("mongo" in ctx.text or "redis" in ctx.text)
+
+
+@RULE.on_tree("call_expression", "new_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT),
+              skip_file=_no_clients)
+def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path):
+        return
+    callee = field(node, "constructor") if node.type == "new_expression" else field(node, "function")
+    if callee is None or callee.type not in {"identifier", "member_expression"}:
+        return
+    client = client_for("javascript", _resolved(callee, ctx))
+    if client is None:
+        return
+    ctx.examine(RULE)
+    arguments = js.args(node)
+    if any(a.type == "spread_element" for a in arguments):
+        return
+    objects = [a for a in arguments if a.type == "object"]
+    if _bounded(client, arguments, objects):
+        return
+    yield RULE.hit(node, f"{client.name} client without {'/'.join(client.timeout_options[:2])}: {client.default}")
+
+
+def _bounded(client: Client, arguments: list[Any], objects: list[Any]) -> bool:
+    if client.options_arg is not None and len(arguments) > client.options_arg:
+        options = arguments[client.options_arg]
+        if options.type != "object":
+            return True  # options built elsewhere
+    for argument in arguments:
+        if argument.type in {"identifier", "member_expression"} and not objects and argument is not arguments[0]:
+            return True
+    if client.url_options and arguments:
+        url = string_value(arguments[0]) or text(arguments[0])
+        if any(option in url for option in client.timeout_options):
+            return True
+    return any(js.object_value(o, option) is not None for o in objects for option in client.timeout_options)
+
+
+def _no_mongo(ctx: TreeContext) -> object:
+    return ctx.is_test_file or "mongo" not in ctx.text
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: client_for("go", c) is not None,
+              skip_file=_no_mongo)
+def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """Go: options are built with setters anywhere in the file (`options.Client().SetTimeout(...)`)."""
+    client = client_for("go", go.callee(node))
+    if client is None or ctx.is_test_file:
+        return
+    ctx.examine(RULE)
+    if any(option in ctx.text for option in client.timeout_options):
+        return
+    yield RULE.hit(node, f"{client.name} client without {'/'.join(client.timeout_options[:2])}: {client.default}")

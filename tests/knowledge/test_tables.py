@@ -1,0 +1,35 @@
+"""The client knowledge table: every ecosystem's file loads, and each entry says what a reviewer
+needs to act on a finding (the options that bound an operation, the default, the documentation)."""
+
+from __future__ import annotations
+
+import pytest
+
+from prodready.knowledge import client_for, clients
+
+ECOSYSTEMS = ("python", "javascript", "go")
+KINDS = {"database", "cache", "http", "mail", "queue", "llm"}
+
+
+@pytest.mark.parametrize("ecosystem", ECOSYSTEMS)
+def test_every_entry_is_complete(ecosystem: str) -> None:
+    table = clients(ecosystem)
+    assert table, f"{ecosystem}.toml lists no client"
+    for client in table:
+        assert client.kind in KINDS, client
+        assert client.calls and client.timeout_options, client
+        assert client.default and client.docs.startswith("https://"), client
+
+
+@pytest.mark.parametrize("ecosystem", ECOSYSTEMS)
+def test_a_call_names_one_client(ecosystem: str) -> None:
+    calls = [call for client in clients(ecosystem) for call in client.calls]
+    assert len(calls) == len(set(calls))
+
+
+def test_lookup_by_resolved_call() -> None:
+    motor = client_for("python", "motor.motor_asyncio.AsyncIOMotorClient")
+    assert motor is not None and "socketTimeoutMS" in motor.timeout_options
+    assert client_for("javascript", "mongoose.connect") is not None
+    assert client_for("javascript", "mongoose.model") is None
+    assert client_for("ruby", "anything") is None
