@@ -13,7 +13,9 @@ calls (`strconv`, `json.Marshal/Unmarshal`, `io.ReadAll`, `os.Open/ReadFile`, `h
 `json.Unmarshal(data, &v)`, `server.ListenAndServe()`, gin `r.Run()` / echo `e.Start(addr)` / fiber
 `app.Listen(addr)` in `main` or on a server made in the same function, `tx.Commit()`,
 `db.AutoMigrate(&Model{})` and gorm queries run as statements (`tx.Where(c).First(&m)`, `db.Save(&u)`:
-the error sits unread in `.Error`; reported once per function), `os.WriteFile(...)`, and `db.Exec(...)` in files that use
+the error sits unread in `.Error`; reported once per function), go-redis writes run as statements
+(`rdb.Set(ctx, k, v, 0)`, `client.IncrBy(...)`: the error sits unread in the returned command; not
+on a pipeline, whose `Exec` reports it), `os.WriteFile(...)`, and `db.Exec(...)` in files that use
 database/sql, `io.Copy` into a file; and a call whose result is not assigned although the next
 statement tests `if err != nil` (a stale error is tested).
 
@@ -179,6 +181,43 @@ def _gorm_statement(node: Any, callee: str, ctx: TreeContext) -> Iterator[Hit]:
     yield RULE.hit(node, f"gorm {method}() is run as a statement: its error (`.Error`) is never checked{more}")
 
 
+REDIS_WRITES = frozenset({
+    "Set", "SetNX", "SetEX", "SetXX", "MSet", "Incr", "IncrBy", "IncrByFloat", "Decr", "DecrBy", "Del", "Unlink",
+    "Expire", "ExpireAt", "PExpire", "HSet", "HMSet", "HIncrBy", "HDel", "LPush", "RPush", "LTrim", "LRem",
+    "SAdd", "SRem", "ZAdd", "ZRem", "ZIncrBy", "Publish", "XAdd",
+})
+PIPELINE_RECEIVER = re.compile(r"(?i)(^|\.)(pipe\w*|pipeliner|tx|p)$")
+
+
+def _uses_go_redis(ctx: TreeContext) -> bool:
+    return any("go-redis/redis" in module or "redis/go-redis" in module for module in ctx.imports.values())
+
+
+def _redis_drops(callee: str, ctx: TreeContext) -> bool:
+    """`s.client.Set(ctx, k, v, 0)` as a statement: go-redis returns the error inside a *Cmd nobody reads."""
+    receiver, _, method = callee.rpartition(".")
+    return bool(receiver) and method in REDIS_WRITES and not PIPELINE_RECEIVER.search(receiver) and _uses_go_redis(ctx)
+
+
+def _redis_statement(node: Any, callee: str, ctx: TreeContext) -> Iterator[Hit]:
+    """One place per function: the first go-redis write whose result nobody reads, with how many follow."""
+    func = go.enclosing_function(node)
+    if func is None:
+        return
+    ctx.examine(RULE)
+    dropped = []
+    for stmt in descendants(func, "expression_statement"):
+        call = stmt.named_children[0] if stmt.named_children else None
+        if call is not None and call.type == "call_expression" and go.enclosing_function(stmt) == func:
+            if _redis_drops(go.callee(call), ctx):
+                dropped.append(stmt)
+    if not dropped or dropped[0].id != node.id:
+        return
+    more = f" (and {len(dropped) - 1} more in this function)" if len(dropped) > 1 else ""
+    yield RULE.hit(node, f"go-redis {callee.rsplit('.', 1)[-1]}() is run as a statement: its error (`.Err()`) is "
+                         f"never checked, so a Redis outage goes unnoticed{more}")
+
+
 def _same_call_before(node: Any, callee: str) -> bool:
     previous = node.prev_named_sibling
     while previous is not None and previous.type == "comment":
@@ -201,6 +240,9 @@ def check_bare(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
     if not _unchecked_migration(call, callee, ctx) and _gorm_drops(call, callee, ctx):
         yield from _gorm_statement(node, callee, ctx)
+        return
+    if _redis_drops(callee, ctx):
+        yield from _redis_statement(node, callee, ctx)
         return
     bare = bool(BARE_CALLS.match(callee)) or _unchecked_migration(call, callee, ctx)
     if bare and _same_call_before(node, callee):

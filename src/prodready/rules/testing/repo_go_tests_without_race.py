@@ -57,7 +57,8 @@ BUILD_FILES = lazy_compile(
     r"(^|/)(GNUmakefile|[Mm]akefile|[^/]+\.mk|Taskfile\.ya?ml|\.gitlab-ci\.ya?ml|\.travis\.ya?ml|"
     r"\.github/workflows/[^/]+\.ya?ml|\.circleci/config\.ya?ml|scripts?/[^/]+\.sh)$"
 )
-GO_TEST = lazy_compile(r"\bgo\s+test\b")
+# `go test`, or the Go binary through a make/shell variable: `$(GO) test`, `${GO} test`, `$GO test`
+GO_TEST = lazy_compile(r"(\bgo|\$\(GO\)|\$\{GO\}|\$GO\b)\s+test\b")
 MAX_BYTES = 256_000
 
 
