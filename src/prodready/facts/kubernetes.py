@@ -80,6 +80,7 @@ def kubernetes(ctx: YamlContext) -> None:
                     requests=bool(_map(resources.get("requests"))),
                     livenessProbe="livenessProbe" in container,
                     readinessProbe="readinessProbe" in container,
+                    probe_line=next((container.line_of(k) for k in ("livenessProbe", "readinessProbe") if k in container), None),
                     non_root=non_root,
                     privileged=security.get("privileged") is True,
                     set_keys=sorted(str(k) for k in container),

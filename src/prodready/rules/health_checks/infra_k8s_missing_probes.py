@@ -65,8 +65,10 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
         ctx.examine(RULE)
         missing = [p for p in ("livenessProbe", "readinessProbe") if not container.get(p)]
         if missing:
+            # one probe present: the fix goes beside it
+            line = container.get("probe_line") if len(missing) == 1 and container.get("probe_line") else container.get("line")
             yield Hit(
-                line=container.get("line"),
+                line=line,
                 path=str(container["file"]),
                 message=f"container `{container.get('name', '?')}` has no {' or '.join(missing)}",
             )
