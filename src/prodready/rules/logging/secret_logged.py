@@ -125,6 +125,6 @@ def check_echo(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     if isinstance(echo.value, ast.Constant) and echo.value.value in (True, "debug"):
         yield RULE.hit(
-            node,
+            echo,  # the setting itself: in a multi-line call the reviewer points at `echo=True`
             "echo=True logs every SQL statement with its parameters (passwords, tokens, personal data) at INFO in production",
         )
