@@ -52,6 +52,7 @@ CLIENTS = {
 
 # Compiled once here, not looked up in re's cache for every call of every file.
 HANDLER_PARAMS = lazy_compile(r"http\.ResponseWriter|gin\.Context|echo\.Context|fiber\.Ctx")
+ENGINE_VAR = lazy_compile(r"\b(\w+)\s*:?=\s*(?:gin\.(?:New|Default)|echo\.New|fiber\.New)\(")
 ENV_HELPER = lazy_compile(r"(?i)(get_?env\w*|env_?or\w*|lookup_?env\w*|must_?env\w*)")
 IN_HANDLER_AUTH = lazy_compile(
     r"(?i)^([\w.]*\.)?((validate|verify|check|authenticate|authorize|require|ensure)\w*(token|jwt|auth|session|login|user)\w*|"
@@ -459,12 +460,14 @@ def collect(root: Any, ctx: TreeContext) -> None:
                         router_auth[name] = f"group {prefix} {text(arg)[:40]}"
                 if owner in router_auth:
                     router_auth.setdefault(name, router_auth[owner])
+    # engines made in this file (`gin := gin.Default()`, `api := echo.New()`) start the server whatever their name
+    engines = {"r", "router", "e", "app", "engine", "server", "srv"} | set(ENGINE_VAR.findall(ctx.text))
     for call in calls:
         name = go.callee(call)
         parts = go.call_parts(call)
         line = line_of(call)
         if name in {"http.ListenAndServe", "http.ListenAndServeTLS"} or (parts and parts[1] in {"ListenAndServe", "ListenAndServeTLS", "Run", "Start", "Listen"} and parts[0] not in {"http"}):
-            if parts and (parts[1] in {"ListenAndServe", "ListenAndServeTLS"} or parts[0] in {"r", "router", "e", "app", "engine", "server", "srv"}):
+            if parts and (parts[1] in {"ListenAndServe", "ListenAndServeTLS"} or parts[0] in engines):
                 ctx.emit("app", line=line, framework="go", name=name)
         if parts and parts[1] == "Shutdown":
             ctx.emit("signal", line=line, name="graceful-shutdown", detail=name)

@@ -488,8 +488,17 @@ def _env_vars(root: Any, ctx: TreeContext) -> None:
             continue
         default = None
         parent = node.parent
-        if parent is not None and parent.type == "binary_expression" and text(field(parent, "operator")) in {"||", "??"} and field(parent, "left") == node:
+        operator = text(field(parent, "operator")) if parent is not None and parent.type == "binary_expression" else ""
+        if operator in {"||", "??"} and field(parent, "left") == node:
             default = string_value(field(parent, "right")) or text(field(parent, "right"))[:40]
+        elif operator in {"===", "==", "!==", "!="}:
+            # `process.env.X === "true"`: a switch that is off unless set (and `!== "false"`: on unless set)
+            other = field(parent, "right") if field(parent, "left") == node else field(parent, "left")
+            compared = (string_value(other) or "").lower() if other is not None else ""
+            if compared in {"true", "1", "yes", "on"}:
+                default = "false" if operator in {"===", "=="} else "true"
+            elif compared in {"false", "0", "no", "off"}:
+                default = "true" if operator in {"!==", "!="} else "false"
         ctx.emit("env_var", line=line_of(node), name=name, default=default, has_default=default is not None)
 
 
