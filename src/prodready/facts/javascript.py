@@ -489,9 +489,9 @@ def _env_vars(root: Any, ctx: TreeContext) -> None:
         default = None
         parent = node.parent
         operator = text(field(parent, "operator")) if parent is not None and parent.type == "binary_expression" else ""
-        if operator in {"||", "??"} and field(parent, "left") == node:
+        if operator in {"||", "??"} and parent is not None and field(parent, "left") == node:
             default = string_value(field(parent, "right")) or text(field(parent, "right"))[:40]
-        elif operator in {"===", "==", "!==", "!="}:
+        elif operator in {"===", "==", "!==", "!="} and parent is not None:
             # `process.env.X === "true"`: a switch that is off unless set (and `!== "false"`: on unless set)
             other = field(parent, "right") if field(parent, "left") == node else field(parent, "left")
             compared = (string_value(other) or "").lower() if other is not None else ""
