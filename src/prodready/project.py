@@ -136,6 +136,12 @@ class ProjectModel:
             return counts.most_common(1)[0][0]
         return None
 
+    def router_setup_file(self) -> str | None:
+        """Go: the file that sets the router up (most `.Use(...)` middleware calls), where a reviewer
+        adds the limiter, the health route or the metrics middleware. None when nothing is mounted."""
+        uses = [str(r["file"]) for r in self.facts.get("router_use", []) if str(r["file"]).endswith(".go")]
+        return Counter(uses).most_common(1)[0][0] if uses else None
+
     def to_facts_json(self) -> dict[str, Any]:
         return {
             "languages": dict(sorted(self.languages.items())),

@@ -434,6 +434,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
             continue
         owner, method = parts
         if method == "Use":
+            ctx.emit("router_use", line=line_of(call), router=owner)  # where the router is set up
             for arg in go.call_args(call):
                 arg_text = text(arg)
                 if AUTH.search(arg_text) and not LIMIT.search(arg_text):

@@ -67,6 +67,6 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
         return
     if model.has_dependency(*RATE_LIMIT_PACKAGES):
         return
-    yield Hit(
-        line=None, path=main_path(model), message=f"{len(routes)} HTTP routes and no rate limiting anywhere"
-    )
+    go_only = all(str(r.file).endswith(".go") for r in routes)
+    where = (model.router_setup_file() if go_only else None) or main_path(model)
+    yield Hit(line=None, path=where, message=f"{len(routes)} HTTP routes and no rate limiting anywhere")
