@@ -51,7 +51,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-CF-104', 'js-session-cookie-insecure', 'configuration', 'medium', 'configuration.js_session_cookie_insecure', ('javascript', 'typescript')),
     ('PR-CF-105', 'js-tls-verification-disabled', 'configuration', 'medium', 'configuration.js_tls_verification_disabled', ('javascript', 'typescript')),
     ('PR-CF-201', 'go-gin-debug-mode', 'configuration', 'medium', 'configuration.go_gin_debug_mode', ('project',)),
-    ('PR-CF-301', 'debug-in-deployment-config', 'configuration', 'medium', 'configuration.infra_debug_in_env', ('appconfig', 'compose', 'dotenv')),
+    ('PR-CF-301', 'debug-in-deployment-config', 'configuration', 'medium', 'configuration.infra_debug_in_env', ('appconfig', 'compose', 'dotenv', 'kubernetes')),
     ('PR-CF-302', 'env-vars-undocumented', 'configuration', 'low', 'configuration.repo_env_vars_undocumented', ('project',)),
     ('PR-CF-303', 'gunicorn-default-workers', 'configuration', 'medium', 'configuration.gunicorn_default_workers', ('compose', 'dockerfile', 'shell')),
     ('PR-CF-304', 'nginx-proxy-without-client-ip', 'configuration', 'medium', 'configuration.nginx_proxy_without_client_ip', ('project',)),

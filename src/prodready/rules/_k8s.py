@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from prodready.engine.context import YamlContext
 from prodready.lang.yamldoc import YList, YMap
 
 # Kinds whose pod template runs the service; Jobs and CronJobs run to completion.
@@ -81,3 +82,23 @@ def k8s_containers(model: Any) -> list[dict[str, Any]]:
             merged[field] = True
         found.append(merged)
     return found
+
+
+def kustomize_literals(ctx: YamlContext, document: YMap, section: str) -> Iterator[tuple[str, str, str, int]]:
+    """(generator name, key, value, line) of each `literals: [KEY=value]` entry of a kustomization's
+    secretGenerator / configMapGenerator."""
+    if document.get("kind") not in (None, "Kustomization") or not ctx.path.rsplit("/", 1)[-1].lower().startswith("kustomization."):
+        return
+    generators = document.get(section)
+    if not isinstance(generators, YList):
+        return
+    for generator in generators:
+        if not isinstance(generator, YMap):
+            continue
+        literals = generator.get("literals")
+        if not isinstance(literals, YList):
+            continue
+        for index, literal in enumerate(literals):
+            if isinstance(literal, str) and "=" in literal:
+                key, _, value = literal.partition("=")
+                yield str(generator.get("name", "?")), key.strip(), value.strip(), literals.line_of(index)

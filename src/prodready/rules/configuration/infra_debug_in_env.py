@@ -6,7 +6,9 @@ Flags `DEBUG=true`, `FLASK_DEBUG=1`, `APP_DEBUG=1`, `NODE_ENV=development`,
 not templates or development-only files, and `LOG_LEVEL=debug` in compose files (a local `.env`
 may well want debug logs; a shipped compose file should not). The service's own committed settings
 files are read as well: `RunMode = debug` in `conf/app.ini`, `debug: true` in `config/default.yaml`,
-a debug log level in a `[log]` section.
+a debug log level in a `[log]` section. Kubernetes ConfigMap `data` and Kustomize
+`configMapGenerator` literals outside dev/test overlays count as well (`SERVER_DEBUG=true`,
+`DB_DEBUG=true`).
 
 ## Why it matters in production
 These files become the deployed configuration: debug pages leak stack traces and settings, and
@@ -39,8 +41,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import AppConfigContext, DotenvContext, YamlContext
+from prodready.lang.yamldoc import YMap
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._k8s import kustomize_literals
 from prodready.rules._secretutil import snake_case
 from prodready.rules.base import RuleMeta
 from prodready.rules.container._compose import environment, is_dev_compose, services
@@ -52,7 +56,7 @@ RULE = RuleMeta(
     category=Category.CONFIGURATION,
     severity=Severity.MEDIUM,
     confidence=Confidence.HIGH,
-    languages=frozenset({Language.DOTENV, Language.COMPOSE, Language.APPCONFIG}),
+    languages=frozenset({Language.DOTENV, Language.COMPOSE, Language.APPCONFIG, Language.KUBERNETES}),
     fix="Set production values (DEBUG=false, ENVIRONMENT=production) in deployment configuration.",
     references=("https://12factor.net/config",),
 )
@@ -119,3 +123,27 @@ def check_compose(ctx: YamlContext) -> Iterator[Hit]:
                 reason = judge(key, value)
                 if reason:
                     yield Hit(line=line, message=f"service `{service_name}`: {reason}")
+
+
+@RULE.on_file(Language.KUBERNETES)
+def check_kubernetes(ctx: YamlContext) -> Iterator[Hit]:
+    """ConfigMap `data` and Kustomize `configMapGenerator` literals outside dev/test overlays."""
+    if any(DEV_NAME.search(f"/{part}/") for part in ctx.path.split("/")[:-1]):
+        return
+    for document in ctx.documents:
+        if not isinstance(document, YMap):
+            continue
+        entries: list[tuple[str, Any, int]] = []
+        data = document.get("data") if document.get("kind") == "ConfigMap" else None
+        if isinstance(data, YMap):
+            entries += [(str(k), v, data.line_of(k)) for k, v in data.items()]
+        entries += [(key, value, line) for _name, key, value, line in kustomize_literals(ctx, document, "configMapGenerator")]
+        for key, value, line in entries:
+            upper = key.upper()
+            normalized = "DEBUG" if upper.endswith("DEBUG") else upper
+            if normalized not in DEBUG_KEYS | ENV_KEYS | LEVEL_KEYS:
+                continue
+            ctx.examine(RULE)
+            reason = judge(normalized, value)
+            if reason:
+                yield Hit(line=line, message=reason.replace(normalized, key, 1) + " in the deployed configuration")

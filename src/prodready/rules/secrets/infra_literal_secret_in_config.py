@@ -4,7 +4,8 @@
 Flags secret-like variables (`*_PASSWORD`, `*_SECRET`, `*_TOKEN`, `*_KEY`, credentials in URLs)
 given literal values in Dockerfile `ENV`/`ARG`, docker-compose `environment:` (map and list forms,
 including weak `${VAR:-postgres}` fallbacks), Kubernetes container `env:` values, ConfigMap `data`
-and committed Secret manifests (`stringData`, and `data` once base64-decoded), and secrets passed
+and committed Secret manifests (`stringData`, and `data` once base64-decoded), Kustomize
+`secretGenerator`/`configMapGenerator` `literals:` (`- password=prod_pass_123`), and secrets passed
 as literal command-line flags in compose `command:` (`redis-server --requirepass s3cret`,
 `-pass guest`). The service's own committed settings files (`conf/app.ini`, `config/production.json`,
 `configs/config.yml`, Spring `application.properties` with `${DB_PASSWORD:fallback}`) are read too;
@@ -50,6 +51,7 @@ from prodready.lang.yamldoc import YList, YMap
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.redact import WELL_KNOWN_WEAK
+from prodready.rules._k8s import kustomize_literals
 from prodready.rules._secretutil import PLACEHOLDER, is_secret_name, snake_case
 from prodready.rules.base import RuleMeta
 from prodready.rules.container._compose import dependencies_only, environment, services
@@ -177,6 +179,7 @@ def check_kubernetes(ctx: YamlContext) -> Iterator[Hit]:
         if not isinstance(document, YMap):
             continue
         yield from _config_data(ctx, document)
+        yield from _kustomize_literals(ctx, document)
         for container in _containers(document):
             env = container.get("env")
             if not isinstance(env, YList):
@@ -220,6 +223,17 @@ def _config_data(ctx: YamlContext, document: YMap) -> Iterator[Hit]:
             else:
                 message = f"Secret `{name}` is committed to the repository: {reason} (base64 is not encryption)"
             yield Hit(line=entries.line_of(key), message=message)
+
+
+def _kustomize_literals(ctx: YamlContext, document: YMap) -> Iterator[Hit]:
+    """Kustomize `secretGenerator`/`configMapGenerator` `literals:` committed with real values."""
+    for section, what in (("secretGenerator", "Secret"), ("configMapGenerator", "ConfigMap")):
+        for name, key, value, line in kustomize_literals(ctx, document, section):
+            ctx.examine(RULE)
+            reason = judge(key, value)
+            if reason:
+                yield Hit(line=line, message=f"kustomize {section} `{name}`: {reason}; the generated {what} "
+                                             "carries a value committed to the repository")
 
 
 def _b64(value: str) -> str | None:
