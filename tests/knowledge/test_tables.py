@@ -33,3 +33,15 @@ def test_lookup_by_resolved_call() -> None:
     assert client_for("javascript", "mongoose.connect") is not None
     assert client_for("javascript", "mongoose.model") is None
     assert client_for("ruby", "anything") is None
+
+
+def test_image_lines_have_dates_and_sources() -> None:
+    from datetime import date
+
+    from prodready.knowledge import image_lines
+
+    table = image_lines()
+    assert {"node", "python", "golang", "postgres"} <= table.keys()
+    for image in table.values():
+        assert image.docs.startswith("https://") and image.lines, image.name
+        assert all(isinstance(day, date) for day in image.lines.values()), image.name

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib import resources
 
@@ -65,3 +66,22 @@ def client_for(ecosystem: str, call: str, kind: str | None = None) -> Client | N
         if call in client.calls and (kind is None or client.kind == kind):
             return client
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class ImageLines:
+    """The release lines of one image and the day each one's support ended."""
+
+    name: str
+    lines: dict[str, date]
+    docs: str
+
+
+@cache
+def image_lines() -> dict[str, ImageLines]:
+    """`images.toml`: end-of-life dates of the release lines of common images, by image name."""
+    table = tomllib.loads(resources.files(__package__).joinpath("images.toml").read_text("utf-8"))
+    return {
+        name: ImageLines(name=name, lines={str(k): v for k, v in entry.get("lines", {}).items()}, docs=str(entry.get("docs", "")))
+        for name, entry in table.get("image", {}).items()
+    }

@@ -1,0 +1,117 @@
+"""Image on a release line that reached end of life
+
+## What it does
+Reads the version in the tag of each Dockerfile `FROM` (builder stages included: an end-of-life Go
+or Node toolchain compiles its own unpatched standard library into the artifact) and of each
+compose service `image:`, and flags the release lines whose upstream support has ended by the day
+of the audit: `node:12-alpine`, `python:3.8-slim`, `golang:1.19`, `postgres:12`, `mongo:4.2.1`,
+`nginx:1.17`, `ubuntu:18.04`, `debian:buster`, `alpine:3.16`, `mysql:5.7`, `redis:5`. The dates
+come from the knowledge table `prodready/knowledge/images.toml` (from the projects' release
+policies). Untagged and floating tags are PR-CT-303's; unknown images are not judged.
+
+## Why it matters in production
+An end-of-life line gets no more security fixes: every CVE published after that day stays open in
+the running container, scanners flag the image on every build, and the eventual forced upgrade
+jumps several major versions at once, under pressure.
+
+## Example
+```dockerfile
+FROM node:12-alpine
+```
+
+## Use instead
+```dockerfile
+FROM node:22-alpine
+```
+
+## Known limitations
+Images from private registries with their own tags, and distribution-specific extended support
+(Ubuntu Pro, Debian LTS by third parties), are not known.
+
+## References
+- https://endoflife.date/
+- https://docs.docker.com/build/building/best-practices/#from
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+
+from prodready.engine.context import DockerfileContext, YamlContext
+from prodready.knowledge import ImageLines, image_lines
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules.base import RuleMeta
+from prodready.rules.container._compose import services
+from prodready.rules.container._docker import base_image
+
+RULE = RuleMeta(
+    id="PR-CT-321",
+    name="end-of-life-image",
+    category=Category.CONTAINER,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.HIGH,
+    languages=frozenset({Language.DOCKERFILE, Language.COMPOSE}),
+    fix="Move to a supported release line of the image (and pin it), then keep it on a supported line.",
+    references=("https://endoflife.date/",),
+)
+
+VERSION = re.compile(r"^v?(\d+(?:\.\d+){0,2})")
+
+
+def _line(image: str) -> tuple[ImageLines, str, date] | None:
+    """(the image's table, the release line, its end-of-life day) for `name:tag`, else None."""
+    if "@" in image or ":" not in image.rsplit("/", 1)[-1]:
+        return None
+    path, tag = image.rsplit(":", 1)
+    name = path.rsplit("/", 1)[-1].lower()
+    if path.count("/") > 1 or (path.count("/") == 1 and not path.startswith(("library/", "docker.io/"))):
+        return None  # someone else's image that happens to share the name
+    table = image_lines().get(name)
+    if table is None:
+        return None
+    candidates = []
+    version = VERSION.match(tag)
+    if version:
+        parts = version.group(1).split(".")
+        candidates += [".".join(parts[:2]), parts[0]]
+    candidates += [word for word in re.split(r"[-_.]", tag.lower()) if word.isalpha()]  # codenames: buster, bionic
+    for candidate in candidates:
+        if candidate in table.lines:
+            return table, candidate, table.lines[candidate]
+    return None
+
+
+def _verdict(image: str) -> str | None:
+    found = _line(image)
+    if found is None:
+        return None
+    table, line, ended = found
+    if ended > date.today():
+        return None
+    return f"`{image}`: {table.name} {line} reached end of life on {ended.isoformat()} (no more security fixes)"
+
+
+@RULE.on_file(Language.DOCKERFILE)
+def check(ctx: DockerfileContext) -> Iterator[Hit]:
+    for instruction in ctx.dockerfile.find("FROM"):
+        image = base_image(instruction)
+        if not image or "$" in image:
+            continue
+        ctx.examine(RULE)
+        verdict = _verdict(image)
+        if verdict:
+            yield Hit(line=instruction.line, message=f"base image {verdict}")
+
+
+@RULE.on_file(Language.COMPOSE)
+def check_compose(ctx: YamlContext) -> Iterator[Hit]:
+    for _block, name, service in services(ctx):
+        image = service.get("image")
+        if not isinstance(image, str) or "$" in image:
+            continue
+        ctx.examine(RULE)
+        verdict = _verdict(image.strip())
+        if verdict:
+            yield Hit(line=service.line_of("image"), message=f"service `{name}` runs {verdict}")
