@@ -1,9 +1,8 @@
 """Image on a release line that reached end of life
 
 ## What it does
-Reads the version in the tag of each Dockerfile `FROM` (builder stages included: an end-of-life Go
-or Node toolchain compiles its own unpatched standard library into the artifact) and of each
-compose service `image:`, and flags the release lines whose upstream support has ended by the day
+Reads the version in the tag of the `FROM` of a Dockerfile's final stage (the image that ships) and
+of each compose service `image:`, and flags the release lines whose upstream support has ended by the day
 of the audit: `node:12-alpine`, `python:3.8-slim`, `golang:1.19`, `postgres:12`, `mongo:4.2.1`,
 `nginx:1.17`, `ubuntu:18.04`, `debian:buster`, `alpine:3.16`, `mysql:5.7`, `redis:5`. The dates
 come from the knowledge table `prodready/knowledge/images.toml` (from the projects' release
@@ -95,7 +94,8 @@ def _verdict(image: str) -> str | None:
 
 @RULE.on_file(Language.DOCKERFILE)
 def check(ctx: DockerfileContext) -> Iterator[Hit]:
-    for instruction in ctx.dockerfile.find("FROM"):
+    final = ctx.dockerfile.final_stage()
+    for instruction in final[:1]:  # the image that ships; a builder stage's image is not deployed
         image = base_image(instruction)
         if not image or "$" in image:
             continue
