@@ -67,6 +67,11 @@ THREAD_STARTERS = {"Thread", "submit", "map", "run_in_executor", "to_thread", "s
 def _thread_targets(ctx: PyContext) -> set[str]:
     names: set[str] = set()
     for call in ctx.nodes_of(ast.Call):
+        func = call.func
+        # The last part of an attribute callee's qualified name is its attribute (or there is no
+        # name): most calls are ruled out without qualifying them.
+        if isinstance(func, ast.Attribute) and func.attr not in THREAD_STARTERS:
+            continue
         short = (ctx.call_name(call) or "").split(".")[-1]
         if short not in THREAD_STARTERS:
             continue
