@@ -30,7 +30,18 @@ def test_or_script(ctx: TreeContext) -> bool:
 
 
 def is_server_file(ctx: TreeContext) -> bool:
-    """Node server code (not browser components, build configs, scripts or tests)."""
+    """Node server code (not browser components, build configs, scripts or tests). Once per file:
+    rules ask it for every node they are handed."""
+    memo = getattr(ctx, "memo", None)
+    if memo is None:
+        return _is_server_file(ctx)
+    known = memo.get("js-server-file")
+    if known is None:
+        known = memo["js-server-file"] = _is_server_file(ctx)
+    return bool(known)
+
+
+def _is_server_file(ctx: TreeContext) -> bool:
     if ctx.is_test_file or SCRIPT_PATH.search(ctx.path):
         return False
     if "'use client'" in ctx.text[:200] or '"use client"' in ctx.text[:200]:
