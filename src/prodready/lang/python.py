@@ -234,19 +234,29 @@ def ancestors(node: ast.AST) -> Iterator[ast.AST]:
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+# The helpers below climb the parent links in a plain loop (no generator, tuples for isinstance):
+# rules ask them about most nodes they are handed.
 def enclosing_function(node: ast.AST) -> FunctionNode | None:
-    for anc in ancestors(node):
-        if isinstance(anc, ast.FunctionDef | ast.AsyncFunctionDef):
-            return anc
-        if isinstance(anc, ast.Lambda):
+    current = getattr(node, PARENT, None)
+    while current is not None:
+        if isinstance(current, _FUNCTIONS):
+            return current
+        if isinstance(current, ast.Lambda):
             return None
+        current = getattr(current, PARENT, None)
     return None
 
 
 def enclosing_class(node: ast.AST) -> ast.ClassDef | None:
-    for anc in ancestors(node):
-        if isinstance(anc, ast.ClassDef):
-            return anc
+    current = getattr(node, PARENT, None)
+    while current is not None:
+        if isinstance(current, ast.ClassDef):
+            return current
+        current = getattr(current, PARENT, None)
     return None
 
 
@@ -267,11 +277,12 @@ def walk_shallow(node: ast.AST) -> Iterator[ast.AST]:
 
 def anchor_of(node: ast.AST) -> str:
     """A stable, line-free identity for the place of a node: enclosing class/def names."""
-    names = [
-        anc.name
-        for anc in ancestors(node)
-        if isinstance(anc, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-    ]
+    names = []
+    current = getattr(node, PARENT, None)
+    while current is not None:
+        if isinstance(current, _SCOPES):
+            names.append(current.name)
+        current = getattr(current, PARENT, None)
     return ".".join(reversed(names))
 
 

@@ -131,6 +131,11 @@ PY_BODY = re.compile(r"^request\.(json|form|get_json\(\)|values|args)$")
 
 @RULE.on_python(ast.Call)
 def check_python(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
+    for keyword in node.keywords:  # most calls have no **splat: return before building a list
+        if keyword.arg is None:
+            break
+    else:
+        return
     splats = [k.value for k in node.keywords if k.arg is None]
     if not splats or is_script_like(ctx):
         return
