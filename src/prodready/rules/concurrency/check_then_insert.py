@@ -225,7 +225,9 @@ def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if body is None:
         return
     source = text(body)
-    lookup = GO_LOOKUP.search(source)
+    # Every GO_LOOKUP match holds "By" or "Exists"; the pattern opens with \w+ and is tried at
+    # every position of the body: most bodies are ruled out by the substring test.
+    lookup = GO_LOOKUP.search(source) if "By" in source or "Exists" in source else None
     if not lookup or not UNIQUE_KEY.search(lookup.group("key") + " " + lookup.group("args")):
         return
     name = re.escape(lookup.group("name"))
