@@ -56,11 +56,11 @@ _SINGLES = frozenset({
 })
 
 _Walker = Callable[[ast.AST, Callable[[ast.AST], None]], None]
-_WALKERS: dict[type, _Walker | None] = {}
+_WALKERS: dict[type[ast.AST], _Walker | None] = {}
 _UNKNOWN: Any = object()
 
 
-def _walker(cls: type) -> _Walker | None:
+def _walker(cls: type[ast.AST]) -> _Walker | None:
     """A function that sets the parent of each child of a ``cls`` node and appends the child, in
     field order (None when such nodes have no child). Generated once per node class, from the
     field names alone: a loop over field names with getattr and type checks per field cost about

@@ -52,6 +52,7 @@ from typing import Any
 
 from prodready.engine.context import PyContext, TreeContext
 from prodready.lang.treesitter import field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import names_absent
 from prodready.rules.base import RuleMeta
@@ -67,11 +68,11 @@ RULE = RuleMeta(
     references=("https://cheatsheetseries.owasp.org/cheatsheets/Authentication_Cheat_Sheet.html#authentication-responses",),
 )
 
-VERIFY = re.compile(
+VERIFY = lazy_compile(
     r"(?i)(^|\.)(verify_?password|check_?password(_hash)?|checkpw|is_?password_?match|compare_?password|"
     r"password_?matches|match_?password|validate_?password|CompareHashAndPassword|verify)$"
 )
-LOOKUP = re.compile(r"(?i)(get|find|fetch|load|lookup|query|select|read)\w*(user|email|username|account|login|one|first)\w*$|^first$|^findOne$|^scalar")
+LOOKUP = lazy_compile(r"(?i)(get|find|fetch|load|lookup|query|select|read)\w*(user|email|username|account|login|one|first)\w*$|^first$|^findOne$|^scalar")
 MESSAGE = "unknown accounts are answered before any password hash is checked: the faster reply tells an attacker which accounts exist"
 
 

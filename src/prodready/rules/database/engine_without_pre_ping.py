@@ -29,11 +29,11 @@ Engines configured from a dict of keyword arguments are not inspected.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
@@ -78,7 +78,7 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
         )
 
 
-NOT_PRODUCTION_CLASS = re.compile(r"(?i)test|dev|local|debug")
+NOT_PRODUCTION_CLASS = lazy_compile(r"(?i)test|dev|local|debug")
 
 
 @RULE.on_python(ast.Assign, ast.AnnAssign, skip_file=in_test_file)
