@@ -46,7 +46,7 @@ from collections.abc import Iterator
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._pyflow import GROW_METHODS, SHRINK_METHODS, background_functions, containers, under_lock
+from prodready.rules._pyflow import GROW_METHODS, SHRINK_METHODS, containers, under_lock
 from prodready.rules._pyutil import names_absent
 from prodready.rules.base import RuleMeta
 
@@ -81,7 +81,7 @@ def _thread_targets(ctx: PyContext) -> set[str]:
             name = pyast.dotted(candidate)
             if name:
                 names.add(name.split(".")[-1])
-    return names & background_functions(ctx) | names
+    return names  # (names & background_functions(ctx) | names) is names: the scan is not needed
 
 
 def _no_thread_starter(ctx: PyContext) -> bool:
