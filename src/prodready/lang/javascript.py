@@ -21,7 +21,27 @@ SERVER_MODULES = (
 )
 SERVER_PATH = lazy_compile(r"(^|/)(server|api|routes?|controllers?|middlewares?|services?|workers?|jobs|backend|handlers?)(/|\.|$)|(^|/)pages/api/|(^|/)app/.*route\.[jt]s$")
 CLIENT_PATH = lazy_compile(r"(^|/)(components?|hooks|public|static|client|frontend|ui|styles|views)(/|$)|\.(jsx|tsx)$")
-SCRIPT_PATH = lazy_compile(r"(^|/)(scripts?|bin|tools|migrations|seeds?|docs|examples?|e2e|cypress|playwright|extra|release|bench|benchmarks?|fixtures|__mocks__|mocks)(/|$)|(\.config|\.setup)\.[cm]?[jt]s$|(^|/)(seed|seeder|seeds|migrate|setup-database|generate\w*)\.[cm]?[jt]s$")
+
+
+class _PathPattern:
+    """A pattern over file paths that remembers its answers: rules ask ``SCRIPT_PATH.search(ctx.path)``
+    about the file's own path for every node they are handed (a regex search each time)."""
+
+    def __init__(self, source: str) -> None:
+        self._pattern = lazy_compile(source)
+        self._answers: dict[str, re.Match[str] | None] = {}
+
+    def search(self, path: str) -> re.Match[str] | None:
+        answers = self._answers
+        if path in answers:
+            return answers[path]
+        if len(answers) >= 4096:
+            answers.clear()  # bounded: one entry per file path
+        found = answers[path] = self._pattern.search(path)
+        return found
+
+
+SCRIPT_PATH = _PathPattern(r"(^|/)(scripts?|bin|tools|migrations|seeds?|docs|examples?|e2e|cypress|playwright|extra|release|bench|benchmarks?|fixtures|__mocks__|mocks)(/|$)|(\.config|\.setup)\.[cm]?[jt]s$|(^|/)(seed|seeder|seeds|migrate|setup-database|generate\w*)\.[cm]?[jt]s$")
 
 
 def test_or_script(ctx: TreeContext) -> bool:
