@@ -35,6 +35,8 @@ class FileContext:
     facts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     examined: Counter[str] = field(default_factory=Counter)
     _lines: list[str] | None = None
+    # Per-file answers rules would otherwise recompute per node (is_script_like, imports_any).
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @property
     def lines(self) -> list[str]:
@@ -97,8 +99,6 @@ class PyContext(FileContext):
         return found
 
     _call_names: dict[int, str | None] = field(default_factory=dict, repr=False)
-    # Per-file answers rules would otherwise recompute per node (is_script_like, imports_any).
-    memo: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def call_name(self, call: ast.Call) -> str | None:
         """Qualified callee: ``requests.get`` even after ``from requests import get``.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -288,9 +288,7 @@ def discover(
         where = os.path.relpath(exc.filename, root_text) if exc.filename else "?"
         skipped.append((display_path(where.replace(os.sep, "/")), f"directory {describe(exc)}"))
 
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=walk_error):
-        reldir = os.path.relpath(dirpath, root)
-        reldir = "" if reldir == "." else reldir.replace(os.sep, "/")
+    for dirpath, reldir, dirnames, filenames, links in _walk(root_text, walk_error):
         if ".gitignore" in filenames:
             reason = ignore.add(reldir, Path(dirpath) / ".gitignore")
             if reason:
@@ -301,7 +299,7 @@ def discover(
             rel = f"{reldir}/{dirname}" if reldir else dirname
             if dirname in DEFAULT_EXCLUDED_DIRS or dirname.endswith(".egg-info"):
                 continue
-            if os.path.islink(os.path.join(dirpath, dirname)):
+            if dirname in links:
                 continue
             if not is_utf8_name(dirname):
                 skipped.append((display_path(rel) + "/", "directory name is not valid UTF-8"))
@@ -320,7 +318,7 @@ def discover(
             is_env = filename == ".env" or filename.startswith(".env.")
             if ignore.ignored(rel, False) and not is_env:
                 continue
-            if os.path.islink(abspath):
+            if filename in links:
                 # realpath never raises on a loop (Path.resolve does); check_regular reports ELOOP.
                 target = os.path.realpath(abspath)
                 if os.path.commonpath([root_text, target]) != root_text:
@@ -346,6 +344,52 @@ def discover(
             language, grammar = kind
             files.append(SourceFile(rel, abspath, language, grammar, size))
     return Discovery(files=files, skipped=skipped, all_paths=all_paths, warnings=warnings)
+
+
+def _walk(
+    top: str, onerror: Callable[[OSError], None]
+) -> Iterator[tuple[str, str, list[str], list[str], set[str]]]:
+    """os.walk(top, followlinks=False) in the same order, also giving each directory's path
+    relative to ``top`` ("/"-separated) and the names in it that are symbolic links (from the
+    directory entries: no lstat per name). The caller removes the links from ``dirnames``, as
+    it may remove any name, before the walk goes on into what is left."""
+    stack: list[tuple[str, str]] = [(top, "")]
+    while stack:
+        dirpath, reldir = stack.pop()
+        dirnames: list[str] = []
+        filenames: list[str] = []
+        links: set[str] = set()
+        try:
+            entries = os.scandir(dirpath)
+        except OSError as exc:
+            onerror(exc)
+            continue
+        failed = False
+        with entries:
+            while True:
+                try:
+                    entry = next(entries)
+                except StopIteration:
+                    break
+                except OSError as exc:
+                    onerror(exc)
+                    failed = True
+                    break
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                (dirnames if is_dir else filenames).append(entry.name)
+                try:
+                    if entry.is_symlink():
+                        links.add(entry.name)
+                except OSError:
+                    pass
+        if failed:
+            continue  # as os.walk: a directory that cannot be listed to the end is not yielded
+        yield dirpath, reldir, dirnames, filenames, links
+        for dirname in reversed(dirnames):
+            stack.append((os.path.join(dirpath, dirname), f"{reldir}/{dirname}" if reldir else dirname))
 
 
 def describe(exc: OSError) -> str:

@@ -465,10 +465,18 @@ def _run_python(ctx: cx.PyContext, dispatch: Dispatch, hits: list[tuple[RuleMeta
         return
     get = table.get
     call_type = ast.Call
+    # ctx.call_name, inlined (it is asked for every call): the same memo, filled the same way
+    call_names = ctx._call_names
+    imports = ctx.imports
+    call_name = pyast.call_name
     for node in ctx.all_nodes:
         handlers = get(type(node))
         if by_callee and type(node) is call_type:
-            name = ctx.call_name(node)  # type: ignore[arg-type]
+            key = id(node)
+            if key in call_names:
+                name = call_names[key]
+            else:
+                name = call_names[key] = call_name(node, imports)  # type: ignore[arg-type]
             if name:
                 wanted = by_callee.get(name.rsplit(".", 1)[-1])
                 if wanted:

@@ -8,6 +8,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import descendants, field, string_value, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Language
 from prodready.rules._repo import HEALTH_PATH
 from prodready.rules.base import FactCollector
@@ -15,7 +16,7 @@ from prodready.rules.base import FactCollector
 FACTS = FactCollector("go-health")
 
 # A call that reaches a dependency: db.PingContext, pool.Ping, rdb.Ping(ctx).Err(), client.Do, a checker.
-DEPENDENCY_CALL = re.compile(r"\.(Ping|PingContext|Query\w*|Exec\w*|Do|Stat|Health\w*|Check\w*)\(|\bcheck\w*\(|\bping\w*\(", re.I)
+DEPENDENCY_CALL = lazy_compile(r"\.(Ping|PingContext|Query\w*|Exec\w*|Do|Stat|Health\w*|Check\w*)\(|\bcheck\w*\(|\bping\w*\(", re.I)
 REGISTERS = {"GET", "Get", "HEAD", "Head", "Any", "Handle", "HandleFunc", "To", "Match"}
 
 

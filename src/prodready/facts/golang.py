@@ -41,8 +41,8 @@ SIGNAL_IMPORTS = (
     ("request-id", lazy_compile(r"requestid|request_id|google/uuid")),
 )
 ROUTE_METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "Any", "Get", "Post", "Put", "Delete", "Patch", "Head", "Options", "Handle", "HandleFunc", "Match", "To"}
-AUTH = re.compile(r"(?i)(auth|jwt|token|requirelogin|loginrequired|require|protect|verify|apikey|api_key|bearer|guard|permission)")
-LIMIT = re.compile(r"(?i)(rate|limit|throttl|tollbooth)")
+AUTH = lazy_compile(r"(?i)(auth|jwt|token|requirelogin|loginrequired|require|protect|verify|apikey|api_key|bearer|guard|permission)")
+LIMIT = lazy_compile(r"(?i)(rate|limit|throttl|tollbooth)")
 CLIENTS = {
     "mongo.Connect": "mongo", "redis.NewClient": "redis", "sql.Open": "sql", "pgxpool.New": "postgres",
     "pgxpool.NewWithConfig": "postgres", "pgx.Connect": "postgres", "gorm.Open": "sql", "sqlx.Open": "sql",
@@ -96,7 +96,7 @@ def _emit_discards(root: Any, ctx: TreeContext) -> None:
             ctx.emit("go_discard", line=line_of(node), end_line=end_line_of(node), callee=callee, method=callee.rsplit(".", 1)[-1])
 
 
-ROUTER_MAKERS = re.compile(r"^(gin\.(Default|New)|echo\.New|routing\.New|mux\.NewRouter|chi\.NewRouter|fiber\.New|http\.NewServeMux)$")
+ROUTER_MAKERS = lazy_compile(r"^(gin\.(Default|New)|echo\.New|routing\.New|mux\.NewRouter|chi\.NewRouter|fiber\.New|http\.NewServeMux)$")
 
 
 
@@ -236,13 +236,13 @@ def _router_includes(
     return handed_on
 
 
-KEYISH_NAME = re.compile(r"(?i)(secret|key|pass|token|salt|sign|hmac|jwt|auth|cred)")
+KEYISH_NAME = lazy_compile(r"(?i)(secret|key|pass|token|salt|sign|hmac|jwt|auth|cred)")
 # Where a signing key goes: token signing, session stores, JWT middleware; jwt key functions below.
-KEY_SINKS = re.compile(
+KEY_SINKS = lazy_compile(
     r"^(sessions\.New(CookieStore|FilesystemStore)|cookie\.NewStore|securecookie\.New|[\w.]*\.SignedString|"
     r"middleware\.JWT|jwtauth\.New|csrf\.Protect)$"
 )
-KEYFUNC_TAKERS = re.compile(r"^(jwt\.Parse\w*|request\.ParseFromRequest\w*|[\w.]*\.ParseWithClaims)$")
+KEYFUNC_TAKERS = lazy_compile(r"^(jwt\.Parse\w*|request\.ParseFromRequest\w*|[\w.]*\.ParseWithClaims)$")
 KEY_FIELDS = {"SigningKey", "Key", "SigningKeys", "ValidationKey"}
 
 
@@ -309,10 +309,10 @@ def _emit_signing_keys(root: Any, calls: list[Any], ctx: TreeContext, package: s
 
 PRINTS = {"fmt.Print", "fmt.Printf", "fmt.Println"}
 STD_LOG_PRINTS = {"log.Print", "log.Printf", "log.Println"}
-CLI_IMPORTS = re.compile(r"^(flag|github\.com/spf13/cobra|github\.com/urfave/cli(/v\d)?|gopkg\.in/alecthomas/kingpin\.v2|github\.com/alecthomas/kong)$")
+CLI_IMPORTS = lazy_compile(r"^(flag|github\.com/spf13/cobra|github\.com/urfave/cli(/v\d)?|gopkg\.in/alecthomas/kingpin\.v2|github\.com/alecthomas/kong)$")
 
 
-USAGE_WORDS = re.compile(r"(?i)\b(help|usage|version)\b|ErrHelp")
+USAGE_WORDS = lazy_compile(r"(?i)\b(help|usage|version)\b|ErrHelp")
 
 
 def _prints_usage(call: Any) -> bool:

@@ -502,7 +502,7 @@ def _env_vars(root: Any, ctx: TreeContext) -> None:
         ctx.emit("env_var", line=line_of(node), name=name, default=default, has_default=default is not None)
 
 
-HTTP_CLIENT_MODULES = re.compile(r"^(axios|ky|got|superagent|node-fetch|ofetch|@/api|~/api|\.{1,2}/(\w+/)*(api|http|client|request)(\.[jt]s)?)$")
+HTTP_CLIENT_MODULES = lazy_compile(r"^(axios|ky|got|superagent|node-fetch|ofetch|@/api|~/api|\.{1,2}/(\w+/)*(api|http|client|request)(\.[jt]s)?)$")
 
 
 def _client_call(ctx: Any, owner: str, arguments: list[Any]) -> bool:

@@ -10,6 +10,7 @@ from prodready.engine.context import PyContext, TreeContext
 from prodready.lang import golang as go
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import ancestors, descendants, string_value, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Language
 from prodready.rules._pyutil import is_script_like
 from prodready.rules.base import FactCollector
@@ -20,7 +21,7 @@ PY_FILE_HANDLERS = {
     "logging.FileHandler", "logging.handlers.RotatingFileHandler", "logging.handlers.TimedRotatingFileHandler",
     "logging.handlers.WatchedFileHandler", "RotatingFileHandler", "TimedRotatingFileHandler", "FileHandler",
 }
-LOG_PATH = re.compile(r"(?i)\.log\b|(^|/)logs?/|log_?file|logfile")
+LOG_PATH = lazy_compile(r"(?i)\.log\b|(^|/)logs?/|log_?file|logfile")
 
 
 @FACTS.on_python(ast.Module)

@@ -148,7 +148,7 @@ def manifest(ctx: ManifestContext) -> None:
 
 
 # Only mode-like settings keep their value in the facts (GIN_MODE=release); other values may be secrets.
-_MODE_KEY = re.compile(r"(?i)(^|_)(MODE|ENV|ENVIRONMENT|DEBUG)$")
+_MODE_KEY = lazy_compile(r"(?i)(^|_)(MODE|ENV|ENVIRONMENT|DEBUG)$")
 
 
 def _emit_deploy_env(ctx: Any, key: str, value: Any, line: int | None) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from prodready.engine.context import DockerfileContext, ShellContext, YamlContext
 from prodready.lang.yamldoc import YList, YMap
+from prodready.lazyre import lazy_compile
 from prodready.model import Language
 from prodready.redact import redact
 from prodready.rules.base import FactCollector
@@ -23,7 +24,7 @@ FACTS = FactCollector("process")
 
 MAX_WORDS = 32
 # Base images whose start script runs a hook from the image before starting the server, every start.
-START_HOOK_IMAGES = re.compile(r"(^|/)tiangolo/(uvicorn-gunicorn|uwsgi-nginx|meinheld-gunicorn|gunicorn)[\w.-]*(:|$)")
+START_HOOK_IMAGES = lazy_compile(r"(^|/)tiangolo/(uvicorn-gunicorn|uwsgi-nginx|meinheld-gunicorn|gunicorn)[\w.-]*(:|$)")
 START_HOOKS = ("prestart.sh",)
 
 

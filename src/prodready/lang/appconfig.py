@@ -12,6 +12,8 @@ import os
 import re
 from dataclasses import dataclass
 
+from prodready.lazyre import lazy_compile
+
 # The names a reviewer opens for "the service's settings"; anything else with these suffixes
 # (CI workflows, OpenAPI specs, linters' configs, translations) is not application configuration.
 CONFIG_STEMS = frozenset(
@@ -30,7 +32,7 @@ NOT_APP_CONFIG = frozenset(
      "codecov.yml", "mkdocs.yml", ".pre-commit-config.yaml", "dependabot.yml", "fly.toml", "render.yaml"}
 )
 # Where an application config is an example, a test double or a developer's local copy.
-NOT_PRODUCTION_PARTS = re.compile(
+NOT_PRODUCTION_PARTS = lazy_compile(
     r"(?i)(^|[/._-])(example|examples|sample|samples|template|templates|dist|test|tests|testing|testdata|"
     r"fixtures?|mock|mocks|dev|development|local|e2e|ci|docs?|demo|spec|stub)([/._-]|$)"
 )
@@ -68,11 +70,11 @@ class ConfigEntry:
         return f"{self.section}.{self.key}" if self.section else self.key
 
 
-_INI_SECTION = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+\s*$")
-_KEY_VALUE = re.compile(
+_INI_SECTION = lazy_compile(r"^\s*\[+\s*([^\]]+?)\s*\]+\s*$")
+_KEY_VALUE = lazy_compile(
     r"""^(?P<indent>\s*)(?:-\s+)?["']?(?P<key>[A-Za-z_][\w.-]*)["']?\s*(?P<sep>[:=])\s*(?P<value>.*?)\s*,?\s*$"""
 )
-_OPEN = re.compile(r"""^\s*["']?(?P<key>[A-Za-z_][\w.-]*)["']?\s*:\s*[{\[]?\s*$""")
+_OPEN = lazy_compile(r"""^\s*["']?(?P<key>[A-Za-z_][\w.-]*)["']?\s*:\s*[{\[]?\s*$""")
 
 
 def _unquote(value: str) -> tuple[str, bool]:

@@ -21,7 +21,27 @@ SERVER_MODULES = (
 )
 SERVER_PATH = lazy_compile(r"(^|/)(server|api|routes?|controllers?|middlewares?|services?|workers?|jobs|backend|handlers?)(/|\.|$)|(^|/)pages/api/|(^|/)app/.*route\.[jt]s$")
 CLIENT_PATH = lazy_compile(r"(^|/)(components?|hooks|public|static|client|frontend|ui|styles|views)(/|$)|\.(jsx|tsx)$")
-SCRIPT_PATH = lazy_compile(r"(^|/)(scripts?|bin|tools|migrations|seeds?|docs|examples?|e2e|cypress|playwright|extra|release|bench|benchmarks?|fixtures|__mocks__|mocks)(/|$)|(\.config|\.setup)\.[cm]?[jt]s$|(^|/)(seed|seeder|seeds|migrate|setup-database|generate\w*)\.[cm]?[jt]s$")
+
+
+class _PathPattern:
+    """A pattern over file paths that remembers its answers: rules ask ``SCRIPT_PATH.search(ctx.path)``
+    about the file's own path for every node they are handed (a regex search each time)."""
+
+    def __init__(self, source: str) -> None:
+        self._pattern = lazy_compile(source)
+        self._answers: dict[str, re.Match[str] | None] = {}
+
+    def search(self, path: str) -> re.Match[str] | None:
+        answers = self._answers
+        if path in answers:
+            return answers[path]
+        if len(answers) >= 4096:
+            answers.clear()  # bounded: one entry per file path
+        found = answers[path] = self._pattern.search(path)
+        return found
+
+
+SCRIPT_PATH = _PathPattern(r"(^|/)(scripts?|bin|tools|migrations|seeds?|docs|examples?|e2e|cypress|playwright|extra|release|bench|benchmarks?|fixtures|__mocks__|mocks)(/|$)|(\.config|\.setup)\.[cm]?[jt]s$|(^|/)(seed|seeder|seeds|migrate|setup-database|generate\w*)\.[cm]?[jt]s$")
 
 
 def test_or_script(ctx: TreeContext) -> bool:
@@ -30,7 +50,18 @@ def test_or_script(ctx: TreeContext) -> bool:
 
 
 def is_server_file(ctx: TreeContext) -> bool:
-    """Node server code (not browser components, build configs, scripts or tests)."""
+    """Node server code (not browser components, build configs, scripts or tests). Once per file:
+    rules ask it for every node they are handed."""
+    memo = getattr(ctx, "memo", None)
+    if memo is None:
+        return _is_server_file(ctx)
+    known = memo.get("js-server-file")
+    if known is None:
+        known = memo["js-server-file"] = _is_server_file(ctx)
+    return bool(known)
+
+
+def _is_server_file(ctx: TreeContext) -> bool:
     if ctx.is_test_file or SCRIPT_PATH.search(ctx.path):
         return False
     if "'use client'" in ctx.text[:200] or '"use client"' in ctx.text[:200]:

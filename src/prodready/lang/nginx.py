@@ -17,13 +17,15 @@ from dataclasses import dataclass, field
 from crossplane.errors import NgxParserBaseException
 from crossplane.lexer import _balance_braces, _lex_file_object
 
+from prodready.lazyre import lazy_compile
+
 MAX_DIRECTIVES = 20_000
 MAX_DEPTH = 64
 
 # A block nginx would have at the top of a file (http, server, location, ...) and one directive
 # ended by `;`: what a `.conf` file of another program (logstash, supervisord, a KEY=value list) lacks.
-_BLOCK = re.compile(r"^[ \t]*(http|server|location|upstream|events|stream|map|types)\b[^{;]{0,200}\{", re.MULTILINE)
-_DIRECTIVE = re.compile(r"^[ \t]*[a-z_][a-z0-9_]*[ \t]+[^\n;{}#]*;[ \t]*(#.*)?$", re.MULTILINE)
+_BLOCK = lazy_compile(r"^[ \t]*(http|server|location|upstream|events|stream|map|types)\b[^{;]{0,200}\{", re.MULTILINE)
+_DIRECTIVE = lazy_compile(r"^[ \t]*[a-z_][a-z0-9_]*[ \t]+[^\n;{}#]*;[ \t]*(#.*)?$", re.MULTILINE)
 
 
 class NginxSyntaxError(ValueError):

@@ -3,16 +3,110 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any, cast
 
 PARENT = "_pr_parent"
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
+# The fields of each node class, as the 3.11 grammar (Parser/Python.asdl) declares them: fields
+# that never hold a node (identifiers, strings, numbers), sequences of nodes (items may be None:
+# dict keys, kw_defaults) and single (optional) nodes. A field in none of these (a newer Python's
+# type_params, TypeAlias.name) is walked by the general check.
+_NOT_NODES = frozenset({
+    "FunctionDef.name", "FunctionDef.type_comment", "AsyncFunctionDef.name", "AsyncFunctionDef.type_comment",
+    "ClassDef.name", "Assign.type_comment", "AnnAssign.simple", "For.type_comment", "AsyncFor.type_comment",
+    "With.type_comment", "AsyncWith.type_comment", "Global.names", "Nonlocal.names", "ImportFrom.module",
+    "ImportFrom.level", "Attribute.attr", "Constant.value", "Constant.kind", "FormattedValue.conversion",
+    "Name.id", "ExceptHandler.name", "arg.arg", "arg.type_comment", "keyword.arg", "alias.name", "alias.asname",
+    "comprehension.is_async", "MatchSingleton.value", "MatchAs.name", "MatchStar.name", "MatchMapping.rest",
+    "MatchClass.kwd_attrs", "Module.type_ignores",
+    # expression contexts (Load/Store/Del): shared instances, never indexed
+    "Attribute.ctx", "Subscript.ctx", "Starred.ctx", "Name.ctx", "List.ctx", "Tuple.ctx",
+})
+_SEQUENCES = frozenset({
+    "Module.body", "FunctionDef.body", "FunctionDef.decorator_list", "AsyncFunctionDef.body",
+    "AsyncFunctionDef.decorator_list", "ClassDef.bases", "ClassDef.keywords", "ClassDef.body",
+    "ClassDef.decorator_list", "Delete.targets", "Assign.targets", "For.body", "For.orelse", "AsyncFor.body",
+    "AsyncFor.orelse", "While.body", "While.orelse", "If.body", "If.orelse", "With.items", "With.body",
+    "AsyncWith.items", "AsyncWith.body", "Match.cases", "Try.body", "Try.handlers", "Try.orelse",
+    "Try.finalbody", "TryStar.body", "TryStar.handlers", "TryStar.orelse", "TryStar.finalbody", "Import.names",
+    "ImportFrom.names", "BoolOp.values", "Dict.keys", "Dict.values", "Set.elts", "ListComp.generators",
+    "SetComp.generators", "DictComp.generators", "GeneratorExp.generators", "Compare.ops",
+    "Compare.comparators", "Call.args", "Call.keywords", "JoinedStr.values", "List.elts", "Tuple.elts",
+    "comprehension.ifs", "ExceptHandler.body", "arguments.posonlyargs", "arguments.args",
+    "arguments.kwonlyargs", "arguments.kw_defaults", "arguments.defaults", "match_case.body",
+    "MatchSequence.patterns", "MatchMapping.keys", "MatchMapping.patterns", "MatchClass.patterns",
+    "MatchClass.kwd_patterns", "MatchOr.patterns",
+})
+_SINGLES = frozenset({
+    "FunctionDef.args", "FunctionDef.returns", "AsyncFunctionDef.args", "AsyncFunctionDef.returns",
+    "Return.value", "Assign.value", "AugAssign.target", "AugAssign.op", "AugAssign.value", "AnnAssign.target",
+    "AnnAssign.annotation", "AnnAssign.value", "For.target", "For.iter", "AsyncFor.target", "AsyncFor.iter",
+    "While.test", "If.test", "Match.subject", "Raise.exc", "Raise.cause", "Assert.test", "Assert.msg",
+    "Expr.value", "BoolOp.op", "NamedExpr.target", "NamedExpr.value", "BinOp.left", "BinOp.op", "BinOp.right",
+    "UnaryOp.op", "UnaryOp.operand", "Lambda.args", "Lambda.body", "IfExp.test", "IfExp.body", "IfExp.orelse",
+    "ListComp.elt", "SetComp.elt", "DictComp.key", "DictComp.value", "GeneratorExp.elt", "Await.value",
+    "Yield.value", "YieldFrom.value", "Compare.left", "Call.func", "FormattedValue.value",
+    "FormattedValue.format_spec", "Attribute.value", "Subscript.value", "Subscript.slice", "Starred.value",
+    "Slice.lower", "Slice.upper", "Slice.step", "comprehension.target", "comprehension.iter",
+    "ExceptHandler.type", "arguments.vararg", "arguments.kwarg", "arg.annotation", "keyword.value",
+    "withitem.context_expr", "withitem.optional_vars", "match_case.pattern", "match_case.guard",
+    "MatchValue.value", "MatchClass.cls", "MatchAs.pattern", "Expression.body",
+})
+
+_Walker = Callable[[ast.AST, Callable[[ast.AST], None]], None]
+_WALKERS: dict[type[ast.AST], _Walker | None] = {}
+_UNKNOWN: Any = object()
+
+
+def _walker(cls: type[ast.AST]) -> _Walker | None:
+    """A function that sets the parent of each child of a ``cls`` node and appends the child, in
+    field order (None when such nodes have no child). Generated once per node class, from the
+    field names alone: a loop over field names with getattr and type checks per field cost about
+    twice as much, and this walk runs on every node of every file."""
+    lines = []
+    for name in cls._fields:
+        if not name.isidentifier():
+            continue  # never in the ast module; the name is pasted into the generated code
+        where = f"{cls.__name__}.{name}"
+        if where in _NOT_NODES or name == "ctx":
+            continue
+        if where in _SEQUENCES:
+            lines.append(
+                f"    for item in node.{name}:\n"
+                "        if item is not None:\n"
+                "            item._pr_parent = node\n"
+                "            append(item)"
+            )
+        elif where in _SINGLES:
+            lines.append(
+                f"    value = node.{name}\n"
+                "    if value is not None:\n"
+                "        value._pr_parent = node\n"
+                "        append(value)"
+            )
+        else:  # a field this table does not know: any value, checked
+            lines.append(
+                f"    value = getattr(node, {name!r}, None)\n"
+                "    if value.__class__ is list:\n"
+                "        for item in value:\n"
+                "            if isinstance(item, AST):\n"
+                "                item._pr_parent = node\n"
+                "                append(item)\n"
+                "    elif isinstance(value, AST):\n"
+                "        value._pr_parent = node\n"
+                "        append(value)"
+            )
+    if not lines:
+        return None
+    namespace: dict[str, Any] = {"AST": ast.AST}
+    exec(compile("def walk(node, append):\n" + "\n".join(lines), f"<walker of {cls.__name__}>", "exec"), namespace)
+    return cast(_Walker, namespace["walk"])
 
 
 def index_tree(tree: ast.AST) -> tuple[list[ast.AST], dict[type[ast.AST], list[ast.AST]]]:
-    """One pre-order walk: every node, its parent set, and nodes grouped by type.
+    """One breadth-first walk: every node, its parent set, and nodes grouped by type.
 
     Faster than ast.walk/iter_child_nodes (no generators) and done once per file so that rules and
     fact collectors never walk the tree again. Expression contexts (shared Load/Store) are skipped.
@@ -20,31 +114,19 @@ def index_tree(tree: ast.AST) -> tuple[list[ast.AST], dict[type[ast.AST], list[a
     nodes: list[ast.AST] = [tree]
     by_type: dict[type[ast.AST], list[ast.AST]] = {}
     append = nodes.append
-    fields_of = _FIELDS
-    index = 0
-    while index < len(nodes):
-        node = nodes[index]
-        index += 1
+    walkers = _WALKERS
+    for node in nodes:  # the list grows while it is read: each node's children go at the end
         cls = type(node)
         bucket = by_type.get(cls)
         if bucket is None:
             by_type[cls] = [node]
         else:
             bucket.append(node)
-        names = fields_of.get(cls)
-        if names is None:
-            names = tuple(n for n in cls._fields if n not in ("ctx", "type_ignores"))
-            fields_of[cls] = names
-        for name in names:
-            value = getattr(node, name, None)
-            if value.__class__ is list:
-                for item in value:
-                    if isinstance(item, ast.AST):
-                        item._pr_parent = node  # type: ignore[attr-defined]
-                        append(item)
-            elif isinstance(value, ast.AST):
-                value._pr_parent = node  # type: ignore[attr-defined]
-                append(value)
+        walk = walkers.get(cls, _UNKNOWN)
+        if walk is _UNKNOWN:
+            walk = walkers[cls] = _walker(cls)
+        if walk is not None:
+            walk(node, append)
     return nodes, by_type
 
 
@@ -85,6 +167,12 @@ def _import_map(import_nodes: list[ast.AST]) -> dict[str, str]:
 
 def dotted(node: ast.AST) -> str | None:
     """``a.b.c`` for a chain of Name/Attribute nodes, else None."""
+    # The two commonest shapes first (`name`, `name.attr`): asked for most calls of every file.
+    cls = type(node)
+    if cls is ast.Name:
+        return node.id  # type: ignore[attr-defined, no-any-return]
+    if cls is ast.Attribute and type(node.value) is ast.Name:  # type: ignore[attr-defined]
+        return f"{node.value.id}.{node.attr}"  # type: ignore[attr-defined]
     parts: list[str] = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
@@ -152,19 +240,29 @@ def ancestors(node: ast.AST) -> Iterator[ast.AST]:
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+# The helpers below climb the parent links in a plain loop (no generator, tuples for isinstance):
+# rules ask them about most nodes they are handed.
 def enclosing_function(node: ast.AST) -> FunctionNode | None:
-    for anc in ancestors(node):
-        if isinstance(anc, ast.FunctionDef | ast.AsyncFunctionDef):
-            return anc
-        if isinstance(anc, ast.Lambda):
+    current = getattr(node, PARENT, None)
+    while current is not None:
+        if isinstance(current, _FUNCTIONS):
+            return current
+        if isinstance(current, ast.Lambda):
             return None
+        current = getattr(current, PARENT, None)
     return None
 
 
 def enclosing_class(node: ast.AST) -> ast.ClassDef | None:
-    for anc in ancestors(node):
-        if isinstance(anc, ast.ClassDef):
-            return anc
+    current = getattr(node, PARENT, None)
+    while current is not None:
+        if isinstance(current, ast.ClassDef):
+            return current
+        current = getattr(current, PARENT, None)
     return None
 
 
@@ -185,11 +283,12 @@ def walk_shallow(node: ast.AST) -> Iterator[ast.AST]:
 
 def anchor_of(node: ast.AST) -> str:
     """A stable, line-free identity for the place of a node: enclosing class/def names."""
-    names = [
-        anc.name
-        for anc in ancestors(node)
-        if isinstance(anc, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-    ]
+    names = []
+    current = getattr(node, PARENT, None)
+    while current is not None:
+        if isinstance(current, _SCOPES):
+            names.append(current.name)
+        current = getattr(current, PARENT, None)
     return ".".join(reversed(names))
 
 

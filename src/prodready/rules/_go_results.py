@@ -10,8 +10,9 @@ from typing import Any
 
 from prodready.lang import golang as go
 from prodready.lang.treesitter import descendants, field, text
+from prodready.lazyre import lazy_compile
 
-ERROR_CALLS = re.compile(
+ERROR_CALLS = lazy_compile(
     r"^(strconv\.\w+|json\.(Marshal\w*|Unmarshal)|io\.ReadAll|ioutil\.ReadAll|ioutil\.ReadFile|os\.(Open|ReadFile|Create|WriteFile|MkdirAll)|"
     r"http\.NewRequest\w*|url\.Parse|time\.Parse\w*|\w+\.Cookie|\w+\.(Exec|ExecContext|QueryRow|Query|Scan|Commit|Insert\w*|Save|Update\w*|Delete\w*))$"
 )
@@ -19,7 +20,7 @@ HARMLESS = re.compile(
     r"(Close|Encode|Write|WriteString|Fprint\w*|Print\w*|Flush|Remove|SetDeadline|SetReadDeadline|SetWriteDeadline)$"
 )
 # APIs whose last result is a value, an ok/found flag or a size instead of an error.
-VALUE_OK_PACKAGES = re.compile(
+VALUE_OK_PACKAGES = lazy_compile(
     r"^(strings|bytes)\.Cut\w*$|^(utf8|utf16|unicode|math|bits|cmplx|reflect|slices|maps|sort|lo|atomic|elliptic)\.\w+$|"
     r"^os\.LookupEnv$|^syscall\.Getenv$|^(filepath|path)\.Split$|^runtime\.Caller$|^(io|net)\.Pipe$|^pem\.Decode$|"
     r"^context\.With\w+$|^signal\.NotifyContext$|^errgroup\.WithContext$|^(metadata|peer)\.From\w+$|"
@@ -27,7 +28,7 @@ VALUE_OK_PACKAGES = re.compile(
     # compressors fail only on an invalid level, written as a constant
     r"^(flate|gzip|zlib)\.NewWriter\w*$"
 )
-VALUE_OK_METHODS = re.compile(
+VALUE_OK_METHODS = lazy_compile(
     r"^(Load|LoadOrStore|LoadAndDelete|Swap|Lookup\w*|GetQuery\w*|GetPostForm\w*|Cut|CutPrefix|CutSuffix|SetString|"
     r"\w*FromContext|FromIncomingContext|FromOutgoingContext|Deadline|Password|BasicAuth|Caller|Date|Clock|Zone|ISOWeek|"
     r"FieldByName\w*|MethodByName|Recv|TryRecv|Attr|Frexp|Modf|Int64|Uint64|Int|Float32|Float64|Size|\w+Ok|Pop\w*|"

@@ -6,10 +6,11 @@ import ipaddress
 import re
 
 from prodready.lang.nginx import Directive, NginxConfig
+from prodready.lazyre import lazy_compile
 
 CLIENT_IP_HEADERS = frozenset({"x-forwarded-for", "x-real-ip", "forwarded"})
 # Variables holding what the client sent, not what nginx saw.
-CLIENT_SUPPLIED = re.compile(r"\$(http_x_forwarded_for|http_x_real_ip|http_forwarded)\b", re.IGNORECASE)
+CLIENT_SUPPLIED = lazy_compile(r"\$(http_x_forwarded_for|http_x_real_ip|http_forwarded)\b", re.IGNORECASE)
 # Upstream host names that are inside the deployment (compose service, Kubernetes service, localhost).
 _INTERNAL_SUFFIXES = (".svc", ".local", ".internal", ".cluster.local", ".lan", ".docker", ".localhost")
 
@@ -36,7 +37,7 @@ def headers_in_force(directive: Directive, config: NginxConfig) -> tuple[list[Di
 
 # Includes that may hold `proxy_set_header` lines (Debian's proxy_params, shared snippets); not
 # mime.types, fastcgi/uwsgi params or a conf.d/*.conf of server blocks.
-_HEADER_INCLUDE = re.compile(r"(?i)proxy|header|forward|real.?ip|common|shared|snippets?/|security")
+_HEADER_INCLUDE = lazy_compile(r"(?i)proxy|header|forward|real.?ip|common|shared|snippets?/|security")
 
 
 def _may_set_headers(include: Directive) -> bool:

@@ -10,6 +10,8 @@ import posixpath
 import re
 from collections.abc import Sequence
 
+from prodready.lazyre import lazy_compile
+
 # Programs that run the next words as the real command: (name, options that take a value).
 _WRAPPERS: dict[str, frozenset[str]] = {
     "env": frozenset({"-u", "--unset", "-C", "--chdir", "-S"}),
@@ -44,11 +46,11 @@ _RUNNERS = {
     ("infisical", "run"), ("newrelic-admin", "run-program"), ("npm", "exec"), ("aws-vault", "exec"),
     ("chamber", "exec"),
 }
-PYTHONS = re.compile(r"^python(\d+(\.\d+)?)?$")
+PYTHONS = lazy_compile(r"^python(\d+(\.\d+)?)?$")
 NODES = frozenset({"node", "nodejs", "bun", "deno", "ts-node", "tsx"})
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "/bin/sh", "/bin/bash", "/bin/ash", "/usr/bin/env"})
 HAND_OVER = frozenset({"$@", "${@}", "$*", "${*}"})
-INIT_PROCESSES = re.compile(r"(^|/)(tini|tini-static|dumb-init|catatonit|s6-svscan|init)$")
+INIT_PROCESSES = lazy_compile(r"(^|/)(tini|tini-static|dumb-init|catatonit|s6-svscan|init)$")
 
 
 def _basename(word: str) -> str:
@@ -105,7 +107,7 @@ def _unwrap(argv: Sequence[str]) -> tuple[list[str], bool]:
 
 
 # `python <file>` / `node <file>` that names a one-off task rather than the service.
-ONE_OFF = re.compile(
+ONE_OFF = lazy_compile(
     r"(?i)(seed|migrat|init|setup|wait|check|pre_?start|create|populate|load|fixture|backup|restore|test|lint|"
     r"collect|compile|build|install|generate|prepare|health|dump|import|export|cron|clean|sync|bootstrap|config)"
 )
@@ -124,7 +126,7 @@ PY_SERVER_SUBCOMMANDS = {
 }
 MANAGE_PY_SERVERS = frozenset({"runserver", "runserver_plus", "run_gunicorn", "qcluster", "rqworker", "celery",
                                "run_huey", "runworker", "daphne", "process_tasks", "run_consumer"})
-NODE_SCRIPT_SERVERS = re.compile(r"^(start|serve|server|prod|production|start:prod|start:production|serve:prod)$")
+NODE_SCRIPT_SERVERS = lazy_compile(r"^(start|serve|server|prod|production|start:prod|start:production|serve:prod)$")
 OTHER_SERVERS = frozenset({
     "nginx", "httpd", "apache2-foreground", "apache2", "php-fpm", "caddy", "traefik", "envoy", "haproxy",
     "redis-server", "supervisord", "puma", "unicorn", "sidekiq", "pm2-runtime", "java", "kotlin", "dotnet",

@@ -218,6 +218,12 @@ def _collect_operations(ctx: PyContext, found: dict[str, Container]) -> None:
                 found[name].len_checks += 1
 
 
+_STARTERS = frozenset({
+    "Thread", "Process", "Timer", "submit", "map", "run_in_executor", "to_thread", "start_new_thread", "add_task",
+    "start_background_task", "create_task", "ensure_future", "run_coroutine_threadsafe", "gather",
+})
+
+
 def background_functions(ctx: PyContext) -> set[str]:
     """Names of functions started as threads, executor jobs or asyncio tasks in this file."""
     cached = getattr(ctx, "_pr_background", None)
@@ -225,6 +231,11 @@ def background_functions(ctx: PyContext) -> set[str]:
         return cached  # type: ignore[no-any-return]
     names: set[str] = set()
     for call in ctx.nodes_of(ast.Call):
+        func = call.func
+        # An attribute callee's last name is its attribute (or it has none): most calls are
+        # ruled out without qualifying them.
+        if isinstance(func, ast.Attribute) and func.attr not in _STARTERS:
+            continue
         callee = ctx.call_name(call) or ""
         short = callee.split(".")[-1]
         candidates: list[ast.AST] = []

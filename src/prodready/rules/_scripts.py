@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from prodready.engine.context import is_test_path
 from prodready.lang.shell import Command, ShellScript
+from prodready.lazyre import lazy_compile
 from prodready.rules._process import hands_over, is_shell_c, server_launch
 
 # Names that say "this is how the container starts", without any reference to the script.
-START_NAME = re.compile(
+START_NAME = lazy_compile(
     r"^((docker|container)[-_])?entrypoint([-_.][\w.-]*)?$|^[\w-]+[-_]entrypoint$|^(docker[-_])?start(up)?$|"
     r"^start[-_](server|app|web|api|prod|production|service|container|backend)$|^boot$|^run[-_](server|app|web|api|prod)$"
 )
-PRESTART_NAME = re.compile(r"^(pre[-_]?start|before[-_]start|release)$")
+PRESTART_NAME = lazy_compile(r"^(pre[-_]?start|before[-_]start|release)$")
 
 
 def _stem(path: str) -> str:

@@ -7,24 +7,25 @@ import re
 from pathlib import Path
 from typing import Any
 
+from prodready.lazyre import lazy_compile
 from prodready.runtime.model import RouteSpec
 
-HEALTH_PATH = re.compile(
+HEALTH_PATH = lazy_compile(
     r"(?i)(^|/)(health|healthz|healthcheck|health-check|health_check|livez|live|liveness|readyz|ready|"
     r"readiness|ping|status|alive|_health|heartbeat)(/|$)"
 )
-READY_PATH = re.compile(r"(?i)(^|/)(readyz|ready|readiness)(/|$)")
-LIVE_PATH = re.compile(r"(?i)(^|/)(livez|live|liveness|healthz|health|alive|ping)(/|$)")
-LOGIN_PATH = re.compile(
+READY_PATH = lazy_compile(r"(?i)(^|/)(readyz|ready|readiness)(/|$)")
+LIVE_PATH = lazy_compile(r"(?i)(^|/)(livez|live|liveness|healthz|health|alive|ping)(/|$)")
+LOGIN_PATH = lazy_compile(
     r"(?i)(^|/)(login|log-in|signin|sign-in|sign_in|token|oauth|auth|authenticate|session|sessions|password|"
     r"reset-password|forgot-password|register|signup|sign-up|otp|mfa|2fa)(/|$)"
 )
-EXPENSIVE_PATH = re.compile(
+EXPENSIVE_PATH = lazy_compile(
     r"(?i)(^|/)(upload|uploads|generate|generation|export|import|report|reports|train|training|run|exec|"
     r"execute|jobs?|chat|completions?|predict|infer|inference|render|convert|transcode|search|batch)(/|$)"
 )
 # Public by design: never judged as "unprotected beside protected".
-PUBLIC_PATH = re.compile(
+PUBLIC_PATH = lazy_compile(
     r"(?i)(^|/)(health\w*|livez|live|liveness|readyz|ready|readiness|ping|status|alive|metrics|docs|redoc|"
     r"openapi(\.json)?|swagger(\.json)?|favicon\.ico|robots\.txt|static|assets|public|login|logout|signin|"
     r"signup|register|token|oauth|auth|callback|version|\.well-known)(/|$)"
@@ -37,7 +38,7 @@ COMMON_ROUTES = ("/", "/login", "/api/login", "/auth/login", "/token", "/api/tok
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 PROBED_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"})
 
-_PARAM = re.compile(r"\{([^}:]+)(?::[^}]*)?\}|<(?:([a-z_]+):)?([^>]+)>|(?<=/):([A-Za-z_]\w*)\??|\*\w*")
+_PARAM = lazy_compile(r"\{([^}:]+)(?::[^}]*)?\}|<(?:([a-z_]+):)?([^>]+)>|(?<=/):([A-Za-z_]\w*)\??|\*\w*")
 PLAUSIBLE_UUID = "00000000-0000-4000-8000-000000000001"
 
 
@@ -63,7 +64,7 @@ def fill_params(template: str) -> str:
     return path if path.startswith("/") else "/" + path
 
 
-_PREFIX_SEGMENT = re.compile(r"(?i)^(api|rest|v\d+(\.\d+)?|public|private|internal)$")
+_PREFIX_SEGMENT = lazy_compile(r"(?i)^(api|rest|v\d+(\.\d+)?|public|private|internal)$")
 
 
 def group_of(path: str) -> str:

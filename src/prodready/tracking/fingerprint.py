@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import re
 
-_WS = re.compile(r"\s+")
+from prodready.lazyre import lazy_compile
+
+_WS = lazy_compile(r"\s+")
 
 
 def normalise(code: str) -> str:

@@ -36,7 +36,6 @@ A key function defined elsewhere is judged by whether the file checks `token.Met
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -44,6 +43,7 @@ from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_code, non_production
 from prodready.rules.base import RuleMeta
@@ -61,7 +61,7 @@ RULE = RuleMeta(
 
 # jwt-go / golang-jwt: jwt.Parse*, and request.ParseFromRequest* (token from the HTTP request)
 PARSERS = {"jwt.Parse", "jwt.ParseWithClaims", "request.ParseFromRequest", "request.ParseFromRequestWithClaims"}
-PINNED = re.compile(r"\.Method\b|SigningMethod|Alg\(\)|WithValidMethods|\.Header\[\"alg\"\]")
+PINNED = lazy_compile(r"\.Method\b|SigningMethod|Alg\(\)|WithValidMethods|\.Header\[\"alg\"\]")
 
 
 @RULE.on_tree("call_expression", languages=(Language.GO,), callee=PARSERS.__contains__, skip_file=in_test_code)

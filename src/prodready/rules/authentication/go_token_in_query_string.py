@@ -77,7 +77,7 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
 
 # jwt-go's request package: ArgumentExtractor reads the token from the query (and form) arguments;
 # OAuth2Extractor is the header plus ArgumentExtractor{"access_token"}.
-EXTRACTOR_PATHS = re.compile(r"^github\.com/(dgrijalva/jwt-go|golang-jwt/jwt|form3tech-oss/jwt-go)(/v\d+)?/request$")
+EXTRACTOR_PATHS = lazy_compile(r"^github\.com/(dgrijalva/jwt-go|golang-jwt/jwt|form3tech-oss/jwt-go)(/v\d+)?/request$")
 
 
 def _oauth2_extractors(nodes: list[Any], ctx: TreeContext) -> Iterator[Any]:

@@ -52,6 +52,7 @@ from typing import Any
 
 from prodready.engine.context import PyContext, TreeContext
 from prodready.lang.treesitter import field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import names_absent
 from prodready.rules.base import RuleMeta
@@ -67,11 +68,11 @@ RULE = RuleMeta(
     references=("https://cheatsheetseries.owasp.org/cheatsheets/Authentication_Cheat_Sheet.html#authentication-responses",),
 )
 
-VERIFY = re.compile(
+VERIFY = lazy_compile(
     r"(?i)(^|\.)(verify_?password|check_?password(_hash)?|checkpw|is_?password_?match|compare_?password|"
     r"password_?matches|match_?password|validate_?password|CompareHashAndPassword|verify)$"
 )
-LOOKUP = re.compile(r"(?i)(get|find|fetch|load|lookup|query|select|read)\w*(user|email|username|account|login|one|first)\w*$|^first$|^findOne$|^scalar")
+LOOKUP = lazy_compile(r"(?i)(get|find|fetch|load|lookup|query|select|read)\w*(user|email|username|account|login|one|first)\w*$|^first$|^findOne$|^scalar")
 MESSAGE = "unknown accounts are answered before any password hash is checked: the faster reply tells an attacker which accounts exist"
 
 
@@ -161,12 +162,17 @@ GO_VERIFY = r"bcrypt\.CompareHashAndPassword|argon2\w*\.\w*Compare\w*|\.(CheckPa
 def _no_js_verify(ctx: TreeContext) -> bool:
     """skip_file=: test code, or a file where JS_VERIFY matches nowhere (a function's text is a
     piece of the file's and the pattern has no anchors, so it cannot match there either)."""
-    return ctx.is_test_file or not re.search(JS_VERIFY, ctx.text)
+    text = ctx.text
+    # Every JS_VERIFY match holds "bcrypt", "Password" or "argon2": a substring test spares the
+    # pattern (no literal prefix: it is tried at every position) in most files.
+    return ctx.is_test_file or not (("bcrypt" in text or "Password" in text or "argon2" in text) and re.search(JS_VERIFY, text))
 
 
 def _no_go_verify(ctx: TreeContext) -> bool:
     """skip_file=: test code, or a file where GO_VERIFY matches nowhere (as _no_js_verify)."""
-    return ctx.is_test_file or not re.search(GO_VERIFY, ctx.text)
+    text = ctx.text
+    # Every GO_VERIFY match holds "Password" or "argon2" (see _no_js_verify).
+    return ctx.is_test_file or not (("Password" in text or "argon2" in text) and re.search(GO_VERIFY, text))
 
 
 @RULE.on_tree(*JS_FUNCTIONS, languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_no_js_verify)

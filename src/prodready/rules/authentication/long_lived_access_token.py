@@ -45,6 +45,7 @@ from typing import Any
 from prodready.engine.context import PyContext, TreeContext
 from prodready.lang import python as pyast
 from prodready.lang.treesitter import field, string_value, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_path
 from prodready.rules._pyutil import in_test_file
@@ -65,15 +66,15 @@ RULE = RuleMeta(
 
 DAY_HOURS = 24
 # Names of access-token lifetimes; the unit comes from the suffix.
-LIFETIME_NAME = re.compile(
+LIFETIME_NAME = lazy_compile(
     r"(?i)^(jwt_?)?(access_?)?(token|jwt|auth)_?(expire|expires|expiry|expiration|lifetime|ttl|exp|max_?age)"
     r"(_?in)?(_?(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|delta))?$"
     r"|^jwt_?(access_?token_?)?(expires?|expiration|exp)(_?(delta|time))?(_?(?P<unit2>seconds?|minutes?|hours?|days?))?$"
     r"|^default_?jwt_?expiration_?(?P<unit3>hours?|minutes?|days?)$"
 )
-NOT_ACCESS = re.compile(r"(?i)refresh|reset|verif|confirm|invit|email|remember|magic|otp|csrf|api_?key")
+NOT_ACCESS = lazy_compile(r"(?i)refresh|reset|verif|confirm|invit|email|remember|magic|otp|csrf|api_?key")
 UNIT_HOURS = {"s": 1 / 3600, "sec": 1 / 3600, "m": 1 / 60, "min": 1 / 60, "h": 1, "hr": 1, "d": 24, "w": 168, "y": 8760}
-MS_STRING = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?|y|years?)?\s*$", re.I)
+MS_STRING = lazy_compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?|y|years?)?\s*$", re.I)
 
 
 def _unit_hours(unit: str | None) -> float | None:

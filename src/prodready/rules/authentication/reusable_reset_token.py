@@ -37,7 +37,6 @@ the function that creates it, or suppress with the reason.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -45,6 +44,7 @@ from prodready.engine.context import PyContext, TreeContext
 from prodready.lang import javascript as js
 from prodready.lang import python as pyast
 from prodready.lang.treesitter import text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
@@ -60,9 +60,9 @@ RULE = RuleMeta(
     references=("https://cheatsheetseries.owasp.org/cheatsheets/Forgot_Password_Cheat_Sheet.html#url-tokens",),
 )
 
-RESET_FUNCTION = re.compile(r"(?i)(reset|forgot|recover)\w*token|token\w*(reset|forgot|recover)")
-BOUND = re.compile(r"(?i)hash|pwd|passw|nonce|version|jti|secret|salt|last_?login|updated_?at")
-STORED = re.compile(r"(?i)\b(session\.add|\.save\(|\.create\(|insert|redis|cache\.set|\.setex|Token\.)")
+RESET_FUNCTION = lazy_compile(r"(?i)(reset|forgot|recover)\w*token|token\w*(reset|forgot|recover)")
+BOUND = lazy_compile(r"(?i)hash|pwd|passw|nonce|version|jti|secret|salt|last_?login|updated_?at")
+STORED = lazy_compile(r"(?i)\b(session\.add|\.save\(|\.create\(|insert|redis|cache\.set|\.setex|Token\.)")
 MESSAGE = "the reset token carries nothing that changes when the password does and is not stored: the link can be used again until it expires"
 
 

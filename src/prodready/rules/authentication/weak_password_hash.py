@@ -43,6 +43,7 @@ from prodready.lang import golang as go
 from prodready.lang import javascript as js
 from prodready.lang import python as pyast
 from prodready.lang.treesitter import text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_path
 from prodready.rules._pyutil import in_test_file
@@ -60,13 +61,13 @@ RULE = RuleMeta(
 )
 
 MIN_COST = 10
-PASSWORD = re.compile(r"(?i)pass(word|wd)?\b|password|passwd|\bpwd\b")
+PASSWORD = lazy_compile(r"(?i)pass(word|wd)?\b|password|passwd|\bpwd\b")
 FAST_DIGESTS = {"md5", "sha1", "sha256", "sha512", "sha224", "sha384"}
 
 
 # A digest stored as a token or cache key (Fever API's md5(user:pass), an ETag) is a protocol's
 # choice, not password storage.
-NOT_STORAGE = re.compile(r"(?i)token|etag|checksum|cache_?key|fingerprint|signature")
+NOT_STORAGE = lazy_compile(r"(?i)token|etag|checksum|cache_?key|fingerprint|signature")
 
 
 def _stored_as_other(ctx: Any, line: int) -> bool:

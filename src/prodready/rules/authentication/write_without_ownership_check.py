@@ -54,6 +54,7 @@ from typing import Any
 from prodready.engine.context import PyContext, TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_code
 from prodready.rules.base import RuleMeta
@@ -73,10 +74,10 @@ MESSAGE = (
     "the record is looked up by the id in the URL and changed without checking that it belongs to the caller: "
     "any signed-in user can modify or delete anyone's (IDOR)"
 )
-OWNER = re.compile(r"(?i)owner|author|user_?id|userid|created_?by|creator|belongs|tenant|account_?id|member")
-ADMIN = re.compile(r"(?i)superuser|admin|staff|role|permission|scope")
+OWNER = lazy_compile(r"(?i)owner|author|user_?id|userid|created_?by|creator|belongs|tenant|account_?id|member")
+ADMIN = lazy_compile(r"(?i)superuser|admin|staff|role|permission|scope")
 WRITE_METHODS = frozenset({"put", "patch", "delete"})
-MUTATES = re.compile(r"(?i)(^|[._])(delete|update|remove|destroy|edit|patch|erase|save|soft_delete|commit)\w*$")
+MUTATES = lazy_compile(r"(?i)(^|[._])(delete|update|remove|destroy|edit|patch|erase|save|soft_delete|commit)\w*$")
 
 # ---------------------------------------------------------------- Python
 
@@ -190,14 +191,14 @@ def _assigned_name(func: ast.AST, call: ast.Call) -> str | None:
 
 # ---------------------------------------------------------------- Go
 
-GO_PATH_PARAM = re.compile(r'\b(?:c|ctx|r|req)\.(?:Param|Params|PathValue)\(\s*"(\w+)"\s*\)|chi\.URLParam\(\s*\w+\s*,\s*"(\w+)"\s*\)|mux\.Vars\(')
-GO_CALLER = re.compile(
+GO_PATH_PARAM = lazy_compile(r'\b(?:c|ctx|r|req)\.(?:Param|Params|PathValue)\(\s*"(\w+)"\s*\)|chi\.URLParam\(\s*\w+\s*,\s*"(\w+)"\s*\)|mux\.Vars\(')
+GO_CALLER = lazy_compile(
     r'MustGet\("[^"]*user[^"]*"\)|\.Get\("[^"]*user[^"]*"\)|\w*User\w*FromContext\(|\w*FromContext\(\w*\)\.\w*User|CurrentUser|currentUser|'
     r"\bclaims\b|Claims\)|\.Locals\(\"[^\"]*user|(?:Must)?Get\w*User\w*\(",
     re.I,
 )
-GO_MUTATION = re.compile(r"(?<![\w.])(?:[\w.]+\.)?(?:Delete|Update|Remove|Destroy|Edit|Save|Patch)\w*\(")
-GO_HANDLER_PARAMS = re.compile(r"\*gin\.Context|echo\.Context|\*routing\.Context|\*fiber\.Ctx|http\.ResponseWriter")
+GO_MUTATION = lazy_compile(r"(?<![\w.])(?:[\w.]+\.)?(?:Delete|Update|Remove|Destroy|Edit|Save|Patch)\w*\(")
+GO_HANDLER_PARAMS = lazy_compile(r"\*gin\.Context|echo\.Context|\*routing\.Context|\*fiber\.Ctx|http\.ResponseWriter")
 
 
 def _go_functions(root: Any) -> list[Any]:

@@ -52,6 +52,7 @@ from typing import Any
 
 from prodready.engine.context import PyContext, TreeContext
 from prodready.lang.treesitter import field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import is_script_like
 from prodready.rules.base import RuleMeta
@@ -72,15 +73,15 @@ MESSAGE = (
     "a duplicate or an unmapped unique-violation error (500)"
 )
 # The key a reviewer would call unique; a lookup by id is a read, not a uniqueness check.
-UNIQUE_KEY = re.compile(r"(?i)e_?mail|user_?name|\bname\b|slug|title|login|handle|phone|nickname|\w+name\b")
-LOOKUP = re.compile(r"(?i)^(get|find|fetch|select|query|lookup|load|read)\w*(by|with)_?\w+$|^(first|one_or_none|scalar_one_or_none|scalar|exists|find_one|get_by)$|(is|_)\w*taken$|exists$")
-CREATE = re.compile(r"(?i)^(create|insert|register|store|save|add)(_?\w*)?$")
+UNIQUE_KEY = lazy_compile(r"(?i)e_?mail|user_?name|\bname\b|slug|title|login|handle|phone|nickname|\w+name\b")
+LOOKUP = lazy_compile(r"(?i)^(get|find|fetch|select|query|lookup|load|read)\w*(by|with)_?\w+$|^(first|one_or_none|scalar_one_or_none|scalar|exists|find_one|get_by)$|(is|_)\w*taken$|exists$")
+CREATE = lazy_compile(r"(?i)^(create|insert|register|store|save|add)(_?\w*)?$")
 # The fix, or a guard that makes the pair atomic: an upsert, a row lock, a lock, or the driver's
 # unique-violation error handled (by exception class, Mongo's 11000, Postgres' 23505, MySQL's 1062).
-ATOMIC = re.compile(r"(?i)on_conflict|upsert|get_or_create|select_for_update|with_for_update|\block\b|\.Lock\(|Lock\(\)|findOneAndUpdate")
-PY_UNIQUE_ERRORS = re.compile(r"IntegrityError|UniqueViolation|UniqueConstraint\w*Error|DuplicateKeyError|NotUniqueError")
-JS_UNIQUE_ERRORS = re.compile(r"11000|P2002|UniqueConstraintError|ER_DUP_ENTRY|23505|duplicate key", re.I)
-GO_UNIQUE_ERRORS = re.compile(r"23505|1062|ErrDuplicatedKey|UniqueViolation|duplicate key|IsDuplicateKeyError|ErrDuplicate\w*", re.I)
+ATOMIC = lazy_compile(r"(?i)on_conflict|upsert|get_or_create|select_for_update|with_for_update|\block\b|\.Lock\(|Lock\(\)|findOneAndUpdate")
+PY_UNIQUE_ERRORS = lazy_compile(r"IntegrityError|UniqueViolation|UniqueConstraint\w*Error|DuplicateKeyError|NotUniqueError")
+JS_UNIQUE_ERRORS = lazy_compile(r"11000|P2002|UniqueConstraintError|ER_DUP_ENTRY|23505|duplicate key", re.I)
+GO_UNIQUE_ERRORS = lazy_compile(r"23505|1062|ErrDuplicatedKey|UniqueViolation|duplicate key|IsDuplicateKeyError|ErrDuplicate\w*", re.I)
 
 
 # ---------------------------------------------------------------- Python
@@ -175,8 +176,8 @@ JS_LOOKUP = (
     r"(?:await\s+)?[\w.]*\.(?:findOne|findFirst|findUnique|exists|count(?:Documents)?|is\w*Taken|"
     r"(?:get|find)\w*By\w+)\s*\((?P<args>[^;]{0,200}?)\)"
 )
-JS_ASSIGN = re.compile(r"(?:const|let|var)\s+(?P<name>\w+)\s*=\s*" + JS_LOOKUP)
-JS_CREATE = re.compile(r"\.(?:create|insert\w*|save|insertOne|createUser|store)\s*\(|new\s+[A-Z]\w*\([^)]*\)\s*\.save\(")
+JS_ASSIGN = lazy_compile(r"(?:const|let|var)\s+(?P<name>\w+)\s*=\s*" + JS_LOOKUP)
+JS_CREATE = lazy_compile(r"\.(?:create|insert\w*|save|insertOne|createUser|store)\s*\(|new\s+[A-Z]\w*\([^)]*\)\s*\.save\(")
 
 
 @RULE.on_tree(*JS_FUNCTIONS, languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=lambda ctx: ctx.is_test_file or not JS_CREATE.search(ctx.text))
@@ -213,8 +214,8 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
 
 # ---------------------------------------------------------------- Go
 
-GO_LOOKUP = re.compile(r"(?P<name>\w+),\s*(?:_|err)\s*:?=\s*[\w.]*\.(?:GetBy|FindBy|FetchBy|Get\w*By|Find\w*By|Exists)(?P<key>\w*)\((?P<args>[^\n]*)\)")
-GO_CREATE = re.compile(r"\.(?:Create|Insert|Store|Save|Add)\w*\(")
+GO_LOOKUP = lazy_compile(r"(?P<name>\w+),\s*(?:_|err)\s*:?=\s*[\w.]*\.(?:GetBy|FindBy|FetchBy|Get\w*By|Find\w*By|Exists)(?P<key>\w*)\((?P<args>[^\n]*)\)")
+GO_CREATE = lazy_compile(r"\.(?:Create|Insert|Store|Save|Add)\w*\(")
 
 
 @RULE.on_tree("function_declaration", "method_declaration", languages=(Language.GO,), skip_file=lambda ctx: ctx.is_test_file or not GO_CREATE.search(ctx.text))
@@ -225,7 +226,9 @@ def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if body is None:
         return
     source = text(body)
-    lookup = GO_LOOKUP.search(source)
+    # Every GO_LOOKUP match holds "By" or "Exists"; the pattern opens with \w+ and is tried at
+    # every position of the body: most bodies are ruled out by the substring test.
+    lookup = GO_LOOKUP.search(source) if "By" in source or "Exists" in source else None
     if not lookup or not UNIQUE_KEY.search(lookup.group("key") + " " + lookup.group("args")):
         return
     name = re.escape(lookup.group("name"))

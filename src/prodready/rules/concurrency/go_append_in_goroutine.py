@@ -56,6 +56,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_code
 from prodready.rules.base import RuleMeta
@@ -71,8 +72,8 @@ RULE = RuleMeta(
     references=("https://go.dev/ref/mem",),
 )
 
-APPEND = re.compile(r"(?m)^\s*(?P<target>[A-Za-z_][\w.]*)\s*=\s*append\(\s*(?P=target)\s*,")
-LOCKED = re.compile(r"\.(R?Lock)\(\)|atomic\.")
+APPEND = lazy_compile(r"(?m)^\s*(?P<target>[A-Za-z_][\w.]*)\s*=\s*append\(\s*(?P=target)\s*,")
+LOCKED = lazy_compile(r"\.(R?Lock)\(\)|atomic\.")
 
 
 def _declared_inside(literal: Any, name: str) -> bool:

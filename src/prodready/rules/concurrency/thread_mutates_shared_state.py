@@ -46,7 +46,7 @@ from collections.abc import Iterator
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._pyflow import GROW_METHODS, SHRINK_METHODS, background_functions, containers, under_lock
+from prodready.rules._pyflow import GROW_METHODS, SHRINK_METHODS, containers, under_lock
 from prodready.rules._pyutil import names_absent
 from prodready.rules.base import RuleMeta
 
@@ -67,6 +67,11 @@ THREAD_STARTERS = {"Thread", "submit", "map", "run_in_executor", "to_thread", "s
 def _thread_targets(ctx: PyContext) -> set[str]:
     names: set[str] = set()
     for call in ctx.nodes_of(ast.Call):
+        func = call.func
+        # The last part of an attribute callee's qualified name is its attribute (or there is no
+        # name): most calls are ruled out without qualifying them.
+        if isinstance(func, ast.Attribute) and func.attr not in THREAD_STARTERS:
+            continue
         short = (ctx.call_name(call) or "").split(".")[-1]
         if short not in THREAD_STARTERS:
             continue
@@ -76,7 +81,7 @@ def _thread_targets(ctx: PyContext) -> set[str]:
             name = pyast.dotted(candidate)
             if name:
                 names.add(name.split(".")[-1])
-    return names & background_functions(ctx) | names
+    return names  # (names & background_functions(ctx) | names) is names: the scan is not needed
 
 
 def _no_thread_starter(ctx: PyContext) -> bool:

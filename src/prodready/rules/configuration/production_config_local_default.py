@@ -62,9 +62,9 @@ LOCAL_URL = lazy_compile(
 
 
 # `os.environ.get('REDIS_URL') or 'redis://'`: a scheme with nothing after it is the client's localhost default.
-BARE_SCHEME = re.compile(r"^[a-z][a-z0-9+]*://$")
-DATABASE_VARIABLE = re.compile(r"(?i)(database|db|sqlalchemy)_?(url|uri|dsn)")
-NOT_PROD_CLASS = re.compile(r"(?i)dev|test|local|debug|ci\b")
+BARE_SCHEME = lazy_compile(r"^[a-z][a-z0-9+]*://$")
+DATABASE_VARIABLE = lazy_compile(r"(?i)(database|db|sqlalchemy)_?(url|uri|dsn)")
+NOT_PROD_CLASS = lazy_compile(r"(?i)dev|test|local|debug|ci\b")
 
 
 def _default(node: ast.Call) -> ast.expr | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 
 from prodready.lang.dockerfile import Instruction
@@ -33,7 +32,7 @@ def base_image(instruction: Instruction) -> str:
     return words[0] if words else ""
 
 
-DEV_IMAGE = re.compile(r"(?i)(^|[./-])(dev|development|local|debug|test|testing|e2e|ci|docs)([./-]|$)")
+DEV_IMAGE = lazy_compile(r"(?i)(^|[./-])(dev|development|local|debug|test|testing|e2e|ci|docs)([./-]|$)")
 
 
 def is_dev_image(path: str) -> bool:

@@ -56,6 +56,7 @@ import re
 from collections.abc import Iterator
 
 from prodready.engine.context import DockerfileContext, ProjectContext
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.container._docker import is_dev_image
@@ -73,9 +74,9 @@ RULE = RuleMeta(
 )
 
 INSTALL = re.compile(r"\b(npm\s+(install|i|ci)|yarn(\s+install)?|pnpm\s+(install|i))(\s|$)")
-PRODUCTION_ONLY = re.compile(r"--omit[= ]dev|--production|--only[= ]prod|--prod\b|NODE_ENV=production|--ignore-scripts --production")
-PRUNE = re.compile(r"\b(npm\s+prune|yarn\s+(install\s+)?--production|pnpm\s+prune|yarn\s+workspaces\s+focus\s+--production|modclean)\b")
-NODE_BASE = re.compile(r"(^|/)node(:|$)|node:\S+")
+PRODUCTION_ONLY = lazy_compile(r"--omit[= ]dev|--production|--only[= ]prod|--prod\b|NODE_ENV=production|--ignore-scripts --production")
+PRUNE = lazy_compile(r"\b(npm\s+prune|yarn\s+(install\s+)?--production|pnpm\s+prune|yarn\s+workspaces\s+focus\s+--production|modclean)\b")
+NODE_BASE = lazy_compile(r"(^|/)node(:|$)|node:\S+")
 
 
 @RULE.on_file(Language.DOCKERFILE)

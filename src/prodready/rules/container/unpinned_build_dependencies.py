@@ -60,7 +60,7 @@ NPM_INSTALL = lazy_compile(r"\bnpm\s+(install|i)\b([^&|;]*)")
 PIPED_INSTALLER = lazy_compile(r"\b(curl|wget)\b[^|;&]*\|\s*(sudo\s+)?(sh|bash|python3?|node)\b")
 DEV_FILE = lazy_compile(r"(?i)(^|[./-])(dev|development|local|test|testing|ci|e2e|debug)([./-]|$)")
 VERSIONED_URL = lazy_compile(r"https?://\S*\d+\.\d+\.\d+")
-PINNED = re.compile(r"(==|>=|<=|~=|===|@)|\.whl$|\.tar\.gz$|^\.|^/|^git\+|^https?:")
+PINNED = lazy_compile(r"(==|>=|<=|~=|===|@)|\.whl$|\.tar\.gz$|^\.|^/|^git\+|^https?:")
 
 
 def _unpinned_pip(arguments: str) -> list[str]:

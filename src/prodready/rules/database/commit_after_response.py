@@ -67,7 +67,13 @@ def _yield_line(function: ast.AST) -> int | None:
     return min(lines) if lines else None
 
 
-@RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef)
+def _not_fastapi_service(ctx: PyContext) -> bool:
+    """skip_file=: the handler's two early returns that depend on the file alone (a script, or no
+    sign of FastAPI); else every function of every file was walked for a yield."""
+    return is_script_like(ctx) or not (imports_any(ctx, ("fastapi",)) or "Depends(" in ctx.text or "fastapi" in ctx.text)
+
+
+@RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef, skip_file=_not_fastapi_service)
 def check(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
     if is_script_like(ctx) or any(isinstance(d, ast.Name | ast.Attribute) and "contextmanager" in ast.unparse(d) for d in node.decorator_list):
         return  # a context manager's teardown runs when its `with` block ends, inside the handler

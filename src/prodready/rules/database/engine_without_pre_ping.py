@@ -29,11 +29,11 @@ Engines configured from a dict of keyword arguments are not inspected.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
@@ -78,15 +78,16 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
         )
 
 
-NOT_PRODUCTION_CLASS = re.compile(r"(?i)test|dev|local|debug")
+NOT_PRODUCTION_CLASS = lazy_compile(r"(?i)test|dev|local|debug")
+
+
+FLASK_SQLALCHEMY_KEYS = lazy_compile(r"\bSQLALCHEMY_(TRACK_MODIFICATIONS|RECORD_QUERIES|BINDS)\b")
 
 
 def _flask_settings_module(ctx: PyContext) -> bool:
     """`config/settings.py` loaded by `app.config.from_object(...)`: upper-case Flask-SQLAlchemy keys at
     module level, and no engine built in the file."""
-    return "create_engine" not in ctx.text and bool(
-        re.search(r"\bSQLALCHEMY_(TRACK_MODIFICATIONS|RECORD_QUERIES|BINDS)\b", ctx.text)
-    )
+    return "create_engine" not in ctx.text and bool(FLASK_SQLALCHEMY_KEYS.search(ctx.text))
 
 
 @RULE.on_python(ast.Assign, ast.AnnAssign, skip_file=in_test_file)

@@ -45,6 +45,7 @@ from typing import Any
 from prodready.engine.context import PyContext, TreeContext
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_code
 from prodready.rules._pyutil import is_script_like
@@ -65,7 +66,7 @@ MESSAGE = "a query per element of the loop (N+1): one request runs 1 + N round t
 
 # ---------------------------------------------------------------- Go
 
-GO_QUERY = re.compile(
+GO_QUERY = lazy_compile(
     r"\b(?:tx|db|DB|\w+\.db|\w+\.DB|\w+DB|conn)\b(?:\.Model\([^)]*\)|\.Where\([^\n]*?\)|\.Preload\([^)]*\)|\.Table\([^)]*\))*"
     r"\.(?:Related|First|Find|Take|Last|Count|QueryRowContext|QueryRow|QueryContext|Query|GetContext|SelectContext|Association)\("
     r"|\b(?:find|get|load|fetch|attach)\w*\(\s*ctx\s*,\s*tx\b"
@@ -128,7 +129,7 @@ def check_python(node: ast.For | ast.AsyncFor, ctx: PyContext) -> Iterator[Hit]:
 
 # ---------------------------------------------------------------- JavaScript / TypeScript
 
-JS_QUERY = re.compile(
+JS_QUERY = lazy_compile(
     r"await\s+(?:[A-Z]\w*|prisma\.\w+|this\.\w*(?:[Rr]epo\w*|[Mm]odel))\s*\.\s*"
     r"(?:findOne|findById|findUnique|findFirst|findByPk|count|countDocuments|find|findAll|findMany)\s*\("
 )

@@ -48,6 +48,7 @@ from prodready.lang import golang as go
 from prodready.lang import javascript as js
 from prodready.lang import python as pyast
 from prodready.lang.treesitter import field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_path
 from prodready.rules._pyutil import is_script_like
@@ -64,7 +65,7 @@ RULE = RuleMeta(
     references=("https://alembic.sqlalchemy.org/en/latest/tutorial.html",),
 )
 
-CLI_DECORATOR = re.compile(r"cli\.command|click\.command|\.command\(|typer|manager\.command")
+CLI_DECORATOR = lazy_compile(r"cli\.command|click\.command|\.command\(|typer|manager\.command")
 
 
 @RULE.on_python(ast.Call, calls=["create_all"], skip_file=is_script_like)

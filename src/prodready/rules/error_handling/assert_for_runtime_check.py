@@ -42,6 +42,7 @@ from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import is_script_like
 from prodready.rules.base import RuleMeta
@@ -58,7 +59,7 @@ RULE = RuleMeta(
     references=("https://docs.python.org/3/reference/simple_stmts.html#the-assert-statement",),
 )
 
-RUNTIME_STATE = re.compile(r"(?i)\b(settings|config|conf|os\.environ|getenv|current_user|is_superuser|is_admin|permission|role|request)\b")
+RUNTIME_STATE = lazy_compile(r"(?i)\b(settings|config|conf|os\.environ|getenv|current_user|is_superuser|is_admin|permission|role|request)\b")
 
 
 @RULE.on_python(ast.Assert)

@@ -44,6 +44,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import string_value, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -58,7 +59,7 @@ RULE = RuleMeta(
     references=("https://expressjs.com/en/guide/error-handling.html",),
 )
 
-ERROR_VIEW = re.compile(r"(?i)(^|/)(errors?|500|404|not[-_]?found|server[-_]?error)(/|$|\.)")
+ERROR_VIEW = lazy_compile(r"(?i)(^|/)(errors?|500|404|not[-_]?found|server[-_]?error)(/|$|\.)")
 
 
 @RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee=lambda c: c.endswith(".render"), skip_file=lambda ctx: not js.is_server_file(ctx))

@@ -43,6 +43,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -57,7 +58,7 @@ RULE = RuleMeta(
     references=("https://typescript-eslint.io/rules/no-floating-promises/",),
 )
 
-ASYNC_DECLARATION = re.compile(
+ASYNC_DECLARATION = lazy_compile(
     r"\basync\s+function\s+(\w+)|\b(?:const|let|var)\s+(\w+)\s*=\s*async\b|^\s*(?:static\s+)?async\s+(\w+)\s*\(",
     re.M,
 )

@@ -101,8 +101,8 @@ SQL_EXEC = lazy_compile(r"^\w+\.(Exec|ExecContext)$")
 
 # Servers started as a bare statement: the bind error (port in use, bad address) is dropped and main
 # returns, so the process exits 0 and the orchestrator sees a clean stop.
-SERVER_START = re.compile(r"^(\w+)\.(Run|RunTLS|RunUnix|Start|StartTLS|StartAutoTLS|Listen|ListenTLS|Serve|ServeTLS)$")
-SERVER_NAME = re.compile(r"(?i)^(r|e|g|app|api|router|engine|server|srv|web|\w*router|\w*server|\w*engine)$")
+SERVER_START = lazy_compile(r"^(\w+)\.(Run|RunTLS|RunUnix|Start|StartTLS|StartAutoTLS|Listen|ListenTLS|Serve|ServeTLS)$")
+SERVER_NAME = lazy_compile(r"(?i)^(r|e|g|app|api|router|engine|server|srv|web|\w*router|\w*server|\w*engine)$")
 WEB_IMPORTS = ("github.com/gin-gonic/gin", "github.com/labstack/echo", "github.com/gofiber/fiber", "net/http")
 
 
@@ -130,7 +130,7 @@ def _server_start(call: Any, callee: str, ctx: TreeContext) -> bool:
 
 
 # gorm: the error of a query is in the returned *DB's `.Error`; a bare statement drops it.
-GORM_TERMINAL = re.compile(
+GORM_TERMINAL = lazy_compile(
     r"\.(First|Last|Take|Find|FirstOrCreate|FirstOrInit|Create|Save|Update|Updates|UpdateColumns?|Delete|"
     r"Related|Scan|Pluck|Count|Exec|Append|Replace|Clear|Commit)$"
 )
@@ -311,7 +311,7 @@ def check_discard(node: Any, ctx: TreeContext) -> Iterator[Hit]:
 
 # Errors that carry no runtime news: json.Marshal fails only on unsupported types (a bug the first
 # test shows).
-BENIGN_DISCARDS = re.compile(r"^json\.Marshal(Indent)?$")
+BENIGN_DISCARDS = lazy_compile(r"^json\.Marshal(Indent)?$")
 
 
 @RULE.on_project
@@ -336,7 +336,7 @@ def check_convention(ctx: ProjectContext) -> Iterator[Hit]:
         )
 
 
-GO_SERVE = re.compile(r"(^|\.)(ListenAndServe|ListenAndServeTLS|Serve|ServeTLS|Run|RunTLS|Start|StartTLS|Listen)$")
+GO_SERVE = lazy_compile(r"(^|\.)(ListenAndServe|ListenAndServeTLS|Serve|ServeTLS|Run|RunTLS|Start|StartTLS|Listen)$")
 
 
 @RULE.on_tree("go_statement", languages=(Language.GO,), skip_file=in_test_code)

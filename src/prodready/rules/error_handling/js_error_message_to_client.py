@@ -132,8 +132,8 @@ def check_catch(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         yield RULE.hit(call, f"catch sends {err}.message to the client on a 500: internal details (queries, paths, stack text) leak")
 
 
-PY_ERROR_TEXT = re.compile(r"\b(str|repr)\(\s*(?P<name>\w+)\s*\)|\{(?P<fname>\w+)(![rs])?\}|traceback\.format_exc\(\)|(?P<aname>\w+)\.args\b")
-PY_RESPONDERS = re.compile(r"(^|\.)(HTTPException|abort|jsonify|JSONResponse|Response|make_response|PlainTextResponse|HTMLResponse)$")
+PY_ERROR_TEXT = lazy_compile(r"\b(str|repr)\(\s*(?P<name>\w+)\s*\)|\{(?P<fname>\w+)(![rs])?\}|traceback\.format_exc\(\)|(?P<aname>\w+)\.args\b")
+PY_RESPONDERS = lazy_compile(r"(^|\.)(HTTPException|abort|jsonify|JSONResponse|Response|make_response|PlainTextResponse|HTMLResponse)$")
 
 
 def _py_leaks(expr: ast.AST, error: str) -> bool:
@@ -146,11 +146,11 @@ def _py_leaks(expr: ast.AST, error: str) -> bool:
 
 
 # Errors whose text describes the server's internals (SQL, hosts, schema), whatever status they get.
-INTERNAL_ERRORS = re.compile(
+INTERNAL_ERRORS = lazy_compile(
     r"SQLAlchemyError|DBAPIError|IntegrityError|OperationalError|ProgrammingError|DatabaseError|psycopg|asyncpg|"
     r"PyMongoError|RedisError|ConnectionError|^Exception$|^BaseException$"
 )
-ROUTE_DECORATOR = re.compile(r"\.(route|get|post|put|patch|delete|api_route|websocket)\(|api_view|view_config")
+ROUTE_DECORATOR = lazy_compile(r"\.(route|get|post|put|patch|delete|api_route|websocket)\(|api_view|view_config")
 
 
 def _is_view(handler: ast.ExceptHandler) -> bool:

@@ -45,6 +45,7 @@ from prodready.engine.context import PyContext, TreeContext
 from prodready.lang import javascript as js
 from prodready.lang import python as pyast
 from prodready.lang.treesitter import text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
@@ -136,7 +137,7 @@ def _checks(stmt: ast.stmt, name: str) -> bool:
 
 # ---------------------------------------------------------------- JavaScript / TypeScript
 
-JS_MAYBE_NULL = re.compile(
+JS_MAYBE_NULL = lazy_compile(
     r"(?:const|let|var)\s+(?P<name>\w+)\s*=\s*await\s+(?P<model>[\w.]+)\.(?:findById|findOne|findUnique|findFirst|findByPk)\s*\("
     r"(?P<args>[^;\n]{0,120})"
 )

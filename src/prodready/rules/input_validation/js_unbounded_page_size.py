@@ -77,8 +77,8 @@ def _request_derived(value: Any, func: Any) -> bool:
     return any(re.search(rf"\b{re.escape(n)}\b", value_text) for n in names)
 
 
-SCHEMA_NUMBER = re.compile(r"^(Joi|joi|z|yup|t)\.number\(\)")
-PAGE_SIZE_PARAMETER = re.compile(r"^(limit|take|pageSize|page_size|perPage|per_page)$")
+SCHEMA_NUMBER = lazy_compile(r"^(Joi|joi|z|yup|t)\.number\(\)")
+PAGE_SIZE_PARAMETER = lazy_compile(r"^(limit|take|pageSize|page_size|perPage|per_page)$")
 
 
 def _page_size_parameter(value: Any, func: Any) -> bool:

@@ -46,6 +46,7 @@ from typing import Any
 from prodready.engine.context import PyContext, TreeContext
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import is_script_like
 from prodready.rules.base import RuleMeta
@@ -62,7 +63,7 @@ RULE = RuleMeta(
 )
 
 MESSAGE = "the raw request body is written to the model: the client can set any field (owner, role, flags, ids)"
-JS_BODY = re.compile(r"^(req|request|ctx\.request)\.body$|^\{\s*\.\.\.(req|request)\.body\s*\}$")
+JS_BODY = lazy_compile(r"^(req|request|ctx\.request)\.body$|^\{\s*\.\.\.(req|request)\.body\s*\}$")
 # method -> index of the argument that carries the new values
 JS_WRITES = {
     "create": 0, "insertMany": 0, "findByIdAndUpdate": 1, "findOneAndUpdate": 1, "updateOne": 1, "updateMany": 1,
@@ -126,11 +127,16 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
 
 # ---------------------------------------------------------------- Python (Flask)
 
-PY_BODY = re.compile(r"^request\.(json|form|get_json\(\)|values|args)$")
+PY_BODY = lazy_compile(r"^request\.(json|form|get_json\(\)|values|args)$")
 
 
 @RULE.on_python(ast.Call)
 def check_python(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
+    for keyword in node.keywords:  # most calls have no **splat: return before building a list
+        if keyword.arg is None:
+            break
+    else:
+        return
     splats = [k.value for k in node.keywords if k.arg is None]
     if not splats or is_script_like(ctx):
         return

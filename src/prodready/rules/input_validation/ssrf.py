@@ -51,6 +51,7 @@ from prodready.engine.context import PyContext, TreeContext
 from prodready.lang import javascript as js
 from prodready.lang import python as pyast
 from prodready.lang.treesitter import text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.input_validation import _js_taint
@@ -68,9 +69,9 @@ RULE = RuleMeta(
 )
 
 MESSAGE = "the server requests a URL taken from the request with no host allow-list: callers reach internal services and cloud metadata (SSRF)"
-CHECKED = re.compile(r"(?i)hostname|netloc|allow(ed)?_?(hosts?|list|domains?)|whitelist|is_private|ip_address|\.host\b|new URL\(")
+CHECKED = lazy_compile(r"(?i)hostname|netloc|allow(ed)?_?(hosts?|list|domains?)|whitelist|is_private|ip_address|\.host\b|new URL\(")
 # A URL whose scheme and host are written in the code: the caller only picks the path.
-FIXED_HOST = re.compile(r"""^(f|`|["'])?["']?https?://[\w.-]+(:\d+)?(/|`|["']|$)""")
+FIXED_HOST = lazy_compile(r"""^(f|`|["'])?["']?https?://[\w.-]+(:\d+)?(/|`|["']|$)""")
 PY_CLIENT_CALLS = frozenset({
     "requests.get", "requests.post", "requests.put", "requests.head", "requests.request", "httpx.get", "httpx.post",
     "httpx.request", "urllib.request.urlopen", "urlopen",
@@ -120,7 +121,7 @@ def _js_fixed_host(arg: Any, function: Any) -> bool:
     return bool(FIXED_HOST.match(source.strip()))
 
 
-JS_CLIENTS = re.compile(r"^(fetch|got|axios|axios\.(get|post|put|head|request)|needle|superagent\.get|request|http\.get|https\.get)$")
+JS_CLIENTS = lazy_compile(r"^(fetch|got|axios|axios\.(get|post|put|head|request)|needle|superagent\.get|request|http\.get|https\.get)$")
 
 
 @RULE.on_tree(

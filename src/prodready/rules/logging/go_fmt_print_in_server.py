@@ -42,10 +42,10 @@ a CLI inside a service repository may be reported.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import ProjectContext
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import non_production
 from prodready.rules.base import RuleMeta
@@ -63,14 +63,14 @@ RULE = RuleMeta(
 )
 
 # Directories of command-line tools, generators and demos inside a service repository.
-TOOL_DIRS = re.compile(
+TOOL_DIRS = lazy_compile(
     r"(?i)^(cli|clis|tools?|scripts?|hack|_?examples?|samples?|demos?|bench\w*|gen|generators?|e2e|"
     r"migrations?|seeds?|docs?|cmd/(?!server|api|web|app|service|http|gateway)[^/]+)$"
 )
-DEMO_DIRS = re.compile(r"(?i)^(_?examples?|_examples|samples?|demos?|e2e)$")
-LOGGER_NAME = re.compile(r"(zap|zerolog|slog|logrus|go-kit/log|go-hclog|charmbracelet/log|apex/log|glog|log15)")
+DEMO_DIRS = lazy_compile(r"(?i)^(_?examples?|_examples|samples?|demos?|e2e)$")
+LOGGER_NAME = lazy_compile(r"(zap|zerolog|slog|logrus|go-kit/log|go-hclog|charmbracelet/log|apex/log|glog|log15)")
 CLI_PACKAGES = {"cmd", "cli", "command", "commands"}
-USAGE_FUNCS = re.compile(r"(?i)^(usage|print_?usage|help|print_?help|version|print_?version|banner|print_?banner)$")
+USAGE_FUNCS = lazy_compile(r"(?i)^(usage|print_?usage|help|print_?help|version|print_?version|banner|print_?banner)$")
 
 
 def _dir(path: str) -> str:

@@ -64,7 +64,7 @@ RULE = RuleMeta(
 LOGS = lazy_compile(r"(?i)\b(console|logger|log|winston|pino|bunyan|sentry|bugsnag|rollbar|newrelic|apm)\b\s*\.|\blog\w*\(|capture\w*\(|report\w*\(|\bnext\(\s*\w+\s*\)")
 
 
-DEV_ONLY = re.compile(r"""(?i)(env|NODE_ENV)\w*\s*===?\s*['"](development|dev|local)['"]|\bis_?dev(elopment)?\b""")
+DEV_ONLY = lazy_compile(r"""(?i)(env|NODE_ENV)\w*\s*===?\s*['"](development|dev|local)['"]|\bis_?dev(elopment)?\b""")
 
 
 @RULE.on_tree("arrow_function", "function_expression", "function_declaration", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))

@@ -51,6 +51,7 @@ from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import string_value, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_path
 from prodready.rules.base import RuleMeta
@@ -66,7 +67,7 @@ RULE = RuleMeta(
     references=("https://pkg.go.dev/net/http#Server.Shutdown", "https://nodejs.org/api/http.html#serverclosecallback"),
 )
 
-JS_DEADLINE = re.compile(r"setTimeout\(|closeAllConnections\(|closeIdleConnections\(|terminator|stoppable|terminus|lightship|\.destroy\(")
+JS_DEADLINE = lazy_compile(r"setTimeout\(|closeAllConnections\(|closeIdleConnections\(|terminator|stoppable|terminus|lightship|\.destroy\(")
 
 
 @RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee={"process.on", "process.once"}.__contains__)

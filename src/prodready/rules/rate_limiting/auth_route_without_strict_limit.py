@@ -139,14 +139,14 @@ CREDENTIAL_HANDLER = lazy_compile(
     r"forgot_password)$"
 )
 # Go handlers are named in CamelCase with their resource: UsersLogin, UserRegistration, SignUpHandler.
-GO_CREDENTIAL_HANDLER = re.compile(
+GO_CREDENTIAL_HANDLER = lazy_compile(
     r"(^|_)(login|log_in|signin|sign_in|signup|sign_up|register|registration|authenticate|forgot_password|reset_password)(_|$)"
 )
 # "Auth" that a login route has by being the login: it checks the password itself, or the token is optional.
 # HTTP Basic checks the password on the call itself: `@basic_auth.login_required` on POST /tokens is a login.
-LOGIN_ITSELF = re.compile(r"(?i)in-handler|optional|basic")
+LOGIN_ITSELF = lazy_compile(r"(?i)in-handler|optional|basic")
 # POST /users with no authentication creates accounts: sign-up under another name.
-OPEN_SIGNUP = re.compile(r"(?i)^/?(api/)?(v\d+/)?users/?$")
+OPEN_SIGNUP = lazy_compile(r"(?i)^/?(api/)?(v\d+/)?users/?$")
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "ANY", "*"})
 
 

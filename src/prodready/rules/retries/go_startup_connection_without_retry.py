@@ -66,7 +66,7 @@ RULE = RuleMeta(
     references=("https://learn.microsoft.com/en-us/azure/architecture/patterns/retry",),
 )
 
-CONNECTS = re.compile(
+CONNECTS = lazy_compile(
     r"^(gorm\.Open|dbx\.MustOpen|sqlx\.(Connect|MustConnect)|pgx\.Connect|pgxpool\.(New|NewWithConfig|Connect|ConnectConfig)|"
     r"mongo\.Connect|amqp\.Dial\w*|nats\.Connect|[\w.]+\.(Ping|PingContext))$"
 )

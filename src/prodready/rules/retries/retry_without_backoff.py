@@ -47,6 +47,7 @@ from prodready.engine.context import PyContext, TreeContext
 from prodready.lang import golang as go
 from prodready.lang import python as pyast
 from prodready.lang.treesitter import field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_code
 from prodready.rules._pyutil import in_test_file
@@ -126,8 +127,8 @@ def check(loop: ast.For | ast.While, ctx: PyContext) -> Iterator[Hit]:
 
 # ---------------------------------------------------------------- Go
 
-GO_WAITS = re.compile(r"time\.(Sleep|After|NewTimer|NewTicker|Tick)\(|[Bb]ackoff|\.Wait\(ctx|jitter|retry\.Do|Delay", re.I)
-GO_RETRY_COUNTER = re.compile(r"(?i)\b\w*(retr(y|ies)|attempts?|tries)\w*\b")
+GO_WAITS = lazy_compile(r"time\.(Sleep|After|NewTimer|NewTicker|Tick)\(|[Bb]ackoff|\.Wait\(ctx|jitter|retry\.Do|Delay", re.I)
+GO_RETRY_COUNTER = lazy_compile(r"(?i)\b\w*(retr(y|ies)|attempts?|tries)\w*\b")
 
 
 @RULE.on_tree("goto_statement", languages=(Language.GO,), skip_file=in_test_code)

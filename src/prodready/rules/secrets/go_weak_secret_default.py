@@ -93,7 +93,7 @@ def check_key_sink(node: Any, ctx: TreeContext) -> Iterator[Hit]:
             return
 
 
-KEYFUNC_TAKERS = re.compile(r"^(jwt\.Parse\w*|request\.ParseFromRequest\w*|[\w.]*\.ParseWithClaims)$")
+KEYFUNC_TAKERS = lazy_compile(r"^(jwt\.Parse\w*|request\.ParseFromRequest\w*|[\w.]*\.ParseWithClaims)$")
 
 
 @RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda name: KEYFUNC_TAKERS.match(name) is not None, skip_file=in_test_code)

@@ -73,11 +73,11 @@ SECRET_FLAG = lazy_compile(
     r"(?:^|\s)(--?(?:requirepass|masterauth|password|passwd|pass|pwd|secret|token|api[-_]?key|auth[-_]?token))"
     r"(=|\s+)['\"]?([^\s'\"]+)"
 )
-FALLBACK = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:?-(.*)\}$")
+FALLBACK = lazy_compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:?-(.*)\}$")
 # Spring/Micronaut `${DB_PASSWORD:fallback}`.
-COLON_FALLBACK = re.compile(r"^\$\{[A-Za-z_][\w.]*:([^-}][^}]*)\}$")
+COLON_FALLBACK = lazy_compile(r"^\$\{[A-Za-z_][\w.]*:([^-}][^}]*)\}$")
 # Values that point at a secret store instead of holding the secret.
-INDIRECT = re.compile(r"(?i)^(env:|vault:|ref\+|secret:|file:|arn:aws|enc\(|projects/[^/]+/secrets/|op://)")
+INDIRECT = lazy_compile(r"(?i)^(env:|vault:|ref\+|secret:|file:|arn:aws|enc\(|projects/[^/]+/secrets/|op://)")
 FLAG_VALUES = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "~"})
 
 

@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from prodready.engine.context import ProjectContext
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -53,10 +54,10 @@ RULE = RuleMeta(
 
 MIN_ROUTES = 6
 # The path part of a URL written in a test: `"/api/v1/users/1"`, `f"{prefix}/users?x=1"`.
-URL_TEXT = re.compile(r"/[a-z0-9_.{}$-]+(?:/[a-z0-9_.{}$-]*)*")
-IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
+URL_TEXT = lazy_compile(r"/[a-z0-9_.{}$-]+(?:/[a-z0-9_.{}$-]*)*")
+IDENTIFIER = lazy_compile(r"[a-z_][a-z0-9_]*")
 MAX_TEST_BYTES = 400_000
-PUBLIC = re.compile(r"(?i)^(health\w*|healthz|livez|readyz|ready|ping|metrics|docs|openapi\w*|redoc|favicon\w*|robots\w*|static|assets|version)$")
+PUBLIC = lazy_compile(r"(?i)^(health\w*|healthz|livez|readyz|ready|ping|metrics|docs|openapi\w*|redoc|favicon\w*|robots\w*|static|assets|version)$")
 
 
 def _segment(path: str) -> str | None:

@@ -41,6 +41,7 @@ from prodready.engine.context import PyContext, TreeContext
 from prodready.lang import golang as go
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_path
 from prodready.rules._pyutil import in_test_file
@@ -59,7 +60,7 @@ RULE = RuleMeta(
 
 # A deletion of the uploaded file itself (an unrelated cache eviction elsewhere in the file does not count),
 # or object storage taking the file over.
-CLEANUP = re.compile(
+CLEANUP = lazy_compile(
     r"(unlink(Sync)?|\bfs\.rm(Sync)?|\bos\.remove|\bos\.unlink|\bos\.Remove(All)?|shutil\.rmtree)\([^)]*(file|upload|tmp|temp|dst|dest)"
     r"|\brimraf\b|\bS3\b|s3\.|upload_fileobj|PutObject|putObject|cloudinary|storage\.bucket",
     re.IGNORECASE,
