@@ -42,13 +42,13 @@ with no refresh is not seen; suppress with that note.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import PyContext, TreeContext
 from prodready.lang.javascript import CLIENT_PATH
 from prodready.lang.treesitter import field, line_of, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -63,15 +63,15 @@ RULE = RuleMeta(
     references=("https://cheatsheetseries.owasp.org/cheatsheets/Forgot_Password_Cheat_Sheet.html",),
 )
 
-CHANGE_NAME = re.compile(r"(?i)((reset|change|update|recover|set|new)_?password|password_?(reset|change|update))")
-PASSWORD_MODULE = re.compile(r"(?i)(^|/)[^/]*password[^/]*(/|$)")
-MODULE_CHANGE = re.compile(r"(?i)^(change|update|reset)$")
+CHANGE_NAME = lazy_compile(r"(?i)((reset|change|update|recover|set|new)_?password|password_?(reset|change|update))")
+PASSWORD_MODULE = lazy_compile(r"(?i)(^|/)[^/]*password[^/]*(/|$)")
+MODULE_CHANGE = lazy_compile(r"(?i)^(change|update|reset)$")
 # Storing the new password: `user.hashed_password = ...`, `{ password: newPassword }`, `u.ChangePassword(...)`
-STORES = re.compile(
+STORES = lazy_compile(
     r"(?i)(\.(hashed_?password|password_?hash|password)\s*=(?!=)|\bset_password\(|\bChangePassword\(|"
     r"\bHashedPassword\s*[:=]|[{,]\s*password\s*:\s*\w|\bupdate\w*\([^)]*password)"
 )
-REVOKES = re.compile(
+REVOKES = lazy_compile(
     r"(?i)(revoke|invalidat|logout|log_out|sign_?out|token_?version|tokens?_?valid_?after|jti|blacklist|denylist|"
     r"session\w*\.(delete|destroy|clear|flush|regenerate)|(delete|destroy|clear|remove)\w*sessions?|"
     r"(delete|remove)\w*(refresh|all)_?tokens?|password_?changed_?at\b.*(check|compare|<|>))"
@@ -88,8 +88,8 @@ def _judge(body: str, first_line: int) -> int | None:
     return first_line + body[: match.start()].count("\n")
 
 
-SETTER = re.compile(r"^(_?set_?password|SetPassword|setPassword)$")
-NOT_SERVICE = re.compile(r"(?i)(^|/)(cli|cmd/\w*cli\w*|scripts?|tools|migrations)(/|$)")
+SETTER = lazy_compile(r"^(_?set_?password|SetPassword|setPassword)$")
+NOT_SERVICE = lazy_compile(r"(?i)(^|/)(cli|cmd/\w*cli\w*|scripts?|tools|migrations)(/|$)")
 
 
 def _named_for_it(name: str, path: str) -> bool:

@@ -51,6 +51,7 @@ from prodready.engine.context import PyContext, TreeContext
 from prodready.lang import golang as go
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import ancestors, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import non_production
 from prodready.rules.base import RuleMeta
@@ -66,7 +67,7 @@ RULE = RuleMeta(
     references=("https://fastapi.tiangolo.com/how-to/conditional-openapi/",),
 )
 
-GO_SWAGGER = re.compile(r"(?i)swagger")
+GO_SWAGGER = lazy_compile(r"(?i)swagger")
 FUNCTION_TYPES = {"function_declaration", "method_declaration", "func_literal", "function", "function_expression",
                   "arrow_function", "method_definition"}
 

@@ -44,6 +44,7 @@ from typing import Any
 from prodready.engine.context import PyContext, TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -58,9 +59,9 @@ RULE = RuleMeta(
     references=("https://docs.sqlalchemy.org/en/20/core/engines.html#escaping-special-characters-such-as-signs-in-passwords",),
 )
 
-SCHEME = re.compile(r"(?i)\b(postgres(ql)?(\+\w+)?|mysql(\+\w+)?|mariadb|mongodb(\+srv)?|redis|rediss|amqps?|mssql)://")
-PASSWORD = re.compile(r"(?i)pass(word|wd)?|pwd|secret")
-ESCAPED = re.compile(r"(?i)quote(_plus)?\(|QueryEscape\(|PathEscape\(|UserPassword\(|encodeURIComponent\(|escape\(|quoted|escaped|encoded")
+SCHEME = lazy_compile(r"(?i)\b(postgres(ql)?(\+\w+)?|mysql(\+\w+)?|mariadb|mongodb(\+srv)?|redis|rediss|amqps?|mssql)://")
+PASSWORD = lazy_compile(r"(?i)pass(word|wd)?|pwd|secret")
+ESCAPED = lazy_compile(r"(?i)quote(_plus)?\(|QueryEscape\(|PathEscape\(|UserPassword\(|encodeURIComponent\(|escape\(|quoted|escaped|encoded")
 
 
 def _no_url(ctx: Any) -> object:

@@ -41,6 +41,7 @@ from typing import Any
 
 from prodready.engine.context import PyContext, TreeContext
 from prodready.lang.treesitter import text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import is_script_like
 from prodready.rules.base import RuleMeta
@@ -56,8 +57,8 @@ RULE = RuleMeta(
     references=("https://www.postgresql.org/docs/current/libpq-ssl.html#LIBPQ-SSL-PROTECTION",),
 )
 
-DISABLED = re.compile(r"sslmode\s*=\s*disable\b", re.IGNORECASE)
-NOT_PRODUCTION = re.compile(r"(?i)(^|/)(tests?|testing|testdata|examples?|e2e|fixtures?|mocks?|scripts?|dev|local|docs?)(/|$)|_test\.go$|\.(test|spec)\.[jt]s$")
+DISABLED = lazy_compile(r"sslmode\s*=\s*disable\b", re.IGNORECASE)
+NOT_PRODUCTION = lazy_compile(r"(?i)(^|/)(tests?|testing|testdata|examples?|e2e|fixtures?|mocks?|scripts?|dev|local|docs?)(/|$)|_test\.go$|\.(test|spec)\.[jt]s$")
 STRING_NODES = ("interpreted_string_literal", "raw_string_literal", "string", "template_string")
 
 

@@ -40,6 +40,7 @@ from datetime import date
 
 from prodready.engine.context import DockerfileContext, YamlContext
 from prodready.knowledge import ImageLines, image_lines
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.container._compose import services
@@ -56,7 +57,7 @@ RULE = RuleMeta(
     references=("https://endoflife.date/",),
 )
 
-VERSION = re.compile(r"^v?(\d+(?:\.\d+){0,2})")
+VERSION = lazy_compile(r"^v?(\d+(?:\.\d+){0,2})")
 
 
 def _line(image: str) -> tuple[ImageLines, str, date] | None:

@@ -48,6 +48,7 @@ from typing import Any
 
 from prodready.engine.context import PyContext, TreeContext
 from prodready.lang.treesitter import field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -64,11 +65,11 @@ RULE = RuleMeta(
 
 INDEXED_KEYS = frozenset({"index", "unique", "primary_key", "primaryKey"})
 # References to an owner: the fields services look records up by (a user's posts, a team's tokens).
-OWNER = re.compile(
+OWNER = lazy_compile(
     r"(?i)^_?(user|owner|author|creator|account|member|customer|tenant|org|organi[sz]ation|team|workspace|"
     r"created_?by|owned_?by|uploaded_?by|sender|recipient)(_?id)?$"
 )
-MIGRATION_PATH = re.compile(r"(^|/)(migrations|alembic|versions)/")
+MIGRATION_PATH = lazy_compile(r"(^|/)(migrations|alembic|versions)/")
 
 
 def _mongoose_file(ctx: TreeContext) -> object:

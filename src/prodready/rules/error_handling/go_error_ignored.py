@@ -186,7 +186,7 @@ REDIS_WRITES = frozenset({
     "Expire", "ExpireAt", "PExpire", "HSet", "HMSet", "HIncrBy", "HDel", "LPush", "RPush", "LTrim", "LRem",
     "SAdd", "SRem", "ZAdd", "ZRem", "ZIncrBy", "Publish", "XAdd",
 })
-PIPELINE_RECEIVER = re.compile(r"(?i)(^|\.)(pipe\w*|pipeliner|tx|p)$")
+PIPELINE_RECEIVER = lazy_compile(r"(?i)(^|\.)(pipe\w*|pipeliner|tx|p)$")
 
 
 def _uses_go_redis(ctx: TreeContext) -> bool:

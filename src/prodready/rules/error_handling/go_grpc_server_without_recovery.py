@@ -35,12 +35,12 @@ finding with a note naming it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_code, non_production
 from prodready.rules.base import RuleMeta
@@ -56,7 +56,7 @@ RULE = RuleMeta(
     references=("https://github.com/grpc-ecosystem/go-grpc-middleware/tree/main/interceptors/recovery",),
 )
 
-RECOVERY = re.compile(r"(?i)recover|panichandler|panic_handler")
+RECOVERY = lazy_compile(r"(?i)recover|panichandler|panic_handler")
 
 
 @RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: c == "grpc.NewServer", skip_file=in_test_code)

@@ -55,6 +55,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_code, non_production
 from prodready.rules.base import RuleMeta
@@ -70,11 +71,11 @@ RULE = RuleMeta(
     references=("https://go.dev/blog/go1.13-errors",),
 )
 
-LOOKUP = re.compile(r"(?:^|\.)(Get|Find|Fetch|Load|Lookup|Read|First|Take|Select)\w*$")
-NOT_FOUND = re.compile(r"StatusNotFound|\b404\b|codes\.NotFound")
+LOOKUP = lazy_compile(r"(?:^|\.)(Get|Find|Fetch|Load|Lookup|Read|First|Take|Select)\w*$")
+NOT_FOUND = lazy_compile(r"StatusNotFound|\b404\b|codes\.NotFound")
 # the block tells the errors apart itself: `if errors.Is(err, ErrNotFound) {...}` inside
-DISCRIMINATES = re.compile(r"errors\.(Is|As)\(|err\s*[!=]=\s*[\w.]*Err\w*|\bcase\s+[\w.]*Err\w*|switch\s")
-EXISTS = re.compile(r"StatusConflict|\b409\b|codes\.AlreadyExists|(?i:already exists|already registered|already taken)")
+DISCRIMINATES = lazy_compile(r"errors\.(Is|As)\(|err\s*[!=]=\s*[\w.]*Err\w*|\bcase\s+[\w.]*Err\w*|switch\s")
+EXISTS = lazy_compile(r"StatusConflict|\b409\b|codes\.AlreadyExists|(?i:already exists|already registered|already taken)")
 
 
 

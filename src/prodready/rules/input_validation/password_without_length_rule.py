@@ -43,6 +43,7 @@ from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
 from prodready.lang.python import dotted
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
@@ -58,11 +59,11 @@ RULE = RuleMeta(
     references=("https://pages.nist.gov/800-63-3/sp800-63b.html#memsecret",),
 )
 
-PASSWORD_FIELD = re.compile(r"(?i)^(password|new_password|password1|plain_password|raw_password)$")
-INPUT_BASES = re.compile(r"(^|\.)(BaseModel|SQLModel|Schema|FlaskForm|Form|Serializer|ModelSerializer)$")
-LOGIN_CLASS = re.compile(r"(?i)(login|signin|sign_in|credential|token|auth(?!or)|session|verify|check)")
+PASSWORD_FIELD = lazy_compile(r"(?i)^(password|new_password|password1|plain_password|raw_password)$")
+INPUT_BASES = lazy_compile(r"(^|\.)(BaseModel|SQLModel|Schema|FlaskForm|Form|Serializer|ModelSerializer)$")
+LOGIN_CLASS = lazy_compile(r"(?i)(login|signin|sign_in|credential|token|auth(?!or)|session|verify|check)")
 # Settings of the service (an SMTP or database password), not a password a user chooses.
-SETTINGS_CLASS = re.compile(r"(?i)(settings|config|conf$|options|connection|smtp|mail|database|db|redis|broker)")
+SETTINGS_CLASS = lazy_compile(r"(?i)(settings|config|conf$|options|connection|smtp|mail|database|db|redis|broker)")
 MIN_KEYWORDS = {"min_length", "min", "minLength"}
 
 

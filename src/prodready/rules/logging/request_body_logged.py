@@ -44,6 +44,7 @@ from prodready.engine.context import PyContext, TreeContext
 from prodready.lang import javascript as js
 from prodready.lang import python as pyast
 from prodready.lang.treesitter import text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
@@ -59,8 +60,8 @@ RULE = RuleMeta(
     references=("https://cheatsheetseries.owasp.org/cheatsheets/Logging_Cheat_Sheet.html#data-to-exclude",),
 )
 
-JS_LOGGER = re.compile(r"^(console|logger|log|this\.logger|this\.log|req\.log|fastify\.log|app\.log)\.(log|info|debug|warn|error|trace)$")
-JS_BODY = re.compile(r"(?<![\w.])(req|request|ctx\.request)\.body(?![\w.\[])")
+JS_LOGGER = lazy_compile(r"^(console|logger|log|this\.logger|this\.log|req\.log|fastify\.log|app\.log)\.(log|info|debug|warn|error|trace)$")
+JS_BODY = lazy_compile(r"(?<![\w.])(req|request|ctx\.request)\.body(?![\w.\[])")
 
 
 @RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT),
@@ -75,9 +76,9 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
 
 PY_LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log",
                   "adebug", "ainfo", "awarning", "aerror", "aexception"}
-PY_BODY = re.compile(r"\brequest\.(json|body|get_json|data|form|get_data)\b|\brequest_info\.body\b")
+PY_BODY = lazy_compile(r"\brequest\.(json|body|get_json|data|form|get_data)\b|\brequest_info\.body\b")
 BODY_KEYWORDS = {"body", "request_body", "payload", "request_payload"}
-PRIMITIVES = re.compile(r"^(int|str|bool|float|UUID|uuid\.UUID|datetime|date|Optional\[(int|str|bool)\])$")
+PRIMITIVES = lazy_compile(r"^(int|str|bool|float|UUID|uuid\.UUID|datetime|date|Optional\[(int|str|bool)\])$")
 
 
 def _body_params(func: ast.AST | None) -> set[str]:

@@ -58,6 +58,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import ancestors, field, text
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_code, non_production
 from prodready.rules.base import RuleMeta
@@ -73,8 +74,8 @@ RULE = RuleMeta(
     references=("https://go.dev/doc/database/execute-transactions",),
 )
 
-TX_NAME = re.compile(r"(?i)^(tx|txn|trans\w*|\w*tx)$")
-DB_OWNER = re.compile(r"(?i)(db|database|conn|pool|gorm|sql|store|session|client)")
+TX_NAME = lazy_compile(r"(?i)^(tx|txn|trans\w*|\w*tx)$")
+DB_OWNER = lazy_compile(r"(?i)(db|database|conn|pool|gorm|sql|store|session|client)")
 
 
 BEGIN = {"Begin", "BeginTx", "Beginx", "BeginTxx", "MustBegin", "MustBeginTx"}
