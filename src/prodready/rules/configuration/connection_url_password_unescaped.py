@@ -70,6 +70,8 @@ def _no_url(ctx: Any) -> object:
 
 @RULE.on_python(ast.JoinedStr, skip_file=_no_url)
 def check_fstring(node: ast.JoinedStr, ctx: PyContext) -> Iterator[Hit]:
+    if _no_url(ctx):
+        return
     literal = "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
     if not SCHEME.search(literal) and not (":" in literal and "@" in literal):
         return  # a URL, or its `{user}:{password}@{host}` part with the scheme added elsewhere
@@ -92,7 +94,7 @@ def check_fstring(node: ast.JoinedStr, ctx: PyContext) -> Iterator[Hit]:
 
 @RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: c == "fmt.Sprintf", skip_file=_no_url)
 def check_sprintf(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    if go.callee(node) != "fmt.Sprintf":
+    if go.callee(node) != "fmt.Sprintf" or _no_url(ctx):
         return
     args = go.call_args(node)
     template = go.string_arg(node) or ""
@@ -113,6 +115,8 @@ def check_sprintf(node: Any, ctx: TreeContext) -> Iterator[Hit]:
 
 @RULE.on_tree("template_string", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_no_url)
 def check_template(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if _no_url(ctx):
+        return
     body = text(node)
     if not SCHEME.search(body):
         return
