@@ -462,7 +462,9 @@ def collect(root: Any, ctx: TreeContext) -> None:
                 if owner in router_auth:
                     router_auth.setdefault(name, router_auth[owner])
     # engines made in this file (`gin := gin.Default()`, `api := echo.New()`) start the server whatever their name
-    engines = {"r", "router", "e", "app", "engine", "server", "srv"} | set(ENGINE_VAR.findall(ctx.text))
+    engines = {"r", "router", "e", "app", "engine", "server", "srv"}
+    if "gin.New" in ctx.text or "gin.Default" in ctx.text or "echo.New" in ctx.text or "fiber.New" in ctx.text:
+        engines |= set(ENGINE_VAR.findall(ctx.text))
     for call in calls:
         name = go.callee(call)
         parts = go.call_parts(call)
