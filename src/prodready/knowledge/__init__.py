@@ -21,7 +21,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 
@@ -37,7 +37,7 @@ class Client:
     url_options: bool = False
 
 
-@cache
+@lru_cache(maxsize=8)  # one entry per ecosystem file
 def clients(ecosystem: str) -> tuple[Client, ...]:
     """The client table of one ecosystem (python, javascript, go); empty when there is none."""
     try:

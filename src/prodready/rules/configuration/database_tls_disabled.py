@@ -40,6 +40,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import PyContext, TreeContext
+from prodready.lang import python as pyast
 from prodready.lang.treesitter import text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
@@ -72,16 +73,18 @@ def check_tree(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
     ctx.examine(RULE)
     if DISABLED.search(text(node)):
-        yield RULE.hit(node, "the database connection string sets sslmode=disable: credentials and data cross the network in clear text")
+        yield RULE.hit(node, "the database connection string turns TLS off (sslmode disable): credentials and data cross the network in clear text")
 
 
 @RULE.on_python(ast.Constant, skip_file=_skip)
 def check_python(node: ast.Constant, ctx: PyContext) -> Iterator[Hit]:
     if _skip(ctx) or not isinstance(node.value, str) or is_script_like(ctx):
         return
+    if isinstance(pyast.parent(node), ast.Expr):
+        return  # a docstring that documents the setting
     ctx.examine(RULE)
     if DISABLED.search(node.value):
-        yield RULE.hit(node, "the database connection string sets sslmode=disable: credentials and data cross the network in clear text")
+        yield RULE.hit(node, "the database connection string turns TLS off (sslmode disable): credentials and data cross the network in clear text")
     elif node.value == "disable" and _is_sslmode_value(node, ctx):
         yield RULE.hit(node, '"sslmode": "disable" in the connect arguments: credentials and data cross the network in clear text')
 
