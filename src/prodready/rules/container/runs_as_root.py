@@ -2,9 +2,8 @@
 
 ## What it does
 Flags a Dockerfile whose final stage never switches to a non-root `USER` (or switches back to
-`root`/`0`). The finding points at the `CMD`/`ENTRYPOINT` that starts as root — the `USER` goes
-above it — or at the stage's `FROM` when the image has no command of its own; it also says so when
-the stage creates a user (`adduser`/`useradd`) but never switches to it.
+`root`/`0`). When the stage creates a user (`adduser`/`useradd`) but never switches to it, the
+finding points at the `CMD`/`ENTRYPOINT` that still starts as root.
 
 ## Why it matters in production
 A process running as root inside the container turns any code-execution bug into root on the
@@ -79,12 +78,11 @@ def check(ctx: DockerfileContext) -> Iterator[Hit]:
                 message=f"user{who} is created (line {created.line}) but no USER switches to it: {before}",
             )
             return
-        starts = [i for i in stage if i.keyword in {"CMD", "ENTRYPOINT"}]
-        where = starts[-1] if starts else stage[0]  # the process that runs as root; the stage when there is none
+        first = stage[0]
         yield Hit(
-            line=where.line,
-            end_line=where.end_line,
-            message=f"final stage has no USER instruction: {where.keyword + ' runs' if starts else 'the container runs'} as root",
+            line=first.line,
+            end_line=first.end_line,
+            message="final stage has no USER instruction: the container runs as root",
         )
         return
     last = users[-1]

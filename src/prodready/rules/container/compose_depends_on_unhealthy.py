@@ -41,15 +41,13 @@ from prodready.rules.base import RuleMeta
 from prodready.rules.container._compose import is_dev_compose, services
 
 RULE = RuleMeta(
-    id="PR-HC-305",
+    id="PR-CT-309",
     name="compose-depends-on-unhealthy",
-    category=Category.HEALTH_CHECKS,
+    category=Category.CONTAINER,
     severity=Severity.LOW,
     confidence=Confidence.HIGH,
     languages=frozenset({Language.COMPOSE}),
     fix="Give the dependency a healthcheck and use depends_on: {db: {condition: service_healthy}}.",
-    # Reviewers file this under health checks; the container-family id it had stays an alias.
-    aliases=("PR-CT-309",),
     references=("https://docs.docker.com/compose/how-tos/startup-order/",),
 )
 
