@@ -75,8 +75,8 @@ def callee(call: Any) -> str:
 
 
 _TEST_DIR = lazy_compile(r"(?i)(test|mock|fake)")
-# Example and sample programs shipped beside the service: not what is deployed.
-_EXAMPLE_DIR = lazy_compile(r"(?i)^_?(examples?|samples?)$")
+# Example, sample and UI-preview programs shipped beside the service: not what is deployed.
+_EXAMPLE_DIR = lazy_compile(r"(?i)^_?(examples?|samples?|demos?|playground|[\w-]*storybook)$")
 
 
 @functools.lru_cache(maxsize=4096)
