@@ -2,8 +2,9 @@
 
 ## What it does
 Flags string literals in JS/TS that are known credential formats, secret-named variables and
-properties assigned plausible secret values, and signing secrets that fall back to a weak literal
-(`process.env.JWT_SECRET || "secret"`, `const JWT_SECRET = "dev"`).
+properties assigned plausible secret values, signing secrets that fall back to a weak literal
+(`process.env.JWT_SECRET || "secret"`, `const JWT_SECRET = "dev"`), and passwords that fall back
+to any literal (`process.env.POSTGRES_PASSWORD || "password"`).
 
 ## Why it matters in production
 A committed key is readable by everyone with the repository and cannot be rotated without a
@@ -81,6 +82,10 @@ def _bound_name(node: Any) -> str:
 SIGNING_CALLS = lazy_compile(r"(^|\.)(sign|verify|session|cookieSession|cookieParser|createHmac|expressjwt|expressJwt|register)$")
 
 
+# `process.env.POSTGRES_PASSWORD || "password"`: a credential with a literal default
+PASSWORD_ENV = lazy_compile(r"(?i)(password|passwd|pwd)$|_PASS$")
+
+
 def _env_fallback_name(node: Any) -> str:
     """X for the literal in `process.env.X || 'literal'` / `process.env["X"] ?? 'literal'`."""
     parent = node.parent
@@ -136,6 +141,11 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         ctx.examine(RULE)
         use = _signing_use(node)
         yield RULE.hit(node, f"process.env.{env_name} falls back to the literal '{value[:3]}...'{use}: a missing variable silently uses a secret published in the source")
+        return
+    if env_name and PASSWORD_ENV.search(env_name):
+        ctx.examine(RULE)
+        yield RULE.hit(node, f"process.env.{env_name} falls back to a literal password: a deployment that forgets the "
+                             "variable runs with a password published in the source")
         return
     name = _bound_name(node)
     if not name:
