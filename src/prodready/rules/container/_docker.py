@@ -38,3 +38,14 @@ DEV_IMAGE = lazy_compile(r"(?i)(^|[./-])(dev|development|local|debug|test|testin
 def is_dev_image(path: str) -> bool:
     """Dockerfile.dev, compose/local/node/Dockerfile, e2e/Dockerfile: images never run in production."""
     return any(DEV_IMAGE.search(part) for part in path.split("/"))
+
+
+def start_instructions(stage: list[Instruction]) -> tuple[Instruction | None, Instruction | None]:
+    """The (ENTRYPOINT, CMD) that take effect in a stage: the last of each, or None."""
+    entrypoint = command = None
+    for instruction in stage:
+        if instruction.keyword == "ENTRYPOINT":
+            entrypoint = instruction
+        elif instruction.keyword == "CMD":
+            command = instruction
+    return entrypoint, command

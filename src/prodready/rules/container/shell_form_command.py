@@ -50,6 +50,7 @@ from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._process import is_shell_c
 from prodready.rules.base import RuleMeta
 from prodready.rules.container._compose import is_dev_compose, services
+from prodready.rules.container._docker import start_instructions
 
 RULE = RuleMeta(
     id="PR-CT-310",
@@ -81,10 +82,7 @@ def check(ctx: DockerfileContext) -> Iterator[Hit]:
     stage = ctx.dockerfile.final_stage()
     if not stage:
         return
-    entrypoints = [i for i in stage if i.keyword == "ENTRYPOINT"]
-    commands = [i for i in stage if i.keyword == "CMD"]
-    entrypoint = entrypoints[-1] if entrypoints else None
-    command = commands[-1] if commands else None
+    entrypoint, command = start_instructions(stage)
     if entrypoint is not None:
         target = entrypoint  # CMD only supplies arguments to it
     elif command is not None:

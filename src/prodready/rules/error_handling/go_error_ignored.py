@@ -52,7 +52,7 @@ here is taken for an error-returning one.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import takewhile
 from typing import Any
 
@@ -161,22 +161,28 @@ def _unchecked_migration(call: Any, callee: str, ctx: TreeContext) -> bool:
     )
 
 
-def _gorm_statement(node: Any, callee: str, ctx: TreeContext) -> Iterator[Hit]:
-    """One place per function: the first gorm query whose error nobody reads, with how many follow."""
+def _first_of_function(node: Any, drops: Callable[[Any, str], bool]) -> int | None:
+    """How many statements of the node's function drop their error the way `drops(call, callee)`
+    says, when the node is the first of them (one place per function); else None."""
     func = go.enclosing_function(node)
     if func is None:
-        return
-    ctx.examine(RULE)
+        return None
     dropped = []
     for stmt in descendants(func, "expression_statement"):
         call = stmt.named_children[0] if stmt.named_children else None
         if call is not None and call.type == "call_expression" and go.enclosing_function(stmt) == func:
-            name = go.callee(call)
-            if _gorm_drops(call, name, ctx) and not _unchecked_migration(call, name, ctx):
+            if drops(call, go.callee(call)):
                 dropped.append(stmt)
-    if not dropped or dropped[0].id != node.id:
+    return len(dropped) if dropped and dropped[0].id == node.id else None
+
+
+def _gorm_statement(node: Any, callee: str, ctx: TreeContext) -> Iterator[Hit]:
+    """One place per function: the first gorm query whose error nobody reads, with how many follow."""
+    ctx.examine(RULE)
+    count = _first_of_function(node, lambda c, name: _gorm_drops(c, name, ctx) and not _unchecked_migration(c, name, ctx))
+    if count is None:
         return
-    more = f" (and {len(dropped) - 1} more gorm call{'s' if len(dropped) > 2 else ''} in this function)" if len(dropped) > 1 else ""
+    more = f" (and {count - 1} more gorm call{'s' if count > 2 else ''} in this function)" if count > 1 else ""
     method = callee.rsplit(".", 1)[-1]
     yield RULE.hit(node, f"gorm {method}() is run as a statement: its error (`.Error`) is never checked{more}")
 
@@ -201,19 +207,11 @@ def _redis_drops(callee: str, ctx: TreeContext) -> bool:
 
 def _redis_statement(node: Any, callee: str, ctx: TreeContext) -> Iterator[Hit]:
     """One place per function: the first go-redis write whose result nobody reads, with how many follow."""
-    func = go.enclosing_function(node)
-    if func is None:
-        return
     ctx.examine(RULE)
-    dropped = []
-    for stmt in descendants(func, "expression_statement"):
-        call = stmt.named_children[0] if stmt.named_children else None
-        if call is not None and call.type == "call_expression" and go.enclosing_function(stmt) == func:
-            if _redis_drops(go.callee(call), ctx):
-                dropped.append(stmt)
-    if not dropped or dropped[0].id != node.id:
+    count = _first_of_function(node, lambda _call, name: _redis_drops(name, ctx))
+    if count is None:
         return
-    more = f" (and {len(dropped) - 1} more in this function)" if len(dropped) > 1 else ""
+    more = f" (and {count - 1} more in this function)" if count > 1 else ""
     yield RULE.hit(node, f"go-redis {callee.rsplit('.', 1)[-1]}() is run as a statement: its error (`.Err()`) is "
                          f"never checked, so a Redis outage goes unnoticed{more}")
 

@@ -43,6 +43,7 @@ from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.container._compose import is_dev_compose, services
+from prodready.rules.container._docker import start_instructions
 from prodready.rules.container.shell_form_command import command_words
 
 RULE = RuleMeta(
@@ -99,10 +100,7 @@ def check(ctx: DockerfileContext) -> Iterator[Hit]:
     stage = ctx.dockerfile.final_stage()
     if not stage:
         return
-    entrypoints = [i for i in stage if i.keyword == "ENTRYPOINT"]
-    commands = [i for i in stage if i.keyword == "CMD"]
-    entrypoint = entrypoints[-1] if entrypoints else None
-    command = commands[-1] if commands else None
+    entrypoint, command = start_instructions(stage)
     if entrypoint is not None and INIT.search(entrypoint.args_text):
         return
     # An entrypoint script usually ends with `exec "$@"`: then the CMD is what becomes PID 1.
