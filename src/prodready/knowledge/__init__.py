@@ -22,7 +22,9 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
-from importlib import resources
+from pathlib import Path
+
+HERE = Path(__file__).parent  # the data files ship beside this module (package-data in pyproject)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +43,7 @@ class Client:
 def clients(ecosystem: str) -> tuple[Client, ...]:
     """The client table of one ecosystem (python, javascript, go); empty when there is none."""
     try:
-        data = resources.files(__package__).joinpath(f"{ecosystem}.toml").read_text("utf-8")
+        data = (HERE / f"{ecosystem}.toml").read_text("utf-8")
     except FileNotFoundError:
         return ()
     table = tomllib.loads(data)
@@ -80,7 +82,7 @@ class ImageLines:
 @cache
 def image_lines() -> dict[str, ImageLines]:
     """`images.toml`: end-of-life dates of the release lines of common images, by image name."""
-    table = tomllib.loads(resources.files(__package__).joinpath("images.toml").read_text("utf-8"))
+    table = tomllib.loads((HERE / "images.toml").read_text("utf-8"))
     return {
         name: ImageLines(name=name, lines={str(k): v for k, v in entry.get("lines", {}).items()}, docs=str(entry.get("docs", "")))
         for name, entry in table.get("image", {}).items()
