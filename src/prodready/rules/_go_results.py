@@ -112,3 +112,25 @@ def non_error_results(root: Any) -> Iterator[str]:
         count, last = _last_type(field(decl, "result"))
         if count >= 2 and last != "error":
             yield text(field(decl, "name"))
+
+
+LOCAL_NAME = lazy_compile(r"\w+")
+
+
+def local_from_method(node: Any, methods: set[str] | frozenset[str]) -> tuple[str, Any, tuple[str, str]] | None:
+    """`tx, err := db.BeginTx(ctx, nil)` / `stmt, err = db.Prepare(q)`: (the local variable, the call,
+    (receiver, method)) when the first value is a local assigned from one of ``methods``. None for
+    `_`, for a field (`s.stmt = ...`: its owner handles it) and for any other statement."""
+    left, right = field(node, "left"), field(node, "right")
+    if left is None or right is None or not right.named_children or not left.named_children:
+        return None
+    call = right.named_children[0]
+    if call.type != "call_expression":
+        return None
+    parts = go.selector_parts(field(call, "function"))
+    if parts is None or parts[1] not in methods:
+        return None
+    name = text(left.named_children[0])
+    if name == "_" or not LOCAL_NAME.fullmatch(name):
+        return None
+    return name, call, parts

@@ -50,6 +50,7 @@ from prodready.lang import golang as go
 from prodready.lang.treesitter import field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_code, non_production
+from prodready.rules._go_results import local_from_method
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -69,18 +70,10 @@ _PREPARE_METHODS = tuple(sorted(PREPARE))  # the callee of `x.Prepare(...)` ends
 
 @RULE.on_tree("short_var_declaration", "assignment_statement", languages=(Language.GO,), callee=lambda c: c.endswith(_PREPARE_METHODS), skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    left, right = field(node, "left"), field(node, "right")
-    if left is None or right is None or not right.named_children or not left.named_children:
-        return
-    call = right.named_children[0]
-    if call.type != "call_expression" or non_production(ctx.path, ctx.is_test_file):
-        return
-    parts = go.selector_parts(field(call, "function"))
-    if parts is None or parts[1] not in PREPARE:
-        return
-    stmt = text(left.named_children[0])
-    if stmt == "_" or not re.fullmatch(r"\w+", stmt):
-        return  # stored into a field (s.insertStmt = ...): closed with its owner
+    found = local_from_method(node, PREPARE)
+    if found is None or non_production(ctx.path, ctx.is_test_file):
+        return  # not a Prepare, or stored into a field (s.insertStmt = ...): closed with its owner
+    stmt, call, parts = found
     func = go.enclosing_function(node)
     if func is None:
         return

@@ -61,6 +61,7 @@ from prodready.lang.treesitter import ancestors, field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_code, non_production
+from prodready.rules._go_results import local_from_method
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -85,18 +86,10 @@ _BEGIN_METHODS = tuple(sorted(BEGIN))
 @RULE.on_tree("short_var_declaration", "assignment_statement", languages=(Language.GO,),
               callee=lambda c: c.endswith(_BEGIN_METHODS), skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    left, right = field(node, "left"), field(node, "right")
-    if left is None or right is None or not right.named_children or not left.named_children:
-        return
-    call = right.named_children[0]
-    if call.type != "call_expression" or non_production(ctx.path, ctx.is_test_file):
-        return
-    parts = go.selector_parts(field(call, "function"))
-    if parts is None or parts[1] not in BEGIN:
-        return
-    tx = text(left.named_children[0])
-    if tx == "_" or not re.fullmatch(r"\w+", tx):
-        return  # stored into a field: committed or rolled back by its owner
+    found = local_from_method(node, BEGIN)
+    if found is None or non_production(ctx.path, ctx.is_test_file):
+        return  # not a Begin, or stored into a field: committed or rolled back by its owner
+    tx, call, parts = found
     if not (TX_NAME.match(tx) or DB_OWNER.search(parts[0])):
         return  # `beginning, rec := stats.Begin(w)`: not a database transaction
     enclosing = takewhile(lambda a: a.type not in {"function_declaration", "method_declaration", "func_literal"}, ancestors(node))
