@@ -18,7 +18,7 @@ import sys
 import tarfile
 import tempfile
 import tomllib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -268,6 +268,8 @@ def main() -> int:
     parser.add_argument("--part", choices=["dev", "holdout", "all"], default="all")
     parser.add_argument("--mirror-root", type=Path, default=Path("/work/.mirror"))
     parser.add_argument("-v", "--verbose", action="store_true", help="list misses, wrong and unjudged findings")
+    parser.add_argument("--by-rule", action="store_true",
+                        help="also print, per rule, the places that matched a label, were judged wrong or unjudged")
     args = parser.parse_args()
     files = sorted(LABELS.glob("*.labels.toml"))
     if args.names:
@@ -275,6 +277,7 @@ def main() -> int:
     by_part: dict[str, Score] = defaultdict(Score)
     by_lang: dict[tuple[str, str], Score] = defaultdict(Score)
     by_cat: dict[tuple[str, str], Score] = defaultdict(Score)
+    by_rule: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for path in files:
         name = path.name.removesuffix(".labels.toml")
         data = tomllib.loads(path.read_text())
@@ -290,6 +293,8 @@ def main() -> int:
             by_cat[(part, category)].add(score)
         by_part[part].add(total)
         by_lang[(part, data.get("language", "?"))].add(total)
+        for inst in instances:
+            by_rule[(part, inst.rule)][inst.verdict or "?"] += 1
         print(f"{part:7} {name:26} {fmt(total)}")
         if args.verbose:
             for score in per.values():
@@ -302,6 +307,12 @@ def main() -> int:
     for (part, category), score in sorted(by_cat.items()):
         print(f"{part:7} {category:26} {fmt(score)}")
     print()
+    if args.by_rule:
+        print(f"{'part':7} {'rule':12} {'matched':>8} {'wrong':>6} {'unjudged':>9} {'outside':>8}")
+        for (part, rule), counts in sorted(by_rule.items()):
+            print(f"{part:7} {rule:12} {counts['tp']:8} {counts['wrong']:6} {counts['unjudged']:9} "
+                  f"{counts['out-of-scope']:8}")
+        print()
     for part, score in sorted(by_part.items()):
         print(f"{part.upper():7} {'total':26} {fmt(score)}")
     return 0

@@ -21,7 +21,7 @@ from prodready.engine.runner import (
     run_project_rules,
 )
 from prodready.engine.safeio import Limits
-from prodready.model import AuditReport, CheckTally, Finding, SkippedFile
+from prodready.model import AuditReport, Category, CheckTally, Finding, SkippedFile
 from prodready.project import build_model
 from prodready.rules.registry import registry_for, rule_index
 
@@ -163,6 +163,11 @@ def apply_per_file_ignores(
     return replace(report, findings=kept)
 
 
+# What a development image is not judged on (see ProjectModel.dev_dockerfiles).
+DEV_IMAGE_EXEMPT = frozenset({Category.CONTAINER, Category.PROCESS_MANAGEMENT, Category.HEALTH_CHECKS,
+                              Category.CONFIGURATION, Category.LOGGING})
+
+
 def assemble_report(
     root: Path,
     all_paths: list[str],
@@ -201,6 +206,10 @@ def assemble_report(
         for rule_id, count in result.examined.items():
             examined[rule_id] = examined.get(rule_id, 0) + count
     findings.extend(project_findings)
+    if model.dev_dockerfiles:
+        # A development image's root user, base tag or missing HEALTHCHECK is no production defect
+        # (its secrets still are): the per-file rules cannot see the compose file that tells.
+        findings = [f for f in findings if not (f.path in model.dev_dockerfiles and f.category in DEV_IMAGE_EXEMPT)]
 
     # Inline suppressions: a comment on the line, or alone on the line before.
     kept: list[Finding] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -98,6 +99,9 @@ class ProjectModel:
     env_vars: list[EnvVar] = field(default_factory=list)
     clients: list[dict[str, Any]] = field(default_factory=list)
     dockerfiles: list[str] = field(default_factory=list)
+    # Images never run in production: Dockerfile.dev, .gitpod.Dockerfile, and images built only by
+    # compose services that mount their build context over the image (the checkout runs instead).
+    dev_dockerfiles: set[str] = field(default_factory=set)
     compose_services: list[dict[str, Any]] = field(default_factory=list)
     test_files: list[str] = field(default_factory=list)
     facts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -226,11 +230,41 @@ def build_model(
     model.clients = [dict(r) for r in facts.get("client", [])]
     model.dockerfiles = sorted({p for p, lang in files if lang == Language.DOCKERFILE})
     model.compose_services = [dict(r) for r in facts.get("compose_service", [])]
+    model.dev_dockerfiles = development_dockerfiles(model.dockerfiles, model.compose_services)
     # A test file counts when it defines tests (an empty tests/ with __init__.py does not).
     model.test_files = sorted({str(r["file"]) for r in facts.get("test", [])})
     return model
 
 
+
+
+def development_dockerfiles(dockerfiles: list[str], services: list[dict[str, Any]]) -> set[str]:
+    """The Dockerfiles of development images: named so (Dockerfile.dev, .gitpod.Dockerfile,
+    .devcontainer/), or built only by compose services that bind-mount their build context over
+    the image, when another Dockerfile beside or above it builds the image that ships."""
+    from prodready.rules.container._docker import is_dev_image
+
+    dev = {path for path in dockerfiles if is_dev_image(path)}
+    built_by: dict[str, list[bool]] = {}
+    for service in services:
+        if not service.get("build"):
+            continue
+        directory = posixpath.dirname(str(service.get("file", "")))
+        context = posixpath.normpath(posixpath.join(directory, str(service["build"])))
+        name = str(service.get("dockerfile") or "Dockerfile")
+        path = posixpath.normpath(posixpath.join(context, name)).removeprefix("./")
+        built_by.setdefault(path, []).append(bool(service.get("mounts_context")))
+    for path, mounted in built_by.items():
+        if path not in dockerfiles or not all(mounted):
+            continue
+        directory = posixpath.dirname(path)
+        # The image it stands in for: another Dockerfile beside it or above it (Dockerfile.prod,
+        # the root Dockerfile), not a sibling service's image.
+        shipped = [other for other in dockerfiles if other != path and other not in dev
+                   and (directory + "/").startswith(posixpath.dirname(other) + "/" if posixpath.dirname(other) else "")]
+        if shipped:
+            dev.add(path)
+    return dev
 
 
 def _same_symbol(a: str, b: str) -> bool:

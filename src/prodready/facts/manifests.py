@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import posixpath
 import re
 from typing import Any
 
@@ -168,6 +169,24 @@ def dotenv(ctx: Any) -> None:
             ctx.emit("template_env_entry", line=entry.line, key=entry.key, value=entry.value)
 
 
+def _mounts_context(service: YMap, context: str) -> bool:
+    """A volume that bind-mounts the build context over the image (`.:/app`): the container runs
+    the checkout, not what the image was built with — a development set-up."""
+    volumes = service.get("volumes")
+    if not isinstance(volumes, YList):
+        return False
+    wanted = posixpath.normpath(context or ".")
+    for volume in volumes:
+        if isinstance(volume, YMap):
+            source = volume.get("source") if volume.get("type", "bind") == "bind" else None
+        else:
+            entry = str(volume)
+            source = entry.split(":", 1)[0] if ":" in entry else None
+        if isinstance(source, str) and posixpath.normpath(source) == wanted:
+            return True
+    return False
+
+
 @FACTS.on_file(Language.COMPOSE)
 def compose(ctx: YamlContext) -> None:
     for document in ctx.documents:
@@ -192,6 +211,7 @@ def compose(ctx: YamlContext) -> None:
                 env_names = [str(item).split("=", 1)[0] for item in environment]
             build = service.get("build")
             context = build.get("context") if isinstance(build, YMap) else build
+            dockerfile = build.get("dockerfile") if isinstance(build, YMap) else None
             replicas = deploy.get("replicas") if isinstance(deploy, YMap) else None
             ctx.emit(
                 "compose_service",
@@ -199,6 +219,8 @@ def compose(ctx: YamlContext) -> None:
                 name=str(name),
                 image=str(service.get("image") or ""),
                 build=str(context or ""),
+                dockerfile=str(dockerfile or ""),
+                mounts_context=context is not None and _mounts_context(service, str(context)),
                 has_healthcheck=isinstance(service.get("healthcheck"), YMap),
                 has_limits=bool(limits or service.get("mem_limit") or service.get("cpus")),
                 restart=str(service.get("restart") or (deploy.get("restart_policy") if isinstance(deploy, YMap) else "") or ""),

@@ -53,6 +53,19 @@ def text(node: Node | None) -> str:
     return "" if data is None else data.decode("utf-8", "replace")
 
 
+def code_text(node: Node | None) -> str:
+    """``text(node)`` with every comment inside it blanked (newlines kept, so line arithmetic on
+    the result stays right): for the regex reads of a body, where a word in a comment is no use."""
+    if node is None or node.text is None:
+        return ""
+    data = bytearray(node.text)
+    start = node.start_byte
+    for comment in descendants(node, "comment"):
+        begin, end = comment.start_byte - start, comment.end_byte - start
+        data[begin:end] = bytes(b if b in (0x0A, 0x0D) else 0x20 for b in data[begin:end])
+    return data.decode("utf-8", "replace")
+
+
 def field(node: Node, name: str) -> Node | None:
     return node.child_by_field_name(name)
 

@@ -32,11 +32,12 @@ def base_image(instruction: Instruction) -> str:
     return words[0] if words else ""
 
 
-DEV_IMAGE = lazy_compile(r"(?i)(^|[./-])(dev|development|local|debug|test|testing|e2e|ci|docs)([./-]|$)")
+DEV_IMAGE = lazy_compile(r"(?i)(^|[./-])(dev|development|local|debug|test|testing|e2e|ci|docs|gitpod|devcontainer)([./-]|$)")
 
 
 def is_dev_image(path: str) -> bool:
-    """Dockerfile.dev, compose/local/node/Dockerfile, e2e/Dockerfile: images never run in production."""
+    """Dockerfile.dev, compose/local/node/Dockerfile, e2e/Dockerfile, .gitpod.Dockerfile,
+    .devcontainer/Dockerfile: images never run in production."""
     return any(DEV_IMAGE.search(part) for part in path.split("/"))
 
 

@@ -44,7 +44,7 @@ from typing import Any
 from prodready.engine.context import PyContext, TreeContext
 from prodready.lang import javascript as js
 from prodready.lang import python as pyast
-from prodready.lang.treesitter import text
+from prodready.lang.treesitter import code_text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import in_test_file
@@ -157,7 +157,7 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return  # an Express handler: a null row there becomes the 500 the client sees
     if not js.is_server_file(ctx):
         return
-    body = text(node)
+    body = code_text(node)  # a comment naming the variable is not a use or a check
     for found in JS_MAYBE_NULL.finditer(body):
         name = found.group("name")
         ctx.examine(RULE)
