@@ -29,6 +29,7 @@ class Route:
     todo: bool = False
     # the path comes from configuration (`r.GET(cfg.API.HealthURI, h)`): `path` is read off the field name
     configured_path: bool = False
+    handler_line: int | None = None  # the handler's `def` (Python): where "answers without checking" lives
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -211,6 +212,7 @@ def build_model(
             calls=tuple(str(c) for c in record.get("calls", []) or ()),
             todo=bool(record.get("todo", False)),
             configured_path=bool(record.get("configured_path", False)),
+            handler_line=record.get("handler_line"),
         )
         key = (route.method, route.path, route.file, route.line)
         if key not in seen_routes:

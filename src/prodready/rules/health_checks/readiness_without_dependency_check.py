@@ -72,7 +72,7 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
         ctx.examine(RULE)
         if route.todo:
             yield Hit(
-                line=route.line,
+                line=route.handler_line or route.line,
                 path=route.file,
                 message=f"{route.method} {route.path} has a TODO instead of a dependency check",
             )
@@ -83,7 +83,7 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
         if missing:
             what = "ready" if has_readiness else "healthy (and there is no readiness route)"
             yield Hit(
-                line=route.line,
+                line=route.handler_line or route.line,  # the handler that answers, not its decorator
                 path=route.file,
                 message=f"{route.method} {route.path} reports {what} without checking {' or '.join(missing)}",
             )

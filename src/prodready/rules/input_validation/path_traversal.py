@@ -116,6 +116,19 @@ def _confined(func: ast.AST) -> bool:
     return False
 
 
+def _built_at(func: ast.AST, argument: ast.AST, names: set[str]) -> ast.AST | None:
+    """Where a path handed to the sink as a plain name was built from request data
+    (`target = os.path.join(ROOT, path)`): the line a reviewer points at."""
+    if not isinstance(argument, ast.Name):
+        return None
+    for node in pyast.walk_shallow(func):
+        if (isinstance(node, ast.Assign) and node.lineno < argument.lineno
+                and any(isinstance(t, ast.Name) and t.id == argument.id for t in node.targets)
+                and not isinstance(node.value, ast.Name) and mentions(node.value, names - {argument.id})):
+            return node
+    return None
+
+
 @RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef, skip_file=in_test_file)
 def check(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file or not is_route_handler(func):
@@ -138,7 +151,7 @@ def check(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Itera
         ctx.examine(RULE)
         if mentions(argument, names) and not _confined(func):
             yield RULE.hit(
-                node,
+                _built_at(func, argument, names) or node,
                 f"{name.split('.')[-1] or 'path'}() opens a path built from request data in {func.name}() without confinement",
                 anchor=func.name,
             )

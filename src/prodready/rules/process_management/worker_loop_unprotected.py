@@ -70,6 +70,41 @@ def _is_loop_forever(test: ast.AST) -> bool:
     )
 
 
+# Calls that do not fail in practice: what a loop may do outside its try (log, sleep, count).
+HARMLESS_CALLS = frozenset({"sleep", "len", "list", "dict", "items", "keys", "values", "get", "pop", "append",
+                            "debug", "info", "warning", "error", "exception", "critical", "monotonic", "time",
+                            "is_set", "wait", "clear", "set", "print"})
+
+
+def _broad_try(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.Try) and any(
+        h.type is None
+        or (pyast.dotted(h.type) or "").split(".")[-1] in {"Exception", "BaseException"}
+        or isinstance(h.type, ast.Tuple)
+        for h in stmt.handlers
+    )
+
+
+def _unprotected_calls(body: list[ast.stmt]) -> bool:
+    """Whether the loop makes a call that can fail outside every broad try: a try may sit in a
+    `for`/`if`/`with` inside the loop (retry each item, then sleep) and still protect the loop."""
+    stack: list[ast.AST] = list(body)
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ast.Try) and _broad_try(current):
+            stack.extend(current.orelse)  # else/finally run outside the handler's protection
+            stack.extend(current.finalbody)
+            continue
+        if isinstance(current, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            continue
+        if isinstance(current, ast.Call):
+            name = pyast.dotted(current.func) or ""
+            if name.split(".")[-1] not in HARMLESS_CALLS:
+                return True
+        stack.extend(ast.iter_child_nodes(current))
+    return False
+
+
 @RULE.on_python(ast.While, skip_file=is_script_like)
 def check(node: ast.While, ctx: PyContext) -> Iterator[Hit]:
     if not _is_loop_forever(node.test):
@@ -90,17 +125,7 @@ def check(node: ast.While, ctx: PyContext) -> Iterator[Hit]:
     if func.name not in background_functions(ctx) and not BACKGROUND_NAME.search(func.name):
         return
     ctx.examine(RULE)
-    protected = any(
-        isinstance(stmt, ast.Try)
-        and any(
-            h.type is None
-            or (pyast.dotted(h.type) or "").split(".")[-1] in {"Exception", "BaseException"}
-            or isinstance(h.type, ast.Tuple)
-            for h in stmt.handlers
-        )
-        for stmt in node.body
-    )
-    if not protected:
+    if not any(_broad_try(stmt) for stmt in node.body) and _unprotected_calls(node.body):
         yield RULE.hit(
             node.test,
             f"worker loop in {func.name}() has no try/except: one error stops it for good",
