@@ -118,17 +118,35 @@ def check_option(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         yield RULE.hit(node, f"`{text(node)[:60]}` takes the page size from the request with no upper bound: ?{param.group(1) if param else text(key)}=1000000 loads the whole table")
 
 
-@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee=lambda name: name.endswith("limit"))
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee=lambda name: name.endswith(("limit", "range")))
 def check_limit_call(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     function = field(node, "function")
-    if function is None or function.type != "member_expression" or text(field(function, "property")) != "limit":
-        return
+    method = text(field(function, "property")) if function is not None and function.type == "member_expression" else ""
     arguments = js.args(node)
-    if len(arguments) != 1 or arguments[0].type in {"number", "string"} or ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path):
+    # .limit(n) (Mongoose, Knex, Supabase) or Supabase/PostgREST .range(from, to): the last row asked for
+    if (method, len(arguments)) not in {("limit", 1), ("range", 2)}:
+        return
+    size = arguments[-1]
+    if size.type in {"number", "string"} or ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path):
         return
     func = js.enclosing_function(node)
-    if not _request_derived(arguments[0], func):
+    if not _request_derived(size, func):
         return
     ctx.examine(RULE)
-    if not _capped(arguments[0], func):
-        yield RULE.hit(node, f".limit({text(arguments[0])[:40]}) takes the page size from the request with no upper bound")
+    if not _capped(size, func):
+        yield RULE.hit(_declared_at(size, func) or field(function, "property"),
+                       f".{method}({text(size)[:40]}) takes the page size from the request with no upper bound")
+
+
+def _declared_at(size: Any, func: Any) -> Any:
+    """`const limit = Number(url.searchParams.get("limit"))` in the same function: where the
+    unbounded number is read, the line a reviewer points at."""
+    if func is None:
+        return None
+    used = set(re.findall(r"\b[A-Za-z_]\w*\b", text(size)))
+    for declarator in descendants(func, "variable_declarator"):
+        name = field(declarator, "name")
+        value = field(declarator, "value")
+        if name is not None and value is not None and text(name) in used and FROM_QUERY.search(text(value)):
+            return declarator
+    return None

@@ -68,7 +68,7 @@ RULE = RuleMeta(
 
 SIZE_NAME = lazy_compile(
     r"(?i)^(limit|per_page|perpage|page_size|pagesize|items_per_page|itemsperpage|size|count|take|top|max_results|"
-    r"num_results|max_items|num_items|batch_size|page_limit)$"
+    r"num_results|max_items|num_items|batch_size|page_limit|max_\w+|tail|lines|top_k|n_results|epochs|num_epochs)$"
 )
 DURATION_NAME = lazy_compile(r"(?i)^(duration|delay|timeout|sleep|wait|wait_time|seconds|interval|pause|ttl)$")
 REQUEST_SOURCE = lazy_compile(r"\brequest\.(args|form|values|GET|POST|query_params|params)\b")
