@@ -134,7 +134,8 @@ def check_limit_call(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
     ctx.examine(RULE)
     if not _capped(size, func):
-        yield RULE.hit(_declared_at(size, func) or field(function, "property"),
+        where = _declared_at(size, func) or (field(function, "property") if function is not None else None) or node
+        yield RULE.hit(where,
                        f".{method}({text(size)[:40]}) takes the page size from the request with no upper bound")
 
 
