@@ -67,4 +67,6 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if any(pyast.keyword(node, k) is not None for k in KEYS):
         ctx.examine(RULE)
     if literal:
-        yield RULE.hit(node, f"{', '.join(literal)} hard-coded in {name}()")
+        first = pyast.keyword(node, literal[0])
+        where = first.value if first is not None else node  # the `pool_size=20` a reviewer points at
+        yield RULE.hit(where, f"{', '.join(literal)} hard-coded in {name}()")

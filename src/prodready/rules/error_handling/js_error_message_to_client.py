@@ -133,7 +133,10 @@ def check_catch(node: Any, ctx: TreeContext) -> Iterator[Hit]:
 
 
 PY_ERROR_TEXT = lazy_compile(r"\b(str|repr)\(\s*(?P<name>\w+)\s*\)|\{(?P<fname>\w+)(![rs])?\}|traceback\.format_exc\(\)|(?P<aname>\w+)\.args\b")
-PY_RESPONDERS = lazy_compile(r"(^|\.)(HTTPException|abort|jsonify|JSONResponse|Response|make_response|PlainTextResponse|HTMLResponse)$")
+PY_RESPONDERS = lazy_compile(
+    r"(^|\.)(HTTPException|abort|jsonify|JSONResponse|Response|make_response|PlainTextResponse|HTMLResponse)$"
+    r"|(^|\.)(websocket|ws|socket|sock|connection|conn)\.(send_json|send_text|send)$"  # a WebSocket reply is a response too
+)
 
 
 def _py_leaks(expr: ast.AST, error: str) -> bool:

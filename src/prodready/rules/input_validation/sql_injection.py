@@ -107,6 +107,13 @@ def _dynamic_sql(node: ast.AST) -> bool:
     return False
 
 
+def _with_sql_prefix(fragment: ast.expr) -> ast.expr:
+    """The fragment read as the tail of a statement already known to be SQL."""
+    if isinstance(fragment, ast.JoinedStr):
+        return ast.JoinedStr(values=[ast.Constant(value="SELECT x FROM t "), *fragment.values])
+    return fragment
+
+
 @RULE.on_python(
     ast.Call,
     calls=[
@@ -141,13 +148,22 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if isinstance(query, ast.Name):
         func = pyast.enclosing_function(node)
         if func is not None:
+            # `sql = "SELECT ..."; sql += f" WHERE x = '{value}'"`: a fragment of a query begun above
+            sql_text = any(
+                isinstance(sub, ast.Assign) and any(pyast.dotted(t) == query.id for t in sub.targets)
+                and SQL_WORDS.search(pyast.const_str(sub.value) or "")
+                for sub in ast.walk(func)
+            )
             for sub in ast.walk(func):
-                if (
-                    isinstance(sub, ast.Assign)
-                    and any(pyast.dotted(t) == query.id for t in sub.targets)
-                    and _dynamic_sql(sub.value)
-                ):
-                    yield RULE.hit(node, f"{short}() runs SQL built with string formatting (`{query.id}`)")
+                built = (
+                    isinstance(sub, ast.Assign) and any(pyast.dotted(t) == query.id for t in sub.targets)
+                ) or (isinstance(sub, ast.AugAssign) and pyast.dotted(sub.target) == query.id)  # sql += f"..."
+                if not built:
+                    continue
+                value = sub.value  # type: ignore[attr-defined]
+                if _dynamic_sql(value) or isinstance(sub, ast.AugAssign) and sql_text and _dynamic_sql(_with_sql_prefix(value)):
+                    # anchored where the value enters the SQL text, the line a reviewer points at
+                    yield RULE.hit(sub, f"{short}() on line {node.lineno} runs SQL built with string formatting (`{query.id}`)")
                     return
         return
     if _dynamic_sql(query):
