@@ -3,8 +3,9 @@
 ## What it does
 Flags a supabase-js write or read — `supabase.from("jobs").insert(...)`, `.update()`,
 `.upsert()`, `.delete()`, `.rpc()`, `storage.from(...).upload()` — used as a bare statement:
-awaited with its `{ data, error }` result thrown away, or not awaited at all. A chain that is
-returned, assigned, destructured, or followed by `.then()`/`.throwOnError()` is fine.
+awaited with its `{ data, error }` result thrown away, not awaited at all, or ended with a
+`.then()` whose callback never reads the error. A chain that is returned, assigned, destructured,
+ended with `.throwOnError()` or handed to a `.then()` that reads `error` is fine.
 
 ## Why it matters in production
 supabase-js does not throw when the database refuses a query: it resolves with `{ error }`. An
@@ -62,7 +63,8 @@ QUERY = lazy_compile(
     r"(?:\.storage)?\s*\.(?:from|rpc)\s*\("
 )
 WRITE = lazy_compile(r"\.(insert|update|upsert|delete|upload|remove|rpc)\s*\(")
-HANDLED = lazy_compile(r"\.(then|catch|throwOnError)\s*\(")
+# `.throwOnError()`, or a `.then(...)` whose callback reads the error; `.then(() => {})` reads nothing
+HANDLED = lazy_compile(r"\.throwOnError\s*\(|\.then\s*\([^)]*\berr(or)?\b")
 
 
 def _skip(ctx: TreeContext) -> object:
