@@ -1,0 +1,100 @@
+"""Uploaded file read whole with no size limit (Python)
+
+## What it does
+In a FastAPI/Starlette route that takes an `UploadFile`, or a Flask view reading
+`request.files[...]`, flags the call that reads the whole upload into memory — `await file.read()`,
+`file.file.read()`, `storage.read()` — when nothing in the handler bounds it: no `file.size`
+check, no `len(content) > MAX...` comparison, no `read(n)` with a size, and (for Flask) no
+`MAX_CONTENT_LENGTH` in the project.
+
+## Why it matters in production
+Neither FastAPI nor Flask limits request bodies by default. One client sending a multi-gigabyte
+file makes the worker hold it all in memory (and often hash, decode or parse it as well): the
+process is killed by the OOM killer, taking every request it was serving with it. A handful of
+such requests take the whole service down.
+
+## Example
+```python
+@router.post("/upload")
+async def upload(file: UploadFile):
+    content = await file.read()
+```
+
+## Use instead
+```python
+@router.post("/upload")
+async def upload(file: UploadFile):
+    if file.size is not None and file.size > settings.MAX_UPLOAD_BYTES:
+        raise HTTPException(413, "file too large")
+    content = await file.read(settings.MAX_UPLOAD_BYTES + 1)
+```
+(and cap the body at the proxy: nginx `client_max_body_size`).
+
+## Known limitations
+A limit enforced by a proxy or an ASGI middleware elsewhere is not seen.
+
+## References
+- https://fastapi.tiangolo.com/tutorial/request-files/
+- https://flask.palletsprojects.com/en/stable/patterns/fileuploads/#improving-uploads
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from prodready.engine.context import PyContext
+from prodready.lang import python as pyast
+from prodready.lazyre import lazy_compile
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
+from prodready.rules.base import RuleMeta
+from prodready.rules.input_validation._taint import is_route_handler
+
+RULE = RuleMeta(
+    id="PR-IV-008",
+    name="upload-read-without-size-limit",
+    category=Category.INPUT_VALIDATION,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.PYTHON}),
+    fix="Check the upload's size before reading (file.size, Content-Length) and read at most the limit; cap bodies at the proxy too.",
+    references=("https://fastapi.tiangolo.com/tutorial/request-files/",),
+)
+
+BOUNDED = lazy_compile(
+    r"\.size\b|\bcontent_length\b|\bMAX_\w*|\bmax_\w*(size|bytes|length)\b|len\(\w+\)\s*[><]|\bspool_max_size\b|413\b"
+)
+
+
+def _uploads(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    names = set()
+    for arg in func.args.args + func.args.kwonlyargs:
+        annotation = ast.unparse(arg.annotation) if arg.annotation is not None else ""
+        if "UploadFile" in annotation:
+            names.add(arg.arg)
+    return names
+
+
+@RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef, skip_file=in_test_file)
+def check(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
+    if ctx.is_test_file or not is_route_handler(func):
+        return
+    uploads = _uploads(func)
+    body = ast.unparse(func)
+    flask = "request.files" in body
+    if not uploads and not flask:
+        return
+    if flask and "MAX_CONTENT_LENGTH" in ctx.text:
+        return
+    for node in pyast.walk_shallow(func):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "read"):
+            continue
+        receiver = pyast.dotted(node.func.value) or ""
+        if not (receiver.split(".")[0] in uploads or flask and ("file" in receiver.lower() or "request.files" in ast.unparse(node.func.value))):
+            continue
+        ctx.examine(RULE)
+        if node.args or node.keywords or BOUNDED.search(body):
+            return
+        yield RULE.hit(node, f"`{ast.unparse(node)}` reads the whole upload into memory and nothing limits its size")
+        return
