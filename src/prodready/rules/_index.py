@@ -211,6 +211,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-RT-003', 'startup-connection-without-retry', 'retries', 'medium', 'retries.startup_connection_without_retry', ('python',)),
     ('PR-RT-003', 'startup-connection-without-retry', 'retries', 'medium', 'retries.js_startup_connection_without_retry', ('javascript', 'typescript')),
     ('PR-RT-003', 'startup-connection-without-retry', 'retries', 'medium', 'retries.go_startup_connection_without_retry', ('go',)),
+    ('PR-RT-004', 'task-without-retry', 'retries', 'medium', 'retries.task_without_retry', ('python',)),
     ('PR-SE-001', 'hardcoded-credential', 'secrets', 'critical', 'secrets.hardcoded_credential', ('python',)),
     ('PR-SE-002', 'weak-signing-secret', 'secrets', 'high', 'secrets.weak_signing_secret', ('python',)),
     ('PR-SE-003', 'insecure-random-token', 'secrets', 'high', 'secrets.insecure_random_token', ('python',)),
