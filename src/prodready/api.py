@@ -254,7 +254,7 @@ def assemble_report(
         if looked == 0:
             continue
         checks.append(CheckTally(rule.category, rule.id, looked, looked - flagged))
-    kept = group_findings(kept)
+    kept = group_findings(kept, frozenset(rule.id for rule in registry.rules if not rule.grouped))
     kept.sort(key=lambda f: f.sort_key)
     return AuditReport(
         target=str(root),

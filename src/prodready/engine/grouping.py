@@ -31,13 +31,14 @@ def group_fingerprint(rule: str, path: str | None, severity: str) -> str:
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
 
 
-def group_findings(findings: list[Finding]) -> list[Finding]:
-    """Merge line findings of the same rule, file and severity; project-wide findings stay alone."""
+def group_findings(findings: list[Finding], separate: frozenset[str] = frozenset()) -> list[Finding]:
+    """Merge line findings of the same rule, file and severity; project-wide findings, and those of
+    the rules in ``separate`` (each place its own defect), stay alone."""
     groups: dict[tuple[str, str | None, str], list[Finding]] = {}
     order: list[tuple[str, str | None, str] | int] = []
     alone: list[Finding] = []
     for finding in findings:
-        if finding.line is None or finding.path is None:
+        if finding.line is None or finding.path is None or finding.rule in separate:
             order.append(len(alone))
             alone.append(finding)
             continue

@@ -149,6 +149,9 @@ class RuleMeta(HandlerSet):
     references: tuple[str, ...] = ()
     status: str = "stable"
     doc: str = ""
+    # False when each place is a defect of its own (two collections that grow, two lazy globals):
+    # their instances in one file are not merged into one finding with locations.
+    grouped: bool = True
     # One id per problem: the per-language matchers of a problem each declare the problem's id, and
     # here the id (and name) they had before ids were merged across languages. Those old ids still
     # select, ignore and suppress this matcher's findings, and the first one stays the seed of its

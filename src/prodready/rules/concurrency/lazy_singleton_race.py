@@ -62,6 +62,7 @@ RULE = RuleMeta(
     languages=frozenset({Language.PYTHON}),
     fix="Hold a lock around the check and the assignment (double-checked locking), or build it at start-up.",
     references=("https://docs.python.org/3/library/threading.html#lock-objects",),
+    grouped=False,  # each collection (global) is a defect of its own
 )
 
 

@@ -55,6 +55,7 @@ RULE = RuleMeta(
     languages=frozenset({Language.PYTHON}),
     fix="Use an atomic Redis operation (RPUSH+LTRIM, HINCRBY, INCR), a WATCH/MULTI transaction or a Lua script.",
     references=("https://redis.io/docs/latest/develop/interact/transactions/#optimistic-locking-using-check-and-set",),
+    grouped=False,  # each collection (global) is a defect of its own
 )
 
 READS = frozenset({"get", "hget", "hgetall", "lrange", "smembers"})

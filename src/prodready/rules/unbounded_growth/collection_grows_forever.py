@@ -60,6 +60,7 @@ RULE = RuleMeta(
     languages=frozenset({Language.PYTHON}),
     fix="Remove entries when work finishes, or bound the collection (maxlen, TTL/LRU cache, size check with eviction).",
     references=("https://cachetools.readthedocs.io/",),
+    grouped=False,  # each collection (global) is a defect of its own
 )
 
 ONE_TIME = lazy_compile(

@@ -59,6 +59,7 @@ RULE = RuleMeta(
     languages=frozenset({Language.GO}),
     fix="Delete entries when they end (and sweep expired ones periodically); cap slices as ring buffers.",
     references=("https://go.dev/blog/maps",),
+    grouped=False,  # each collection (global) is a defect of its own
 )
 
 CONSTRUCTOR = lazy_compile(r"^(New|new|Make|make|init|Init|Reset|reset|Clear|clear)")

@@ -53,6 +53,7 @@ RULE = RuleMeta(
     languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT}),
     fix="Bound the collection (LRU/TTL cache) or delete entries when they expire; use Redis for shared limits.",
     references=("https://nodejs.org/en/learn/diagnostics/memory",),
+    grouped=False,  # each collection (global) is a defect of its own
 )
 
 
