@@ -48,6 +48,7 @@ ROUTER_FACTORIES = {
     "sanic.Blueprint": "sanic",
 }
 HTTP_METHODS = {"get", "post", "put", "delete", "patch", "options", "head", "trace"}
+PROBE_NAME = lazy_compile(r"(?i)^(ping|check|probe|health)|_(ping|check|probe|health)$|^(ping|check)_")
 ROUTE_DECORATORS = HTTP_METHODS | {"route", "api_route", "websocket", "websocket_route"}
 TABLE_ROUTES = {"Route", "WebSocketRoute", "APIRoute", "APIWebSocketRoute"}
 
@@ -431,6 +432,11 @@ class _Collector:
                 name = self.q(node.func) or pyast.dotted(node.func)
                 if name and name not in names:
                     names.append(name)
+            elif isinstance(node, ast.Attribute) and PROBE_NAME.search(node.attr):
+                # `for probe in (stores.ping_db, stores.ping_redis): await probe()`: called by reference
+                name = pyast.dotted(node)
+                if name and name not in names:
+                    names.append(name)
         return names[:40]
 
     def _has_todo(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -500,6 +506,8 @@ class _Collector:
         # 5. in-handler checks: verify_token(...), request.headers["Authorization"]
         if not auth:
             auth = _in_handler_auth(func, self)
+        if not limit:
+            limit = _in_handler_limit(func)
         return auth, limit
 
     def _http_middleware(self, func: ast.FunctionDef | ast.AsyncFunctionDef, owner: str) -> None:
@@ -822,6 +830,24 @@ def _body_checks_auth(func: ast.AST) -> bool:
             if re.search(r"(?i)(verify|decode|authenticate|check_?(auth|token|api_?key)|validate_?token|get_current_user)", callee):
                 return True
     return False
+
+
+def _in_handler_limit(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    """`await enforce(request.app.state.limiter, "login", ip, 5)`, `await limiter.hit(...)`: the
+    project's own limiter called from the handler."""
+    for node in (n for stmt in func.body for n in (stmt, *pyast.walk_shallow(stmt))):
+        if not isinstance(node, ast.Call):
+            continue
+        callee = pyast.dotted(node.func) or ""
+        short = callee.split(".")[-1]
+        owner = callee.rpartition(".")[0]
+        if (
+            LIMIT_NAME.search(short)
+            or any(LIMIT_NAME.search(pyast.dotted(arg) or "") for arg in node.args[:2])
+            or (LIMIT_NAME.search(owner) and short in {"hit", "consume", "check", "acquire", "allow", "test"})
+        ):
+            return f"calls {callee}()"
+    return ""
 
 
 def _in_handler_auth(func: ast.FunctionDef | ast.AsyncFunctionDef, collector: _Collector) -> str:

@@ -17,7 +17,7 @@ NOT_SECRET_NAME = lazy_compile(
     r"_length|_len|_type|_prefix|_env|_var|_id$|_ids$|_count|_limit|max_|min_|num_|_usage|tokens$|_regex|"
     r"_pattern|_endpoint|_algorithm|algorithm|_scheme|_format|_hint|_label|_placeholder|_policy|_rotation|"
     r"_reset|_required|_enabled|_encoding|_size|_version|_location|_provider|_store|_backend|_class|"
-    r"hashed|_hash$|next_|page_|_cursor|_digest|_placeholder)"
+    r"hashed|_hash$|next_|page_|_cursor|_digest|_placeholder|_audience$|_issuer$|_aud$|_iss$|_kind$|_scope$|_scopes$)"
 )
 SIGNING_KEY_NAME = lazy_compile(
     r"(?i)(^|_)(secret_?key|jwt_?secret|jwt_?key|session_?secret|signing_?key|secret|app_?secret|"

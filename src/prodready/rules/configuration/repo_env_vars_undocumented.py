@@ -22,7 +22,8 @@ REDIS_URL=redis://redis:6379/0   # required in production
 ```
 
 ## Known limitations
-Variables whose names are built dynamically are not seen. Platform variables (PATH, HOME, PORT,
+When an `.env.example` exists, variables that have a production-safe default in code are taken as
+optional and not listed. Variables whose names are built dynamically are not seen. Platform variables (PATH, HOME, PORT,
 HOSTNAME, ...) are ignored.
 
 ## References
@@ -34,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from prodready.engine.context import ProjectContext
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -71,6 +73,9 @@ PLATFORM = {
 }
 
 
+DEV_DEFAULT = lazy_compile(r"(?i)localhost|127\.0\.0\.1|\bdev\b|development|debug|change.?me|secret|example|^$")
+
+
 @RULE.on_project
 def check(ctx: ProjectContext) -> Iterator[Hit]:
     model = ctx.model
@@ -91,6 +96,11 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
         if str(record.get("source", "")).rsplit("/", 1)[-1].startswith(".env"):
             has_example = True
     missing = [n for n in names if n.upper() not in documented]
+    if has_example:
+        # Beside an .env.example, a variable with a production-safe default in code (a model name, a
+        # cache size with bounds) is an optional knob, not something an operator must know to set.
+        optional = {e.name for e in model.env_vars if e.has_default and not DEV_DEFAULT.search(str(e.default or ""))}
+        missing = [n for n in missing if n not in optional]
     if not missing:
         return
     if not has_example:

@@ -62,7 +62,26 @@ RULE = RuleMeta(
     grouped=False,  # each collection (global) is a defect of its own
 )
 
-CONSTRUCTOR = lazy_compile(r"^(New|new|Make|make|init|Init|Reset|reset|Clear|clear)")
+# Constructors and one-time loading (a translation catalog parsed at start-up is not a leak).
+CONSTRUCTOR = lazy_compile(
+    r"^(New|new|Make|make|init|Init|Reset|reset|Clear|clear|[Ll]oad|[Pp]arse|[Ss]etup|[Cc]onfigure|"
+    r"UnmarshalJSON|UnmarshalYAML|UnmarshalText|Unmarshal|Decode|Scan)"
+)
+
+
+# Structs made for one query, request or batch and dropped after it: their slices cannot grow forever.
+SHORT_LIVED = lazy_compile(r"(?i)(builder|query|request|response|params|options|batch|result|payload|form|dto|mock|fake|stub|args)$")
+
+
+NOT_SERVICE_CODE = lazy_compile(r"(?i)(^|/)_?examples?/|mocks?[_/.]|_mock\.go$|(^|/)fakes?/")
+
+
+def _struct_name(decl: Any) -> str:
+    current = decl.parent
+    while current is not None and current.type != "type_spec":
+        current = current.parent
+    name = field(current, "name") if current is not None else None
+    return text(name) if name is not None else ""
 
 
 def _fields(root: Any) -> dict[str, str]:
@@ -77,7 +96,7 @@ def _fields(root: Any) -> dict[str, str]:
             if typ is not None and typ.type == "slice_type"
             else None
         )
-        if kind:
+        if kind and not SHORT_LIVED.search(_struct_name(decl)):
             for child in decl.named_children:
                 if child.type == "field_identifier":
                     found[text(child)] = kind
@@ -98,7 +117,7 @@ def _fields(root: Any) -> dict[str, str]:
 
 @RULE.on_tree("source_file", languages=(Language.GO,), skip_file=in_test_file)
 def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
-    if ctx.path.endswith("_test.go"):
+    if ctx.path.endswith("_test.go") or NOT_SERVICE_CODE.search(ctx.path):
         return
     fields = _fields(root)
     if not fields:
