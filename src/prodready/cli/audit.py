@@ -127,11 +127,9 @@ def run(args: argparse.Namespace) -> int:
     )
     for fmt, dest in pairs:
         if dest is None and fmt == "text":
-            from rich.console import Console
+            from prodready.report.terminal import print_report
 
-            from prodready.report.terminal import render_report
-
-            render_report(report, Console(highlight=False, emoji=False))
+            print_report(report)
             continue
         rendered = render(report, fmt, options)
         if dest is None:

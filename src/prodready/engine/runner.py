@@ -154,8 +154,9 @@ class Dispatch:
     queries: dict[str, Any]  # grammar -> tree_sitter.Query (one combined query)
     file: dict[Language, list[tuple[HandlerSet, Callable[..., Any]]]]
     sources: dict[str, str] = field(default_factory=dict)  # grammar -> source of its query
-    # (grammar, extra kinds) -> the query plus a pattern for those kinds (see _run_tree)
-    index_queries: dict[tuple[str, frozenset[str]], Any] = field(default_factory=dict)
+    # (grammar, extra kinds, dead kinds) -> the query without the dead kinds, plus a pattern for
+    # the extra ones (see _run_tree)
+    index_queries: dict[tuple[str, frozenset[str], frozenset[str]], Any] = field(default_factory=dict)
     filtered: frozenset[str] = frozenset()  # node kinds with a handler that has a callee= test
     skip_tests: dict[str, list[tuple[Callable[..., Any], Callable[[Any], object]]]] = field(default_factory=dict)
     python_skip_tests: list[tuple[Callable[..., Any], Callable[[Any], object]]] = field(default_factory=list)
@@ -518,21 +519,26 @@ def _run_tree(ctx: cx.TreeContext, dispatch: Dispatch, hits: list[tuple[RuleMeta
     if query is None:
         return
     table = dispatch.tree[ctx.grammar]
+    skipped = _skipped_in(ctx, dispatch.skip_tests.get(ctx.grammar, ()))
+    # Kinds whose every handler is skipped in this file (string literals outside the few files
+    # that name a TLS setting, declarations in test code) are not dispatched: not captured as
+    # such, so their nodes are neither built nor sorted (handlers run as they did: none for them).
+    dead = frozenset(kind for kind, entries in table.items() if all(e[1] in skipped for e in entries)) if skipped else frozenset()
     # One pass over the tree (a query walks all of it, as costly as a third of the parse) also
     # gathers the kinds rules asked `descendants` for in earlier files: the index reuses them.
-    extra = frozenset(ts.asked_kinds(ctx.grammar).difference(table))
-    if extra:
-        query = _with_index_kinds(dispatch, ctx.grammar, extra)
-    captures = tree_sitter.QueryCursor(query).captures(ctx.root)
+    asked = ts.asked_kinds(ctx.grammar)
+    extra = frozenset(asked.difference(table)) | dead.intersection(asked)
+    if extra or dead:
+        query = _with_index_kinds(dispatch, ctx.grammar, extra, dead)
+    captures = tree_sitter.QueryCursor(query).captures(ctx.root) if query is not None else {}
     index_nodes = captures.pop(_INDEX_CAPTURE, [])
-    known = {kind: captures.get(kind.replace(".", "_"), []) for kind in table}
+    known = {kind: captures.get(kind.replace(".", "_"), []) for kind in table if kind not in dead}
     known.update({kind: [] for kind in extra})
     for node in index_nodes:
         known[node.type].append(node)
     ts.captured(ctx.root, known)
     ordered = sorted((node for nodes in captures.values() for node in nodes), key=_START_BYTE)
     callee_of: Callable[[Any, str], str | None] = _callee_text if ctx.grammar != "go" else _go_callee
-    skipped = _skipped_in(ctx, dispatch.skip_tests.get(ctx.grammar, ()))
     # (kind, callee) -> the handlers whose callee= test passes, for every file; and the same
     # without this file's skipped handlers (a few distinct skip sets: test code or not).
     passing = dispatch.chosen.setdefault((ctx.grammar, frozenset()), {})
@@ -589,15 +595,24 @@ def _skipped_in(ctx: cx.FileContext, tests: Iterable[tuple[Callable[..., Any], C
     return frozenset(handler for handler, test in tests if verdicts[test])
 
 
-def _with_index_kinds(dispatch: Dispatch, grammar: str, kinds: frozenset[str]) -> Any:
-    """The grammar's dispatch query plus one last pattern capturing ``kinds`` (compiled once)."""
+def _with_index_kinds(dispatch: Dispatch, grammar: str, kinds: frozenset[str], dead: frozenset[str] = frozenset()) -> Any:
+    """The grammar's dispatch query without the patterns of the ``dead`` kinds, plus one last
+    pattern capturing ``kinds`` (compiled once per pair; None when it would capture nothing)."""
     import tree_sitter
 
-    found = dispatch.index_queries.get((grammar, kinds))
-    if found is None:
+    key = (grammar, kinds, dead)
+    if key in dispatch.index_queries:
+        return dispatch.index_queries[key]
+    if len(dispatch.index_queries) >= 256:
+        dispatch.index_queries.clear()  # bounded: asked kinds grow and skip sets vary per file
+    patterns = dispatch.sources[grammar] if not dead else " ".join(
+        f"({kind}) @{kind.replace('.', '_')}" for kind in sorted(dispatch.tree[grammar]) if kind not in dead
+    )
+    if kinds:
         alternatives = " ".join(f"({kind})" for kind in sorted(kinds))
-        source = f"{dispatch.sources[grammar]} [{alternatives}] @{_INDEX_CAPTURE}"
-        found = dispatch.index_queries[(grammar, kinds)] = tree_sitter.Query(ts.grammar(grammar), source)
+        patterns = f"{patterns} [{alternatives}] @{_INDEX_CAPTURE}"
+    found = tree_sitter.Query(ts.grammar(grammar), patterns) if patterns.strip() else None
+    dispatch.index_queries[key] = found
     return found
 
 
