@@ -342,4 +342,32 @@ def resolve_route_protection(routes: list[Route], facts: dict[str, list[dict[str
             signal = global_limit[0]
             route = replace(route, rate_limited=True, limit_via=f"app-wide: {signal.get('detail', '')}")
         resolved.append(route)
-    return resolved
+    return _inherit_mount_protection(resolved)
+
+
+GO_SUBROUTER = lazy_compile(r"(?i)(\(|(handler|mux|router|server|routes|api)$)")
+
+
+def is_go_mount(route: Route) -> bool:
+    """`mux.Handle("/v1/", api.NewHandler(...))`: a prefix handed to a sub-router, not a handler
+    function registered on a subtree path (`http.HandleFunc("/add/", AddTaskFunc)`)."""
+    return (route.framework == "go" and route.method == "ANY" and route.path.endswith("/") and len(route.path) > 1
+            and "Func" not in route.handler and bool(GO_SUBROUTER.search(route.handler)))
+
+
+def _inherit_mount_protection(routes: list[Route]) -> list[Route]:
+    """Go: `mux.Handle("/admin/", requireRole(adminMux))` protects every route the sub-mux
+    registers under /admin/, wherever those are declared."""
+    from dataclasses import replace
+
+    mounts = [r for r in routes if is_go_mount(r) and r.auth]
+    if not mounts:
+        return routes
+    out = []
+    for route in routes:
+        if route.framework == "go" and not route.auth:
+            mount = next((m for m in mounts if m is not route and route.path.startswith(m.path)), None)
+            if mount is not None:
+                route = replace(route, auth=True, auth_via=f"mounted under {mount.path} ({mount.auth_via})")
+        out.append(route)
+    return out

@@ -410,6 +410,11 @@ def _body_decode(call: Any, name: str, parts: tuple[str, str] | None, ctx: TreeC
     return ""
 
 
+WRAPPING_AUTH = lazy_compile(r"(?i)(auth|session|jwt|token|login|apikey|api_key|bearer|guard|permission|require)")
+MUX_CONSTRUCTOR = lazy_compile(r"\b(NewServeMux|NewRouter|chi\.NewMux|httprouter\.New)\(")
+GO122_PATTERN = lazy_compile(r"^(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS|CONNECT|TRACE)\s+\S")
+
+
 @FACTS.on_tree("source_file", languages=(Language.GO,))
 def collect(root: Any, ctx: TreeContext) -> None:
     if ctx.path.endswith("_test.go"):
@@ -461,6 +466,26 @@ def collect(root: Any, ctx: TreeContext) -> None:
                         router_auth[name] = f"group {prefix} {text(arg)[:40]}"
                 if owner in router_auth:
                     router_auth.setdefault(name, router_auth[owner])
+    # `return webSession.handle(csrf.handle(mux))`, `return m.validateBasicAuth(mux)`: every route of
+    # the mux the function returns passes through the wrapping middleware
+    for function in descendants(root, "function_declaration", "method_declaration"):
+        body = text(function)
+        if "return" not in body or not MUX_CONSTRUCTOR.search(body):
+            continue
+        muxes = set()
+        for declaration in descendants(function, "short_var_declaration"):
+            left = field(declaration, "left")
+            if left is not None and left.named_children and MUX_CONSTRUCTOR.search(text(field(declaration, "right"))):
+                muxes.add(text(left.named_children[0]))
+        for statement in descendants(function, "return_statement"):
+            wrappers = list(descendants(statement, "call_expression"))
+            guard = next((go.callee(w) for w in wrappers if WRAPPING_AUTH.search(go.callee(w))), None)
+            if guard is None:
+                continue
+            for wrapper in wrappers:  # the mux may sit inside other wrappers: auth(csrf(mux))
+                for argument in go.call_args(wrapper):
+                    if argument.type == "identifier" and text(argument) in muxes:
+                        router_auth.setdefault(text(argument), f"returned wrapped by {guard}")
     # engines made in this file (`gin := gin.Default()`, `api := echo.New()`) start the server whatever their name
     engines = {"r", "router", "e", "app", "engine", "server", "srv"}
     if "gin.New" in ctx.text or "gin.Default" in ctx.text or "echo.New" in ctx.text or "fiber.New" in ctx.text:
@@ -501,6 +526,11 @@ def collect(root: Any, ctx: TreeContext) -> None:
         args = go.call_args(call)
         path = go.string_arg(call)
         configured = False
+        pattern_verb = ""
+        if path is not None and (go122 := GO122_PATTERN.match(path)):
+            # net/http (Go 1.22+) patterns: mux.HandleFunc("GET /healthz", h), "POST example.com/api/login"
+            pattern_verb, path = go122.group(1), path[go122.end(1):].strip()
+            path = path[path.find("/"):] if "/" in path else path
         if path is None or not (path.startswith("/") or path == ""):
             if method in {"Handle", "To"} and len(args) >= 3:
                 path = go.string_arg(call, 1)  # gorilla r.Handle(method, path, h); ozzo r.To("GET,HEAD", path, h)
@@ -518,6 +548,8 @@ def collect(root: Any, ctx: TreeContext) -> None:
                 verb = methods.upper()
         if method == "To":
             verb = (go.string_arg(call, 0) or "ANY").split(",")[0].strip().upper() or "ANY"
+        if pattern_verb:
+            verb = pattern_verb
         middleware = " ".join(text(a) for a in args[2 if method == "To" else 1 : -1])
         handler_node = args[-1] if args else None
         if handler_node is not None and handler_node.type == "call_expression":
@@ -528,6 +560,8 @@ def collect(root: Any, ctx: TreeContext) -> None:
             auth_via = f"middleware {middleware[max(0, match.start() - 10):match.end() + 15].strip()}" if match else "middleware"
         elif owner in router_auth:
             auth_via = router_auth[owner]
+        elif ".With(" in owner and owner.split(".With(")[0] in router_auth:
+            auth_via = router_auth[owner.split(".With(")[0]]  # chi/routegroup r.With(mw).Get(...) keeps r's middleware
         limit_via = router_limit.get(owner, "")
         if LIMIT.search(middleware):
             limit_via = "route middleware"

@@ -51,6 +51,7 @@ from typing import Any
 from prodready.engine.context import ProjectContext
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.project import is_go_mount
 from prodready.rules._repo import main_path
 from prodready.rules.base import RuleMeta
 
@@ -66,7 +67,7 @@ RULE = RuleMeta(
 )
 
 PUBLIC = lazy_compile(
-    r"(?i)(health|healthz|livez|readyz|ready|ping|status|metrics|docs|openapi|swagger|redoc|favicon|robots|"
+    r"(?i)(health|healthz|livez|liveness|readiness|readyz|ready|ping|status|metrics|docs|openapi|swagger|redoc|favicon|robots|"
     r"login|logout|signin|sign-in|signup|sign-up|register|token|refresh|oauth|callback|auth|password|reset|"
     r"forgot|verify|confirm|activate|invite|public|static|assets|webhook|version|well-known|csrf|captcha|"
     r"contact|feedback|newsletter|subscribe)"
@@ -105,7 +106,9 @@ def _creates_account(route: Any) -> bool:
 @RULE.on_project
 def check(ctx: ProjectContext) -> Iterator[Hit]:
     # Django decides auth in views and middleware settings prodready does not read: skip its routes.
-    routes = [r for r in ctx.model.routes if r.kind == "http" and r.framework != "django"]
+    # Go mounts (`mux.Handle("/v1/", api.NewHandler(...))`) hand the request to a sub-handler that
+    # checks (or not) on its own: the routes it registers are judged, not the mount.
+    routes = [r for r in ctx.model.routes if r.kind == "http" and r.framework != "django" and not is_go_mount(r)]
     if not routes:
         return
     by_file = defaultdict(list)

@@ -144,7 +144,7 @@ GO_CREDENTIAL_HANDLER = lazy_compile(
 )
 # "Auth" that a login route has by being the login: it checks the password itself, or the token is optional.
 # HTTP Basic checks the password on the call itself: `@basic_auth.login_required` on POST /tokens is a login.
-LOGIN_ITSELF = lazy_compile(r"(?i)in-handler|optional|basic")
+LOGIN_ITSELF = lazy_compile(r"(?i)in-handler|optional|basic|wrapped by [\w.]*session")
 # POST /users with no authentication creates accounts: sign-up under another name.
 OPEN_SIGNUP = lazy_compile(r"(?i)^/?(api/)?(v\d+/)?users/?$")
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "ANY", "*"})
@@ -153,7 +153,8 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "ANY", "*"})
 @RULE.on_project
 def check(ctx: ProjectContext) -> Iterator[Hit]:
     model = ctx.model
-    if not (model.has_signal("rate-limit") or model.has_dependency(*RATE_LIMIT_PACKAGES)):
+    own_limiter = any(route.rate_limited for route in model.http_routes())  # the project's own middleware
+    if not (model.has_signal("rate-limit") or model.has_dependency(*RATE_LIMIT_PACKAGES) or own_limiter):
         yield from _js_no_limiter(ctx)
         yield from _no_limiter(ctx)
         return
