@@ -3,7 +3,8 @@
 ## What it does
 Flags `log.Print*`, `log.Fatal*` and leveled loggers (`logger.Info`, `logrus.Debugf`,
 `zap`'s `sugar.Infow`, ...) whose arguments are variables or fields named like credentials:
-`password`, `user.Password`, `apiKey`, `accessToken`, `clientSecret`.
+`password`, `user.Password`, `apiKey`, `accessToken`, `clientSecret` — or the whole configuration
+printed with `%v`/`%+v` (`log.Printf("starting with config: %+v", cfg)`).
 
 ## Why it matters in production
 Logs are shipped to aggregators, kept for months and read by far more people than the credential
@@ -21,7 +22,8 @@ log.Printf("login attempt user=%s", username)
 
 ## Known limitations
 `fmt.Print*` is treated as program output (CLI tools print generated tokens on purpose), not logging.
-Credentials inside structs logged whole (`log.Printf("%+v", req)`) are not seen.
+Credentials inside other structs logged whole (`log.Printf("%+v", req)`) are not seen; a
+configuration value (`cfg`, `config`, `settings`) printed with `%v`/`%+v` is reported.
 
 ## References
 - https://cheatsheetseries.owasp.org/cheatsheets/Logging_Cheat_Sheet.html
@@ -65,6 +67,11 @@ SECRETISH = lazy_compile(
 NOT_SECRET = lazy_compile(r"(hash|hashed|_len|length|_count|_id$|_type|_name|expire|_ttl|_valid|_ok$|_err$|_error$)")
 
 
+# `log.Printf("config: %+v", cfg)`: a configuration struct printed field by field.
+DUMPS_STRUCT = lazy_compile(r"%[+#]?v")
+CONFIG_VALUE = lazy_compile(r"(?i)^(\*|&)?(\w+\.)?(cfg|conf|config|configuration|settings|opts|options|env)$")
+
+
 def _secret_name(arg: Any) -> str | None:
     if arg.type == "identifier":
         name = text(arg)
@@ -84,8 +91,15 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if not LOGGER.match(name) or non_production(ctx.path, ctx.is_test_file) or name.startswith("fmt."):
         return
     ctx.examine(RULE)
-    for arg in go.call_args(node):
+    arguments = go.call_args(node)
+    for arg in arguments:
         secret = _secret_name(arg)
         if secret:
             yield RULE.hit(node, f"{name}() logs `{secret}`: credentials end up in log storage")
             return
+    template = go.string_arg(node) or ""
+    if DUMPS_STRUCT.search(template):
+        for arg in arguments[1:]:
+            if CONFIG_VALUE.search(text(arg)):
+                yield RULE.hit(node, f"{name}() dumps the whole `{text(arg)}` with every field: the secrets it holds (keys, passwords, DSNs) end up in log storage")
+                return
