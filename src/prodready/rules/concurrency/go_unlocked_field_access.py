@@ -109,7 +109,11 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
                 continue
             body_node = field(method, "body")
             receiver = go.receiver_name(method)
-            first = re.search(rf"\b{re.escape(receiver)}\.(?:{'|'.join(map(re.escape, racy))})\b", text(body_node))
+            fields = "|".join(map(re.escape, racy))
+            # the first index into the map or slice (`o.allowed[k]`) is the racy read a reviewer names;
+            # failing that, the first mention (`len(o.allowed)`)
+            first = re.search(rf"\b{re.escape(receiver)}\.(?:{fields})\[", text(body_node)) or re.search(
+                rf"\b{re.escape(receiver)}\.(?:{fields})\b", text(body_node))
             line = line_of(method)
             if first is not None and body_node is not None:
                 line = body_node.start_point[0] + text(body_node)[: first.start()].count("\n") + 1

@@ -69,7 +69,7 @@ NOT_SECRET = lazy_compile(r"(hash|hashed|_len|length|_count|_id$|_type|_name|exp
 
 # `log.Printf("config: %+v", cfg)`: a configuration struct printed field by field.
 DUMPS_STRUCT = lazy_compile(r"%[+#]?v")
-CONFIG_VALUE = lazy_compile(r"(?i)^(\*|&)?(\w+\.)?(cfg|conf|config|configuration|settings|opts|options|env)$")
+CONFIG_VALUE = lazy_compile(r"(?i)^(\*|&)?(\w+\.)?(cfg|conf|config|configuration|settings)$")
 
 
 def _secret_name(arg: Any) -> str | None:
