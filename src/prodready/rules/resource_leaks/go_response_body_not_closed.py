@@ -39,7 +39,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
-from prodready.lang.treesitter import field, text
+from prodready.lang.treesitter import descendants, field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -84,6 +84,11 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if not http_call and not re.search(rf"\b{re.escape(resp)}\.(Body|StatusCode|Status|Header|ContentLength)\b", body):
         return  # pool.Get(), store.Get(r, "session"), cache.Get(key): not an *http.Response
     ctx.examine(RULE)
+    if f"defer {resp}.Body.Close()" in text(func):
+        early = _return_before_deferred_close(func, call, resp)
+        if early is not None:
+            yield RULE.hit(early, f"this return leaves `{resp}.Body` open: the deferred Close comes after it (a non-200 reply leaks the connection)")
+        return
     if f"{resp}.Body.Close()" in body or f"return {resp}," in body or f"return {resp}\n" in body:
         return
     if any(
@@ -94,3 +99,24 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     ):
         return  # handed to a helper
     yield RULE.hit(call, f"`{resp}.Body` is never closed: the connection leaks")
+
+
+def _return_before_deferred_close(func: Any, call: Any, resp: str) -> Any:
+    """A `return` between the request and `defer resp.Body.Close()` that is not the `if err != nil`
+    check of the request itself: on that path the body is never closed."""
+    defer = next((d for d in descendants(func, "defer_statement") if f"{resp}.Body.Close()" in text(d)), None)
+    if defer is None or defer.start_byte < call.end_byte:
+        return None
+    for statement in descendants(func, "return_statement"):
+        if not call.end_byte < statement.start_byte < defer.start_byte:
+            continue
+        branch = statement.parent  # the if/case that holds this return
+        while branch is not None and branch.type not in {"if_statement", "expression_case", "default_case", "type_case"}:
+            branch = branch.parent
+        condition = text(field(branch, "condition")) if branch is not None and branch.type == "if_statement" else ""
+        if re.search(r"\berr\s*!=\s*nil\b", condition) or f"{resp} == nil" in condition:
+            continue  # the request failed: there is no body to close
+        if branch is None or re.search(rf"\b{re.escape(resp)}\.Body\.Close\(\)", text(branch)):
+            continue  # closed on that branch before returning
+        return statement
+    return None
