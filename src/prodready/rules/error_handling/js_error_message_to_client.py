@@ -139,6 +139,14 @@ PY_RESPONDERS = lazy_compile(
 )
 
 
+def _sends_to_socket(call: ast.Call) -> bool:
+    """`await _send(ws, {...})`, `reply(websocket, ...)`: the project's own helper writing to a client socket."""
+    name = (pyast.dotted(call.func) or "").rsplit(".", 1)[-1].lower()
+    first = call.args[0] if call.args else None
+    return (("send" in name or "reply" in name or "respond" in name) and isinstance(first, ast.Name)
+            and first.id in {"ws", "websocket", "socket", "sock", "conn", "connection"})
+
+
 def _py_leaks(expr: ast.AST, error: str) -> bool:
     source = ast.unparse(expr)
     for match in PY_ERROR_TEXT.finditer(source):
@@ -177,7 +185,7 @@ def check_python(node: ast.ExceptHandler, ctx: PyContext) -> Iterator[Hit]:
             value = child.value
         elif isinstance(child, ast.Raise) and isinstance(child.exc, ast.Call) and PY_RESPONDERS.search(ctx.call_name(child.exc) or ""):
             value = child.exc
-        elif isinstance(child, ast.Call) and PY_RESPONDERS.search(ctx.call_name(child) or ""):
+        elif isinstance(child, ast.Call) and (PY_RESPONDERS.search(ctx.call_name(child) or "") or _sends_to_socket(child)):
             value = child
         if value is None or not _py_leaks(value, error):
             continue
