@@ -161,6 +161,11 @@ INTERNAL_ERRORS = lazy_compile(
     r"SQLAlchemyError|DBAPIError|IntegrityError|OperationalError|ProgrammingError|DatabaseError|psycopg|asyncpg|"
     r"PyMongoError|RedisError|ConnectionError|^Exception$|^BaseException$"
 )
+# Exceptions raised to tell the caller what it did wrong: their text is meant for the client.
+CLIENT_ERRORS = lazy_compile(
+    r"(?i)^(\w+\.)*(ValidationError|ToolError|UserError|ClientError|BadRequest\w*|Invalid\w*|NotFound\w*|"
+    r"PermissionDenied|Forbidden\w*|Unauthorized\w*|RequestValidationError)$"
+)
 ROUTE_DECORATOR = lazy_compile(r"\.(route|get|post|put|patch|delete|api_route|websocket)\(|api_view|view_config")
 
 
@@ -192,7 +197,7 @@ def check_python(node: ast.ExceptHandler, ctx: PyContext) -> Iterator[Hit]:
         status = re.search(r"status_code\s*=\s*(\d{3})|\b(4\d\d)\b|abort\((\d{3})|HTTP_(\d{3})_", ast.unparse(value))
         code = next((g for g in status.groups() if g), "") if status else ""
         caught = ast.unparse(node.type) if node.type is not None else "BaseException"
-        if code.startswith("4") and not INTERNAL_ERRORS.search(caught):
+        if code.startswith("4") and not INTERNAL_ERRORS.search(caught) or CLIENT_ERRORS.search(caught):
             continue  # a validation error the caller caused: telling them why is the point
         ctx.examine(RULE)
         yield RULE.hit(child, f"the exception text of `{error}` is sent to the client: internals (queries, paths, hosts) leak in error responses")
