@@ -202,3 +202,29 @@ def check_python(node: ast.ExceptHandler, ctx: PyContext) -> Iterator[Hit]:
         ctx.examine(RULE)
         yield RULE.hit(child, f"the exception text of `{error}` is sent to the client: internals (queries, paths, hosts) leak in error responses")
         return
+
+
+EXCEPTION_HANDLER = lazy_compile(r"(^|\.)(exception_handler|errorhandler|app_errorhandler|register_error_handler)$")
+
+
+@RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef, skip_file=is_script_like)
+def check_python_error_handler(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
+    """`@app.exception_handler(Exception)` / `@app.errorhandler(500)`: the app-wide answer to every
+    unhandled error, so its body is what clients see for bugs and outages."""
+    if ctx.is_test_file or is_script_like(ctx) or not node.decorator_list:
+        return
+    decorators = [d for d in node.decorator_list if isinstance(d, ast.Call) and EXCEPTION_HANDLER.search(pyast.dotted(d.func) or "")]
+    if not decorators:
+        return
+    caught = " ".join(ast.unparse(a) for d in decorators for a in d.args)
+    if caught and not re.search(r"\bException\b|\bBaseException\b|\b500\b|InternalServerError", caught):
+        return  # a handler for one client error (RequestValidationError, 404): telling them why is the point
+    params = [a.arg for a in node.args.args]
+    error = params[-1] if params else ""
+    if not error:
+        return
+    ctx.examine(RULE)
+    for child in ast.walk(node):
+        if isinstance(child, ast.Return) and child.value is not None and _py_leaks(child.value, error):
+            yield RULE.hit(child, f"the app-wide error handler sends `{error}`'s text (or its traceback) to the client: internals leak on every unhandled error")
+            return
