@@ -61,6 +61,9 @@ FACTORY = lazy_compile(
 )
 
 
+MAKES_FACTORY = lazy_compile(r"(?i)(maker|factory|scoped_session)$")
+
+
 def _no_session_here(ctx: PyContext) -> bool:
     """skip_file=: the file-wide returns of check (a script, no session-like import or path), or no
     callee that FACTORY can match (each of its names holds `Session` or `session`)."""
@@ -84,6 +87,8 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
         ("requests", "httpx", "aiohttp", "boto")
     ):
         return
+    if MAKES_FACTORY.search(callee.split(".")[-1]):
+        return  # async_sessionmaker(engine) builds the factory; the sessions come from calling it
     if (
         not ctx.imports_module("sqlalchemy", "sqlmodel")
         and "db" not in ctx.path

@@ -84,10 +84,8 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
         and sub.func.attr == "release"
         and pyast.dotted(sub.func.value) == owner
     ]
-    if not releases and not any(
-        word in owner.lower() for word in ("lock", "sem", "mutex", "cond", "permit", "limiter")
-    ):
-        return  # some other acquire() API
+    if not releases and not any(word in owner.lower() for word in ("lock", "sem", "mutex", "cond", "permit")):
+        return  # some other acquire() API: a rate limiter's token, a pool's connection
     ctx.examine(RULE)
     if func.name in {"__enter__", "__aenter__", "acquire"}:
         return
