@@ -64,7 +64,10 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if name not in {"create_engine", "create_async_engine"} or ctx.is_test_file:
         return
     poolclass = pyast.keyword(node, "poolclass")
-    if poolclass is None or "NullPool" not in ast.unparse(poolclass.value):
+    if poolclass is None:
+        yield from _kwargs_dict(node, ctx)
+        return
+    if "NullPool" not in ast.unparse(poolclass.value):
         return
     ctx.examine(RULE)
     if any(pyast.keyword(node, k) is not None for k in ("pool_size", "max_overflow")):
@@ -80,3 +83,32 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
             break
     if isinstance(poolclass.value, ast.IfExp) and ENV_TEST.search(ast.unparse(poolclass.value.test)):
         yield RULE.hit(node, "poolclass chosen by an environment flag: a defaulted flag turns pooling off")
+
+
+def _kwargs_dict(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
+    """`create_async_engine(url, **engine_kwargs)` where the function filled the dict with pool sizes
+    and, under an environment test, `engine_kwargs["poolclass"] = NullPool`."""
+    spread = next((k.value for k in node.keywords if k.arg is None and isinstance(k.value, ast.Name)), None)
+    func = pyast.enclosing_function(node)
+    if spread is None or func is None:
+        return
+    sizes = False
+    for sub in ast.walk(func):
+        if isinstance(sub, ast.Assign) and any(isinstance(t, ast.Name) and t.id == spread.id for t in sub.targets) \
+                and isinstance(sub.value, ast.Dict):
+            sizes = sizes or any(pyast.const_str(k) in {"pool_size", "max_overflow"} for k in sub.value.keys if k is not None)
+    for sub in ast.walk(func):
+        if not (isinstance(sub, ast.Assign) and len(sub.targets) == 1 and isinstance(sub.targets[0], ast.Subscript)):
+            continue
+        target = sub.targets[0]
+        if pyast.dotted(target.value) != spread.id or pyast.const_str(target.slice) != "poolclass":
+            continue
+        if "NullPool" not in ast.unparse(sub.value):
+            continue
+        ctx.examine(RULE)
+        guard = next((a for a in pyast.ancestors(sub) if isinstance(a, ast.If)), None)
+        if sizes:
+            yield RULE.hit(sub, "NullPool added to engine arguments that also set pool_size/max_overflow: create_engine rejects the mix")
+        elif guard is not None and ENV_TEST.search(ast.unparse(guard.test)):
+            yield RULE.hit(sub, f"NullPool chosen by `{ast.unparse(guard.test)}`: a defaulted flag turns pooling off")
+        return

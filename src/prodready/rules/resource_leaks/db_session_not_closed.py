@@ -57,7 +57,7 @@ RULE = RuleMeta(
 )
 
 FACTORY = lazy_compile(
-    r"^(SessionLocal|Session|AsyncSession|async_session\w*|session_factory|get_session_factory\(\)|\w*Session(Local|Maker|Factory)?)$"
+    r"^(SessionLocal|Session|AsyncSession|async_session\w*|session_factory|\w*session_factory\(\)|\w*Session(Local|Maker|Factory)?)$"
 )
 
 
@@ -82,6 +82,8 @@ def _no_session_here(ctx: PyContext) -> bool:
 @RULE.on_python(ast.Call, skip_file=_no_session_here)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     callee = pyast.dotted(node.func) or ""
+    if not callee and isinstance(node.func, ast.Call):
+        callee = (pyast.dotted(node.func.func) or "") + "()"  # session_factory()(): the factory's factory
     qualified = ctx.call_name(node) or ""
     if not FACTORY.match(callee.split(".")[-1]) or qualified.startswith(
         ("requests", "httpx", "aiohttp", "boto")
@@ -139,7 +141,7 @@ def _close_outside_finally(func: ast.AST, created: ast.Call, name: str) -> ast.C
     between = [
         sub
         for sub in pyast.walk_shallow(func)
-        if isinstance(sub, ast.Call | ast.Await)
+        if isinstance(sub, ast.Call | ast.Await | ast.Yield)  # a dependency's `yield` runs the whole request
         and created.lineno < getattr(sub, "lineno", 0) < first.lineno
     ]
     return first if between else None
