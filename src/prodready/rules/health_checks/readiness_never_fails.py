@@ -1,0 +1,91 @@
+"""Readiness check that catches its failures and still answers 200
+
+## What it does
+In a Python readiness or health route (`/ready`, `/readyz`, `/health/readiness`, `/health`), flags
+a handler that probes its dependencies inside `try/except` but never answers with an error status:
+no 503/500, no `HTTPException`, no `abort(...)`, no `status_code=` on the response — so a failed
+probe turns into `{"status": "degraded"}` with HTTP 200.
+
+## Why it matters in production
+Orchestrators and load balancers read the status code, not the body. A replica whose database or
+cache is gone keeps passing its readiness probe, keeps receiving traffic and fails every request
+that needs the dependency, while the healthy replicas next to it could have served them. The
+check exists, so nobody notices that it cannot fail.
+
+## Example
+```python
+try:
+    await db.execute(text("SELECT 1"))
+except Exception:
+    checks["database"] = "unavailable"
+return {"status": "ready" if ready else "degraded", "checks": checks}
+```
+
+## Use instead
+```python
+status = 200 if ready else 503
+return JSONResponse(status_code=status, content={"status": "ready" if ready else "not_ready", "checks": checks})
+```
+
+## Known limitations
+A status set by a helper the handler calls is not seen.
+
+## References
+- https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from prodready.engine.context import PyContext
+from prodready.lang import python as pyast
+from prodready.lazyre import lazy_compile
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import in_test_file
+from prodready.rules._repo import HEALTH_PATH
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-HC-004",
+    name="readiness-never-fails",
+    category=Category.HEALTH_CHECKS,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.HIGH,
+    languages=frozenset({Language.PYTHON}),
+    fix="Answer 503 when a required dependency check fails (and keep the details in the body and the log).",
+    references=("https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",),
+)
+
+ERROR_STATUS = lazy_compile(r"\b5\d\d\b|HTTPException|abort\(|status_code\s*=|status\s*=|SERVICE_UNAVAILABLE|raise\b|\.status\s*=")
+
+
+def _route_path(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    for decorator in func.decorator_list:
+        if isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute) and decorator.func.attr in {
+            "get", "route", "api_route",
+        } and decorator.args:
+            return pyast.const_str(decorator.args[0])
+    return None
+
+
+@RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef, skip_file=in_test_file)
+def check(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
+    if ctx.is_test_file:
+        return
+    path = _route_path(func)
+    if not path or not HEALTH_PATH.search(path):
+        return
+    guarded = [
+        node for node in ast.walk(func)
+        if isinstance(node, ast.Try) and any(isinstance(sub, ast.Call | ast.Await) for stmt in node.body for sub in ast.walk(stmt))
+    ]
+    if not guarded:
+        return  # no dependency probe to swallow (a static liveness answer is PR-HC-001's business)
+    ctx.examine(RULE)
+    if ERROR_STATUS.search(ast.unparse(func)):
+        return
+    returns = [node for node in ast.walk(func) if isinstance(node, ast.Return) and node.value is not None]
+    if returns:
+        yield RULE.hit(returns[-1], f"{path} catches its dependency failures and still answers 200: probes never see the outage")
