@@ -1,7 +1,8 @@
 """JWT decoded without verifying its signature.
 
 ## What it does
-Flags `jwt.decode(..., options={"verify_signature": False})`, `verify=False`, `algorithms` that
+Flags `jwt.decode(..., options={"verify_signature": False})` (or `"verify_exp": False`, which keeps
+expired tokens valid), `verify=False`, `algorithms` that
 include `"none"`, and python-jose `jwt.get_unverified_claims`/`get_unverified_header` used to read
 claims, in service code.
 
@@ -72,6 +73,13 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
                 and value.value is False
             ):
                 yield RULE.hit(node, "jwt.decode with verify_signature=False accepts forged tokens")
+                return
+            if (
+                pyast.const_str(key) == "verify_exp"
+                and isinstance(value, ast.Constant)
+                and value.value is False
+            ):
+                yield RULE.hit(value, "jwt.decode with verify_exp=False: expired tokens stay valid forever")
                 return
     verify = pyast.keyword(node, "verify")
     if verify is not None and isinstance(verify.value, ast.Constant) and verify.value.value is False:
