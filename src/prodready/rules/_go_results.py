@@ -14,7 +14,7 @@ from prodready.lazyre import lazy_compile
 
 ERROR_CALLS = lazy_compile(
     r"^(strconv\.\w+|json\.(Marshal\w*|Unmarshal)|io\.ReadAll|ioutil\.ReadAll|ioutil\.ReadFile|os\.(Open|ReadFile|Create|WriteFile|MkdirAll)|"
-    r"http\.NewRequest\w*|url\.Parse|time\.Parse\w*|\w+\.Cookie|\w+\.(Exec|ExecContext|QueryRow|Query|Scan|Commit|Insert\w*|Save|Update\w*|Delete\w*))$"
+    r"http\.NewRequest\w*|url\.Parse|time\.Parse\w*|\w+\.Cookie|.+\.(Exec|ExecContext|QueryRow|Query|Scan|Commit|Insert\w*|Save|Update\w*|Delete\w*|ReplaceOne|BulkWrite))$"
 )
 HARMLESS = re.compile(
     r"(Close|Encode|Write|WriteString|Fprint\w*|Print\w*|Flush|Remove|SetDeadline|SetReadDeadline|SetWriteDeadline)$"
