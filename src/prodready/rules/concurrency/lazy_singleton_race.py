@@ -48,6 +48,7 @@ from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyflow import under_lock
 from prodready.rules._pyutil import is_script_like
@@ -64,6 +65,38 @@ RULE = RuleMeta(
     references=("https://docs.python.org/3/library/threading.html#lock-objects",),
     grouped=False,  # each collection (global) is a defect of its own
 )
+
+
+ONE_THREAD = lazy_compile(r"(?i)(only|always) (called|used|runs?) (from|on|in) the (event[- ]loop|main) thread|single[- ]threaded")
+
+
+@RULE.on_python(ast.If, skip_file=is_script_like)
+def check_flag(node: ast.If, ctx: PyContext) -> Iterator[Hit]:
+    """`if _configured: return` ... `_configured = True`: a one-time set-up guarded by a global flag,
+    set only after slow work, so concurrent first callers all run the set-up."""
+    test = node.test
+    if not (isinstance(test, ast.Name) and len(node.body) == 1 and isinstance(node.body[0], ast.Return)):
+        return
+    func = pyast.enclosing_function(node)
+    if func is None or isinstance(func, ast.AsyncFunctionDef) or test.id not in _globals_declared(func):
+        return
+    opening = next((stmt for stmt in func.body if not isinstance(stmt, ast.Global | ast.Expr)), None)
+    if node is not opening:
+        return  # the guard must open the function
+    sets = [stmt for stmt in func.body if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == test.id for t in stmt.targets)
+            and isinstance(stmt.value, ast.Constant) and stmt.value.value is True]
+    if not sets or is_script_like(ctx):
+        return
+    ctx.examine(RULE)
+    work = [sub for stmt in func.body if stmt.lineno < sets[0].lineno and stmt is not node for sub in ast.walk(stmt) if isinstance(sub, ast.Call)]
+    if not work or under_lock(node) or ONE_THREAD.search(ast.get_docstring(func) or ""):
+        return
+    yield RULE.hit(
+        node.test,
+        f"`{test.id}` is tested here and set only after the set-up work (line {sets[0].lineno}): concurrent first "
+        f"callers of {func.name}() all run it",
+        anchor=func.name,
+    )
 
 
 def _checked_name(test: ast.AST) -> str | None:
@@ -115,6 +148,8 @@ def check(node: ast.If, ctx: PyContext) -> Iterator[Hit]:
     awaits = any(isinstance(sub, ast.Await) for stmt in node.body for sub in ast.walk(stmt))
     if isinstance(func, ast.AsyncFunctionDef) and not awaits:
         return  # no await between check and set: atomic on one event loop
+    if ONE_THREAD.search(ast.get_docstring(func) or ""):
+        return  # the author states it runs on one thread only
     yield RULE.hit(
         node.test,
         f"`{name}` is checked and set without a lock in {func.name}(): two callers can both build it",
