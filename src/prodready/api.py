@@ -84,6 +84,9 @@ def audit(
             raise ConfigError(
                 f"{source}: 'exclude' leaves no file to audit ({len(unexcluded.files)} would be audited without it)"
             )
+    server_dirs = node_server_packages(found.files, options.limits.max_file_bytes)
+    if server_dirs:
+        options = replace(options, node_server_dirs=server_dirs)
     cache_dir = None
     if settings.use_cache:
         if settings.cache_dir is not None:
@@ -112,6 +115,44 @@ def audit(
         report = apply_per_file_ignores(report, config.per_file_ignores, config_prefix, catalogue)
     report.warnings = warnings
     return report
+
+
+# Frameworks that make a package a Node server, and those that make it (also) a browser app.
+NODE_SERVER_PACKAGES = frozenset({
+    "express", "fastify", "koa", "@hapi/hapi", "hapi", "restify", "ws", "socket.io", "@nestjs/core", "hono",
+    "@fastify/websocket", "polka", "micro", "uWebSockets.js",
+})
+BROWSER_PACKAGES = frozenset({
+    "react", "react-dom", "vue", "svelte", "@angular/core", "solid-js", "preact", "next", "nuxt", "@remix-run/react",
+    "astro", "@sveltejs/kit",
+})
+
+
+def node_server_packages(files: list[Any], max_bytes: int) -> frozenset[str]:
+    """Directories (relative, '' = root) whose package.json depends on a Node server framework and
+    on no browser framework: every JS/TS file in them is server code."""
+    import json
+
+    from prodready.engine.safeio import read_regular
+
+    found = set()
+    for source in files:
+        if source.path.rsplit("/", 1)[-1] != "package.json":
+            continue
+        try:
+            data = json.loads(read_regular(source.abspath, max_bytes))
+        except (OSError, ValueError, RecursionError):  # unreadable or hostile manifests say nothing
+            continue
+        if not isinstance(data, dict):
+            continue
+        names: set[str] = set()
+        for key in ("dependencies", "devDependencies"):
+            section = data.get(key)
+            if isinstance(section, dict):
+                names.update(str(name) for name in section)
+        if names & NODE_SERVER_PACKAGES and not names & BROWSER_PACKAGES:
+            found.add(source.path.rsplit("/", 1)[0] if "/" in source.path else "")
+    return frozenset(found)
 
 
 def check_config_rules(options: RunOptions, rules: Any, source: str) -> None:

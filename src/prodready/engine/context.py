@@ -124,6 +124,7 @@ class TreeContext(FileContext):
     grammar: str = "javascript"
     root: Any = None  # tree_sitter.Node
     imports: dict[str, str] = field(default_factory=dict)  # local name -> module / import path
+    node_server_package: bool = False  # the nearest package.json declares a Node server, no browser framework
 
     def text_of(self, node: Any) -> str:
         return ts.text(node)

@@ -54,10 +54,14 @@ class RunOptions:
     ignore: frozenset[str] = frozenset()
     severity_overrides: tuple[tuple[str, str], ...] = ()
     limits: Limits = Limits()
+    # Directories whose package.json declares a Node server (express, fastify, ws, ...) and no
+    # browser framework: their JS/TS files are server code wherever they sit (src/llm.ts).
+    node_server_dirs: frozenset[str] = frozenset()
 
     def digest(self) -> str:
         payload = json.dumps(
-            [sorted(self.select or []), sorted(self.ignore), sorted(self.severity_overrides), self.limits.digest()]
+            [sorted(self.select or []), sorted(self.ignore), sorted(self.severity_overrides), self.limits.digest(),
+             sorted(self.node_server_dirs)]
         )
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
@@ -332,6 +336,17 @@ def deadline(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _in_package(path: str, package_dirs: frozenset[str]) -> bool:
+    """Whether the nearest package.json above ``path`` is one of ``package_dirs`` ('' = the root)."""
+    directory = path.rsplit("/", 1)[0] if "/" in path else ""
+    while True:
+        if directory in package_dirs:
+            return True
+        if not directory:
+            return False
+        directory = directory.rsplit("/", 1)[0] if "/" in directory else ""
 
 
 def _make_context(source: SourceFile, text: str, limits: Limits = Limits()) -> cx.FileContext:
@@ -663,6 +678,8 @@ def _analyze_into(result: FileResult, source: SourceFile, options: RunOptions, t
         text = decode_source(data)
     text = render_defaults(source.abspath, source.path, text)
     ctx = _make_context(source, text, options.limits)
+    if options.node_server_dirs and isinstance(ctx, cx.TreeContext) and ctx.language != Language.GO:
+        ctx.node_server_package = _in_package(source.path, options.node_server_dirs)
     dispatch = dispatch_for(source.language, options)
     hits: list[tuple[RuleMeta, Hit]] = []
 

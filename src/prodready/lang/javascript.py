@@ -41,7 +41,7 @@ class _PathPattern:
         return found
 
 
-SCRIPT_PATH = _PathPattern(r"(^|/)(scripts?|bin|tools|migrations|seeds?|docs|examples?|e2e|cypress|playwright|extra|release|bench|benchmarks?|fixtures|__mocks__|mocks)(/|$)|(\.config|\.setup)\.[cm]?[jt]s$|(^|/)(seed|seeder|seeds|migrate|setup-database|generate\w*)\.[cm]?[jt]s$")
+SCRIPT_PATH = _PathPattern(r"(^|/)(scripts?|bin|tools|commands?|cli|migrations|seeds?|docs|examples?|e2e|cypress|playwright|extra|release|bench|benchmarks?|fixtures|__mocks__|mocks)(/|$)|(\.config|\.setup)\.[cm]?[jt]s$|(^|/)(seed|seeder|seeds|migrate|setup-database|generate\w*)\.[cm]?[jt]s$")
 
 
 def test_or_script(ctx: TreeContext) -> bool:
@@ -70,7 +70,7 @@ def _is_server_file(ctx: TreeContext) -> bool:
     imports_server = any(m.split("#")[0] in SERVER_MODULES for m in modules)
     if CLIENT_PATH.search(ctx.path) and not re.search(r"(^|/)pages/api/|route\.[jt]s$", ctx.path):
         return False
-    return imports_server or bool(SERVER_PATH.search(ctx.path))
+    return imports_server or bool(SERVER_PATH.search(ctx.path)) or getattr(ctx, "node_server_package", False)
 
 
 def callee(call: Node) -> str:
