@@ -168,8 +168,8 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
 def _bounded(client: Client, arguments: list[Any], objects: list[Any]) -> bool:
     if client.options_arg is not None and len(arguments) > client.options_arg:
         options = arguments[client.options_arg]
-        if options.type != "object":
-            return True  # options built elsewhere
+        if options.type != "object" and not objects:
+            return True  # options built elsewhere (an object literal later on is read below: new Redis(url, {...}))
     for argument in arguments:
         if argument.type in {"identifier", "member_expression"} and not objects and argument is not arguments[0]:
             return True

@@ -69,6 +69,9 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     options = arguments[0] if arguments else None
     if options is not None and options.type != "object":
         return  # options built elsewhere
-    if options is not None and js.object_has_key(options, "connectionTimeoutMillis"):
+    if options is None or not js.object_has_key(options, "connectionTimeoutMillis"):
+        yield RULE.hit(node, f"pg {kind} without connectionTimeoutMillis: waits forever for a connection")
         return
-    yield RULE.hit(node, f"pg {kind} without connectionTimeoutMillis: waits forever for a connection")
+    if not any(js.object_has_key(options, key) for key in ("statement_timeout", "query_timeout", "idle_in_transaction_session_timeout")):
+        # a connection is bounded, the queries on it are not
+        yield RULE.hit(node, f"pg {kind} without statement_timeout/query_timeout: a slow query holds its connection forever")
