@@ -219,6 +219,8 @@ def _js_in_listing_code(call: Any) -> bool:
 def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = js.callee(node)
     receiver, _, method = name.rpartition(".")
+    if method not in {"find", "findMany", "findAll"}:
+        return  # the handler's own test, not only the engine's callee filter
     model = receiver.rpartition(".")[2]
     if not model[:1].isupper() and receiver.rpartition(".")[0] not in {"prisma", "db", "this.prisma", "ctx.prisma"}:
         return  # Mongoose/Sequelize models are capitalised; Prisma delegates hang off the client

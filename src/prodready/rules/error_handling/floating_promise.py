@@ -93,3 +93,39 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         node,
         f"{name}() is async and neither awaited nor caught: a rejection is unhandled (the process exits on Node 15+) and the caller never learns it failed",
     )
+
+
+# Callers that ignore what their callback returns: a rejected promise from an async callback is unhandled.
+IGNORING_CALLERS = lazy_compile(r"^(setInterval|setTimeout|setImmediate|process\.nextTick|\w+\.(on|once|addListener))$")
+
+
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT),
+              callee=lambda c: IGNORING_CALLERS.match(c) is not None,
+              skip_file=lambda ctx: "async" not in ctx.text or not js.is_server_file(ctx))
+def check_async_callback(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """`setInterval(async () => { await refresh(); }, ms)`, `socket.on("message", async (m) => ...)`:
+    the timer or emitter drops the callback's promise, so a rejection in it is never handled."""
+    if "async" not in ctx.text or not js.is_server_file(ctx):
+        return
+    name = js.callee(node)
+    if not IGNORING_CALLERS.match(name):
+        return
+    for argument in js.args(node):
+        if argument.type not in {"arrow_function", "function_expression", "function"}:
+            continue
+        if not text(argument).startswith("async"):
+            continue
+        body = field(argument, "body")
+        if body is None:
+            continue
+        ctx.examine(RULE)
+        statements = body.named_children if body.type == "statement_block" else [body]
+        if any(s.type == "try_statement" for s in statements) or ".catch(" in text(body) and "await" not in text(body):
+            continue
+        if "await" not in text(body):
+            continue
+        yield RULE.hit(
+            argument,
+            f"async callback given to {name}(): it ignores the returned promise, so a rejection here is unhandled "
+            "(the process exits on Node 15+) — wrap the body in try/catch",
+        )
