@@ -59,7 +59,8 @@ RULE = RuleMeta(
 )
 
 ASYNC_DECLARATION = lazy_compile(
-    r"\basync\s+function\s+(\w+)|\b(?:const|let|var)\s+(\w+)\s*=\s*async\b|^\s*(?:static\s+)?async\s+(\w+)\s*\(",
+    r"\basync\s+function\s+(\w+)|\b(?:const|let|var)\s+(\w+)\s*=\s*async\b|"
+    r"^\s*(?:(?:public|private|protected|static|override)\s+)*async\s+(\w+)\s*\(",
     re.M,
 )
 

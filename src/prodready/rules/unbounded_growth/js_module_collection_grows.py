@@ -89,6 +89,32 @@ def _module_collections(root: Any) -> dict[str, int]:
     return found
 
 
+LONG_LIVED_CLASS = lazy_compile(r"(Manager|Registry|Store|Hub|Cache|Metrics|Limiter|Tracker|Pool|Service|Gateway|Broker|Bus|Monitor)$")
+
+
+def _empty_collection(value: Any) -> bool:
+    if value.type == "new_expression":
+        return text(field(value, "constructor")) in {"Map", "Set"} and not js.args(value)
+    return value.type in {"array", "object"} and not value.named_children
+
+
+def _class_collections(root: Any, source: str) -> dict[str, int]:
+    """`private sessions = new Map()` in a class that lives as long as the process: one instantiated
+    at module level in this file (`export const metrics = new Metrics()`) or named like a manager."""
+    found: dict[str, int] = {}
+    for klass in descendants(root, "class_declaration"):
+        name = text(field(klass, "name"))
+        module_instance = re.search(rf"^(export\s+)?(const|let|var)\s+\w+\s*(:\s*\w+\s*)?=\s*new\s+{re.escape(name)}\b", source, re.M)
+        if not name or not (module_instance or LONG_LIVED_CLASS.search(name)):
+            continue
+        for member in descendants(klass, "public_field_definition", "field_definition"):
+            value = field(member, "value")
+            key = field(member, "name") or field(member, "property")
+            if value is not None and key is not None and _empty_collection(value):
+                found["this." + text(key)] = line_of(member)
+    return found
+
+
 SETUP = lazy_compile(r"^_*(set|register|init|load|configure|setup|define|install|constructor$|[A-Z])")
 
 
@@ -96,10 +122,12 @@ SETUP = lazy_compile(r"^_*(set|register|init|load|configure|setup|define|install
 def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
     if not js.is_server_file(ctx):
         return
+    source = ctx.text
     collections = _module_collections(root)
+    if "class " in source:
+        collections.update(_class_collections(root, source))
     if not collections:
         return
-    source = ctx.text
     for name, declared in collections.items():
         n = re.escape(name)
         writes = [
@@ -118,6 +146,8 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
             continue
         ctx.examine(RULE)
         reassigned = re.search(rf"(?<!const )(?<!let )(?<!var )(?<![.\w]){n}\s*=[^=>]", source)
+        if name.startswith("this."):  # a class field: rebinding it in a method resets it
+            reassigned = re.search(rf"{n}\s*=[^=>]", source)
         if reassigned or re.search(
             rf"\b{n}\.(delete|clear|splice|shift|pop)\(|delete\s+{n}\[|\b{n}\.length\s*=|\b{n}\.(size|length)\s*(>|>=|===|==)",
             source,
@@ -125,10 +155,12 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
             continue
         if all(SETUP.match(js.function_name(js.enclosing_function(w))) for w in writes):
             continue  # filled by registration/start-up code (a registry), not per request
+        if all(re.search(rf"{n}\.get\([^)]*\)\s*(\?\?|\|\|)\s*0\)\s*\+", text(w)) for w in writes):
+            continue  # a counter per name (`m.set(k, (m.get(k) ?? 0) + 1)`): as many keys as names
         first = min(writes, key=lambda w: w.start_byte)
         yield Hit(
             line=line_of(first),
-            message=f"`{name}` (module-level, line {declared}) grows in {js.function_name(js.enclosing_function(first)) or 'a handler'}() and nothing deletes from it",
+            message=f"`{name}` ({'held by a long-lived object' if name.startswith('this.') else 'module-level'}, line {declared}) grows in {js.function_name(js.enclosing_function(first)) or 'a handler'}() and nothing deletes from it",
             anchor=name,
         )
         if re.search(r"(?i)(rate|limit|hits|attempt|requests)", name):
