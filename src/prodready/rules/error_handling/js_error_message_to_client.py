@@ -80,10 +80,19 @@ def _status(call: Any) -> str:
     return match.group(1) if match else ""
 
 
+def _falls_back_to_500(name: str, scope: Any) -> bool:
+    """`const status = err.status && ... ? err.status : 500`: the variable is 500 for unexpected errors."""
+    if not re.fullmatch(r"\w+", name):
+        return False
+    declared = re.search(rf"\b(?:const|let|var)\s+{re.escape(name)}\s*=\s*([^;\n]+)", text(scope))
+    return bool(declared and re.search(r"(:|\|\||\?\?)\s*500\b", declared.group(1)))
+
+
 def _judge(calls: list[Any], err: str, stop: Any) -> Iterator[Any]:
     for call in calls:
         status = _status(call)
-        if status and not re.fullmatch(r"5\d\d|HttpStatus\.INTERNAL_SERVER_ERROR|StatusCodes\.INTERNAL_SERVER_ERROR", status):
+        if status and not re.fullmatch(r"5\d\d|HttpStatus\.INTERNAL_SERVER_ERROR|StatusCodes\.INTERNAL_SERVER_ERROR", status) \
+                and not _falls_back_to_500(status, stop):
             continue  # 4xx, or a status carried by the error (err.status, err.errorCode)
         if not _leaks(call, err):
             continue

@@ -31,6 +31,7 @@ Test files, fixtures and front-end placeholders are skipped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -83,7 +84,7 @@ SIGNING_CALLS = lazy_compile(r"(^|\.)(sign|verify|session|cookieSession|cookiePa
 
 
 # `process.env.POSTGRES_PASSWORD || "password"`: a credential with a literal default
-PASSWORD_ENV = lazy_compile(r"(?i)(password|passwd|pwd)$|_PASS$")
+PASSWORD_ENV = lazy_compile(r"(?i)(password|passwd|pwd)$|_PASS$|(API|ADMIN|ACCESS|AUTH|SERVICE|MASTER)_?KEY$|_TOKEN$")
 
 
 def _env_fallback_name(node: Any) -> str:
@@ -144,8 +145,9 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
     if env_name and PASSWORD_ENV.search(env_name):
         ctx.examine(RULE)
-        yield RULE.hit(node, f"process.env.{env_name} falls back to a literal password: a deployment that forgets the "
-                             "variable runs with a password published in the source")
+        what = "password" if re.search(r"(?i)pass|pwd", env_name) else "credential"
+        yield RULE.hit(node, f"process.env.{env_name} falls back to a literal {what}: a deployment that forgets the "
+                             f"variable runs with a {what} published in the source")
         return
     name = _bound_name(node)
     if not name:
