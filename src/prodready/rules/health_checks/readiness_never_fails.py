@@ -1,7 +1,7 @@
 """Readiness check that catches its failures and still answers 200
 
 ## What it does
-In a Python readiness or health route (`/ready`, `/readyz`, `/health/readiness`, `/health`), flags
+In a Python or Express readiness or health route (`/ready`, `/readyz`, `/health/readiness`, `/health`), flags
 a handler that probes its dependencies inside `try/except` but never answers with an error status:
 no 503/500, no `HTTPException`, no `abort(...)`, no `status_code=` on the response — so a failed
 probe turns into `{"status": "degraded"}` with HTTP 200.
@@ -38,9 +38,12 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from typing import Any
 
-from prodready.engine.context import PyContext
+from prodready.engine.context import PyContext, TreeContext
+from prodready.lang import javascript as js
 from prodready.lang import python as pyast
+from prodready.lang.treesitter import descendants, string_value, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import in_test_file
@@ -53,7 +56,7 @@ RULE = RuleMeta(
     category=Category.HEALTH_CHECKS,
     severity=Severity.MEDIUM,
     confidence=Confidence.HIGH,
-    languages=frozenset({Language.PYTHON}),
+    languages=frozenset({Language.PYTHON, Language.JAVASCRIPT, Language.TYPESCRIPT}),
     fix="Answer 503 when a required dependency check fails (and keep the details in the body and the log).",
     references=("https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",),
 )
@@ -89,3 +92,28 @@ def check(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Itera
     returns = [node for node in ast.walk(func) if isinstance(node, ast.Return) and node.value is not None]
     if returns:
         yield RULE.hit(returns[-1], f"{path} catches its dependency failures and still answers 200: probes never see the outage")
+
+
+JS_ERROR_STATUS = lazy_compile(r"\.status\(\s*(5\d\d|\w+)\s*\)|sendStatus\(\s*5\d\d|statusCode\s*=|\bthrow\b|next\(\s*\w+\s*\)")
+
+
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT),
+              callee=lambda c: c.endswith((".get", ".all")), skip_file=lambda ctx: ctx.is_test_file or "catch" not in ctx.text)
+def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """Express: `router.get('/ready', async (req, res) => { try { await db.query('SELECT 1') } catch ... ; res.json(...) })`."""
+    if ctx.is_test_file or "catch" not in ctx.text or not js.callee(node).endswith((".get", ".all")):
+        return
+    arguments = js.args(node)
+    path = string_value(arguments[0]) if arguments else None
+    handler = arguments[-1] if len(arguments) >= 2 else None
+    if not path or not HEALTH_PATH.search(path) or handler is None or handler.type not in {"arrow_function", "function_expression"}:
+        return
+    body = text(handler)
+    if not any(True for _ in descendants(handler, "try_statement")) or "await" not in body:
+        return
+    ctx.examine(RULE)
+    if JS_ERROR_STATUS.search(body):
+        return
+    answers = [call for call in descendants(handler, "call_expression") if js.callee(call).endswith((".json", ".send"))]
+    if answers:
+        yield RULE.hit(answers[-1], f"{path} catches its dependency failures and still answers 200: probes never see the outage")
