@@ -71,11 +71,23 @@ LOOPS = {"for_statement", "while_statement", "do_statement", "for_in_statement"}
 HANDLER_PARAMS = lazy_compile(r"^\(?\s*(req|request|ctx)\b")
 
 
-@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee=lambda name: re.sub(r"\s+", "", name) in CONNECT_CALLS)
+# pg, ioredis, knex and Prisma clients connected by an init function: `await pool.connect()` in initDb().
+CLIENT_CONNECT = lazy_compile(r"(?i)^(this\.)?\w*(pool|client|redis|db|pg|sql|knex|prisma)\.\$?connect$")
+STARTUP_FUNCTION = lazy_compile(r"(?i)^(init|connect|setup|bootstrap|start|open|main)")
+
+
+def _is_connect(name: str) -> bool:
+    name = re.sub(r"\s+", "", name)
+    return name in CONNECT_CALLS or bool(CLIENT_CONNECT.match(name))
+
+
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee=_is_connect)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = re.sub(r"\s+", "", js.callee(node))  # mongoose\n  .connect(...)
-    if name not in CONNECT_CALLS or ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path):
+    if not _is_connect(name) or ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path):
         return
+    if name not in CONNECT_CALLS and not STARTUP_FUNCTION.match(js.function_name(js.enclosing_function(node)) or ""):
+        return  # a client's connect() elsewhere (per request, in a pool checkout helper) is not start-up
     if name.startswith("mongoose.") and ctx.imports.get("mongoose", "").split("#")[0] != "mongoose":
         return
     func = js.enclosing_function(node)
