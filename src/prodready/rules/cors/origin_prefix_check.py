@@ -36,7 +36,6 @@ from typing import Any
 
 from prodready.engine.context import PyContext, TreeContext
 from prodready.lang import golang as go
-from prodready.lang import javascript as js
 from prodready.lang import python as pyast
 from prodready.lang.treesitter import field, text
 from prodready.lazyre import lazy_compile
