@@ -67,18 +67,12 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     options = pyast.keyword(node, "options")
     if options is not None and isinstance(options.value, ast.Dict):
         for key, value in zip(options.value.keys, options.value.values, strict=False):
-            if (
-                pyast.const_str(key) == "verify_signature"
-                and isinstance(value, ast.Constant)
-                and value.value is False
-            ):
+            if not (isinstance(value, ast.Constant) and value.value is False):
+                continue
+            if pyast.const_str(key) == "verify_signature":
                 yield RULE.hit(node, "jwt.decode with verify_signature=False accepts forged tokens")
                 return
-            if (
-                pyast.const_str(key) == "verify_exp"
-                and isinstance(value, ast.Constant)
-                and value.value is False
-            ):
+            if pyast.const_str(key) == "verify_exp":
                 yield RULE.hit(value, "jwt.decode with verify_exp=False: expired tokens stay valid forever")
                 return
     verify = pyast.keyword(node, "verify")

@@ -54,15 +54,24 @@ def websockets_serve(node: ast.Call, ctx: PyContext) -> bool:
     return name.startswith("websockets") and name.rsplit(".", 1)[-1] in {"serve", "unix_serve"}
 
 
-def _skip(ctx: PyContext) -> object:
+def no_websockets(ctx: PyContext) -> object:
+    """skip_file=: files that cannot call the `websockets` library's serve()."""
     return ctx.is_test_file or "websockets" not in ctx.text
 
 
-@RULE.on_python(ast.Call, calls=["serve", "unix_serve"], skip_file=_skip)
+def disabled(node: ast.Call, name: str) -> ast.expr | None:
+    """The `None` given to option ``name`` (`max_size=None`), if any."""
+    option = pyast.keyword(node, name)
+    if option is not None and isinstance(option.value, ast.Constant) and option.value.value is None:
+        return option.value
+    return None
+
+
+@RULE.on_python(ast.Call, calls=["serve", "unix_serve"], skip_file=no_websockets)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
-    if _skip(ctx) or not websockets_serve(node, ctx):
+    if no_websockets(ctx) or not websockets_serve(node, ctx):
         return
     ctx.examine(RULE)
-    option = pyast.keyword(node, "max_size")
-    if option is not None and isinstance(option.value, ast.Constant) and option.value.value is None:
-        yield RULE.hit(option.value, "max_size=None: messages of any size are read into memory")
+    value = disabled(node, "max_size")
+    if value is not None:
+        yield RULE.hit(value, "max_size=None: messages of any size are read into memory")

@@ -33,10 +33,13 @@ import ast
 from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
-from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
-from prodready.rules.input_validation.websocket_max_size_disabled import websockets_serve
+from prodready.rules.input_validation.websocket_max_size_disabled import (
+    disabled,
+    no_websockets,
+    websockets_serve,
+)
 
 RULE = RuleMeta(
     id="PR-TO-006",
@@ -50,17 +53,13 @@ RULE = RuleMeta(
 )
 
 
-def _skip(ctx: PyContext) -> object:
-    return ctx.is_test_file or "websockets" not in ctx.text
-
-
-@RULE.on_python(ast.Call, calls=["serve", "unix_serve"], skip_file=_skip)
+@RULE.on_python(ast.Call, calls=["serve", "unix_serve"], skip_file=no_websockets)
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
-    if _skip(ctx) or not websockets_serve(node, ctx):
+    if no_websockets(ctx) or not websockets_serve(node, ctx):
         return
     ctx.examine(RULE)
     for name in ("ping_interval", "ping_timeout"):
-        option = pyast.keyword(node, name)
-        if option is not None and isinstance(option.value, ast.Constant) and option.value.value is None:
-            yield RULE.hit(option.value, f"{name}=None: keepalive pings are off, so dead peers are never closed")
+        value = disabled(node, name)
+        if value is not None:
+            yield RULE.hit(value, f"{name}=None: keepalive pings are off, so dead peers are never closed")
             return
