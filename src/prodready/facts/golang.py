@@ -97,6 +97,9 @@ def _emit_discards(root: Any, ctx: TreeContext) -> None:
 
 
 ROUTER_MAKERS = lazy_compile(r"^(gin\.(Default|New)|echo\.New|routing\.New|mux\.NewRouter|chi\.NewRouter|fiber\.New|http\.NewServeMux)$")
+# What a callee ROUTER_MAKERS matches contains (it is the callee's own source text)
+ROUTER_MAKER_TEXTS = ("gin.Default", "gin.New", "echo.New", "routing.New", "mux.NewRouter", "chi.NewRouter", "fiber.New",
+                      "http.NewServeMux")
 
 
 
@@ -163,6 +166,10 @@ def _router_includes(
             routers.add(owner)
         elif method in ROUTE_METHODS:
             routers.add(owner)
+    if not routers and "Group" not in ctx.text and not any(maker in ctx.text for maker in ROUTER_MAKER_TEXTS):
+        # No router known, none made here and no Group call to hand on: nothing below can be
+        # found (group_prefix and group_parent are empty too), so spare the walks.
+        return set()
     for decl in descendants(ctx.root, "short_var_declaration", "assignment_statement"):
         right = field(decl, "right")
         left = field(decl, "left")
@@ -593,7 +600,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
     _emit_gin_and_prints(root, calls, ctx)
     _emit_discards(root, ctx)
     _emit_signing_keys(root, calls, ctx, package)
-    if any(go.callee(c) == "signal.Notify" for c in calls):
+    if "signal.Notify" in ctx.text and any(go.callee(c) == "signal.Notify" for c in calls):
         ctx.emit("signal", name="signal-handler", detail="signal.Notify")
     lowered = ctx.text.lower()
     if "x-request-id" not in lowered and "x-correlation-id" not in lowered:
