@@ -391,8 +391,10 @@ def _declared_as(call: Any, name: str, type_pattern: str) -> bool:
 def _limits_body(call: Any, name: str, ctx: TreeContext) -> bool:
     if name in BODY_LIMITS and (name.startswith("http.") or name.split(".")[0] in ctx.imports):
         return True
+    if name != "io.LimitReader":
+        return False  # (asked of every call: the arguments only for this one)
     args = go.call_args(call)
-    return name == "io.LimitReader" and bool(args) and text(args[0]).endswith(".Body")
+    return bool(args) and text(args[0]).endswith(".Body")
 
 
 def _body_decode(call: Any, name: str, parts: tuple[str, str] | None, ctx: TreeContext) -> str:
