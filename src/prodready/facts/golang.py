@@ -157,7 +157,7 @@ def _router_includes(
     created: dict[str, int] = {}
     routers: set[str] = set(group_prefix)
     for call in calls:
-        parts = go.selector_parts(field(call, "function"))
+        parts = go.call_parts(call)
         if parts is None:
             continue
         owner, method = parts
@@ -200,7 +200,7 @@ def _router_includes(
     handed_on: set[str] = set()
     for call in calls:
         target = go.callee(call)
-        parts = go.selector_parts(field(call, "function"))
+        parts = go.call_parts(call)
         if parts is not None:
             if parts[0] not in ctx.imports or parts[1] in ROUTE_METHODS or parts[1] in {"Use", "Group", "Route"}:
                 continue  # methods are not followed: their receiver's type is unknown here
@@ -376,6 +376,7 @@ BINDERS = {
     "echo": ({"Bind"}, r"echo\.Context"),
     "routing": ({"Read"}, r"\*routing\.Context"),  # go-ozzo/ozzo-routing
 }
+BINDER_METHODS = frozenset().union(*(methods for methods, _ in BINDERS.values()))
 
 
 def _declared_as(call: Any, name: str, type_pattern: str) -> bool:
@@ -410,8 +411,8 @@ def _body_decode(call: Any, name: str, parts: tuple[str, str] | None, ctx: TreeC
         if request.group(2) and _declared_as(call, request.group(2), r"(\*gin\.Context|echo\.Context)"):
             return f"json.NewDecoder({source})"
         return ""
-    if parts is None or not re.fullmatch(r"\w+", parts[0]):
-        return ""
+    if parts is None or parts[1] not in BINDER_METHODS or not re.fullmatch(r"\w+", parts[0]):
+        return ""  # (asked of every call: the method first, a set lookup, then the pattern)
     owner, method = parts
     for package, (methods, type_pattern) in BINDERS.items():
         if method in methods and package in ctx.imports and _declared_as(call, owner, type_pattern):
@@ -520,7 +521,8 @@ def collect(root: Any, ctx: TreeContext) -> None:
             key = go.string_arg(call)
             if key:
                 ctx.emit("env_var", line=line, name=key, default=None, has_default=False)
-        elif ENV_HELPER.fullmatch(name) and len(go.call_args(call)) >= 2:
+        elif (not name.isascii() or "env" in name.lower()) and ENV_HELPER.fullmatch(name) and len(go.call_args(call)) >= 2:
+            # (every ENV_HELPER name holds "env": on ASCII names, a substring test first)
             key, default = go.string_arg(call, 0), go.string_arg(call, 1)
             if key:
                 ctx.emit("env_var", line=line, name=key, default=default, has_default=default is not None)

@@ -129,7 +129,7 @@ def local_from_method(node: Any, methods: set[str] | frozenset[str]) -> tuple[st
     call = right.named_children[0]
     if call.type != "call_expression":
         return None
-    parts = go.selector_parts(field(call, "function"))
+    parts = go.call_parts(call)
     if parts is None or parts[1] not in methods:
         return None
     name = text(left.named_children[0])

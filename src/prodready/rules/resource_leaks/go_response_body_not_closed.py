@@ -67,7 +67,7 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     call = right.named_children[0]
     if call.type != "call_expression":
         return
-    parts = go.selector_parts(field(call, "function"))
+    parts = go.call_parts(call)
     if parts is None or parts[1] not in METHODS:
         return
     resp = text(left.named_children[0])
