@@ -34,6 +34,7 @@ test: $(STAMP) lint
 docs: $(STAMP)
 	$(BIN)/prodready rules --format markdown > docs/rules.md
 	$(BIN)/python -m prodready.rules.registry  # src/prodready/rules/_index.py: which rule modules an audit imports
+	$(BIN)/python -m prodready.knowledge  # src/prodready/knowledge/_tables.py: the data files as Python literals
 
 bench: $(STAMP) bench-load
 	$(BIN)/python bench/run.py

@@ -23,7 +23,7 @@ from prodready.engine.runner import (
 from prodready.engine.safeio import Limits
 from prodready.model import AuditReport, Category, CheckTally, Finding, SkippedFile
 from prodready.project import build_model
-from prodready.rules.registry import registry_for, rule_index
+from prodready.rules.registry import PROJECT, registry_for, rule_index
 
 
 class TargetError(ValueError):
@@ -219,8 +219,11 @@ def assemble_report(
     started_at: str,
 ) -> AuditReport:
     # The rules these files and the project pass can run: a rule for another language has no
-    # finding and examined nothing here, so it would add nothing to the checks either.
-    registry = registry_for(frozenset(result.language for result in results))
+    # finding and examined nothing here, so it would add nothing to the checks either. Their
+    # tallies need only the index; the project pass imports the modules with a project handler.
+    wanted = {result.language.value for result in results} | {PROJECT}
+    audited = [info for info in rule_index() if info.handles & wanted]
+    registry = registry_for(frozenset(), project=True)
     facts: dict[str, list[dict[str, object]]] = {}
     files = []
     skipped = [SkippedFile(p, r) for p, r in discovery_skips]
@@ -286,7 +289,7 @@ def assemble_report(
         counts[finding.rule] = counts.get(finding.rule, 0) + 1
     checks: list[CheckTally] = []
     tallied: set[str] = set()
-    for rule in registry.rules:  # matchers: one tally per rule id, for the first enabled matcher of it
+    for rule in audited:  # matchers: one tally per rule id, for the first enabled matcher of it
         if not options.enabled(rule.key) or rule.id in tallied:
             continue
         tallied.add(rule.id)
@@ -295,7 +298,7 @@ def assemble_report(
         if looked == 0:
             continue
         checks.append(CheckTally(rule.category, rule.id, looked, looked - flagged))
-    kept = group_findings(kept, frozenset(rule.id for rule in registry.rules if not rule.grouped))
+    kept = group_findings(kept, frozenset(rule.id for rule in audited if not rule.grouped))
     kept.sort(key=lambda f: f.sort_key)
     return AuditReport(
         target=str(root),

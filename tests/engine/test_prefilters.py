@@ -48,3 +48,57 @@ def test_prefilters_change_no_answer(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert len(filtered[0]) > 100  # the corpus really exercises the rules
     assert plain[0] == filtered[0]
     assert plain[1] == filtered[1]  # the same candidates examined by each rule
+
+
+def test_left_out_rule_modules_change_no_answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python files audited one by one leave out the rule modules whose call handlers name callees
+    the file does not contain (dispatch_for): with every module in, the answers are the same."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "rules", corpus / "fixtures")
+    shutil.copytree(ROOT / "examples" / "shop-api", corpus / "shop-api")
+    shutil.copytree(ROOT / "tests" / "eval" / "trees", corpus / "trees")
+    left_out: list[int] = []
+    build = runner.build_dispatch
+
+    def recording(*args: Any, **kwargs: Any) -> runner.Dispatch:
+        left_out.append(len(args[0].rules))
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "build_dispatch", recording)
+    runner._DISPATCH_CACHE.clear()
+    pruned = _answers(corpus)
+    assert len(set(left_out)) > 1  # the tables grew: some files ran without some modules
+    monkeypatch.setattr(runner, "python_call_modules", dict)
+    runner._DISPATCH_CACHE.clear()
+    try:
+        every = _answers(corpus)
+    finally:
+        runner._DISPATCH_CACHE.clear()
+    assert len(pruned[0]) > 100
+    assert every == pruned
+
+
+def test_a_call_name_is_in_the_text() -> None:
+    """What leaving modules out rests on: the last name of every call (as the engine resolves it,
+    through the imports) is written in the file's ASCII text."""
+    import ast
+
+    from prodready.lang import python as pyast
+
+    checked = 0
+    for path in sorted((ROOT / "tests" / "fixtures" / "rules").rglob("*.py")) + sorted((ROOT / "src").rglob("*.py")):
+        text = path.read_text("utf-8", "replace")
+        if not text.isascii():
+            continue
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            continue
+        imports = pyast.build_import_map(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                name = pyast.call_name(node, imports)
+                if name:
+                    assert name.rsplit(".", 1)[-1] in text, (path, name)
+                    checked += 1
+    assert checked > 10_000

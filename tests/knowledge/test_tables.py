@@ -45,3 +45,24 @@ def test_image_lines_have_dates_and_sources() -> None:
     for image in table.values():
         assert image.docs.startswith("https://") and image.lines, image.name
         assert all(isinstance(day, date) for day in image.lines.values()), image.name
+
+
+def test_generated_tables_are_fresh() -> None:
+    from prodready.knowledge import TABLES_PATH, render_tables
+
+    assert TABLES_PATH.read_text("utf-8") == render_tables(), "src/prodready/knowledge/_tables.py is stale: run `make docs`"
+
+
+def test_generated_tables_match_the_data_files() -> None:
+    import tomllib
+
+    from prodready.knowledge import HERE, image_lines
+
+    for ecosystem in ECOSYSTEMS:
+        entries = tomllib.loads((HERE / f"{ecosystem}.toml").read_text("utf-8"))["client"]
+        assert [c.name for c in clients(ecosystem)] == [e["name"] for e in entries]
+        assert [c.calls for c in clients(ecosystem)] == [tuple(e["calls"]) for e in entries]
+    images = tomllib.loads((HERE / "images.toml").read_text("utf-8"))["image"]
+    assert {name: dict(lines.lines) for name, lines in image_lines().items()} == {
+        name: {str(k): v for k, v in entry["lines"].items()} for name, entry in images.items()
+    }

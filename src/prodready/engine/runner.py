@@ -33,7 +33,7 @@ from prodready.lazyre import lazy_compile
 from prodready.model import Finding, Hit, Language, Severity
 from prodready.redact import redact, redact_message
 from prodready.rules.base import FactCollector, HandlerSet, RuleMeta, iter_hits
-from prodready.rules.registry import Registry, registry_for, rule_index
+from prodready.rules.registry import Registry, python_call_modules, registry_for, rule_index
 from prodready.tracking.fingerprint import fingerprint
 
 if TYPE_CHECKING:
@@ -176,6 +176,9 @@ class Dispatch:
     chosen: dict[
         tuple[str, frozenset[Any]], dict[tuple[str, str | None], list[tuple[HandlerSet, Callable[..., Any], bool]]]
     ] = field(default_factory=dict)
+    # Rule modules not imported for these tables (full name -> the callee names one of which a
+    # Python file must contain for the module to do anything there; see dispatch_for)
+    left_out: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 _GRAMMAR_LANG = {
@@ -188,17 +191,38 @@ _GRAMMAR_LANG = {
 _DISPATCH_CACHE: dict[tuple[RunOptions, Language], Dispatch] = {}
 
 
-def dispatch_for(language: Language, options: RunOptions) -> Dispatch:
+def dispatch_for(language: Language, options: RunOptions, text: str | None = None) -> Dispatch:
     """The handlers for files of one language: only the rule modules that read such files are
-    imported (an audit of Python files never loads the Go rules or the tree-sitter grammars)."""
+    imported (an audit of Python files never loads the Go rules or the tree-sitter grammars).
+
+    Given the ``text`` of the (Python) file at hand, the tables may also leave out the rule
+    modules whose every handler is a call handler filtered on callee names (``calls=``) that this
+    text does not contain: such a module finds nothing and examines nothing in the file. The
+    tables only grow: a later file that names one of a left-out module's callees gets tables with
+    it (a module in the tables where it does nothing changes no answer). Without ``text`` (the
+    pool's workers, other callers) every module is in."""
     key = (options, language)  # the options themselves (hashable): digest() costs a hash per file
-    if key in _DISPATCH_CACHE:
-        return _DISPATCH_CACHE[key]
-    dispatch = build_dispatch(registry_for(frozenset({language}), project=False), options, language)
+    found = _DISPATCH_CACHE.get(key)
+    if found is not None and (not found.left_out or (text is not None and not _names_any(found.left_out, text))):
+        return found
+    left_out: dict[str, tuple[str, ...]] = {}
+    if text is not None and language == Language.PYTHON and text.isascii():
+        # (a non-ASCII text may spell an identifier that NFKC-normalises to a callee name)
+        candidates = found.left_out if found is not None else python_call_modules()
+        left_out = {module: names for module, names in candidates.items() if not any(n in text for n in names)}
+    dispatch = build_dispatch(registry_for(frozenset({language}), project=False, without=frozenset(left_out)), options, language)
+    dispatch.left_out = left_out
     if len(_DISPATCH_CACHE) >= 64:
         _DISPATCH_CACHE.clear()  # a long-lived host auditing with ever new options stays bounded
     _DISPATCH_CACHE[key] = dispatch
     return dispatch
+
+
+def _names_any(left_out: dict[str, tuple[str, ...]], text: str) -> bool:
+    """Whether the text names a callee of one of the left-out modules (or may: not ASCII)."""
+    if not text.isascii():
+        return True
+    return any(name in text for names in left_out.values() for name in names)
 
 
 def build_dispatch(registry: Registry, options: RunOptions, language: Language | None = None) -> Dispatch:
@@ -680,7 +704,7 @@ def _analyze_into(result: FileResult, source: SourceFile, options: RunOptions, t
     ctx = _make_context(source, text, options.limits)
     if options.node_server_dirs and isinstance(ctx, cx.TreeContext) and ctx.language != Language.GO:
         ctx.node_server_package = _in_package(source.path, options.node_server_dirs)
-    dispatch = dispatch_for(source.language, options)
+    dispatch = dispatch_for(source.language, options, ctx.text if isinstance(ctx, cx.PyContext) else None)
     hits: list[tuple[RuleMeta, Hit]] = []
 
     def emit(owner: HandlerSet, produced: Iterable[Hit] | None) -> None:

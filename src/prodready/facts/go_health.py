@@ -32,9 +32,21 @@ def _handler_body(handler: Any, root: Any) -> Any:
     return None
 
 
+HEALTH_WORDS = ("health", "ready", "livez", "liveness", "/ping", "/status")
+
+
+def _may_name_health(source: str) -> bool:
+    """``re.search(r"(?i)health|ready|livez|liveness|/ping|/status", source)``: on ASCII text (most
+    files) by plain substring tests of the lowered text, many times faster than that search."""
+    if source.isascii():
+        lowered = source.lower()
+        return any(word in lowered for word in HEALTH_WORDS)
+    return re.search(r"(?i)health|ready|livez|liveness|/ping|/status", source) is not None
+
+
 @FACTS.on_tree("source_file", languages=(Language.GO,))
 def collect(root: Any, ctx: TreeContext) -> None:
-    if ctx.is_test_file or not re.search(r"(?i)health|ready|livez|liveness|/ping|/status", ctx.text):
+    if ctx.is_test_file or not _may_name_health(ctx.text):
         return
     for call in descendants(root, "call_expression"):
         if go.callee(call).rsplit(".", 1)[-1] not in REGISTERS:

@@ -97,6 +97,9 @@ def _emit_discards(root: Any, ctx: TreeContext) -> None:
 
 
 ROUTER_MAKERS = lazy_compile(r"^(gin\.(Default|New)|echo\.New|routing\.New|mux\.NewRouter|chi\.NewRouter|fiber\.New|http\.NewServeMux)$")
+# What a callee ROUTER_MAKERS matches contains (it is the callee's own source text)
+ROUTER_MAKER_TEXTS = ("gin.Default", "gin.New", "echo.New", "routing.New", "mux.NewRouter", "chi.NewRouter", "fiber.New",
+                      "http.NewServeMux")
 
 
 
@@ -154,7 +157,7 @@ def _router_includes(
     created: dict[str, int] = {}
     routers: set[str] = set(group_prefix)
     for call in calls:
-        parts = go.selector_parts(field(call, "function"))
+        parts = go.call_parts(call)
         if parts is None:
             continue
         owner, method = parts
@@ -163,6 +166,10 @@ def _router_includes(
             routers.add(owner)
         elif method in ROUTE_METHODS:
             routers.add(owner)
+    if not routers and "Group" not in ctx.text and not any(maker in ctx.text for maker in ROUTER_MAKER_TEXTS):
+        # No router known, none made here and no Group call to hand on: nothing below can be
+        # found (group_prefix and group_parent are empty too), so spare the walks.
+        return set()
     for decl in descendants(ctx.root, "short_var_declaration", "assignment_statement"):
         right = field(decl, "right")
         left = field(decl, "left")
@@ -193,7 +200,7 @@ def _router_includes(
     handed_on: set[str] = set()
     for call in calls:
         target = go.callee(call)
-        parts = go.selector_parts(field(call, "function"))
+        parts = go.call_parts(call)
         if parts is not None:
             if parts[0] not in ctx.imports or parts[1] in ROUTE_METHODS or parts[1] in {"Use", "Group", "Route"}:
                 continue  # methods are not followed: their receiver's type is unknown here
@@ -369,6 +376,7 @@ BINDERS = {
     "echo": ({"Bind"}, r"echo\.Context"),
     "routing": ({"Read"}, r"\*routing\.Context"),  # go-ozzo/ozzo-routing
 }
+BINDER_METHODS = frozenset().union(*(methods for methods, _ in BINDERS.values()))
 
 
 def _declared_as(call: Any, name: str, type_pattern: str) -> bool:
@@ -384,8 +392,10 @@ def _declared_as(call: Any, name: str, type_pattern: str) -> bool:
 def _limits_body(call: Any, name: str, ctx: TreeContext) -> bool:
     if name in BODY_LIMITS and (name.startswith("http.") or name.split(".")[0] in ctx.imports):
         return True
+    if name != "io.LimitReader":
+        return False  # (asked of every call: the arguments only for this one)
     args = go.call_args(call)
-    return name == "io.LimitReader" and bool(args) and text(args[0]).endswith(".Body")
+    return bool(args) and text(args[0]).endswith(".Body")
 
 
 def _body_decode(call: Any, name: str, parts: tuple[str, str] | None, ctx: TreeContext) -> str:
@@ -401,8 +411,8 @@ def _body_decode(call: Any, name: str, parts: tuple[str, str] | None, ctx: TreeC
         if request.group(2) and _declared_as(call, request.group(2), r"(\*gin\.Context|echo\.Context)"):
             return f"json.NewDecoder({source})"
         return ""
-    if parts is None or not re.fullmatch(r"\w+", parts[0]):
-        return ""
+    if parts is None or parts[1] not in BINDER_METHODS or not re.fullmatch(r"\w+", parts[0]):
+        return ""  # (asked of every call: the method first, a set lookup, then the pattern)
     owner, method = parts
     for package, (methods, type_pattern) in BINDERS.items():
         if method in methods and package in ctx.imports and _declared_as(call, owner, type_pattern):
@@ -511,7 +521,8 @@ def collect(root: Any, ctx: TreeContext) -> None:
             key = go.string_arg(call)
             if key:
                 ctx.emit("env_var", line=line, name=key, default=None, has_default=False)
-        elif ENV_HELPER.fullmatch(name) and len(go.call_args(call)) >= 2:
+        elif (not name.isascii() or "env" in name.lower()) and ENV_HELPER.fullmatch(name) and len(go.call_args(call)) >= 2:
+            # (every ENV_HELPER name holds "env": on ASCII names, a substring test first)
             key, default = go.string_arg(call, 0), go.string_arg(call, 1)
             if key:
                 ctx.emit("env_var", line=line, name=key, default=default, has_default=default is not None)
@@ -593,7 +604,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
     _emit_gin_and_prints(root, calls, ctx)
     _emit_discards(root, ctx)
     _emit_signing_keys(root, calls, ctx, package)
-    if any(go.callee(c) == "signal.Notify" for c in calls):
+    if "signal.Notify" in ctx.text and any(go.callee(c) == "signal.Notify" for c in calls):
         ctx.emit("signal", name="signal-handler", detail="signal.Notify")
     lowered = ctx.text.lower()
     if "x-request-id" not in lowered and "x-correlation-id" not in lowered:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import re
 from typing import Any
 
 from prodready.engine.context import PyContext, TreeContext
@@ -73,7 +72,8 @@ def collect_js(root: Any, ctx: TreeContext) -> None:
 
 @FACTS.on_tree("source_file", languages=(Language.GO,))
 def collect_go(root: Any, ctx: TreeContext) -> None:
-    if ctx.is_test_file or not re.search(r"SetOutput\(|log\.New\(|MultiWriter\(|zapcore\.AddSync\(|lumberjack", ctx.text):
+    # (plain substring tests: as a search for their alternation, several times faster)
+    if ctx.is_test_file or not any(w in ctx.text for w in ("SetOutput(", "log.New(", "MultiWriter(", "zapcore.AddSync(", "lumberjack")):
         return
     for call in descendants(root, "call_expression"):
         name = go.callee(call)

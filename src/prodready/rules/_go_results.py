@@ -48,8 +48,10 @@ def convention_discard(node: Any) -> tuple[Any, str] | None:
     call = right.named_children[0]
     if call.type != "call_expression":
         return None
-    names = [text(c) for c in left.named_children]
-    if len(names) < 2 or names[-1] != "_" or all(n == "_" for n in names):
+    targets = left.named_children
+    if len(targets) < 2 or text(targets[-1]) != "_":
+        return None  # (asked of every assignment: the other names only when the last is blank)
+    if all(text(c) == "_" for c in targets):
         return None
     callee = go.callee(call)
     if HARMLESS.search(callee) or ERROR_CALLS.match(callee) or VALUE_OK_PACKAGES.match(callee):
@@ -65,7 +67,7 @@ def convention_discard(node: Any) -> tuple[Any, str] | None:
             return None
     elif VALUE_OK_METHODS.match(method):
         return None
-    if _nil_checked_next(node, names[0]):
+    if _nil_checked_next(node, text(targets[0])):
         return None
     return call, callee
 
@@ -127,7 +129,7 @@ def local_from_method(node: Any, methods: set[str] | frozenset[str]) -> tuple[st
     call = right.named_children[0]
     if call.type != "call_expression":
         return None
-    parts = go.selector_parts(field(call, "function"))
+    parts = go.call_parts(call)
     if parts is None or parts[1] not in methods:
         return None
     name = text(left.named_children[0])

@@ -316,3 +316,57 @@ ALIASES: dict[str, tuple[str, ...]] = {
     'unbounded_growth.go_collection_grows_forever': ('PR-UG-201', 'go-collection-grows-forever'),
     'unbounded_growth.js_log_file_without_rotation': ('PR-UG-102', 'js-log-file-without-rotation'),
 }
+
+# modules whose matcher is not grouped (RuleMeta.grouped=False)
+UNGROUPED: frozenset[str] = frozenset({
+    'concurrency.lazy_singleton_race',
+    'concurrency.redis_read_modify_write',
+    'unbounded_growth.collection_grows_forever',
+    'unbounded_growth.js_module_collection_grows',
+    'unbounded_growth.go_collection_grows_forever',
+})
+
+# module -> the callee last names its Python handlers are all filtered on (calls=): in a Python
+# file whose text names none of them the module does nothing (registry.python_call_names)
+PYTHON_CALLS: dict[str, tuple[str, ...]] = {
+    'authentication.jwt_without_verification': ('decode', 'get_unverified_claims'),
+    'authentication.weak_password_hash': ('CryptContext', 'gensalt', 'md5', 'sha1', 'sha256', 'sha512', 'using'),
+    'authentication.reusable_reset_token': ('encode',),
+    'authentication.ssh_host_key_not_verified': ('set_missing_host_key_policy',),
+    'authentication.js_account_enumeration': ('HTTPException', 'NotFound', 'ValidationError', 'abort'),
+    'configuration.production_config_local_default': ('get', 'getenv'),
+    'configuration.api_docs_always_served': ('FastAPI',),
+    'cors.origin_prefix_check': ('endswith', 'startswith'),
+    'database.hardcoded_pool_size': ('create_async_engine', 'create_engine'),
+    'database.pool_chosen_by_environment': ('create_async_engine', 'create_engine'),
+    'database.unbounded_list_query': ('all',),
+    'database.reference_without_index': ('Column', 'Field', 'mapped_column'),
+    'database.schema_built_at_startup': ('create_all',),
+    'input_validation.sql_injection': ('exec_driver_sql', 'execute', 'executemany', 'executescript', 'fetch', 'fetchrow', 'fetchval', 'raw', 'read_sql', 'read_sql_query', 'text'),
+    'input_validation.shell_injection': ('Popen', 'call', 'check_call', 'check_output', 'create_subprocess_shell', 'getoutput', 'getstatusoutput', 'popen', 'run', 'system'),
+    'input_validation.unsafe_deserialization': ('decode', 'load', 'loads', 'open', 'unsafe_load'),
+    'input_validation.websocket_max_size_disabled': ('serve', 'unix_serve'),
+    'logging.print_in_server_code': ('print',),
+    'logging.secret_logged': ('acritical', 'adebug', 'aerror', 'aexception', 'ainfo', 'alog', 'awarn', 'awarning', 'create_async_engine', 'create_engine', 'critical', 'debug', 'error', 'exception', 'info', 'log', 'print', 'warn', 'warning'),
+    'logging.log_level_hardcoded': ('basicConfig', 'setLevel'),
+    'logging.request_body_logged': ('adebug', 'aerror', 'aexception', 'ainfo', 'awarning', 'critical', 'debug', 'error', 'exception', 'info', 'log', 'warn', 'warning'),
+    'process_management.popen_never_waited': ('Popen', 'create_subprocess_exec', 'create_subprocess_shell', 'terminate'),
+    'process_management.reload_enabled_in_code': ('run',),
+    'process_management.thread_per_call': ('Thread',),
+    'resource_leaks.file_not_closed': ('open',),
+    'resource_leaks.client_created_per_call': ('AsyncClient', 'Client', 'ClientSession', 'Session', 'session'),
+    'resource_leaks.lock_released_outside_finally': ('acquire',),
+    'resource_leaks.executor_not_shut_down': ('Pool', 'ProcessPoolExecutor', 'ThreadPool', 'ThreadPoolExecutor'),
+    'secrets.insecure_random_token': ('choice', 'choices', 'getrandbits', 'randint', 'random', 'randrange', 'sample', 'uuid1'),
+    'timeouts.http_call_without_timeout': ('AsyncClient', 'Client', 'ClientSession', 'delete', 'get', 'head', 'options', 'patch', 'post', 'put', 'request', 'stream', 'urlopen'),
+    'timeouts.redis_without_socket_timeout': ('BlockingConnectionPool', 'ConnectionPool', 'Redis', 'StrictRedis', 'from_url'),
+    'timeouts.database_client_without_timeout': ('AsyncIOMotorClient', 'AsyncMongoClient', 'MongoClient', 'MotorClient', 'connect', 'create_async_engine', 'create_engine', 'create_pool'),
+    'timeouts.subprocess_without_timeout': ('call', 'check_call', 'check_output', 'communicate', 'run', 'wait'),
+    'timeouts.llm_client_without_timeout': ('Anthropic', 'AnthropicBedrock', 'AsyncAnthropic', 'AsyncAzureOpenAI', 'AsyncOpenAI', 'AzureChatOpenAI', 'AzureOpenAI', 'ChatAnthropic', 'ChatOpenAI', 'OpenAI'),
+    'timeouts.websocket_keepalive_disabled': ('serve', 'unix_serve'),
+    'timeouts.js_mail_transport_without_timeout': ('SMTP', 'SMTP_SSL', 'send', 'send_message'),
+    'unbounded_growth.log_file_without_rotation': ('FileHandler', 'basicConfig', 'open'),
+    'unbounded_growth.unbounded_queue': ('Queue', 'SimpleQueue'),
+    'unbounded_growth.redis_key_without_expiry': ('append', 'hmset', 'hset', 'lpush', 'rpush', 'sadd', 'set', 'zadd'),
+    'unbounded_growth.uploads_kept_on_disk': ('save',),
+}

@@ -5,12 +5,15 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prodready.engine.context import is_test_path
-from prodready.lang.shell import Command, ShellScript
 from prodready.lazyre import lazy_compile
 from prodready.rules._process import hands_over, is_shell_c, server_launch
+
+if TYPE_CHECKING:  # (imported where used: the project pass loads this module for every tree,
+    # and only a tree with shell scripts needs the reader)
+    from prodready.lang.shell import Command, ShellScript
 
 # Names that say "this is how the container starts", without any reference to the script.
 START_NAME = lazy_compile(
@@ -92,7 +95,10 @@ def _referenced_names(model: Any) -> tuple[dict[str, list[dict[str, Any]]], dict
 def start_scripts(model: Any, *, include_tests: bool = False) -> Iterator[StartScript]:
     """Every shell script of the project, with the references that start it."""
     names, _aliases = _referenced_names(model)
-    for record in model.facts.get("shell_script", []):
+    records = model.facts.get("shell_script", [])
+    if records:
+        from prodready.lang.shell import Command, ShellScript
+    for record in records:
         path = str(record.get("file", ""))
         if not include_tests and is_test_path(path):
             continue

@@ -123,6 +123,7 @@ class RuleInfo(NamedTuple):
     module: str  # full module name
     handles: frozenset[str]  # Language values of the files its handlers read, and/or PROJECT
     aliases: tuple[str, ...] = ()  # the matcher's old id and name (see RuleMeta.aliases)
+    grouped: bool = True  # RuleMeta.grouped
 
     @property
     def key(self) -> str:
@@ -179,6 +180,19 @@ def handled(owner: HandlerSet) -> frozenset[str]:
     return frozenset(out)
 
 
+def python_call_names(rule: RuleMeta) -> frozenset[str] | None:
+    """The callee last names a rule's Python handlers are all filtered on (``calls=``), when every
+    handler it has for Python files is such a call handler and it has no project-wide one: the
+    rule does nothing at all in a Python file whose text names none of them (see
+    ``registry_for``). None when the rule has any other way to run on a Python file."""
+    handlers = rule.handlers
+    if handlers.project or handlers.python or not handlers.python_calls:
+        return None
+    if any(lang == Language.PYTHON for lang, _ in handlers.file):
+        return None
+    return frozenset().union(*(names for names, _ in handlers.python_calls))
+
+
 def render_index(registry: Registry) -> str:
     """The text of ``_index.py`` for this registry."""
     module_of: dict[str, str] = {}
@@ -209,6 +223,19 @@ def render_index(registry: Registry) -> str:
         if rule.aliases:
             items = ", ".join(repr(a) for a in rule.aliases) + ("," if len(rule.aliases) == 1 else "")
             lines.append(f"    {module_of[rule.key]!r}: ({items}),")
+    lines += ["}", "", "# modules whose matcher is not grouped (RuleMeta.grouped=False)", "UNGROUPED: frozenset[str] = frozenset({"]
+    lines.extend(f"    {module_of[rule.key]!r}," for rule in registry.rules if not rule.grouped)
+    lines += [
+        "})",
+        "",
+        "# module -> the callee last names its Python handlers are all filtered on (calls=): in a Python",
+        "# file whose text names none of them the module does nothing (registry.python_call_names)",
+        "PYTHON_CALLS: dict[str, tuple[str, ...]] = {",
+    ]
+    for rule in registry.rules:
+        names = python_call_names(rule)
+        if names is not None:
+            lines.append(f"    {module_of[rule.key]!r}: {_tuple(names)},")
     lines += ["}", ""]
     return "\n".join(lines)
 
@@ -229,7 +256,7 @@ def rule_index() -> tuple[RuleInfo, ...]:
 
     return tuple(
         RuleInfo(rule_id, name, Category(category), Severity(severity), "prodready.rules." + module, frozenset(handles),
-                 _index.ALIASES.get(module, ()))
+                 _index.ALIASES.get(module, ()), module not in _index.UNGROUPED)
         for rule_id, name, category, severity, module, handles in _index.RULES
     )
 
@@ -277,14 +304,16 @@ def find_rule(rule_id: str) -> RuleMeta | None:
 
 
 @lru_cache(maxsize=64)
-def registry_for(languages: frozenset[Language], project: bool = True) -> Registry:
+def registry_for(languages: frozenset[Language], project: bool = True, without: frozenset[str] = frozenset()) -> Registry:
     """The rules and collectors that read files of these languages (and, with ``project``, every
     rule with a project-wide handler): all an audit of such files can run. Rules keep the full
-    registry's order, so dispatch order and findings are the same as with every rule loaded."""
+    registry's order, so dispatch order and findings are the same as with every rule loaded.
+    ``without``: rule modules (full names) left out, not imported: those that can do nothing in
+    the files at hand (see ``python_call_names``)."""
     from prodready.rules import _index
 
     wanted = {lang.value for lang in languages} | ({PROJECT} if project else set())
-    infos = [info for info in rule_index() if info.handles & wanted]
+    infos = [info for info in rule_index() if info.handles & wanted and info.module not in without]
     rules: list[RuleMeta] = []
     for info in infos:
         module = importlib.import_module(info.module)
@@ -295,6 +324,14 @@ def registry_for(languages: frozenset[Language], project: bool = True) -> Regist
             module = importlib.import_module("prodready.facts." + name)
             collectors.extend(v for v in vars(module).values() if isinstance(v, FactCollector))
     return Registry(rules=tuple(rules), collectors=tuple(collectors))
+
+
+def python_call_modules() -> dict[str, tuple[str, ...]]:
+    """Full module name -> the callee last names all its Python handlers are filtered on, for the
+    modules that do nothing in a Python file whose text names none of them (from the index)."""
+    from prodready.rules import _index
+
+    return {"prodready.rules." + module: names for module, names in _index.PYTHON_CALLS.items()}
 
 
 if __name__ == "__main__":

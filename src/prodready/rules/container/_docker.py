@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
-from prodready.lang.dockerfile import Instruction
 from prodready.lazyre import lazy_compile
+
+if TYPE_CHECKING:  # (annotations only: the project pass loads this module for every tree)
+    from prodready.lang.dockerfile import Instruction
 
 DEV_SERVER = lazy_compile(
     r"(--reload\b|\bflask\s+run\b|\bnpm\s+run\s+dev\b|\byarn\s+dev\b|\bpnpm\s+(run\s+)?dev\b|\bnext\s+dev\b|"

@@ -38,7 +38,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
-from prodready.lang.treesitter import field, text
+from prodready.lang.treesitter import text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import non_production
 from prodready.rules.base import RuleMeta
@@ -102,7 +102,7 @@ ALLOW_ALL_DEFAULTS = (
 def _allow_all_default(call: Any, ctx: TreeContext) -> str | None:
     """`cors.AllowAll()`, `cors.Default()`, `middleware.CORS()`, fiber `cors.New()`, ozzo
     `cors.Handler(cors.AllowAll)`: the text, when it allows any origin."""
-    parts = go.selector_parts(field(call, "function"))
+    parts = go.call_parts(call)
     if parts is None:
         return None
     package, name = parts

@@ -56,16 +56,18 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prodready.engine.context import DockerfileContext, ProjectContext, YamlContext
-from prodready.lang.shell import ShellScript
 from prodready.lang.yamldoc import YList
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._scripts import inline_script, start_migrations, start_scripts
 from prodready.rules.base import RuleMeta
 from prodready.rules.container._compose import is_dev_compose, services
 from prodready.rules.container._docker import DEV_SERVER
+
+if TYPE_CHECKING:  # (annotations only: the project pass loads this module for every tree)
+    from prodready.lang.shell import ShellScript
 
 RULE = RuleMeta(
     id="PR-DB-302",

@@ -80,7 +80,7 @@ def _error_response(call: Any) -> bool:
     args = go.call_args(call)
     if name == "http.Redirect":
         return len(args) == 4 and bool(ERROR_STATUS.search(text(args[3])))
-    parts = go.selector_parts(field(call, "function"))
+    parts = go.call_parts(call)
     if parts is None or not args:
         return False
     if parts[1] in {"AbortWithStatus", "AbortWithStatusJSON", "AbortWithError"}:

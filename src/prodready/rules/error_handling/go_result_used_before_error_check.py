@@ -79,10 +79,11 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     body = text(nxt)
     if nxt.type == "if_statement":
         return
-    read = re.search(rf"(?<![\w.]){re.escape(result)}\.\w+", body)
+    # (substring tests first: the patterns hold the names, so each is compiled anew)
+    read = re.search(rf"(?<![\w.]){re.escape(result)}\.\w+", body) if result + "." in body else None
     if read is None:
         return
-    if nxt.type == "return_statement" and not re.search(rf"\b{re.escape(error)}\b", body):
+    if nxt.type == "return_statement" and (error not in body or not re.search(rf"\b{re.escape(error)}\b", body)):
         return  # `return v.X` without the error: the error was dropped, which PR-EH-201 reports
     if nxt.type not in {"return_statement", "defer_statement", "short_var_declaration", "assignment_statement", "expression_statement"}:
         return

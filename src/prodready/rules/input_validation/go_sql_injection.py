@@ -78,11 +78,25 @@ def _dynamic(node: Any, func_text: str) -> bool:
     if node.type == "binary_expression" and "+" in value:
         return bool(SQL.search(value)) and bool(re.search(r"\+\s*[A-Za-z_]", value))
     if node.type == "identifier":
-        match = re.search(
-            rf"\b{re.escape(value)}\s*:?=\s*(fmt\.Sprintf\(.*|\".*\"\s*\+\s*[A-Za-z_].*)", func_text
-        )
+        match = _assignment_of(value, func_text)
         return bool(match and SQL.search(match.group(1)))
     return False
+
+
+ASSIGNED = lazy_compile(r"\s*:?=\s*(fmt\.Sprintf\(.*|\".*\"\s*\+\s*[A-Za-z_].*)")
+
+
+def _assignment_of(name: str, source: str) -> re.Match[str] | None:
+    """``re.search(rf"\\b{re.escape(name)}" + ASSIGNED.pattern, source)`` for an identifier, without
+    compiling a pattern per name: the first place the name starts a word that ASSIGNED follows."""
+    start = source.find(name)
+    while start != -1:
+        if start == 0 or not (source[start - 1].isalnum() or source[start - 1] == "_"):
+            match = ASSIGNED.match(source, start + len(name))
+            if match is not None:
+                return match
+        start = source.find(name, start + 1)
+    return None
 
 
 def _maybe_query(callee: str) -> bool:

@@ -67,7 +67,7 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     call = right.named_children[0]
     if call.type != "call_expression":
         return
-    parts = go.selector_parts(field(call, "function"))
+    parts = go.call_parts(call)
     if parts is None or parts[1] not in METHODS:
         return
     resp = text(left.named_children[0])
@@ -81,7 +81,10 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     http_call = parts[0] in {"http", "http.DefaultClient"} or (
         parts[1] == "Do" and re.search(r"(?i)client", parts[0]) is not None
     )
-    if not http_call and not re.search(rf"\b{re.escape(resp)}\.(Body|StatusCode|Status|Header|ContentLength)\b", body):
+    if not http_call and (
+        resp + "." not in body  # (what the pattern needs, tested first: it is compiled per name)
+        or not re.search(rf"\b{re.escape(resp)}\.(Body|StatusCode|Status|Header|ContentLength)\b", body)
+    ):
         return  # pool.Get(), store.Get(r, "session"), cache.Get(key): not an *http.Response
     ctx.examine(RULE)
     if f"defer {resp}.Body.Close()" in text(func):

@@ -46,7 +46,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import AppConfigContext, DockerfileContext, YamlContext
-from prodready.lang.dockerfile import line_within
 from prodready.lang.yamldoc import YList, YMap
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
@@ -107,6 +106,9 @@ def judge(name: str, value: Any, shown: str | None = None) -> str | None:
 
 @RULE.on_file(Language.DOCKERFILE)
 def check_dockerfile(ctx: DockerfileContext) -> Iterator[Hit]:
+    # (imported here: the project pass loads this module for every tree)
+    from prodready.lang.dockerfile import line_within
+
     for instruction in ctx.dockerfile.instructions:
         if instruction.keyword not in {"ENV", "ARG"}:
             continue

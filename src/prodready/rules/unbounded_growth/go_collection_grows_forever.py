@@ -140,10 +140,14 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
         for node, left, right in assignments:
             if name not in left:  # every pattern below needs the name in the left-hand side
                 continue
-            if kind == "map" and re.fullmatch(rf"{member}\[.+\]", left):
+            # (the substring tests first: each pattern holds the name, so it is compiled anew
+            # for every field; they are what any match of it needs)
+            if kind == "map" and left.endswith("]") and name + "[" in left and re.fullmatch(rf"{member}\[.+\]", left):
                 writes.append(node)
             elif (
                 kind == "slice"
+                and left.endswith(name)
+                and right.startswith("append(")
                 and re.fullmatch(member, left)
                 and re.match(rf"append\(\s*{member}\s*,", right)
             ):
