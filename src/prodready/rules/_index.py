@@ -336,6 +336,7 @@ PYTHON_CALLS: dict[str, tuple[str, ...]] = {
     'authentication.js_account_enumeration': ('HTTPException', 'NotFound', 'ValidationError', 'abort'),
     'configuration.production_config_local_default': ('get', 'getenv'),
     'configuration.api_docs_always_served': ('FastAPI',),
+    'cors.cors_shared_hosting_origin': ('CORS', 'CORSMiddleware', 'add_middleware'),
     'cors.origin_prefix_check': ('endswith', 'startswith'),
     'database.hardcoded_pool_size': ('create_async_engine', 'create_engine'),
     'database.pool_chosen_by_environment': ('create_async_engine', 'create_engine'),

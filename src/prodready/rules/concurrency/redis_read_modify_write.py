@@ -85,8 +85,6 @@ def _mentions(node: ast.AST, names: set[str]) -> bool:
 def check(func: ast.AsyncFunctionDef | ast.FunctionDef, ctx: PyContext) -> Iterator[Hit]:
     if _skip(ctx) or not ctx.imports_module("redis", "aioredis"):
         return
-    if GUARDED.search(ast.unparse(func)):
-        return
     statements = sorted((n for n in pyast.walk_shallow(func) if isinstance(n, ast.stmt)), key=lambda n: (n.lineno, n.col_offset))
     for index, stmt in enumerate(statements):
         if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
@@ -95,6 +93,8 @@ def check(func: ast.AsyncFunctionDef | ast.FunctionDef, ctx: PyContext) -> Itera
         if read is None:
             continue
         ctx.examine(RULE)
+        if GUARDED.search(ast.unparse(func)):
+            return  # WATCH/MULTI, a lock or a script: the read-modify-write is atomic
         key = ast.unparse(read.args[0])
         derived = {stmt.targets[0].id}
         for later in statements[index + 1:]:

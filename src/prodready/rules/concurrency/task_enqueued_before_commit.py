@@ -46,7 +46,6 @@ from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -65,7 +64,8 @@ WRITE_SQL = lazy_compile(r"(?i)^\s*(insert|update)\b")
 
 
 def _skip(ctx: PyContext) -> object:
-    return ctx.is_test_file or "sqlalchemy" not in ctx.text and "session" not in ctx.text
+    text = ctx.text
+    return ctx.is_test_file or not any(word in text for word in ENQUEUE) or "sqlalchemy" not in text and "session" not in text
 
 
 def _is_write(call: ast.Call) -> bool:
@@ -87,7 +87,7 @@ def _is_write(call: ast.Call) -> bool:
     return False
 
 
-@RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef, skip_file=in_test_file)
+@RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef, skip_file=_skip)
 def check(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
     if _skip(ctx) or not ctx.imports_module("sqlalchemy", "sqlmodel", "flask_sqlalchemy"):
         return

@@ -77,14 +77,21 @@ def _skip(ctx: Any) -> object:
                                                                    "azurewebsites", "ngrok"))
 
 
-@RULE.on_python(ast.keyword, skip_file=_skip)
-def check_python(node: ast.keyword, ctx: PyContext) -> Iterator[Hit]:
-    if _skip(ctx) or node.arg != "allow_origin_regex":
+def _no_origin_regex(ctx: Any) -> object:
+    return _skip(ctx) or "allow_origin_regex" not in ctx.text
+
+
+@RULE.on_python(ast.Call, calls=["add_middleware", "CORSMiddleware", "CORS"], skip_file=_no_origin_regex)
+def check_python(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
+    if _no_origin_regex(ctx):
         return
-    pattern = pyast.const_str(node.value) or ""
+    option = pyast.keyword(node, "allow_origin_regex")
+    if option is None:
+        return
+    pattern = pyast.const_str(option.value) or ""
     ctx.examine(RULE)
     if ANY_TENANT.search(pattern):
-        yield RULE.hit(node.value, _message(pattern))
+        yield RULE.hit(option.value, _message(pattern))
 
 
 @RULE.on_tree("regex", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_skip)

@@ -46,7 +46,6 @@ from prodready.lang import python as pyast
 from prodready.lang.treesitter import descendants, string_value, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._pyutil import in_test_file
 from prodready.rules._repo import HEALTH_PATH
 from prodready.rules.base import RuleMeta
 
@@ -73,9 +72,14 @@ def _route_path(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
     return None
 
 
-@RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef, skip_file=in_test_file)
+def _no_probe_route(ctx: PyContext) -> object:
+    text = ctx.text
+    return ctx.is_test_file or "try" not in text or not any(w in text for w in ("health", "ready", "live", "ping", "status", "alive"))
+
+
+@RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef, skip_file=_no_probe_route)
 def check(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
-    if ctx.is_test_file:
+    if _no_probe_route(ctx):
         return
     path = _route_path(func)
     if not path or not HEALTH_PATH.search(path):

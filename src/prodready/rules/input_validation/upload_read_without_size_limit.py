@@ -47,7 +47,6 @@ from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 from prodready.rules.input_validation._taint import is_route_handler
 
@@ -76,11 +75,18 @@ def _uploads(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
     return names
 
 
-@RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef, skip_file=in_test_file)
+def _no_upload(ctx: PyContext) -> object:
+    return ctx.is_test_file or "UploadFile" not in ctx.text and "request.files" not in ctx.text
+
+
+@RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef, skip_file=_no_upload)
 def check(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
-    if ctx.is_test_file or not is_route_handler(func):
+    if _no_upload(ctx) or not is_route_handler(func):
         return
     uploads = _uploads(func)
+    flask = "request.files" in ctx.text
+    if not uploads and not flask:
+        return
     body = ast.unparse(func)
     flask = "request.files" in body
     if not uploads and not flask:
