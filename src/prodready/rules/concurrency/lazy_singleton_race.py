@@ -78,11 +78,11 @@ def check_flag(node: ast.If, ctx: PyContext) -> Iterator[Hit]:
     if not (isinstance(test, ast.Name) and len(node.body) == 1 and isinstance(node.body[0], ast.Return)):
         return
     func = pyast.enclosing_function(node)
-    if func is None or isinstance(func, ast.AsyncFunctionDef) or test.id not in _globals_declared(func):
+    if func is None or isinstance(func, ast.AsyncFunctionDef):
         return
     opening = next((stmt for stmt in func.body if not isinstance(stmt, ast.Global | ast.Expr)), None)
-    if node is not opening:
-        return  # the guard must open the function
+    if node is not opening or not any(isinstance(stmt, ast.Global) and test.id in stmt.names for stmt in func.body):
+        return  # the guard must open the function, on a global it declares
     sets = [stmt for stmt in func.body if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == test.id for t in stmt.targets)
             and isinstance(stmt.value, ast.Constant) and stmt.value.value is True]
     if not sets or is_script_like(ctx):

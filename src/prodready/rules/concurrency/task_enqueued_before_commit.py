@@ -64,8 +64,11 @@ WRITE_SQL = lazy_compile(r"(?i)^\s*(insert|update)\b")
 
 
 def _skip(ctx: PyContext) -> object:
-    text = ctx.text
-    return ctx.is_test_file or not any(word in text for word in ENQUEUE) or "sqlalchemy" not in text and "session" not in text
+    known = ctx.memo.get("cc-006-skip")  # asked once per function: answer once per file
+    if known is None:
+        text = ctx.text
+        known = ctx.memo["cc-006-skip"] = ctx.is_test_file or not any(word in text for word in ENQUEUE) or "sqlalchemy" not in text and "session" not in text
+    return known
 
 
 def _is_write(call: ast.Call) -> bool:

@@ -73,8 +73,12 @@ def _route_path(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
 
 
 def _no_probe_route(ctx: PyContext) -> object:
-    text = ctx.text
-    return ctx.is_test_file or "try" not in text or not any(w in text for w in ("health", "ready", "live", "ping", "status", "alive"))
+    known = ctx.memo.get("hc-004-skip")  # asked once per function: answer once per file
+    if known is None:
+        text = ctx.text
+        known = ctx.memo["hc-004-skip"] = ctx.is_test_file or "try" not in text or not any(
+            w in text for w in ("health", "ready", "live", "ping", "status", "alive"))
+    return known
 
 
 @RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef, skip_file=_no_probe_route)

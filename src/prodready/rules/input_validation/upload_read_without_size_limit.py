@@ -76,7 +76,10 @@ def _uploads(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
 
 
 def _no_upload(ctx: PyContext) -> object:
-    return ctx.is_test_file or "UploadFile" not in ctx.text and "request.files" not in ctx.text
+    known = ctx.memo.get("iv-008-skip")  # asked once per function: answer once per file
+    if known is None:
+        known = ctx.memo["iv-008-skip"] = ctx.is_test_file or "UploadFile" not in ctx.text and "request.files" not in ctx.text
+    return known
 
 
 @RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef, skip_file=_no_upload)

@@ -104,14 +104,36 @@ def _removes(statements: list[ast.stmt], name: str) -> bool:
 
 
 def _no_cleanup_in_handler(ctx: PyContext) -> object:
-    """skip_file=: a removal inside an `except` needs both words in the file."""
-    text = ctx.text
-    return ctx.is_test_file or "except" not in text or not any(word in text for word in (".pop(", ".remove(", ".discard(", "del "))
+    """skip_file=: a removal inside an `except` needs both words in the file (answered once per file)."""
+    known = ctx.memo.get("rl-006-skip")
+    if known is None:
+        text = ctx.text
+        known = ctx.memo["rl-006-skip"] = ctx.is_test_file or "except" not in text or not any(
+            word in text for word in (".pop(", ".remove(", ".discard(", "del "))
+    return known
+
+
+def _cleaning_functions(ctx: PyContext) -> set[int]:
+    """ids of the functions holding an `except` clause (other than a broad one) that removes
+    something: the only functions worth reading (found once per file from the engine's index)."""
+    known = ctx.memo.get("rl-006-functions")
+    if known is None:
+        known = set()
+        for handler in ctx.nodes_of(ast.ExceptHandler):
+            if handler.type is None or (pyast.dotted(handler.type) or "").split(".")[-1] in BROAD:
+                continue
+            if any(isinstance(n, ast.Delete) or isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                   and n.func.attr in REMOVERS for stmt in handler.body for n in ast.walk(stmt)):
+                function = pyast.enclosing_function(handler)
+                if function is not None:
+                    known.add(id(function))
+        ctx.memo["rl-006-functions"] = known
+    return known
 
 
 @RULE.on_python(ast.AsyncFunctionDef, ast.FunctionDef, skip_file=_no_cleanup_in_handler)
 def check(func: ast.AsyncFunctionDef | ast.FunctionDef, ctx: PyContext) -> Iterator[Hit]:
-    if _no_cleanup_in_handler(ctx):
+    if _no_cleanup_in_handler(ctx) or id(func) not in _cleaning_functions(ctx):
         return
     registered = _registrations(func)
     if not registered:
