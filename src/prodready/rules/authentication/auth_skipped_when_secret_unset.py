@@ -44,6 +44,7 @@ from prodready.lang import python as pyast
 from prodready.lang.treesitter import field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._memo import once_per_file
 from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
@@ -85,10 +86,14 @@ FAIL_OPEN = lazy_compile(
 )
 
 
-@RULE.on_tree("if_statement", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT, Language.GO),
-              skip_file=lambda ctx: ctx.is_test_file or "&&" not in ctx.text)
+@once_per_file
+def _no_conjunction(ctx: TreeContext) -> object:
+    return ctx.is_test_file or "&&" not in ctx.text
+
+
+@RULE.on_tree("if_statement", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT, Language.GO), skip_file=_no_conjunction)
 def check_tree(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    if ctx.is_test_file or "&&" not in ctx.text:
+    if _no_conjunction(ctx):
         return
     condition = field(node, "condition")
     if condition is None:

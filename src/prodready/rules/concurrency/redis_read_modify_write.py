@@ -44,6 +44,7 @@ from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._memo import once_per_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -64,6 +65,7 @@ REDIS_RECEIVER = lazy_compile(r"(?i)(^|\.)(redis|_redis|redis_client|rds|cache|r
 GUARDED = lazy_compile(r"\.(watch|pipeline|transaction|lock|eval|evalsha|register_script)\(|\block\b")
 
 
+@once_per_file
 def _skip(ctx: PyContext) -> object:
     return ctx.is_test_file or "redis" not in ctx.text
 

@@ -49,6 +49,7 @@ from prodready.lang.treesitter import text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import non_production
+from prodready.rules._memo import once_per_file
 from prodready.rules._pyutil import is_script_like
 from prodready.rules.base import RuleMeta
 
@@ -81,6 +82,7 @@ OUTBOUND_CALLS = frozenset({"fetch", "get", "post", "put", "patch", "delete", "r
 STRING_NODES = ("string", "template_string", "interpreted_string_literal", "raw_string_literal")
 
 
+@once_per_file
 def _skip(ctx: Any) -> object:
     return ctx.is_test_file or "localhost" not in ctx.text and "127.0.0.1" not in ctx.text and "0.0.0.0" not in ctx.text or (
         LOCAL_FILE.search(ctx.path) or non_production(ctx.path, ctx.is_test_file)

@@ -70,6 +70,10 @@ PLATFORM = {
     "GOPATH",
     "KUBERNETES_SERVICE_HOST",
     "DEBUG",
+    "COLUMNS",  # set by the terminal, read for output width
+    "LINES",
+    "NO_COLOR",
+    "FORCE_COLOR",
 }
 
 

@@ -43,6 +43,7 @@ from prodready.lang import python as pyast
 from prodready.lang.treesitter import text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._memo import once_per_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -71,6 +72,7 @@ def _message(pattern: str) -> str:
     return f"origin pattern `{pattern[:60]}` accepts every site deployed on that platform, including an attacker's"
 
 
+@once_per_file
 def _skip(ctx: Any) -> object:
     return ctx.is_test_file or not any(host in ctx.text for host in ("railway", "vercel", "netlify", "heroku", "onrender",
                                                                    "fly", "pages", "github", "web", "firebase", "appspot",

@@ -41,6 +41,7 @@ from prodready.lang.treesitter import field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_code
+from prodready.rules._memo import once_per_file
 from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
@@ -63,10 +64,15 @@ def _message(how: str) -> str:
     return f"the origin is matched with {how}: look-alike hosts (app.example.com.evil.io) pass the check"
 
 
+@once_per_file
+def _no_origin(ctx: TreeContext) -> object:
+    return ctx.is_test_file or "rigin" not in ctx.text
+
+
 @RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT),
-              callee=lambda c: c.rsplit(".", 1)[-1] in JS_PARTIAL, skip_file=lambda ctx: ctx.is_test_file or "rigin" not in ctx.text)
+              callee=lambda c: c.rsplit(".", 1)[-1] in JS_PARTIAL, skip_file=_no_origin)
 def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    if ctx.is_test_file or "rigin" not in ctx.text:
+    if _no_origin(ctx):
         return
     function = field(node, "function")
     if function is None or function.type != "member_expression":

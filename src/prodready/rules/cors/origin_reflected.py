@@ -47,6 +47,7 @@ from prodready.lang import javascript as js
 from prodready.lang.treesitter import string_value, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_code
+from prodready.rules._memo import once_per_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -71,6 +72,7 @@ def _validated(function_text: str, variable: str) -> bool:
     ))
 
 
+@once_per_file
 def _skip(ctx: TreeContext) -> object:
     return ctx.is_test_file or "Access-Control-Allow-Origin" not in ctx.text
 

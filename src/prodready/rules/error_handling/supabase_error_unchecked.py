@@ -45,6 +45,7 @@ from prodready.lang import javascript as js
 from prodready.lang.treesitter import text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._memo import once_per_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -67,6 +68,7 @@ WRITE = lazy_compile(r"\.(insert|update|upsert|delete|upload|remove|rpc)\s*\(")
 HANDLED = lazy_compile(r"\.throwOnError\s*\(|\.then\s*\([^)]*\berr(or)?\b")
 
 
+@once_per_file
 def _skip(ctx: TreeContext) -> object:
     return "supabase" not in ctx.text or js.test_or_script(ctx)
 

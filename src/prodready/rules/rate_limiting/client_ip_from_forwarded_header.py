@@ -41,6 +41,7 @@ from prodready.engine.context import PyContext, TreeContext
 from prodready.lang.treesitter import text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._memo import once_per_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -59,6 +60,7 @@ LIMITING = lazy_compile(r"(?i)rate.?limit|limiter|throttl|too many requests|429"
 TRUSTED = lazy_compile(r"(?i)trusted.?prox|trust.?prox|TRUSTED_HOPS|proxy_count|num_proxies")
 
 
+@once_per_file
 def _skip(ctx: Any) -> object:
     text_ = ctx.text
     return ctx.is_test_file or "orwarded" not in text_ and "eal-IP" not in text_ and "eal-ip" not in text_ \

@@ -37,6 +37,7 @@ from typing import Any
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._memo import once_per_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -51,6 +52,7 @@ RULE = RuleMeta(
 )
 
 
+@once_per_file
 def _skip(ctx: TreeContext) -> object:
     return ctx.is_test_file or "setInterval" not in ctx.text or "clearInterval" in ctx.text
 

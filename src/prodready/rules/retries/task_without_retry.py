@@ -44,6 +44,7 @@ from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._memo import once_per_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -64,6 +65,7 @@ NETWORK = lazy_compile(
 )
 
 
+@once_per_file
 def _skip(ctx: PyContext) -> object:
     return ctx.is_test_file or "task" not in ctx.text
 

@@ -40,6 +40,7 @@ from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._memo import once_per_file
 from prodready.rules.base import RuleMeta
 from prodready.rules.concurrency.redis_read_modify_write import REDIS_RECEIVER
 
@@ -62,6 +63,7 @@ PER_ENTRY = lazy_compile(
 )
 
 
+@once_per_file
 def _skip(ctx: PyContext) -> object:
     return ctx.is_test_file or "redis" not in ctx.text or LIFETIME.search(ctx.text)
 
