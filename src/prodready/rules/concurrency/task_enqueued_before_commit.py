@@ -46,6 +46,7 @@ from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._memo import once_per_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -63,12 +64,10 @@ ENQUEUE = frozenset({"delay", "apply_async", "send_task", "enqueue", "enqueue_ca
 WRITE_SQL = lazy_compile(r"(?i)^\s*(insert|update)\b")
 
 
+@once_per_file
 def _skip(ctx: PyContext) -> object:
-    known = ctx.memo.get("cc-006-skip")  # asked once per function: answer once per file
-    if known is None:
-        text = ctx.text
-        known = ctx.memo["cc-006-skip"] = ctx.is_test_file or not any(word in text for word in ENQUEUE) or "sqlalchemy" not in text and "session" not in text
-    return known
+    text = ctx.text
+    return ctx.is_test_file or not any(word in text for word in ENQUEUE) or "sqlalchemy" not in text and "session" not in text
 
 
 def _is_write(call: ast.Call) -> bool:

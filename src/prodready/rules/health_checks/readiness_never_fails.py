@@ -46,6 +46,7 @@ from prodready.lang import python as pyast
 from prodready.lang.treesitter import descendants, string_value, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._memo import once_per_file
 from prodready.rules._repo import HEALTH_PATH
 from prodready.rules.base import RuleMeta
 
@@ -72,13 +73,11 @@ def _route_path(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
     return None
 
 
+@once_per_file
 def _no_probe_route(ctx: PyContext) -> object:
-    known = ctx.memo.get("hc-004-skip")  # asked once per function: answer once per file
-    if known is None:
-        text = ctx.text
-        known = ctx.memo["hc-004-skip"] = ctx.is_test_file or "try" not in text or not any(
-            w in text for w in ("health", "ready", "live", "ping", "status", "alive"))
-    return known
+    text = ctx.text
+    return ctx.is_test_file or "try" not in text or not any(
+        w in text for w in ("health", "ready", "live", "ping", "status", "alive"))
 
 
 @RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef, skip_file=_no_probe_route)

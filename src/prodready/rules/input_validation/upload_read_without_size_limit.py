@@ -47,6 +47,7 @@ from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._memo import once_per_file
 from prodready.rules.base import RuleMeta
 from prodready.rules.input_validation._taint import is_route_handler
 
@@ -75,11 +76,9 @@ def _uploads(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
     return names
 
 
+@once_per_file
 def _no_upload(ctx: PyContext) -> object:
-    known = ctx.memo.get("iv-008-skip")  # asked once per function: answer once per file
-    if known is None:
-        known = ctx.memo["iv-008-skip"] = ctx.is_test_file or "UploadFile" not in ctx.text and "request.files" not in ctx.text
-    return known
+    return ctx.is_test_file or "UploadFile" not in ctx.text and "request.files" not in ctx.text
 
 
 @RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef, skip_file=_no_upload)

@@ -52,6 +52,7 @@ from collections.abc import Iterator
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._memo import once_per_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -103,14 +104,12 @@ def _removes(statements: list[ast.stmt], name: str) -> bool:
     return False
 
 
+@once_per_file
 def _no_cleanup_in_handler(ctx: PyContext) -> object:
-    """skip_file=: a removal inside an `except` needs both words in the file (answered once per file)."""
-    known = ctx.memo.get("rl-006-skip")
-    if known is None:
-        text = ctx.text
-        known = ctx.memo["rl-006-skip"] = ctx.is_test_file or "except" not in text or not any(
-            word in text for word in (".pop(", ".remove(", ".discard(", "del "))
-    return known
+    """skip_file=: a removal inside an `except` needs both words in the file."""
+    text = ctx.text
+    return ctx.is_test_file or "except" not in text or not any(
+        word in text for word in (".pop(", ".remove(", ".discard(", "del "))
 
 
 def _cleaning_functions(ctx: PyContext) -> set[int]:
