@@ -38,6 +38,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-CC-004', 'check-then-insert', 'concurrency', 'low', 'concurrency.check_then_insert', ('go', 'javascript', 'python', 'typescript')),
     ('PR-CC-005', 'redis-read-modify-write', 'concurrency', 'medium', 'concurrency.redis_read_modify_write', ('python',)),
     ('PR-CC-006', 'task-enqueued-before-commit', 'concurrency', 'medium', 'concurrency.task_enqueued_before_commit', ('python',)),
+    ('PR-CC-007', 'check-then-act-across-await', 'concurrency', 'medium', 'concurrency.check_then_act_across_await', ('javascript', 'python', 'typescript')),
     ('PR-CC-201', 'go-unlocked-field-access', 'concurrency', 'high', 'concurrency.go_unlocked_field_access', ('go',)),
     ('PR-CC-202', 'go-package-var-written-per-request', 'concurrency', 'high', 'concurrency.go_package_var_written_per_request', ('project',)),
     ('PR-CC-203', 'go-unbounded-goroutines-in-loop', 'concurrency', 'medium', 'concurrency.go_unbounded_goroutines_in_loop', ('go',)),
@@ -321,6 +322,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
 UNGROUPED: frozenset[str] = frozenset({
     'concurrency.lazy_singleton_race',
     'concurrency.redis_read_modify_write',
+    'concurrency.check_then_act_across_await',
     'unbounded_growth.collection_grows_forever',
     'unbounded_growth.js_module_collection_grows',
     'unbounded_growth.go_collection_grows_forever',

@@ -73,6 +73,10 @@ PUBLIC = lazy_compile(
     r"contact|feedback|newsletter|subscribe)"
 )
 
+ADMIN_AREA = lazy_compile(r"(?i)(^|/)(admin|internal)(/|$)")
+PROBE = lazy_compile(r"(?i)(health|healthz|livez|liveness|readiness|readyz|ping|metrics)(/|$)")
+# A path parameter followed by refresh/status: an action on one record (`/jobs/{id}/refresh`).
+RESOURCE_ACTION = lazy_compile(r"(?i)(/:\w+|/\{\w+\}|/<[^>]+>)/(refresh|status|sync)/?$")
 
 SENSITIVE_READ = lazy_compile(
     r"(?i)(^|/)(admin|internal|exports?|downloads?|private|settings|accounts?|billing|payments?|invoices?|"
@@ -92,7 +96,14 @@ PASSWORD_HASHING = lazy_compile(r"(?i)(^|\.)(get_password_hash|hash_password|pas
 
 
 def is_public(path: str, method: str) -> bool:
-    if method in {"OPTIONS", "HEAD"} or path in {"/", "", "?"} or PUBLIC.search(path):
+    if method in {"OPTIONS", "HEAD"} or path in {"/", "", "?"}:
+        return True
+    if ADMIN_AREA.search(path):
+        # Under /admin a word like "refresh", "status" or "token" names an admin action on a
+        # resource (refresh a series, revoke a token), not the public login flow.
+        return bool(PROBE.search(path))
+    # `/series/:id/refresh` is an action on a record, not a token refresh.
+    if PUBLIC.search(path) and not RESOURCE_ACTION.search(path):
         return True
     if method == "GET" and not SENSITIVE_READ.search(path):
         return True  # public reads beside protected writes are a common, deliberate design
