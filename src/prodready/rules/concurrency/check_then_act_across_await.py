@@ -173,6 +173,29 @@ def _py_after(node: ast.If) -> list[ast.stmt]:
     return []
 
 
+def _py_memo(node: ast.If, following: list[ast.stmt], state: str) -> bool:
+    """`if k in d: return d[k]` ... `v = await fetch(k)` ... `d[k] = v`: a memo of a fetched value.
+    Two concurrent misses fetch twice and store the same answer; nothing is created twice."""
+    returned = node.body[-1]
+    if not (isinstance(returned, ast.Return) and isinstance(returned.value, ast.Subscript | ast.Call)):
+        return False
+    if pyast.dotted(returned.value.value if isinstance(returned.value, ast.Subscript) else returned.value.func) not in {state, f"{state}.get"}:
+        return False
+    awaited = {
+        target.id
+        for stmt in following
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Await)
+        for target in stmt.targets
+        if isinstance(target, ast.Name)
+    }
+    stored = [
+        stmt.value
+        for stmt in following
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Subscript) and pyast.dotted(t.value) == state for t in stmt.targets)
+    ]
+    return bool(stored) and all(isinstance(v, ast.Await) or (isinstance(v, ast.Name) and v.id in awaited) for v in stored)
+
+
 @once_per_file
 def _py_skip(ctx: PyContext) -> object:
     return is_script_like(ctx) or "await" not in ctx.text
@@ -206,6 +229,8 @@ def check_python(node: ast.If, ctx: PyContext) -> Iterator[Hit]:
     waited = _first_await(following)
     if waited is None or waited > min(writes):
         return  # set before anything can interleave (`d[k] = await f()` stores after the await)
+    if exits and kind == "member" and _py_memo(node, following, state):
+        return
     what = f"`{state}` is checked" if kind == "flag" else f"membership in `{state}` is checked"
     yield RULE.hit(
         node.test,
@@ -320,6 +345,30 @@ def _js_exits(body: Any) -> bool:
     return body.type in {"return_statement", "throw_statement", "continue_statement"}
 
 
+def _js_memo(consequence: Any, following: list[Any], state: str) -> bool:
+    """`if (m.has(k)) return m.get(k)` ... `const v = await f(k)` ... `m.set(k, v)`: a memo."""
+    if f"{state}.get(" not in text(consequence):
+        return False
+    awaited = set()
+    for statement in following:
+        if statement.type == "lexical_declaration":
+            for declarator in statement.named_children:
+                value = field(declarator, "value")
+                if value is not None and value.type == "await_expression":
+                    awaited.add(text(field(declarator, "name")))
+    stored = []
+    for statement in following:
+        for call in [statement, *statement.named_children]:
+            inner = call.named_children[0] if call.type == "expression_statement" and call.named_children else call
+            if inner.type == "call_expression" and text(field(inner, "function")) == f"{state}.set":
+                argument_list = field(inner, "arguments")
+                arguments = list(argument_list.named_children) if argument_list is not None else []
+                stored.append(arguments[1] if len(arguments) > 1 else None)
+    return bool(stored) and all(
+        v is not None and (v.type == "await_expression" or (v.type == "identifier" and text(v) in awaited)) for v in stored
+    )
+
+
 @once_per_file
 def _js_skip(ctx: TreeContext) -> object:
     return ctx.is_test_file or "await" not in ctx.text
@@ -354,6 +403,8 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
     waited = _js_first_await(following)
     if waited is None or waited > min(writes):
+        return
+    if kind == "member" and _js_exits(consequence) and _js_memo(consequence, following, state):
         return
     what = f"`{state}` is checked" if kind == "flag" else f"membership in `{state}` is checked"
     yield RULE.hit(
