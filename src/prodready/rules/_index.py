@@ -46,7 +46,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-CC-401', 'load-criteria-failed', 'concurrency', 'high', 'concurrency.runtime_load_criteria_failed', ()),
     ('PR-CF-001', 'debug-enabled', 'configuration', 'high', 'configuration.debug_enabled', ('python',)),
     ('PR-CF-001', 'debug-enabled', 'configuration', 'medium', 'configuration.js_debug_hardcoded', ('javascript', 'typescript')),
-    ('PR-CF-002', 'environment-defaults-to-development', 'configuration', 'medium', 'configuration.environment_defaults_to_development', ('python',)),
+    ('PR-CF-002', 'environment-defaults-to-development', 'configuration', 'medium', 'configuration.environment_defaults_to_development', ('project', 'python')),
     ('PR-CF-003', 'settings-without-validation', 'configuration', 'medium', 'configuration.settings_without_validation', ('python',)),
     ('PR-CF-004', 'hardcoded-operational-value', 'configuration', 'low', 'configuration.hardcoded_operational_value', ('python',)),
     ('PR-CF-005', 'production-config-local-default', 'configuration', 'medium', 'configuration.production_config_local_default', ('python',)),

@@ -32,7 +32,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from prodready.engine.context import PyContext
+from prodready.engine.context import ProjectContext, PyContext, is_test_path
 from prodready.lang import python as pyast
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
@@ -45,7 +45,7 @@ RULE = RuleMeta(
     category=Category.CONFIGURATION,
     severity=Severity.MEDIUM,
     confidence=Confidence.HIGH,
-    languages=frozenset({Language.PYTHON}),
+    languages=frozenset({Language.PYTHON, Language.JAVASCRIPT, Language.TYPESCRIPT, Language.GO}),
     fix="Default the environment to production (or require it) so a missing variable fails safe.",
     references=("https://12factor.net/config",),
 )
@@ -54,7 +54,10 @@ ENV_NAMES = lazy_compile(
     r"^(ENVIRONMENT|ENV|APP_ENV|APP_ENVIRONMENT|FLASK_ENV|STAGE|DEPLOY_ENV|RUNTIME_ENV|PYTHON_ENV|environment|env|app_env|stage)$"
 )
 DEV_VALUES = {"development", "dev", "local", "debug", "develop"}
-DEV_FILE = lazy_compile(r"(?i)(^|/)(dev|development|local|test|testing)[\w-]*\.py$|(^|/)(dev|local)/")
+DEV_FILE = lazy_compile(r"(?i)(^|/)(dev|development|local|test|testing)[\w.-]*\.(py|js|ts|mjs|cjs|go)$|(^|/)(dev|local)/")
+# Python is read from its syntax tree above; the other languages from the env facts (`getEnv("ENVIRONMENT",
+# "development")`, `process.env.APP_ENV ?? "development"`).
+FACT_FILE = lazy_compile(r"\.(js|jsx|ts|tsx|mjs|cjs|go)$")
 
 
 @RULE.on_python(ast.Assign, ast.AnnAssign, skip_file=in_test_file)
@@ -93,3 +96,19 @@ def check_getenv(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     literal = pyast.const_str(node.args[1]) or ""
     if literal.lower() in DEV_VALUES:
         yield RULE.hit(node, f'`{key}` defaults to "{literal}" when unset')
+
+
+@RULE.on_project
+def check_env_facts(ctx: ProjectContext) -> Iterator[Hit]:
+    for var in ctx.model.env_vars:
+        if not (FACT_FILE.search(var.file) and ENV_NAMES.match(var.name)) or DEV_FILE.search(var.file):
+            continue
+        if is_test_path(var.file):
+            continue
+        ctx.examine(RULE)
+        if (var.default or "").lower() in DEV_VALUES:
+            yield Hit(
+                line=var.line,
+                path=var.file,
+                message=f'`{var.name}` defaults to "{var.default}" when unset: a deployment that forgets it runs with development behaviour',
+            )
