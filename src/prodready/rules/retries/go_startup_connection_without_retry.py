@@ -71,6 +71,7 @@ CONNECTS = lazy_compile(
     r"mongo\.Connect|amqp\.Dial\w*|nats\.Connect|[\w.]+\.(Ping|PingContext))$"
 )
 FATAL = lazy_compile(r"(log\.Fatal|\.Fatal\w*\(|panic\(|os\.Exit)")
+RETURNS_ERROR = lazy_compile(r"\breturn\b[^\n]*\b(err|fmt\.Errorf\(|errors\.\w+\()")
 RETRY = lazy_compile(r"(?i)(retry|retries|backoff|attempt)")
 
 
@@ -92,6 +93,8 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     stmt = next((a for a in ancestors(node) if a.type in {"short_var_declaration", "assignment_statement", "if_statement", "expression_statement"}), None)
     if stmt is None:
         return
+    if stmt.parent is not None and stmt.parent.type == "if_statement" and stmt.type != "if_statement":
+        stmt = stmt.parent  # `if err := db.Ping(); err != nil {...}`: the initializer of the if
     if stmt.type == "if_statement":
         handling = text(field(stmt, "consequence"))
     else:
@@ -100,3 +103,7 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     if FATAL.search(handling) or FATAL.search(text(stmt)):
         yield RULE.hit(node, f"{name}() is tried once at start-up and the process exits on failure: no retry while the dependency comes up")
+    elif func_name != "main" and name.endswith(("Ping", "PingContext")) and RETURNS_ERROR.search(handling):
+        # A constructor that pings once and hands the error up: its caller at start-up fails the
+        # same way (the retry, when there is one, lives in this function or the file).
+        yield RULE.hit(node, f"{name}() is tried once in {func_name}() and the error handed to the caller: no retry while the dependency comes up")
