@@ -1,9 +1,11 @@
 """Exception logged without its traceback.
 
 ## What it does
-Inside an `except ... as exc:` block, flags `logger.error(...)`/`logging.error(...)` (also
-`warning`/`critical`) that formats the exception into the message (`str(exc)`, `f"{exc}"`,
-`"%s", exc`) without `exc_info=` and without re-raising, where `logger.exception(...)` was meant.
+Inside a broad `except Exception as exc:` block (the failure was not foreseen), flags
+`logger.error(...)`/`logging.error(...)` (also `critical`) that formats the exception into the
+message (`str(exc)`, `f"{exc}"`, `"%s", exc`) without `exc_info=` and without re-raising, where
+`logger.exception(...)` was meant. Warnings, and handlers of a named exception (`except
+httpx.TimeoutException as exc`), log an expected failure whose one-line text is enough.
 
 ## Why it matters in production
 `str(exc)` keeps one line ("connection reset") and drops where it happened and what caused it.
@@ -51,7 +53,13 @@ RULE = RuleMeta(
     references=("https://docs.python.org/3/library/logging.html#logging.Logger.exception",),
 )
 
-LEVELS = {"error", "warning", "warn", "critical"}
+LEVELS = {"error", "critical"}
+BROAD = {"Exception", "BaseException"}
+
+
+def _broad(handler: ast.ExceptHandler) -> bool:
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any((pyast.dotted(kind) or "").split(".")[-1] in BROAD for kind in kinds if kind is not None)
 LOGGER_NAMES = ("log", "logger", "logging", "_log", "_logger", "LOG", "LOGGER")
 
 
@@ -61,7 +69,7 @@ def _mentions(node: ast.AST, name: str) -> bool:
 
 @RULE.on_python(ast.ExceptHandler, skip_file=in_test_file)
 def check(handler: ast.ExceptHandler, ctx: PyContext) -> Iterator[Hit]:
-    if ctx.is_test_file or handler.name is None:
+    if ctx.is_test_file or handler.name is None or not _broad(handler):
         return
     if any(isinstance(n, ast.Raise) for stmt in handler.body for n in ast.walk(stmt)):
         return
