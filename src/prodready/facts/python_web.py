@@ -60,6 +60,8 @@ AUTH_NAME = lazy_compile(
     r"check_?user|is_?authenticated|session_?user|scopes?)"
 )
 NOT_AUTH = lazy_compile(r"(?i)(get_?db|session_?dep|settings|limiter|rate_?limit|pagination|cache)")
+# A dependency that both limits and authenticates (`rate_limited_api_key`) still authenticates.
+STRONG_AUTH = lazy_compile(r"(?i)(api_?key|auth|current_?\w*user|jwt|bearer|principal|require_?(user|role|admin|login))")
 AUTH_CLASSES = {
     "fastapi.security.HTTPBearer", "fastapi.security.OAuth2PasswordBearer",
     "fastapi.security.APIKeyHeader", "fastapi.security.APIKeyQuery", "fastapi.security.APIKeyCookie",
@@ -316,7 +318,7 @@ class _Collector:
         short = name.split(".")[-1]
         if name in AUTH_CLASSES:
             return True
-        return bool(AUTH_NAME.search(short)) and not NOT_AUTH.search(short)
+        return bool(AUTH_NAME.search(short)) and (not NOT_AUTH.search(short) or bool(STRONG_AUTH.search(short)))
 
     def _dependencies_auth(self, call: ast.Call) -> str:
         deps = pyast.keyword(call, "dependencies")
