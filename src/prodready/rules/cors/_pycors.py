@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
+from prodready.lazyre import lazy_compile
 
 ANY = "*"
 
@@ -19,6 +22,7 @@ class CorsConfig:
     any_origin: bool
     credentials: bool
     library: str
+    origins_expr: ast.AST | None = None  # the expression the origins come from, when not a literal
 
 
 def _literal_strings(node: ast.AST | None, ctx: PyContext) -> list[str] | None:
@@ -67,6 +71,7 @@ def configs(ctx: PyContext) -> Iterator[CorsConfig]:
                 any_origin=any_origin,
                 credentials=_true(creds_kw.value) if creds_kw else False,
                 library="CORSMiddleware",
+                origins_expr=origins_kw.value if origins_kw is not None and mw_origins is None else None,
             )
         elif name in {"flask_cors.CORS", "flask_cors.cross_origin"}:
             origins_kw = pyast.keyword(call, "origins")
@@ -94,6 +99,7 @@ def configs(ctx: PyContext) -> Iterator[CorsConfig]:
                 any_origin=any_origin,
                 credentials=_true(creds.value) if creds else False,
                 library=short,
+                origins_expr=origins_kw.value if origins_kw is not None and origins is None else None,
             )
     for assign in ctx.nodes_of(ast.Assign):
         target = assign.targets[0]
@@ -109,3 +115,41 @@ def configs(ctx: PyContext) -> Iterator[CorsConfig]:
                 credentials=False,
                 library="header",
             )
+
+
+# Origins read from a settings object (`allow_origins=settings.cors_origin_list`) are resolved through
+# the env facts: the setting's default is what a deployment that never sets it serves.
+SETTING_SIGNAL = "cors-origins-from-setting"
+ORIGIN_SETTING = lazy_compile(r"(?i)(cors|origin)")
+
+
+def note_setting_origins(config: CorsConfig, ctx: PyContext) -> None:
+    """Record (once per configuration) that its origins come from a settings attribute."""
+    expr = config.origins_expr
+    name = pyast.dotted(expr) if expr is not None else None
+    if name is None and isinstance(expr, ast.Call):
+        name = pyast.dotted(expr.func)  # settings.origins() / get_origins()
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in {"split", "strip"}:
+        name = pyast.dotted(expr.func.value)  # settings.CORS_ORIGINS.split(",")
+    parts = (name or "").split(".")
+    settings_parts = [part for part in parts[1:] if ORIGIN_SETTING.search(part)]
+    if not settings_parts:
+        return
+    ctx.emit(
+        "signal", line=getattr(expr, "lineno", None), name=SETTING_SIGNAL,
+        detail=settings_parts[-1], credentials=config.credentials, library=config.library,
+    )
+
+
+def wildcard_setting_defaults(model: Any, credentials: bool) -> Iterator[tuple[dict[str, Any], Any]]:
+    """(signal, env var) pairs: a CORS configuration whose origins setting defaults to `*`."""
+    wildcard = [
+        var for var in model.env_vars
+        if var.file.endswith(".py") and ORIGIN_SETTING.search(var.name) and var.default is not None
+        and any(part.strip() == ANY for part in re.split(r"[,\s\[\]\"']+", str(var.default)))
+    ]
+    if not wildcard:
+        return
+    for signal in model.facts.get("signal", []):
+        if signal.get("name") == SETTING_SIGNAL and bool(signal.get("credentials")) == credentials:
+            yield signal, wildcard[0]

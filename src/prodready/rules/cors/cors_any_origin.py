@@ -35,11 +35,11 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from prodready.engine.context import PyContext
+from prodready.engine.context import ProjectContext, PyContext
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
-from prodready.rules.cors._pycors import configs
+from prodready.rules.cors._pycors import configs, note_setting_origins, wildcard_setting_defaults
 
 RULE = RuleMeta(
     id="PR-CO-001",
@@ -58,6 +58,19 @@ def check(tree: ast.Module, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return
     for config in configs(ctx):
+        if not config.credentials:
+            note_setting_origins(config, ctx)
         ctx.examine(RULE)
         if config.any_origin and not config.credentials:
             yield RULE.hit(config.node, f"{config.library} allows any origin (*)")
+
+
+@RULE.on_project
+def check_setting_default(ctx: ProjectContext) -> Iterator[Hit]:
+    for signal, var in wildcard_setting_defaults(ctx.model, credentials=False):
+        ctx.examine(RULE)
+        yield Hit(
+            line=signal.get("line"),
+            path=str(signal["file"]),
+            message=f"{signal.get('library', 'CORS')} takes its origins from `{signal.get('detail')}`, whose setting {var.name} defaults to '*' (in {var.file}:{var.line}): a deployment that does not set it allows any origin",
+        )

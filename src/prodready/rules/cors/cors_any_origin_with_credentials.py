@@ -35,12 +35,12 @@ import ast
 import re
 from collections.abc import Iterator
 
-from prodready.engine.context import PyContext
+from prodready.engine.context import ProjectContext, PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
-from prodready.rules.cors._pycors import configs
+from prodready.rules.cors._pycors import configs, note_setting_origins, wildcard_setting_defaults
 
 RULE = RuleMeta(
     id="PR-CO-002",
@@ -61,6 +61,7 @@ def check(tree: ast.Module, ctx: PyContext) -> Iterator[Hit]:
     for config in configs(ctx):
         if not config.credentials:
             continue
+        note_setting_origins(config, ctx)
         ctx.examine(RULE)
         if config.any_origin:
             yield RULE.hit(
@@ -108,3 +109,14 @@ def check_handwritten(node: ast.FunctionDef, ctx: PyContext) -> Iterator[Hit]:
     reflected = re.search(r"headers\.get\(\s*['\"]origin['\"]|headers\[\s*['\"]origin['\"]\]|\bHTTP_ORIGIN\b", value, re.I)
     if reflected and not re.search(r"(?i)allowed|whitelist|allowlist|trusted", ast.unparse(node)):
         yield RULE.hit(origin, "the request's Origin is echoed into Access-Control-Allow-Origin with Allow-Credentials: any site can read authenticated responses")
+
+
+@RULE.on_project
+def check_setting_default(ctx: ProjectContext) -> Iterator[Hit]:
+    for signal, var in wildcard_setting_defaults(ctx.model, credentials=True):
+        ctx.examine(RULE)
+        yield Hit(
+            line=signal.get("line"),
+            path=str(signal["file"]),
+            message=f"{signal.get('library', 'CORS')} allows credentials and its origins come from `{signal.get('detail')}`, whose setting {var.name} defaults to '*' (in {var.file}:{var.line}): a deployment that does not set it reflects any origin",
+        )
