@@ -5,6 +5,8 @@ Flags request parameters that size or pace the work of a request and have no max
 - marshmallow/webargs `fields.Int()` for `limit`, `per_page`, `page_size`, `size`, `count`...
   without `validate=` (e.g. `validate.Range(max=100)`);
 - FastAPI route parameters `limit: int = 100` / `Query(100)` without `le=`/`lt=`;
+- fields of pydantic request models (`epochs: int = Field(3, ge=1)`, `batch_size: int = 8`) without
+  `le=`/`lt=` and without a validator of their own (settings and response models are left alone);
 - values read from `request.args`/`request.form`/`request.GET` into `limit`/`per_page`/`count` or
   `duration`/`delay`/`timeout`/`interval` and converted with `int()`/`float()`, when the function
   never clamps them (`min(...)`) or compares them against a maximum.
@@ -153,6 +155,46 @@ def check_route_params(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyCont
             arg,
             f"query parameter `{arg.arg}: {annotation}` of {func.name}() has no le= maximum: {_consequence(kind)}",
             anchor=func.name,
+        )
+
+
+# Models that describe what the service sends or reads from its own configuration, not client input.
+NOT_REQUEST_MODEL = lazy_compile(r"(?i)(response|out|read|public|indb|db|row|record|settings|event|message|stats?|summary|result)s?$")
+PYDANTIC_BASES = {"BaseModel", "pydantic.BaseModel"}
+
+
+@RULE.on_python(ast.ClassDef, skip_file=in_test_file)
+def check_pydantic_fields(node: ast.ClassDef, ctx: PyContext) -> Iterator[Hit]:
+    if ctx.is_test_file or not ctx.imports_module("pydantic") or not ctx.imports_module("fastapi", "flask", "pydantic"):
+        return
+    bases = {pyast.dotted(base) or "" for base in node.bases}
+    if not bases & PYDANTIC_BASES or NOT_REQUEST_MODEL.search(node.name):
+        return
+    validated = {
+        pyast.const_str(arg)
+        for stmt in node.body
+        if isinstance(stmt, ast.FunctionDef)
+        for decorator in stmt.decorator_list
+        if isinstance(decorator, ast.Call) and (pyast.dotted(decorator.func) or "").endswith(("validator", "field_validator"))
+        for arg in decorator.args
+    }
+    for stmt in node.body:
+        if not (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)):
+            continue
+        name = stmt.target.id
+        kind = _what(name)
+        annotation = ast.unparse(stmt.annotation)
+        if kind is None or stmt.value is None or not re.fullmatch(r"(int|float)( \| None)?|Optional\[(int|float)\]", annotation):
+            continue  # a field with no default is usually output (`count: int`), not a client's knob
+        ctx.examine(RULE)
+        if name in validated:
+            continue
+        if isinstance(stmt.value, ast.Call) and (pyast.keyword(stmt.value, "le") or pyast.keyword(stmt.value, "lt") or pyast.has_splat(stmt.value)):
+            continue
+        yield RULE.hit(
+            stmt,
+            f"request model field `{node.name}.{name}: {annotation}` has no le= maximum: {_consequence(kind)}",
+            anchor=node.name,
         )
 
 
