@@ -161,6 +161,8 @@ def check_route_params(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyCont
 # Models that describe what the service sends or reads from its own configuration, not client input.
 NOT_REQUEST_MODEL = lazy_compile(r"(?i)(response|out|read|public|indb|db|row|record|settings|event|message|stats?|summary|result)s?$")
 PYDANTIC_BASES = {"BaseModel", "pydantic.BaseModel"}
+REQUEST_MODEL = lazy_compile(r"(Request|Create|Input|Params|Body|Payload|Query|Command|In)$")
+CONSTRAINTS = {"ge", "gt", "le", "lt", "min_length", "max_length", "pattern", "regex"}
 
 
 @RULE.on_python(ast.ClassDef, skip_file=in_test_file)
@@ -178,13 +180,19 @@ def check_pydantic_fields(node: ast.ClassDef, ctx: PyContext) -> Iterator[Hit]:
         if isinstance(decorator, ast.Call) and (pyast.dotted(decorator.func) or "").endswith(("validator", "field_validator"))
         for arg in decorator.args
     }
+    # A model whose other fields carry constraints, or named like input, validates client data.
+    validating = bool(REQUEST_MODEL.search(node.name)) or any(
+        isinstance(stmt, ast.AnnAssign) and isinstance(stmt.value, ast.Call)
+        and any(k.arg in CONSTRAINTS for k in stmt.value.keywords)
+        for stmt in node.body
+    )
     for stmt in node.body:
         if not (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)):
             continue
         name = stmt.target.id
         kind = _what(name)
         annotation = ast.unparse(stmt.annotation)
-        if kind is None or stmt.value is None or not re.fullmatch(r"(int|float)( \| None)?|Optional\[(int|float)\]", annotation):
+        if kind is None or (stmt.value is None and not validating) or not re.fullmatch(r"(int|float)( \| None)?|Optional\[(int|float)\]", annotation):
             continue  # a field with no default is usually output (`count: int`), not a client's knob
         ctx.examine(RULE)
         if name in validated:
