@@ -91,6 +91,23 @@ def _page_size_parameter(value: Any, func: Any) -> bool:
     return any(PAGE_SIZE_PARAMETER.match(n) and n in names for n in used)
 
 
+RESPONSE_CALL = lazy_compile(r"(^|\.)(json|send|jsonp|render|end|write)$")
+PARSED = lazy_compile(r"\.(safeParse|parse|validate|validateSync|parseAsync|safeParseAsync)\(")
+
+
+def _in_response_body(pair: Any) -> bool:
+    """`res.json({ items, limit: q.limit })`: the value is echoed to the client, not used to query."""
+    obj = pair.parent
+    arguments = obj.parent if obj is not None else None
+    call = arguments.parent if arguments is not None and arguments.type == "arguments" else None
+    return call is not None and call.type == "call_expression" and bool(RESPONSE_CALL.search(js.callee(call)))
+
+
+def _schema_parsed(value: Any, func: Any) -> bool:
+    """`limit: parsed.data.limit` after `Schema.safeParse(req.query)`: the schema decides the bounds."""
+    return func is not None and ".data." in text(value) and bool(PARSED.search(text(func)))
+
+
 def _capped(value: Any, func: Any) -> bool:
     return bool(CAPPED.search(text(value)) or func is not None and CAPPED.search(text(func)))
 
@@ -111,6 +128,8 @@ def check_option(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
     func = js.enclosing_function(node)
     if not _request_derived(value, func) and not _page_size_parameter(value, func):
+        return
+    if _in_response_body(node) or _schema_parsed(value, func):
         return
     ctx.examine(RULE)
     if not _capped(value, func):
