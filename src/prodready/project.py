@@ -276,21 +276,37 @@ def _same_symbol(a: str, b: str) -> bool:
 
 def _resolve_aliases(facts: dict[str, list[dict[str, Any]]]) -> None:
     """`current_user: CurrentUser` where CurrentUser = Annotated[User, Depends(get_current_user)]
-    lives in another module: mark those routes authenticated."""
-    aliases = [a for a in facts.get("dependency_alias", []) if a.get("auth")]
-    if not aliases:
+    lives in another module, or `Depends(enforce_rate_limit)` where enforce_rate_limit itself depends
+    on authentication: mark those routes authenticated (and rate limited when the dependency limits)."""
+    functions = facts.get("dependency_function", [])
+    aliases = []
+    for record in facts.get("dependency_alias", []):
+        target = next((f for f in functions if _same_symbol(str(record["dependency"]), str(f["function"]))), None)
+        auth = bool(record.get("auth") or (target and target.get("auth")))
+        limit = bool(record.get("limit") or (target and target.get("limit")))
+        if auth or limit:
+            aliases.append((str(record["alias"]), str(record["dependency"]), auth, limit))
+    if not aliases and not functions:
         return
     for record in facts.get("route", []):
-        if record.get("auth"):
-            continue
         for annotation in record.get("param_annotations", []) or []:
-            for alias in aliases:
-                if _same_symbol(str(annotation), str(alias["alias"])):
-                    record["auth"] = True
-                    record["auth_via"] = f"parameter annotated {str(alias['alias']).split('.')[-1]} (Depends({str(alias['dependency']).split('.')[-1]}))"
-                    break
-            if record.get("auth"):
-                break
+            for alias, dependency, auth, limit in aliases:
+                if not _same_symbol(str(annotation), alias):
+                    continue
+                short = f"parameter annotated {alias.split('.')[-1]} (Depends({dependency.split('.')[-1]}))"
+                if auth and not record.get("auth"):
+                    record["auth"], record["auth_via"] = True, short
+                if limit and not record.get("rate_limited"):
+                    record["rate_limited"], record["limit_via"] = True, short
+        for dependency in record.get("param_dependencies", []) or []:
+            for function in functions:
+                if not _same_symbol(str(dependency), str(function["function"])):
+                    continue
+                short = f"Depends({str(function['function']).split('.')[-1]})"
+                if function.get("auth") and not record.get("auth"):
+                    record["auth"], record["auth_via"] = True, f"{short} -> {function.get('via')}"
+                if function.get("limit") and not record.get("rate_limited"):
+                    record["rate_limited"], record["limit_via"] = True, short
 
 
 def resolve_route_protection(routes: list[Route], facts: dict[str, list[dict[str, Any]]]) -> list[Route]:

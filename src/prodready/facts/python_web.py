@@ -332,6 +332,8 @@ class _Collector:
 
     # -- functions: routes, middleware, hooks ------------------------------------------------
     def _function(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        if func.args.defaults or func.args.kw_defaults or any(a.annotation is not None for a in func.args.args):
+            self._dependency_function(func)
         for decorator in func.decorator_list:
             call = decorator if isinstance(decorator, ast.Call) else None
             target = call.func if call else decorator
@@ -399,6 +401,7 @@ class _Collector:
                 limit_via=limited_via,
                 router=f"{self.module}.{owner}",
                 param_annotations=self._param_annotations(func),
+                param_dependencies=self._param_dependencies(func),
                 is_async=isinstance(func, ast.AsyncFunctionDef),
                 expensive=self._expensive(func),
                 calls=self._handler_calls(func),
@@ -452,6 +455,28 @@ class _Collector:
                     return name
         return "python"
 
+    def _param_dependencies(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+        """Qualified names of the functions the parameters depend on (`Depends(enforce_rate_limit)`)."""
+        defaults: list[ast.AST] = [d for d in func.args.defaults + func.args.kw_defaults if d is not None]
+        annotations: list[ast.AST] = [a.annotation for a in func.args.args + func.args.kwonlyargs if a.annotation]
+        holder = ast.Tuple(elts=[*defaults, *annotations], ctx=ast.Load())  # type: ignore[list-item]
+        return [n for n in self._dependency_names(holder) if n != "?"][:12]
+
+    def _dependency_function(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """A function whose own parameters depend on authentication (`enforce_rate_limit(principal =
+        Depends(authenticate))`): a route that depends on it is authenticated through it."""
+        if pyast.enclosing_function(func) is not None or pyast.enclosing_class(func) is not None:
+            return
+        names = self._param_dependencies(func)
+        aliased = [self.aliases[a.split(".")[-1]] for a in self._param_annotations(func) if a.split(".")[-1] in self.aliases]
+        auth = next((n for n in [*names, *aliased] if self._is_auth_name(n)), "")
+        limit = bool(LIMIT_NAME.search(func.name))
+        if auth or limit:
+            self.ctx.emit(
+                "dependency_function", line=func.lineno, function=f"{self.module}.{func.name}",
+                auth=bool(auth), via=auth.split(".")[-1], limit=limit,
+            )
+
     def _param_annotations(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
         names = []
         for arg in func.args.args + func.args.kwonlyargs:
@@ -485,6 +510,10 @@ class _Collector:
                     auth = f"{arg.arg}: {ann.split('.')[-1]}"
                 elif ann.split(".")[-1] in self.aliases and self._is_auth_name(self.aliases[ann.split(".")[-1]]):
                     auth = f"{arg.arg}: {ann.split('.')[-1]}"
+            if not limit and arg.annotation is not None:
+                alias = self.q(arg.annotation).split(".")[-1]
+                if alias in self.aliases and LIMIT_NAME.search(self.aliases[alias]):
+                    limit = f"{arg.arg}: {alias}"
         # 3. other decorators: @login_required, @jwt_required(), @limiter.limit(...)
         for decorator in func.decorator_list:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
@@ -780,7 +809,7 @@ class _Collector:
                             self.ctx.emit(
                                 "dependency_alias", line=stmt.lineno,
                                 alias=f"{self.module}.{target.id}", dependency=deps[0],
-                                auth=self._is_auth_name(deps[0]),
+                                auth=self._is_auth_name(deps[0]), limit=bool(LIMIT_NAME.search(deps[0])),
                             )
 
 
