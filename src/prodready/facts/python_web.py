@@ -48,7 +48,7 @@ ROUTER_FACTORIES = {
     "sanic.Blueprint": "sanic",
 }
 HTTP_METHODS = {"get", "post", "put", "delete", "patch", "options", "head", "trace"}
-PROBE_NAME = lazy_compile(r"(?i)^(ping|check|probe|health)|_(ping|check|probe|health)$|^(ping|check)_")
+PROBE_NAME = lazy_compile(r"(?i)^_*(ping|check|probe|health)|_(ping|check|probe|health)$|^_*(ping|check)_")
 ROUTE_DECORATORS = HTTP_METHODS | {"route", "api_route", "websocket", "websocket_route"}
 TABLE_ROUTES = {"Route", "WebSocketRoute", "APIRoute", "APIWebSocketRoute"}
 
@@ -428,7 +428,27 @@ class _Collector:
                 return "starts background jobs"
         return ""
 
-    def _handler_calls(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    def _local_functions(self) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+        found: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] | None = self.ctx.memo.get("web-local-functions")
+        if found is None:
+            found = {
+                stmt.name: stmt for stmt in self.ctx.tree.body if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef)
+            }
+            self.ctx.memo["web-local-functions"] = found
+        return found
+
+    def _handler_calls(self, func: ast.FunctionDef | ast.AsyncFunctionDef, depth: int = 0) -> list[str]:
+        names = self._own_calls(func)
+        if depth < 2:
+            # `await _readiness()` where _readiness() in this module runs the checks: its calls count
+            local = self._local_functions()
+            for name in list(names):
+                helper = local.get(name)
+                if helper is not None and helper is not func:
+                    names.extend(n for n in self._handler_calls(helper, depth + 1) if n not in names)
+        return names[:40]
+
+    def _own_calls(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
         names: list[str] = []
         body = [n for stmt in func.body for n in (stmt, *pyast.walk_shallow(stmt))]  # not the decorators
         for node in body:
@@ -442,6 +462,10 @@ class _Collector:
                 name = pyast.dotted(node)
                 if name and name not in names:
                     names.append(name)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and PROBE_NAME.search(node.id):
+                # `_run_check("postgres", _check_postgres)`: a local probe handed to a runner
+                if node.id not in names:
+                    names.append(node.id)
         return names[:40]
 
     def _has_todo(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

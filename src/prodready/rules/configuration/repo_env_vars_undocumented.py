@@ -75,6 +75,8 @@ PLATFORM = {
     "NO_COLOR",
     "FORCE_COLOR",
 }
+# Set by the hosting platform on every deployment, never by the operator.
+PLATFORM_PREFIX = ("RAILWAY_", "RENDER_", "FLY_", "HEROKU_", "VERCEL_", "K_SERVICE", "GAE_", "AWS_LAMBDA_", "WEBSITE_", "DYNO")
 
 
 DEV_DEFAULT = lazy_compile(r"(?i)localhost|127\.0\.0\.1|\bdev\b|development|debug|change.?me|secret|example|^$")
@@ -87,7 +89,8 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
         {
             e.name
             for e in model.env_vars
-            if e.name.upper() not in PLATFORM and not e.file.startswith(("tests/", "test/"))
+            if e.name.upper() not in PLATFORM and not e.name.upper().startswith(PLATFORM_PREFIX)
+            and not e.file.startswith(("tests/", "test/"))
         }
     )
     if len(names) < 2:

@@ -76,6 +76,7 @@ CONNECT_CALLS = {
     "start",
 }
 RETRY_DECORATORS = ("retry", "on_exception", "backoff", "retrying")
+RETRY_CALL = lazy_compile(r"(?i)(retr(y|ies|ying)|backoff|attempts)")
 
 
 def _is_startup(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -102,9 +103,17 @@ def check(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Itera
     ):
         return
     ctx.examine(RULE)
+    if any(
+        isinstance(node, ast.Call) and RETRY_CALL.search(pyast.dotted(node.func) or "")
+        for stmt in func.body
+        for node in pyast.walk_shallow(stmt)
+    ):
+        return  # `await with_retries(probe, attempts=5)`: the connect is handed to a retry helper
     for stmt in func.body:
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Yield | ast.YieldFrom):
             return  # lifespan: only the start-up half matters
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue  # a nested probe runs when (and how often) its caller decides
         for node in [stmt, *pyast.walk_shallow(stmt)]:
             if isinstance(node, ast.For | ast.While | ast.AsyncFor):
                 return  # a hand-written retry loop (PR-RT-001 judges its backoff)
