@@ -27,7 +27,25 @@ def is_dev_compose(path: str, ctx: YamlContext | None = None) -> bool:
     project's own code (a PostgreSQL version matrix for tests, `docker compose up db redis`)."""
     if DEV_COMPOSE.search(path.rsplit("/", 1)[-1]):
         return True
-    return ctx is not None and dependencies_only(ctx)
+    return ctx is not None and (dependencies_only(ctx) or declared_local(ctx))
+
+
+LOCAL_HEADER = lazy_compile(
+    r"(?i)\b(local|development|dev)[ -](development|stack|environment|setup|only|use)\b|not (meant |intended )?for production|"
+    r"production (runs|is deployed|deploys) (on|to|via|with)"
+)
+
+
+def declared_local(ctx: YamlContext) -> bool:
+    """The file's opening comment says it is a local/development stack ("Local development stack.
+    Production runs on Railway"): its services are not the deployment."""
+    header = []
+    for line in ctx.text.splitlines()[:15]:
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            break
+        header.append(stripped)
+    return bool(LOCAL_HEADER.search(" ".join(header)))
 
 
 def dependencies_only(ctx: YamlContext) -> bool:

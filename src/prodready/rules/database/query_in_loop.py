@@ -99,6 +99,7 @@ def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
 
 # ---------------------------------------------------------------- Python
 
+BATCHED = lazy_compile(r"(?i)(batch|chunk|page|slice)")
 PY_SESSION_QUERY = frozenset({"query", "execute", "scalar", "scalars", "get", "exec"})
 
 
@@ -119,6 +120,8 @@ def check_python(node: ast.For | ast.AsyncFor, ctx: PyContext) -> Iterator[Hit]:
         return
     if isinstance(node.iter, ast.Call) and isinstance(node.iter.func, ast.Name) and node.iter.func.id in {"range", "enumerate"} and not node.iter.args:
         return
+    if BATCHED.search(ast.unparse(node.iter)) or BATCHED.search(ast.unparse(node.target)):
+        return  # `for batch in chunks(rows, 500)`: one statement per batch is the fix for N+1, not N+1
     for statement in node.body:
         for inner in ast.walk(statement):
             if isinstance(inner, ast.Call) and _py_query_call(inner):
