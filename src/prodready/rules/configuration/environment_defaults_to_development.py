@@ -53,6 +53,7 @@ RULE = RuleMeta(
 ENV_NAMES = lazy_compile(
     r"^(ENVIRONMENT|ENV|APP_ENV|APP_ENVIRONMENT|FLASK_ENV|STAGE|DEPLOY_ENV|RUNTIME_ENV|PYTHON_ENV|environment|env|app_env|stage)$"
 )
+CONFIG_READERS = {"config", "env", "str", "get_env", "getenv"}
 DEV_VALUES = {"development", "dev", "local", "debug", "develop"}
 DEV_FILE = lazy_compile(r"(?i)(^|/)(dev|development|local|test|testing)[\w.-]*\.(py|js|ts|mjs|cjs|go)$|(^|/)(dev|local)/")
 # Python is read from its syntax tree above; the other languages from the env facts (`getEnv("ENVIRONMENT",
@@ -72,6 +73,10 @@ def check_assign(node: ast.Assign | ast.AnnAssign, ctx: PyContext) -> Iterator[H
     if isinstance(value, ast.Call) and (ctx.qualified(value.func) or "").endswith("Field"):
         default = pyast.keyword(value, "default")
         value = value.args[0] if value.args else (default.value if default is not None else None)
+    elif isinstance(value, ast.Call) and (pyast.dotted(value.func) or "").split(".")[-1] in CONFIG_READERS:
+        # starlette/decouple `config("ENVIRONMENT", default="local")`, environs `env.str("ENV", "dev")`
+        default = pyast.keyword(value, "default")
+        value = default.value if default is not None else (value.args[1] if len(value.args) > 1 else None)
     literal = pyast.const_str(value)
     if literal is None:
         return
