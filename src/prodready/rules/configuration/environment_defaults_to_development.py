@@ -106,7 +106,7 @@ def check_getenv(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
 @RULE.on_project
 def check_env_facts(ctx: ProjectContext) -> Iterator[Hit]:
     for var in ctx.model.env_vars:
-        if not (FACT_FILE.search(var.file) and ENV_NAMES.match(var.name)) or DEV_FILE.search(var.file):
+        if not (FACT_FILE.search(var.file) and (ENV_NAMES.match(var.name) or var.name == "NODE_ENV")) or DEV_FILE.search(var.file):
             continue
         if is_test_path(var.file):
             continue
