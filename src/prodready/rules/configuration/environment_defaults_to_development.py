@@ -3,7 +3,9 @@
 ## What it does
 Flags the setting that names the deployment environment (`ENVIRONMENT`, `ENV`, `APP_ENV`,
 `FLASK_ENV`, `STAGE`, ...) when its default is `development`/`dev`/`local`/`debug`, in a settings
-class, a module constant or an `os.getenv` default.
+class, a module constant, an `os.getenv` or `config("ENV", default=...)` default (Python), a
+`process.env.APP_ENV ?? "development"` fallback (JavaScript/TypeScript, `NODE_ENV` included) or a
+`getEnv("ENVIRONMENT", "development")` helper default (Go).
 
 ## Why it matters in production
 Code branches on this value to pick connection pooling, cookie security, debug pages and error
