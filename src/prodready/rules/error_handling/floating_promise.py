@@ -2,8 +2,9 @@
 
 ## What it does
 Flags a call, made as a bare statement inside a function, to an `async` function declared in the
-same file — `sendVerificationEmail(user);` — that is neither awaited, returned, chained with
-`.catch()`/`.then()` nor marked `void`. Module-level start-up calls are left to PR-DB-006.
+same file — `sendVerificationEmail(user);`, or the module-level `startServer();` that boots the
+service — that is neither awaited, returned, chained with `.catch()`/`.then()` nor marked `void`.
+Module-level database connects (`connectDB();`) are left to PR-DB-006.
 
 ## Why it matters in production
 If the promise rejects, nobody handles it: since Node 15 an unhandled rejection ends the process,
@@ -80,7 +81,7 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if "async" not in ctx.text or not js.is_server_file(ctx):
         return
     call = node.named_children[0] if node.named_children else None
-    if call is None or call.type != "call_expression" or js.enclosing_function(node) is None:
+    if call is None or call.type != "call_expression":
         return
     function = field(call, "function")
     if function is None:
@@ -89,12 +90,16 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     callee = name.removeprefix("this.")
     if not re.fullmatch(r"\w+", callee) or callee not in _async_functions(ctx):
         return
+    if js.enclosing_function(node) is None and (DB_CONNECT.search(callee) or js.test_or_script(ctx)):
+        return  # a module-level database connect is PR-DB-006's; `startServer();` is ours
     ctx.examine(RULE)
     yield RULE.hit(
         node,
         f"{name}() is async and neither awaited nor caught: a rejection is unhandled (the process exits on Node 15+) and the caller never learns it failed",
     )
 
+
+DB_CONNECT = lazy_compile(r"(?i)(connect|db|database|mongo|sequelize|prisma|knex)")
 
 # Callers that ignore what their callback returns: a rejected promise from an async callback is unhandled.
 IGNORING_CALLERS = lazy_compile(r"^(setInterval|setTimeout|setImmediate|process\.nextTick|\w+\.(on|once|addListener))$")
