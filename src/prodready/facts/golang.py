@@ -147,6 +147,41 @@ def _registering_function(call: Any, owner: str, group_parent: dict[str, str], p
     return f"{package}.{go.function_name(func)}" if package else go.function_name(func)
 
 
+ROUTE_WRAPPER = lazy_compile(
+    r"\b(\w+)\s*:=\s*func\s*\(\s*(\w+)\s+string\b[^{]*\{[^}]*?\b(\w+)\.(Handle|HandleFunc)\(\s*\2\b"
+    r"|^func\s+(\w+)\s*\(\s*(\w+)\s+string\b[^{]*\{[^}]*?\b(\w+)\.(Handle|HandleFunc)\(\s*\6\b",
+    re.MULTILINE,
+)
+
+
+def _local_wrappers(root: Any) -> dict[str, str]:
+    """`name := func(h http.HandlerFunc) http.Handler { ... }`: closures that wrap a handler in
+    middleware, by name, with their body (what they apply)."""
+    found: dict[str, str] = {}
+    for declaration in descendants(root, "short_var_declaration"):
+        left, right = field(declaration, "left"), field(declaration, "right")
+        if left is None or right is None or not left.named_children or not right.named_children:
+            continue
+        value = right.named_children[0]
+        if value.type == "func_literal":
+            found[text(left.named_children[0])] = text(field(value, "body"))[:400]
+    return found
+
+
+def _route_wrappers(source: str) -> dict[str, tuple[str, str]]:
+    """Local helpers that register their first argument as a route:
+    `handle := func(route string, h http.Handler) { mux.Handle(route, Instrument(route, h)) }`."""
+    if ".Handle" not in source:
+        return {}
+    found: dict[str, tuple[str, str]] = {}
+    for match in ROUTE_WRAPPER.finditer(source):
+        if match.group(1):
+            found[match.group(1)] = (match.group(3), match.group(4))
+        else:
+            found[match.group(5)] = (match.group(7), match.group(8))
+    return found
+
+
 def _router_includes(
     calls: list[Any], ctx: TreeContext, group_prefix: dict[str, str], group_parent: dict[str, str], package: str
 ) -> set[str]:
@@ -500,6 +535,8 @@ def collect(root: Any, ctx: TreeContext) -> None:
     engines = {"r", "router", "e", "app", "engine", "server", "srv"}
     if "gin.New" in ctx.text or "gin.Default" in ctx.text or "echo.New" in ctx.text or "fiber.New" in ctx.text:
         engines |= set(ENGINE_VAR.findall(ctx.text))
+    route_wrappers = _route_wrappers(ctx.text)
+    local_wrappers = _local_wrappers(root) if route_wrappers or "func(h " in ctx.text or "func(next " in ctx.text else {}
     for call in calls:
         name = go.callee(call)
         parts = go.call_parts(call)
@@ -530,7 +567,10 @@ def collect(root: Any, ctx: TreeContext) -> None:
             ctx.emit("client", line=line, kind=CLIENTS[name], call=name)
             ctx.emit("signal", line=line, name="redis" if CLIENTS[name] == "redis" else "db", detail=name)
         if parts is None:
-            continue
+            wrapped = route_wrappers.get(name) if route_wrappers else None
+            if wrapped is None:
+                continue
+            parts = wrapped  # `handle("GET /healthz", h)` where handle wraps mux.Handle(route, ...)
         owner, method = parts
         if method not in ROUTE_METHODS:
             continue
@@ -565,6 +605,8 @@ def collect(root: Any, ctx: TreeContext) -> None:
         handler_node = args[-1] if args else None
         if handler_node is not None and handler_node.type == "call_expression":
             middleware += " " + go.callee(handler_node)  # auth(handler) / AuthMiddleware(http.HandlerFunc(h))
+            # `user(a.issueTicket)` where `user := func(h) http.Handler { return a.AuthMW.RequireUser(...) }`
+            middleware += " " + local_wrappers.get(go.callee(handler_node), "")
         auth_via = ""
         if AUTH.search(middleware):
             match = AUTH.search(middleware)

@@ -87,5 +87,23 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return  # `return v.X` without the error: the error was dropped, which PR-EH-201 reports
     if nxt.type not in {"return_statement", "defer_statement", "short_var_declaration", "assignment_statement", "expression_statement"}:
         return
+    if _returns_value_struct(call, ctx):
+        return  # `res.Total = ...` on a struct value (`func read(...) (Result, error)`): no nil to dereference
     yield RULE.hit(nxt, f"`{read.group(0)}` is read before `{error}` is checked: on failure `{result}` is usually nil "
                         "and this panics")
+
+
+def _returns_value_struct(call: Any, ctx: TreeContext) -> bool:
+    """The callee is declared in this file and its first result is a named non-pointer type."""
+    function = field(call, "function")
+    if function is None:
+        return False
+    name = text(function).rsplit(".", 1)[-1]
+    declared = re.search(
+        rf"^func\s+(?:\([^)]*\)\s*)?{re.escape(name)}\s*\(.*\)\s*\(\s*(\*?)([A-Za-z_][\w.]*)\s*,\s*error\s*\)\s*\{{\s*$",
+        ctx.text, re.MULTILINE,
+    )
+    if declared is None or declared.group(1) == "*":
+        return False
+    typ = declared.group(2)
+    return typ not in {"interface", "any", "error"} and typ[:1].isupper() and not typ.startswith(("map", "chan"))

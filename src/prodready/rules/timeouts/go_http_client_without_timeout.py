@@ -30,11 +30,13 @@ reason.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
+from prodready.lang.treesitter import text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_file
 from prodready.rules.base import RuleMeta
@@ -57,5 +59,25 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if go.composite_type(node) != "http.Client" or ctx.path.endswith("_test.go"):
         return
     ctx.examine(RULE)
-    if "Timeout" not in go.keyed_elements(node):
-        yield RULE.hit(node, "http.Client without Timeout: requests can hang forever")
+    elements = go.keyed_elements(node)
+    if "Timeout" in elements or _bounded_transport(elements.get("Transport"), node):
+        return
+    yield RULE.hit(node, "http.Client without Timeout: requests can hang forever")
+
+
+def _bounded_transport(transport: Any, client: Any) -> bool:
+    """A streaming client's deliberate form: no Client.Timeout (it would cut long streams) but a
+    Transport with ResponseHeaderTimeout, inline or built in the same function."""
+    if transport is None:
+        return False
+    source = text(transport)
+    if "ResponseHeaderTimeout" in source:
+        return True
+    func = go.enclosing_function(client)
+    if func is None or not re.fullmatch(r"\w+", source):
+        return False
+    body = text(func)
+    declared = re.search(rf"\b{re.escape(source)}\s*:?=\s*&?http\.Transport\{{", body)
+    if declared is None:
+        return False
+    return "ResponseHeaderTimeout" in body[declared.start(): declared.start() + 1500]

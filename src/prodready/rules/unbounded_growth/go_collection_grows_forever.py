@@ -70,7 +70,10 @@ CONSTRUCTOR = lazy_compile(
 
 
 # Structs made for one query, request or batch and dropped after it: their slices cannot grow forever.
-SHORT_LIVED = lazy_compile(r"(?i)(builder|query|request|response|params|options|batch|result|payload|form|dto|mock|fake|stub|args)$")
+SHORT_LIVED = lazy_compile(
+    r"(?i)(builder|query|request|response|params|options|batch|result|payload|form|dto|mock|fake|stub|args|"
+    r"parser|validator|collector|accumulator|loader|scanner|decoder|encoder|visitor)$"
+)
 
 
 NOT_SERVICE_CODE = lazy_compile(r"(?i)(^|/)_?examples?/|mocks?[_/.]|_mock\.go$|(^|/)fakes?/")
@@ -84,8 +87,10 @@ def _struct_name(decl: Any) -> str:
     return text(name) if name is not None else ""
 
 
-def _fields(root: Any) -> dict[str, str]:
-    """Field or package variable name -> 'map' | 'slice'."""
+def _fields(root: Any, package_vars: set[str]) -> dict[str, str]:
+    """Field or package variable name -> 'map' | 'slice'. Package variables are also added to
+    ``package_vars``: a bare `name = append(name, x)` can only write one of those (or a local), a
+    struct field is always written through a selector."""
     found: dict[str, str] = {}
     for decl in descendants(root, "field_declaration"):
         typ = field(decl, "type")
@@ -112,14 +117,29 @@ def _fields(root: Any) -> dict[str, str]:
             name = field(spec, "name")
             if kind and name is not None:
                 found[text(name)] = kind
+                package_vars.add(text(name))
     return found
+
+
+def _shared_write(node: Any, name: str, package_vars: set[str]) -> bool:
+    """The write reaches the long-lived collection: `s.errs = append(...)` (a field, through a
+    selector) or a package variable not shadowed by a local of the same name."""
+    left = text(field(node, "left"))
+    if "." in left.split("[")[0]:
+        return True
+    if name not in package_vars:
+        return False  # a bare name is never a struct field: it is a local
+    func = go.enclosing_top_function(node)
+    body = text(func) if func is not None else ""
+    return not re.search(rf"\bvar\s+{re.escape(name)}\b|\b{re.escape(name)}\s*:=", body)
 
 
 @RULE.on_tree("source_file", languages=(Language.GO,), skip_file=in_test_file)
 def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.path.endswith("_test.go") or NOT_SERVICE_CODE.search(ctx.path):
         return
-    fields = _fields(root)
+    package_vars: set[str] = set()
+    fields = _fields(root, package_vars)
     if not fields:
         return
     source = ctx.text
@@ -152,6 +172,7 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
                 and re.match(rf"append\(\s*{member}\s*,", right)
             ):
                 writes.append(node)
+        writes = [w for w in writes if _shared_write(w, name, package_vars)]
         if not writes:
             continue
         ctx.examine(RULE)
