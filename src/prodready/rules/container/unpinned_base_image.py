@@ -40,6 +40,7 @@ replicas of one deployment can run different major versions.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from prodready.engine.context import DockerfileContext, ProjectContext, YamlContext
@@ -161,5 +162,9 @@ def _floating(tag: str) -> bool:
 
 
 def _os_codename(image: str) -> bool:
-    """`debian:bookworm-slim`, `ubuntu:jammy`: a release codename pins the OS major version."""
-    return image.rsplit("/", 1)[-1].split(":", 1)[0].lower() in {"debian", "ubuntu", "centos", "rockylinux", "almalinux"}
+    """`debian:bookworm-slim`, `ubuntu:jammy`: a release codename pins the OS major version; so
+    does a repository that names it (`gcr.io/distroless/static-debian12:nonroot`)."""
+    repository = image.rsplit("/", 1)[-1].split(":", 1)[0].lower()
+    return repository in {"debian", "ubuntu", "centos", "rockylinux", "almalinux"} or bool(
+        re.search(r"-(debian|ubuntu|ubi|alpine)\d+", repository)
+    )

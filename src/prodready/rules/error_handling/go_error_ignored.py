@@ -303,8 +303,22 @@ def check_discard(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         scope = node.parent.parent if node.parent is not None and node.parent.type == "if_statement" else go.enclosing_function(node)
         if scope is not None and re.search(rf"\b{re.escape(names[0])}\s*[!=]=\s*nil", text(scope)):
             return  # a missing cookie is the nil check that follows, not a lost error
+    if callee == "io.ReadAll" and "io.LimitReader(" in text(call) and _in_failure_branch(node):
+        return  # a bounded read of a failed response's body for the error message: best effort by design
     if ERROR_CALLS.match(callee):
         yield RULE.hit(node, f"error from {callee}() discarded with `_`")
+
+
+def _in_failure_branch(node: Any) -> bool:
+    """Inside a check that the response failed: `if resp.StatusCode != http.StatusOK { ... }`."""
+    for ancestor in ancestors(node):
+        if ancestor.type in {"function_declaration", "method_declaration", "func_literal"}:
+            return False
+        if ancestor.type == "if_statement":
+            condition = text(field(ancestor, "condition"))
+            if re.search(r"StatusCode\s*(!=|>=|>|<)", condition):
+                return True
+    return False
 
 
 # Errors that carry no runtime news: json.Marshal fails only on unsupported types (a bug the first
