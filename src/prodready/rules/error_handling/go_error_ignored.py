@@ -310,7 +310,14 @@ def check_discard(node: Any, ctx: TreeContext) -> Iterator[Hit]:
 
 
 def _in_failure_branch(node: Any) -> bool:
-    """Inside a check that the response failed: `if resp.StatusCode != http.StatusOK { ... }`."""
+    """Inside a check that the response failed (`if resp.StatusCode != http.StatusOK { ... }`), or
+    after the success case returned (`if resp.StatusCode == http.StatusOK { return resp, nil }`)."""
+    sibling = node.prev_named_sibling
+    while sibling is not None:
+        if sibling.type == "if_statement" and re.search(r"StatusCode\s*(==|<)", text(field(sibling, "condition"))) \
+                and "return" in text(field(sibling, "consequence")):
+            return True
+        sibling = sibling.prev_named_sibling
     for ancestor in ancestors(node):
         if ancestor.type in {"function_declaration", "method_declaration", "func_literal"}:
             return False
