@@ -180,6 +180,7 @@ class _Collector:
         self.routers: dict[str, str] = {}  # var -> framework (routers/blueprints)
         self.router_auth: dict[str, str] = {}  # var -> how (router-level dependencies / before_request)
         self.router_limit: dict[str, str] = {}
+        self.router_prefix: dict[str, str] = {}  # APIRouter(prefix=...) / Blueprint(url_prefix=...)
         self.aliases: dict[str, str] = {}  # Annotated alias -> dependency callable
 
     def q(self, node: ast.AST) -> str:
@@ -269,8 +270,12 @@ class _Collector:
                 self.ctx.emit("signal", line=node.lineno, name="global-auth", detail=f"{targets[0]}: {how}")
             self._app_kwargs(call, targets[0])
         elif name in ROUTER_FACTORIES:
+            prefix_kw = pyast.keyword(call, "prefix") or pyast.keyword(call, "url_prefix")
+            prefix = (pyast.const_str(prefix_kw.value) or "") if prefix_kw is not None else ""
             for target in targets:
                 self.routers[target] = ROUTER_FACTORIES[name]
+                if prefix.startswith("/"):
+                    self.router_prefix[target] = prefix.rstrip("/")
                 how = self._dependencies_auth(call)
                 if how:
                     self.router_auth[target] = f"router dependencies: {how}"
@@ -369,6 +374,8 @@ class _Collector:
             path = "?"
         elif not (path.startswith("/") or path == "" or owner in self.apps or owner in self.routers):
             return  # e.g. requests.get("https://...") used as a decorator? not a route
+        if owner in self.router_prefix and path != "?":
+            path = (self.router_prefix[owner] + path) or "/"
         framework = self.apps.get(owner) or self.routers.get(owner) or self._guess_framework()
         if attr in {"websocket", "websocket_route"}:
             methods = ["WS"]
@@ -621,10 +628,12 @@ class _Collector:
                 limit_via=self._dependencies_limit(call),
             )
         elif short == "register_blueprint" and call.args:
+            url_prefix = pyast.keyword(call, "url_prefix")
             ctx.emit(
                 "router_include", line=call.lineno, router=self.q(call.args[0]),
                 parent=f"{self.module}.{pyast.dotted(call.func.value) if isinstance(call.func, ast.Attribute) else ''}",
-                prefix="", auth_via="", limit_via="",
+                prefix=(pyast.const_str(url_prefix.value) or "").rstrip("/") if url_prefix is not None else "",
+                auth_via="", limit_via="",
             )
         elif name in {"flask_cors.CORS", "flask_cors.cross_origin"}:
             ctx.emit("signal", line=call.lineno, name="cors", detail=name)

@@ -55,7 +55,11 @@ RULE = RuleMeta(
 @RULE.on_project
 def check(ctx: ProjectContext) -> Iterator[Hit]:
     model = ctx.model
-    has_limiter = model.has_signal("rate-limit") or model.has_dependency(*RATE_LIMIT_PACKAGES)
+    has_limiter = (
+        model.has_signal("rate-limit")
+        or model.has_dependency(*RATE_LIMIT_PACKAGES)
+        or any(r.rate_limited for r in model.http_routes())  # the project's own limiter on other routes
+    )
     for route in model.http_routes():
         if not route.expensive or not has_limiter and route.expensive.startswith("touches"):
             continue  # without any limiter, only the costliest handlers are worth a finding of their own
