@@ -109,9 +109,24 @@ def _py_query_call(node: ast.Call) -> bool:
         return False
     receiver = ast.unparse(func.value)
     if func.attr in PY_SESSION_QUERY and re.search(r"(^|\.)(session|db_session|db\.session|Session)$", receiver):
-        return not (func.attr == "get" and receiver.endswith("request.session"))
+        if func.attr == "get" and (receiver.endswith("request.session") or _http_get(node)):
+            return False  # request.session.get(...) / requests.Session().get(url, params=..., timeout=...)
+        return True
     # Flask-SQLAlchemy: Model.query.filter_by(...).first()/count()/all()
     return func.attr in {"first", "all", "count", "one", "one_or_none", "scalar"} and ".query" in receiver and receiver[:1].isupper()
+
+
+HTTP_KEYWORDS = frozenset({"params", "timeout", "headers", "json", "data", "verify", "auth", "cookies", "allow_redirects", "stream"})
+
+
+def _http_get(node: ast.Call) -> bool:
+    """`session.get(url, params=..., timeout=...)`: an HTTP session, not `session.get(Model, pk)`."""
+    if any(k.arg in HTTP_KEYWORDS for k in node.keywords):
+        return True
+    first = node.args[0] if node.args else None
+    if isinstance(first, ast.Constant | ast.JoinedStr):
+        return True
+    return isinstance(first, ast.Name) and bool(re.search(r"(?i)url|endpoint|path", first.id))
 
 
 @RULE.on_python(ast.For, ast.AsyncFor)

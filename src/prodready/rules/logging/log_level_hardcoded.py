@@ -74,8 +74,10 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
         level = _literal_level(kw.value if kw is not None else None)
     else:
         owner = node.func.value
-        if isinstance(owner, ast.Call) and owner.args and pyast.const_str(owner.args[0]):
-            return  # logging.getLogger("urllib3").setLevel(...): a library's logger
+        if isinstance(owner, ast.Call) and owner.args and (
+            pyast.const_str(owner.args[0]) or isinstance(owner.args[0], ast.Name) and owner.args[0].id != "__name__"
+        ):
+            return  # logging.getLogger("urllib3") / getLogger(noisy) in a loop over names: a library's logger
         if (pyast.dotted(owner) or "").lower().endswith("handler"):
             return  # mail_handler.setLevel(ERROR): which records a handler receives, not the service's verbosity
         level = _literal_level(node.args[0] if node.args else None)
