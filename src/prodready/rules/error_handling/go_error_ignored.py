@@ -303,8 +303,8 @@ def check_discard(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         scope = node.parent.parent if node.parent is not None and node.parent.type == "if_statement" else go.enclosing_function(node)
         if scope is not None and re.search(rf"\b{re.escape(names[0])}\s*[!=]=\s*nil", text(scope)):
             return  # a missing cookie is the nil check that follows, not a lost error
-    if callee == "io.ReadAll" and "io.LimitReader(" in text(call) and _in_failure_branch(node):
-        return  # a bounded read of a failed response's body for the error message: best effort by design
+    if (callee == "io.ReadAll" and "io.LimitReader(" in text(call) or callee == "json.Unmarshal") and _in_failure_branch(node):
+        return  # reading or decoding a failed response's body for the error message: best effort by design
     if ERROR_CALLS.match(callee):
         yield RULE.hit(node, f"error from {callee}() discarded with `_`")
 
