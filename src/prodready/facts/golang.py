@@ -478,7 +478,10 @@ def collect(root: Any, ctx: TreeContext) -> None:
                     router_auth.setdefault(name, router_auth[owner])
     # `return webSession.handle(csrf.handle(mux))`, `return m.validateBasicAuth(mux)`: every route of
     # the mux the function returns passes through the wrapping middleware
-    for function in descendants(root, "function_declaration", "method_declaration"):
+    # (a function's text is a piece of the file's, and a match cannot start where a function
+    # does: a file without a match has no function with one)
+    functions = descendants(root, "function_declaration", "method_declaration") if MUX_CONSTRUCTOR.search(ctx.text) else ()
+    for function in functions:
         body = text(function)
         if "return" not in body or not MUX_CONSTRUCTOR.search(body):
             continue

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+import operator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -95,7 +96,7 @@ class TreeIndex:
         rest = kinds.difference(known)
         if rest:
             captured = tree_sitter.QueryCursor(_kinds_query(grammar_name, frozenset(rest))).captures(root)
-            for node in sorted(captured.get("n", ()), key=_span_order):
+            for node in _span_sorted(captured.get("n", ())):
                 by_kind[node.type].append(node)
         self.starts: dict[str, list[int]] = {}
         for kind, nodes in [*known.items(), *((k, v) for k, v in by_kind.items() if k not in known)]:
@@ -103,7 +104,7 @@ class TreeIndex:
             # Captures come in document order: with distinct starts that already is the
             # (start, -end) order, and the keyed sort (a Python call per node) can be skipped.
             if len(set(starts)) != len(starts) or starts != sorted(starts):
-                nodes = sorted(nodes, key=_span_order)
+                nodes = _span_sorted(nodes)
                 starts = [n.start_byte for n in nodes]
             by_kind[kind] = nodes
             self.starts[kind] = starts
@@ -132,12 +133,21 @@ class TreeIndex:
                         continue  # an empty node just after `node`
                     found.append(candidate)
         if len(kinds) > 1:
-            found.sort(key=lambda n: (n.start_byte, -n.end_byte))
+            found = _span_sorted(found)
         return found
 
 
-def _span_order(node: Node) -> tuple[int, int]:
-    return node.start_byte, -node.end_byte
+_START_BYTE = operator.attrgetter("start_byte")
+_END_BYTE = operator.attrgetter("end_byte")
+
+
+def _span_sorted(nodes: Iterable[Node]) -> list[Node]:
+    """``sorted(nodes, key=lambda n: (n.start_byte, -n.end_byte))`` by two stable sorts on C-level keys (no Python call and
+    no tuple per node): by end descending, then by start (ties keep the end order, and nodes of
+    the same span keep their order, as the keyed sort keeps them)."""
+    ordered = sorted(nodes, key=_END_BYTE, reverse=True)
+    ordered.sort(key=_START_BYTE)
+    return ordered
 
 
 @lru_cache(maxsize=64)
