@@ -96,7 +96,7 @@ class TreeIndex:
         rest = kinds.difference(known)
         if rest:
             captured = tree_sitter.QueryCursor(_kinds_query(grammar_name, frozenset(rest))).captures(root)
-            for node in _span_sorted(captured.get("n", ())):
+            for node in span_sorted(captured.get("n", ())):
                 by_kind[node.type].append(node)
         self.starts: dict[str, list[int]] = {}
         for kind, nodes in [*known.items(), *((k, v) for k, v in by_kind.items() if k not in known)]:
@@ -104,7 +104,7 @@ class TreeIndex:
             # Captures come in document order: with distinct starts that already is the
             # (start, -end) order, and the keyed sort (a Python call per node) can be skipped.
             if len(set(starts)) != len(starts) or starts != sorted(starts):
-                nodes = _span_sorted(nodes)
+                nodes = span_sorted(nodes)
                 starts = [n.start_byte for n in nodes]
             by_kind[kind] = nodes
             self.starts[kind] = starts
@@ -133,7 +133,7 @@ class TreeIndex:
                         continue  # an empty node just after `node`
                     found.append(candidate)
         if len(kinds) > 1:
-            found = _span_sorted(found)
+            found = span_sorted(found)
         return found
 
 
@@ -141,8 +141,8 @@ _START_BYTE = operator.attrgetter("start_byte")
 _END_BYTE = operator.attrgetter("end_byte")
 
 
-def _span_sorted(nodes: Iterable[Node]) -> list[Node]:
-    """``sorted(nodes, key=lambda n: (n.start_byte, -n.end_byte))`` by two stable sorts on C-level keys (no Python call and
+def span_sorted(nodes: Iterable[Node]) -> list[Node]:
+    """Nodes in document order, as ``descendants`` gives them across kinds: ``sorted(nodes, key=lambda n: (n.start_byte, -n.end_byte))`` by two stable sorts on C-level keys (no Python call and
     no tuple per node): by end descending, then by start (ties keep the end order, and nodes of
     the same span keep their order, as the keyed sort keeps them)."""
     ordered = sorted(nodes, key=_END_BYTE, reverse=True)
@@ -215,6 +215,14 @@ def descendants(node: Node, *kinds: str) -> Iterator[Node]:
         asked.update(valid)
         index = _CURRENT["index"] = TreeIndex(root, grammar_name, frozenset(asked), _CURRENT["known"])
     yield from index.within(node, tuple(valid))
+
+
+def walk(node: Node, *kinds: str) -> Iterator[Node]:
+    """``descendants(node, *kinds)`` by a walk of the node's own subtree, which never joins the
+    per-file index: for a few nodes under a small node (a parameter list, an assignment target).
+    A kind asked of ``descendants`` is gathered in every later file (identifiers: most nodes of a
+    JS tree), a cost these few answers do not repay."""
+    return _walk_kinds(node, set(kinds))
 
 
 def scan(node: Node, kind: str) -> list[Node]:

@@ -40,7 +40,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
-from prodready.lang.treesitter import ancestors, descendants, field, string_value, text
+from prodready.lang.treesitter import ancestors, field, string_value, text, walk
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
@@ -149,7 +149,7 @@ def check_calls(node: Any, ctx: TreeContext) -> Iterator[Hit]:
             return
         ctx.examine(RULE)
         stacks = [
-            m for m in descendants(arguments[0], "member_expression") if text(field(m, "property")) == "stack"
+            m for m in walk(arguments[0], "member_expression") if text(field(m, "property")) == "stack"
         ]
         if _guarded(node) or all(_guarded_within(m, node) for m in stacks):
             return
