@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from prodready.lazyre import lazy_compile
@@ -30,6 +31,7 @@ PLACEHOLDER = lazy_compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def snake_case(name: str) -> str:
     """jwtSecret / JWTSecret -> jwt_secret, so one set of name patterns serves JS and Go too."""
     out = []
@@ -40,11 +42,13 @@ def snake_case(name: str) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=4096)
 def is_secret_name(name: str) -> bool:
     last = re.split(r"[.\[\]'\"]", name.strip("'\"[]"))[-1] or name
     return bool(SECRET_NAME.search(last)) and not NOT_SECRET_NAME.search(last)
 
 
+@functools.lru_cache(maxsize=4096)
 def is_signing_key_name(name: str) -> bool:
     last = re.split(r"[.\[\]'\"]", name.strip("'\"[]"))[-1] or name
     return bool(SIGNING_KEY_NAME.search(last))

@@ -65,8 +65,9 @@ RULE = RuleMeta(
 WORDS = lazy_compile(r"[A-Za-z]+([._:/-][A-Za-z]+)*")  # 'label.change-password': an i18n or config key
 
 
-def _bound_name(node: Any) -> str:
-    parent = node.parent
+def _bound_name(node: Any, parent: Any) -> str:
+    """(``parent``: ``node.parent``, which the caller has: tree-sitter finds a parent by walking
+    down from the root, so it is asked once per node)"""
     if parent is not None and parent.type == "binary_expression":
         parent = parent.parent
     if parent is None:
@@ -87,9 +88,9 @@ SIGNING_CALLS = lazy_compile(r"(^|\.)(sign|verify|session|cookieSession|cookiePa
 PASSWORD_ENV = lazy_compile(r"(?i)(password|passwd|pwd)$|_PASS$|(API|ADMIN|ACCESS|AUTH|SERVICE|MASTER)_?KEY$|_TOKEN$")
 
 
-def _env_fallback_name(node: Any) -> str:
-    """X for the literal in `process.env.X || 'literal'` / `process.env["X"] ?? 'literal'`."""
-    parent = node.parent
+def _env_fallback_name(node: Any, parent: Any) -> str:
+    """X for the literal in `process.env.X || 'literal'` / `process.env["X"] ?? 'literal'`
+    (``parent``: ``node.parent``)."""
     if parent is None or parent.type != "binary_expression" or text(field(parent, "operator")) not in {"||", "??"}:
         return ""
     left = field(parent, "left")
@@ -137,7 +138,7 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     parent = node.parent
     if parent is not None and parent.type == "pair" and field(parent, "key") == node:
         return  # the key of { "Access-Token": value }, not a value
-    env_name = _env_fallback_name(node)
+    env_name = _env_fallback_name(node, parent)
     if env_name and is_signing_key_name(snake_case(env_name)):
         ctx.examine(RULE)
         use = _signing_use(node)
@@ -149,11 +150,10 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         yield RULE.hit(node, f"process.env.{env_name} falls back to a literal {what}: a deployment that forgets the "
                              f"variable runs with a {what} published in the source")
         return
-    name = _bound_name(node)
+    name = _bound_name(node, parent)
     if not name:
         return
     snake = snake_case(name)
-    parent = node.parent
     is_fallback = (
         parent is not None
         and parent.type == "binary_expression"
