@@ -95,7 +95,12 @@ def _capped(value: Any, func: Any) -> bool:
     return bool(CAPPED.search(text(value)) or func is not None and CAPPED.search(text(func)))
 
 
-@RULE.on_tree("pair", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+def _no_page_size_key(ctx: TreeContext) -> bool:
+    """skip_file=: test code, or none of KEYS in the file (the key's text is a piece of it)."""
+    return ctx.is_test_file or not any(key in ctx.text for key in KEYS)
+
+
+@RULE.on_tree("pair", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_no_page_size_key)
 def check_option(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     key = field(node, "key")
     value = field(node, "value")
