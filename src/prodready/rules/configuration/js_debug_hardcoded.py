@@ -98,7 +98,12 @@ def _skip(ctx: TreeContext) -> bool:
     return ctx.is_test_file or bool(js.SCRIPT_PATH.search(ctx.path))
 
 
-@RULE.on_tree("assignment_expression", languages=LANGS)
+def _no_node_env(ctx: TreeContext) -> bool:
+    """skip_file=: check_node_env needs a left side naming NODE_ENV, a piece of the file's text."""
+    return "NODE_ENV" not in ctx.text
+
+
+@RULE.on_tree("assignment_expression", languages=LANGS, skip_file=_no_node_env)
 def check_node_env(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if text(field(node, "left")) not in {"process.env.NODE_ENV", 'process.env["NODE_ENV"]'} or _skip(ctx):
         return

@@ -40,7 +40,9 @@ from prodready.lang import javascript as js
 from prodready.lang.treesitter import field, string_value, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._memo import names_absent
 from prodready.rules._secretutil import (
+    KNOWN_FORMAT_PREFILTER,
     is_secret_name,
     is_signing_key_name,
     is_weak_secret,
@@ -116,12 +118,23 @@ def _signing_use(node: Any) -> str:
     return ""
 
 
-def _in_test_file(ctx: TreeContext) -> bool:
-    """skip_file=: check returns at once in test code."""
-    return ctx.is_test_file
+# Every name is_secret_name or is_signing_key_name accepts holds one of these, ignoring case
+# (snake_case only lower-cases and adds underscores).
+SECRET_WORDS = ("pass", "pwd", "secret", "token", "key", "credential")
 
 
-@RULE.on_tree("string", "template_string", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_in_test_file)
+def _nothing_to_find(ctx: TreeContext) -> bool:
+    """skip_file=: check returns at once in test code, and finds nothing in a file where no string
+    can hold a known key format (a string's value is a piece of the file's text and the prefilter
+    has no anchors), nothing reads process.env and no name can be a secret's."""
+    return ctx.is_test_file or (
+        "process.env" not in ctx.text
+        and names_absent(ctx, *SECRET_WORDS)
+        and not KNOWN_FORMAT_PREFILTER.search(ctx.text)
+    )
+
+
+@RULE.on_tree("string", "template_string", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_nothing_to_find)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return
