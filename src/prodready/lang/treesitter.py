@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import operator
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
@@ -79,36 +80,45 @@ def ancestors(node: Node) -> Iterator[Node]:
 
 
 class TreeIndex:
-    """Nodes of one tree grouped by kind, in pre-order, gathered by one tree-sitter query.
+    """Nodes of one tree grouped by kind, in pre-order, gathered by tree-sitter queries.
 
     Rules and fact collectors ask for "the calls inside this function" many times per file; a
-    Python-level walk per question cost over a third of a JS/Go audit. The index gathers the kinds
-    asked for so far in one query (run in C) and answers each question with a binary search.
+    Python-level walk per question cost over a third of a JS/Go audit. The index holds the kinds
+    asked for in this tree: those the engine captured already (``known``) are taken as they are,
+    the others gathered by one query (run in C) when first asked; each question is then answered
+    with a binary search.
     """
 
-    def __init__(
-        self, root: Node, grammar_name: str, kinds: frozenset[str], known: dict[str, list[Node]] | None = None
-    ) -> None:
-        self.kinds = kinds
-        by_kind: dict[str, list[Node]] = {kind: [] for kind in kinds}
-        # Kinds the engine already captured in this tree (for its dispatch) are not queried again.
-        known = {kind: nodes for kind, nodes in (known or {}).items() if kind in kinds}
-        rest = kinds.difference(known)
-        if rest:
-            captured = tree_sitter.QueryCursor(_kinds_query(grammar_name, frozenset(rest))).captures(root)
-            for node in span_sorted(captured.get("n", ())):
-                by_kind[node.type].append(node)
+    def __init__(self, root: Node, grammar_name: str, known: dict[str, list[Node]] | None = None) -> None:
+        self.root = root
+        self.grammar_name = grammar_name
+        self.known = known or {}
+        self.kinds: set[str] = set()
+        self.by_kind: dict[str, list[Node]] = {}
         self.starts: dict[str, list[int]] = {}
-        for kind, nodes in [*known.items(), *((k, v) for k, v in by_kind.items() if k not in known)]:
+
+    def add(self, kinds: Iterable[str]) -> None:
+        """Index these kinds too (each gathered at most once)."""
+        wanted = [kind for kind in dict.fromkeys(kinds) if kind not in self.kinds]
+        if not wanted:
+            return
+        # Kinds the engine already captured in this tree (for its dispatch) are not queried again.
+        gathered: dict[str, list[Node]] = {kind: [] for kind in wanted if kind not in self.known}
+        if gathered:
+            captured = tree_sitter.QueryCursor(_kinds_query(self.grammar_name, frozenset(gathered))).captures(self.root)
+            for node in span_sorted(captured.get("n", ())):
+                gathered[node.type].append(node)
+        for kind in wanted:
+            nodes = self.known[kind] if kind in self.known else gathered[kind]
             starts = [n.start_byte for n in nodes]
             # Captures come in document order: with distinct starts that already is the
-            # (start, -end) order, and the keyed sort (a Python call per node) can be skipped.
+            # (start, -end) order, and the sort can be skipped.
             if len(set(starts)) != len(starts) or starts != sorted(starts):
                 nodes = span_sorted(nodes)
                 starts = [n.start_byte for n in nodes]
-            by_kind[kind] = nodes
+            self.by_kind[kind] = nodes
             self.starts[kind] = starts
-        self.by_kind = by_kind
+        self.kinds.update(wanted)
 
     def within(self, node: Node, kinds: tuple[str, ...]) -> list[Node]:
         start, end = node.start_byte, node.end_byte
@@ -156,11 +166,13 @@ def _kinds_query(grammar_name: str, kinds: frozenset[str]) -> tree_sitter.Query:
     return tree_sitter.Query(grammar(grammar_name), f"[{alternatives}] @n")
 
 
-# The tree being analysed: the engine names its grammar; kinds asked for accumulate per grammar.
+# The tree being analysed: the engine names its grammar.
 _CURRENT: dict[str, Any] = {"root_id": None, "root": None, "grammar": None, "index": None, "known": {}}
 # Answers many rules ask about the same node (callee text, argument lists), for the current tree.
 MEMO: dict[tuple[str, int], Any] = {}
-_ASKED: dict[str, set[str]] = {}
+# Per grammar: trees analysed, and in how many of them each kind was asked of ``descendants``.
+_TREES: Counter[str] = Counter()
+_ASKED: dict[str, Counter[str]] = {}
 
 
 def analysing(root: Node, grammar_name: str) -> None:
@@ -169,11 +181,16 @@ def analysing(root: Node, grammar_name: str) -> None:
     # prodready: ignore[PR-UG-001] fixed keys, overwritten for each file
     _CURRENT.update(root_id=root.id, root=root, grammar=grammar_name, index=None, known={})
     MEMO.clear()
+    _TREES[grammar_name] += 1
 
 
 def asked_kinds(grammar_name: str) -> set[str]:
-    """The node kinds rules have asked ``descendants`` for so far, in trees of this grammar."""
-    return _ASKED.get(grammar_name, set())
+    """The node kinds rules have asked ``descendants`` for in at least half of the trees of this
+    grammar so far: the engine gathers them with its dispatch query, at no extra walk. A kind
+    asked in a few trees only (return statements, comments) is gathered in those trees alone
+    (by a query of its own), not in every tree after them."""
+    trees = _TREES[grammar_name]
+    return {kind for kind, count in _ASKED.get(grammar_name, Counter()).items() if 2 * count >= trees}
 
 
 def captured(root: Node, nodes_by_kind: dict[str, list[Node]]) -> None:
@@ -181,6 +198,8 @@ def captured(root: Node, nodes_by_kind: dict[str, list[Node]]) -> None:
     the index behind ``descendants`` reuses them instead of capturing them again."""
     if root.id == _CURRENT["root_id"]:
         _CURRENT["known"] = nodes_by_kind
+        if _CURRENT["index"] is not None:  # asked before the dispatch (reading the imports)
+            _CURRENT["index"].known = nodes_by_kind
 
 
 def _walk_kinds(node: Node, wanted: set[str]) -> Iterator[Node]:
@@ -208,12 +227,13 @@ def descendants(node: Node, *kinds: str) -> Iterator[Node]:
     if len(valid) != len(kinds):
         yield from _walk_kinds(node, set(kinds))  # anonymous or foreign kinds: walk as before
         return
-    # prodready: ignore[PR-UG-001] one entry per grammar (four), and node kinds the rules name
-    asked = _ASKED.setdefault(grammar_name, set())
     index: TreeIndex | None = _CURRENT["index"]
-    if index is None or not index.kinds.issuperset(valid):
-        asked.update(valid)
-        index = _CURRENT["index"] = TreeIndex(root, grammar_name, frozenset(asked), _CURRENT["known"])
+    if index is None:
+        index = _CURRENT["index"] = TreeIndex(root, grammar_name, _CURRENT["known"])
+    if not index.kinds.issuperset(valid):
+        # prodready: ignore[PR-UG-001] one entry per grammar (four), and node kinds the rules name
+        _ASKED.setdefault(grammar_name, Counter()).update(kind for kind in dict.fromkeys(valid) if kind not in index.kinds)
+        index.add(valid)
     yield from index.within(node, tuple(valid))
 
 
@@ -235,7 +255,9 @@ def scan(node: Node, kind: str) -> list[Node]:
         root = root.parent
     if grammar_name is None or root.id != _CURRENT["root_id"] or not has_kind(grammar_name, kind):
         return list(descendants(node, kind))  # walked, as descendants does for such trees
-    return TreeIndex(root, grammar_name, frozenset({kind})).within(node, (kind,))
+    index = TreeIndex(root, grammar_name)
+    index.add((kind,))
+    return index.within(node, (kind,))
 
 
 def call_callee(node: Node) -> str:

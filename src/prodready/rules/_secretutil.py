@@ -54,6 +54,15 @@ def is_signing_key_name(name: str) -> bool:
     return bool(SIGNING_KEY_NAME.search(last))
 
 
+# What every name SECRET_NAME or SIGNING_KEY_NAME matches holds, lower-cased (an underscore the
+# pattern allows before "key" may be one snake_case adds: both spellings are listed). A file
+# whose lower-cased text holds none of them has no such name (see rules._memo.names_absent).
+_KEY_PREFIXES = ("api", "access", "private", "auth", "signing", "encryption", "jwt", "master")
+SECRET_NAME_WORDS = ("pass", "pwd", "secret", "token", "credential",
+                     *(prefix + sep + "key" for prefix in _KEY_PREFIXES for sep in ("", "_")))
+SIGNING_KEY_NAME_WORDS = ("secret", "jwtkey", "jwt_key", "signingkey", "signing_key")
+
+
 # Every known format starts with one of these literals; one scan for them rules out almost every
 # string constant before the ten format patterns run (tests/rules/test_secret_prefilter.py keeps
 # this in step with KNOWN_SECRET_PATTERNS).

@@ -53,7 +53,12 @@ from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_code, non_production
 from prodready.rules._memo import names_absent
-from prodready.rules._secretutil import is_signing_key_name, is_weak_secret, snake_case
+from prodready.rules._secretutil import (
+    SIGNING_KEY_NAME_WORDS,
+    is_signing_key_name,
+    is_weak_secret,
+    snake_case,
+)
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -116,9 +121,9 @@ def check_keyfunc(node: Any, ctx: TreeContext) -> Iterator[Hit]:
 
 def _no_key_names(ctx: TreeContext) -> bool:
     """skip_file=: test code, or no name that SIGNING_KEY_NAME can match once snake-cased (every
-    match holds secret or key; snake_case only lower-cases and adds underscores, and the name is a
-    piece of the file's text)."""
-    return in_test_code(ctx) or names_absent(ctx, "secret", "key")
+    match holds one of SIGNING_KEY_NAME_WORDS; snake_case only lower-cases and adds underscores, and
+    the name is a piece of the file's text)."""
+    return in_test_code(ctx) or names_absent(ctx, *SIGNING_KEY_NAME_WORDS)
 
 
 @RULE.on_tree(

@@ -43,6 +43,8 @@ from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._memo import names_absent
 from prodready.rules._secretutil import (
     KNOWN_FORMAT_PREFILTER,
+    SECRET_NAME_WORDS,
+    SIGNING_KEY_NAME_WORDS,
     is_secret_name,
     is_signing_key_name,
     is_weak_secret,
@@ -120,7 +122,7 @@ def _signing_use(node: Any) -> str:
 
 # Every name is_secret_name or is_signing_key_name accepts holds one of these, ignoring case
 # (snake_case only lower-cases and adds underscores).
-SECRET_WORDS = ("pass", "pwd", "secret", "token", "key", "credential")
+SECRET_WORDS = tuple(dict.fromkeys((*SECRET_NAME_WORDS, *SIGNING_KEY_NAME_WORDS)))
 
 
 def _nothing_to_find(ctx: TreeContext) -> bool:

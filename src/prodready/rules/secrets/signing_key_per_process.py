@@ -46,7 +46,7 @@ from prodready.lang.treesitter import field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._memo import names_absent
 from prodready.rules._pyutil import in_test_file
-from prodready.rules._secretutil import is_signing_key_name
+from prodready.rules._secretutil import SIGNING_KEY_NAME_WORDS, is_signing_key_name
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -106,9 +106,9 @@ def check_python(node: ast.Assign | ast.AnnAssign, ctx: PyContext) -> Iterator[H
 
 
 def _no_js_key_names(ctx: TreeContext) -> bool:
-    """skip_file=: test code, or no key that SIGNING_KEY_NAME can match (every match holds secret
-    or key, ignoring case, and the key's text is a piece of the file's)."""
-    return ctx.is_test_file or names_absent(ctx, "secret", "key")
+    """skip_file=: test code, or no key that SIGNING_KEY_NAME can match (every match holds one of
+    SIGNING_KEY_NAME_WORDS, ignoring case, and the key's text is a piece of the file's)."""
+    return ctx.is_test_file or names_absent(ctx, *SIGNING_KEY_NAME_WORDS)
 
 
 @RULE.on_tree("pair", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_no_js_key_names)
