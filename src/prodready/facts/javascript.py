@@ -9,7 +9,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
-from prodready.lang.treesitter import descendants, field, line_of, scan, span_sorted, string_value, text
+from prodready.lang.treesitter import descendants, field, line_of, scan, string_value, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Language
 from prodready.rules.base import FactCollector
@@ -483,9 +483,9 @@ def _env_vars(root: Any, ctx: TreeContext) -> None:
                 default_node = field(value, "right") if value is not None and value.type == "assignment_pattern" else None
                 fallback = (string_value(default_node) or text(default_node)[:40]) if default_node is not None else None
                 ctx.emit("env_var", line=line_of(item), name=text(key), default=fallback, has_default=fallback is not None)
-    # (gathered by queries of their own: only files that name process.env get here, and member
+    # (gathered by a query of their own: only files that name process.env get here, and member
     # expressions are a third of a JS tree, too many to gather in every file after this one)
-    for node in span_sorted(scan(root, "member_expression") + scan(root, "subscript_expression")):
+    for node in scan(root, "member_expression", "subscript_expression"):
         obj = text(field(node, "object"))
         if obj != "process.env":
             continue

@@ -184,13 +184,18 @@ def analysing(root: Node, grammar_name: str) -> None:
     _TREES[grammar_name] += 1
 
 
+# A kind is gathered with the dispatch query once asked in this share of a grammar's trees (or more).
+PREFETCH_SHARE = 20
+
+
 def asked_kinds(grammar_name: str) -> set[str]:
-    """The node kinds rules have asked ``descendants`` for in at least half of the trees of this
-    grammar so far: the engine gathers them with its dispatch query, at no extra walk. A kind
-    asked in a few trees only (return statements, comments) is gathered in those trees alone
-    (by a query of its own), not in every tree after them."""
+    """The node kinds rules have asked ``descendants`` for in at least one tree in PREFETCH_SHARE
+    of this grammar so far: the engine gathers them with its dispatch query, at no extra walk. A
+    kind asked in fewer trees (JS return statements and comments, asked in under one file in a
+    hundred) is gathered in those trees alone, by a query of its own (a walk of the whole tree),
+    instead of being built as nodes in every tree after them."""
     trees = _TREES[grammar_name]
-    return {kind for kind, count in _ASKED.get(grammar_name, Counter()).items() if 2 * count >= trees}
+    return {kind for kind, count in _ASKED.get(grammar_name, Counter()).items() if PREFETCH_SHARE * count >= trees}
 
 
 def captured(root: Node, nodes_by_kind: dict[str, list[Node]]) -> None:
@@ -245,19 +250,19 @@ def walk(node: Node, *kinds: str) -> Iterator[Node]:
     return _walk_kinds(node, set(kinds))
 
 
-def scan(node: Node, kind: str) -> list[Node]:
-    """``list(descendants(node, kind))``, gathered by a query of its own: for a kind asked only
+def scan(node: Node, *kinds: str) -> list[Node]:
+    """``list(descendants(node, *kinds))``, gathered by a query of its own: for kinds asked only
     in rare files, which would otherwise join the per-file index and be gathered in every file
     after them."""
     grammar_name = _CURRENT["grammar"]
     root = node
     while root.parent is not None:
         root = root.parent
-    if grammar_name is None or root.id != _CURRENT["root_id"] or not has_kind(grammar_name, kind):
-        return list(descendants(node, kind))  # walked, as descendants does for such trees
+    if grammar_name is None or root.id != _CURRENT["root_id"] or not all(has_kind(grammar_name, kind) for kind in kinds):
+        return list(descendants(node, *kinds))  # walked, as descendants does for such trees
     index = TreeIndex(root, grammar_name)
-    index.add((kind,))
-    return index.within(node, (kind,))
+    index.add(kinds)
+    return index.within(node, kinds)
 
 
 def call_callee(node: Node) -> str:
