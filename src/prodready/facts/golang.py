@@ -457,6 +457,7 @@ def _body_decode(call: Any, name: str, parts: tuple[str, str] | None, ctx: TreeC
 
 WRAPPING_AUTH = lazy_compile(r"(?i)(auth|session|jwt|token|login|apikey|api_key|bearer|guard|permission|require)")
 MUX_CONSTRUCTOR = lazy_compile(r"\b(NewServeMux|NewRouter|chi\.NewMux|httprouter\.New)\(")
+MUX_TEXTS = ("NewServeMux", "NewRouter", "NewMux", "httprouter.New")
 GO122_PATTERN = lazy_compile(r"^(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS|CONNECT|TRACE)\s+\S")
 
 
@@ -513,7 +514,14 @@ def collect(root: Any, ctx: TreeContext) -> None:
                     router_auth.setdefault(name, router_auth[owner])
     # `return webSession.handle(csrf.handle(mux))`, `return m.validateBasicAuth(mux)`: every route of
     # the mux the function returns passes through the wrapping middleware
-    for function in descendants(root, "function_declaration", "method_declaration"):
+    # (a function's text is a piece of the file's: a file without one of MUX_TEXTS, which every
+    # MUX_CONSTRUCTOR match holds, has no function with a match; substring tests, not the pattern,
+    # which has no literal prefix and is tried at every position of the file)
+    functions = (
+        descendants(root, "function_declaration", "method_declaration")
+        if any(word in ctx.text for word in MUX_TEXTS) else ()
+    )
+    for function in functions:
         body = text(function)
         if "return" not in body or not MUX_CONSTRUCTOR.search(body):
             continue

@@ -9,7 +9,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
-from prodready.lang.treesitter import descendants, field, line_of, string_value, text
+from prodready.lang.treesitter import descendants, field, line_of, scan, string_value, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Language
 from prodready.rules.base import FactCollector
@@ -259,7 +259,7 @@ def _process_signals(root: Any, ctx: TreeContext, calls: list[Any]) -> None:
     for declarator in descendants(root, "variable_declarator"):
         value = field(declarator, "value")
         name = text(field(declarator, "name"))
-        if value is None or not js.is_top_level(declarator) or not LIMITER_NAME.search(name):
+        if value is None or not LIMITER_NAME.search(name) or not js.is_top_level(declarator):
             continue
         if value.type == "new_expression" and text(field(value, "constructor")) == "Map" or value.type == "object" and not value.named_children:
             ctx.emit("signal", line=line_of(declarator), name="in-process-limiter", detail=f"module-level {name}")
@@ -287,10 +287,15 @@ def _template_env(ctx: TreeContext, calls: list[Any]) -> None:
         return
     for call in calls:
         name = js.callee(call)
-        arguments = js.args(call)
-        if name.endswith("loadEnvFile") and arguments:
+        # (the arguments only for the callees read below: this is asked of every call)
+        if name.endswith("loadEnvFile"):
+            arguments = js.args(call)
+            if not arguments:
+                continue
             source = arguments[0]
-        elif (name.endswith(".config") or name in {"config", "configDotenv", "dotenv.configDotenv"}) and arguments and arguments[0].type == "object":
+        elif (name.endswith(".config") or name in {"config", "configDotenv", "dotenv.configDotenv"}) and (
+            arguments := js.args(call)
+        ) and arguments[0].type == "object":
             if not any(m.split("#")[0] in {"dotenv", "dotenv-safe", "dotenv-flow"} for m in ctx.imports.values()) and "dotenv" not in name:
                 continue
             source = js.object_value(arguments[0], "path")
@@ -460,6 +465,8 @@ def _next_routes(root: Any, ctx: TreeContext) -> None:
 
 
 def _env_vars(root: Any, ctx: TreeContext) -> None:
+    if "process.env" not in ctx.text:
+        return  # both reads below need a node whose text is `process.env`: a piece of the file's
     for declarator in descendants(root, "variable_declarator"):
         pattern = field(declarator, "name")
         if pattern is None or pattern.type != "object_pattern" or text(field(declarator, "value")) != "process.env":
@@ -476,7 +483,9 @@ def _env_vars(root: Any, ctx: TreeContext) -> None:
                 default_node = field(value, "right") if value is not None and value.type == "assignment_pattern" else None
                 fallback = (string_value(default_node) or text(default_node)[:40]) if default_node is not None else None
                 ctx.emit("env_var", line=line_of(item), name=text(key), default=fallback, has_default=fallback is not None)
-    for node in descendants(root, "member_expression", "subscript_expression"):
+    # (gathered by a query of their own: only files that name process.env get here, and member
+    # expressions are a third of a JS tree, too many to gather in every file after this one)
+    for node in scan(root, "member_expression", "subscript_expression"):
         obj = text(field(node, "object"))
         if obj != "process.env":
             continue

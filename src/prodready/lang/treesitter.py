@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+import operator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -78,36 +80,45 @@ def ancestors(node: Node) -> Iterator[Node]:
 
 
 class TreeIndex:
-    """Nodes of one tree grouped by kind, in pre-order, gathered by one tree-sitter query.
+    """Nodes of one tree grouped by kind, in pre-order, gathered by tree-sitter queries.
 
     Rules and fact collectors ask for "the calls inside this function" many times per file; a
-    Python-level walk per question cost over a third of a JS/Go audit. The index gathers the kinds
-    asked for so far in one query (run in C) and answers each question with a binary search.
+    Python-level walk per question cost over a third of a JS/Go audit. The index holds the kinds
+    asked for in this tree: those the engine captured already (``known``) are taken as they are,
+    the others gathered by one query (run in C) when first asked; each question is then answered
+    with a binary search.
     """
 
-    def __init__(
-        self, root: Node, grammar_name: str, kinds: frozenset[str], known: dict[str, list[Node]] | None = None
-    ) -> None:
-        self.kinds = kinds
-        by_kind: dict[str, list[Node]] = {kind: [] for kind in kinds}
-        # Kinds the engine already captured in this tree (for its dispatch) are not queried again.
-        known = {kind: nodes for kind, nodes in (known or {}).items() if kind in kinds}
-        rest = kinds.difference(known)
-        if rest:
-            captured = tree_sitter.QueryCursor(_kinds_query(grammar_name, frozenset(rest))).captures(root)
-            for node in sorted(captured.get("n", ()), key=_span_order):
-                by_kind[node.type].append(node)
+    def __init__(self, root: Node, grammar_name: str, known: dict[str, list[Node]] | None = None) -> None:
+        self.root = root
+        self.grammar_name = grammar_name
+        self.known = known or {}
+        self.kinds: set[str] = set()
+        self.by_kind: dict[str, list[Node]] = {}
         self.starts: dict[str, list[int]] = {}
-        for kind, nodes in [*known.items(), *((k, v) for k, v in by_kind.items() if k not in known)]:
+
+    def add(self, kinds: Iterable[str]) -> None:
+        """Index these kinds too (each gathered at most once)."""
+        wanted = [kind for kind in dict.fromkeys(kinds) if kind not in self.kinds]
+        if not wanted:
+            return
+        # Kinds the engine already captured in this tree (for its dispatch) are not queried again.
+        gathered: dict[str, list[Node]] = {kind: [] for kind in wanted if kind not in self.known}
+        if gathered:
+            captured = tree_sitter.QueryCursor(_kinds_query(self.grammar_name, frozenset(gathered))).captures(self.root)
+            for node in span_sorted(captured.get("n", ())):
+                gathered[node.type].append(node)
+        for kind in wanted:
+            nodes = self.known[kind] if kind in self.known else gathered[kind]
             starts = [n.start_byte for n in nodes]
             # Captures come in document order: with distinct starts that already is the
-            # (start, -end) order, and the keyed sort (a Python call per node) can be skipped.
+            # (start, -end) order, and the sort can be skipped.
             if len(set(starts)) != len(starts) or starts != sorted(starts):
-                nodes = sorted(nodes, key=_span_order)
+                nodes = span_sorted(nodes)
                 starts = [n.start_byte for n in nodes]
-            by_kind[kind] = nodes
+            self.by_kind[kind] = nodes
             self.starts[kind] = starts
-        self.by_kind = by_kind
+        self.kinds.update(wanted)
 
     def within(self, node: Node, kinds: tuple[str, ...]) -> list[Node]:
         start, end = node.start_byte, node.end_byte
@@ -132,12 +143,21 @@ class TreeIndex:
                         continue  # an empty node just after `node`
                     found.append(candidate)
         if len(kinds) > 1:
-            found.sort(key=lambda n: (n.start_byte, -n.end_byte))
+            found = span_sorted(found)
         return found
 
 
-def _span_order(node: Node) -> tuple[int, int]:
-    return node.start_byte, -node.end_byte
+_START_BYTE = operator.attrgetter("start_byte")
+_END_BYTE = operator.attrgetter("end_byte")
+
+
+def span_sorted(nodes: Iterable[Node]) -> list[Node]:
+    """Nodes in document order, as ``descendants`` gives them across kinds: ``sorted(nodes, key=lambda n: (n.start_byte, -n.end_byte))`` by two stable sorts on C-level keys (no Python call and
+    no tuple per node): by end descending, then by start (ties keep the end order, and nodes of
+    the same span keep their order, as the keyed sort keeps them)."""
+    ordered = sorted(nodes, key=_END_BYTE, reverse=True)
+    ordered.sort(key=_START_BYTE)
+    return ordered
 
 
 @lru_cache(maxsize=64)
@@ -146,11 +166,13 @@ def _kinds_query(grammar_name: str, kinds: frozenset[str]) -> tree_sitter.Query:
     return tree_sitter.Query(grammar(grammar_name), f"[{alternatives}] @n")
 
 
-# The tree being analysed: the engine names its grammar; kinds asked for accumulate per grammar.
+# The tree being analysed: the engine names its grammar.
 _CURRENT: dict[str, Any] = {"root_id": None, "root": None, "grammar": None, "index": None, "known": {}}
 # Answers many rules ask about the same node (callee text, argument lists), for the current tree.
 MEMO: dict[tuple[str, int], Any] = {}
-_ASKED: dict[str, set[str]] = {}
+# Per grammar: trees analysed, and in how many of them each kind was asked of ``descendants``.
+_TREES: Counter[str] = Counter()
+_ASKED: dict[str, Counter[str]] = {}
 
 
 def analysing(root: Node, grammar_name: str) -> None:
@@ -159,11 +181,21 @@ def analysing(root: Node, grammar_name: str) -> None:
     # prodready: ignore[PR-UG-001] fixed keys, overwritten for each file
     _CURRENT.update(root_id=root.id, root=root, grammar=grammar_name, index=None, known={})
     MEMO.clear()
+    _TREES[grammar_name] += 1
+
+
+# A kind is gathered with the dispatch query once asked in this share of a grammar's trees (or more).
+PREFETCH_SHARE = 20
 
 
 def asked_kinds(grammar_name: str) -> set[str]:
-    """The node kinds rules have asked ``descendants`` for so far, in trees of this grammar."""
-    return _ASKED.get(grammar_name, set())
+    """The node kinds rules have asked ``descendants`` for in at least one tree in PREFETCH_SHARE
+    of this grammar so far: the engine gathers them with its dispatch query, at no extra walk. A
+    kind asked in fewer trees (JS return statements and comments, asked in under one file in a
+    hundred) is gathered in those trees alone, by a query of its own (a walk of the whole tree),
+    instead of being built as nodes in every tree after them."""
+    trees = _TREES[grammar_name]
+    return {kind for kind, count in _ASKED.get(grammar_name, Counter()).items() if PREFETCH_SHARE * count >= trees}
 
 
 def captured(root: Node, nodes_by_kind: dict[str, list[Node]]) -> None:
@@ -171,6 +203,8 @@ def captured(root: Node, nodes_by_kind: dict[str, list[Node]]) -> None:
     the index behind ``descendants`` reuses them instead of capturing them again."""
     if root.id == _CURRENT["root_id"]:
         _CURRENT["known"] = nodes_by_kind
+        if _CURRENT["index"] is not None:  # asked before the dispatch (reading the imports)
+            _CURRENT["index"].known = nodes_by_kind
 
 
 def _walk_kinds(node: Node, wanted: set[str]) -> Iterator[Node]:
@@ -198,26 +232,37 @@ def descendants(node: Node, *kinds: str) -> Iterator[Node]:
     if len(valid) != len(kinds):
         yield from _walk_kinds(node, set(kinds))  # anonymous or foreign kinds: walk as before
         return
-    # prodready: ignore[PR-UG-001] one entry per grammar (four), and node kinds the rules name
-    asked = _ASKED.setdefault(grammar_name, set())
     index: TreeIndex | None = _CURRENT["index"]
-    if index is None or not index.kinds.issuperset(valid):
-        asked.update(valid)
-        index = _CURRENT["index"] = TreeIndex(root, grammar_name, frozenset(asked), _CURRENT["known"])
+    if index is None:
+        index = _CURRENT["index"] = TreeIndex(root, grammar_name, _CURRENT["known"])
+    if not index.kinds.issuperset(valid):
+        # prodready: ignore[PR-UG-001] one entry per grammar (four), and node kinds the rules name
+        _ASKED.setdefault(grammar_name, Counter()).update(kind for kind in dict.fromkeys(valid) if kind not in index.kinds)
+        index.add(valid)
     yield from index.within(node, tuple(valid))
 
 
-def scan(node: Node, kind: str) -> list[Node]:
-    """``list(descendants(node, kind))``, gathered by a query of its own: for a kind asked only
+def walk(node: Node, *kinds: str) -> Iterator[Node]:
+    """``descendants(node, *kinds)`` by a walk of the node's own subtree, which never joins the
+    per-file index: for a few nodes under a small node (a parameter list, an assignment target).
+    A kind asked of ``descendants`` is gathered in every later file (identifiers: most nodes of a
+    JS tree), a cost these few answers do not repay."""
+    return _walk_kinds(node, set(kinds))
+
+
+def scan(node: Node, *kinds: str) -> list[Node]:
+    """``list(descendants(node, *kinds))``, gathered by a query of its own: for kinds asked only
     in rare files, which would otherwise join the per-file index and be gathered in every file
     after them."""
     grammar_name = _CURRENT["grammar"]
     root = node
     while root.parent is not None:
         root = root.parent
-    if grammar_name is None or root.id != _CURRENT["root_id"] or not has_kind(grammar_name, kind):
-        return list(descendants(node, kind))  # walked, as descendants does for such trees
-    return TreeIndex(root, grammar_name, frozenset({kind})).within(node, (kind,))
+    if grammar_name is None or root.id != _CURRENT["root_id"] or not all(has_kind(grammar_name, kind) for kind in kinds):
+        return list(descendants(node, *kinds))  # walked, as descendants does for such trees
+    index = TreeIndex(root, grammar_name)
+    index.add(kinds)
+    return index.within(node, kinds)
 
 
 def call_callee(node: Node) -> str:

@@ -24,3 +24,25 @@ def once_per_file(test: Callable[[Any], object]) -> Callable[[Any], object]:
         return memo[key]
 
     return cached
+
+
+def lowered_text(ctx: Any) -> str:
+    """``ctx.text.lower()``, once per file (shared by the skip_file= tests that read it)."""
+    memo = getattr(ctx, "memo", None)
+    if memo is None:
+        return str(ctx.text.lower())
+    lowered = memo.get("lowered_text")
+    if lowered is None:
+        lowered = memo["lowered_text"] = ctx.text.lower()
+    return str(lowered)
+
+
+def names_absent(ctx: Any, *words: str) -> bool:
+    """True when no name in the file can hold any of ``words`` (lower-case) ignoring case, for
+    skip_file= tests of handlers that need such a name (a piece of the file's text, lower-cased
+    by their ``(?i)`` pattern). A non-ASCII file always answers False: a pattern that ignores case
+    matches `ſ` for `s` and the Kelvin sign for `k`, which lower() does not reproduce."""
+    if not ctx.text.isascii():
+        return False
+    lowered = lowered_text(ctx)
+    return not any(word in lowered for word in words)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from prodready.lazyre import lazy_compile
@@ -30,6 +31,7 @@ PLACEHOLDER = lazy_compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def snake_case(name: str) -> str:
     """jwtSecret / JWTSecret -> jwt_secret, so one set of name patterns serves JS and Go too."""
     out = []
@@ -40,14 +42,25 @@ def snake_case(name: str) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=4096)
 def is_secret_name(name: str) -> bool:
     last = re.split(r"[.\[\]'\"]", name.strip("'\"[]"))[-1] or name
     return bool(SECRET_NAME.search(last)) and not NOT_SECRET_NAME.search(last)
 
 
+@functools.lru_cache(maxsize=4096)
 def is_signing_key_name(name: str) -> bool:
     last = re.split(r"[.\[\]'\"]", name.strip("'\"[]"))[-1] or name
     return bool(SIGNING_KEY_NAME.search(last))
+
+
+# What every name SECRET_NAME or SIGNING_KEY_NAME matches holds, lower-cased (an underscore the
+# pattern allows before "key" may be one snake_case adds: both spellings are listed). A file
+# whose lower-cased text holds none of them has no such name (see rules._memo.names_absent).
+_KEY_PREFIXES = ("api", "access", "private", "auth", "signing", "encryption", "jwt", "master")
+SECRET_NAME_WORDS = ("pass", "pwd", "secret", "token", "credential",
+                     *(prefix + sep + "key" for prefix in _KEY_PREFIXES for sep in ("", "_")))
+SIGNING_KEY_NAME_WORDS = ("secret", "jwtkey", "jwt_key", "signingkey", "signing_key")
 
 
 # Every known format starts with one of these literals; one scan for them rules out almost every

@@ -46,6 +46,7 @@ from prodready.lang.treesitter import field, string_value, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_code, non_production
+from prodready.rules._memo import names_absent
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -64,7 +65,13 @@ HASHED = lazy_compile(r"(?i)(hash|bcrypt|argon|scrypt|sha\d*|md5|digest|crypt)")
 SQL_PASSWORD = lazy_compile(r"(?i)\b(where|and)\b[^;]*\bpassword\s*=\s*(\?|\$\d+|:\w+|@\w+)")
 
 
-@RULE.on_tree("binary_expression", languages=(Language.GO,), skip_file=in_test_code)
+def _no_password_names(ctx: TreeContext) -> bool:
+    """skip_file=: test code, or no name that PASSWORD can match (every match holds passw or pwd,
+    ignoring case, and both sides are pieces of the file's text)."""
+    return in_test_code(ctx) or names_absent(ctx, "passw", "pwd")
+
+
+@RULE.on_tree("binary_expression", languages=(Language.GO,), skip_file=_no_password_names)
 def check_compare(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     operator = node.child_by_field_name("operator")
     if operator is None or text(operator) not in {"==", "!="} or non_production(ctx.path, ctx.is_test_file):

@@ -55,7 +55,12 @@ RULE = RuleMeta(
 ALWAYS_TRUE = lazy_compile(r"^\{\s*return\s+true\s*\}$")
 
 
-@RULE.on_tree("composite_literal", languages=(Language.GO,))
+def _no_upgrader(ctx: TreeContext) -> bool:
+    """skip_file=: the literal's type text (a piece of the file's) must end with Upgrader."""
+    return "Upgrader" not in ctx.text
+
+
+@RULE.on_tree("composite_literal", languages=(Language.GO,), skip_file=_no_upgrader)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if not go.composite_type(node).endswith("Upgrader"):
         return

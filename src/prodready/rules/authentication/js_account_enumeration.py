@@ -76,7 +76,7 @@ def _outer(node: Any) -> Any:
 def _no_revealing_text(ctx: TreeContext) -> bool:
     """skip_file=: test code, a script, or a file whose text REVEALS cannot match (a string's text
     is a piece of the file's, quotes included, so any match in it is a match in the file)."""
-    return js.test_or_script(ctx) or not (_may_reveal(ctx.text) and REVEALS.search(ctx.text))
+    return js.test_or_script(ctx) or not _reveals(ctx.text)
 
 
 # Every REVEALS match holds one of these (lower-cased); only ASCII text is tested this way: the
@@ -84,11 +84,26 @@ def _no_revealing_text(ctx: TreeContext) -> bool:
 _REVEAL_WORDS = ("not found", "not exist", "doesn't exist", "not registered", "not associated", "no user", "no account")
 
 
-def _may_reveal(text: str) -> bool:
+# The longest REVEALS match ("username" + 40 characters + "is not associated") is 65 characters.
+_REVEAL_REACH = 70
+
+
+def _reveals(text: str) -> bool:
+    """``REVEALS.search(text)``, on ASCII text only around the _REVEAL_WORDS each match holds: a
+    match holds one of them, so it lies within _REVEAL_REACH characters of one. (The pattern has no
+    literal prefix and is tried at every position: a whole file costs more than a few windows. A
+    window's start keeps the real text before it for word boundaries; no word boundary of the
+    pattern can fall on a window's end, where a match's last words would be cut.)"""
     if not text.isascii():
-        return True
+        return REVEALS.search(text) is not None
     lowered = text.lower()
-    return any(word in lowered for word in _REVEAL_WORDS)
+    for word in _REVEAL_WORDS:
+        found = lowered.find(word)
+        while found != -1:
+            if REVEALS.search(text, max(0, found - _REVEAL_REACH), found + len(word) + _REVEAL_REACH):
+                return True
+            found = lowered.find(word, found + 1)
+    return False
 
 
 @RULE.on_tree("string", "template_string", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_no_revealing_text)

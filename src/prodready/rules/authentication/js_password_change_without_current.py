@@ -84,7 +84,12 @@ def _name(func: Any) -> str:
     return name
 
 
-@RULE.on_tree("assignment_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+def _no_password_write(ctx: TreeContext) -> bool:
+    """skip_file=: test code, or no `.password` in the file (the left side's text is a piece of it)."""
+    return ctx.is_test_file or ".password" not in ctx.text
+
+
+@RULE.on_tree("assignment_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_no_password_write)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     left = text(field(node, "left"))
     right = text(field(node, "right"))

@@ -75,6 +75,8 @@ def _guarded_structs(root: Any) -> dict[str, set[str]]:
 
 @RULE.on_tree("source_file", languages=(Language.GO,), skip_file=in_test_file)
 def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if "Mutex" not in ctx.text:
+        return  # no field typed sync.Mutex or sync.RWMutex: no guarded struct
     structs = _guarded_structs(root)
     if not structs or ctx.path.endswith("_test.go"):
         return

@@ -40,7 +40,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
-from prodready.lang.treesitter import ancestors, descendants, field, string_value, text
+from prodready.lang.treesitter import ancestors, field, string_value, text, walk
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
@@ -98,7 +98,12 @@ def _skip(ctx: TreeContext) -> bool:
     return ctx.is_test_file or bool(js.SCRIPT_PATH.search(ctx.path))
 
 
-@RULE.on_tree("assignment_expression", languages=LANGS)
+def _no_node_env(ctx: TreeContext) -> bool:
+    """skip_file=: check_node_env needs a left side naming NODE_ENV, a piece of the file's text."""
+    return "NODE_ENV" not in ctx.text
+
+
+@RULE.on_tree("assignment_expression", languages=LANGS, skip_file=_no_node_env)
 def check_node_env(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if text(field(node, "left")) not in {"process.env.NODE_ENV", 'process.env["NODE_ENV"]'} or _skip(ctx):
         return
@@ -149,7 +154,7 @@ def check_calls(node: Any, ctx: TreeContext) -> Iterator[Hit]:
             return
         ctx.examine(RULE)
         stacks = [
-            m for m in descendants(arguments[0], "member_expression") if text(field(m, "property")) == "stack"
+            m for m in walk(arguments[0], "member_expression") if text(field(m, "property")) == "stack"
         ]
         if _guarded(node) or all(_guarded_within(m, node) for m in stacks):
             return

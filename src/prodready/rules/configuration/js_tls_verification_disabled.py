@@ -67,7 +67,12 @@ def _skip(ctx: TreeContext) -> bool:
     return ctx.is_test_file or bool(js.SCRIPT_PATH.search(ctx.path))
 
 
-@RULE.on_tree("pair", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+def _no_reject_unauthorized(ctx: TreeContext) -> bool:
+    """skip_file=: check_pair needs a `rejectUnauthorized` key, whose text is a piece of the file's."""
+    return "rejectUnauthorized" not in ctx.text
+
+
+@RULE.on_tree("pair", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_no_reject_unauthorized)
 def check_pair(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     key = field(node, "key")
     if key is None or text(key).strip("'\"") != "rejectUnauthorized" or text(field(node, "value")) != "false" or _skip(ctx):

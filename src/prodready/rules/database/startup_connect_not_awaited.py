@@ -64,7 +64,7 @@ CONNECT_HELPER = lazy_compile(
 )
 
 
-@RULE.on_tree("expression_statement", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+@RULE.on_tree("expression_statement", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=js.test_or_script)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if node.parent is None or node.parent.type != "program" or ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path):
         return

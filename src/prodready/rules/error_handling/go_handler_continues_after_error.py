@@ -88,7 +88,17 @@ def _error_response(call: Any) -> bool:
     return parts[1][:1].isupper() and bool(ERROR_STATUS.fullmatch(text(args[0]).strip()))
 
 
-@RULE.on_tree("if_statement", languages=(Language.GO,), skip_file=in_test_code)
+# Every HANDLER_PARAMS match holds one of these: a file without them has no handler.
+HANDLER_TYPES = ("http.ResponseWriter", "gin.Context", "echo.Context", "fiber.Ctx", "fasthttp.RequestCtx")
+
+
+def _no_handler(ctx: TreeContext) -> bool:
+    """skip_file=: test code, or no handler parameter type in the file (enclosing_handler reads a
+    function's parameter text, a piece of the file's)."""
+    return in_test_code(ctx) or not any(name in ctx.text for name in HANDLER_TYPES)
+
+
+@RULE.on_tree("if_statement", languages=(Language.GO,), skip_file=_no_handler)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if non_production(ctx.path, ctx.is_test_file) or field(node, "alternative") is not None:
         return

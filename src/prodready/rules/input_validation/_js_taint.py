@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from prodready.lang.treesitter import descendants, field, text
+from prodready.lang.treesitter import descendants, field, text, walk
 from prodready.lazyre import lazy_compile
 
 SOURCE = lazy_compile(
@@ -33,7 +33,7 @@ def tainted_names(func: Any) -> set[str]:
             if SOURCE.search(value_text) or any(re.search(rf"\b{re.escape(n)}\b", value_text) for n in names):
                 names.update(
                     text(t)
-                    for t in descendants(target, "identifier", "shorthand_property_identifier_pattern")
+                    for t in walk(target, "identifier", "shorthand_property_identifier_pattern")
                 )
                 if target.type == "identifier":
                     names.add(text(target))

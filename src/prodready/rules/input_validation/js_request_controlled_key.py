@@ -72,7 +72,12 @@ def _outer_function(node: Any) -> Any:
     return None
 
 
-@RULE.on_tree("assignment_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+def _not_server_code(ctx: TreeContext) -> bool:
+    """skip_file=: check returns at once in test code and outside server code."""
+    return ctx.is_test_file or not js.is_server_file(ctx)
+
+
+@RULE.on_tree("assignment_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_not_server_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     left = field(node, "left")
     if left is None or left.type != "subscript_expression" or ctx.is_test_file or not js.is_server_file(ctx):

@@ -41,7 +41,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
-from prodready.lang.treesitter import descendants, field, text
+from prodready.lang.treesitter import descendants, field, text, walk
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
@@ -86,7 +86,7 @@ def _page_size_parameter(value: Any, func: Any) -> bool:
     if func is None:
         return False
     parameters = func.child_by_field_name("parameters") or func.child_by_field_name("parameter")
-    names = {text(n) for n in descendants(parameters, "identifier", "shorthand_property_identifier_pattern")} if parameters is not None else set()
+    names = {text(n) for n in walk(parameters, "identifier", "shorthand_property_identifier_pattern")} if parameters is not None else set()
     used = re.findall(r"\b\w+\b", text(value))
     return any(PAGE_SIZE_PARAMETER.match(n) and n in names for n in used)
 
@@ -112,7 +112,12 @@ def _capped(value: Any, func: Any) -> bool:
     return bool(CAPPED.search(text(value)) or func is not None and CAPPED.search(text(func)))
 
 
-@RULE.on_tree("pair", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+def _no_page_size_key(ctx: TreeContext) -> bool:
+    """skip_file=: test code, or none of KEYS in the file (the key's text is a piece of it)."""
+    return ctx.is_test_file or not any(key in ctx.text for key in KEYS)
+
+
+@RULE.on_tree("pair", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_no_page_size_key)
 def check_option(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     key = field(node, "key")
     value = field(node, "value")

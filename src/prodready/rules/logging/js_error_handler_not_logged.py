@@ -67,7 +67,8 @@ LOGS = lazy_compile(r"(?i)\b(console|logger|log|winston|pino|bunyan|sentry|bugsn
 DEV_ONLY = lazy_compile(r"""(?i)(env|NODE_ENV)\w*\s*===?\s*['"](development|dev|local)['"]|\bis_?dev(elopment)?\b""")
 
 
-@RULE.on_tree("arrow_function", "function_expression", "function_declaration", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+# skip_file=: production_error_middleware answers '' in test code and scripts
+@RULE.on_tree("arrow_function", "function_expression", "function_declaration", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=js.test_or_script)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     err = production_error_middleware(node, ctx)
     if not err:

@@ -52,7 +52,13 @@ from prodready.lang.treesitter import descendants, field, string_value, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_code, non_production
-from prodready.rules._secretutil import is_signing_key_name, is_weak_secret, snake_case
+from prodready.rules._memo import names_absent
+from prodready.rules._secretutil import (
+    SIGNING_KEY_NAME_WORDS,
+    is_signing_key_name,
+    is_weak_secret,
+    snake_case,
+)
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -113,6 +119,13 @@ def check_keyfunc(node: Any, ctx: TreeContext) -> Iterator[Hit]:
                 yield RULE.hit(ret, f"the {name}() key function returns a key written in the source: anyone with the code can forge tokens")
 
 
+def _no_key_names(ctx: TreeContext) -> bool:
+    """skip_file=: test code, or no name that SIGNING_KEY_NAME can match once snake-cased (every
+    match holds one of SIGNING_KEY_NAME_WORDS; snake_case only lower-cases and adds underscores, and
+    the name is a piece of the file's text)."""
+    return in_test_code(ctx) or names_absent(ctx, *SIGNING_KEY_NAME_WORDS)
+
+
 @RULE.on_tree(
     "assignment_statement",
     "short_var_declaration",
@@ -120,7 +133,7 @@ def check_keyfunc(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     "const_spec",
     "var_spec",
     languages=(Language.GO,),
-    skip_file=in_test_code,
+    skip_file=_no_key_names,
 )
 def check_assign(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if non_production(ctx.path, ctx.is_test_file):

@@ -40,7 +40,11 @@ from prodready.lang import javascript as js
 from prodready.lang.treesitter import field, string_value, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._memo import names_absent
 from prodready.rules._secretutil import (
+    KNOWN_FORMAT_PREFILTER,
+    SECRET_NAME_WORDS,
+    SIGNING_KEY_NAME_WORDS,
     is_secret_name,
     is_signing_key_name,
     is_weak_secret,
@@ -65,8 +69,9 @@ RULE = RuleMeta(
 WORDS = lazy_compile(r"[A-Za-z]+([._:/-][A-Za-z]+)*")  # 'label.change-password': an i18n or config key
 
 
-def _bound_name(node: Any) -> str:
-    parent = node.parent
+def _bound_name(node: Any, parent: Any) -> str:
+    """(``parent``: ``node.parent``, which the caller has: tree-sitter finds a parent by walking
+    down from the root, so it is asked once per node)"""
     if parent is not None and parent.type == "binary_expression":
         parent = parent.parent
     if parent is None:
@@ -87,9 +92,9 @@ SIGNING_CALLS = lazy_compile(r"(^|\.)(sign|verify|session|cookieSession|cookiePa
 PASSWORD_ENV = lazy_compile(r"(?i)(password|passwd|pwd)$|_PASS$|(API|ADMIN|ACCESS|AUTH|SERVICE|MASTER)_?KEY$|_TOKEN$")
 
 
-def _env_fallback_name(node: Any) -> str:
-    """X for the literal in `process.env.X || 'literal'` / `process.env["X"] ?? 'literal'`."""
-    parent = node.parent
+def _env_fallback_name(node: Any, parent: Any) -> str:
+    """X for the literal in `process.env.X || 'literal'` / `process.env["X"] ?? 'literal'`
+    (``parent``: ``node.parent``)."""
     if parent is None or parent.type != "binary_expression" or text(field(parent, "operator")) not in {"||", "??"}:
         return ""
     left = field(parent, "left")
@@ -115,12 +120,23 @@ def _signing_use(node: Any) -> str:
     return ""
 
 
-def _in_test_file(ctx: TreeContext) -> bool:
-    """skip_file=: check returns at once in test code."""
-    return ctx.is_test_file
+# Every name is_secret_name or is_signing_key_name accepts holds one of these, ignoring case
+# (snake_case only lower-cases and adds underscores).
+SECRET_WORDS = tuple(dict.fromkeys((*SECRET_NAME_WORDS, *SIGNING_KEY_NAME_WORDS)))
 
 
-@RULE.on_tree("string", "template_string", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_in_test_file)
+def _nothing_to_find(ctx: TreeContext) -> bool:
+    """skip_file=: check returns at once in test code, and finds nothing in a file where no string
+    can hold a known key format (a string's value is a piece of the file's text and the prefilter
+    has no anchors), nothing reads process.env and no name can be a secret's."""
+    return ctx.is_test_file or (
+        "process.env" not in ctx.text
+        and names_absent(ctx, *SECRET_WORDS)
+        and not KNOWN_FORMAT_PREFILTER.search(ctx.text)
+    )
+
+
+@RULE.on_tree("string", "template_string", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_nothing_to_find)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return
@@ -137,7 +153,7 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     parent = node.parent
     if parent is not None and parent.type == "pair" and field(parent, "key") == node:
         return  # the key of { "Access-Token": value }, not a value
-    env_name = _env_fallback_name(node)
+    env_name = _env_fallback_name(node, parent)
     if env_name and is_signing_key_name(snake_case(env_name)):
         ctx.examine(RULE)
         use = _signing_use(node)
@@ -149,11 +165,10 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         yield RULE.hit(node, f"process.env.{env_name} falls back to a literal {what}: a deployment that forgets the "
                              f"variable runs with a {what} published in the source")
         return
-    name = _bound_name(node)
+    name = _bound_name(node, parent)
     if not name:
         return
     snake = snake_case(name)
-    parent = node.parent
     is_fallback = (
         parent is not None
         and parent.type == "binary_expression"

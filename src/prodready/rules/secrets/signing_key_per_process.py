@@ -44,8 +44,9 @@ from prodready.engine.context import PyContext, TreeContext
 from prodready.lang import python as pyast
 from prodready.lang.treesitter import field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._memo import names_absent
 from prodready.rules._pyutil import in_test_file
-from prodready.rules._secretutil import is_signing_key_name
+from prodready.rules._secretutil import SIGNING_KEY_NAME_WORDS, is_signing_key_name
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -104,7 +105,13 @@ def check_python(node: ast.Assign | ast.AnnAssign, ctx: PyContext) -> Iterator[H
             return
 
 
-@RULE.on_tree("pair", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+def _no_js_key_names(ctx: TreeContext) -> bool:
+    """skip_file=: test code, or no key that SIGNING_KEY_NAME can match (every match holds one of
+    SIGNING_KEY_NAME_WORDS, ignoring case, and the key's text is a piece of the file's)."""
+    return ctx.is_test_file or names_absent(ctx, *SIGNING_KEY_NAME_WORDS)
+
+
+@RULE.on_tree("pair", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_no_js_key_names)
 def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     key = text(field(node, "key")).strip("'\"")
     if ctx.is_test_file or not is_signing_key_name(key):

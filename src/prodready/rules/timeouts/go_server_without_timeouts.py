@@ -115,7 +115,12 @@ def check_framework_start(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
 
 
-@RULE.on_tree("composite_literal", languages=(Language.GO,), skip_file=in_test_code)
+def _no_server(ctx: TreeContext) -> bool:
+    """skip_file=: test code, or no `http.Server` in the file (the literal's type text is a piece of it)."""
+    return in_test_code(ctx) or "http.Server" not in ctx.text
+
+
+@RULE.on_tree("composite_literal", languages=(Language.GO,), skip_file=_no_server)
 def check_server(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if go.composite_type(node) != "http.Server" or non_production(ctx.path, ctx.is_test_file):
         return

@@ -118,7 +118,12 @@ def _class_collections(root: Any, source: str) -> dict[str, int]:
 SETUP = lazy_compile(r"^_*(set|register|init|load|configure|setup|define|install|constructor$|[A-Z])")
 
 
-@RULE.on_tree("program", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
+def _not_server_file(ctx: TreeContext) -> bool:
+    """skip_file=: check returns at once outside server code."""
+    return not js.is_server_file(ctx)
+
+
+@RULE.on_tree("program", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_not_server_file)
 def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
     if not js.is_server_file(ctx):
         return
