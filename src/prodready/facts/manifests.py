@@ -123,6 +123,10 @@ def manifest(ctx: ManifestContext) -> None:
         for section in ("dependencies", "devDependencies", "peerDependencies"):
             for name in (ctx.data.get(section) or {}):
                 _emit_dependency(ctx, "npm", str(name))
+        express = (ctx.data.get("dependencies") or {}).get("express") if isinstance(ctx.data.get("dependencies"), dict) else None
+        if isinstance(express, str):
+            # Express 5 forwards a rejected async handler to the error middleware; 4 does not.
+            ctx.emit("signal", line=None, name="express-version", detail=express)
         scripts = ctx.data.get("scripts") or {}
         if isinstance(scripts, dict):
             ctx.emit("npm_scripts", line=None, scripts={str(k): str(v) for k, v in scripts.items()})
