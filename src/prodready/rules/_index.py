@@ -154,7 +154,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-IV-006', 'unbounded-request-number', 'input-validation', 'medium', 'input_validation.js_unbounded_page_size', ('javascript', 'typescript')),
     ('PR-IV-006', 'unbounded-request-number', 'input-validation', 'medium', 'input_validation.go_unbounded_page_size', ('go',)),
     ('PR-IV-007', 'flask-body-without-size-limit', 'input-validation', 'medium', 'input_validation.flask_body_without_size_limit', ('project',)),
-    ('PR-IV-008', 'upload-read-without-size-limit', 'input-validation', 'medium', 'input_validation.upload_read_without_size_limit', ('python',)),
+    ('PR-IV-008', 'upload-read-without-size-limit', 'input-validation', 'medium', 'input_validation.upload_read_without_size_limit', ('javascript', 'python', 'typescript')),
     ('PR-IV-009', 'websocket-max-size-disabled', 'input-validation', 'medium', 'input_validation.websocket_max_size_disabled', ('python',)),
     ('PR-IV-101', 'js-injection', 'input-validation', 'high', 'input_validation.js_injection', ('javascript', 'typescript')),
     ('PR-IV-104', 'js-host-header-url', 'input-validation', 'high', 'input_validation.js_host_header_url', ('javascript', 'typescript')),

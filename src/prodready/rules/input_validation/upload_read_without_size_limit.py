@@ -1,11 +1,13 @@
-"""Uploaded file read whole with no size limit (Python)
+"""Uploaded file accepted or read whole with no size limit
 
 ## What it does
 In a FastAPI/Starlette route that takes an `UploadFile`, or a Flask view reading
 `request.files[...]`, flags the call that reads the whole upload into memory — `await file.read()`,
 `file.file.read()`, `storage.read()` — when nothing in the handler bounds it: no `file.size`
 check, no `len(content) > MAX...` comparison, no `read(n)` with a size, and (for Flask) no
-`MAX_CONTENT_LENGTH` in the project.
+`MAX_CONTENT_LENGTH` in the project. In JavaScript/TypeScript, flags `multer(...)` (and
+`multer()`) configured without `limits.fileSize`: multer accepts files of any size, buffering them
+in memory (memoryStorage, the default) or writing them to disk.
 
 ## Why it matters in production
 Neither FastAPI nor Flask limits request bodies by default. One client sending a multi-gigabyte
@@ -42,8 +44,10 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from typing import Any
 
-from prodready.engine.context import PyContext
+from prodready.engine.context import PyContext, TreeContext
+from prodready.lang import javascript as js
 from prodready.lang import python as pyast
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
@@ -57,7 +61,7 @@ RULE = RuleMeta(
     category=Category.INPUT_VALIDATION,
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
-    languages=frozenset({Language.PYTHON}),
+    languages=frozenset({Language.PYTHON, Language.JAVASCRIPT, Language.TYPESCRIPT}),
     fix="Check the upload's size before reading (file.size, Content-Length) and read at most the limit; cap bodies at the proxy too.",
     references=("https://fastapi.tiangolo.com/tutorial/request-files/",),
 )
@@ -106,3 +110,26 @@ def check(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Itera
             return
         yield RULE.hit(node, f"`{ast.unparse(node)}` reads the whole upload into memory and nothing limits its size")
         return
+
+
+@once_per_file
+def _no_multer(ctx: TreeContext) -> object:
+    return ctx.is_test_file or "multer" not in ctx.text
+
+
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee=lambda c: c == "multer" or c.endswith(("('multer')", '("multer")')), skip_file=_no_multer)
+def check_multer(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """`multer({ storage })` / `require('multer')()` with no limits.fileSize."""
+    if _no_multer(ctx) or not (js.callee(node) == "multer" or js.callee(node).endswith(("('multer')", '("multer")'))):
+        return
+    if js.test_or_script(ctx):
+        return
+    arguments = js.args(node)
+    options = arguments[0] if arguments else None
+    if options is not None and options.type != "object":
+        return  # options built elsewhere (a variable): not judged
+    ctx.examine(RULE)
+    limits = js.object_value(options, "limits")
+    if limits is not None and (limits.type != "object" or js.object_has_key(limits, "fileSize")):
+        return
+    yield RULE.hit(node, "multer() accepts uploads of any size (no limits.fileSize): one request can fill memory or disk")
