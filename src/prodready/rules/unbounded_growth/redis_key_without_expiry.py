@@ -76,6 +76,8 @@ def _per_entry_key(key: ast.AST) -> str | None:
         return pyast.const_str(key.left) or ""
     if isinstance(key, ast.Call) and isinstance(key.func, ast.Attribute) and key.func.attr.strip("_").endswith("key") and key.args:
         return ast.unparse(key)  # `self._key(session_id)`: a key helper given the entry
+    if isinstance(key, ast.Call) and isinstance(key.func, ast.Attribute) and key.func.attr == "format" and (key.args or key.keywords):
+        return pyast.const_str(key.func.value) or pyast.dotted(key.func.value) or ""  # `_CONV_KEY.format(session_id=sid)`
     return None
 
 
@@ -83,7 +85,11 @@ def _per_entry_key(key: ast.AST) -> str | None:
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if _skip(ctx) or not isinstance(node.func, ast.Attribute) or node.func.attr not in WRITES or not node.args:
         return
-    if not REDIS_RECEIVER.search(pyast.dotted(node.func.value) or "") or not ctx.imports_module("redis", "aioredis"):
+    receiver = node.func.value
+    if isinstance(receiver, ast.Call) and not receiver.args:
+        receiver = receiver.func  # `get_redis().set(...)`: the accessor names the client
+    name = (pyast.dotted(receiver) or "").rsplit(".", 1)[-1].lstrip("_").removeprefix("get_")
+    if not (name.endswith("redis") or REDIS_RECEIVER.search(name) and ctx.imports_module("redis", "aioredis")):
         return
     ctx.examine(RULE)
     fixed = _per_entry_key(node.args[0])
