@@ -1,10 +1,10 @@
 """Per-session Redis keys written with no expiry
 
 ## What it does
-Flags a Python Redis write — `set`, `hset`, `rpush`/`lpush`, `sadd`, `zadd` — to a key built per
+Flags a Redis write (Python redis-py, JavaScript/TypeScript ioredis or node-redis) — `set`, `hset`, `rpush`/`lpush`, `sadd`, `zadd` — to a key built per
 session, conversation, job, token or cache entry (`f"chat:history:{session_id}"`) when nothing
-gives those keys a lifetime: no `ex=`/`px=`/`exat=` on the write and no `expire`, `setex`,
-`pexpire` or `ltrim` anywhere in the file.
+gives those keys a lifetime: no `ex=`/`px=`/`exat=` (`'EX'`, `{ EX }`) on the write and no
+`expire`, `setex`, `pexpire` or `ltrim` anywhere in the file.
 
 ## Why it matters in production
 Every new session, job or cache entry adds a key that stays until someone deletes it by hand.
@@ -34,10 +34,14 @@ keys that an operator's `maxmemory-policy` of `allkeys-lru` is meant to evict.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
+from typing import Any
 
-from prodready.engine.context import PyContext
+from prodready.engine.context import PyContext, TreeContext
+from prodready.lang import javascript as js
 from prodready.lang import python as pyast
+from prodready.lang.treesitter import field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._memo import once_per_file
@@ -50,7 +54,7 @@ RULE = RuleMeta(
     category=Category.UNBOUNDED_GROWTH,
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
-    languages=frozenset({Language.PYTHON}),
+    languages=frozenset({Language.PYTHON, Language.JAVASCRIPT, Language.TYPESCRIPT}),
     fix="Give per-session/per-entry keys a lifetime (ex= on the write, or EXPIRE after it) and trim lists (LTRIM).",
     references=("https://redis.io/docs/latest/commands/expire/",),
 )
@@ -108,3 +112,43 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if not PER_ENTRY.search(context):
         return
     yield RULE.hit(node, f"`{ast.unparse(node.args[0])[:50]}` gets a new key per entry and none of them ever expires: Redis memory grows without bound")
+
+
+JS_LIFETIME = lazy_compile(r"(?i)\b(expire|pexpire|expireat|setex|psetex|ltrim|getex)\b|['\"](EX|PX|EXAT|PXAT|KEEPTTL)['\"]|\b(EX|PX)\s*:")
+JS_RECEIVER = lazy_compile(r"(?i)(redis|cache|rds)\w*$")
+
+
+@once_per_file
+def _js_skip(ctx: TreeContext) -> object:
+    return ctx.is_test_file or "redis" not in ctx.text.lower() or bool(JS_LIFETIME.search(ctx.text))
+
+
+def _js_per_entry_key(key: Any) -> str | None:
+    if key.type == "template_string" and any(c.type == "template_substitution" for c in key.named_children):
+        return text(key)
+    if key.type == "binary_expression" and "+" in text(key):
+        return text(key)
+    if key.type == "call_expression" and re.search(r"(?i)key\w*$", js.callee(key)) and js.args(key):
+        return text(key)  # `key(sessionId)`, `keys.history(id)`: a key helper given the entry
+    return None
+
+
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_js_skip)
+def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if _js_skip(ctx):
+        return
+    function = field(node, "function")
+    if function is None or function.type != "member_expression" or text(field(function, "property")) not in WRITES:
+        return
+    receiver = text(field(function, "object")).rsplit(".", 1)[-1]
+    if not JS_RECEIVER.search(receiver):
+        return
+    arguments = js.args(node)
+    if len(arguments) < 2:
+        return
+    ctx.examine(RULE)
+    fixed = _js_per_entry_key(arguments[0])
+    enclosing = js.enclosing_function(node)
+    if fixed is None or not PER_ENTRY.search(f"{fixed} {js.function_name(enclosing) if enclosing is not None else ''}"):
+        return
+    yield RULE.hit(node, f"`{fixed[:50]}` gets a new key per entry and none of them ever expires: Redis memory grows without bound")
