@@ -16,7 +16,7 @@ from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.lazyre import lazy_compile
 from prodready.model import Language
-from prodready.rules._pyutil import in_test_file, is_script_like
+from prodready.rules._pyutil import SCRIPT_DIRS, SCRIPT_FILES, in_test_file, is_script_like
 from prodready.rules.base import FactCollector
 
 FACTS = FactCollector("python-web")
@@ -637,6 +637,10 @@ class _Collector:
             )
         elif name in {"flask_cors.CORS", "flask_cors.cross_origin"}:
             ctx.emit("signal", line=call.lineno, name="cors", detail=name)
+        elif name == "asyncio.run" and _service_module(ctx) and _entry_point(call) and LONG_RUNNING.search(ctx.text):
+            # a daemon or worker process of its own (no ASGI server to handle SIGTERM for it)
+            forever = next((n for n in ctx.nodes_of(ast.Await) if FOREVER.search(ast.unparse(n.value))), None)
+            ctx.emit("signal", line=(forever or call).lineno, name="asyncio-daemon", detail=ast.unparse(call)[:60])
         elif name in {"signal.signal", "loop.add_signal_handler"} or short == "add_signal_handler":
             if any("SIGTERM" in (pyast.dotted(a) or "") for a in call.args):
                 ctx.emit("signal", line=call.lineno, name="graceful-shutdown", detail=f"{name}(SIGTERM)")
@@ -844,6 +848,26 @@ class _Collector:
                                 alias=f"{self.module}.{target.id}", dependency=deps[0],
                                 auth=self._is_auth_name(deps[0]), limit=bool(LIMIT_NAME.search(deps[0])),
                             )
+
+
+# A module that keeps running: a serve loop, a consumer, a wait on a future that never completes.
+LONG_RUNNING = lazy_compile(r"while True|run_forever|serve_forever|websockets\.serve|\bserve\(|\.consume\(|asyncio\.Future\(\)|Event\(\)\.wait\(\)")
+FOREVER = lazy_compile(r"^asyncio\.Future\(\)$|^asyncio\.Event\(\)\.wait\(\)$")
+
+
+def _service_module(ctx: PyContext) -> bool:
+    """Not a test, a script directory or a build/CLI helper file. (A `__main__` guard alone does not
+    make a module a script here: daemons and workers start that way.)"""
+    parts = ctx.path.split("/")
+    return not (ctx.is_test_file or any(p in SCRIPT_DIRS for p in parts[:-1]) or parts[-1] in SCRIPT_FILES - {"__main__.py"})
+
+
+def _entry_point(call: ast.Call) -> bool:
+    """`asyncio.run(...)` under `if __name__ == "__main__"` or in a function called main/run/cli."""
+    if pyast.under_main_guard(call):
+        return True
+    function = pyast.enclosing_function(call)
+    return function is not None and function.name in {"main", "run", "cli", "start", "serve", "_main"}
 
 
 def _literal_text(node: ast.AST | None) -> str | None:
