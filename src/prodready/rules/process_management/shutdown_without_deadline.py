@@ -79,14 +79,30 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
     handler = arguments[1]
     body = text(handler)
-    if handler.type == "identifier":
-        # process.on('SIGTERM', exitHandler): read the named function in this file
-        match = re.search(rf"(function\s+{re.escape(body)}\s*\(|(const|let|var)\s+{re.escape(body)}\s*=)", ctx.text)
-        body = ctx.text[match.start(): match.start() + 1500] if match else ""
+    name = body if handler.type == "identifier" else ""
+    if not name:
+        # process.on('SIGTERM', (signal) => void shutdown(signal)): the handler only calls a named function
+        called = re.fullmatch(r"\(?\s*\w*\s*\)?\s*=>\s*(?:void\s+|await\s+)?(\w+)\([^()]*\)\s*;?", body.strip())
+        name = called.group(1) if called else ""
+    start = 0
+    if name:
+        # read the named function in this file
+        match = re.search(rf"(function\s+{re.escape(name)}\s*\(|(const|let|var)\s+{re.escape(name)}\s*=)", ctx.text)
+        if match:
+            start = match.start()
+            body = ctx.text[start: start + 1500]
+        elif handler.type == "identifier":
+            body = ""
     if ".close(" not in body:
         return
     ctx.examine(RULE)
     if JS_DEADLINE.search(body) or JS_DEADLINE.search(ctx.text):
+        return
+    # `for (const c of conns) { await c.close(...) }`: the sequential wait a reviewer points at
+    sequential = re.search(r"for\s*\([^)]*\)\s*\{?(?:\s*//[^\n]*)*\s*await\s+[\w.]+\.close\(", body)
+    if sequential and start:
+        line = ctx.text.count("\n", 0, start + sequential.end()) + 1
+        yield Hit(line=line, message=f"{string_value(arguments[0])} handler awaits each connection's close() in turn with no timer forcing the exit: one stuck peer keeps the process until it is SIGKILLed")
         return
     yield RULE.hit(node, f"{string_value(arguments[0])} handler calls close() with no timer forcing the exit: one keep-alive connection keeps the process until it is SIGKILLed")
 
