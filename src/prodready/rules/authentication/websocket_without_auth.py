@@ -65,6 +65,9 @@ AUTH_WORDS = lazy_compile(
 )
 
 
+HANDS_OVER = frozenset({"connect", "register", "add", "join", "subscribe", "attach"})
+
+
 def _mentions_auth(nodes: list[ast.AST]) -> bool:
     for stmt in nodes:
         for sub in ast.walk(stmt):
@@ -104,12 +107,18 @@ def check_route(func: ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     if _params_auth(func) or any(pyast.keyword(d, "dependencies") for d in decorators):
         return
+    socket = next((a.arg for a in func.args.args if a.arg in {"websocket", "ws", "socket"}
+                   or a.annotation is not None and "WebSocket" in ast.unparse(a.annotation)), "websocket")
     before: list[ast.AST] = []
     for stmt in func.body:
         accepts = [
             s
             for s in ast.walk(stmt)
-            if isinstance(s, ast.Call) and isinstance(s.func, ast.Attribute) and s.func.attr == "accept"
+            if isinstance(s, ast.Call) and isinstance(s.func, ast.Attribute) and (
+                s.func.attr == "accept"
+                # `await manager.connect(job_id, websocket)`: a connection manager that accepts for it
+                or s.func.attr in HANDS_OVER and any(isinstance(a, ast.Name) and a.id == socket for a in s.args)
+            )
         ]
         if accepts:
             if not _mentions_auth(before):
