@@ -57,7 +57,7 @@ AUTH_NAME = lazy_compile(
     r"(?i)(auth|current_?\w*user|superuser|staff_required|current_?active|get_?user|logged_?in|login_required|token|jwt|"
     r"verify|api_?key|permission|require_?(user|role|admin|scope|login)|admin|oauth|bearer|"
     r"credential|principal|security|protected|signed_?in|access_?control|roles?_required|"
-    r"check_?user|is_?authenticated|session_?user|scopes?)"
+    r"check_?user|is_?authenticated|session_?user|scopes?|(require|check|verify)_?\w*secret)"
 )
 NOT_AUTH = lazy_compile(r"(?i)(get_?db|session_?dep|settings|limiter|rate_?limit|pagination|cache)")
 # A dependency that both limits and authenticates (`rate_limited_api_key`) still authenticates.

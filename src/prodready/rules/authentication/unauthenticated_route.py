@@ -8,7 +8,9 @@ health, metrics, docs, login/register/token/password-reset, contact/newsletter f
 webhook and OPTIONS routes. Express middleware is read in order: `router.use(auth)` protects the
 routes registered after it, `app.use("/admin", auth)` the routes under that prefix, and middleware
 arrays (`[auth, isAdmin]`) count like listed middleware. A file none of whose routes is protected, in a
-service that protects routes elsewhere, has each PUT/PATCH/DELETE route that writes to storage reported. A route given its own rate limiter and no
+service that protects routes elsewhere, has each PUT/PATCH/DELETE route that writes to storage reported;
+when such a Python router serves the file system or sensitive reads, the `include_router` line that
+mounts it open is reported instead. A route given its own rate limiter and no
 authentication (`app.post("/upload", uploadLimiter, ...)`) is taken as deliberately anonymous. When a service has several non-public routes, changes data, and *no* route is protected, it
 reports that once, and reports each POST/PUT/PATCH/DELETE route whose handler writes to storage
 (`crud.delete(...)`, `session.commit()`, `repo.update(...)`, `obj.save()`): an echo or demo API that
@@ -127,10 +129,11 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
         by_file[route.file].append(route)
     any_protected = any(r.auth for r in routes)
     elsewhere = next((r for r in routes if r.auth), None)
+    open_routers = _open_sensitive_routers(ctx, by_file) if elsewhere is not None else {}
     for _file, members in sorted(by_file.items()):
         protected = [r for r in members if r.auth]
         if not protected:
-            if elsewhere is not None:
+            if elsewhere is not None and _file not in open_routers:
                 yield from _open_modifications(ctx, members, elsewhere)
             continue
         ctx.examine(RULE)
@@ -143,6 +146,14 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
                 path=route.file,
                 message=f"{route.method} {route.path} has no authentication while {len(protected)} other route(s) here use {how}",
             )
+    for file, include in sorted(open_routers.items()):
+        members = by_file[file]
+        shown = ", ".join(f"{r.method} {r.path}" for r in members[:3]) + (" …" if len(members) > 3 else "")
+        yield Hit(
+            line=include.get("line"),
+            path=str(include["file"]),
+            message=f"router of {file} is mounted with no authentication while other routes require it: {shown}",
+        )
     if not any_protected:
         private = [r for r in routes if not is_public(r.path, r.method)]
         mutating = [r for r in private if r.method in {"POST", "PUT", "PATCH", "DELETE"}]
@@ -162,6 +173,28 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
                         message=f"{route.method} {route.path} writes data ({writes}()) "
                         "and requires no authentication: anyone can change or delete records",
                     )
+
+
+def _open_sensitive_routers(ctx: ProjectContext, by_file: dict[str, list[Any]]) -> dict[str, Any]:
+    """Python routers included into the app (`app.include_router(filesystem.router)`) none of whose
+    routes is protected, that serve the file system or sensitive data, in a service that protects
+    other routes: one finding at the include, the line that mounts them open."""
+    found: dict[str, Any] = {}
+    for include in ctx.model.facts.get("router_include", []):
+        module = str(include.get("router", "")).rsplit(".", 1)[0]
+        path = module.replace(".", "/") + ".py"
+        candidates = [f for f in by_file if f == path or f.endswith("/" + path) or f.endswith("/" + module.rsplit(".", 1)[-1] + ".py") and f.startswith(module.split(".")[0])]
+        if not candidates or include.get("auth_via"):
+            continue
+        members = by_file[candidates[0]]
+        if any(r.auth for r in members) or not members:
+            continue
+        private = [r for r in members if not is_public(r.path, r.method) or (r.expensive or "").startswith("touches")]
+        if not private or not any((r.expensive or "").startswith("touches") or SENSITIVE_READ.search(r.path) for r in private):
+            continue
+        found[candidates[0]] = include
+        ctx.examine(RULE)
+    return found
 
 
 def _writes(route: Any) -> str:
