@@ -82,8 +82,14 @@ GRPC_INTERNAL = lazy_compile(r"^codes\.(Internal|Unknown|DataLoss)$")
 
 def _maybe_response(callee: str) -> bool:
     """Implied by check's tests: http.Error, or a method (the callee's last name) that responds, or
-    gRPC's status.Errorf/status.Error."""
-    return callee == "http.Error" or callee.endswith(_RESPONSE_METHODS) or callee in GRPC_STATUS
+    gRPC's status.Errorf/status.Error, or a project helper that writes an error response."""
+    return callee == "http.Error" or callee.endswith(_RESPONSE_METHODS) or callee in GRPC_STATUS or bool(
+        RESPONSE_HELPER.match(callee.rsplit(".", 1)[-1]))
+
+
+# `writeError(w, http.StatusBadGateway, err.Error())`, `respondJSON(w, 500, ...)`: the project's own responder
+RESPONSE_HELPER = lazy_compile(r"(?i)^(write|respond|render|send|reply)\w*(error|err|json|problem|response)$")
+STATUS_ARG = lazy_compile(r"^(http\.Status\w+|[1-5]\d\d)$")
 
 
 GRPC_STATUS = frozenset({"status.Errorf", "status.Error", "status.Newf", "status.New"})
@@ -146,7 +152,11 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         status, body = text(args[2]), [args[1]]
     else:
         parts = go.selector_parts(field(node, "function"))
-        if parts is None or parts[1] not in RESPONDERS or not args:
+        helper = RESPONSE_HELPER.match(name.rsplit(".", 1)[-1]) and (parts is None or parts[1] not in RESPONDERS)
+        statuses = [i for i, a in enumerate(args) if STATUS_ARG.match(text(a))] if helper else []
+        if helper and statuses:
+            status, body = text(args[statuses[0]]), args[statuses[0] + 1:]
+        elif parts is None or parts[1] not in RESPONDERS or not args:
             if parts is not None and parts[1] in {"JSON", "SendString", "Send"}:
                 chained = re.match(r"^\w+\.Status\((.+)\)$", parts[0])  # fiber: c.Status(500).JSON(...)
                 if chained:
