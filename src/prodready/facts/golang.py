@@ -154,6 +154,61 @@ ROUTE_WRAPPER = lazy_compile(
 )
 
 
+def _subrouter_closures(calls: list[Any], group_prefix: dict[str, str], group_parent: dict[str, str]) -> dict[int, tuple[str, str]]:
+    """func_literal id -> (its router parameter, its scoped owner name) for chi's `r.Route(prefix,
+    func(r chi.Router) {...})` and `r.Group(func(r chi.Router) {...})`; fills prefixes and parents."""
+    closures: dict[int, tuple[str, str]] = {}
+    for call in calls:  # document order: outer closures come first
+        parts = go.call_parts(call)
+        if parts is None or parts[1] not in {"Route", "Group"}:
+            continue
+        args = go.call_args(call)
+        literal = args[-1] if args else None
+        if literal is None or literal.type != "func_literal":
+            continue
+        parameters = field(literal, "parameters")
+        names = [text(field(p, "name")) for p in (parameters.named_children if parameters is not None else []) if field(p, "name") is not None]
+        if len(names) != 1:
+            continue
+        root = re.match(r"\w+", parts[0])
+        if root is None:
+            continue
+        # `rapi.Group().Route(func(r ...))`, `rapi.Mount("/admin").Route(...)`: the chain hangs off rapi
+        outer = _scoped(call, root.group(0), closures)
+        scoped = f"{names[0]}@{literal.start_byte}"
+        closures[literal.id] = (names[0], scoped)
+        mount = re.search(r"\.(?:Mount|Route|Group)\(\s*\"([^\"]*)\"", parts[0])
+        prefix = (mount.group(1) if mount else "") + ((go.string_arg(call) or "") if parts[1] == "Route" else "")
+        group_prefix[scoped] = group_prefix.get(outer, "") + prefix
+        group_parent[scoped] = outer
+    return closures
+
+
+def _scoped(call: Any, owner: str, closures: dict[int, tuple[str, str]]) -> str:
+    """The router a call is made on: inside a sub-router closure, its parameter names that router."""
+    if not closures:
+        return owner
+    root = re.match(r"\w+", owner)
+    if root is None:
+        return owner
+    for ancestor in ancestors(call):
+        entry = closures.get(ancestor.id) if ancestor.type == "func_literal" else None
+        if entry is not None and entry[0] == root.group(0):
+            return entry[1] + owner[root.end():]
+    return owner
+
+
+def _inherited(owner: str, table: dict[str, str], parents: dict[str, str]) -> str:
+    """The router's own entry, else the nearest enclosing sub-router's (middleware applies downwards)."""
+    seen: set[str] = set()
+    while owner and owner not in seen:
+        if owner in table:
+            return table[owner]
+        seen.add(owner)
+        owner = parents.get(owner, "")
+    return ""
+
+
 def _local_wrappers(root: Any) -> dict[str, str]:
     """`name := func(h http.HandlerFunc) http.Handler { ... }`: closures that wrap a handler in
     middleware, by name, with their body (what they apply)."""
@@ -478,20 +533,29 @@ def collect(root: Any, ctx: TreeContext) -> None:
     group_prefix: dict[str, str] = {}
     group_parent: dict[str, str] = {}
     calls = list(descendants(root, "call_expression"))
+    # chi sub-routers: `r.Route("/admin", func(r chi.Router) { r.Use(auth); r.Get(...) })` and
+    # `r.Group(func(r chi.Router) {...})`: the closure's `r` is a new router under the prefix, with
+    # its parent's middleware and its own; routes after the closure are not under it.
+    closures = _subrouter_closures(calls, group_prefix, group_parent) if ".Route(" in ctx.text or ".Group(func" in ctx.text else {}
     # Router-level middleware first: r.Use(AuthMiddleware), api := r.Group("/api", Auth())
     for call in calls:
         parts = go.call_parts(call)
         if parts is None:
             continue
         owner, method = parts
+        owner = _scoped(call, owner, closures)
         if method == "Use":
-            ctx.emit("router_use", line=line_of(call), router=owner)  # where the router is set up
+            ctx.emit("router_use", line=line_of(call), router=owner.split('@')[0])  # where the router is set up
             for arg in go.call_args(call):
                 arg_text = text(arg)
-                if AUTH.search(arg_text) and not LIMIT.search(arg_text):
-                    router_auth[owner] = f"{owner}.Use({arg_text[:40]})"
+                # judged by what is called, not by its options: `cors.Handler(cors.Options{AllowedHeaders:
+                # []string{"Authorization"}})` mentions auth and authenticates nobody
+                head = re.split(r"[({]", arg_text, maxsplit=1)[0]
+                if AUTH.search(head if re.search(r"[({]", arg_text) else arg_text) and not LIMIT.search(arg_text) \
+                        or AUTH.search(arg_text) and not re.search(r"(?i)cors|Options\{", arg_text) and not LIMIT.search(arg_text):
+                    router_auth[owner] = f"{owner.split('@')[0]}.Use({arg_text[:40]})"
                 if LIMIT.search(arg_text):
-                    router_limit[owner] = f"{owner}.Use({arg_text[:40]})"
+                    router_limit[owner] = f"{owner.split('@')[0]}.Use({arg_text[:40]})"
                     ctx.emit("signal", line=line_of(call), name="rate-limit", detail=arg_text[:60])
         elif method in {"Group", "Route"}:
             args = go.call_args(call)
@@ -582,6 +646,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
         owner, method = parts
         if method not in ROUTE_METHODS:
             continue
+        owner = _scoped(call, owner, closures)
         args = go.call_args(call)
         path = go.string_arg(call)
         configured = False
@@ -619,11 +684,11 @@ def collect(root: Any, ctx: TreeContext) -> None:
         if AUTH.search(middleware):
             match = AUTH.search(middleware)
             auth_via = f"middleware {middleware[max(0, match.start() - 10):match.end() + 15].strip()}" if match else "middleware"
-        elif owner in router_auth:
-            auth_via = router_auth[owner]
+        elif _inherited(owner, router_auth, group_parent):
+            auth_via = _inherited(owner, router_auth, group_parent)
         elif ".With(" in owner and owner.split(".With(")[0] in router_auth:
             auth_via = router_auth[owner.split(".With(")[0]]  # chi/routegroup r.With(mw).Get(...) keeps r's middleware
-        limit_via = router_limit.get(owner, "")
+        limit_via = _inherited(owner, router_limit, group_parent)
         if LIMIT.search(middleware):
             limit_via = "route middleware"
         handler_text = text(args[-1]) if args else ""
@@ -640,7 +705,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
     for call in calls:
         parts = go.call_parts(call)
         if parts and parts[1] in ROUTE_METHODS:
-            routed.add(parts[0])
+            routed.add(_scoped(call, parts[0], closures))
     handed_on = _router_includes(calls, ctx, group_prefix, group_parent, package)
     parents = set(group_parent.values())  # `protected := v1.Group("", auth)` whose sub-groups hold the routes
     for owner, how in router_auth.items():
