@@ -1,0 +1,97 @@
+"""Go outbound request with no deadline from anywhere
+
+## What it does
+Flags `http.NewRequest(...)` — the form that cannot carry a context — in a file where nothing else
+bounds the call: no `Timeout` on an `http.Client`, no `context.WithTimeout`/`WithDeadline`, no
+transport `ResponseHeaderTimeout`. Also flags a database, cache or HTTP call made in a goroutine
+with `context.Background()`/`context.TODO()` when nothing in that function gives it a deadline
+(`go func() { coll.InsertOne(context.Background(), m) }()`).
+
+## Why it matters in production
+A request built without a context cannot be cancelled, and with no client timeout nothing else
+stops it: a peer that accepts the connection and never answers holds the goroutine, its connection
+and everything it locked, forever. A background write with `context.Background()` outlives the
+request that started it and, on a hung database, piles up goroutines until the process runs out of
+memory.
+
+## Example
+```go
+req, err := http.NewRequest(http.MethodPost, c.baseURL+"/chat/completions", body)
+resp, err := c.http.Do(req)
+```
+
+## Use instead
+```go
+ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+defer cancel()
+req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.baseURL+"/chat/completions", body)
+```
+
+## Known limitations
+A client with a timeout built in another file and used here is not seen: the file is judged on its
+own text.
+
+## References
+- https://pkg.go.dev/net/http#NewRequestWithContext
+- https://github.com/sonatard/noctx
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from prodready.engine.context import TreeContext
+from prodready.lang import golang as go
+from prodready.lang.treesitter import ancestors, text
+from prodready.lazyre import lazy_compile
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import in_test_code, non_production
+from prodready.rules._memo import once_per_file
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-TO-206",
+    name="go-request-without-deadline",
+    category=Category.TIMEOUTS,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.GO}),
+    fix="Build requests with http.NewRequestWithContext and a context.WithTimeout deadline; give background work its own bounded context.",
+    references=("https://pkg.go.dev/net/http#NewRequestWithContext",),
+)
+
+BOUNDED = lazy_compile(r"\bTimeout\s*:|WithTimeout\(|WithDeadline\(|ResponseHeaderTimeout|SetDeadline\(|\.Timeout\s*=")
+# Calls that wait on a peer: database, cache, HTTP.
+PEER_CALL = lazy_compile(
+    r"\.(InsertOne|InsertMany|UpdateOne|UpdateMany|ReplaceOne|DeleteOne|DeleteMany|Find|FindOne|Aggregate|"
+    r"ExecContext|QueryContext|QueryRowContext|Exec|Query|QueryRow|Set|Get|Del|Publish|Do|Send|Create|Save)\(\s*ctx\b"
+    r"|\.(InsertOne|InsertMany|UpdateOne|UpdateMany|FindOne|Find|ExecContext|QueryContext|Exec|Set|Publish|Do)\(\s*context\.(Background|TODO)\(\)"
+)
+
+
+@once_per_file
+def _skip(ctx: TreeContext) -> object:
+    return in_test_code(ctx) or ("http.NewRequest(" not in ctx.text and "context.Background()" not in ctx.text and "context.TODO()" not in ctx.text)
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: c in {"http.NewRequest", "context.Background", "context.TODO"}, skip_file=_skip)
+def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if _skip(ctx) or non_production(ctx.path, ctx.is_test_file):
+        return
+    name = go.callee(node)
+    if name == "http.NewRequest":
+        ctx.examine(RULE)
+        if not BOUNDED.search(ctx.text):
+            yield RULE.hit(node, "http.NewRequest builds a request no context can cancel, and nothing in this file sets a timeout: a silent peer holds it forever")
+        return
+    # context.Background()/TODO() inside a goroutine's function literal
+    literal = next((a for a in ancestors(node) if a.type == "func_literal"), None)
+    if literal is None or literal.parent is None or literal.parent.type != "call_expression" or literal.parent.parent is None \
+            or literal.parent.parent.type != "go_statement":
+        return
+    body = text(literal)
+    ctx.examine(RULE)
+    if BOUNDED.search(body) or not PEER_CALL.search(body):
+        return
+    yield RULE.hit(node, f"{name}() in a goroutine's call to the database or a peer: no deadline, and the work outlives the request that started it")
