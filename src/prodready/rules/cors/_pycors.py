@@ -11,6 +11,7 @@ from typing import Any
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.lazyre import lazy_compile
+from prodready.model import Hit
 
 ANY = "*"
 
@@ -141,8 +142,8 @@ def note_setting_origins(config: CorsConfig, ctx: PyContext) -> None:
     )
 
 
-def wildcard_setting_defaults(model: Any, credentials: bool) -> Iterator[tuple[dict[str, Any], Any]]:
-    """(signal, env var) pairs: a CORS configuration whose origins setting defaults to `*`."""
+def wildcard_setting_defaults(model: Any, credentials: bool) -> Iterator[Hit]:
+    """A CORS configuration (with or without credentials) whose origins setting defaults to `*`."""
     wildcard = [
         var for var in model.env_vars
         if var.file.endswith(".py") and ORIGIN_SETTING.search(var.name) and var.default is not None
@@ -150,6 +151,14 @@ def wildcard_setting_defaults(model: Any, credentials: bool) -> Iterator[tuple[d
     ]
     if not wildcard:
         return
+    var = wildcard[0]
+    consequence = "reflects any origin" if credentials else "allows any origin"
+    how = "allows credentials and its origins come from" if credentials else "takes its origins from"
     for signal in model.facts.get("signal", []):
         if signal.get("name") == SETTING_SIGNAL and bool(signal.get("credentials")) == credentials:
-            yield signal, wildcard[0]
+            yield Hit(
+                line=signal.get("line"),
+                path=str(signal["file"]),
+                message=f"{signal.get('library', 'CORS')} {how} `{signal.get('detail')}`, whose setting {var.name} "
+                f"defaults to '*' (in {var.file}:{var.line}): a deployment that does not set it {consequence}",
+            )

@@ -67,10 +67,6 @@ def check(tree: ast.Module, ctx: PyContext) -> Iterator[Hit]:
 
 @RULE.on_project
 def check_setting_default(ctx: ProjectContext) -> Iterator[Hit]:
-    for signal, var in wildcard_setting_defaults(ctx.model, credentials=False):
+    for hit in wildcard_setting_defaults(ctx.model, credentials=False):
         ctx.examine(RULE)
-        yield Hit(
-            line=signal.get("line"),
-            path=str(signal["file"]),
-            message=f"{signal.get('library', 'CORS')} takes its origins from `{signal.get('detail')}`, whose setting {var.name} defaults to '*' (in {var.file}:{var.line}): a deployment that does not set it allows any origin",
-        )
+        yield hit
