@@ -80,6 +80,12 @@ PROBE = lazy_compile(r"(?i)(health|healthz|livez|liveness|readiness|readyz|ping|
 # A path parameter followed by refresh/status: an action on one record (`/jobs/{id}/refresh`).
 RESOURCE_ACTION = lazy_compile(r"(?i)(/:\w+|/\{\w+\}|/<[^>]+>)/(refresh|status|sync)/?$")
 
+# A private record addressed by its id: /conversations/{id}/history, /messages/:id, /transcripts/<id>.
+PRIVATE_RECORD = lazy_compile(
+    r"(?i)/(conversations?|messages?|chats?|sessions?|transcripts?|histor(y|ies)|invoices?|orders?|documents?|"
+    r"uploads?|files?|exports?|reports?|jobs?)/(\{\w+\}|:\w+|<[^>]+>)(/|$)"
+)
+
 SENSITIVE_READ = lazy_compile(
     r"(?i)(^|/)(admin|internal|exports?|downloads?|private|settings|accounts?|billing|payments?|invoices?|"
     r"orders?|messages?|conversations?|chats?|me|secrets?|keys?|tokens?|uploads|files?|reports?|audit|logs?)"
@@ -148,6 +154,13 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
             )
     for file, include in sorted(open_routers.items()):
         members = by_file[file]
+        private = [r for r in members if not is_public(r.path, r.method) or (r.expensive or "").startswith("touches")]
+        if len(private) == 1:
+            # one open route: the reviewer names the route, not the mount
+            route = private[0]
+            yield Hit(line=route.line, path=route.file,
+                      message=f"{route.method} {route.path} has no authentication while other routers require it")
+            continue
         shown = ", ".join(f"{r.method} {r.path}" for r in members[:3]) + (" …" if len(members) > 3 else "")
         yield Hit(
             line=include.get("line"),
@@ -172,6 +185,14 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
                         path=route.file,
                         message=f"{route.method} {route.path} writes data ({writes}()) "
                         "and requires no authentication: anyone can change or delete records",
+                    )
+            for route in private:
+                if route.method == "GET" and PRIVATE_RECORD.search(route.path):
+                    yield Hit(
+                        line=route.line,
+                        path=route.file,
+                        message=f"GET {route.path} returns one user's record to anyone who has (or guesses) its id: "
+                        "no authentication anywhere in the service",
                     )
 
 
