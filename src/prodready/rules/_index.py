@@ -356,7 +356,7 @@ PYTHON_CALLS: dict[str, tuple[str, ...]] = {
     'logging.secret_logged': ('acritical', 'adebug', 'aerror', 'aexception', 'ainfo', 'alog', 'awarn', 'awarning', 'create_async_engine', 'create_engine', 'critical', 'debug', 'error', 'exception', 'info', 'log', 'print', 'warn', 'warning'),
     'logging.log_level_hardcoded': ('basicConfig', 'setLevel'),
     'logging.request_body_logged': ('adebug', 'aerror', 'aexception', 'ainfo', 'awarning', 'critical', 'debug', 'error', 'exception', 'info', 'log', 'warn', 'warning'),
-    'process_management.popen_never_waited': ('Popen', 'create_subprocess_exec', 'create_subprocess_shell', 'terminate'),
+    'process_management.popen_never_waited': ('Popen', 'create_subprocess_exec', 'create_subprocess_shell', 'kill', 'terminate'),
     'process_management.reload_enabled_in_code': ('run',),
     'process_management.thread_per_call': ('Thread',),
     'resource_leaks.file_not_closed': ('open',),

@@ -3,7 +3,10 @@
 ## What it does
 Flags `subprocess.Popen(...)` whose object is never waited on, communicated with, polled,
 terminated or killed in the function, and is not returned or stored (storing only `proc.pid` does
-not count). Also flags `terminate()` without a `kill()` fallback after a wait with timeout.
+not count). Also flags `terminate()` without a `kill()` fallback after a wait with timeout, and the
+opposite: `proc.kill()` (SIGKILL) on a child with no `terminate()` first, which gives the child no
+chance to flush, checkpoint or stop its own children (a cancelled training run, an orphaned process
+group).
 
 ## Why it matters in production
 Finished children stay as zombies until the parent reaps them: the process table fills, PIDs run
@@ -32,12 +35,14 @@ Processes reaped by a SIGCHLD handler are not recognised.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._pyutil import is_script_like
+from prodready.rules._pyutil import SCRIPT_DIRS, is_script_like
 from prodready.rules.base import RuleMeta
 from prodready.rules.resource_leaks._leaks import assigned_local, in_with
 
@@ -107,3 +112,31 @@ def check_escalation(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     yield RULE.hit(
         node, f"`{owner}.terminate()` with no kill() fallback: a child that ignores SIGTERM keeps running"
     )
+
+
+PROCESS_NAME = lazy_compile(r"(?i)(^|\.)(proc|process|child|popen|subprocess|worker_process|trainer)$")
+
+
+def _service_code(ctx: PyContext) -> bool:
+    """Not a test or a script directory (a `__main__` guard alone does not make a worker a script)."""
+    parts = ctx.path.split("/")
+    return not (ctx.is_test_file or any(p in SCRIPT_DIRS for p in parts[:-1]))
+
+
+@RULE.on_python(ast.Call, calls=["kill"])
+def check_kill(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
+    """`proc.kill()` with no terminate() first: SIGKILL gives the child no chance to clean up."""
+    func = node.func
+    if not isinstance(func, ast.Attribute) or func.attr != "kill" or node.args or not _service_code(ctx):
+        return
+    owner = pyast.dotted(func.value) or ""
+    if not PROCESS_NAME.search(owner) or not ctx.imports_module("subprocess", "multiprocessing", "asyncio"):
+        return
+    enclosing = pyast.enclosing_function(node)
+    if enclosing is None:
+        return
+    ctx.examine(RULE)
+    body = ast.unparse(enclosing)
+    if re.search(r"\.terminate\(|send_signal\(|SIGTERM|killpg\(|\bterminate_\w*\(", body):
+        return  # the escalation: terminate, wait, then kill
+    yield RULE.hit(node, f"`{owner}.kill()` sends SIGKILL with no terminate() first: the child cannot flush, checkpoint or reap its own children")
