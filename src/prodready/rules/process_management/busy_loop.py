@@ -3,7 +3,9 @@
 ## What it does
 Flags `while True:` (or `while 1:`) loops whose body never awaits, sleeps, blocks on I/O or a
 queue (`sleep`, `wait`, `get`, `recv`, `accept`, `select`, `poll`, `join`, `read`, ...) and never
-leaves the loop (`break`, `return`, `raise`).
+leaves the loop (`break`, `return`, `raise`). Also flags the loop whose only pause is inside its
+`try` (`while True: try: work(); await asyncio.sleep(30) except Exception: log`): when the work keeps
+failing, the except path loops again at once.
 
 ## Why it matters in production
 The loop spins a CPU core at 100% doing nothing useful, starves the other threads (and the event
@@ -155,3 +157,31 @@ def check(node: ast.While, ctx: PyContext) -> Iterator[Hit]:
                 ):
                     return
     yield RULE.hit(node.test, "`while True` never waits or exits: it spins a CPU core")
+
+
+SLEEPS = frozenset({"sleep", "wait", "wait_for"})
+
+
+def _sleeps(nodes: list[ast.stmt]) -> bool:
+    return any(
+        isinstance(sub, ast.Call) and (pyast.dotted(sub.func) or "").split(".")[-1] in SLEEPS
+        for stmt in nodes for sub in ast.walk(stmt)
+    )
+
+
+@RULE.on_python(ast.While, skip_file=in_test_file)
+def check_sleep_skipped_on_error(node: ast.While, ctx: PyContext) -> Iterator[Hit]:
+    """`while True: try: work(); await asyncio.sleep(30) except Exception: log` — the pause is in the
+    try, so a failure that repeats (the database is down) makes the loop spin with no pause."""
+    if not _is_forever(node.test) or ctx.is_test_file or len(node.body) != 1 or not isinstance(node.body[0], ast.Try):
+        return
+    attempt = node.body[0]
+    if not attempt.body or not _sleeps([attempt.body[-1]]) or attempt.finalbody or _sleeps(attempt.orelse):
+        return
+    ctx.examine(RULE)
+    for handler in attempt.handlers:
+        leaves = any(isinstance(sub, ast.Raise | ast.Return | ast.Break) for stmt in handler.body for sub in ast.walk(stmt))
+        if leaves or _sleeps(handler.body):
+            continue
+        yield RULE.hit(handler, "the loop's pause sits inside the try: when the body keeps failing, the except path loops again at once (a hot loop flooding the logs)")
+        return
