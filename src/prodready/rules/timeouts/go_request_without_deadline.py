@@ -85,6 +85,8 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         if not BOUNDED.search(ctx.text):
             yield RULE.hit(node, "http.NewRequest builds a request no context can cancel, and nothing in this file sets a timeout: a silent peer holds it forever")
         return
+    if name not in {"context.Background", "context.TODO"}:
+        return
     # context.Background()/TODO() inside a goroutine's function literal
     literal = next((a for a in ancestors(node) if a.type == "func_literal"), None)
     if literal is None or literal.parent is None or literal.parent.type != "call_expression" or literal.parent.parent is None \
