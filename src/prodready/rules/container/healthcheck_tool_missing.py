@@ -2,7 +2,8 @@
 
 ## What it does
 Flags a `HEALTHCHECK` that runs `curl` or `wget` in a final stage built on a slim, Alpine or
-distroless base that never installs that tool (`apt-get install curl`, `apk add wget`, ...).
+distroless base that never installs that tool (`apt-get install curl`, `apk add wget`, ...), and one
+whose `python -c` probe uses a module it never imports (`python -c "httpx.get(...)"`).
 Alpine ships BusyBox `wget`, so `wget` on Alpine is accepted.
 
 ## Why it matters in production
@@ -61,6 +62,14 @@ def check(ctx: DockerfileContext) -> Iterator[Hit]:
     for check_instruction in checks:
         ctx.examine(RULE)
         text = check_instruction.value
+        unimported = _unimported_module(text)
+        if unimported:
+            yield Hit(
+                line=check_instruction.line,
+                end_line=check_instruction.end_line,
+                message=f"HEALTHCHECK's `python -c` uses {unimported} without importing it: the probe always fails and the container is reported unhealthy",
+            )
+            continue
         for tool in ("curl", "wget"):
             if not re.search(rf"(^|[\s\"'\[,]){tool}(\s|\"|'|,|$)", text):
                 continue
@@ -80,3 +89,19 @@ def check(ctx: DockerfileContext) -> Iterator[Hit]:
                     message=f"HEALTHCHECK uses {tool}, which `{base}` does not include",
                 )
                 break
+
+
+PY_ONE_LINER = re.compile(r"python[\d.]*\s+-c\s+(?P<q>[\"'])(?P<code>.*?)(?P=q)", re.S)
+PROBE_MODULES = ("httpx", "requests", "urllib", "urllib3", "socket", "http")
+
+
+def _unimported_module(instruction: str) -> str | None:
+    """`python -c "httpx.get(...)"`: a module used by the one-liner that it never imports."""
+    match = PY_ONE_LINER.search(instruction)
+    if match is None:
+        return None
+    code = match.group("code")
+    for module in PROBE_MODULES:
+        if re.search(rf"(?<![\w.]){module}\.\w", code) and not re.search(rf"\b(import\s+{module}\b|from\s+{module}\b|import\s+[\w.]+\s+as\s+{module}\b)", code):
+            return module
+    return None
