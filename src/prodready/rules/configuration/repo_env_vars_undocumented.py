@@ -74,6 +74,9 @@ PLATFORM = {
     "LINES",
     "NO_COLOR",
     "FORCE_COLOR",
+    "WEB_CONCURRENCY",  # set by Heroku/Render and read by gunicorn/uvicorn
+    "GUNICORN_CMD_ARGS",
+    "FORWARDED_ALLOW_IPS",  # gunicorn's and uvicorn's own setting
 }
 # Set by the hosting platform on every deployment, never by the operator.
 PLATFORM_PREFIX = ("RAILWAY_", "RENDER_", "FLY_", "HEROKU_", "VERCEL_", "K_SERVICE", "GAE_", "AWS_LAMBDA_", "WEBSITE_", "DYNO")
