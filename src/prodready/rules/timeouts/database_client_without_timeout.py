@@ -8,7 +8,8 @@ connections without `command_timeout`. Node: `mongoose.connect(uri, {...})` and
 `new MongoClient(uri, {...})` without `serverSelectionTimeoutMS`/`socketTimeoutMS`/`timeoutMS` (in
 the options or the URL), ioredis `new Redis({...})` without `commandTimeout`; options passed as a
 variable are given the benefit of the doubt. Go: `mongo.Connect`/`mongo.NewClient` in a file that
-sets none of `SetTimeout`, `SetSocketTimeout`, `SetServerSelectionTimeout` (or `timeoutMS` in the URI).
+sets none of `SetTimeout`, `SetSocketTimeout`, `SetServerSelectionTimeout` (or `timeoutMS` in the URI),
+and go-redis clients whose options set `ReadTimeout`/`WriteTimeout` to -1 (timeouts switched off).
 
 ## Why it matters in production
 A slow query or a database that stops answering holds the connection and the request forever.
@@ -45,6 +46,7 @@ database role are not visible in code. SQLite URLs are ignored.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -195,3 +197,23 @@ def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if any(option in ctx.text for option in client.timeout_options):
         return
     yield RULE.hit(node, f"{client.name} client without {'/'.join(client.timeout_options[:2])}: {client.default}")
+
+
+GO_REDIS_CONSTRUCTORS = frozenset({"redis.NewClient", "redis.NewClusterClient", "redis.NewUniversalClient", "redis.NewFailoverClient"})
+# go-redis: -1 switches the socket timeout off (0 means the 3 s default).
+GO_REDIS_NO_TIMEOUT = re.compile(r"\b(ReadTimeout|WriteTimeout)\s*(?::|=)\s*-1\b")
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=GO_REDIS_CONSTRUCTORS.__contains__)
+def check_go_redis(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """go-redis options that set ReadTimeout/WriteTimeout to -1: commands wait forever on a stuck server."""
+    if go.callee(node) not in GO_REDIS_CONSTRUCTORS or ctx.is_test_file:
+        return
+    ctx.examine(RULE)
+    disabled = GO_REDIS_NO_TIMEOUT.search(ctx.text)
+    if disabled is None:
+        return
+    yield Hit(
+        line=ctx.text.count("\n", 0, disabled.start()) + 1,
+        message=f"go-redis {disabled.group(1)} = -1 disables the socket timeout: a stuck or overloaded Redis blocks every caller with no deadline",
+    )
