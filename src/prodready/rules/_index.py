@@ -133,6 +133,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-EH-209', 'go-grpc-server-without-recovery', 'error-handling', 'medium', 'error_handling.go_grpc_server_without_recovery', ('go',)),
     ('PR-EH-210', 'go-result-used-before-error-check', 'error-handling', 'medium', 'error_handling.go_result_used_before_error_check', ('go',)),
     ('PR-EH-211', 'go-lookup-error-as-absent', 'error-handling', 'medium', 'error_handling.go_lookup_error_as_absent', ('go',)),
+    ('PR-EH-212', 'go-startup-failure-ignored', 'error-handling', 'medium', 'error_handling.go_startup_failure_ignored', ('go',)),
     ('PR-EH-401', 'malformed-json-server-error', 'error-handling', 'medium', 'error_handling.runtime_malformed_input_server_error', ()),
     ('PR-EH-402', 'error-details-exposed', 'error-handling', 'high', 'error_handling.runtime_error_details_exposed', ()),
     ('PR-HC-001', 'readiness-without-dependency-check', 'health-checks', 'medium', 'health_checks.readiness_without_dependency_check', ('project',)),
