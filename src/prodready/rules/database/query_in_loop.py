@@ -70,6 +70,8 @@ GO_QUERY = lazy_compile(
     r"\b(?:tx|db|DB|\w+\.db|\w+\.DB|\w+DB|conn)\b(?:\.Model\([^)]*\)|\.Where\([^\n]*?\)|\.Preload\([^)]*\)|\.Table\([^)]*\))*"
     r"\.(?:Related|First|Find|Take|Last|Count|QueryRowContext|QueryRow|QueryContext|Query|GetContext|SelectContext|Association)\("
     r"|\b(?:find|get|load|fetch|attach)\w*\(\s*ctx\s*,\s*tx\b"
+    # a write per element outside any transaction: N round trips, and a failure leaves half of them
+    r"|\b(?:\w+\.)?(?:pool|db|DB|conn)\.(?:Exec|ExecContext)\("
 )
 
 
