@@ -1063,6 +1063,7 @@ def _kill_workers(pool: ProcessPoolExecutor) -> None:
     processes = getattr(pool, "_processes", None) or {}
     for process in list(processes.values()):
         try:
+            # prodready: ignore[PR-PM-003] our own analysis workers hold no state: on SIGTERM or Ctrl-C they stop at once
             process.kill()
         except (OSError, ValueError, AttributeError):
             pass
