@@ -106,10 +106,21 @@ def _shared(node: ast.AST, ctx: PyContext, func: ast.AsyncFunctionDef) -> str | 
     if head in {"self", "cls"} and name.count(".") == 1:
         return name
     if "." not in name and name in _module_names(ctx):
-        local = any(isinstance(sub, ast.Name) and sub.id == name and isinstance(sub.ctx, ast.Store) for sub in ast.walk(func))
-        declared = any(isinstance(stmt, ast.Global) and name in stmt.names for stmt in ast.walk(func))
-        return name if declared or not local else None
+        stored, declared = _function_names(func, ctx)
+        return name if name in declared or name not in stored else None
     return None
+
+
+def _function_names(func: ast.AsyncFunctionDef, ctx: PyContext) -> tuple[set[str], set[str]]:
+    """(names the function assigns, names it declares `global`), once per function: every `if`
+    in it asks."""
+    key = ("cc007-function-names", id(func))
+    known: tuple[set[str], set[str]] | None = ctx.memo.get(key)
+    if known is None:
+        stored = {sub.id for sub in ast.walk(func) if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store)}
+        declared = {n for sub in ast.walk(func) if isinstance(sub, ast.Global) for n in sub.names}
+        known = ctx.memo[key] = (stored, declared)
+    return known
 
 
 def _py_state(test: ast.expr, ctx: PyContext, func: ast.AsyncFunctionDef) -> tuple[str, str] | None:
@@ -124,7 +135,7 @@ def _py_state(test: ast.expr, ctx: PyContext, func: ast.AsyncFunctionDef) -> tup
         return ("flag", f"{container}[{test.slice.value!r}]") if container else None
     if isinstance(test, ast.Name | ast.Attribute):
         name = _shared(test, ctx, func)
-        if name and (isinstance(test, ast.Attribute) or any(isinstance(s, ast.Global) and name in s.names for s in ast.walk(func))):
+        if name and (isinstance(test, ast.Attribute) or name in _function_names(func, ctx)[1]):
             return ("flag", name)
     return None
 

@@ -75,6 +75,11 @@ def _skip(ctx: TreeContext) -> object:
     return in_test_code(ctx) or ("http.NewRequest(" not in ctx.text and "context.Background()" not in ctx.text and "context.TODO()" not in ctx.text)
 
 
+@once_per_file
+def _file_bounded(ctx: TreeContext) -> object:
+    return BOUNDED.search(ctx.text)
+
+
 @RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: c in {"http.NewRequest", "context.Background", "context.TODO"}, skip_file=_skip)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if _skip(ctx) or non_production(ctx.path, ctx.is_test_file):
@@ -82,7 +87,7 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     if name == "http.NewRequest":
         ctx.examine(RULE)
-        if not BOUNDED.search(ctx.text):
+        if not _file_bounded(ctx):
             yield RULE.hit(node, "http.NewRequest builds a request no context can cancel, and nothing in this file sets a timeout: a silent peer holds it forever")
         return
     if name not in {"context.Background", "context.TODO"}:
