@@ -1,0 +1,288 @@
+"""Shared secret compared with `==` instead of a constant-time comparison
+
+## What it does
+Flags a caller-supplied value compared with `==`/`!=` (`===`/`!==`) against a secret the service
+is configured with: an API key, admin token or shared secret read from settings, the environment
+or a module constant (`if supplied != settings.ADMIN_API_KEY:`, `provided !== config.apiKey`,
+`r.Header.Get("Authorization") != "Bearer "+token` where `token` was handed to the middleware).
+
+## Why it matters in production
+String equality stops at the first byte that differs, so the time an answer takes says how much
+of the guess was right; over many requests the key can be recovered a byte at a time. The same
+line usually fails open as well: when the variable is unset the secret is `""`, and a request that
+sends no header (read with a default of `""`) is equal to it.
+
+## Example
+```python
+async def require_admin(x_api_key: str = Header(default="")) -> None:
+    if x_api_key != settings.ADMIN_API_KEY:
+        raise HTTPException(status_code=401)
+```
+
+## Use instead
+```python
+async def require_admin(x_api_key: str = Header(default="")) -> None:
+    if not settings.ADMIN_API_KEY or not hmac.compare_digest(x_api_key, settings.ADMIN_API_KEY):
+        raise HTTPException(status_code=401)
+```
+(`crypto.timingSafeEqual` in Node, `subtle.ConstantTimeCompare` in Go.)
+
+## Known limitations
+Only secrets read from configuration (settings/config objects, the environment, upper-case
+module constants, a Go middleware's own parameter or a field named like an API key) are judged;
+tokens loaded from the database and compared with `==` are not reported.
+
+## References
+- https://owasp.org/www-community/attacks/Timing_attack
+- https://docs.python.org/3/library/hmac.html#hmac.compare_digest
+- https://nodejs.org/api/crypto.html#cryptotimingsafeequala-b
+- https://pkg.go.dev/crypto/subtle#ConstantTimeCompare
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from typing import Any
+
+from prodready.engine.context import PyContext, TreeContext
+from prodready.lang import python as pyast
+from prodready.lang.treesitter import ancestors, field, text
+from prodready.lazyre import lazy_compile
+from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._memo import once_per_file
+from prodready.rules._pyutil import in_test_file, names_absent
+from prodready.rules.base import RuleMeta
+
+RULE = RuleMeta(
+    id="PR-AU-012",
+    name="secret-compared-with-equals",
+    category=Category.AUTHENTICATION,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({Language.PYTHON, Language.JAVASCRIPT, Language.TYPESCRIPT, Language.GO}),
+    fix="Compare with hmac.compare_digest / crypto.timingSafeEqual / subtle.ConstantTimeCompare, and refuse an empty secret.",
+    references=(
+        "https://owasp.org/www-community/attacks/Timing_attack",
+        "https://docs.python.org/3/library/hmac.html#hmac.compare_digest",
+    ),
+)
+
+# The last name of a configured secret: API keys, admin/auth/access tokens, shared secrets.
+SECRET_NAME = lazy_compile(
+    r"(?i)(^|_|(?<=[a-z]))(api_?key|apikey|auth_?key|admin_?(api_?)?(key|token|secret|password)|access_?key|"
+    r"token|secret|shared_?secret|password|passwd|credential)s?$"
+)
+# Secrets whose name alone says "configured": a field named like this holds no per-user value.
+SERVICE_SECRET = lazy_compile(r"(?i)(api_?key|apikey|admin_?(api_?)?(key|token|secret|password)|shared_?secret|auth_?token|bearer_?token|master_?key|webhook_?secret)s?$")
+CONFIG_ROOT = lazy_compile(r"(?i)(^|[._])(settings|config|conf|cfg|configuration|options|opts|env|environ)($|[._])")
+HASHED = lazy_compile(r"(?i)(hash|digest|bcrypt|argon|sha\d|md5|hmac|csrf)")
+MESSAGE = "`{name}` is compared with `{op}`: not constant-time, and an unset secret equals an empty header"
+
+
+def _skip_python(ctx: PyContext) -> bool:
+    return in_test_file(ctx) or names_absent(ctx, "key", "token", "secret", "passw", "credential", ignore_case=True)
+
+
+def _python_secret(node: ast.AST) -> str | None:
+    """The configured secret `node` reads, as written, or None."""
+    if isinstance(node, ast.Attribute) and SECRET_NAME.search(node.attr):
+        owner = node.value
+        owner_name = pyast.dotted(owner) or ""
+        if isinstance(owner, ast.Call):
+            owner_name = pyast.dotted(owner.func) or ""
+        if CONFIG_ROOT.search(owner_name) or (owner_name == "self" and SERVICE_SECRET.search(node.attr)):
+            return ast.unparse(node)
+        return None
+    if isinstance(node, ast.Subscript):
+        key = pyast.const_str(node.slice)
+        owner_name = pyast.dotted(node.value) or ""
+        if key and SECRET_NAME.search(key) and CONFIG_ROOT.search(owner_name):
+            return ast.unparse(node)
+        return None
+    if isinstance(node, ast.Call):
+        name = pyast.dotted(node.func) or ""
+        key = pyast.const_str(node.args[0]) if node.args else None
+        if key and SECRET_NAME.search(key) and (name in {"os.getenv", "os.environ.get", "getenv", "config", "env"}):
+            return ast.unparse(node)
+        return None
+    if isinstance(node, ast.Name) and node.id.isupper() and SECRET_NAME.search(node.id):
+        return node.id
+    return None
+
+
+def _python_supplied(node: ast.AST) -> bool:
+    """A value a caller could have sent: not a literal, not a length, not another configured value."""
+    if isinstance(node, ast.Constant | ast.JoinedStr | ast.List | ast.Tuple | ast.Dict):
+        return False
+    if isinstance(node, ast.Call) and pyast.dotted(node.func) == "len":
+        return False
+    return _python_secret(node) is None and not HASHED.search(ast.unparse(node))
+
+
+def _guarded_by_secret(node: ast.Compare, secret: str) -> bool:
+    """`if settings.token and x != settings.token` is PR-AU-011's finding, not a second one here."""
+    up = pyast.parent(node)
+    return isinstance(up, ast.BoolOp) and any(ast.unparse(value) == secret for value in up.values if value is not node)
+
+
+@RULE.on_python(ast.Compare, skip_file=_skip_python)
+def check_python(node: ast.Compare, ctx: PyContext) -> Iterator[Hit]:
+    if _skip_python(ctx) or len(node.ops) != 1 or not isinstance(node.ops[0], ast.Eq | ast.NotEq):
+        return
+    left, right = node.left, node.comparators[0]
+    for secret_side, other in ((left, right), (right, left)):
+        secret = _python_secret(secret_side)
+        if secret is None or not _python_supplied(other) or HASHED.search(secret):
+            continue
+        if _guarded_by_secret(node, secret):
+            return
+        ctx.examine(RULE)
+        op = "==" if isinstance(node.ops[0], ast.Eq) else "!="
+        yield RULE.hit(node, MESSAGE.format(name=secret, op=op))
+        return
+
+
+# JavaScript/TypeScript and Go share the textual shape of the two sides.
+JS_SECRET = lazy_compile(
+    r"^(process\.env|(?:[\w$]+\.)*(?:config|conf|cfg|settings|options|opts|env)(?:\.[\w$]+)*)\.([\w$]+)$|"
+    r"^process\.env\[['\"](\w+)['\"]\]$|^([A-Z][A-Z0-9_]*)$"
+)
+JS_LITERAL = lazy_compile(r"^(['\"`].*['\"`]|\d[\w.]*|undefined|null|true|false|\[.*\]|\{.*\})$")
+GO_LITERAL = lazy_compile(r"^(\".*\"|`.*`|\d[\w.]*|nil|true|false)$")
+
+
+def _last_name(expression: str) -> str:
+    return expression.rstrip("]'\")").rsplit(".", 1)[-1].rsplit("[", 1)[-1].strip("'\"")
+
+
+def _js_secret(node: Any) -> str | None:
+    source = text(node).strip()
+    match = JS_SECRET.match(source)
+    if match is None or not SECRET_NAME.search(_last_name(source)) or HASHED.search(source):
+        return None
+    return source
+
+
+@once_per_file
+def _js_skip(ctx: TreeContext) -> object:
+    return ctx.is_test_file or not any(word in ctx.text.lower() for word in ("key", "token", "secret", "passw"))
+
+
+def _fail_open_guard(node: Any, secret: str) -> bool:
+    """`secret && x !== secret` (Go: `secret != "" && x != secret`) is PR-AU-011's finding."""
+    parent = node.parent
+    if parent is None or parent.type != "binary_expression":
+        return False
+    operator = parent.child_by_field_name("operator")
+    if operator is None or text(operator) != "&&":
+        return False
+    return any(secret in text(side) for side in (field(parent, "left"), field(parent, "right")) if side is not None and side.id != node.id)
+
+
+@RULE.on_tree("binary_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_js_skip)
+def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if _js_skip(ctx):
+        return
+    operator = node.child_by_field_name("operator")
+    op = text(operator) if operator is not None else ""
+    if op not in {"===", "!==", "==", "!="}:
+        return
+    left, right = field(node, "left"), field(node, "right")
+    if left is None or right is None:
+        return
+    for secret_side, other in ((left, right), (right, left)):
+        secret = _js_secret(secret_side)
+        other_text = text(other).strip()
+        if secret is None or JS_LITERAL.match(other_text) or other_text.endswith(".length") or _js_secret(other) or HASHED.search(other_text):
+            continue
+        if other.type in {"binary_expression", "unary_expression"} or _fail_open_guard(node, secret):
+            return
+        ctx.examine(RULE)
+        yield RULE.hit(node, MESSAGE.format(name=secret, op=op))
+        return
+
+
+@once_per_file
+def _go_skip(ctx: TreeContext) -> object:
+    return ctx.is_test_file or not any(word in ctx.text.lower() for word in ("key", "token", "secret", "passw"))
+
+
+def _go_parameters(function: Any) -> set[str]:
+    parameters = field(function, "parameters")
+    names: set[str] = set()
+    if parameters is None:
+        return names
+    for declaration in parameters.named_children:
+        for child in declaration.children_by_field_name("name"):
+            names.add(text(child))
+    return names
+
+
+def _go_closure_parameter(node: Any, name: str) -> bool:
+    """`name` is a parameter of a function that returns the closure holding `node` (a middleware
+    built with its token: `func requireAdmin(token string) func(http.Handler) http.Handler`)."""
+    seen_closure = False
+    for up in ancestors(node):
+        if up.type == "func_literal":
+            if name in _go_parameters(up):
+                return False
+            seen_closure = True
+        elif up.type in {"function_declaration", "method_declaration"}:
+            return seen_closure and name in _go_parameters(up)
+    return False
+
+
+def _go_secret(node: Any) -> str | None:
+    if node.type == "parenthesized_expression" and node.named_children:
+        return _go_secret(node.named_children[0])
+    if node.type == "binary_expression":
+        operator = node.child_by_field_name("operator")
+        right = field(node, "right")
+        # "Bearer " + token
+        if operator is not None and text(operator) == "+" and right is not None and field(node, "left") is not None:
+            left = field(node, "left")
+            if left is not None and left.type == "interpreted_string_literal":
+                return _go_secret(right)
+        return None
+    source = text(node).strip()
+    if node.type == "selector_expression":
+        operand = field(node, "operand")
+        name = text(field(node, "field"))
+        owner = text(operand) if operand is not None else ""
+        if SECRET_NAME.search(name) and (CONFIG_ROOT.search(owner) or SERVICE_SECRET.search(name)) and not HASHED.search(source):
+            return source
+        return None
+    if node.type == "call_expression":
+        if text(field(node, "function")) == "os.Getenv":
+            arguments = field(node, "arguments")
+            if arguments is not None and SECRET_NAME.search(text(arguments).strip('()"`')):
+                return source
+        return None
+    if node.type == "identifier" and SECRET_NAME.search(source) and not HASHED.search(source):
+        if _go_closure_parameter(node, source):
+            return source
+    return None
+
+
+@RULE.on_tree("binary_expression", languages=(Language.GO,), skip_file=_go_skip)
+def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if _go_skip(ctx):
+        return
+    operator = node.child_by_field_name("operator")
+    op = text(operator) if operator is not None else ""
+    if op not in {"==", "!="}:
+        return
+    left, right = field(node, "left"), field(node, "right")
+    if left is None or right is None:
+        return
+    for secret_side, other in ((left, right), (right, left)):
+        secret = _go_secret(secret_side)
+        other_text = text(other).strip()
+        if secret is None or GO_LITERAL.match(other_text) or other_text.startswith("len(") or _go_secret(other) or HASHED.search(other_text):
+            continue
+        if _fail_open_guard(node, secret):
+            return
+        ctx.examine(RULE)
+        yield RULE.hit(node, MESSAGE.format(name=secret, op=op))
+        return
