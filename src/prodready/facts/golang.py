@@ -41,8 +41,11 @@ SIGNAL_IMPORTS = (
     ("request-id", lazy_compile(r"requestid|request_id|google/uuid")),
 )
 ROUTE_METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "Any", "Get", "Post", "Put", "Delete", "Patch", "Head", "Options", "Handle", "HandleFunc", "Match", "To"}
-AUTH = lazy_compile(r"(?i)(auth|jwt|token|requirelogin|loginrequired|require|protect|verify|apikey|api_key|bearer|guard|permission)")
+AUTH = lazy_compile(r"(?i)(auth|jwt|token|requirelogin|loginrequired|require|protect|verify|apikey|api_key|bearer|guard|permission|\blogged(_?in)?\b)")
 LIMIT = lazy_compile(r"(?i)(rate|limit|throttl|tollbooth)")
+# Middleware that handles every request and authenticates nobody, whatever its options mention
+# (`middleware.CSRFWithConfig(middleware.CSRFConfig{TokenLookup: ...})`).
+NOT_AUTH = lazy_compile(r"(?i)(^|\.)(csrf|cors|logger|recover|gzip|secure|requestid|request_id|bodylimit|timeout|static|compress|decompress|methodoverride|\w*trailingslash)\w*$")
 CLIENTS = {
     "mongo.Connect": "mongo", "redis.NewClient": "redis", "sql.Open": "sql", "pgxpool.New": "postgres",
     "pgxpool.NewWithConfig": "postgres", "pgx.Connect": "postgres", "gorm.Open": "sql", "sqlx.Open": "sql",
@@ -551,8 +554,9 @@ def collect(root: Any, ctx: TreeContext) -> None:
                 # judged by what is called, not by its options: `cors.Handler(cors.Options{AllowedHeaders:
                 # []string{"Authorization"}})` mentions auth and authenticates nobody
                 head = re.split(r"[({]", arg_text, maxsplit=1)[0]
-                if AUTH.search(head if re.search(r"[({]", arg_text) else arg_text) and not LIMIT.search(arg_text) \
-                        or AUTH.search(arg_text) and not re.search(r"(?i)cors|Options\{", arg_text) and not LIMIT.search(arg_text):
+                if not NOT_AUTH.search(head) and (
+                        AUTH.search(head if re.search(r"[({]", arg_text) else arg_text) and not LIMIT.search(arg_text)
+                        or AUTH.search(arg_text) and not re.search(r"(?i)cors|Options\{", arg_text) and not LIMIT.search(arg_text)):
                     router_auth[owner] = f"{owner.split('@')[0]}.Use({arg_text[:40]})"
                 if LIMIT.search(arg_text):
                     router_limit[owner] = f"{owner.split('@')[0]}.Use({arg_text[:40]})"
@@ -603,6 +607,8 @@ def collect(root: Any, ctx: TreeContext) -> None:
                 for argument in go.call_args(wrapper):
                     if argument.type == "identifier" and text(argument) in muxes:
                         router_auth.setdefault(text(argument), f"returned wrapped by {guard}")
+    # echo registers `e.GET(path, handler, middleware...)`: the handler comes first, unlike gin's chain
+    echo_routes = "labstack/echo" in ctx.text
     # engines made in this file (`gin := gin.Default()`, `api := echo.New()`) start the server whatever their name
     engines = {"r", "router", "e", "app", "engine", "server", "srv"}
     if "gin.New" in ctx.text or "gin.Default" in ctx.text or "echo.New" in ctx.text or "fiber.New" in ctx.text:
@@ -674,8 +680,12 @@ def collect(root: Any, ctx: TreeContext) -> None:
             verb = (go.string_arg(call, 0) or "ANY").split(",")[0].strip().upper() or "ANY"
         if pattern_verb:
             verb = pattern_verb
-        middleware = " ".join(text(a) for a in args[2 if method == "To" else 1 : -1])
-        handler_node = args[-1] if args else None
+        if echo_routes and method != "To" and len(args) >= 2:
+            middleware = " ".join(text(a) for a in args[2:])
+            handler_node = args[1]
+        else:
+            middleware = " ".join(text(a) for a in args[2 if method == "To" else 1 : -1])
+            handler_node = args[-1] if args else None
         if handler_node is not None and handler_node.type == "call_expression":
             middleware += " " + go.callee(handler_node)  # auth(handler) / AuthMiddleware(http.HandlerFunc(h))
             # `user(a.issueTicket)` where `user := func(h) http.Handler { return a.AuthMW.RequireUser(...) }`
@@ -691,7 +701,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
         limit_via = _inherited(owner, router_limit, group_parent)
         if LIMIT.search(middleware):
             limit_via = "route middleware"
-        handler_text = text(args[-1]) if args else ""
+        handler_text = text(handler_node) if handler_node is not None else ""
         kind = "websocket" if _websocket_like(path, handler_text) else "http"
         ctx.emit(
             "route", line=line, method=verb, path=group_prefix.get(owner, "") + path, handler=handler_text[:60],
