@@ -50,6 +50,9 @@ ROUTER_FACTORIES = {
 HTTP_METHODS = {"get", "post", "put", "delete", "patch", "options", "head", "trace"}
 PROBE_NAME = lazy_compile(r"(?i)^_*(ping|check|probe|health)|_(ping|check|probe|health)$|^_*(ping|check)_")
 ROUTE_DECORATORS = HTTP_METHODS | {"route", "api_route", "websocket", "websocket_route"}
+HTTP_METHOD_NAMES = {"get", "post", "put", "patch", "delete"}  # methods of a class-based view
+# flask-allows / flask-security / flask-principal permission decorators
+PERMISSION_DECORATORS = {"requires", "permission_required", "roles_required", "roles_accepted", "auth_required"}
 TABLE_ROUTES = {"Route", "WebSocketRoute", "APIRoute", "APIWebSocketRoute"}
 
 # Names that read as "this checks who the caller is".
@@ -182,6 +185,7 @@ class _Collector:
         self.router_limit: dict[str, str] = {}
         self.router_prefix: dict[str, str] = {}  # APIRouter(prefix=...) / Blueprint(url_prefix=...)
         self.aliases: dict[str, str] = {}  # Annotated alias -> dependency callable
+        self._view_class_cache: dict[str, ast.ClassDef] | None = None
 
     def q(self, node: ast.AST) -> str:
         return pyast.qualified(node, self.imports) or ""
@@ -698,6 +702,12 @@ class _Collector:
         and Flask `app.add_url_rule("/x", view_func=f, methods=[...])`."""
         functions = {f.name: f for f in self.ctx.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef)}
         for call in self.ctx.nodes_of(ast.Call):
+            # Flask-Limiter applied to a whole blueprint: `limiter.limit("5/minute")(auth_bp)`
+            inner = call.func
+            if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) and inner.func.attr in {"limit", "shared_limit"} \
+                    and LIMIT_NAME.search(pyast.dotted(inner.func.value) or "") and len(call.args) == 1 and isinstance(call.args[0], ast.Name):
+                self.router_limit.setdefault(call.args[0].id, f"{pyast.dotted(inner.func)}(...)({call.args[0].id})")
+        for call in self.ctx.nodes_of(ast.Call):
             name = self.q(call.func)
             short = name.split(".")[-1]
             if name.startswith(("starlette.routing.", "fastapi.routing.", "fastapi.")) and short in TABLE_ROUTES:
@@ -719,6 +729,19 @@ class _Collector:
                                                      and not self.ctx.imports_module("flask")):
                     continue
                 self._table_route(call, path, view, "http", owner, functions, "flask")
+            elif pyast.keyword(call, "view_func") is not None and self.ctx.imports_module("flask"):
+                # a project helper that forwards to add_url_rule:
+                # `register_view(bp, routes=["/login"], view_func=Login.as_view("login"))`
+                view = pyast.keyword(call, "view_func").value  # type: ignore[union-attr]
+                holder = next((pyast.keyword(call, k) for k in ("routes", "rules", "urls", "rule") if pyast.keyword(call, k)), None)
+                paths_node = holder.value if holder is not None else next(
+                    (a for a in call.args if isinstance(a, ast.List | ast.Tuple) or pyast.const_str(a)), None)
+                elements = paths_node.elts if isinstance(paths_node, ast.List | ast.Tuple) else [paths_node]
+                paths = [p for p in (pyast.const_str(e) for e in elements if e is not None) if p is not None and p.startswith("/")]
+                first = call.args[0] if call.args else None
+                owner = (pyast.dotted(first) or "") if isinstance(first, ast.Name | ast.Attribute) else ""
+                for path in paths:
+                    self._table_route(call, path, view, "http", owner, functions, "flask")
 
     def _table_route(
         self, call: ast.Call, path: str, endpoint: ast.AST, kind: str, owner: str,
@@ -738,6 +761,10 @@ class _Collector:
         methods: list[str] = []
         if methods_kw and isinstance(methods_kw.value, ast.List | ast.Tuple | ast.Set):
             methods = [str(pyast.const_str(e) or "").upper() for e in methods_kw.value.elts]
+        view_class = self._view_classes().get(handler.split(".")[-1])
+        if view_class is not None:
+            self._class_view_routes(call, path, view_class, methods, owner, framework, wrapped_auth)
+            return
         methods = ["WS"] if kind == "websocket" else [m for m in methods if m and m != "HEAD"] or ["GET"]
         func = functions.get(handler.split(".")[-1])
         auth, limit = self._route_protection(func, call, owner) if func is not None else ("", "")
@@ -753,6 +780,57 @@ class _Collector:
                 expensive=self._expensive(func) if func is not None else "",
                 calls=self._handler_calls(func) if func is not None else [],
                 todo=self._has_todo(func) if func is not None else False,
+            )
+
+    def _view_classes(self) -> dict[str, ast.ClassDef]:
+        """Class-based views of this module (Flask MethodView/View, anything with get/post methods)."""
+        if self._view_class_cache is None:
+            self._view_class_cache = {
+                c.name: c for c in self.ctx.nodes_of(ast.ClassDef)
+                if any(isinstance(b, ast.FunctionDef | ast.AsyncFunctionDef) and b.name in HTTP_METHOD_NAMES for b in c.body)
+            }
+        return self._view_class_cache
+
+    def _class_view_routes(
+        self, call: ast.Call, path: str, view_class: ast.ClassDef, methods: list[str], owner: str,
+        framework: str, wrapped_auth: str,
+    ) -> None:
+        """One route per HTTP method the class implements; `decorators = [login_required, ...]`
+        wraps every one of them (Flask's as_view applies the list)."""
+        class_auth = class_limit = ""
+        exempt = False  # limiter.exempt: not limited even where its blueprint is
+        for statement in view_class.body:
+            if isinstance(statement, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "decorators" for t in statement.targets) \
+                    and isinstance(statement.value, ast.List | ast.Tuple):
+                for decorator in statement.value.elts:
+                    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                    name = self.q(target) or pyast.dotted(target) or ""
+                    short = name.split(".")[-1]
+                    if short == "exempt":
+                        exempt = True
+                    elif LIMIT_NAME.search(name):
+                        class_limit = class_limit or name
+                    elif not class_auth and (self._is_auth_name(name) or short in PERMISSION_DECORATORS
+                                             or AUTH_NAME.search(ast.unparse(decorator))):
+                        class_auth = f"decorators=[{short}]"
+        wanted = {m for m in methods if m and m != "HEAD"}
+        for func in view_class.body:
+            if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef) or func.name not in HTTP_METHOD_NAMES:
+                continue
+            method = func.name.upper()
+            if wanted and method not in wanted:
+                continue
+            auth, limit = self._route_protection(func, call, owner)
+            auth = class_auth or auth or (f"{wrapped_auth}(...)" if wrapped_auth else "")
+            limit = "" if exempt else class_limit or limit
+            self.ctx.emit(
+                "route", line=call.lineno, method=method, path=path or "/", handler=view_class.name,
+                handler_line=func.lineno,
+                framework=self.apps.get(owner) or self.routers.get(owner) or framework, kind="http",
+                auth=bool(auth), auth_via=auth, rate_limited=bool(limit), limit_via=limit,
+                router=f"{self.module}.{owner}" if owner else "",
+                is_async=isinstance(func, ast.AsyncFunctionDef),
+                expensive=self._expensive(func), calls=self._handler_calls(func), todo=self._has_todo(func),
             )
 
     def _env_call(self, call: ast.Call) -> None:
