@@ -39,6 +39,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
+from prodready.lang.treesitter import text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_code, non_production
 from prodready.rules.base import RuleMeta
@@ -90,9 +91,19 @@ _START_METHODS = tuple(sorted({method for methods, _ in FRAMEWORK_STARTS.values(
 @RULE.on_tree("call_expression", languages=(Language.GO,), callee=_maybe_start, skip_file=in_test_code)
 def check_framework_start(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     parts = go.selector_parts(node.child_by_field_name("function"))
-    if parts is None or not re.fullmatch(r"[A-Za-z_]\w*", parts[0]) or non_production(ctx.path, ctx.is_test_file):
+    if parts is None or non_production(ctx.path, ctx.is_test_file):
         return
     owner, method = parts
+    if not re.fullmatch(r"[A-Za-z_]\w*", owner):
+        # `s.echo.Start(addr)` where the struct declares `echo *echo.Echo`: the engine was made elsewhere
+        field_name = owner.rsplit(".", 1)[-1]
+        if method in FRAMEWORK_STARTS["echo.New"][0] and re.fullmatch(r"[A-Za-z_][\w.]*", owner) and "echo" in ctx.imports \
+                and re.search(rf"\b{re.escape(field_name)}\s+\*echo\.Echo\b", ctx.text) \
+                and not re.search(rf"\.{re.escape(field_name)}{FRAMEWORK_STARTS['echo.New'][1]}", ctx.text) \
+                and not re.search(FRAMEWORK_STARTS["echo.New"][1], ctx.text):
+            ctx.examine(RULE)
+            yield RULE.hit(node, f"{owner}.{method}() starts echo's default server with no read, header or write timeouts")
+        return
     for constructor, (methods, configured) in FRAMEWORK_STARTS.items():
         if method not in methods:
             continue
@@ -118,6 +129,18 @@ def check_framework_start(node: Any, ctx: TreeContext) -> Iterator[Hit]:
 def _no_server(ctx: TreeContext) -> bool:
     """skip_file=: test code, or no `http.Server` in the file (the literal's type text is a piece of it)."""
     return in_test_code(ctx) or "http.Server" not in ctx.text
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee="new".__eq__, skip_file=_no_server)
+def check_new_server(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """`server := new(http.Server)`: every timeout is zero unless set on the value afterwards."""
+    arguments = go.call_args(node)
+    if go.callee(node) != "new" or len(arguments) != 1 or text(arguments[0]) != "http.Server" or non_production(ctx.path, ctx.is_test_file):
+        return
+    ctx.examine(RULE)
+    if re.search(r"\.(ReadTimeout|ReadHeaderTimeout)\s*=", ctx.text):
+        return
+    yield RULE.hit(node, "new(http.Server) has no ReadHeaderTimeout/ReadTimeout: slow clients hold connections forever")
 
 
 @RULE.on_tree("composite_literal", languages=(Language.GO,), skip_file=_no_server)
