@@ -367,7 +367,7 @@ PYTHON_CALLS: dict[str, tuple[str, ...]] = {
     'resource_leaks.executor_not_shut_down': ('Pool', 'ProcessPoolExecutor', 'ThreadPool', 'ThreadPoolExecutor'),
     'secrets.insecure_random_token': ('choice', 'choices', 'getrandbits', 'randint', 'random', 'randrange', 'sample', 'uuid1'),
     'timeouts.http_call_without_timeout': ('AsyncClient', 'Client', 'ClientSession', 'delete', 'get', 'head', 'options', 'patch', 'post', 'put', 'request', 'stream', 'urlopen'),
-    'timeouts.redis_without_socket_timeout': ('BlockingConnectionPool', 'ConnectionPool', 'Redis', 'StrictRedis', 'from_url'),
+    'timeouts.redis_without_socket_timeout': ('BlockingConnectionPool', 'ConnectionPool', 'FlaskRedis', 'Redis', 'StrictRedis', 'from_url'),
     'timeouts.database_client_without_timeout': ('AsyncIOMotorClient', 'AsyncMongoClient', 'MongoClient', 'MotorClient', 'connect', 'create_async_engine', 'create_engine', 'create_pool'),
     'timeouts.subprocess_without_timeout': ('call', 'check_call', 'check_output', 'communicate', 'run', 'wait'),
     'timeouts.llm_client_without_timeout': ('Anthropic', 'AnthropicBedrock', 'AsyncAnthropic', 'AsyncAzureOpenAI', 'AsyncOpenAI', 'AzureChatOpenAI', 'AzureOpenAI', 'ChatAnthropic', 'ChatOpenAI', 'OpenAI'),

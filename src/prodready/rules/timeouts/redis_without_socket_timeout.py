@@ -2,7 +2,7 @@
 
 ## What it does
 Flags Redis clients and connection pools (`redis.Redis`, `Redis.from_url`, `ConnectionPool`,
-their `redis.asyncio` twins, `aioredis.from_url`) created without `socket_timeout`.
+their `redis.asyncio` twins, `aioredis.from_url`, Flask-Redis `FlaskRedis()`) created without `socket_timeout`.
 `socket_connect_timeout` alone only bounds the connect, not the commands.
 
 ## Why it matters in production
@@ -65,11 +65,11 @@ FACTORIES = {
         "BlockingConnectionPool",
         "BlockingConnectionPool.from_url",
     )
-}
+} | {"flask_redis.FlaskRedis"}  # FlaskRedis(**kwargs) hands its keyword options to redis.from_url
 
 
 @RULE.on_python(
-    ast.Call, calls=["BlockingConnectionPool", "ConnectionPool", "Redis", "StrictRedis", "from_url"], skip_file=in_test_file
+    ast.Call, calls=["BlockingConnectionPool", "ConnectionPool", "Redis", "StrictRedis", "from_url", "FlaskRedis"], skip_file=in_test_file
 )
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
