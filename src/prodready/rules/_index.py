@@ -75,6 +75,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-CO-004', 'cors-shared-hosting-origin', 'cors', 'high', 'cors.cors_shared_hosting_origin', ('javascript', 'python', 'typescript')),
     ('PR-CO-005', 'origin-prefix-check', 'cors', 'high', 'cors.origin_prefix_check', ('go', 'javascript', 'python', 'typescript')),
     ('PR-CO-006', 'cors-origin-reflected', 'cors', 'high', 'cors.origin_reflected', ('go', 'javascript', 'typescript')),
+    ('PR-CO-007', 'localhost-origin-only-warned', 'cors', 'medium', 'cors.localhost_origin_only_warned', ('go', 'javascript', 'python', 'typescript')),
     ('PR-CO-401', 'cors-origin-reflected-with-credentials', 'cors', 'critical', 'cors.runtime_cors_origin_reflected_with_credentials', ()),
     ('PR-CO-402', 'cors-any-origin-allowed', 'cors', 'medium', 'cors.runtime_cors_any_origin', ()),
     ('PR-CT-301', 'container-runs-as-root', 'container', 'high', 'container.runs_as_root', ('dockerfile',)),
