@@ -99,6 +99,7 @@ def test_a_call_name_is_in_the_text() -> None:
             if isinstance(node, ast.Call):
                 name = pyast.call_name(node, imports)
                 if name:
-                    assert name.rsplit(".", 1)[-1] in text, (path, name)
+                    # `limiter.limit("5/minute")(bp)` is named `limiter.limit()`: the called call's name is in the text
+                    assert name.rsplit(".", 1)[-1].removesuffix("()") in text, (path, name)
                     checked += 1
     assert checked > 10_000
