@@ -56,13 +56,32 @@ def collect(root: Any, ctx: TreeContext) -> None:
         path = next((v for v in literals if v.startswith("/")), None)
         if not path or not HEALTH_PATH.search(path) or len(arguments) < 2:
             continue
-        body = _handler_body(arguments[-1], root)
+        handler = arguments[-1]
+        body = _handler_body(handler, root)
         if body is None:
+            # `r.Get("/health/readiness", h.readiness)` with the method in another file of the package:
+            # the project rule pairs it with that file's go_health_func record
+            name = text(handler.child_by_field_name("function")) if handler.type == "call_expression" else text(handler)
+            ctx.emit("go_health", line=call.start_point[0] + 1, handler_line=None, path=path, static=None,
+                     handler=name.rsplit(".", 1)[-1])
             continue
-        source = text(body)
-        static = not DEPENDENCY_CALL.search(source)
-        # the innermost answer: `return c.Write("OK")` inside the returned func literal, not the outer return
-        statements = list(descendants(body, "return_statement")) or list(descendants(body, "expression_statement"))
-        statement = statements[-1] if statements else None
-        line = statement.start_point[0] + 1 if statement is not None else body.start_point[0] + 1
+        static, line = _judge(body)
         ctx.emit("go_health", line=call.start_point[0] + 1, handler_line=line, path=path, static=static)
+    for declaration in descendants(root, "function_declaration", "method_declaration"):
+        name = text(field(declaration, "name"))
+        if HEALTH_FUNC.search(name):
+            static, line = _judge(declaration)
+            ctx.emit("go_health_func", line=declaration.start_point[0] + 1, handler_line=line, name=name, static=static)
+
+
+HEALTH_FUNC = lazy_compile(r"(?i)health|ready|readiness|liveness|livez|^ping$")
+
+
+def _judge(body: Any) -> tuple[bool, int]:
+    """Whether the handler answers without calling any dependency, and the line of its answer."""
+    static = not DEPENDENCY_CALL.search(text(body))
+    # the innermost answer: `return c.Write("OK")` inside the returned func literal, not the outer return
+    statements = list(descendants(body, "return_statement")) or list(descendants(body, "expression_statement"))
+    statement = statements[-1] if statements else None
+    line = statement.start_point[0] + 1 if statement is not None else body.start_point[0] + 1
+    return static, line

@@ -40,6 +40,7 @@ check (`check_db`, `ping`, `health`).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from prodready.engine.context import ProjectContext
 from prodready.model import Category, Confidence, Hit, Language, Severity
@@ -94,16 +95,36 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
 def check_go(ctx: ProjectContext) -> Iterator[Hit]:
     """Go: the only health route's handler answers without touching the database or cache."""
     model = ctx.model
-    routes = model.facts.get("go_health", [])
+    every = [_resolved(r, model.facts.get("go_health_func", [])) for r in model.facts.get("go_health", [])]
+    routes = [r for r in every if r.get("static") is not None]
     if not routes or not (model.has_signal("db") or model.has_signal("redis")):
         return
     ctx.examine(RULE, len(routes))
-    if any(not r.get("static") for r in routes):
-        return  # some health route checks a dependency
+    readiness = [r for r in routes if READY_PATH.search(str(r.get("path")))]
+    if readiness:
+        # liveness may answer without looking; readiness is what takes the replica out of rotation
+        routes = readiness
+    elif len(routes) < len(every) or any(not r.get("static") for r in routes):
+        return  # some health route checks a dependency, or has a handler not read (a closure's result)
     for route in routes:
+        if not route.get("static"):
+            continue
         yield Hit(
             line=route.get("handler_line"),
             path=str(route["file"]),
             message=f"{route.get('path')} answers OK without checking the database or any other dependency: "
             "a replica whose database is gone still receives traffic",
         )
+
+
+def _resolved(route: dict[str, Any], functions: list[dict[str, Any]]) -> dict[str, Any]:
+    """A route whose handler is a method in another file of its package: take that method's answer."""
+    if route.get("static") is not None or not route.get("handler"):
+        return route
+    package = str(route["file"]).rsplit("/", 1)[0] if "/" in str(route["file"]) else ""
+    same_name = [f for f in functions if f.get("name") == route["handler"]]
+    in_package = [f for f in same_name if (str(f["file"]).rsplit("/", 1)[0] if "/" in str(f["file"]) else "") == package]
+    chosen = (in_package or same_name)[:1]
+    if not chosen or len(in_package or same_name) > 1:
+        return route  # unknown, or ambiguous between packages
+    return {**route, "static": chosen[0].get("static"), "file": chosen[0]["file"], "handler_line": chosen[0].get("handler_line")}
