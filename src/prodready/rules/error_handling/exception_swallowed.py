@@ -2,7 +2,10 @@
 
 ## What it does
 Flags a bare `except:` clause, and an `except Exception` / `except BaseException` clause whose
-body only passes, continues or returns without logging, re-raising or using the exception.
+body only passes, continues or returns without logging, re-raising or using the exception. The
+same body under a dependency's own error (`except redis.RedisError: return None`,
+`requests.RequestException`, `sqlalchemy.exc.*`) is flagged too, outside health probes and
+predicates: an outage of that dependency then never reaches the logs.
 
 ## Why it matters in production
 A swallowed exception turns a failure into silence: the request "succeeds" with wrong data, the
@@ -41,7 +44,9 @@ import ast
 from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
+from prodready.lang import python as pyast
 from prodready.lang.python import anchor_of
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
@@ -98,6 +103,38 @@ def check(node: ast.ExceptHandler, ctx: PyContext) -> Iterator[Hit]:
             message=f"`except {caught.split('.')[-1]}` swallows the error without logging or re-raising",
             anchor=anchor_of(node),
         )
+        return
+    outage = next((q for q in (ctx.qualified(n) or "" for n in names) if q.startswith(DEPENDENCY_ERRORS)), None)
+    # `except (RedisError, NoSuchJobError): return None` is a lookup: None means "not there"
+    lookup = any(NOT_FOUND.search(ctx.qualified(n) or "") for n in names)
+    if outage and not lookup and _is_silent(node.body) and not _is_probe(node):
+        yield Hit(
+            line=node.lineno,
+            end_line=node.body[-1].end_lineno,
+            message=f"`except {outage}` turns a dependency failure into a silent default: the outage never shows up "
+            "in the logs",
+            anchor=anchor_of(node),
+        )
+
+
+# Errors that mean "a dependency is down or misbehaving" (not "the input was bad"): dropping them
+# silently hides an outage.
+DEPENDENCY_ERRORS = (
+    "redis.", "aioredis.", "requests.exceptions.", "requests.RequestException", "requests.ConnectionError",
+    "requests.Timeout", "httpx.", "aiohttp.", "sqlalchemy.exc.OperationalError", "sqlalchemy.exc.DBAPIError",
+    "sqlalchemy.exc.DisconnectionError", "sqlalchemy.exc.InterfaceError", "sqlalchemy.exc.TimeoutError",
+    "psycopg2.OperationalError", "psycopg.OperationalError", "asyncpg.exceptions.ConnectionDoesNotExistError",
+    "asyncpg.PostgresConnectionError", "pymongo.errors.ConnectionFailure", "pymongo.errors.ServerSelectionTimeoutError",
+    "pymongo.errors.AutoReconnect", "botocore.exceptions.EndpointConnectionError", "kombu.exceptions.OperationalError",
+)
+NOT_FOUND = lazy_compile(r"(?i)(NoSuch|NotFound|DoesNotExist|Missing|KeyError|LookupError)")
+PROBE = lazy_compile(r"(?i)(^|_)(ping|probe|health\w*|is_\w+|has_\w+|check\w*|available|alive|ready)($|_)")
+
+
+def _is_probe(node: ast.ExceptHandler) -> bool:
+    """In a health probe or a predicate, answering False/None on a failure is the function's answer."""
+    func = pyast.enclosing_function(node)
+    return func is not None and bool(PROBE.search(func.name))
 
 
 def _reraises(node: ast.ExceptHandler) -> bool:
