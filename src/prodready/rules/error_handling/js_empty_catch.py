@@ -1,7 +1,8 @@
 """JavaScript error swallowed by an empty catch.
 
 ## What it does
-Flags `catch (e) {}` blocks with no statements and no explanatory comment, and promise handlers
+Flags `catch (e) {}` blocks with no statements and no explanatory comment, a catch that only
+returns a default (`return null`) after awaiting a cache, database or peer call, and promise handlers
 that drop the error: `.catch(() => {})`, `.catch(() => null)`, `.catch(() => undefined)`,
 `.catch(noop)`.
 
@@ -64,6 +65,35 @@ def check_catch(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     body = field(node, "body")
     if body is not None and not body.named_children:
         yield RULE.hit(node, "empty catch block swallows the error")
+    elif body is not None and _silent_default(body) and _awaits_dependency(node) and not _in_probe(node):
+        yield RULE.hit(node, "the catch returns a default and drops the error: an outage of the dependency the try "
+                       "awaits never reaches the logs")
+
+
+# the try awaits a dependency: a cache, a database, a peer service
+DEPENDENCY_AWAIT = lazy_compile(
+    r"(?i)\bawait\b[^;\n]*(redis|\bpool\b|\bdb\b|prisma|knex|mongoose|sequelize|\bclient\b|\bfetch\(|axios|\bgot\b|\.query\(|\.find\w*\()"
+)
+PROBE_NAME = lazy_compile(r"(?i)^(ping|probe|check|is[A-Z_]|has[A-Z_]|health|ready|alive)")
+
+
+def _silent_default(body: Any) -> bool:
+    """The catch body is a single `return null` / `return undefined` / `return false` / `return []` / `return`."""
+    statements = body.named_children
+    if len(statements) != 1 or statements[0].type != "return_statement":
+        return False
+    value = statements[0].named_children
+    return not value or text(value[0]).strip() in SILENT
+
+
+def _awaits_dependency(catch: Any) -> bool:
+    statement = catch.parent
+    block = field(statement, "body") if statement is not None and statement.type == "try_statement" else None
+    return block is not None and bool(DEPENDENCY_AWAIT.search(text(block)))
+
+
+def _in_probe(node: Any) -> bool:
+    return bool(PROBE_NAME.search(js.function_name(js.enclosing_function(node))))
 
 
 CLEANUP = lazy_compile(
