@@ -214,6 +214,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-RL-004', 'executor-not-shut-down', 'resource-leaks', 'medium', 'resource_leaks.executor_not_shut_down', ('python',)),
     ('PR-RL-005', 'db-session-not-closed', 'resource-leaks', 'medium', 'resource_leaks.db_session_not_closed', ('python',)),
     ('PR-RL-006', 'registration-removed-on-one-exception', 'resource-leaks', 'medium', 'resource_leaks.registration_removed_on_one_exception', ('python',)),
+    ('PR-RL-007', 'closed-only-on-success', 'resource-leaks', 'medium', 'resource_leaks.closed_only_on_success', ('javascript', 'python', 'typescript')),
     ('PR-RL-101', 'js-interval-never-cleared', 'resource-leaks', 'medium', 'resource_leaks.js_interval_never_cleared', ('javascript', 'typescript')),
     ('PR-RL-201', 'go-response-body-not-closed', 'resource-leaks', 'high', 'resource_leaks.go_response_body_not_closed', ('go',)),
     ('PR-RL-202', 'go-context-cancel-not-called', 'resource-leaks', 'medium', 'resource_leaks.go_context_cancel_not_called', ('go',)),
