@@ -3,8 +3,8 @@
 ## What it does
 Flags `console.*` and logger calls (`logger.info`, `log.debug`, pino/winston/bunyan, `req.log`)
 whose arguments (not string literals) contain a variable or property named like a credential
-(`password`, `token`, `accessToken`, `apiKey`, `secret`, `authorization`, `cookie`) or the whole
-request headers.
+(`password`, `token`, `accessToken`, `apiKey`, `secret`, `authorization`, `cookie`), the whole
+request headers, or the whole configuration (`logger.info({ config })`, `console.log(process.env)`).
 
 ## Why it matters in production
 Logs are shipped to many systems and kept for months, read by far more people than the
@@ -147,3 +147,25 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         if found:
             yield RULE.hit(node, f"log call includes `{found}`")
             return
+    for arg in js.args(node):
+        whole = _whole_config(arg)
+        if whole:
+            yield RULE.hit(node, f"log call dumps the whole `{whole}`: the keys, passwords and URLs it holds end up in log storage")
+            return
+
+
+WHOLE_CONFIG = lazy_compile(r"^(config|cfg|conf|settings|appConfig|serverConfig|process\.env)$")
+
+
+def _whole_config(arg: Any) -> str:
+    """`logger.info({ config }, 'starting')`, `console.log(config)`, `console.log(process.env)`."""
+    if arg.type in {"identifier", "member_expression"} and WHOLE_CONFIG.match(text(arg)):
+        return text(arg)
+    if arg.type == "object":
+        for child in arg.named_children:
+            if child.type == "shorthand_property_identifier" and WHOLE_CONFIG.match(text(child)):
+                return text(child)
+            value = child.child_by_field_name("value") if child.type == "pair" else None
+            if value is not None and value.type in {"identifier", "member_expression"} and WHOLE_CONFIG.match(text(value)):
+                return text(value)
+    return ""
