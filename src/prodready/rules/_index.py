@@ -40,6 +40,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-CC-005', 'redis-read-modify-write', 'concurrency', 'medium', 'concurrency.redis_read_modify_write', ('python',)),
     ('PR-CC-006', 'task-enqueued-before-commit', 'concurrency', 'medium', 'concurrency.task_enqueued_before_commit', ('python',)),
     ('PR-CC-007', 'check-then-act-across-await', 'concurrency', 'medium', 'concurrency.check_then_act_across_await', ('javascript', 'python', 'typescript')),
+    ('PR-CC-008', 'counter-incremented-in-app', 'concurrency', 'low', 'concurrency.counter_incremented_in_app', ('javascript', 'python', 'typescript')),
     ('PR-CC-201', 'go-unlocked-field-access', 'concurrency', 'high', 'concurrency.go_unlocked_field_access', ('go',)),
     ('PR-CC-202', 'go-package-var-written-per-request', 'concurrency', 'high', 'concurrency.go_package_var_written_per_request', ('project',)),
     ('PR-CC-203', 'go-unbounded-goroutines-in-loop', 'concurrency', 'medium', 'concurrency.go_unbounded_goroutines_in_loop', ('go',)),
