@@ -81,6 +81,15 @@ def _saves(func: ast.AST) -> bool:
     return False
 
 
+def _locked(func: ast.AST) -> bool:
+    """The row was read with a lock (`with_for_update()`, `select_for_update()`): no lost update."""
+    return any(
+        isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+        and call.func.attr in {"with_for_update", "select_for_update", "with_lockmode"}
+        for call in ast.walk(func)
+    )
+
+
 LOADERS = {"get", "execute", "scalar", "scalars", "filter", "filter_by", "first", "one", "get_or_404", "first_or_404"}
 
 
@@ -103,7 +112,7 @@ def check_python(node: ast.AugAssign, ctx: PyContext) -> Iterator[Hit]:
     if not (imports_any(ctx, ORMS) or "db.session" in ctx.text):
         return
     func = pyast.enclosing_function(node)
-    if func is None or not _saves(func) or _previous_is_counter(node):
+    if func is None or not _saves(func) or _previous_is_counter(node) or _locked(func):
         return
     ctx.examine(RULE)
     yield RULE.hit(node, f"`{ast.unparse(target)}` is read, changed in Python and written back: concurrent requests lose updates")
