@@ -654,32 +654,31 @@ def collect(root: Any, ctx: TreeContext) -> None:
     for call in calls:
         name = go.callee(call)
         parts = go.call_parts(call)
-        line = line_of(call)
         if name in {"http.ListenAndServe", "http.ListenAndServeTLS"} or (parts and parts[1] in {"ListenAndServe", "ListenAndServeTLS", "Run", "Start", "Listen"} and parts[0] not in {"http"}):
             if parts and (parts[1] in {"ListenAndServe", "ListenAndServeTLS"} or parts[0] in engines):
-                ctx.emit("app", line=line, framework="go", name=name)
+                ctx.emit("app", line=line_of(call), framework="go", name=name)
         if parts and parts[1] == "Shutdown":
-            ctx.emit("signal", line=line, name="graceful-shutdown", detail=name)
+            ctx.emit("signal", line=line_of(call), name="graceful-shutdown", detail=name)
         elif parts and (parts[1] in {"GracefulShutdown", "GracefulStop", "ListenAndServeGracefully"} or parts[0] in {"endless", "graceful", "manners"}):
             # libraries that trap SIGTERM and drain (ozzo-routing, gRPC, fvbock/endless, appleboy/graceful)
-            ctx.emit("signal", line=line, name="graceful-shutdown", detail=name)
+            ctx.emit("signal", line=line_of(call), name="graceful-shutdown", detail=name)
         if _limits_body(call, name, ctx):
-            ctx.emit("signal", line=line, name="body-limit", detail=name)
+            ctx.emit("signal", line=line_of(call), name="body-limit", detail=name)
         decoded = _body_decode(call, name, parts, ctx)
         if decoded:
-            ctx.emit("go_body_decode", line=line, call=decoded)
+            ctx.emit("go_body_decode", line=line_of(call), call=decoded)
         if name in {"os.Getenv", "os.LookupEnv"}:
             key = go.string_arg(call)
             if key:
-                ctx.emit("env_var", line=line, name=key, default=None, has_default=False)
+                ctx.emit("env_var", line=line_of(call), name=key, default=None, has_default=False)
         elif (not name.isascii() or "env" in name.lower()) and ENV_HELPER.fullmatch(name) and len(go.call_args(call)) >= 2:
             # (every ENV_HELPER name holds "env": on ASCII names, a substring test first)
             key, default = go.string_arg(call, 0), go.string_arg(call, 1)
             if key:
-                ctx.emit("env_var", line=line, name=key, default=default, has_default=default is not None)
+                ctx.emit("env_var", line=line_of(call), name=key, default=default, has_default=default is not None)
         if name in CLIENTS:
-            ctx.emit("client", line=line, kind=CLIENTS[name], call=name)
-            ctx.emit("signal", line=line, name="redis" if CLIENTS[name] == "redis" else "db", detail=name)
+            ctx.emit("client", line=line_of(call), kind=CLIENTS[name], call=name)
+            ctx.emit("signal", line=line_of(call), name="redis" if CLIENTS[name] == "redis" else "db", detail=name)
         if parts is None:
             wrapped = route_wrappers.get(name) if route_wrappers else None
             if wrapped is None:
@@ -736,7 +735,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
         handler_text = text(args[-1]) if args else ""
         kind = "websocket" if _websocket_like(path, handler_text) else "http"
         ctx.emit(
-            "route", line=line, method=verb, path=group_prefix.get(owner, "") + path, handler=handler_text[:60],
+            "route", line=line_of(call), method=verb, path=group_prefix.get(owner, "") + path, handler=handler_text[:60],
             router=_registering_function(call, owner, group_parent, package),
             framework="go", kind=kind, auth=bool(auth_via), auth_via=auth_via, configured_path=configured,
             rate_limited=bool(limit_via), limit_via=limit_via,
