@@ -606,23 +606,13 @@ def _run_tree(ctx: cx.TreeContext, dispatch: Dispatch, hits: list[tuple[RuleMeta
             selected = chosen.get(key)
             if selected is None:
                 every = passing.get(key)
-                if every is not None:
-                    selected = chosen[key] = [entry for entry in every if entry[1] not in skipped]
-                elif skipped:
-                    # Only the tests of the handlers this file keeps: in test code most handlers
-                    # are skipped, and its callee texts (t.Errorf, assert.Equal) seldom recur in
-                    # the other files (the tests are pure: the same answers, fewer asked).
-                    selected = chosen[key] = [
-                        (owner, handler, isinstance(owner, RuleMeta))
-                        for owner, handler, wanted in table[kind]
-                        if handler not in skipped and (wanted is None or (callee is not None and wanted(callee)))
-                    ]
-                else:
-                    selected = passing[key] = [
+                if every is None:
+                    every = passing[key] = [
                         (owner, handler, isinstance(owner, RuleMeta))
                         for owner, handler, wanted in table[kind]
                         if wanted is None or (callee is not None and wanted(callee))
                     ]
+                selected = chosen[key] = [entry for entry in every if entry[1] not in skipped]
         for owner, handler, is_rule in selected:
             produced = handler(node, ctx)
             if produced is not None:
