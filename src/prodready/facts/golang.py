@@ -226,13 +226,49 @@ def _local_wrappers(root: Any) -> dict[str, str]:
     return found
 
 
+# Where a ROUTE_WRAPPER match can start: after `name :=` before `func(` (first branch), or at a
+# line's opening `func` (second). Literal-led, so searched quickly, unlike ROUTE_WRAPPER itself.
+_WRAPPER_ASSIGN = lazy_compile(r":=\s*func\s*\(")
+_WRAPPER_FUNC = lazy_compile(r"^func\s", re.MULTILINE)
+
+
+def _route_wrapper_matches(source: str) -> list[re.Match[str]]:
+    """``list(ROUTE_WRAPPER.finditer(source))``, trying the pattern only where a match can start.
+    ROUTE_WRAPPER's first branch starts with the whole word (``\\b(\\w+)``) before ``\\s*:=``,
+    its second at a line's start; tried at every position of the file, its leading ``\\w+`` made
+    it the dearest pattern of a Go audit. The candidates are tried in order, each from where the
+    previous match ended, as finditer does (with the same context: ``match(source, pos)`` reads
+    the characters before pos for ``\\b`` and ``^``)."""
+    starts: set[int] = set()
+    for assign in _WRAPPER_ASSIGN.finditer(source):
+        end = assign.start()
+        while end > 0 and source[end - 1].isspace():
+            end -= 1
+        begin = end
+        while begin > 0 and (source[begin - 1].isalnum() or source[begin - 1] == "_"):
+            begin -= 1
+        if begin < end:
+            starts.add(begin)
+    starts.update(match.start() for match in _WRAPPER_FUNC.finditer(source))
+    found: list[re.Match[str]] = []
+    position = 0
+    for start in sorted(starts):
+        if start < position:
+            continue
+        match = ROUTE_WRAPPER.match(source, start)
+        if match is not None:
+            found.append(match)
+            position = match.end()
+    return found
+
+
 def _route_wrappers(source: str) -> dict[str, tuple[str, str]]:
     """Local helpers that register their first argument as a route:
     `handle := func(route string, h http.Handler) { mux.Handle(route, Instrument(route, h)) }`."""
     if ".Handle" not in source:
         return {}
     found: dict[str, tuple[str, str]] = {}
-    for match in ROUTE_WRAPPER.finditer(source):
+    for match in _route_wrapper_matches(source):
         if match.group(1):
             found[match.group(1)] = (match.group(3), match.group(4))
         else:
@@ -343,6 +379,9 @@ KEY_SINKS = lazy_compile(
     r"middleware\.JWT|jwtauth\.New|csrf\.Protect)$"
 )
 KEYFUNC_TAKERS = lazy_compile(r"^(jwt\.Parse\w*|request\.ParseFromRequest\w*|[\w.]*\.ParseWithClaims)$")
+# What a callee KEY_SINKS / KEYFUNC_TAKERS matches contains (the callee is a piece of the file's text)
+KEY_SINK_TEXTS = ("sessions.New", "cookie.New", ".SignedString", "middleware.JWT", "jwtauth.New", "csrf.Protect")
+KEYFUNC_TAKER_TEXTS = ("jwt.Parse", "request.ParseFromRequest", ".ParseWithClaims")
 KEY_FIELDS = {"SigningKey", "Key", "SigningKeys", "ValidationKey"}
 
 
@@ -383,11 +422,14 @@ def _emit_signing_keys(root: Any, calls: list[Any], ctx: TreeContext, package: s
             if raw:
                 ctx.emit("go_key_const", line=line_of(spec), name=text(name), package=package, length=len(raw))
     uses: list[tuple[Any, str, str]] = []
-    for call in calls:
+    # (a file without one of a pattern's texts has no callee it matches: no call is tried against it)
+    sinks = any(word in ctx.text for word in KEY_SINK_TEXTS)
+    takers = any(word in ctx.text for word in KEYFUNC_TAKER_TEXTS)
+    for call in calls if sinks or takers else ():
         callee = go.callee(call)
-        if KEY_SINKS.match(callee):
+        if sinks and KEY_SINKS.match(callee):
             uses.extend((call, callee, _key_reference(arg, {})) for arg in go.call_args(call))
-        elif KEYFUNC_TAKERS.match(callee):
+        elif takers and KEYFUNC_TAKERS.match(callee):
             for keyfunc in (a for a in go.call_args(call) if a.type == "func_literal"):
                 local: dict[str, Any] = {}
                 for declaration in descendants(keyfunc, "short_var_declaration"):
@@ -618,32 +660,31 @@ def collect(root: Any, ctx: TreeContext) -> None:
     for call in calls:
         name = go.callee(call)
         parts = go.call_parts(call)
-        line = line_of(call)
         if name in {"http.ListenAndServe", "http.ListenAndServeTLS"} or (parts and parts[1] in {"ListenAndServe", "ListenAndServeTLS", "Run", "Start", "Listen"} and parts[0] not in {"http"}):
             if parts and (parts[1] in {"ListenAndServe", "ListenAndServeTLS"} or parts[0] in engines):
-                ctx.emit("app", line=line, framework="go", name=name)
+                ctx.emit("app", line=line_of(call), framework="go", name=name)
         if parts and parts[1] == "Shutdown":
-            ctx.emit("signal", line=line, name="graceful-shutdown", detail=name)
+            ctx.emit("signal", line=line_of(call), name="graceful-shutdown", detail=name)
         elif parts and (parts[1] in {"GracefulShutdown", "GracefulStop", "ListenAndServeGracefully"} or parts[0] in {"endless", "graceful", "manners"}):
             # libraries that trap SIGTERM and drain (ozzo-routing, gRPC, fvbock/endless, appleboy/graceful)
-            ctx.emit("signal", line=line, name="graceful-shutdown", detail=name)
+            ctx.emit("signal", line=line_of(call), name="graceful-shutdown", detail=name)
         if _limits_body(call, name, ctx):
-            ctx.emit("signal", line=line, name="body-limit", detail=name)
+            ctx.emit("signal", line=line_of(call), name="body-limit", detail=name)
         decoded = _body_decode(call, name, parts, ctx)
         if decoded:
-            ctx.emit("go_body_decode", line=line, call=decoded)
+            ctx.emit("go_body_decode", line=line_of(call), call=decoded)
         if name in {"os.Getenv", "os.LookupEnv"}:
             key = go.string_arg(call)
             if key:
-                ctx.emit("env_var", line=line, name=key, default=None, has_default=False)
+                ctx.emit("env_var", line=line_of(call), name=key, default=None, has_default=False)
         elif (not name.isascii() or "env" in name.lower()) and ENV_HELPER.fullmatch(name) and len(go.call_args(call)) >= 2:
             # (every ENV_HELPER name holds "env": on ASCII names, a substring test first)
             key, default = go.string_arg(call, 0), go.string_arg(call, 1)
             if key:
-                ctx.emit("env_var", line=line, name=key, default=default, has_default=default is not None)
+                ctx.emit("env_var", line=line_of(call), name=key, default=default, has_default=default is not None)
         if name in CLIENTS:
-            ctx.emit("client", line=line, kind=CLIENTS[name], call=name)
-            ctx.emit("signal", line=line, name="redis" if CLIENTS[name] == "redis" else "db", detail=name)
+            ctx.emit("client", line=line_of(call), kind=CLIENTS[name], call=name)
+            ctx.emit("signal", line=line_of(call), name="redis" if CLIENTS[name] == "redis" else "db", detail=name)
         if parts is None:
             wrapped = route_wrappers.get(name) if route_wrappers else None
             if wrapped is None:
@@ -704,7 +745,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
         handler_text = text(handler_node) if handler_node is not None else ""
         kind = "websocket" if _websocket_like(path, handler_text) else "http"
         ctx.emit(
-            "route", line=line, method=verb, path=group_prefix.get(owner, "") + path, handler=handler_text[:60],
+            "route", line=line_of(call), method=verb, path=group_prefix.get(owner, "") + path, handler=handler_text[:60],
             router=_registering_function(call, owner, group_parent, package),
             framework="go", kind=kind, auth=bool(auth_via), auth_via=auth_via, configured_path=configured,
             rate_limited=bool(limit_via), limit_via=limit_via,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from prodready.lang.treesitter import field, string_value, text
@@ -96,10 +97,12 @@ def go_imports(root: Any) -> dict[str, str]:
     return imports
 
 
+@lru_cache(maxsize=4096)
 def go_package_name(last: str) -> str:
     """The package name a Go import path element conventionally declares, when it differs:
-    `jwt-go` -> jwt, `ozzo-dbx` -> dbx, `go-sqlite3` -> sqlite3, `yaml.v3` -> yaml."""
-    name = re.sub(r"\.v\d+$", "", last)
+    `jwt-go` -> jwt, `ozzo-dbx` -> dbx, `go-sqlite3` -> sqlite3, `yaml.v3` -> yaml (a pure
+    function of the element, remembered: the same few hundred packages are imported everywhere)."""
+    name = re.sub(r"\.v\d+$", "", last) if ".v" in last else last
     if "-" in name:
         name = re.sub(r"^go-|-go(lang)?$", "", name)
         name = name.rsplit("-", 1)[-1]

@@ -59,7 +59,7 @@ TOKEN_KEY = lazy_compile(r"(?i)^(token|access_token|accesstoken|auth_token|jwt|a
 QUERY_GETTERS = lazy_compile(r"^(\w+\.Query|\w+\.DefaultQuery|\w+\.QueryParam|\w+\.URL\.Query\(\)\.Get|\w+\.GetQuery)$")
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: QUERY_GETTERS.match(c), skip_file=in_test_code)
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: "Query" in c and QUERY_GETTERS.match(c), skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     if not QUERY_GETTERS.match(name) or non_production(ctx.path, ctx.is_test_file):

@@ -58,7 +58,7 @@ RULE = RuleMeta(
 FATAL = lazy_compile(r"^(log\.Fatal\w*|os\.Exit|[\w.]+\.Fatal(f|ln|w)?|[\w.]+\.Fatal\(\)\.\w+)$")
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: FATAL.match(c), skip_file=in_test_code)
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: ("Fatal" in c or "os.Exit" in c) and FATAL.match(c), skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     if not FATAL.match(name) or non_production(ctx.path, ctx.is_test_file) or name.startswith(("t.", "b.")):

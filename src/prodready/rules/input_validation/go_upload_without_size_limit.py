@@ -72,7 +72,7 @@ READ_ALL = {"io.ReadAll", "ioutil.ReadAll"}
 LIMITED = lazy_compile(r"MaxBytesReader|LimitReader|RequestSizeLimiter|BodyLimit|MaxBytesHandler|http\.MaxBytes")
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: UPLOAD.match(c) or c in READ_ALL, skip_file=in_test_code)
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: ("Form" in c or "Multipart" in c) and UPLOAD.match(c) or c in READ_ALL, skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     if UPLOAD.match(name):

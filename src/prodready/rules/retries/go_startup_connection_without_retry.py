@@ -75,7 +75,7 @@ RETURNS_ERROR = lazy_compile(r"\breturn\b[^\n]*\b(err|fmt\.Errorf\(|errors\.\w+\
 RETRY = lazy_compile(r"(?i)(retry|retries|backoff|attempt)")
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: CONNECTS.match(c), skip_file=in_test_code)
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: ("Open" in c or "Connect" in c or "New" in c or "Dial" in c or "Ping" in c) and CONNECTS.match(c), skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     if not CONNECTS.match(name) or non_production(ctx.path, ctx.is_test_file):

@@ -86,7 +86,7 @@ def _literal(node: Any) -> str | None:
     return string_value(node) if node is not None else None
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: KEY_SINKS.match(c), skip_file=in_test_code)
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: ("New" in c or "SignedString" in c or "JWT" in c or "Protect" in c) and KEY_SINKS.match(c), skip_file=in_test_code)
 def check_key_sink(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     if not KEY_SINKS.match(name) or non_production(ctx.path, ctx.is_test_file):
@@ -102,7 +102,7 @@ def check_key_sink(node: Any, ctx: TreeContext) -> Iterator[Hit]:
 KEYFUNC_TAKERS = lazy_compile(r"^(jwt\.Parse\w*|request\.ParseFromRequest\w*|[\w.]*\.ParseWithClaims)$")
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda name: KEYFUNC_TAKERS.match(name) is not None, skip_file=in_test_code)
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda name: "Parse" in name and KEYFUNC_TAKERS.match(name) is not None, skip_file=in_test_code)
 def check_keyfunc(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     """`jwt.Parse(raw, func(t *jwt.Token) (interface{}, error) { return []byte("k"), nil })`."""
     name = go.callee(node)
