@@ -44,7 +44,7 @@ def _may_name_health(source: str) -> bool:
     return re.search(r"(?i)health|ready|livez|liveness|/ping|/status", source) is not None
 
 
-@FACTS.on_tree("source_file", languages=(Language.GO,))
+@FACTS.on_tree("source_file", languages=(Language.GO,), skip_file=lambda ctx: ctx.is_test_file)
 def collect(root: Any, ctx: TreeContext) -> None:
     if ctx.is_test_file or not _may_name_health(ctx.text):
         return

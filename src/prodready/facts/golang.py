@@ -561,7 +561,7 @@ MUX_TEXTS = ("NewServeMux", "NewRouter", "NewMux", "httprouter.New")
 GO122_PATTERN = lazy_compile(r"^(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS|CONNECT|TRACE)\s+\S")
 
 
-@FACTS.on_tree("source_file", languages=(Language.GO,))
+@FACTS.on_tree("source_file", languages=(Language.GO,), skip_file=lambda ctx: ctx.path.endswith("_test.go"))
 def collect(root: Any, ctx: TreeContext) -> None:
     if ctx.path.endswith("_test.go"):
         return

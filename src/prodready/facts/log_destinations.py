@@ -70,7 +70,7 @@ def collect_js(root: Any, ctx: TreeContext) -> None:
             ctx.emit("signal", line=call.start_point[0] + 1, name="log-file", detail=f"pino.destination('{first[:40]}')")
 
 
-@FACTS.on_tree("source_file", languages=(Language.GO,))
+@FACTS.on_tree("source_file", languages=(Language.GO,), skip_file=lambda ctx: ctx.is_test_file)
 def collect_go(root: Any, ctx: TreeContext) -> None:
     # (plain substring tests: as a search for their alternation, several times faster)
     if ctx.is_test_file or not any(w in ctx.text for w in ("SetOutput(", "log.New(", "MultiWriter(", "zapcore.AddSync(", "lumberjack")):

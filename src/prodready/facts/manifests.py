@@ -7,7 +7,13 @@ import posixpath
 import re
 from typing import Any
 
-from prodready.engine.context import DockerfileContext, ManifestContext, PyContext, TreeContext, YamlContext
+from prodready.engine.context import (
+    DockerfileContext,
+    FileContext,
+    ManifestContext,
+    PyContext,
+    YamlContext,
+)
 from prodready.lang.yamldoc import YList, YMap
 from prodready.lazyre import lazy_compile
 from prodready.model import Language
@@ -311,8 +317,9 @@ def python_tests(tree: ast.Module, ctx: PyContext) -> None:
             ctx.emit("http_test", line=None)
 
 
-@FACTS.on_tree("program", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
-def js_tests(node: Any, ctx: TreeContext) -> None:
+# (file handlers: they read the text only, so test files need not be parsed for them)
+@FACTS.on_file(Language.JAVASCRIPT, Language.TYPESCRIPT)
+def js_tests(ctx: FileContext) -> None:
     if not ctx.is_test_file:
         return
     if re.search(r"\b(it|test|describe)\s*\(", ctx.text):
@@ -321,8 +328,8 @@ def js_tests(node: Any, ctx: TreeContext) -> None:
             ctx.emit("http_test", line=None)
 
 
-@FACTS.on_tree("source_file", languages=(Language.GO,), skip_file=lambda ctx: not ctx.path.endswith("_test.go"))
-def go_tests(node: Any, ctx: TreeContext) -> None:
+@FACTS.on_file(Language.GO)
+def go_tests(ctx: FileContext) -> None:
     if not ctx.path.endswith("_test.go"):
         return
     if re.search(r"func Test\w*\(", ctx.text):

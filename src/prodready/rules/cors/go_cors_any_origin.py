@@ -40,7 +40,7 @@ from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
 from prodready.lang.treesitter import text
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import non_production
+from prodready.rules._go_http import in_test_code, non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -124,9 +124,9 @@ def _allow_all_default(call: Any, ctx: TreeContext) -> str | None:
     return None
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda name: name.endswith((".AllowAll", ".Default", ".CORS", ".New", ".Handler")))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda name: name.endswith((".AllowAll", ".Default", ".CORS", ".New", ".Handler")), skip_file=in_test_code)
 def check_defaults(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    if not go.callee(node).endswith((".AllowAll", ".Default", ".CORS", ".New", ".Handler")):
+    if not go.callee(node).endswith((".AllowAll", ".Default", ".CORS", ".New", ".Handler")) or in_test_code(ctx):
         return
     shown = _allow_all_default(node, ctx)
     if shown is None or non_production(ctx.path, ctx.is_test_file):
@@ -135,9 +135,9 @@ def check_defaults(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     yield RULE.hit(node, f"{shown} allows requests from any origin")
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda name: name.endswith(("Header().Set", "Header().Add", ".Header")))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda name: name.endswith(("Header().Set", "Header().Add", ".Header")), skip_file=in_test_code)
 def check_header(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    if not go.callee(node).endswith(("Header().Set", "Header().Add", ".Header")):
+    if not go.callee(node).endswith(("Header().Set", "Header().Add", ".Header")) or in_test_code(ctx):
         return
     args = go.call_args(node)
     if len(args) >= 2 and go.string_arg(node, 0) == "Access-Control-Allow-Origin":

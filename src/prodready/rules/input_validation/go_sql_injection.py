@@ -38,6 +38,7 @@ from prodready.lang import golang as go
 from prodready.lang.treesitter import text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import in_test_code
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -107,8 +108,10 @@ def _maybe_query(callee: str) -> bool:
 _METHOD_TAILS = tuple(method[1:] for method in METHODS)
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,), callee=_maybe_query)
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=_maybe_query, skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if in_test_code(ctx):
+        return  # test code is not the production service
     parts = go.selector_parts(node.child_by_field_name("function"))
     if parts is None or (parts[1] not in METHODS and parts[1][:1].upper() + parts[1][1:] not in METHODS):
         return

@@ -58,8 +58,11 @@ METHODS = {"Do", "Get", "Post", "Head", "PostForm"}
 _METHOD_NAMES = tuple(sorted(METHODS))  # the callee of `client.Get(...)` ends with the method
 
 
-@RULE.on_tree("short_var_declaration", "assignment_statement", languages=(Language.GO,), callee=lambda c: c.endswith(_METHOD_NAMES))
+@RULE.on_tree("short_var_declaration", "assignment_statement", languages=(Language.GO,), callee=lambda c: c.endswith(_METHOD_NAMES),
+              skip_file=lambda ctx: ctx.path.endswith("_test.go"))
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if ctx.path.endswith("_test.go"):
+        return
     right = field(node, "right")
     left = field(node, "left")
     if right is None or left is None or not right.named_children or not left.named_children:

@@ -40,6 +40,7 @@ from prodready.lang import golang as go
 from prodready.lang.treesitter import ancestors, field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import in_test_code
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -59,8 +60,10 @@ TOKENISH = lazy_compile(
 )
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: c.startswith("rand."))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: c.startswith("rand."), skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if in_test_code(ctx):
+        return  # test code is not the production service
     name = go.callee(node)
     if not name.startswith("rand.") or ctx.imports.get("rand") not in {"math/rand", "math/rand/v2"}:
         return

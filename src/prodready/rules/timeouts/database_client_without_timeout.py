@@ -204,7 +204,7 @@ GO_REDIS_CONSTRUCTORS = frozenset({"redis.NewClient", "redis.NewClusterClient", 
 GO_REDIS_NO_TIMEOUT = re.compile(r"\b(ReadTimeout|WriteTimeout)\s*(?::|=)\s*-1\b")
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,), callee=GO_REDIS_CONSTRUCTORS.__contains__)
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=GO_REDIS_CONSTRUCTORS.__contains__, skip_file=lambda ctx: ctx.is_test_file)
 def check_go_redis(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     """go-redis options that set ReadTimeout/WriteTimeout to -1: commands wait forever on a stuck server."""
     if go.callee(node) not in GO_REDIS_CONSTRUCTORS or ctx.is_test_file:
