@@ -103,3 +103,31 @@ def test_a_call_name_is_in_the_text() -> None:
                     assert name.rsplit(".", 1)[-1].removesuffix("()") in text, (path, name)
                     checked += 1
     assert checked > 10_000
+
+
+def test_go_test_files_are_not_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every Go handler skips test code, so a _test.go file is read as text only: no parse, no
+    findings from its code, and it still counts as a test for the testing rules."""
+    (tmp_path / "go.mod").write_text("module example.com/svc\n\ngo 1.22\n")
+    (tmp_path / "main.go").write_text(
+        'package main\n\nimport "net/http"\n\nfunc main() {\n\thttp.ListenAndServe(":8080", nil)\n}\n'
+    )
+    (tmp_path / "main_test.go").write_text(
+        'package main\n\nimport (\n\t"database/sql"\n\t"fmt"\n\t"testing"\n)\n\n'
+        "func TestQuery(t *testing.T) {\n\tdb, err := sql.Open(\"postgres\", \"x\")\n\tif err != nil {\n\t}\n"
+        '\tdb.Query(fmt.Sprintf("SELECT * FROM t WHERE id = %s", t.Name()))\n}\n'
+    )
+    parsed: list[str] = []
+    make = runner._make_context
+
+    def recording(source: Any, *args: Any, **kwargs: Any) -> Any:
+        parsed.append(source.path)
+        return make(source, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "_make_context", recording)
+    runner._DISPATCH_CACHE.clear()
+    report = audit(tmp_path, AuditSettings(use_cache=False, jobs=1))
+    assert "main.go" in parsed and "main_test.go" not in parsed
+    assert not [f for f in report.findings if f.path == "main_test.go"]
+    assert "PR-TS-301" not in {f.rule for f in report.findings}  # the test file still counts as tests
+    assert "PR-TO-203" in {f.rule for f in report.findings}  # the service itself is audited
