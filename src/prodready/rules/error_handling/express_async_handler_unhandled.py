@@ -143,9 +143,10 @@ def check_project(ctx: ProjectContext) -> Iterator[Hit]:
     if not majors or min(majors) >= 5:
         return
     for signal in found:
+        # at the await that can reject (where the try/catch belongs), not at the route registration
         yield Hit(
-            line=signal.get("line"),
+            line=signal.get("awaited") or signal.get("line"),
             path=str(signal["file"]),
-            message=f"async handler of {signal.get('detail')} awaits outside try/catch (line {signal.get('awaited')}) on "
+            message=f"async handler of {signal.get('detail')} (line {signal.get('line')}) awaits outside try/catch on "
             "Express 4: a rejection reaches no error middleware, the request hangs and Node 15+ exits",
         )
