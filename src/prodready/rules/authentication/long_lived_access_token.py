@@ -4,7 +4,7 @@
 Flags the lifetime given to access tokens (JWTs and similar bearer tokens) when it is 24 hours or
 longer: settings such as `ACCESS_TOKEN_EXPIRE_MINUTES = 60 * 24 * 8`, `JWT_ACCESS_TOKEN_EXPIRES =
 timedelta(days=7)`, an `"exp"` claim of `now + timedelta(days=30)`, jsonwebtoken's
-`expiresIn: '60d'`, and Go claims such as `"exp": time.Now().Add(time.Hour * 72)` or a
+`expiresIn: '60d'` (or no lifetime at all: `jwt.sign(payload, secret)`), and Go claims such as `"exp": time.Now().Add(time.Hour * 72)` or a
 `defaultJWTExpirationHours = 72` constant. Refresh, password-reset, e-mail verification and
 invitation tokens are not access tokens and are left alone.
 
@@ -43,6 +43,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import PyContext, TreeContext
+from prodready.lang import javascript as js
 from prodready.lang import python as pyast
 from prodready.lang.treesitter import field, string_value, text
 from prodready.lazyre import lazy_compile
@@ -245,6 +246,32 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     if hours is not None and hours >= DAY_HOURS:
         yield RULE.hit(node, f"`expiresIn` lets an access token live {_describe(hours)}: a stolen token cannot be revoked before then")
+
+
+def _no_jwt_sign(ctx: TreeContext) -> bool:
+    """skip_file=: test code, or no `.sign(` call in the file."""
+    return ctx.is_test_file or ".sign(" not in ctx.text
+
+
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee=lambda c: c.endswith(".sign"),
+              skip_file=_no_jwt_sign)
+def check_js_no_lifetime(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """`jwt.sign({ username }, secret)`: no expiresIn option and no exp claim, the token never expires."""
+    if _no_jwt_sign(ctx) or js.callee(node) not in {"jwt.sign", "jsonwebtoken.sign"}:
+        return
+    if ctx.imports.get("jwt", "") not in {"jsonwebtoken", ""} and "jsonwebtoken" not in ctx.text:
+        return
+    arguments = js.args(node)
+    if len(arguments) < 2 or arguments[0].type != "object":
+        return  # a payload built elsewhere may carry its own exp
+    payload = text(arguments[0])
+    if NOT_ACCESS.search(payload) or re.search(r"\bexp\b", payload):
+        return
+    options = arguments[2] if len(arguments) > 2 else None
+    ctx.examine(RULE)
+    if options is not None and (options.type != "object" or "expiresIn" in text(options)):
+        return
+    yield RULE.hit(node, "jwt.sign() without expiresIn or an exp claim: the access token never expires")
 
 
 # ---------------------------------------------------------------- Go
