@@ -242,6 +242,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-SE-302', 'committed-env-file-secret', 'secrets', 'high', 'secrets.infra_committed_env_file', ('dotenv', 'project')),
     ('PR-SE-303', 'env-not-gitignored', 'secrets', 'medium', 'secrets.repo_env_not_gitignored', ('project',)),
     ('PR-SE-304', 'env-file-in-image', 'secrets', 'high', 'secrets.env_file_in_image', ('dockerfile',)),
+    ('PR-SE-305', 'template-env-usable-secret', 'secrets', 'medium', 'secrets.template_env_usable_secret', ('project',)),
     ('PR-TO-001', 'http-call-without-timeout', 'timeouts', 'high', 'timeouts.http_call_without_timeout', ('python',)),
     ('PR-TO-001', 'http-call-without-timeout', 'timeouts', 'high', 'timeouts.js_http_call_without_timeout', ('javascript', 'project', 'typescript')),
     ('PR-TO-001', 'http-call-without-timeout', 'timeouts', 'high', 'timeouts.go_http_client_without_timeout', ('go',)),
