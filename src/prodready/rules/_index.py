@@ -258,6 +258,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-TO-204', 'go-redigo-dial-without-timeout', 'timeouts', 'medium', 'timeouts.go_redigo_dial_without_timeout', ('go',)),
     ('PR-TO-205', 'go-websocket-without-read-deadline', 'timeouts', 'medium', 'timeouts.go_websocket_without_read_deadline', ('go',)),
     ('PR-TO-206', 'go-request-without-deadline', 'timeouts', 'medium', 'timeouts.go_request_without_deadline', ('go',)),
+    ('PR-TO-207', 'go-command-without-deadline', 'timeouts', 'medium', 'timeouts.go_command_without_deadline', ('go',)),
     ('PR-TO-301', 'healthcheck-without-timeout', 'timeouts', 'low', 'timeouts.infra_healthcheck_without_timeout', ('compose', 'dockerfile')),
     ('PR-TO-401', 'slow-headers-not-cut-off', 'timeouts', 'medium', 'timeouts.runtime_slow_headers_not_cut', ()),
     ('PR-TS-301', 'no-tests', 'testing', 'high', 'testing.repo_no_tests', ('project',)),
