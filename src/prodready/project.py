@@ -145,7 +145,15 @@ class ProjectModel:
         """Go: the file that sets the router up (most `.Use(...)` middleware calls), where a reviewer
         adds the limiter, the health route or the metrics middleware. None when nothing is mounted."""
         uses = [str(r["file"]) for r in self.facts.get("router_use", []) if str(r["file"]).endswith(".go")]
-        return Counter(uses).most_common(1)[0][0] if uses else None
+        if not uses:
+            return None
+        counts = Counter(uses)
+        most = max(counts.values())
+        # a tie goes to the file whose middleware is mounted on the engine itself (`e.Use(...)`), the
+        # server set-up a reviewer points at, over a routes file that adds group middleware
+        roots = {str(r["file"]) for r in self.facts.get("router_use", []) if r.get("root")}
+        tied = [f for f, n in counts.items() if n == most]
+        return next((f for f in tied if f in roots), tied[0])
 
     def to_facts_json(self) -> dict[str, Any]:
         return {

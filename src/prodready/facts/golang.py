@@ -590,7 +590,8 @@ def collect(root: Any, ctx: TreeContext) -> None:
         owner, method = parts
         owner = _scoped(call, owner, closures)
         if method == "Use":
-            ctx.emit("router_use", line=line_of(call), router=owner.split('@')[0])  # where the router is set up
+            # where the router is set up; `root`: the engine itself, not a group made from it
+            ctx.emit("router_use", line=line_of(call), router=owner.split('@')[0], root=owner.split('@')[0] not in group_parent)
             for arg in go.call_args(call):
                 arg_text = text(arg)
                 # judged by what is called, not by its options: `cors.Handler(cors.Options{AllowedHeaders:
