@@ -129,10 +129,14 @@ def check_dockerfile(ctx: DockerfileContext) -> Iterator[Hit]:
                 )
 
 
+# compose files for tests and CI (a dev or local stack is still judged: it is often what gets deployed)
+TEST_COMPOSE = lazy_compile(r"(?i)(^|[./-])(test|tests|testing|e2e|ci)([./-]|$)")
+
+
 @RULE.on_file(Language.COMPOSE)
 def check_compose(ctx: YamlContext) -> Iterator[Hit]:
-    if dependencies_only(ctx):
-        return  # datastores started for local work or tests: their passwords guard nothing deployed
+    if dependencies_only(ctx) or TEST_COMPOSE.search(ctx.path.rsplit("/", 1)[-1]):
+        return  # datastores started for local work or tests, an e2e/CI stack: their passwords guard nothing deployed
     for _block, service_name, service in services(ctx):
         for key, value, line in environment(service):
             ctx.examine(RULE)
