@@ -226,6 +226,7 @@ async def _json(prober: Prober, path: str) -> Any:
     try:
         async with prober.session.get(prober.url(path), timeout=aiohttp.ClientTimeout(total=10)) as response:
             return await response.json(content_type=None)
+    # prodready: ignore[PR-EH-001] an optional document (OpenAPI) that cannot be fetched is "not there": the probes go on without it
     except (aiohttp.ClientError, ValueError, TimeoutError, OSError):
         return None
 

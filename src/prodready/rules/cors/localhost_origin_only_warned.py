@@ -35,6 +35,7 @@ file that mentions production.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 from prodready.engine.context import FileContext
@@ -64,6 +65,19 @@ ERROR = lazy_compile(
 )
 PRODUCTION = lazy_compile(r"(?i)production|is_?prod\b|isprod")
 WINDOW = 4
+COMMENT = lazy_compile(r"^\s*(#|//|/?\*)")
+
+
+def _prose_lines(ctx: FileContext) -> set[int]:
+    """Python docstrings and other multi-line strings: examples in prose, not code."""
+    tree = getattr(ctx, "tree", None)
+    if tree is None:
+        return set()
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.end_lineno and node.end_lineno > node.lineno:
+            lines.update(range(node.lineno, node.end_lineno + 1))
+    return lines
 
 
 def _candidate_file(ctx: FileContext) -> bool:
@@ -76,8 +90,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
     if not _candidate_file(ctx):
         return
     lines = ctx.lines
+    prose = _prose_lines(ctx)
     for index, line in enumerate(lines):
-        if not LOCAL.search(line) or not TEST.search(line):
+        if not LOCAL.search(line) or not TEST.search(line) or index + 1 in prose or COMMENT.match(line):
             continue
         context = " ".join(lines[max(0, index - 3): index + 1])
         if not ORIGINS.search(context):

@@ -107,7 +107,7 @@ def check(node: ast.ExceptHandler, ctx: PyContext) -> Iterator[Hit]:
     outage = next((q for q in (ctx.qualified(n) or "" for n in names) if q.startswith(DEPENDENCY_ERRORS)), None)
     # `except (RedisError, NoSuchJobError): return None` is a lookup: None means "not there"
     lookup = any(NOT_FOUND.search(ctx.qualified(n) or "") for n in names)
-    if outage and not lookup and _is_silent(node.body) and not _is_probe(node):
+    if outage and not lookup and _is_silent(node.body) and not _names_outcome(node.body) and not _is_probe(node):
         yield Hit(
             line=node.lineno,
             end_line=node.body[-1].end_lineno,
@@ -129,6 +129,15 @@ DEPENDENCY_ERRORS = (
 )
 NOT_FOUND = lazy_compile(r"(?i)(NoSuch|NotFound|DoesNotExist|Missing|KeyError|LookupError)")
 PROBE = lazy_compile(r"(?i)(^|_)(ping|probe|health\w*|is_\w+|has_\w+|check\w*|available|alive|ready)($|_)")
+
+
+def _names_outcome(body: list[ast.stmt]) -> bool:
+    """`return "server disconnected"`: the failure becomes a named result the caller reads, not silence."""
+    return any(
+        isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+        and stmt.value.value.strip() != ""
+        for stmt in body
+    )
 
 
 def _is_probe(node: ast.ExceptHandler) -> bool:
