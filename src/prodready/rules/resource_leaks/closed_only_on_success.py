@@ -102,6 +102,8 @@ def check_python(node: ast.Assign, ctx: PyContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     if any(_py_guarded(call, func) for call in closes) or _py_escapes(func, name, node) or _py_acquired(func, name):
         return
+    if any(pyast.enclosing_function(call) is not func for call in closes):
+        return  # closed in a callback or nested function: its own lifecycle
     first = min(closes, key=lambda c: c.lineno)
     between = [
         sub for sub in ast.walk(func)
@@ -187,6 +189,8 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     if any(_js_guarded(call, func) for call in closes) or _js_escapes(func, name, node):
         return
+    if any(getattr(js.enclosing_function(call), "id", None) != func.id for call in closes):
+        return  # closed in a callback (a stream's `complete`, a promise's error handler): its own lifecycle
     first = min(closes, key=lambda c: c.start_byte)
     body = text(func)[node.end_byte - func.start_byte: first.start_byte - func.start_byte]
     if "await" in body or "(" in body:
