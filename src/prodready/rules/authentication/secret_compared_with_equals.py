@@ -76,6 +76,10 @@ SECRET_NAME = lazy_compile(
 # Secrets whose name alone says "configured": a field named like this holds no per-user value.
 SERVICE_SECRET = lazy_compile(r"(?i)(api_?key|apikey|admin_?(api_?)?(key|token|secret|password)|shared_?secret|auth_?token|bearer_?token|master_?key|webhook_?secret)s?$")
 CONFIG_ROOT = lazy_compile(r"(?i)(^|[._])(settings|config|conf|cfg|configuration|options|opts|env|environ)($|[._])")
+SETTINGS_ROOT = lazy_compile(r"(?i)(^|[._])(settings|config|conf|cfg|configuration|env|environ)($|[._])")
+GENERIC_NAME = lazy_compile(r"(?i)^(token|secret|password|passwd|credential|key)s?$")
+# upper-case constants named like a secret that are markers, not secrets (`_WILDCARD_TOKEN`)
+NOT_A_SECRET = lazy_compile(r"(?i)(wildcard|separator|prefix|suffix|type|name|header|param|field|placeholder|sentinel|marker)")
 HASHED = lazy_compile(r"(?i)(hash|digest|bcrypt|argon|sha\d|md5|hmac|csrf)")
 MESSAGE = "`{name}` is compared with `{op}`: not constant-time, and an unset secret equals an empty header"
 
@@ -86,12 +90,14 @@ def _skip_python(ctx: PyContext) -> bool:
 
 def _python_secret(node: ast.AST) -> str | None:
     """The configured secret `node` reads, as written, or None."""
-    if isinstance(node, ast.Attribute) and SECRET_NAME.search(node.attr):
+    if isinstance(node, ast.Attribute) and SECRET_NAME.search(node.attr) and not node.attr.startswith("_"):
         owner = node.value
         owner_name = pyast.dotted(owner) or ""
         if isinstance(owner, ast.Call):
             owner_name = pyast.dotted(owner.func) or ""
-        if CONFIG_ROOT.search(owner_name) or (owner_name == "self" and SERVICE_SECRET.search(node.attr)):
+        # a bare `token`/`key` attribute counts only on a settings object, not on any `options`
+        root = SETTINGS_ROOT if GENERIC_NAME.match(node.attr) else CONFIG_ROOT
+        if root.search(owner_name) or (owner_name == "self" and SERVICE_SECRET.search(node.attr)):
             return ast.unparse(node)
         return None
     if isinstance(node, ast.Subscript):
@@ -106,7 +112,8 @@ def _python_secret(node: ast.AST) -> str | None:
         if key and SECRET_NAME.search(key) and (name in {"os.getenv", "os.environ.get", "getenv", "config", "env"}):
             return ast.unparse(node)
         return None
-    if isinstance(node, ast.Name) and node.id.isupper() and SECRET_NAME.search(node.id):
+    if isinstance(node, ast.Name) and node.id.isupper() and SECRET_NAME.search(node.id) and not node.id.startswith("_") \
+            and not NOT_A_SECRET.search(node.id):
         return node.id
     return None
 

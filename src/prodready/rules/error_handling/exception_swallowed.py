@@ -107,7 +107,10 @@ def check(node: ast.ExceptHandler, ctx: PyContext) -> Iterator[Hit]:
     outage = next((q for q in (ctx.qualified(n) or "" for n in names) if q.startswith(DEPENDENCY_ERRORS)), None)
     # `except (RedisError, NoSuchJobError): return None` is a lookup: None means "not there"
     lookup = any(NOT_FOUND.search(ctx.qualified(n) or "") for n in names)
-    if outage and not lookup and _is_silent(node.body) and not _names_outcome(node.body) and not _is_probe(node):
+    if (
+        outage and not lookup and _is_silent(node.body) and not _names_outcome(node.body) and not _is_probe(node)
+        and not _next_candidate(node) and not _explained(node, ctx)
+    ):
         yield Hit(
             line=node.lineno,
             end_line=node.body[-1].end_lineno,
@@ -120,7 +123,8 @@ def check(node: ast.ExceptHandler, ctx: PyContext) -> Iterator[Hit]:
 # Errors that mean "a dependency is down or misbehaving" (not "the input was bad"): dropping them
 # silently hides an outage.
 DEPENDENCY_ERRORS = (
-    "redis.", "aioredis.", "requests.exceptions.", "requests.RequestException", "requests.ConnectionError",
+    "redis.RedisError", "redis.ConnectionError", "redis.TimeoutError", "redis.exceptions.RedisError",
+    "redis.exceptions.ConnectionError", "redis.exceptions.TimeoutError", "redis.asyncio.", "aioredis.", "requests.exceptions.", "requests.RequestException", "requests.ConnectionError",
     "requests.Timeout", "httpx.", "aiohttp.", "sqlalchemy.exc.OperationalError", "sqlalchemy.exc.DBAPIError",
     "sqlalchemy.exc.DisconnectionError", "sqlalchemy.exc.InterfaceError", "sqlalchemy.exc.TimeoutError",
     "psycopg2.OperationalError", "psycopg.OperationalError", "asyncpg.exceptions.ConnectionDoesNotExistError",
@@ -129,6 +133,19 @@ DEPENDENCY_ERRORS = (
 )
 NOT_FOUND = lazy_compile(r"(?i)(NoSuch|NotFound|DoesNotExist|Missing|KeyError|LookupError)")
 PROBE = lazy_compile(r"(?i)(^|_)(ping|probe|health\w*|is_\w+|has_\w+|check\w*|available|alive|ready)($|_)")
+
+
+def _next_candidate(node: ast.ExceptHandler) -> bool:
+    """`for replica in replicas: try ... except ConnectionError: continue`: failing over to the next one."""
+    return any(isinstance(stmt, ast.Continue) for stmt in node.body) and any(
+        isinstance(up, ast.For | ast.AsyncFor | ast.While) for up in pyast.ancestors(node)
+    )
+
+
+def _explained(node: ast.ExceptHandler, ctx: PyContext) -> bool:
+    """A comment in the handler (`# a ConnectionError here is expected`): a documented decision."""
+    last = node.body[-1].end_lineno or node.lineno
+    return any("#" in ctx.line_text(number) for number in range(node.lineno, last + 1))
 
 
 def _names_outcome(body: list[ast.stmt]) -> bool:

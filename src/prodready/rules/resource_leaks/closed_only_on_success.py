@@ -68,7 +68,8 @@ RULE = RuleMeta(
 
 CLOSERS = {"close", "release", "end", "destroy", "disconnect", "quit", "dispose", "aclose"}
 # created by a call whose result is a file: PR-RL-001's business
-FILE_OPENERS = {"open", "io.open", "os.fdopen", "tempfile.NamedTemporaryFile", "tempfile.TemporaryFile", "gzip.open"}
+FILE_OPENERS = {"open", "io.open", "os.fdopen", "tempfile.NamedTemporaryFile", "tempfile.TemporaryFile", "gzip.open",
+                "sqlite3.connect"}  # (and an in-process SQLite file: nothing pooled to run dry)
 
 
 def _message(name: str, line: int) -> str:
@@ -149,6 +150,8 @@ def _py_escapes(func: ast.AST, name: str, assign: ast.Assign) -> bool:
             return True
         if isinstance(sub, ast.Assign) and sub is not assign and isinstance(sub.value, ast.Name) and sub.value.id == name:
             return True
+        if isinstance(sub, ast.Call) and any(isinstance(arg, ast.Name) and arg.id == name for arg in sub.args):
+            return True  # handed to another owner: `servers.append(server)`, `register(conn)`
         if isinstance(sub, ast.With | ast.AsyncWith) and any(
             isinstance(n, ast.Name) and n.id == name for item in sub.items for n in ast.walk(item.context_expr)
         ):
