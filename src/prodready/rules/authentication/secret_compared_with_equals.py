@@ -172,7 +172,8 @@ def _js_secret(node: Any) -> str | None:
 
 
 @once_per_file
-def _js_skip(ctx: TreeContext) -> object:
+def _no_secret_words(ctx: TreeContext) -> object:
+    """skip_file= for the JS and Go handlers: test code, or no word a secret's name holds."""
     return ctx.is_test_file or not any(word in ctx.text.lower() for word in ("key", "token", "secret", "passw"))
 
 
@@ -187,9 +188,9 @@ def _fail_open_guard(node: Any, secret: str) -> bool:
     return any(secret in text(side) for side in (field(parent, "left"), field(parent, "right")) if side is not None and side.id != node.id)
 
 
-@RULE.on_tree("binary_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_js_skip)
+@RULE.on_tree("binary_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_no_secret_words)
 def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    if _js_skip(ctx):
+    if _no_secret_words(ctx):
         return
     operator = node.child_by_field_name("operator")
     op = text(operator) if operator is not None else ""
@@ -208,11 +209,6 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         ctx.examine(RULE)
         yield RULE.hit(node, MESSAGE.format(name=secret, op=op))
         return
-
-
-@once_per_file
-def _go_skip(ctx: TreeContext) -> object:
-    return ctx.is_test_file or not any(word in ctx.text.lower() for word in ("key", "token", "secret", "passw"))
 
 
 def _go_parameters(function: Any) -> set[str]:
@@ -272,9 +268,9 @@ def _go_secret(node: Any) -> str | None:
     return None
 
 
-@RULE.on_tree("binary_expression", languages=(Language.GO,), skip_file=_go_skip)
+@RULE.on_tree("binary_expression", languages=(Language.GO,), skip_file=_no_secret_words)
 def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    if _go_skip(ctx):
+    if _no_secret_words(ctx):
         return
     operator = node.child_by_field_name("operator")
     op = text(operator) if operator is not None else ""
