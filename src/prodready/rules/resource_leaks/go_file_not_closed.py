@@ -51,8 +51,9 @@ from prodready.rules._go_http import in_test_code
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-RL-206",
-    name="go-file-not-closed",
+    id="PR-RL-001",
+    name="file-not-closed",
+    aliases=("PR-RL-206", "go-file-not-closed"),
     category=Category.RESOURCE_LEAKS,
     severity=Severity.MEDIUM,
     confidence=Confidence.HIGH,

@@ -50,8 +50,9 @@ from prodready.rules._memo import once_per_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-TO-207",
-    name="go-command-without-deadline",
+    id="PR-TO-004",
+    name="subprocess-without-timeout",
+    aliases=("PR-TO-207", "go-command-without-deadline"),
     category=Category.TIMEOUTS,
     severity=Severity.MEDIUM,
     confidence=Confidence.HIGH,
