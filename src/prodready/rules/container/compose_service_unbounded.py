@@ -1,9 +1,11 @@
 """Compose service without resource limits or restart policy.
 
 ## What it does
-Reports each compose service that has no memory/CPU limit (`deploy.resources.limits`,
+Reports compose services that have no memory/CPU limit (`deploy.resources.limits`,
 `mem_limit`, `cpus`) and/or no restart policy (`restart:` or `deploy.restart_policy`), once per
-service, naming what is missing.
+compose file: the finding names every such service and what each one misses, and points at the
+project's own service (the first one with `build:`) when it is among them. A reviewer writes this
+up once per stack, not once per service.
 
 ## Why it matters in production
 Without limits one leaking or runaway container takes the host's memory and CPU from every other
@@ -66,6 +68,7 @@ ONE_OFF = lazy_compile(r"(?i)(migrat|test|setup|init|seed|build|lint|docs)")
 def check(ctx: YamlContext) -> Iterator[Hit]:
     if is_dev_compose(ctx.path, ctx):
         return
+    lacking: list[tuple[int, str, list[str], bool]] = []
     for block, name, service in services(ctx):
         if ONE_OFF.search(name) or service.get("profiles"):
             continue
@@ -82,4 +85,11 @@ def check(ctx: YamlContext) -> Iterator[Hit]:
             label for label, ok in (("resource limits", limits), ("restart policy", restart)) if not ok
         ]
         if missing:
-            yield Hit(line=block.line_of(name), message=f"service `{name}` has no {' and no '.join(missing)}")
+            lacking.append((block.line_of(name), name, missing, service.get("build") is not None))
+    if not lacking:
+        return
+    # One finding per file, at the project's own service when it is one of them.
+    line, name, missing, _ = next((entry for entry in lacking if entry[3]), lacking[0])
+    others = [other for _, other, _, _ in lacking if other != name]
+    also = f" (also {', '.join(f'`{o}`' for o in others)})" if others else ""
+    yield Hit(line=line, message=f"service `{name}` has no {' and no '.join(missing)}{also}")
