@@ -118,6 +118,36 @@ def _python_secret(node: ast.AST) -> str | None:
     return None
 
 
+# `x = get_app_config("PRESET_ADMIN_TOKEN")`, `x = app.config.get("API_KEY")`: a configured value
+# read through a helper whose name says it reads configuration.
+CONFIG_READER = lazy_compile(r"(?i)(config|setting|getenv|environ)")
+
+
+def _config_read(value: ast.AST) -> bool:
+    if _python_secret(value) is not None:
+        return True
+    if isinstance(value, ast.Call):
+        key = pyast.const_str(value.args[0]) if value.args else None
+        return bool(key and SECRET_NAME.search(key) and CONFIG_READER.search(pyast.dotted(value.func) or ""))
+    return False
+
+
+def _local_secret(node: ast.AST) -> str | None:
+    """A local variable the same function assigned, once, from configuration."""
+    if not isinstance(node, ast.Name) or not SECRET_NAME.search(node.id):
+        return None
+    function = pyast.enclosing_function(node)
+    if function is None:
+        return None
+    values = [
+        statement.value
+        for statement in ast.walk(function)
+        if isinstance(statement, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == node.id for t in statement.targets)
+    ]
+    return node.id if len(values) == 1 and _config_read(values[0]) else None
+
+
 def _python_supplied(node: ast.AST) -> bool:
     """A value a caller could have sent: not a literal, not a length, not another configured value."""
     if isinstance(node, ast.Constant | ast.JoinedStr | ast.List | ast.Tuple | ast.Dict):
@@ -128,9 +158,14 @@ def _python_supplied(node: ast.AST) -> bool:
 
 
 def _guarded_by_secret(node: ast.Compare, secret: str) -> bool:
-    """`if settings.token and x != settings.token` is PR-AU-011's finding, not a second one here."""
+    """`if settings.token and x != settings.token: reject` fails open: PR-AU-011's finding, not a
+    second one here (`if secret and x == secret: grant` fails closed and is still judged)."""
     up = pyast.parent(node)
-    return isinstance(up, ast.BoolOp) and any(ast.unparse(value) == secret for value in up.values if value is not node)
+    return (
+        isinstance(node.ops[0], ast.NotEq)
+        and isinstance(up, ast.BoolOp)
+        and any(ast.unparse(value) == secret for value in up.values if value is not node)
+    )
 
 
 @RULE.on_python(ast.Compare, skip_file=_skip_python)
@@ -139,8 +174,8 @@ def check_python(node: ast.Compare, ctx: PyContext) -> Iterator[Hit]:
         return
     left, right = node.left, node.comparators[0]
     for secret_side, other in ((left, right), (right, left)):
-        secret = _python_secret(secret_side)
-        if secret is None or not _python_supplied(other) or HASHED.search(secret):
+        secret = _python_secret(secret_side) or _local_secret(secret_side)
+        if secret is None or not _python_supplied(other) or _local_secret(other) or HASHED.search(secret):
             continue
         if _guarded_by_secret(node, secret):
             return
@@ -163,8 +198,16 @@ def _last_name(expression: str) -> str:
     return expression.rstrip("]'\")").rsplit(".", 1)[-1].rsplit("[", 1)[-1].strip("'\"")
 
 
+# `apikey!.trim()`, `apiKey.toString()`: the value itself, as read
+JS_VALUE_OF = lazy_compile(r"(!|\.trim\(\)|\.toString\(\))+$")
+JS_IDENTIFIER = lazy_compile(r"^[A-Za-z_$][\w$]*$")
+
+
 def _js_secret(node: Any) -> str | None:
     source = text(node).strip()
+    bare = JS_VALUE_OF.sub("", source)
+    if JS_IDENTIFIER.match(bare) and SERVICE_SECRET.search(bare) and not HASHED.search(bare):
+        return source  # a variable named for a service's API key / admin token, not a per-user value
     match = JS_SECRET.match(source)
     if match is None or not SECRET_NAME.search(_last_name(source)) or HASHED.search(source):
         return None
@@ -178,7 +221,8 @@ def _no_secret_words(ctx: TreeContext) -> object:
 
 
 def _fail_open_guard(node: Any, secret: str) -> bool:
-    """`secret && x !== secret` (Go: `secret != "" && x != secret`) is PR-AU-011's finding."""
+    """`secret && x !== secret` (Go: `secret != "" && x != secret`) rejecting fails open: PR-AU-011's
+    finding (the caller asks only for `!=`; `secret && x === secret` granting is judged here)."""
     parent = node.parent
     if parent is None or parent.type != "binary_expression":
         return False
@@ -204,7 +248,7 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         other_text = text(other).strip()
         if secret is None or JS_LITERAL.match(other_text) or other_text.endswith(".length") or _js_secret(other) or HASHED.search(other_text):
             continue
-        if other.type in {"binary_expression", "unary_expression"} or _fail_open_guard(node, secret):
+        if other.type in {"binary_expression", "unary_expression"} or (op in {"!==", "!="} and _fail_open_guard(node, secret)):
             return
         ctx.examine(RULE)
         yield RULE.hit(node, MESSAGE.format(name=secret, op=op))
@@ -284,7 +328,7 @@ def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         other_text = text(other).strip()
         if secret is None or GO_LITERAL.match(other_text) or other_text.startswith("len(") or _go_secret(other) or HASHED.search(other_text):
             continue
-        if _fail_open_guard(node, secret):
+        if op == "!=" and _fail_open_guard(node, secret):
             return
         ctx.examine(RULE)
         yield RULE.hit(node, MESSAGE.format(name=secret, op=op))

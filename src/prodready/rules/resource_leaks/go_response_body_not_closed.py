@@ -97,8 +97,11 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
     if f"{resp}.Body.Close()" in body or f"return {resp}," in body or f"return {resp}\n" in body:
         return
+    # the response itself handed to a helper (`parse(resp)`), not one of its fields and not another
+    # name that starts with the same letters (`string(response)`)
+    whole = re.compile(rf"(?<![\w.]){re.escape(resp)}\b(?!\s*\.)")
     if any(
-        resp in text(arg) and text(arg) != f"{resp}.Body"
+        whole.search(text(arg))
         for c in go.calls_in(func)
         for arg in go.call_args(c)
         if c != call
