@@ -1,7 +1,7 @@
 """What a start command does: the program behind wrappers, server launchers, migration commands.
 
 Knowledge shared by the rules on entrypoint scripts (PR-PM-301, PR-CT-316), start-time migrations
-(PR-DB-302) and shell-form start commands (PR-CT-310). Each table names programs, never projects.
+(PR-DB-302) and shell-form start commands (PR-PM-304). Each table names programs, never projects.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ Flags the exec-form `CMD`/`ENTRYPOINT` of a Dockerfile's final stage, and a comp
 (`["npm", "start"]`, `["yarn", "start"]`, `yarn watch-production`, `pnpm run start:prod`). One-off
 scripts (build, test, lint, migrations, installs), development compose files and images whose
 `ENTRYPOINT` is an init process (tini, dumb-init) are not flagged. Shell-form commands are left to
-PR-CT-310.
+PR-PM-304.
 
 ## Why it matters in production
 The package manager becomes PID 1 and the server is its grandchild (npm runs the script through
@@ -44,7 +44,7 @@ from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.container._compose import is_dev_compose, services
 from prodready.rules.container._docker import start_instructions
-from prodready.rules.container.shell_form_command import command_words
+from prodready.rules.process_management.shell_form_command import command_words
 
 RULE = RuleMeta(
     id="PR-PM-302",

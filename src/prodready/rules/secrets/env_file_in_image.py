@@ -24,7 +24,7 @@ COPY app.env .
 ```
 
 ## Known limitations
-`COPY . .` that sweeps a `.env` in with everything else is reported by PR-CT-307 (no
+`COPY . .` that sweeps a `.env` in with everything else is reported by PR-SE-306 (no
 `.dockerignore`), not here.
 
 ## References

@@ -41,14 +41,15 @@ from prodready.rules.base import RuleMeta
 from prodready.rules.container._compose import is_dev_compose, services
 
 RULE = RuleMeta(
-    id="PR-CT-309",
+    id="PR-HC-304",
     name="compose-depends-on-unhealthy",
-    category=Category.CONTAINER,
+    category=Category.HEALTH_CHECKS,
     severity=Severity.LOW,
     confidence=Confidence.HIGH,
     languages=frozenset({Language.COMPOSE}),
     fix="Give the dependency a healthcheck and use depends_on: {db: {condition: service_healthy}}.",
     references=("https://docs.docker.com/compose/how-tos/startup-order/",),
+    aliases=("PR-CT-309",),
 )
 
 STATEFUL = lazy_compile(

@@ -53,14 +53,15 @@ from prodready.rules.container._compose import is_dev_compose, services
 from prodready.rules.container._docker import start_instructions
 
 RULE = RuleMeta(
-    id="PR-CT-310",
+    id="PR-PM-304",
     name="shell-form-command",
-    category=Category.CONTAINER,
+    category=Category.PROCESS_MANAGEMENT,
     severity=Severity.MEDIUM,
     confidence=Confidence.HIGH,
     languages=frozenset({Language.DOCKERFILE, Language.COMPOSE}),
     fix='Use the exec form (CMD ["gunicorn", "app:app"]) or prefix the shell form with `exec`.',
     references=("https://docs.docker.com/reference/dockerfile/#shell-and-exec-form",),
+    aliases=("PR-CT-310",),
 )
 
 INIT = lazy_compile(r"\b(tini|dumb-init|s6-overlay|/init|catatonit|supervisord)\b")

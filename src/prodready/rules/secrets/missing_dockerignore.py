@@ -41,14 +41,15 @@ from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-CT-307",
+    id="PR-SE-306",
     name="missing-dockerignore",
-    category=Category.CONTAINER,
+    category=Category.SECRETS,
     severity=Severity.MEDIUM,
     confidence=Confidence.HIGH,
     languages=frozenset({Language.DOCKERFILE}),
     fix="Add a .dockerignore next to the Dockerfile that excludes .git, .env*, virtualenvs and caches.",
     references=("https://docs.docker.com/build/concepts/context/#dockerignore-files",),
+    aliases=("PR-CT-307",),
 )
 
 
