@@ -84,9 +84,10 @@ def audit(
             raise ConfigError(
                 f"{source}: 'exclude' leaves no file to audit ({len(unexcluded.files)} would be audited without it)"
             )
-    server_dirs = node_server_packages(found.files, options.limits.max_file_bytes)
-    if server_dirs:
-        options = replace(options, node_server_dirs=server_dirs)
+    manifests = package_manifests(found.files, options.limits.max_file_bytes)
+    server_dirs, browser_dirs = node_server_packages(manifests), browser_packages(manifests)
+    if server_dirs or browser_dirs:
+        options = replace(options, node_server_dirs=server_dirs, browser_dirs=browser_dirs)
     cache_dir = None
     if settings.use_cache:
         if settings.cache_dir is not None:
@@ -128,20 +129,24 @@ BROWSER_PACKAGES = frozenset({
 })
 
 
-def node_server_packages(files: list[Any], max_bytes: int) -> frozenset[str]:
-    """Directories (relative, '' = root) whose package.json depends on a Node server framework and
-    on no browser framework: every JS/TS file in them is server code."""
+# Frameworks whose packages also hold server code (API routes, server components, loaders).
+FULL_STACK_PACKAGES = frozenset({"next", "nuxt", "@remix-run/react", "astro", "@sveltejs/kit"})
+
+
+def package_manifests(files: list[Any], max_bytes: int) -> dict[str, frozenset[str]]:
+    """The dependency names (dependencies and devDependencies) of each package.json, by directory
+    (relative, '' = root). Unreadable or hostile manifests say nothing."""
     import json
 
     from prodready.engine.safeio import read_regular
 
-    found = set()
+    found: dict[str, frozenset[str]] = {}
     for source in files:
         if source.path.rsplit("/", 1)[-1] != "package.json":
             continue
         try:
             data = json.loads(read_regular(source.abspath, max_bytes))
-        except (OSError, ValueError, RecursionError):  # unreadable or hostile manifests say nothing
+        except (OSError, ValueError, RecursionError):
             continue
         if not isinstance(data, dict):
             continue
@@ -150,9 +155,26 @@ def node_server_packages(files: list[Any], max_bytes: int) -> frozenset[str]:
             section = data.get(key)
             if isinstance(section, dict):
                 names.update(str(name) for name in section)
-        if names & NODE_SERVER_PACKAGES and not names & BROWSER_PACKAGES:
-            found.add(source.path.rsplit("/", 1)[0] if "/" in source.path else "")
-    return frozenset(found)
+        found[source.path.rsplit("/", 1)[0] if "/" in source.path else ""] = frozenset(names)
+    return found
+
+
+def node_server_packages(manifests: dict[str, frozenset[str]]) -> frozenset[str]:
+    """Directories whose package.json depends on a Node server framework and on no browser
+    framework: every JS/TS file in them is server code."""
+    return frozenset(
+        directory for directory, names in manifests.items() if names & NODE_SERVER_PACKAGES and not names & BROWSER_PACKAGES
+    )
+
+
+def browser_packages(manifests: dict[str, frozenset[str]]) -> frozenset[str]:
+    """Directories whose package.json is a browser app (React, Vue, Svelte, Angular, ...) with no
+    server framework and no full-stack one: their JS/TS files run in the user's browser."""
+    return frozenset(
+        directory
+        for directory, names in manifests.items()
+        if names & BROWSER_PACKAGES and not names & (NODE_SERVER_PACKAGES | FULL_STACK_PACKAGES)
+    )
 
 
 def check_config_rules(options: RunOptions, rules: Any, source: str) -> None:

@@ -43,3 +43,36 @@ def test_nested_packages_are_judged_by_their_own_manifest(tmp_path: Path) -> Non
     (tmp_path / "backend").mkdir()
     _tree(tmp_path / "backend", {"fastify": "^4.27.0"})
     assert _timeouts(tmp_path) == ["backend/src/llm.ts:2"]
+
+
+ACCOUNT_API = """export async function changePassword(token, password) {
+  console.log(`changing password with token ${token}`);
+  const res = await fetch("/v1/account/password", { method: "POST", body: JSON.stringify({ password }) });
+  return res.ok;
+}
+export const STRIPE_SECRET = "sk_live_51HqLyjWDarjtT1zdp7dcKMrd2PcSJM7u3EXAMPLEKEY00";
+"""
+
+
+def _rules_in(root: Path, path: str) -> set[str]:
+    report = audit(root, AuditSettings(use_cache=False, jobs=1, config=Config()))
+    return {f.rule for f in report.findings if f.path == path}
+
+
+def test_a_browser_app_is_judged_only_for_what_its_bundle_leaks(tmp_path: Path) -> None:
+    """A React package (no server framework) runs in the user's browser: logging a token there is
+    not a server log, but a live secret in it ships to every visitor."""
+    web = tmp_path / "web"
+    (web / "src").mkdir(parents=True)
+    (web / "src" / "AccountApi.js").write_text(ACCOUNT_API)
+    (web / "package.json").write_text(json.dumps({"name": "web", "dependencies": {"react": "^18.3.0", "vite": "^5.0.0"}}))
+    rules = _rules_in(tmp_path, "web/src/AccountApi.js")
+    assert rules and all(rule.startswith("PR-SE-") for rule in rules), rules
+
+
+def test_a_full_stack_package_is_still_judged_whole(tmp_path: Path) -> None:
+    """Next.js packages hold API routes: the browser-app carve-out does not apply to them."""
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "account.js").write_text(ACCOUNT_API)
+    (tmp_path / "package.json").write_text(json.dumps({"name": "app", "dependencies": {"next": "^14.2.0", "react": "^18.3.0"}}))
+    assert "PR-LG-002" in _rules_in(tmp_path, "lib/account.js")

@@ -30,7 +30,7 @@ from prodready.lang import golang as go_lang
 from prodready.lang import python as pyast
 from prodready.lang import treesitter as ts
 from prodready.lazyre import lazy_compile
-from prodready.model import Finding, Hit, Language, Severity
+from prodready.model import Category, Finding, Hit, Language, Severity
 from prodready.redact import redact, redact_message
 from prodready.rules.base import FactCollector, HandlerSet, RuleMeta, iter_hits
 from prodready.rules.registry import Registry, python_call_modules, registry_for, rule_index
@@ -43,6 +43,7 @@ MAX_EVIDENCE_LINES = 6
 MAX_EVIDENCE_LINE_CHARS = 240  # one quoted line of code; a minified 300 kB token is cut
 MAX_MESSAGE_CHARS = 400
 MAX_REASON_CHARS = 200
+BROWSER_LANGUAGES = frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT})
 SUPPRESSION = lazy_compile(
     r"(?:#|//|<!--)[ \t]*+prodready:[ \t]*+ignore(?:\[(?P<rules>[A-Za-z0-9_, \t-]{0,400}+)\])?(?P<reason>[^\n]*)"
 )
@@ -57,11 +58,14 @@ class RunOptions:
     # Directories whose package.json declares a Node server (express, fastify, ws, ...) and no
     # browser framework: their JS/TS files are server code wherever they sit (src/llm.ts).
     node_server_dirs: frozenset[str] = frozenset()
+    # Directories whose package.json is a browser app and nothing else: its code runs in the user's
+    # browser, so only what leaks from the bundle (secrets) is judged there.
+    browser_dirs: frozenset[str] = frozenset()
 
     def digest(self) -> str:
         payload = json.dumps(
             [sorted(self.select or []), sorted(self.ignore), sorted(self.severity_overrides), self.limits.digest(),
-             sorted(self.node_server_dirs)]
+             sorted(self.node_server_dirs), sorted(self.browser_dirs)]
         )
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
@@ -739,6 +743,8 @@ def _analyze_into(result: FileResult, source: SourceFile, options: RunOptions, t
         _run_tree(ctx, dispatch, hits)
     for owner, handler in dispatch.file.get(ctx.language, ()):
         emit(owner, handler(ctx))
+    if hits and options.browser_dirs and ctx.language in BROWSER_LANGUAGES and _in_package(source.path, options.browser_dirs):
+        hits = [(rule, hit) for rule, hit in hits if rule.category == Category.SECRETS]
     # The lines are split only when there is something to quote or a suppression to read.
     result.findings = make_findings(hits, ctx.path, ctx.lines, options) if hits else []
     result.facts = _redact_facts(ctx.facts)

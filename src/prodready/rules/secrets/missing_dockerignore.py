@@ -57,8 +57,8 @@ RULE = RuleMeta(
 def check(ctx: ProjectContext) -> Iterator[Hit]:
     paths = set(ctx.model.all_paths)
     for fact in ctx.model.facts.get("dockerfile", []):
-        if not fact.get("copies_context"):
-            continue
+        if not fact.get("copies_context") or fact["file"] in ctx.model.dev_dockerfiles:
+            continue  # (a development image is built on the developer's machine and never shipped)
         ctx.examine(RULE)
         directory = posixpath.dirname(fact["file"])
         ignore = posixpath.join(directory, ".dockerignore") if directory else ".dockerignore"
