@@ -35,7 +35,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
-from prodready.lang.treesitter import text
+from prodready.lang.treesitter import field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_code
@@ -77,11 +77,63 @@ def _dynamic(node: Any, func_text: str) -> bool:
             return False  # identifiers quoted and values bound as placeholders: SQL assembled on purpose
         return bool(SQL.search(value)) and len(args) > 0
     if node.type == "binary_expression" and "+" in value:
-        return bool(SQL.search(value)) and bool(re.search(r"\+\s*[A-Za-z_]", value))
+        if not SQL.search(value) or not re.search(r"\+\s*[A-Za-z_]", value):
+            return False
+        return not all(_fixed_fragment(operand, func_text) for operand in _concatenated(node))
     if node.type == "identifier":
         match = _assignment_of(value, func_text)
         return bool(match and SQL.search(match.group(1)))
     return False
+
+
+LITERALS = frozenset({"interpreted_string_literal", "raw_string_literal", "int_literal", "float_literal"})
+
+
+def _concatenated(node: Any) -> list[Any]:
+    """The operands of a `+` chain (`"SELECT " + cols + " FROM t"`)."""
+    if node.type == "parenthesized_expression" and node.named_children:
+        return _concatenated(node.named_children[0])
+    operator = node.child_by_field_name("operator") if node.type == "binary_expression" else None
+    if operator is None or text(operator) != "+":
+        return [node]
+    return _concatenated(field(node, "left")) + _concatenated(field(node, "right"))
+
+
+def _fixed_fragment(node: Any, func_text: str, depth: int = 0) -> bool:
+    """A piece of SQL that no request chooses: a literal, a package constant, a dialect helper fed
+    literals or plain variables (`db.now()`, `db.upsert("id")`, `strconv.Itoa(limit)`), or a local
+    that is only ever assigned such pieces (`where := "id = ?"`; `if slug { where = "slug = ?" }`)."""
+    if node is None:
+        return False
+    value = text(node)
+    if node.type in LITERALS:
+        return True
+    if REQUEST_VALUE.search(value):
+        return False
+    if node.type == "call_expression":
+        return all(a.type in LITERALS or a.type == "identifier" for a in go.call_args(node))
+    if node.type == "identifier" and depth < 2:
+        if re.search(rf"\bconst\s+{re.escape(value)}\b", func_text) or _package_constant(node, value):
+            return True
+        assigned = re.findall(rf"(?<![\w.]){re.escape(value)}\s*:?=\s*([^\n]+)", func_text)
+        return bool(assigned) and all(FIXED_RHS.match(rhs.strip()) for rhs in assigned)
+    return False
+
+
+# the right-hand side of an assignment that only joins literals and dialect helper calls
+FIXED_RHS = lazy_compile(r'^("[^"\n]*"|`[^`]*`|[\w.]+\([\w\s,"]*\))(\s*\+\s*("[^"\n]*"|[\w.]+\([\w\s,"]*\)))*$')
+
+
+def _package_constant(node: Any, name: str) -> bool:
+    """`name` is declared by a top-level `const` of this file."""
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    pattern = re.compile(rf"(?m)^\s*{re.escape(name)}\b[^=\n]*=")
+    return any(
+        child.type == "const_declaration" and (pattern.search(text(child).removeprefix("const")) is not None)
+        for child in root.named_children
+    )
 
 
 ASSIGNED = lazy_compile(r"\s*:?=\s*(fmt\.Sprintf\(.*|\".*\"\s*\+\s*[A-Za-z_].*)")
