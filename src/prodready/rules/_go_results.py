@@ -39,6 +39,34 @@ VALUE_OK_METHODS = lazy_compile(
 )
 
 
+GO_LITERALS = frozenset({"interpreted_string_literal", "raw_string_literal", "int_literal", "float_literal", "true", "false", "nil"})
+# a request's optional parameter: a failed parse is the zero default the handler wants
+REQUEST_INPUT = lazy_compile(r"(FormValue|PostFormValue|Query\(\)\.Get|URL\.Query|\.Param\(|mux\.Vars|chi\.URLParam|\.Query\(|DefaultQuery)")
+# standard packages whose functions answer from their arguments alone (not a request, a file or a clock)
+PURE_PACKAGES = frozenset({"url", "time", "regexp", "strconv", "net", "mail", "mime", "netip", "semver"})
+SESSION_STORE = lazy_compile(r"(?i)(store|sessions?)$")
+
+
+def benign_discard(call: Any, callee: str) -> bool:
+    """Discards that lose no runtime news: a call on constants only (its error is a bad constant, which
+    the first run shows), a pattern compiled from a literal, gorilla's `store.Get(r, name)` (a fresh
+    session on error), UI flash messages, and a request parameter parsed with a zero default."""
+    arguments = go.call_args(call)
+    method = callee.rsplit(".", 1)[-1]
+    receiver = callee.rsplit(".", 1)[0] if "." in callee else ""
+    if receiver in PURE_PACKAGES and arguments and all(a.type in GO_LITERALS for a in arguments):
+        return True
+    if callee.startswith("regexp.") and arguments and arguments[0].type in GO_LITERALS:
+        return True
+    if method == "Get" and len(arguments) == 2 and SESSION_STORE.search(receiver):
+        return True
+    if "Flash" in method:
+        return True
+    return (callee.startswith("strconv.Parse") or callee == "strconv.Atoi") and bool(
+        arguments and REQUEST_INPUT.search(text(arguments[0]))
+    )
+
+
 def convention_discard(node: Any) -> tuple[Any, str] | None:
     """`v, _ := f()` whose blank takes the last result of a call that is not known either way:
     (call, callee), judged an error by Go convention unless the project declares otherwise."""
@@ -54,7 +82,7 @@ def convention_discard(node: Any) -> tuple[Any, str] | None:
     if all(text(c) == "_" for c in targets):
         return None
     callee = go.callee(call)
-    if HARMLESS.search(callee) or ERROR_CALLS.match(callee) or VALUE_OK_PACKAGES.match(callee):
+    if HARMLESS.search(callee) or ERROR_CALLS.match(callee) or VALUE_OK_PACKAGES.match(callee) or benign_discard(call, callee):
         return None
     if not re.fullmatch(r"[\w.]+", callee):
         return None  # a call on an expression (f()(), m[k].f()): nothing to judge by

@@ -62,7 +62,7 @@ from prodready.lang.treesitter import ancestors, descendants, field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import following_statements, in_test_code, non_production
-from prodready.rules._go_results import ERROR_CALLS, HARMLESS
+from prodready.rules._go_results import ERROR_CALLS, HARMLESS, benign_discard
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -299,7 +299,7 @@ def check_discard(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if HARMLESS.search(callee):
         return
     ctx.examine(RULE)
-    if BENIGN_DISCARDS.search(callee):
+    if BENIGN_DISCARDS.search(callee) or benign_discard(call, callee):
         return
     if callee.endswith(".Cookie") and names[0] != "_":
         scope = node.parent.parent if node.parent is not None and node.parent.type == "if_statement" else go.enclosing_function(node)
