@@ -69,7 +69,8 @@ def audit(
         select=expand_selectors(select, catalogue, "--select" if settings.select is not None else source)
         if select is not None else None,
         ignore=expand_selectors(settings.ignore, catalogue, "--ignore")
-        | expand_selectors(config.disable, catalogue, source),
+        | expand_selectors(config.disable, catalogue, source)
+        | (opt_in_rules() if select is None else frozenset()),
         severity_overrides=config.severity,
         limits=settings.limits or config.limits,
     )
@@ -175,6 +176,11 @@ def browser_packages(manifests: dict[str, frozenset[str]]) -> frozenset[str]:
         for directory, names in manifests.items()
         if names & BROWSER_PACKAGES and not names & (NODE_SERVER_PACKAGES | FULL_STACK_PACKAGES)
     )
+
+
+def opt_in_rules() -> frozenset[str]:
+    """The matchers left out of an audit that selects nothing (RuleMeta.default=False)."""
+    return frozenset(info.key for info in rule_index() if not info.default)
 
 
 def check_config_rules(options: RunOptions, rules: Any, source: str) -> None:

@@ -24,6 +24,12 @@ def render_rule_markdown(rule: RuleMeta, heading: str = "###") -> str:
         f" · confidence {rule.confidence.value} · languages: {languages}",
         "",
     ]
+    if not rule.default:
+        out += [
+            f"**Opt-in:** not part of the default audit (reviewers of real services seldom write this up); "
+            f"run it with `--select {rule.id}` or `select = [\"{rule.id}\"]` in the configuration.",
+            "",
+        ]
     old_ids = [alias for alias in rule.aliases if alias.startswith("PR-")]
     if rule.aliases:
         out += [

@@ -73,6 +73,7 @@ def rule_json(rule: Any) -> dict[str, object]:
         "fix": rule.fix,
         "references": list(rule.references),
         "status": rule.status,
+        "default": rule.default,
         "aliases": list(rule.aliases),
         "doc": parse_doc(rule.doc),
     }

@@ -345,6 +345,14 @@ UNGROUPED: frozenset[str] = frozenset({
     'unbounded_growth.go_collection_grows_forever',
 })
 
+# modules whose matcher is opt-in (RuleMeta.default=False)
+OPT_IN: frozenset[str] = frozenset({
+    'container.compose_source_bind_mount',
+    'error_handling.exception_logged_without_traceback',
+    'rate_limiting.expensive_route_without_limit',
+    'resource_leaks.go_tx_without_deferred_rollback',
+})
+
 # module -> the callee last names its Python handlers are all filtered on (calls=): in a Python
 # file whose text names none of them the module does nothing (registry.python_call_names)
 PYTHON_CALLS: dict[str, tuple[str, ...]] = {

@@ -152,6 +152,10 @@ class RuleMeta(HandlerSet):
     # False when each place is a defect of its own (two collections that grow, two lazy globals):
     # their instances in one file are not merged into one finding with locations.
     grouped: bool = True
+    # False for an opt-in rule: it runs only when a selector names it (`--select PR-EH-002`, its
+    # category, or `select` in the configuration), like the rules outside Ruff's default set. Rules
+    # whose findings reviewers of real services almost never write up stay out of the default audit.
+    default: bool = True
     # One id per problem: the per-language matchers of a problem each declare the problem's id, and
     # here the id (and name) they had before ids were merged across languages. Those old ids still
     # select, ignore and suppress this matcher's findings, and the first one stays the seed of its

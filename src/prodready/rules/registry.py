@@ -106,6 +106,7 @@ def merge_matchers(matchers: list[RuleMeta]) -> RuleMeta:
         fix=primary.fix,
         references=tuple(dict.fromkeys(r for m in ordered for r in m.references)),
         status=primary.status,
+        default=any(m.default for m in ordered),
         doc="\n".join(parts).strip() + "\n",
         aliases=aliases,
         matchers=tuple(ordered),
@@ -124,6 +125,7 @@ class RuleInfo(NamedTuple):
     handles: frozenset[str]  # Language values of the files its handlers read, and/or PROJECT
     aliases: tuple[str, ...] = ()  # the matcher's old id and name (see RuleMeta.aliases)
     grouped: bool = True  # RuleMeta.grouped
+    default: bool = True  # RuleMeta.default: False = opt-in
 
     @property
     def key(self) -> str:
@@ -225,6 +227,8 @@ def render_index(registry: Registry) -> str:
             lines.append(f"    {module_of[rule.key]!r}: ({items}),")
     lines += ["}", "", "# modules whose matcher is not grouped (RuleMeta.grouped=False)", "UNGROUPED: frozenset[str] = frozenset({"]
     lines.extend(f"    {module_of[rule.key]!r}," for rule in registry.rules if not rule.grouped)
+    lines += ["})", "", "# modules whose matcher is opt-in (RuleMeta.default=False)", "OPT_IN: frozenset[str] = frozenset({"]
+    lines.extend(f"    {module_of[rule.key]!r}," for rule in registry.rules if not rule.default)
     lines += [
         "})",
         "",
@@ -256,7 +260,7 @@ def rule_index() -> tuple[RuleInfo, ...]:
 
     return tuple(
         RuleInfo(rule_id, name, Category(category), Severity(severity), "prodready.rules." + module, frozenset(handles),
-                 _index.ALIASES.get(module, ()), module not in _index.UNGROUPED)
+                 _index.ALIASES.get(module, ()), module not in _index.UNGROUPED, module not in _index.OPT_IN)
         for rule_id, name, category, severity, module, handles in _index.RULES
     )
 

@@ -58,6 +58,7 @@ RULE = RuleMeta(
     languages=frozenset({Language.COMPOSE}),
     fix="Ship the code in the image; move source mounts for live reload to a development override file.",
     references=("https://docs.docker.com/compose/how-tos/production/",),
+    default=False,
 )
 
 # Targets that hold configuration, data or sockets rather than the application's code.

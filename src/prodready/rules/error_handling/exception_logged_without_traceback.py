@@ -51,6 +51,7 @@ RULE = RuleMeta(
     languages=frozenset({Language.PYTHON}),
     fix="Use logger.exception('...') (or exc_info=True) so the traceback is kept.",
     references=("https://docs.python.org/3/library/logging.html#logging.Logger.exception",),
+    default=False,
 )
 
 LEVELS = {"error", "critical"}

@@ -1,8 +1,9 @@
-"""Log level hard-coded.
+"""Log level hard-coded to DEBUG.
 
 ## What it does
-Flags `logging.basicConfig(level=logging.DEBUG)`, `logging.basicConfig(level="INFO")` and
-`<logger>.setLevel(logging.DEBUG)` with a literal level in service code (not tests or scripts).
+Flags `logging.basicConfig(level=logging.DEBUG)` and `<logger>.setLevel(logging.DEBUG)` (also
+`"DEBUG"`, `NOTSET`, a number up to 10) with a literal level in service code (not tests or scripts).
+A fixed INFO, WARNING or ERROR is a production default a reviewer accepts and is not reported.
 
 ## Why it matters in production
 The level cannot be raised during an incident or lowered when debug output floods the log pipeline
@@ -49,6 +50,7 @@ RULE = RuleMeta(
     references=("https://docs.python.org/3/howto/logging.html#configuring-logging",),
 )
 LEVELS = {"DEBUG", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL", "NOTSET"}
+VERBOSE = {"DEBUG", "NOTSET"}
 
 
 def _literal_level(node: ast.AST | None) -> str | None:
@@ -82,5 +84,5 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
             return  # mail_handler.setLevel(ERROR): which records a handler receives, not the service's verbosity
         level = _literal_level(node.args[0] if node.args else None)
     ctx.examine(RULE)
-    if level:
-        yield RULE.hit(node, f"log level hard-coded to {level}: it cannot be changed without a deploy")
+    if level and (level in VERBOSE or level.isdigit() and int(level) <= 10):
+        yield RULE.hit(node, f"log level hard-coded to {level}: debug output in production, and no way to turn it down without a deploy")

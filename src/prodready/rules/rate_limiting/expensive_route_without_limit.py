@@ -49,6 +49,7 @@ RULE = RuleMeta(
     languages=frozenset({Language.PYTHON}),
     fix="Give the route a strict per-route limit (e.g. @limiter.limit('2/minute')) keyed by user or IP.",
     references=("https://owasp.org/API-Security/editions/2023/en/0xa4-unrestricted-resource-consumption/",),
+    default=False,
 )
 
 

@@ -73,6 +73,7 @@ RULE = RuleMeta(
     languages=frozenset({Language.GO}),
     fix="`defer tx.Rollback()` right after the Begin error check; it is a no-op after Commit.",
     references=("https://go.dev/doc/database/execute-transactions",),
+    default=False,
 )
 
 TX_NAME = lazy_compile(r"(?i)^(tx|txn|trans\w*|\w*tx)$")
