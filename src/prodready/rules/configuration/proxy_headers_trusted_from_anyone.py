@@ -118,12 +118,14 @@ def check_python(node: ast.AST, ctx: PyContext) -> Iterator[Hit]:
         if _star(keyword.value):
             yield RULE.hit(node, MESSAGE.format(what="forwarded_allow_ips=\"*\""))
         return
+    if not isinstance(node, ast.Assign | ast.AnnAssign):
+        return
     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
     names = [pyast.dotted(t) or "" for t in targets]
     if not any(PY_NAME.match(n.rsplit(".", 1)[-1]) for n in names):
         return
     ctx.examine(RULE)
-    value = node.value
+    value: ast.AST | None = node.value
     if isinstance(value, ast.Call) and value.args:  # os.getenv("FORWARDED_ALLOW_IPS", "*"), Field("*")
         default = value.args[-1] if len(value.args) > 1 else (value.args[0] if "Field" in (pyast.dotted(value.func) or "") else None)
         value = default
