@@ -3,7 +3,8 @@
 ## What it does
 In server-side JavaScript/TypeScript, flags `fetch(url)` / `fetch(url, options)` without a
 `signal` (e.g. `AbortSignal.timeout(ms)`), axios calls whose config has no `timeout`, and
-`axios.create({...})` without `timeout`.
+`axios.create({...})` without `timeout`, and calls of the `request` package (`request({...}, cb)`,
+`request.post(...)`) whose options set no `timeout`.
 
 ## Why it matters in production
 Neither `fetch` nor axios time out by default. A slow upstream keeps the request (and its memory and
@@ -57,6 +58,10 @@ RULE = RuleMeta(
 
 GOT_CALLS = {"got", "got.get", "got.post", "got.put", "got.patch", "got.delete", "got.head"}
 NODE_HTTP = {"http", "https", "node:http", "node:https"}
+# the `request` package (and its promise wrappers): no timeout unless the options carry one
+REQUEST_MODULES = {"request", "request-promise", "request-promise-native", "requestretry"}
+REQUEST_CALLS = {"request", "request.get", "request.post", "request.put", "request.patch", "request.del",
+                 "request.delete", "request.head", "rp", "rp.get", "rp.post"}
 FETCH_MODULES = {"node-fetch", "undici", "cross-fetch", "isomorphic-fetch", "isomorphic-unfetch"}
 
 
@@ -65,6 +70,7 @@ def _http_call_candidate(name: str) -> bool:
     return (
         name in {"fetch", "axios.create"}
         or name in GOT_CALLS
+        or name in REQUEST_CALLS
         or (name.count(".") == 1 and name.split(".")[-1] in {"get", "request"})
     )
 
@@ -101,6 +107,16 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         options = [a for a in arguments[1:] if a.type == "object"]
         if len(arguments) < 2 or options and not any(js.object_has_key(o, "timeout") for o in options):
             yield RULE.hit(node, f"{name}() without timeout: got waits forever by default")
+        return
+    if module in REQUEST_MODULES and name in REQUEST_CALLS:
+        if not js.is_server_file(ctx) or re.search(r"\.defaults\(\s*\{[^}]*\btimeout\b", ctx.text):
+            return  # request.defaults({timeout}) bounds every call made through it
+        ctx.examine(RULE)
+        if arguments and arguments[0].type not in {"string", "template_string", "object"}:
+            return  # options built elsewhere
+        if any(a.type == "object" and js.object_has_key(a, "timeout") for a in arguments):
+            return
+        yield RULE.hit(node, f"{name}() without timeout: the request package waits for the upstream forever by default")
         return
     if module in NODE_HTTP and name.split(".")[-1] in {"get", "request"} and name.count(".") == 1:
         if not js.is_server_file(ctx):
