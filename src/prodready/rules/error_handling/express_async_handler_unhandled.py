@@ -5,7 +5,10 @@ Flags an `async` function passed directly as an Express route handler (`router.g
 res) => { ... })`) that awaits outside any `try` block, in a project on Express 4 (its package.json
 asks for `express` 4.x or older) with no `express-async-errors` / `express-async-handler` package.
 Handlers wrapped in a helper (`asyncHandler(...)`, `catchAsync(...)`) are not passed directly and are
-left alone.
+left alone. A named handler defined elsewhere (`const deleteNote = async (req, res) => {...}` in a
+controller file, or a `co`-wrapped generator `exports.index = async(function* (req, res) {...})`) is
+judged when a route registers it by name, unwrapped (`router.delete(path, notes.deleteNote)`).
+`await check(...).run(req)` (express-validator) does not reject and is not counted.
 
 ## Why it matters in production
 Express 4 calls the handler and ignores the promise it returns. When an awaited call rejects (the
