@@ -662,7 +662,9 @@ def collect(root: Any, ctx: TreeContext) -> None:
         name = go.callee(call)
         parts = go.call_parts(call)
         if name in {"http.ListenAndServe", "http.ListenAndServeTLS"} or (parts and parts[1] in {"ListenAndServe", "ListenAndServeTLS", "Run", "Start", "Listen"} and parts[0] not in {"http"}):
-            if parts and (parts[1] in {"ListenAndServe", "ListenAndServeTLS"} or parts[0] in engines):
+            if parts and (parts[1] in {"ListenAndServe", "ListenAndServeTLS"} or parts[0] in engines) and not any(
+                text(argument) == "os.Args" for argument in go.call_args(call)
+            ):  # (`app.Run(os.Args)` starts a command-line app: urfave/cli)
                 ctx.emit("app", line=line_of(call), framework="go", name=name)
         if parts and parts[1] == "Shutdown":
             ctx.emit("signal", line=line_of(call), name="graceful-shutdown", detail=name)
