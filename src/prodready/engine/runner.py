@@ -717,12 +717,16 @@ def _fail(result: FileResult, reason: str) -> None:
 
 
 def _analyze_into(result: FileResult, source: SourceFile, options: RunOptions, text: str | None) -> None:
+    verbatim = False
     if text is None:
         data = read_bytes(source.abspath, options.limits.max_file_bytes)
         result.digest = hashlib.sha256(data).hexdigest()
         text = decode_source(data)
+        verbatim = not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"))
+    decoded = text
     text = render_defaults(source.abspath, source.path, text)
     ctx = _unparsed_test_file(source, text, options) or _make_context(source, text, options.limits)
+    ctx.verbatim = verbatim and text is decoded
     if options.node_server_dirs and isinstance(ctx, cx.TreeContext) and ctx.language != Language.GO:
         ctx.node_server_package = _in_package(source.path, options.node_server_dirs)
     dispatch = dispatch_for(source.language, options, ctx.text if isinstance(ctx, cx.PyContext) else None)
