@@ -79,6 +79,7 @@ def _skip(ctx: Any) -> object:
                                                                    "azurewebsites", "ngrok"))
 
 
+@once_per_file
 def _no_origin_regex(ctx: Any) -> object:
     return _skip(ctx) or "allow_origin_regex" not in ctx.text
 
