@@ -126,3 +126,36 @@ def test_starlette_route_tables_and_flask_add_url_rule(tmp_path: Path) -> None:
     assert routes[("WS", "/ws")]["kind"] == "websocket"
     assert routes[("GET", "/")]["framework"] == "flask" and not routes[("GET", "/")]["auth"]
     assert routes[("POST", "/account")]["auth"] and routes[("GET", "/account")]["handler"] == "account"
+
+
+def test_test_file_reading_is_what_the_routes_untested_rule_reads_from_disk(tmp_path: Path) -> None:
+    """PR-TS-304 takes each test file's URL segments, names and test count from the worker that
+    read it (the test fact's "reading"): the same as reading the file again, or absent (a BOM, a
+    rendered template), when the rule reads the file itself."""
+    from prodready.engine.discover import SourceFile
+    from prodready.engine.runner import RunOptions, analyze_source
+    from prodready.facts.manifests import MAX_TEST_BYTES, test_summary
+    from prodready.model import Language
+
+    bodies = {
+        "tests/test_ascii.py": b"def test_a(client):\n    client.get('/api/v1/Users/1')\n    url_for('bp.list_users')\n",
+        "tests/test_wide.py": "def test_\u00e9(client):\n    client.get('/caf\u00e9/menu?x=1')\n    reverse('shop:orders')\n".encode(),
+        # longer than MAX_TEST_BYTES, cut inside a two-byte character
+        "tests/test_long.py": b"def test_x(client):\n    client.get('/long/path')\n" + b"# " + "\u00e9".encode() * (MAX_TEST_BYTES // 2) + b"\n",
+        "tests/test_bom.py": b"\xef\xbb\xbfdef test_b(client):\n    client.get('/bom')\n",
+        "svc/handlers_test.go": b"package svc\n\nfunc TestGet(t *testing.T) {\n\tget(\"/v2/items\")\n}\n",
+        "web/app.test.js": b"it('lists', () => request(app).get('/orders/42'));\n",
+    }
+    languages = {".py": (Language.PYTHON, "python"), ".go": (Language.GO, "go"), ".js": (Language.JAVASCRIPT, "javascript")}
+    for path, data in bodies.items():
+        target = tmp_path / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        language, grammar = languages[target.suffix]
+        result = analyze_source(SourceFile(path, str(target), language, grammar, len(data)), RunOptions())
+        [record] = result.facts["test"]
+        expected = test_summary(data[:MAX_TEST_BYTES].decode("utf-8", "replace").lower())
+        if path.endswith("test_bom.py"):
+            assert "reading" not in record
+        else:
+            assert record["reading"] == expected, path

@@ -31,3 +31,24 @@ def test_every_known_format_has_a_sample_that_passes_the_prefilter() -> None:
 def test_ordinary_strings_are_ruled_out_by_the_prefilter() -> None:
     for text in ("SELECT * FROM users WHERE id = %s", "application/json", "the quick brown fox"):
         assert known_format(text) is None
+
+
+def test_the_prefilter_literals_are_the_prefilter() -> None:
+    """may_hold_known_format (substring searches, for whole files) answers as the pattern does."""
+    import re
+
+    from prodready.rules._secretutil import KNOWN_FORMAT_TEXTS, may_hold_known_format
+
+    # the pattern is an alternation of literals and one-character classes: its expansion
+    expanded = []
+    for alternative in KNOWN_FORMAT_PREFILTER.pattern.replace("\\.", ".").split("|"):
+        group = re.search(r"\[(\w+)\]", alternative)
+        if group is None:
+            expanded.append(alternative)
+        else:
+            expanded += [alternative[: group.start()] + c + alternative[group.end() :] for c in group.group(1)]
+    assert sorted(expanded) == sorted(KNOWN_FORMAT_TEXTS)
+    texts = [*SAMPLES.values(), "", "const a = 1", "ghx_ rk- sk AKI ASI AIz ey SG xo -----BEGI", "ask_ mark_ risk-free"]
+    texts += [w[:-1] + " " + w[1:] for w in KNOWN_FORMAT_TEXTS]
+    for sample in texts:
+        assert may_hold_known_format(sample) == (KNOWN_FORMAT_PREFILTER.search(sample) is not None), sample

@@ -37,6 +37,9 @@ class FileContext:
     _lines: list[str] | None = None
     # Per-file answers rules would otherwise recompute per node (is_script_like, imports_any).
     memo: dict[Any, Any] = field(default_factory=dict, repr=False)
+    # The text is the file's bytes decoded as UTF-8 and nothing else (no BOM or UTF-16, no
+    # template defaults rendered): what reading the file from disk again would give.
+    verbatim: bool = False
 
     @property
     def lines(self) -> list[str]:

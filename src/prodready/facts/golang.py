@@ -21,6 +21,7 @@ from prodready.lazyre import lazy_compile
 from prodready.model import Language
 from prodready.rules._go_http import non_production, package_var_writes, package_vars
 from prodready.rules._go_results import convention_discard, non_error_results
+from prodready.rules._memo import lowered_text
 from prodready.rules._secretutil import snake_case
 from prodready.rules.base import FactCollector
 
@@ -775,7 +776,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
     _emit_signing_keys(root, calls, ctx, package)
     if "signal.Notify" in ctx.text and any(go.callee(c) == "signal.Notify" for c in calls):
         ctx.emit("signal", name="signal-handler", detail="signal.Notify")
-    lowered = ctx.text.lower()
+    lowered = lowered_text(ctx)
     if "x-request-id" not in lowered and "x-correlation-id" not in lowered:
         return  # no such literal can match below: spare the walk over every string in the file
     for literal in scan(root, "interpreted_string_literal"):

@@ -304,6 +304,37 @@ def http_test_markers(text: str) -> bool:
     return any(word in text for word in _HTTP_TEST_WORDS) and HTTP_TEST_MARKERS.search(text) is not None
 
 
+# What PR-TS-304 (routes untested) reads of a test file, gathered here, where the file is read
+# anyway and in parallel, instead of reading every test file again in the project pass.
+# The path part of a URL written in a test: `"/api/v1/users/1"`, `f"{prefix}/users?x=1"`.
+URL_TEXT = lazy_compile(r"/[a-z0-9_.{}$-]+(?:/[a-z0-9_.{}$-]*)*")
+IDENTIFIER = lazy_compile(r"[a-z_][a-z0-9_]*")
+MAX_TEST_BYTES = 400_000
+
+
+def test_summary(lowered: str) -> dict[str, Any]:
+    """PR-TS-304's reading of a test file's (lower-cased, at most MAX_TEST_BYTES) text: the URL
+    segments it writes, the names in it when it builds URLs by name (`url_for(`, `reverse(`, else
+    None), and how many tests it seems to hold."""
+    return {
+        "url_parts": sorted({part for url in URL_TEXT.findall(lowered) for part in url.split("/") if part}),
+        "names": sorted(set(IDENTIFIER.findall(lowered))) if "url_for(" in lowered or "reverse(" in lowered else None,
+        "tests": lowered.count("def test") + lowered.count("it(") + lowered.count("test(") + lowered.count("func test"),
+    }
+
+
+def _test_summary(ctx: FileContext) -> dict[str, Any]:
+    """``test_summary`` of the file as PR-TS-304 reads it from disk (its first MAX_TEST_BYTES
+    bytes, decoded with replacement); nothing when the context's text is not the file's own
+    bytes (the rule then reads the file itself)."""
+    if not ctx.verbatim:
+        return {}
+    text = ctx.text
+    if len(text) > MAX_TEST_BYTES // 4 and not (text.isascii() and len(text) <= MAX_TEST_BYTES):
+        text = text.encode("utf-8")[:MAX_TEST_BYTES].decode("utf-8", "replace")
+    return {"reading": test_summary(text.lower())}
+
+
 @FACTS.on_python(ast.Module, skip_file=not_test_file)
 def python_tests(tree: ast.Module, ctx: PyContext) -> None:
     if not ctx.is_test_file:
@@ -312,7 +343,7 @@ def python_tests(tree: ast.Module, ctx: PyContext) -> None:
         n for n in ctx.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef) if n.name.startswith("test")
     ]
     if functions:
-        ctx.emit("test", line=functions[0].lineno, count=len(functions))
+        ctx.emit("test", line=functions[0].lineno, count=len(functions), **_test_summary(ctx))
         if http_test_markers(ctx.text):
             ctx.emit("http_test", line=None)
 
@@ -323,7 +354,7 @@ def js_tests(ctx: FileContext) -> None:
     if not ctx.is_test_file:
         return
     if re.search(r"\b(it|test|describe)\s*\(", ctx.text):
-        ctx.emit("test", line=None, count=1)
+        ctx.emit("test", line=None, count=1, **_test_summary(ctx))
         if http_test_markers(ctx.text):
             ctx.emit("http_test", line=None)
 
@@ -333,6 +364,6 @@ def go_tests(ctx: FileContext) -> None:
     if not ctx.path.endswith("_test.go"):
         return
     if re.search(r"func Test\w*\(", ctx.text):
-        ctx.emit("test", line=None, count=1)
+        ctx.emit("test", line=None, count=1, **_test_summary(ctx))
         if http_test_markers(ctx.text):
             ctx.emit("http_test", line=None)

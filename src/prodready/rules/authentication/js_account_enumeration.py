@@ -44,6 +44,7 @@ from prodready.lang import python as pyast
 from prodready.lang.treesitter import ancestors, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._memo import lowered_text
 from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
@@ -76,7 +77,7 @@ def _outer(node: Any) -> Any:
 def _no_revealing_text(ctx: TreeContext) -> bool:
     """skip_file=: test code, a script, or a file whose text REVEALS cannot match (a string's text
     is a piece of the file's, quotes included, so any match in it is a match in the file)."""
-    return js.test_or_script(ctx) or not _reveals(ctx.text)
+    return js.test_or_script(ctx) or not _reveals(ctx.text, lowered_text(ctx) if ctx.text.isascii() else None)
 
 
 # Every REVEALS match holds one of these (lower-cased); only ASCII text is tested this way: the
@@ -88,7 +89,7 @@ _REVEAL_WORDS = ("not found", "not exist", "doesn't exist", "not registered", "n
 _REVEAL_REACH = 70
 
 
-def _reveals(text: str) -> bool:
+def _reveals(text: str, lowered: str | None = None) -> bool:
     """``REVEALS.search(text)``, on ASCII text only around the _REVEAL_WORDS each match holds: a
     match holds one of them, so it lies within _REVEAL_REACH characters of one. (The pattern has no
     literal prefix and is tried at every position: a whole file costs more than a few windows. A
@@ -96,7 +97,8 @@ def _reveals(text: str) -> bool:
     pattern can fall on a window's end, where a match's last words would be cut.)"""
     if not text.isascii():
         return REVEALS.search(text) is not None
-    lowered = text.lower()
+    if lowered is None:
+        lowered = text.lower()
     for word in _REVEAL_WORDS:
         found = lowered.find(word)
         while found != -1:

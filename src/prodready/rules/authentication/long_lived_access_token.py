@@ -49,6 +49,7 @@ from prodready.lang.treesitter import field, string_value, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_path
+from prodready.rules._memo import once_per_file
 from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
@@ -248,6 +249,7 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         yield RULE.hit(node, f"`expiresIn` lets an access token live {_describe(hours)}: a stolen token cannot be revoked before then")
 
 
+@once_per_file
 def _no_jwt_sign(ctx: TreeContext) -> bool:
     """skip_file=: test code, or no `.sign(` call in the file."""
     return ctx.is_test_file or ".sign(" not in ctx.text

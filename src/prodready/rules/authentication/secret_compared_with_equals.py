@@ -50,7 +50,7 @@ from prodready.lang import python as pyast
 from prodready.lang.treesitter import ancestors, field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._memo import once_per_file
+from prodready.rules._memo import lowered_text, once_per_file
 from prodready.rules._pyutil import in_test_file, names_absent
 from prodready.rules.base import RuleMeta
 
@@ -215,9 +215,14 @@ def _js_secret(node: Any) -> str | None:
 
 
 @once_per_file
+@once_per_file
 def _no_secret_words(ctx: TreeContext) -> object:
-    """skip_file= for the JS and Go handlers: test code, or no word a secret's name holds."""
-    return ctx.is_test_file or not any(word in ctx.text.lower() for word in ("key", "token", "secret", "passw"))
+    """skip_file= for the JS and Go handlers: test code, or no word a secret's name holds (the
+    handlers ask again at every comparison: answered once per file, the file lower-cased once)."""
+    if ctx.is_test_file:
+        return True
+    lowered = lowered_text(ctx)
+    return not any(word in lowered for word in ("key", "token", "secret", "passw"))
 
 
 def _fail_open_guard(node: Any, secret: str) -> bool:

@@ -64,6 +64,7 @@ ORMS = ("sqlalchemy", "flask_sqlalchemy", "sqlmodel", "django", "tortoise", "pee
 SAVERS = {"commit", "save", "flush", "save_all"}
 
 
+@once_per_file
 def _skip_python(ctx: PyContext) -> bool:
     return in_test_file(ctx) or "+= 1" not in ctx.text and "-= 1" not in ctx.text
 

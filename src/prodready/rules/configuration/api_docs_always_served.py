@@ -54,6 +54,7 @@ from prodready.lang.treesitter import ancestors, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import non_production
+from prodready.rules._memo import once_per_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -78,6 +79,7 @@ def _conditional(node: Any) -> bool:
     return any(a.type in {"if_statement", "ternary_expression", "conditional_expression"} for a in enclosing)
 
 
+@once_per_file
 def _no_swagger(ctx: Any) -> object:
     return ctx.is_test_file or "wagger" not in ctx.text
 

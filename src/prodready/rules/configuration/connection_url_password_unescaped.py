@@ -46,6 +46,7 @@ from prodready.lang import golang as go
 from prodready.lang.treesitter import text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._memo import once_per_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -64,6 +65,7 @@ PASSWORD = lazy_compile(r"(?i)pass(word|wd)?|pwd|secret")
 ESCAPED = lazy_compile(r"(?i)quote(_plus)?\(|QueryEscape\(|PathEscape\(|UserPassword\(|encodeURIComponent\(|escape\(|quoted|escaped|encoded")
 
 
+@once_per_file
 def _no_url(ctx: Any) -> object:
     return ctx.is_test_file or "@" not in ctx.text
 

@@ -44,6 +44,7 @@ from prodready.lang import python as pyast
 from prodready.lang.treesitter import text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._memo import once_per_file
 from prodready.rules._pyutil import is_script_like
 from prodready.rules.base import RuleMeta
 
@@ -63,6 +64,7 @@ NOT_PRODUCTION = lazy_compile(r"(?i)(^|/)(tests?|testing|testdata|examples?|e2e|
 STRING_NODES = ("interpreted_string_literal", "raw_string_literal", "string", "template_string")
 
 
+@once_per_file
 def _skip(ctx: Any) -> object:
     return ctx.is_test_file or "sslmode" not in ctx.text or NOT_PRODUCTION.search(ctx.path)
 

@@ -57,7 +57,7 @@ from prodready.lang import javascript as js
 from prodready.lang.treesitter import field, string_value, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._memo import once_per_file
+from prodready.rules._memo import lowered_text, once_per_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -79,7 +79,7 @@ CATCHING_PACKAGES = ("express-async-errors", "express-async-handler", "express-p
 
 @once_per_file
 def _skip(ctx: TreeContext) -> object:
-    return ctx.is_test_file or "async" not in ctx.text or "await" not in ctx.text or "express" not in ctx.text.lower()
+    return ctx.is_test_file or "async" not in ctx.text or "await" not in ctx.text or "express" not in lowered_text(ctx)
 
 
 # express-validator chains (`await check("email").isEmail().run(req)`) collect errors, they do not reject

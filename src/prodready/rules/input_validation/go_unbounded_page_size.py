@@ -83,8 +83,9 @@ def _query_key(arg: Any, func_text: str) -> str | None:
 
 
 def _no_parser(ctx: TreeContext) -> bool:
-    """skip_file=: no PARSERS call in the file (the callee's text is a piece of it)."""
-    return not any(parser in ctx.text for parser in PARSERS)
+    """skip_file=: test code (check returns there before it examines anything), or no PARSERS
+    call in the file (the callee's text is a piece of it)."""
+    return non_production(ctx.path, ctx.is_test_file) or not any(parser in ctx.text for parser in PARSERS)
 
 
 @RULE.on_tree("short_var_declaration", "assignment_statement", languages=(Language.GO,), callee=PARSERS.__contains__,

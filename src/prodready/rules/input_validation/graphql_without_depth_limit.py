@@ -48,6 +48,7 @@ from prodready.lang import python as pyast
 from prodready.lang.treesitter import field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._memo import once_per_file
 from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
@@ -68,6 +69,7 @@ JS_SERVERS = {"ApolloServer": "validationRules", "createYoga": "plugins", "graph
 MESSAGE = "{what} accepts queries of any depth and cost: one nested or aliased query can exhaust the service"
 
 
+@once_per_file
 def _js_skip(ctx: TreeContext) -> bool:
     return ctx.is_test_file or not any(name in ctx.text for name in JS_SERVERS)
 
@@ -95,6 +97,7 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     yield RULE.hit(node, MESSAGE.format(what=f"`{name}`"))
 
 
+@once_per_file
 def _go_skip(ctx: TreeContext) -> bool:
     return ctx.is_test_file or "gqlgen/graphql/handler" not in ctx.text
 
@@ -109,6 +112,7 @@ def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     yield RULE.hit(node, MESSAGE.format(what=f"gqlgen `{go.callee(node)}` without extension.FixedComplexityLimit"))
 
 
+@once_per_file
 def _py_skip(ctx: PyContext) -> bool:
     return in_test_file(ctx) or "strawberry" not in ctx.text
 

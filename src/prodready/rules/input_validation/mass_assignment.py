@@ -48,6 +48,7 @@ from prodready.lang import javascript as js
 from prodready.lang.treesitter import text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._memo import once_per_file
 from prodready.rules._pyutil import is_script_like
 from prodready.rules.base import RuleMeta
 
@@ -71,6 +72,7 @@ JS_WRITES = {
 }
 
 
+@once_per_file
 def _not_server(ctx: TreeContext) -> bool:
     """The handlers' first check returns outside Node server code, or when no body is read."""
     return "body" not in ctx.text or not js.is_server_file(ctx)

@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._memo import once_per_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -54,6 +55,7 @@ def websockets_serve(node: ast.Call, ctx: PyContext) -> bool:
     return name.startswith("websockets") and name.rsplit(".", 1)[-1] in {"serve", "unix_serve"}
 
 
+@once_per_file
 def no_websockets(ctx: PyContext) -> object:
     """skip_file=: files that cannot call the `websockets` library's serve()."""
     return ctx.is_test_file or "websockets" not in ctx.text

@@ -42,7 +42,6 @@ from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._memo import names_absent
 from prodready.rules._secretutil import (
-    KNOWN_FORMAT_PREFILTER,
     SECRET_NAME_WORDS,
     SIGNING_KEY_NAME_WORDS,
     is_secret_name,
@@ -50,6 +49,7 @@ from prodready.rules._secretutil import (
     is_weak_secret,
     known_format,
     looks_like_real_secret,
+    may_hold_known_format,
     snake_case,
 )
 from prodready.rules.base import RuleMeta
@@ -132,7 +132,7 @@ def _nothing_to_find(ctx: TreeContext) -> bool:
     return ctx.is_test_file or (
         "process.env" not in ctx.text
         and names_absent(ctx, *SECRET_WORDS)
-        and not KNOWN_FORMAT_PREFILTER.search(ctx.text)
+        and not may_hold_known_format(ctx.text)
     )
 
 

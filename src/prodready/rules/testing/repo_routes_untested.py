@@ -35,8 +35,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from prodready.engine.context import ProjectContext
+from prodready.facts.manifests import MAX_TEST_BYTES, test_summary
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
@@ -53,10 +55,6 @@ RULE = RuleMeta(
 )
 
 MIN_ROUTES = 6
-# The path part of a URL written in a test: `"/api/v1/users/1"`, `f"{prefix}/users?x=1"`.
-URL_TEXT = lazy_compile(r"/[a-z0-9_.{}$-]+(?:/[a-z0-9_.{}$-]*)*")
-IDENTIFIER = lazy_compile(r"[a-z_][a-z0-9_]*")
-MAX_TEST_BYTES = 400_000
 PUBLIC = lazy_compile(r"(?i)^(health\w*|healthz|livez|readyz|ready|ping|metrics|docs|openapi\w*|redoc|favicon\w*|robots\w*|static|assets|version)$")
 
 
@@ -83,18 +81,25 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     busiest, most_tests = "", -1
     root = Path(model.root)
     # Each test file is reduced to the sets of URL segments and names it mentions (simple scans,
-    # no per-route search and no alternation of hundreds of names).
+    # no per-route search and no alternation of hundreds of names): by the worker that read the
+    # file (the test facts' "reading"), or here when it could not (template, BOM, older cache).
+    readings: dict[str, dict[str, Any]] = {}
+    for record in model.facts.get("test", []):
+        if isinstance(record.get("reading"), dict):
+            readings.setdefault(str(record["file"]), record["reading"])
     for path in model.test_files:
-        try:
-            text = (root / path).read_bytes()[:MAX_TEST_BYTES].decode("utf-8", "replace").lower()
-        except OSError:
-            continue
+        reading = readings.get(path)
+        if reading is None:
+            try:
+                text = (root / path).read_bytes()[:MAX_TEST_BYTES].decode("utf-8", "replace").lower()
+            except OSError:
+                continue
+            reading = test_summary(text)
         if wanted_segments - seen_segments:
-            for url in URL_TEXT.findall(text):
-                seen_segments.update(part for part in url.split("/") if part in wanted_segments)
-        if wanted_handlers - seen_handlers and ("url_for(" in text or "reverse(" in text):
-            seen_handlers |= wanted_handlers & set(IDENTIFIER.findall(text))
-        count = text.count("def test") + text.count("it(") + text.count("test(") + text.count("func test")
+            seen_segments |= wanted_segments.intersection(reading["url_parts"])
+        if wanted_handlers - seen_handlers and reading["names"] is not None:
+            seen_handlers |= wanted_handlers.intersection(reading["names"])
+        count = reading["tests"]
         if count > most_tests:
             busiest, most_tests = path, count
     if not busiest:

@@ -44,7 +44,7 @@ from prodready.lang import python as pyast
 from prodready.lang.treesitter import field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._memo import once_per_file
+from prodready.rules._memo import lowered_text, once_per_file
 from prodready.rules.base import RuleMeta
 from prodready.rules.concurrency.redis_read_modify_write import REDIS_RECEIVER
 
@@ -120,7 +120,7 @@ JS_RECEIVER = lazy_compile(r"(?i)(redis|cache|rds)\w*$")
 
 @once_per_file
 def _js_skip(ctx: TreeContext) -> object:
-    return ctx.is_test_file or "redis" not in ctx.text.lower() or bool(JS_LIFETIME.search(ctx.text))
+    return ctx.is_test_file or "redis" not in lowered_text(ctx) or bool(JS_LIFETIME.search(ctx.text))
 
 
 def _js_per_entry_key(key: Any) -> str | None:
