@@ -178,6 +178,18 @@ def browser_packages(manifests: dict[str, frozenset[str]]) -> frozenset[str]:
     )
 
 
+def _judged(rules: frozenset[str] | None, options: RunOptions) -> bool:
+    """Whether this audit ran a rule a suppression names (a blanket one: always). A suppression for
+    a rule left out (opt-in, --select, --ignore) is not unused: the rule simply did not look."""
+    if rules is None:
+        return True
+    return any(
+        options.enabled(info.key)
+        for info in rule_index()
+        if info.id in rules or info.key in rules or any(alias.upper() in rules for alias in info.aliases)
+    )
+
+
 def opt_in_rules() -> frozenset[str]:
     """The matchers left out of an audit that selects nothing (RuleMeta.default=False)."""
     return frozenset(info.key for info in rule_index() if not info.default)
@@ -310,7 +322,11 @@ def assemble_report(
     # Test files quote suppression comments as sample data; only real code owes an explanation.
     from prodready.engine.context import is_test_path
 
-    unused = [s.to_json() for n, s in enumerate(suppressions) if n not in used and not is_test_path(s.path)]
+    unused = [
+        s.to_json()
+        for n, s in enumerate(suppressions)
+        if n not in used and not is_test_path(s.path) and _judged(s.rules, options)
+    ]
 
     counts: dict[str, int] = {}
     for finding in kept:

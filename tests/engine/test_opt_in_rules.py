@@ -41,3 +41,18 @@ def test_opt_in_rules_are_marked_in_the_catalogue_docs() -> None:
     docs = (Path(__file__).parents[2] / "docs" / "rules.md").read_text()
     section = docs.split("### PR-EH-002", 1)[1].split("\n### ", 1)[0]
     assert "**Opt-in:**" in section
+
+
+def test_a_suppression_for_a_rule_that_did_not_run_is_not_unused(tmp_path: Path) -> None:
+    """`# prodready: ignore[PR-EH-002]` written when the rule ran by default stays quiet once the
+    rule is opt-in; with the rule selected it suppresses its finding, and a suppression for a rule
+    that ran and found nothing is still reported."""
+    (tmp_path / "worker.py").write_text(WORKER.replace(
+        'logger.error("refresh failed: %s", exc)',
+        'logger.error("refresh failed: %s", exc)  # prodready: ignore[PR-EH-002] retried next tick',
+    ) + "\n\nTIMEOUT = 5  # prodready: ignore[PR-TO-001] nothing here to suppress\n")
+    default = audit(tmp_path, AuditSettings(use_cache=False, jobs=1, config=Config()))
+    assert [u["rules"] for u in default.unused_suppressions] == [["PR-TO-001"]]
+    selected = audit(tmp_path, AuditSettings(use_cache=False, jobs=1, config=Config(), select=frozenset({"PR-EH-002"})))
+    assert "PR-EH-002" not in {f.rule for f in selected.findings}
+    assert selected.unused_suppressions == []
