@@ -53,6 +53,7 @@ from prodready.lang import python as pyast
 from prodready.lang.treesitter import ancestors, string_value, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._memo import once_per_file
 from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
@@ -72,6 +73,7 @@ RULE = RuleMeta(
 MESSAGE = "{what}: X-Forwarded-For/-Proto are believed from any client, so client IPs (rate limits, logs) and the scheme are whatever the client sends"
 
 
+@once_per_file
 def _no_trust_proxy(ctx: TreeContext) -> object:
     return ctx.is_test_file or "trust proxy" not in ctx.text
 
@@ -102,7 +104,8 @@ def _star(node: ast.AST | None) -> bool:
     return node is not None and pyast.const_str(node) == "*"
 
 
-def _no_forwarded(ctx: PyContext) -> bool:
+@once_per_file
+def _no_forwarded(ctx: PyContext) -> object:
     return in_test_file(ctx) or "forwarded_allow_ips" not in ctx.text.lower()
 
 

@@ -55,6 +55,7 @@ from prodready.lang.treesitter import text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_code
+from prodready.rules._memo import once_per_file
 from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
 
@@ -93,13 +94,14 @@ GO_REQUEST = lazy_compile(r"\b(r|req|request)\.Method\b")
 GO_PATH = lazy_compile(r"\b(r|req|request)\.(URL|RequestURI)\b")
 
 
-def _message(call_text: str, scope: str) -> str:
+def _message(scope: str) -> str:
     missing = [name for name, pattern in (("status", STATUS), ("duration", DURATION)) if not pattern.search(scope)]
     also = f" (and no {' or '.join(missing)})" if missing else ""
     return f"request log line without a request id{also}: one request cannot be traced through the logs"
 
 
-def _skip_python(ctx: PyContext) -> bool:
+@once_per_file
+def _skip_python(ctx: PyContext) -> object:
     return in_test_file(ctx) or "request.method" not in ctx.text
 
 
@@ -118,7 +120,7 @@ def check_python(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
         return  # an error handler's line, or a log line outside request middleware
     ctx.examine(RULE)
     if not REQUEST_ID.search(scope):
-        yield RULE.hit(node, _message(arguments, scope))
+        yield RULE.hit(node, _message(scope))
 
 
 def _outermost_function(node: Any) -> Any:
@@ -130,6 +132,7 @@ def _outermost_function(node: Any) -> Any:
     return outer
 
 
+@once_per_file
 def _skip_tree(ctx: TreeContext) -> object:
     if ctx.language == Language.GO:
         return in_test_code(ctx) or ".Method" not in ctx.text
@@ -159,4 +162,4 @@ def check_tree(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
     ctx.examine(RULE)
     if not REQUEST_ID.search(scope):
-        yield RULE.hit(node, _message(arguments, scope))
+        yield RULE.hit(node, _message(scope))
