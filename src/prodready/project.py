@@ -322,6 +322,15 @@ def resolve_route_protection(routes: list[Route], facts: dict[str, list[dict[str
     from dataclasses import replace
 
     includes = facts.get("router_include", [])
+    constructors = {str(c["function"]): str(c["type"]) for c in facts.get("go_constructor", [])}
+    if constructors:
+        # Go `newAPI(max).mount(r)`: the method of the type the constructor returns
+        includes = [
+            {**include, "router": constructors[head] + "." + tail}
+            if "()." in str(include.get("router", "")) and (head := str(include["router"]).split("().")[0]) in constructors
+            and (tail := str(include["router"]).split("().", 1)[1]) else include
+            for include in includes
+        ]
     route_records = {(r["file"], r.get("line"), str(r.get("method", "GET")).upper(), r.get("path")): r for r in facts.get("route", [])}
     # router -> (auth_via, limit_via, prefix) accumulated through include chains
     protection: dict[str, tuple[str, str, str]] = {}

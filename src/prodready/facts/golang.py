@@ -60,23 +60,49 @@ ENGINE_VAR = lazy_compile(r"\b(\w+)\s*:?=\s*(?:gin\.(?:New|Default)|echo\.New|fi
 ENV_HELPER = lazy_compile(r"(?i)(get_?env\w*|env_?or\w*|lookup_?env\w*|must_?env\w*)")
 IN_HANDLER_AUTH = lazy_compile(
     r"(?i)^([\w.]*\.)?((validate|verify|check|authenticate|authorize|require|ensure)\w*(token|jwt|auth|session|login|user)\w*|"
-    r"is_?logged_?in|is_?authenticated)$|^jwt\.Parse\w*$"
+    r"is_?logged_?in|is_?authenticated)$|^jwt\.Parse\w*$|^\w+\.(auth|authenticate|authorize)$"
 )
+
+
+GO_BUILTIN_TYPES = frozenset({"error", "string", "bool", "byte", "rune", "int", "int8", "int16", "int32", "int64", "uint",
+                              "uint8", "uint16", "uint32", "uint64", "uintptr", "float32", "float64", "any"})
 
 
 def _emit_self_authenticating_handlers(root: Any, ctx: TreeContext) -> None:
     """`func GetTasks(w, r) { ... ValidateToken(token) ... }`: the handler checks auth itself."""
     package = next((text(c.named_children[0]) for c in root.named_children if c.type == "package_clause" and c.named_children), "")
     for func in root.named_children:
-        if func.type != "function_declaration":
+        if func.type not in {"function_declaration", "method_declaration"}:
             continue
+        if func.type == "function_declaration" and (result := field(func, "result")) is not None and result.type == "type_identifier" and text(result) not in GO_BUILTIN_TYPES:
+            # `func newAPI(max int) api`: what `newAPI(max).mount(r)` is called on
+            ctx.emit("go_constructor", function=f"{package}.{text(field(func, 'name'))}", type=f"{package}.{text(result)}")
         params = field(func, "parameters")
         if params is None or not HANDLER_PARAMS.search(text(params)):
             continue
         check = next((go.callee(c) for c in descendants(func, "call_expression") if IN_HANDLER_AUTH.match(go.callee(c))), None)
         if check:
             name = text(field(func, "name"))
+            if func.type == "method_declaration":
+                # `func (h api) count(w, r) error { if err := h.auth(r, w, perm) ... }`
+                name = f"{go.receiver_type(func)}.{name}"
             ctx.emit("dependency_alias", line=line_of(func), alias=f"{package}.{name}", dependency=check, auth=True)
+
+
+def _handler_symbol(handler: Any, call: Any, package: str) -> str:
+    """The handler function a route names, for matching handlers that check auth themselves:
+    `GetTasks`, `views.GetTasks`, and in `func (h api) mount(r)` the method `h.count` (also inside a
+    one-argument adapter: `zhttp.Wrap(h.count)`) as `package.api.count`."""
+    if handler is not None and handler.type == "call_expression" and len(go.call_args(handler)) == 1:
+        handler = go.call_args(handler)[0]
+    if handler is None or not re.fullmatch(r"[\w.]+", text(handler)):
+        return ""
+    symbol = text(handler)
+    parts = symbol.split(".")
+    func = go.enclosing_top_function(call)
+    if len(parts) == 2 and func is not None and func.type == "method_declaration" and parts[0] == go.receiver_name(func):
+        return f"{package}.{go.receiver_type(func)}.{parts[1]}" if package else f"{go.receiver_type(func)}.{parts[1]}"
+    return symbol
 
 
 def _websocket_like(path: str, handler: str) -> bool:
@@ -132,6 +158,16 @@ def _param_names(func: Any) -> set[str]:
     return names
 
 
+def _authenticates(middleware: str) -> bool:
+    """Router middleware that authenticates, judged by what is called and not by its options:
+    `cors.Handler(cors.Options{AllowedHeaders: []string{"Authorization"}})` authenticates nobody."""
+    head = re.split(r"[({]", middleware, maxsplit=1)[0]
+    if NOT_AUTH.search(head) or LIMIT.search(middleware):
+        return False
+    return bool(AUTH.search(head if re.search(r"[({]", middleware) else middleware)
+                or AUTH.search(middleware) and not re.search(r"(?i)cors|Options\{", middleware))
+
+
 def _root_router(owner: str, group_parent: dict[str, str]) -> str:
     seen = {owner}
     while owner in group_parent and group_parent[owner] not in seen:
@@ -144,11 +180,15 @@ def _registering_function(call: Any, owner: str, group_parent: dict[str, str], p
     """`func UsersRegister(router *gin.RouterGroup) { router.POST(...) }`: routes on a router handed in
     by the caller belong to `users.UsersRegister`; the caller's include gives prefix and middleware."""
     func = go.enclosing_top_function(call)
-    if func is None or func.type != "function_declaration":
+    if func is None or func.type not in {"function_declaration", "method_declaration"}:
         return ""
     if _root_router(owner, group_parent) not in _param_names(func):
         return ""
-    return f"{package}.{go.function_name(func)}" if package else go.function_name(func)
+    name = go.function_name(func)
+    if func.type == "method_declaration":
+        # `func (h settings) mount(r chi.Router)`, handed its router by `settings{}.mount(af)`
+        name = f"{go.receiver_type(func)}.{name}"
+    return f"{package}.{name}" if package else name
 
 
 ROUTE_WRAPPER = lazy_compile(
@@ -277,8 +317,14 @@ def _route_wrappers(source: str) -> dict[str, tuple[str, str]]:
     return found
 
 
+# a receiver that names its type: `settings{}`, `&api{db: db}`
+COMPOSITE_RECEIVER = lazy_compile(r"&?\(?([A-Za-z_]\w*)\{.*\}\)?", re.DOTALL)
+CONSTRUCTED_RECEIVER = lazy_compile(r"([A-Za-z_]\w*)\(.*\)", re.DOTALL)
+
+
 def _router_includes(
-    calls: list[Any], ctx: TreeContext, group_prefix: dict[str, str], group_parent: dict[str, str], package: str
+    calls: list[Any], ctx: TreeContext, group_prefix: dict[str, str], group_parent: dict[str, str], package: str,
+    made: tuple[dict[str, str], dict[str, str]] = ({}, {}),
 ) -> set[str]:
     """`users.UsersRegister(v1.Group("/users"))`: a router (or a new group) handed to a function that
     registers routes, with the prefix and the middleware in force at that point of the source (gin, echo
@@ -313,7 +359,7 @@ def _router_includes(
             created.setdefault(name, decl.start_byte)
 
     def state_at(owner: str, pos: int, depth: int = 0) -> tuple[str, str]:
-        auth = limit = ""
+        auth, limit = made[0].get(owner, ""), made[1].get(owner, "")
         for at, middleware in uses.get(owner, []):
             if at >= pos:
                 continue
@@ -332,8 +378,15 @@ def _router_includes(
         target = go.callee(call)
         parts = go.call_parts(call)
         if parts is not None:
-            if parts[0] not in ctx.imports or parts[1] in ROUTE_METHODS or parts[1] in {"Use", "Group", "Route"}:
-                continue  # methods are not followed: their receiver's type is unknown here
+            # `settings{}.mount(af, ...)`: a method of a type of this package, whose type is spelt out;
+            # `newAPI(max).mount(r)`: of the type newAPI returns (go_constructor, resolved per project)
+            literal = COMPOSITE_RECEIVER.fullmatch(parts[0])
+            constructed = None if literal else CONSTRUCTED_RECEIVER.fullmatch(parts[0])
+            receiver = literal.group(1) if literal else f"{constructed.group(1)}()" if constructed else ""
+            if receiver and parts[1] not in ROUTE_METHODS:
+                target = f"{package}.{receiver}.{parts[1]}" if package else f"{receiver}.{parts[1]}"
+            elif parts[0] not in ctx.imports or parts[1] in ROUTE_METHODS or parts[1] in {"Use", "Group", "Route", "With"}:
+                continue  # other methods are not followed: their receiver's type is unknown here
         elif not re.fullmatch(r"\w+", target) or target in {"append", "len", "make", "new", "panic"}:
             continue
         else:
@@ -578,6 +631,10 @@ def collect(root: Any, ctx: TreeContext) -> None:
     router_limit: dict[str, str] = {}
     group_prefix: dict[str, str] = {}
     group_parent: dict[str, str] = {}
+    # middleware given where a router is made (`set := r.With(auth)`, `v1.Group("/x", auth)`): in force
+    # for everything registered on it, wherever that is
+    made_auth: dict[str, str] = {}
+    made_limit: dict[str, str] = {}
     calls = list(descendants(root, "call_expression"))
     # chi sub-routers: `r.Route("/admin", func(r chi.Router) { r.Use(auth); r.Get(...) })` and
     # `r.Group(func(r chi.Router) {...})`: the closure's `r` is a new router under the prefix, with
@@ -595,17 +652,13 @@ def collect(root: Any, ctx: TreeContext) -> None:
             ctx.emit("router_use", line=line_of(call), router=owner.split('@')[0], root=owner.split('@')[0] not in group_parent)
             for arg in go.call_args(call):
                 arg_text = text(arg)
-                # judged by what is called, not by its options: `cors.Handler(cors.Options{AllowedHeaders:
-                # []string{"Authorization"}})` mentions auth and authenticates nobody
-                head = re.split(r"[({]", arg_text, maxsplit=1)[0]
-                if not NOT_AUTH.search(head) and (
-                        AUTH.search(head if re.search(r"[({]", arg_text) else arg_text) and not LIMIT.search(arg_text)
-                        or AUTH.search(arg_text) and not re.search(r"(?i)cors|Options\{", arg_text) and not LIMIT.search(arg_text)):
+                if _authenticates(arg_text):
                     router_auth[owner] = f"{owner.split('@')[0]}.Use({arg_text[:40]})"
                 if LIMIT.search(arg_text):
                     router_limit[owner] = f"{owner.split('@')[0]}.Use({arg_text[:40]})"
                     ctx.emit("signal", line=line_of(call), name="rate-limit", detail=arg_text[:60])
-        elif method in {"Group", "Route"}:
+        elif method in {"Group", "Route", "With"}:
+            # (chi's `set := r.With(requireAccess(...))`: an inline router with the middleware added)
             args = go.call_args(call)
             parent = call.parent
             while parent is not None and parent.type not in {"short_var_declaration", "assignment_statement"}:
@@ -616,12 +669,17 @@ def collect(root: Any, ctx: TreeContext) -> None:
             if parent is not None:
                 left = field(parent, "left")
                 name = text(left.named_children[0]) if left is not None and left.named_children else ""
-                prefix = go.string_arg(call) or ""
+                prefix = (go.string_arg(call) or "") if method != "With" else ""
                 group_prefix[name] = group_prefix.get(owner, "") + prefix
                 group_parent.setdefault(name, owner)
-                for arg in args[1:]:
-                    if AUTH.search(text(arg)):
-                        router_auth[name] = f"group {prefix} {text(arg)[:40]}"
+                for arg in args[1:] if method != "With" else args:
+                    if method == "With":
+                        if _authenticates(text(arg)):
+                            router_auth[name] = made_auth[name] = f"{owner}.With({text(arg)[:40]})"
+                        if LIMIT.search(text(arg)):
+                            router_limit[name] = made_limit[name] = f"{owner}.With({text(arg)[:40]})"
+                    elif AUTH.search(text(arg)):
+                        router_auth[name] = made_auth[name] = f"group {prefix} {text(arg)[:40]}"
                 if owner in router_auth:
                     router_auth.setdefault(name, router_auth[owner])
     # `return webSession.handle(csrf.handle(mux))`, `return m.validateBasicAuth(mux)`: every route of
@@ -743,6 +801,8 @@ def collect(root: Any, ctx: TreeContext) -> None:
             auth_via = _inherited(owner, router_auth, group_parent)
         elif ".With(" in owner and owner.split(".With(")[0] in router_auth:
             auth_via = router_auth[owner.split(".With(")[0]]  # chi/routegroup r.With(mw).Get(...) keeps r's middleware
+        elif ".With(" in owner and _authenticates(owner.split(".With(", 1)[1].rstrip(")")):
+            auth_via = f"{owner[:60]}"  # r.With(requireAccess(...)).Get(...)
         limit_via = _inherited(owner, router_limit, group_parent)
         if LIMIT.search(middleware):
             limit_via = "route middleware"
@@ -754,14 +814,14 @@ def collect(root: Any, ctx: TreeContext) -> None:
             framework="go", kind=kind, auth=bool(auth_via), auth_via=auth_via, configured_path=configured,
             rate_limited=bool(limit_via), limit_via=limit_via,
             # handler functions that check auth themselves are matched by name (dependency_alias below)
-            param_annotations=[handler_text] if re.fullmatch(r"[\w.]+", handler_text) else [],
+            param_annotations=[symbol] if (symbol := _handler_symbol(handler_node, call, package)) else [],
         )
     routed = set()
     for call in calls:
         parts = go.call_parts(call)
         if parts and parts[1] in ROUTE_METHODS:
             routed.add(_scoped(call, parts[0], closures))
-    handed_on = _router_includes(calls, ctx, group_prefix, group_parent, package)
+    handed_on = _router_includes(calls, ctx, group_prefix, group_parent, package, (made_auth, made_limit))
     parents = set(group_parent.values())  # `protected := v1.Group("", auth)` whose sub-groups hold the routes
     for owner, how in router_auth.items():
         if owner not in routed and owner not in handed_on and owner not in parents:  # middleware for routes registered in other files

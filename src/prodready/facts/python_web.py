@@ -247,6 +247,13 @@ class _Collector:
         for node in ctx.nodes_of(ast.Constant):
             if isinstance(node.value, str) and node.value.lower() in {"x-request-id", "x-correlation-id", "x-trace-id"}:
                 ctx.emit("signal", line=node.lineno, name="request-id", detail=node.value)
+        if "RATELIMIT_STORAGE_UR" in ctx.text:
+            # Flask-Limiter's storage set in the app's configuration (a comment sets nothing)
+            for name_node in ctx.nodes_of(ast.Name, ast.Constant):
+                value = name_node.id if isinstance(name_node, ast.Name) else name_node.value
+                if value in {"RATELIMIT_STORAGE_URI", "RATELIMIT_STORAGE_URL"}:
+                    ctx.emit("signal", line=name_node.lineno, name="limiter-storage-configured", detail=str(value))
+                    break
 
     def _targets(self, node: ast.Assign | ast.AnnAssign) -> list[str]:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -292,8 +299,8 @@ class _Collector:
                 self.ctx.emit("signal", line=node.lineno, name="global-rate-limit", detail=f"{name}(default_limits=...)")
             storage = pyast.keyword(call, "storage_uri")
             self.ctx.emit(
-                "signal", line=node.lineno, name="limiter-storage",
-                detail=pyast.const_str(storage.value) if storage else "memory://",
+                "signal", line=storage.value.lineno if storage else node.lineno, name="limiter-storage",
+                detail=(pyast.const_str(storage.value) or "configured") if storage else "memory:// (default)",
             )
 
     def _app_kwargs(self, call: ast.Call, app: str) -> None:

@@ -164,6 +164,8 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
             if status is None:
                 return
         else:
+            if parts[0] in ctx.imports or args[0].type in {"interpreted_string_literal", "raw_string_literal"}:
+                return  # `slog.String("error", err.Error())`: a log attribute, no response
             status, body = text(args[0]), args[1:]
     ctx.examine(RULE)
     if not any(_carries_error(b) for b in body):

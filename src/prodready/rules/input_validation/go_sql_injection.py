@@ -35,7 +35,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
-from prodready.lang.treesitter import field, text
+from prodready.lang.treesitter import descendants, field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_code
@@ -69,7 +69,7 @@ REQUEST_VALUE = lazy_compile(r"(FormValue|PostForm|Query\(|Param\(|URL\.|Header\
 SQL = lazy_compile(r"(?i)\b(select|insert|update|delete)\b.*\b(from|into|set|where)\b")
 
 
-def _dynamic(node: Any, func_text: str) -> bool:
+def _dynamic(node: Any, func_text: str, func: Any = None) -> bool:
     value = text(node)
     if node.type == "call_expression" and go.callee(node) == "fmt.Sprintf":
         args = [text(a) for a in go.call_args(node)[1:]]
@@ -79,10 +79,78 @@ def _dynamic(node: Any, func_text: str) -> bool:
     if node.type == "binary_expression" and "+" in value:
         if not SQL.search(value) or not re.search(r"\+\s*[A-Za-z_]", value):
             return False
-        return not all(_fixed_fragment(operand, func_text) for operand in _concatenated(node))
+        return not all(_fixed_fragment(operand, func_text, func=func) for operand in _concatenated(node))
     if node.type == "identifier":
         match = _assignment_of(value, func_text)
-        return bool(match and SQL.search(match.group(1)))
+        if not (match and SQL.search(match.group(1))):
+            return False
+        assigned = _assigned_values(value, func) if func is not None else []
+        # `stmt := "INSERT INTO t (" + strings.Join(fields, ", ") + ") VALUES (...)"`: judged by what it joins
+        return not assigned or any(_dynamic(right, func_text, func) for right in assigned)
+    return False
+
+
+def _assigned_values(name: str, func: Any) -> list[Any]:
+    """The right-hand sides assigned to local `name` in the function (`x := ...`, `x = ...`)."""
+    values = []
+    for decl in descendants(func, "short_var_declaration", "assignment_statement"):
+        left, right = field(decl, "left"), field(decl, "right")
+        if left is None or right is None:
+            continue
+        names = [text(n) for n in left.named_children]
+        if name in names and len(right.named_children) == len(names):
+            values.append(right.named_children[names.index(name)])
+    return values
+
+
+def _fixed_slice(name: str, func: Any, depth: int = 0) -> bool:
+    """A local slice of SQL pieces no request chooses: made from literals (`[]string{"a = ?"}`) and only
+    ever extended with literals (`where = append(where, "name = ?")`)."""
+    made = _assigned_values(name, func)
+    if not made:
+        return False
+    for value in made:
+        if value.type == "composite_literal":
+            body = field(value, "body")
+            elements = [e.named_children[0] if e.type in {"literal_element", "element"} and e.named_children else e
+                        for e in (body.named_children if body is not None else [])]
+            if not all(e.type in LITERALS for e in elements):
+                return False
+        elif value.type == "call_expression" and go.callee(value) == "append":
+            args = go.call_args(value)
+            if not args or text(args[0]) != name or not all(_fixed_piece(a, func, depth) for a in args[1:]):
+                return False
+        elif not (value.type == "call_expression" and go.callee(value) == "make"):
+            return False
+    return True
+
+
+def _fixed_piece(node: Any, func: Any, depth: int = 0) -> bool:
+    """An element added to a slice of SQL pieces: a literal, or literals joined with such slices
+    (`"id IN (" + strings.Join(placeholders, ",") + ")"`)."""
+    if node.type in LITERALS:
+        return True
+    if depth > 2:
+        return False
+    if node.type == "binary_expression":
+        return all(_fixed_piece(operand, func, depth + 1) for operand in _concatenated(node))
+    if node.type == "call_expression" and go.callee(node) == "strings.Join":
+        joined = go.call_args(node)
+        return bool(joined) and joined[0].type == "identifier" and _fixed_slice(text(joined[0]), func, depth + 1)
+    if node.type == "call_expression" and not REQUEST_VALUE.search(text(node)):
+        return all(_plain_argument(a) for a in go.call_args(node))  # `placeholder(len(args) + 1)`
+    return False
+
+
+def _plain_argument(node: Any) -> bool:
+    """What a dialect helper is fed when it renders no input: literals, plain variables, lengths and
+    sums of them (`placeholders(len(args))`, `placeholder(len(args) + 1)`)."""
+    if node.type in LITERALS or node.type == "identifier":
+        return True
+    if node.type == "call_expression":
+        return go.callee(node) == "len"
+    if node.type == "binary_expression":
+        return all(_plain_argument(child) for child in node.named_children)
     return False
 
 
@@ -99,7 +167,7 @@ def _concatenated(node: Any) -> list[Any]:
     return _concatenated(field(node, "left")) + _concatenated(field(node, "right"))
 
 
-def _fixed_fragment(node: Any, func_text: str, depth: int = 0) -> bool:
+def _fixed_fragment(node: Any, func_text: str, depth: int = 0, func: Any = None) -> bool:
     """A piece of SQL that no request chooses: a literal, a package constant, a dialect helper fed
     literals or plain variables (`db.now()`, `db.upsert("id")`, `strconv.Itoa(limit)`), or a local
     that is only ever assigned such pieces (`where := "id = ?"`; `if slug { where = "slug = ?" }`)."""
@@ -111,7 +179,10 @@ def _fixed_fragment(node: Any, func_text: str, depth: int = 0) -> bool:
     if REQUEST_VALUE.search(value):
         return False
     if node.type == "call_expression":
-        return all(a.type in LITERALS or a.type == "identifier" for a in go.call_args(node))
+        if go.callee(node) == "strings.Join" and func is not None:
+            joined = go.call_args(node)
+            return bool(joined) and joined[0].type == "identifier" and _fixed_slice(text(joined[0]), func)
+        return all(_plain_argument(a) for a in go.call_args(node))
     if node.type == "identifier" and depth < 2:
         if re.search(rf"\bconst\s+{re.escape(value)}\b", func_text) or _package_constant(node, value):
             return True
@@ -173,5 +244,5 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     query = args[1] if parts[1].endswith("Context") and len(args) > 1 else args[0]
     func = go.enclosing_function(node)
     ctx.examine(RULE)
-    if _dynamic(query, text(func) if func is not None else ""):
+    if _dynamic(query, text(func) if func is not None else "", func):
         yield RULE.hit(node, f"{parts[1]}() runs SQL built with Sprintf/concatenation")

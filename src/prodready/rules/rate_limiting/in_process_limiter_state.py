@@ -4,7 +4,9 @@
 Reports a limiter whose counters live in the process — slowapi/flask-limiter without a shared
 `storage_uri` (memory:// by default), or a module-level dict used to count requests — when the
 service runs more than one worker or replica (`--workers N`, gunicorn `-w N`, compose `replicas`,
-`uvicorn.run(workers=...)`).
+`uvicorn.run(workers=...)`). A slowapi/flask-limiter or express-rate-limit store left in memory is
+reported even with one process (the limiter libraries themselves warn that memory storage is not for
+production), unless Flask's `RATELIMIT_STORAGE_URI` is set in the app's configuration.
 
 ## Why it matters in production
 Each worker counts separately: with 4 workers and 3 replicas, "10/minute" really allows 120/minute,
@@ -71,12 +73,24 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     if not stores:
         return
     ctx.examine(RULE)
+    configured = bool(model.signals("limiter-storage-configured"))
     why = _multi_process(model)
     if not why:
         # express-rate-limit's default MemoryStore: even one Node process loses every counter on each
         # restart and deploy, and the next instance (cluster, pm2, a second replica) doubles the limit
         for store in stores:
-            if str(store.get("detail") or "").startswith("memory (express-rate-limit"):
+            detail = str(store.get("detail") or "")
+            if detail == "memory://" or detail == "memory:// (default)" and not configured:
+                # flask-limiter/slowapi: the library itself warns that memory:// is not for production
+                yield Hit(
+                    line=store.get("line"),
+                    path=str(store["file"]),
+                    message="the rate limiter keeps its counters in process memory"
+                    f"{' (no storage_uri given)' if 'default' in detail else ''}: they reset on every restart "
+                    "and deploy, and a second worker or replica doubles every limit",
+                )
+                return
+            if detail.startswith("memory (express-rate-limit"):
                 yield Hit(
                     line=store.get("line"),
                     path=str(store["file"]),
@@ -87,7 +101,7 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
         return
     for store in stores:
         detail = str(store.get("detail") or "")
-        if store.get("name") == "limiter-storage" and not detail.startswith("memory"):
+        if store.get("name") == "limiter-storage" and (not detail.startswith("memory") or "default" in detail and configured):
             continue
         yield Hit(
             line=store.get("line"),
