@@ -43,7 +43,8 @@ SIGNAL_IMPORTS = (
 )
 ROUTE_METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "Any", "Get", "Post", "Put", "Delete", "Patch", "Head", "Options", "Handle", "HandleFunc", "Match", "To"}
 AUTH = lazy_compile(r"(?i)(auth|jwt|token|requirelogin|loginrequired|require|protect|verify|apikey|api_key|bearer|guard|permission|\blogged(_?in)?\b)")
-LIMIT = lazy_compile(r"(?i)(rate|limit|throttl|tollbooth)")
+# (a body or size limit is no rate limit: echo's `middleware.BodyLimit`, gin-contrib `RequestSizeLimiter`)
+LIMIT = lazy_compile(r"(?i)(rate|(?<!body)(?<!size)(?<!bytes)limit|throttl|tollbooth)")
 # Middleware that handles every request and authenticates nobody, whatever its options mention
 # (`middleware.CSRFWithConfig(middleware.CSRFConfig{TokenLookup: ...})`).
 NOT_AUTH = lazy_compile(r"(?i)(^|\.)(csrf|cors|logger|recover|gzip|secure|requestid|request_id|bodylimit|timeout|static|compress|decompress|methodoverride|\w*trailingslash)\w*$")

@@ -54,7 +54,9 @@ RULE = RuleMeta(
 )
 
 ROOT_USERS = {"root", "0", "0:0", "root:root"}
-CREATES_USER = lazy_compile(r"\b(adduser|useradd)\b(?:\s+(?:-{1,2}[\w-]+(?:[ =](?!-)[^\s&;-][^\s&;]*)?))*\s+([A-Za-z_][\w-]*)")
+CREATES_USER = lazy_compile(
+    r"\b(adduser|useradd)\b(?:\s+(?:-{1,2}[\w-]+(?:[ =](?!-)[^\s&;-][^\s&;]*)?))*\s+([A-Za-z_][\w-]*|\$\{?[A-Za-z_]\w*\}?)"
+)
 
 
 @RULE.on_file(Language.DOCKERFILE)
@@ -70,7 +72,8 @@ def check(ctx: DockerfileContext) -> Iterator[Hit]:
             starts = [i for i in stage if i.keyword in {"CMD", "ENTRYPOINT"}]
             where = starts[-1] if starts else created
             name = CREATES_USER.search(created.args_text)
-            who = f" '{name.group(2)}'" if name and name.group(2) else ""
+            # (a name from a build argument is shown as it is only when it is one: `-S ${USERNAME}` may be an option's value)
+            who = f" '{name.group(2)}'" if name and name.group(2) and not name.group(2).startswith("$") else ""
             before = f"{where.keyword} runs as root" if starts else "the process still runs as root"
             yield Hit(
                 line=where.line,

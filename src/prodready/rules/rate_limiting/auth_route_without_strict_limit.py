@@ -167,7 +167,7 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
             continue
         if _js_skip(route):
             continue
-        if route.framework not in JS_FRAMEWORKS and route.auth and not LOGIN_ITSELF.search(route.auth_via or ""):
+        if route.framework not in JS_FRAMEWORKS and _authenticated(route):
             continue  # behind authentication: the caller already proved who they are
         ctx.examine(RULE)
         strict = _strictly_limited(route) if route.framework in JS_FRAMEWORKS else route.rate_limited and not route.limit_via.startswith("app-wide")
@@ -180,12 +180,25 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
             )
 
 
+# Paths a caller reaches before signing in: middleware in force there (an optional session or API-key
+# loader, `r.With(keyAuth)`) cannot require a login, so it is no protection against guessing.
+PRE_AUTH_PATH = lazy_compile(r"(?i)(login|log-in|signin|sign-in|forgot|signup|sign-up|register|request-?reset)")
+
+
+def _authenticated(route: Any) -> bool:
+    if not route.auth or LOGIN_ITSELF.search(route.auth_via or ""):
+        return False
+    # (only middleware inherited from a router or the app: a dependency on the route itself is meant)
+    inherited = str(route.auth_via or "").startswith(("include_router(", "app-wide"))
+    return not (inherited and PRE_AUTH_PATH.search(route.path))
+
+
 def _no_limiter(ctx: ProjectContext) -> Iterator[Hit]:
     """No limiter anywhere (Python, Go): the credential routes are where guessing happens first."""
     for route in ctx.model.http_routes():
         if route.framework in JS_FRAMEWORKS or route.method.upper() not in WRITE_METHODS:
             continue
-        if route.auth and not LOGIN_ITSELF.search(route.auth_via or ""):
+        if _authenticated(route):
             continue  # an authenticated route (change my password, test my token) is not a guessing target
         handler = (route.handler or "").rsplit(".", 1)[-1]
         open_signup = not route.auth and route.method.upper() == "POST" and OPEN_SIGNUP.search(route.path)
