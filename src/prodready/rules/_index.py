@@ -252,7 +252,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-TO-001', 'http-call-without-timeout', 'timeouts', 'high', 'timeouts.go_http_client_without_timeout', ('go',)),
     ('PR-TO-002', 'redis-without-socket-timeout', 'timeouts', 'high', 'timeouts.redis_without_socket_timeout', ('python',)),
     ('PR-TO-003', 'database-client-without-timeout', 'timeouts', 'high', 'timeouts.database_client_without_timeout', ('go', 'javascript', 'python', 'typescript')),
-    ('PR-TO-004', 'subprocess-without-timeout', 'timeouts', 'medium', 'timeouts.subprocess_without_timeout', ('python',)),
+    ('PR-TO-004', 'subprocess-without-timeout', 'timeouts', 'medium', 'timeouts.subprocess_without_timeout', ('javascript', 'python', 'typescript')),
     ('PR-TO-004', 'subprocess-without-timeout', 'timeouts', 'medium', 'timeouts.go_command_without_deadline', ('go',)),
     ('PR-TO-005', 'llm-client-without-timeout', 'timeouts', 'high', 'timeouts.llm_client_without_timeout', ('python',)),
     ('PR-TO-006', 'websocket-keepalive-disabled', 'timeouts', 'medium', 'timeouts.websocket_keepalive_disabled', ('python',)),
