@@ -2,7 +2,8 @@
 
 ## What it does
 Flags Redis clients and connection pools (`redis.Redis`, `Redis.from_url`, `ConnectionPool`,
-their `redis.asyncio` twins, `aioredis.from_url`, Flask-Redis `FlaskRedis()`) created without `socket_timeout`.
+their `redis.asyncio` twins, `aioredis.from_url`, Flask-Redis `FlaskRedis()`, and the same factories of
+valkey-py, the Redis fork's client) created without `socket_timeout`.
 `socket_connect_timeout` alone only bounds the connect, not the commands.
 
 ## Why it matters in production
@@ -53,9 +54,12 @@ RULE = RuleMeta(
 
 FACTORIES = {
     f"{prefix}.{name}"
-    for prefix in ("redis", "redis.asyncio", "redis.client", "aioredis")
+    for prefix in ("redis", "redis.asyncio", "redis.client", "aioredis", "valkey", "valkey.asyncio", "valkey.client")
     for name in (
         "Redis",
+        "Valkey",
+        "StrictValkey",
+        "Valkey.from_url",
         "StrictRedis",
         "Redis.from_url",
         "StrictRedis.from_url",
@@ -69,7 +73,8 @@ FACTORIES = {
 
 
 @RULE.on_python(
-    ast.Call, calls=["BlockingConnectionPool", "ConnectionPool", "Redis", "StrictRedis", "from_url", "FlaskRedis"], skip_file=in_test_file
+    ast.Call, calls=["BlockingConnectionPool", "ConnectionPool", "Redis", "StrictRedis", "Valkey", "StrictValkey", "from_url", "FlaskRedis"],
+    skip_file=in_test_file,
 )
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
@@ -85,4 +90,5 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     url = pyast.const_str(node.args[0]) if node.args else None
     if url and "socket_timeout" in url:
         return
-    yield RULE.hit(node, f"{name.split('redis.')[-1]}() without socket_timeout: commands can hang forever")
+    shown = name.split("redis.")[-1] if "redis." in name else name
+    yield RULE.hit(node, f"{shown}() without socket_timeout: commands can hang forever")
