@@ -4,7 +4,9 @@
 In `main` or a start-up function (`run`, `start…`, `setup…`, `init…`, `serve…`), flags
 `if err := store.Migrate(ctx); err != nil { logger.Error(...) }` — a migration, connection,
 configuration load or registration whose failure is only logged: the block neither returns, exits,
-panics nor retries, so the service starts anyway.
+panics nor retries, so the service starts anyway. Also flags the server's own serve loop run in a
+goroutine (`go func() { if err := srv.ListenAndServe(); err != nil { log... } }()`) whose failure is
+only logged: nothing tells main, which waits for a signal with nothing serving.
 
 ## Why it matters in production
 The process comes up healthy-looking on a schema it does not expect, without the cache it was
@@ -71,10 +73,15 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
     initializer = field(node, "initializer")
     condition = text(field(node, "condition"))
-    if initializer is None or not re.fullmatch(r"err\s*!=\s*nil", condition.strip()):
+    if initializer is None:
         return
     right = field(initializer, "right")
     call = right.named_children[0] if right is not None and right.named_children else None
+    if call is not None and call.type == "call_expression" and SERVES.search(go.callee(call)) and SERVE_FAILED.fullmatch(condition.strip()):
+        yield from _serve_failure_logged(node, call, ctx)
+        return
+    if not re.fullmatch(r"err\s*!=\s*nil", condition.strip()):
+        return
     if call is None or call.type != "call_expression" or not REQUIRED_STEP.search(go.callee(call).rsplit(".", 1)[-1]):
         return
     function = go.enclosing_top_function(node)
@@ -96,3 +103,43 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if not all(s.type == "expression_statement" and LOGS.search(text(s).strip()) for s in statements):
         return
     yield RULE.hit(node, f"{go.callee(call)}() failing is only logged in {go.function_name(function)}(): the service starts anyway, without it")
+
+
+# the server's own serve loop: `srv.ListenAndServe()`, `e.Start(addr)`, gin's `r.Run(addr)`
+SERVES = lazy_compile(r"\.(Serve|ServeTLS|ListenAndServe|ListenAndServeTLS|Start|StartServer|StartTLS|Run|RunTLS)$")
+SIDE_SERVER = lazy_compile(r"(?i)debug|pprof|expvar|metric|prometheus|profil")
+SERVE_FAILED = lazy_compile(
+    r"err\s*!=\s*nil(\s*&&\s*(err\s*!=\s*[\w.]*ErrServerClosed|!errors\.Is\(err,\s*[\w.]*ErrServerClosed\)))?"
+)
+
+
+def _only_logs(block: Any) -> bool:
+    children = block.named_children if block is not None else []
+    if len(children) == 1 and children[0].type == "statement_list":
+        children = children[0].named_children
+    statements = [s for s in children if s.type != "comment"]
+    return bool(statements) and not LEAVES.search(text(block)) and "<-" not in text(block) and all(
+        s.type == "expression_statement" and LOGS.search(text(s).strip()) for s in statements
+    )
+
+
+def _serve_failure_logged(node: Any, call: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """`go func() { if err := srv.ListenAndServe(); err != nil { log.Error(...) } }()`: the port is
+    taken or the certificate is bad, the goroutine logs and ends, and main waits for a signal with
+    nothing serving."""
+    literal = go.enclosing_function(node)
+    if literal is None or literal.type != "func_literal":
+        return
+    launched = literal.parent.parent if literal.parent is not None else None  # go_statement > call > func_literal
+    if launched is None or launched.type != "go_statement" or field(node, "alternative") is not None:
+        return
+    if SIDE_SERVER.search(text(literal)) or SIDE_SERVER.search(ctx.path):
+        return  # a debug, profiling or metrics listener: the service itself does not depend on it
+    ctx.examine(RULE)
+    if not _only_logs(field(node, "consequence")):
+        return
+    yield RULE.hit(
+        node,
+        f"{go.callee(call)}() failing (port in use, bad certificate) is only logged in its goroutine: "
+        "the process keeps running with nothing serving",
+    )
