@@ -27,7 +27,9 @@ CMD ["uvicorn", "app.main:app"]
 ```
 
 ## Known limitations
-A user set by the orchestrator (`securityContext.runAsUser`, compose `user:`) is not seen here.
+A user set by the orchestrator (`securityContext.runAsUser`, compose `user:`) is not seen here. A
+final stage built on a base image of its own (`org/base:...`, `baseimage`, linuxserver's s6 images,
+which start as root and drop privileges themselves) is left alone: that image's USER is not seen.
 
 ## References
 - https://docs.docker.com/build/building/best-practices/#user
@@ -54,6 +56,9 @@ RULE = RuleMeta(
 )
 
 ROOT_USERS = {"root", "0", "0:0", "root:root"}
+# `docker.io/searxng/base:searxng`, `umputun/baseimage:app`, `ghcr.io/linuxserver/baseimage-alpine`
+# (a bare `base` names an earlier stage, not an image; distroless `:nonroot` tags run as 65532)
+OWN_BASE_IMAGE = lazy_compile(r"(?i)/(base|baseimage)([-:]|$)|^(base|baseimage)[-:]|/baseimage-|linuxserver/|:nonroot$")
 CREATES_USER = lazy_compile(
     r"\b(adduser|useradd)\b(?:\s+(?:-{1,2}[\w-]+(?:[ =](?!-)[^\s&;-][^\s&;]*)?))*\s+([A-Za-z_][\w-]*|\$\{?[A-Za-z_]\w*\}?)"
 )
@@ -66,6 +71,9 @@ def check(ctx: DockerfileContext) -> Iterator[Hit]:
         return
     ctx.examine(RULE)
     users = [i for i in stage if i.keyword == "USER"]
+    base = stage[0].args_text.split()[0] if stage[0].keyword == "FROM" and stage[0].args_text.split() else ""
+    if not users and OWN_BASE_IMAGE.search(base):
+        return  # the project's own base image (or an s6 one that drops privileges): its USER is not seen here
     if not users:
         created = next((i for i in stage if i.keyword == "RUN" and CREATES_USER.search(i.args_text)), None)
         if created is not None:
@@ -82,6 +90,16 @@ def check(ctx: DockerfileContext) -> Iterator[Hit]:
             )
             return
         first = stage[0]
+        starts = [i for i in stage if i.keyword in {"CMD", "ENTRYPOINT"}]
+        if starts:
+            # the process that runs as root starts here (where `USER app` belongs, just above); the
+            # stage's FROM is the second place of the same defect
+            where = starts[-1]
+            yield Hit(
+                line=where.line,
+                end_line=where.end_line,
+                message=f"final stage (FROM at line {first.line}) has no USER instruction: {where.keyword} runs as root",
+            )
         yield Hit(
             line=first.line,
             end_line=first.end_line,
