@@ -106,6 +106,19 @@ def _handler_symbol(handler: Any, call: Any, package: str) -> str:
     return symbol
 
 
+# middleware that replaces RemoteAddr with X-Forwarded-For / X-Real-IP from whoever sent the request
+FORWARDED_IP_MIDDLEWARE = lazy_compile(r"^(github\.com/go-chi/chi(/v\d+)?/middleware|zgo\.at/zhttp/mware)$")
+
+
+def _emit_forwarded_ip_middleware(root: Any, ctx: TreeContext) -> None:
+    """chi `middleware.RealIP`, zhttp `mware.RealIP()`: every later `r.RemoteAddr` is client-chosen."""
+    for node in descendants(root, "selector_expression"):
+        parts = go.selector_parts(node)
+        if parts is None or parts[1] != "RealIP" or not FORWARDED_IP_MIDDLEWARE.match(ctx.imports.get(parts[0], "")):
+            continue
+        ctx.emit("signal", line=line_of(node), name="forwarded-ip-trusted", detail=f"{parts[0]}.RealIP")
+
+
 def _websocket_like(path: str, handler: str) -> bool:
     """`/ws`, `serveWs`, `websocketHandler` — but not `views.X` (which merely contains "ws")."""
     if re.search(r"(?i)socket", path + handler):
@@ -833,6 +846,8 @@ def collect(root: Any, ctx: TreeContext) -> None:
     for name, write_line, func_name, in_handler in package_var_writes(root):
         ctx.emit("go_package_var_write", line=write_line, name=name, func=func_name, handler=in_handler)
     _emit_gin_and_prints(root, calls, ctx)
+    if "RealIP" in ctx.text:
+        _emit_forwarded_ip_middleware(root, ctx)
     _emit_discards(root, ctx)
     _emit_signing_keys(root, calls, ctx, package)
     if "signal.Notify" in ctx.text and any(go.callee(c) == "signal.Notify" for c in calls):

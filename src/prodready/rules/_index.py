@@ -207,7 +207,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-RA-001', 'expensive-route-without-limit', 'rate-limiting', 'medium', 'rate_limiting.expensive_route_without_limit', ('project',)),
     ('PR-RA-002', 'auth-route-without-strict-limit', 'rate-limiting', 'medium', 'rate_limiting.auth_route_without_strict_limit', ('project',)),
     ('PR-RA-003', 'in-process-limiter-state', 'rate-limiting', 'medium', 'rate_limiting.in_process_limiter_state', ('project',)),
-    ('PR-RA-004', 'client-ip-from-forwarded-header', 'rate-limiting', 'medium', 'rate_limiting.client_ip_from_forwarded_header', ('go', 'javascript', 'python', 'typescript')),
+    ('PR-RA-004', 'client-ip-from-forwarded-header', 'rate-limiting', 'medium', 'rate_limiting.client_ip_from_forwarded_header', ('go', 'javascript', 'project', 'python', 'typescript')),
     ('PR-RA-101', 'js-in-memory-limiter-serverless', 'rate-limiting', 'medium', 'rate_limiting.js_in_memory_limiter_serverless', ('project',)),
     ('PR-RA-301', 'no-rate-limiting', 'rate-limiting', 'high', 'rate_limiting.repo_no_rate_limiting', ('project',)),
     ('PR-RA-302', 'nginx-client-supplied-forwarded-for', 'rate-limiting', 'medium', 'rate_limiting.nginx_client_supplied_forwarded_for', ('nginx',)),

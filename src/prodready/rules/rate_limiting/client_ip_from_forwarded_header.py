@@ -4,7 +4,8 @@
 In a file that rate-limits (its text names a limit, limiter or throttle), flags the client address
 read straight from the `X-Forwarded-For` (or `X-Real-IP`) request header: Go
 `r.Header.Get("X-Forwarded-For")`, Python `request.headers.get("X-Forwarded-For")`, Node
-`req.headers['x-forwarded-for']`.
+`req.headers['x-forwarded-for']`. In Go services that rate-limit, also chi's `middleware.RealIP`
+and zhttp's `mware.RealIP()`, which rewrite `RemoteAddr` from those headers for every request.
 
 ## Why it matters in production
 Any client can send `X-Forwarded-For: 1.2.3.4`. The first entry of the header is whatever the
@@ -37,7 +38,7 @@ import ast
 from collections.abc import Iterator
 from typing import Any
 
-from prodready.engine.context import PyContext, TreeContext
+from prodready.engine.context import ProjectContext, PyContext, TreeContext
 from prodready.lang.treesitter import text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
@@ -85,3 +86,23 @@ def check_python(node: ast.Constant, ctx: PyContext) -> Iterator[Hit]:
         return
     ctx.examine(RULE)
     yield RULE.hit(node, _message())
+
+
+@RULE.on_project
+def check_go_middleware(ctx: ProjectContext) -> Iterator[Hit]:
+    """chi `middleware.RealIP` / zhttp `mware.RealIP()` in a service that rate-limits: every per-IP
+    limit is keyed on whatever X-Forwarded-For / X-Real-IP the client sends."""
+    places = ctx.model.signals("forwarded-ip-trusted")
+    if not places:
+        return
+    model = ctx.model
+    if not (model.has_signal("rate-limit") or model.has_signal("global-rate-limit") or any(r.rate_limited for r in model.http_routes())):
+        return
+    ctx.examine(RULE)
+    for place in places:
+        yield Hit(
+            line=place.get("line"),
+            path=str(place["file"]),
+            message=f"{place.get('detail')} replaces the client address with X-Forwarded-For/X-Real-IP from any client "
+            "(no trusted-proxy list): per-IP rate limits get a fresh bucket per forged address",
+        )
