@@ -820,6 +820,8 @@ def collect(root: Any, ctx: TreeContext) -> None:
         limit_via = _inherited(owner, router_limit, group_parent)
         if LIMIT.search(middleware):
             limit_via = "route middleware"
+        elif ".With(" in owner and LIMIT.search(owner.split(".With(", 1)[1]):
+            limit_via = "route middleware"  # r.With(rateLimiter).Post("/login", ...)
         handler_text = text(handler_node) if handler_node is not None else ""
         kind = "websocket" if _websocket_like(path, handler_text) else "http"
         ctx.emit(
