@@ -97,12 +97,13 @@ def _awaits_outside_try(body: Any) -> Any:
             argument = node.named_children[0] if node.named_children else None
             if argument is None or not (re.search(r"\.catch\(", text(argument)) or VALIDATOR_RUN.search(text(argument))):
                 return node
+        # (children pushed last-first, so that the first await in the source is the one found)
         if node.type == "try_statement":
             block = field(node, "body")
-            for child in node.children:
+            for child in reversed(node.children):
                 stack.append((child, covered or child == block))
             continue
-        for child in node.children:
+        for child in reversed(node.children):
             stack.append((child, covered))
     return None
 
@@ -117,7 +118,12 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if text(field(function, "property")) not in ROUTE_METHODS:
         return
     arguments = js.args(node)
-    if len(arguments) < 2 or string_value(arguments[0]) is None and arguments[0].type != "template_string":
+    paths = arguments[0] if arguments else None
+    if paths is not None and paths.type == "array" and paths.named_children and all(
+        string_value(p) is not None for p in paths.named_children
+    ):
+        paths = paths.named_children[0]  # router.get(['/d', '/d/*'], ...)
+    if len(arguments) < 2 or paths is None or string_value(paths) is None and paths.type != "template_string":
         return  # not `router.get("/path", ...)`
     handler = arguments[-1]
     if handler.type not in FUNCTIONS or not any(child.type == "async" for child in handler.children):
