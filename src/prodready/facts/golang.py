@@ -106,6 +106,13 @@ def _handler_symbol(handler: Any, call: Any, package: str) -> str:
     return symbol
 
 
+# headers that close clickjacking and MIME sniffing (PR-CF-103), and others that alone leave them open
+PROTECTIVE_HEADERS = frozenset({"content-security-policy", "x-frame-options", "x-content-type-options"})
+OTHER_RESPONSE_HEADERS = frozenset({"strict-transport-security", "cross-origin-opener-policy", "referrer-policy", "permissions-policy"})
+GO_SERVES_PAGES = lazy_compile(r"\bhttp\.FileServer(FS)?\(|\.Static(File|FS)?\(|\bStaticFS\(|\.LoadHTML(Glob|Files)\(")
+SECURITY_HEADER_PACKAGES = frozenset({"github.com/unrolled/secure", "github.com/gin-contrib/secure", "github.com/go-chi/chi/v5/middleware/secure"})
+
+
 # middleware that replaces RemoteAddr with X-Forwarded-For / X-Real-IP from whoever sent the request
 FORWARDED_IP_MIDDLEWARE = lazy_compile(r"^(github\.com/go-chi/chi(/v\d+)?/middleware|zgo\.at/zhttp/mware)$")
 
@@ -671,6 +678,8 @@ def collect(root: Any, ctx: TreeContext) -> None:
                 if LIMIT.search(arg_text):
                     router_limit[owner] = f"{owner.split('@')[0]}.Use({arg_text[:40]})"
                     ctx.emit("signal", line=line_of(call), name="rate-limit", detail=arg_text[:60])
+                if re.search(r"\bSecure(WithConfig)?\(|\bhelmet\b", arg_text):  # echo middleware.Secure(), gin-contrib secure
+                    ctx.emit("signal", line=line_of(call), name="security-headers", detail=arg_text[:60])
         elif method in {"Group", "Route", "With"}:
             # (chi's `set := r.With(requireAccess(...))`: an inline router with the middleware added)
             args = go.call_args(call)
@@ -854,10 +863,21 @@ def collect(root: Any, ctx: TreeContext) -> None:
     _emit_signing_keys(root, calls, ctx, package)
     if "signal.Notify" in ctx.text and any(go.callee(c) == "signal.Notify" for c in calls):
         ctx.emit("signal", name="signal-handler", detail="signal.Notify")
+    if "html/template" in paths or GO_SERVES_PAGES.search(ctx.text):
+        ctx.emit("signal", name="serves-pages", detail="html/template or a static file server")
+    if any(path in SECURITY_HEADER_PACKAGES for path in paths):
+        ctx.emit("signal", name="security-headers", detail="imports a security-headers middleware")
     lowered = lowered_text(ctx)
-    if "x-request-id" not in lowered and "x-correlation-id" not in lowered:
+    wanted = {"x-request-id", "x-correlation-id"} | PROTECTIVE_HEADERS | OTHER_RESPONSE_HEADERS
+    if not any(header in lowered for header in wanted):
         return  # no such literal can match below: spare the walk over every string in the file
+    request_id = False
     for literal in scan(root, "interpreted_string_literal"):
-        if (string_value(literal) or "").lower() in {"x-request-id", "x-correlation-id"}:
+        value = (string_value(literal) or "").lower()
+        if value in {"x-request-id", "x-correlation-id"} and not request_id:
             ctx.emit("signal", line=line_of(literal), name="request-id", detail=string_value(literal))
-            break
+            request_id = True
+        elif value in PROTECTIVE_HEADERS:
+            ctx.emit("signal", line=line_of(literal), name="security-headers", detail=string_value(literal))
+        elif value in OTHER_RESPONSE_HEADERS:
+            ctx.emit("signal", line=line_of(literal), name="response-headers-set", detail=string_value(literal))

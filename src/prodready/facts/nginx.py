@@ -14,6 +14,8 @@ from prodready.rules._nginx import client_ip_state, headers_in_force, upstream_i
 from prodready.rules.base import FactCollector
 
 FACTS = FactCollector("nginx")
+# headers that close clickjacking and MIME sniffing (HSTS or COOP alone do not)
+PROTECTIVE_HEADERS = {"content-security-policy", "x-frame-options", "x-content-type-options"}
 
 
 @FACTS.on_file(Language.NGINX)
@@ -24,6 +26,10 @@ def nginx(ctx: NginxContext) -> None:
             headers, _top = headers_in_force(block.children()[0], config) if block.children() else ([], True)
             state = "unknown" if headers is None else client_ip_state(headers)
             ctx.emit("nginx_http", line=block.line, client_ip=state)
+    for directive in config.find("add_header"):
+        if directive.args and directive.args[0].lower() in PROTECTIVE_HEADERS:
+            ctx.emit("signal", line=directive.line, name="security-headers", detail=f"nginx add_header {directive.args[0]}")
+            break
     for directive in config.find("proxy_pass"):
         if not directive.args:
             continue

@@ -32,6 +32,13 @@ FRAMEWORK_MODULES = {
     "tornado.web": "tornado",
     "quart": "flask",
 }
+# headers that close clickjacking and MIME sniffing (PR-CF-103); HSTS, COOP or a referrer policy set
+# alone leave them open
+PROTECTIVE_HEADERS = frozenset({"content-security-policy", "x-frame-options", "x-content-type-options"})
+OTHER_RESPONSE_HEADERS = frozenset({"strict-transport-security", "cross-origin-opener-policy", "referrer-policy", "permissions-policy"})
+# the service renders or serves pages itself (PR-CF-103 judges only those)
+SERVES_PAGES = lazy_compile(r"\b(render_template(_string)?|TemplateResponse|Jinja2Templates|StaticFiles|send_from_directory|send_static_file)\(")
+SECURITY_HEADER_MODULES = ("flask_talisman", "talisman", "secure", "secweb", "starlette_csp", "django_csp")
 APP_FACTORIES = {
     "fastapi.FastAPI": "fastapi",
     "flask.Flask": "flask",
@@ -248,8 +255,20 @@ class _Collector:
         for node in ctx.nodes_of(ast.Subscript):
             self._environ_subscript(node)
         for node in ctx.nodes_of(ast.Constant):
-            if isinstance(node.value, str) and node.value.lower() in {"x-request-id", "x-correlation-id", "x-trace-id"}:
+            if not isinstance(node.value, str) or len(node.value) > 40:
+                continue
+            lowered = node.value.lower()
+            if lowered in {"x-request-id", "x-correlation-id", "x-trace-id"}:
                 ctx.emit("signal", line=node.lineno, name="request-id", detail=node.value)
+            elif lowered in PROTECTIVE_HEADERS:
+                ctx.emit("signal", line=node.lineno, name="security-headers", detail=node.value)
+            elif lowered in OTHER_RESPONSE_HEADERS:
+                ctx.emit("signal", line=node.lineno, name="response-headers-set", detail=node.value)
+        if SERVES_PAGES.search(ctx.text):
+            ctx.emit("signal", name="serves-pages", detail=SERVES_PAGES.search(ctx.text).group(0))  # type: ignore[union-attr]
+        for module in SECURITY_HEADER_MODULES:
+            if ctx.imports_module(module):
+                ctx.emit("signal", name="security-headers", detail=f"imports {module}")
         if "RATELIMIT_STORAGE_UR" in ctx.text:
             # Flask-Limiter's storage set in the app's configuration (a comment sets nothing)
             for name_node in ctx.nodes_of(ast.Name, ast.Constant):
