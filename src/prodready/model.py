@@ -94,6 +94,9 @@ class Hit:
     path: str | None = None  # project rules name the most relevant file
     evidence: str | None = None  # project rules may give their own evidence text
     anchor: str = ""  # stable text that identifies the finding (e.g. the enclosing def)
+    # further places of the same defect in the same file, as (line, what is there): where a
+    # collection is declared when the finding points at where it grows
+    related: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ from prodready.lang import golang as go_lang
 from prodready.lang import python as pyast
 from prodready.lang import treesitter as ts
 from prodready.lazyre import lazy_compile
-from prodready.model import Category, Finding, Hit, Language, Severity
+from prodready.model import Category, Finding, Hit, Language, Location, Severity
 from prodready.redact import redact, redact_message
 from prodready.rules.base import FactCollector, HandlerSet, RuleMeta, iter_hits
 from prodready.rules.registry import Registry, python_call_modules, registry_for, rule_index
@@ -828,10 +828,11 @@ def make_findings(
         code = raw
         # An old id (the matcher's key) overrides the severity of that matcher's findings alone.
         severity = Severity(overrides.get(rule.key, overrides.get(rule.id, rule.severity.value)))
+        finding_print = fingerprint(rule.key, path, code, hit.anchor, occurrence)
         findings.append(
             Finding(
                 # Seeded by the matcher's key (its old id): fingerprints did not change when ids merged.
-                fingerprint=fingerprint(rule.key, path, code, hit.anchor, occurrence),
+                fingerprint=finding_print,
                 rule=rule.id,
                 category=rule.category,
                 severity=severity,
@@ -847,7 +848,25 @@ def make_findings(
                 matcher=rule.key if rule.key != rule.id else "",
             )
         )
+        if hit.related and hit.line is not None and path is not None:
+            findings[-1] = _with_related(findings[-1], hit, rule, file_lines)
     return findings
+
+
+def _with_related(finding: Finding, hit: Hit, rule: RuleMeta, file_lines: list[str] | None) -> Finding:
+    """The finding with its related places (`Hit.related`) as further locations, after its own."""
+    from dataclasses import replace
+
+    places = [finding.all_locations[0]]
+    for line, what in hit.related:
+        if line == hit.line:
+            continue
+        raw = file_lines[line - 1].strip() if file_lines and 0 < line <= len(file_lines) else ""
+        places.append(Location(
+            finding.path, line, line, clip(redact_message(what), MAX_MESSAGE_CHARS), redact(raw),
+            fingerprint(rule.key, finding.path, raw, f"{hit.anchor}@related", 0),
+        ))
+    return replace(finding, locations=tuple(places)) if len(places) > 1 else finding
 
 
 CONTEXT_LINES = 3

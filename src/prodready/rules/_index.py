@@ -302,7 +302,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     'authentication.js_websocket_without_auth': ('PR-AU-102', 'js-websocket-without-auth'),
     'authentication.js_jwt_without_verification': ('PR-AU-101', 'js-jwt-without-verification'),
     'configuration.js_debug_hardcoded': ('PR-CF-101', 'js-debug-hardcoded'),
-    'configuration.js_no_security_headers': ('PR-CF-103', 'js-no-security-headers'),
+    'configuration.js_no_security_headers': ('js-no-security-headers',),
     'cors.js_cors_any_origin': ('PR-CO-101', 'js-cors-any-origin'),
     'cors.go_cors_any_origin': ('PR-CO-201', 'go-cors-any-origin'),
     'cors.js_cors_any_origin_with_credentials': ('PR-CO-102', 'js-cors-any-origin-with-credentials'),

@@ -50,7 +50,7 @@ from prodready.rules.base import RuleMeta
 RULE = RuleMeta(
     id="PR-CF-103",
     name="no-security-headers",
-    aliases=("PR-CF-103", "js-no-security-headers"),
+    aliases=("js-no-security-headers",),
     category=Category.CONFIGURATION,
     severity=Severity.LOW,
     confidence=Confidence.MEDIUM,

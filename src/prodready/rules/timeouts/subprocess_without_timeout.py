@@ -158,6 +158,8 @@ def _skip(ctx: TreeContext) -> bool:
 
 @RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_skip)
 def check_node(call: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if _skip(ctx):
+        return
     module, function = _module_of(js.callee(call), ctx)
     if not module:
         return

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from dataclasses import replace
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
@@ -99,9 +100,10 @@ def check(tree: ast.Module, ctx: PyContext) -> Iterator[Hit]:
             continue
         first = min((node for node, _ in container.writes), key=lambda n: getattr(n, "lineno", 0))
         where = "module-level" if container.scope == "module" else f"held by {container.scope}"
-        yield RULE.hit(
+        hit = RULE.hit(
             first,
             f"`{name}` ({where} {container.kind}, line {container.line}) grows in {', '.join(writers[:3])}() "
             "and nothing removes from it",
             anchor=name,
         )
+        yield replace(hit, related=((container.line, f"`{name}` is declared here"),)) if container.line else hit

@@ -167,6 +167,7 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
             line=line_of(first),
             message=f"`{name}` ({'held by a long-lived object' if name.startswith('this.') else 'module-level'}, line {declared}) grows in {js.function_name(js.enclosing_function(first)) or 'a handler'}() and nothing deletes from it",
             anchor=name,
+            related=((declared, f"`{name}` is declared here"),),
         )
         if re.search(r"(?i)(rate|limit|hits|attempt|requests)", name):
             ctx.emit("signal", line=declared, name="in-process-limiter", detail=f"module-level `{name}`")
