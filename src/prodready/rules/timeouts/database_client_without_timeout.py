@@ -9,7 +9,9 @@ connections without `command_timeout`. Node: `mongoose.connect(uri, {...})` and
 the options or the URL), ioredis `new Redis({...})` without `commandTimeout`; options passed as a
 variable are given the benefit of the doubt. Go: `mongo.Connect`/`mongo.NewClient` in a file that
 sets none of `SetTimeout`, `SetSocketTimeout`, `SetServerSelectionTimeout` (or `timeoutMS` in the URI),
-and go-redis clients whose options set `ReadTimeout`/`WriteTimeout` to -1 (timeouts switched off).
+and go-redis clients whose options set `ReadTimeout`/`WriteTimeout` to -1 (timeouts switched off), and
+bbolt files opened without `Options.Timeout` (`bolt.Open(path, 0600, nil)`, `storm.Open(path)`,
+`bolt.Options{}` handed to a constructor): Open waits forever for the file lock.
 
 ## Why it matters in production
 A slow query or a database that stops answering holds the connection and the request forever.
@@ -217,3 +219,46 @@ def check_go_redis(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         line=ctx.text.count("\n", 0, disabled.start()) + 1,
         message=f"go-redis {disabled.group(1)} = -1 disables the socket timeout: a stuck or overloaded Redis blocks every caller with no deadline",
     )
+
+
+BOLT_OPEN = frozenset({"bolt.Open", "bbolt.Open", "storm.Open"})
+BOLT_MESSAGE = (
+    "bbolt file opened without Options.Timeout: while another process holds its lock (a second instance, a "
+    "CLI run beside the server) Open blocks forever"
+)
+
+
+def _no_bolt(ctx: TreeContext) -> object:
+    return ctx.is_test_file or "bolt" not in ctx.text
+
+
+@RULE.on_tree("call_expression", "composite_literal", languages=(Language.GO,), skip_file=_no_bolt)
+def check_go_bolt(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """bbolt (and storm over it): `bolt.Open(path, 0600, nil)`, `storm.Open(path)`, `bolt.Options{}`."""
+    if _no_bolt(ctx):
+        return
+    if node.type == "composite_literal":
+        if go.composite_type(node) not in {"bolt.Options", "bbolt.Options"}:
+            return
+        parent = node.parent.parent if node.parent is not None and node.parent.type == "unary_expression" else node.parent
+        if parent is None or parent.type != "argument_list":
+            return  # options kept in a variable are judged where they are filled in
+        ctx.examine(RULE)
+        if "Timeout" not in text(node):
+            yield RULE.hit(node, BOLT_MESSAGE)
+        return
+    callee = go.callee(node)
+    if callee not in BOLT_OPEN:
+        return
+    ctx.examine(RULE)
+    arguments = go.call_args(node)
+    if callee == "storm.Open":
+        options = [a for a in arguments[1:] if "BoltOptions" in text(a)]
+        if options and "Timeout" in text(options[0]) or any("Timeout" in text(a) for a in arguments[1:]):
+            return
+        if not options and any(a.type == "identifier" for a in arguments[1:]):
+            return  # options built elsewhere
+        yield RULE.hit(node, BOLT_MESSAGE)
+        return
+    if len(arguments) >= 3 and text(arguments[2]) == "nil":
+        yield RULE.hit(node, BOLT_MESSAGE)
