@@ -320,19 +320,25 @@ def _ancestors(node: Any) -> list[Any]:
 STRING_LITERAL = lazy_compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
 OBJECT_KEY = lazy_compile(r"[\w$]+\s*:(?!:)")
 READY_PATH = lazy_compile(r"(?i)(^|/)(ready|readyz|readiness)$|/health/ready")
+HEALTH_ROUTE = lazy_compile(r"(?i)(^|/)(health|healthz|healthcheck|health-check|livez|ping|status|_health|heartbeat)$")
 CHECKS_SOMETHING = lazy_compile(
     r"(?i)\b(await|query|ping|\$queryRaw|raw\(|authenticate\(|select\s+1|redis|prisma|db\.|pool\.|client\.|mongoose|connection|isConnected|readyState|status\(\s*503|\b503\b|check\w*\()"
 )
 
 
 def _readiness(ctx: TreeContext, call: Any, path: str, handler: Any) -> None:
-    """A readiness route whose inline handler answers without looking at any dependency."""
-    if not READY_PATH.search(path.rstrip("/")) or handler.type not in {"arrow_function", "function_expression"}:
+    """A readiness (or health) route and whether its inline handler answers without looking at any
+    dependency; a handler passed by name is recorded as unknown (static None)."""
+    ready = bool(READY_PATH.search(path.rstrip("/")))
+    if not ready and not HEALTH_ROUTE.search(path.rstrip("/")):
+        return
+    if handler.type not in {"arrow_function", "function_expression"}:
+        ctx.emit("js_readiness", line=line_of(call), path=path, static=None, todo=False, ready=ready)
         return
     body = text(field(handler, "body"))
     # what the handler does, not what it says: `{ database: 'ok', redis: 'ok' }` checks nothing
     code = OBJECT_KEY.sub(" ", STRING_LITERAL.sub('""', code_text(field(handler, "body"))))
-    ctx.emit("js_readiness", line=line_of(call), path=path, static=not CHECKS_SOMETHING.search(code), todo="TODO" in body)
+    ctx.emit("js_readiness", line=line_of(call), path=path, static=not CHECKS_SOMETHING.search(code), todo="TODO" in body, ready=ready)
 
 
 def module_name(path: str) -> str:

@@ -3,7 +3,9 @@
 ## What it does
 Reports an Express-style readiness route (`/ready`, `/readyz`, `/readiness`, `/health/ready`)
 whose handler answers without touching anything — no query, ping, await or 503 — in a service
-that creates database, Redis or queue clients.
+that creates database, Redis or queue clients. When there is no readiness route, the health routes
+(`/health`, `/healthz`, `/status`, `/ping`...) are what probes hit: they are judged the same way
+when every one of them answers without looking.
 
 ## Why it matters in production
 The orchestrator routes traffic to an instance as soon as readiness says yes. A readiness check
@@ -60,14 +62,21 @@ JS_SUFFIXES = (".js", ".ts", ".mjs", ".cjs")
 @RULE.on_project
 def check(ctx: ProjectContext) -> Iterator[Hit]:
     model = ctx.model
-    readiness = model.facts.get("js_readiness", [])
+    probes = model.facts.get("js_readiness", [])
+    readiness = [r for r in probes if r.get("ready", True)]
+    if not readiness:
+        # no readiness route: the health routes are what load balancers and orchestrators probe,
+        # judged only when every one of them answers without looking
+        readiness = probes if probes and all(r.get("static") for r in probes) else []
     if not readiness:
         return
     ctx.examine(RULE, len(readiness))
-    clients = sorted({str(c.get("kind")) for c in model.clients if str(c["file"]).endswith(JS_SUFFIXES)})
+    clients = sorted({str(c.get("kind")) for c in model.clients if str(c["file"]).endswith(JS_SUFFIXES)} - {"axios", "llm"})
     if not clients:
         return
     for record in readiness:
         if record.get("static") or record.get("todo"):
+            kind = "readiness" if record.get("ready", True) else "health route"
+            more = "" if record.get("ready", True) else " (and there is no readiness route)"
             yield Hit(line=record.get("line"), path=str(record["file"]),
-                      message=f"readiness {record.get('path')} answers without checking {', '.join(clients)}")
+                      message=f"{kind} {record.get('path')} answers without checking {', '.join(clients)}{more}")
