@@ -1,4 +1,4 @@
-"""Async Express 4 route handler whose rejections nothing catches
+"""Async route or socket event handler whose rejections nothing catches
 
 ## What it does
 Flags an `async` function passed directly as an Express route handler (`router.get(path, async (req,
@@ -9,12 +9,15 @@ left alone. A named handler defined elsewhere (`const deleteNote = async (req, r
 controller file, or a `co`-wrapped generator `exports.index = async(function* (req, res) {...})`) is
 judged when a route registers it by name, unwrapped (`router.delete(path, notes.deleteNote)`).
 `await check(...).run(req)` (express-validator) does not reject and is not counted.
+Socket.IO event handlers (`socket.on("login", async (data, callback) => {...})`) are judged the same
+way in any version: socket.io never looks at the promise a listener returns.
 
 ## Why it matters in production
 Express 4 calls the handler and ignores the promise it returns. When an awaited call rejects (the
 database is down, a document is missing), no error middleware runs: the request hangs until the
 client gives up, and on Node 15+ the unhandled rejection ends the process — every request in flight
-with it.
+with it. A socket event handler that rejects never calls its acknowledgement callback: the client
+waits forever, and the rejection is unhandled in the same way.
 
 ## Example
 ```typescript
@@ -62,7 +65,8 @@ from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
     id="PR-EH-110",
-    name="express-async-handler-unhandled",
+    name="async-handler-unhandled",
+    aliases=("express-async-handler-unhandled",),
     category=Category.ERROR_HANDLING,
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
@@ -261,3 +265,45 @@ def check_project(ctx: ProjectContext) -> Iterator[Hit]:
             message=f"async handler of {signal.get('detail')} (line {signal.get('line')}) awaits outside try/catch on "
             "Express 4: a rejection reaches no error middleware, the request hangs and Node 15+ exits",
         )
+
+
+# the receivers socket.io listeners are registered on (`socket.on`, `client.on`, `io.on`)
+SOCKET_RECEIVER = lazy_compile(r"(?i)^(this\.)?(socket|client|io|nsp|namespace|conn|connection|ws)$")
+# emitter events that are not messages from a client
+LIFECYCLE_EVENTS = frozenset({"connection", "connect", "disconnect", "disconnecting", "error", "close", "end", "listening"})
+
+
+@once_per_file
+def _no_socket_io(ctx: TreeContext) -> object:
+    # (socket handlers often live in files that receive `io` from elsewhere and import nothing of it)
+    return ctx.is_test_file or ".on(" not in ctx.text or "async" not in ctx.text or "await" not in ctx.text
+
+
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_no_socket_io)
+def check_socket_handler(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """`socket.on("event", async (data, callback) => { await ... })` with an await outside try."""
+    if _no_socket_io(ctx):
+        return
+    function = field(node, "function")
+    if function is None or function.type != "member_expression" or text(field(function, "property")) != "on":
+        return
+    if not SOCKET_RECEIVER.match(text(field(function, "object"))):
+        return
+    arguments = js.args(node)
+    if len(arguments) != 2 or string_value(arguments[0]) in LIFECYCLE_EVENTS or string_value(arguments[0]) is None:
+        return
+    handler = arguments[1]
+    if handler.type not in FUNCTIONS or not any(child.type == "async" for child in handler.children):
+        return
+    body = field(handler, "body")
+    if body is None or body.type != "statement_block" or not js.is_server_file(ctx):
+        return
+    ctx.examine(RULE)
+    waited = _awaits_outside_try(body)
+    if waited is None:
+        return
+    yield RULE.hit(
+        waited,
+        f"async handler of socket event '{string_value(arguments[0])}' (line {node.start_point[0] + 1}) awaits outside "
+        "try/catch: a rejection is unhandled and the client's acknowledgement never comes",
+    )
