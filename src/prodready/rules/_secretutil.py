@@ -15,10 +15,10 @@ SECRET_NAME = lazy_compile(
 # Names that contain a secret word but hold something else.
 NOT_SECRET_NAME = lazy_compile(
     r"(?i)(_url|_uri|_path|_file|_dir|_field|_name|_header|_expire|expire|_minutes|_seconds|_hours|_days|_ttl|"
-    r"_length|_len|_type|_prefix|_env|_var|_id$|_ids$|_count|_limit|max_|min_|num_|_usage|tokens$|_regex|"
+    r"_length|_len|_type|_prefix|_env|_var|_id$|_ids$|_count|_limit|(?<![a-z])(max|min|num)_|_usage|tokens$|_regex|"
     r"_pattern|_endpoint|_algorithm|algorithm|_scheme|_format|_hint|_label|_placeholder|_policy|_rotation|"
     r"_reset|_required|_enabled|_encoding|_size|_version|_location|_provider|_store|_backend|_class|"
-    r"hashed|_hash$|next_|page_|_cursor|_digest|_placeholder|_audience$|_issuer$|_aud$|_iss$|_kind$|_scope$|_scopes$)"
+    r"hashed|_hash$|(?<![a-z])(next|page)_|_cursor|_digest|_placeholder|_audience$|_issuer$|_aud$|_iss$|_kind$|_scope$|_scopes$)"
 )
 SIGNING_KEY_NAME = lazy_compile(
     r"(?i)(^|_)(secret_?key|jwt_?secret|jwt_?key|session_?secret|signing_?key|secret|app_?secret|"
