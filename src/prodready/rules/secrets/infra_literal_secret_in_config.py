@@ -10,7 +10,9 @@ as literal command-line flags in compose `command:` (`redis-server --requirepass
 `-pass guest`). The service's own committed settings files (`conf/app.ini`, `config/production.json`,
 `configs/config.yml`, Spring `application.properties` with `${DB_PASSWORD:fallback}`) are read too;
 example, test and developer-local settings files (`config/local.yml`, `settings.example.toml`) are not.
-`${VAR}` references, `secretKeyRef` and Docker/compose secrets are fine.
+`${VAR}` references, `secretKeyRef` and Docker/compose secrets are fine. A Dockerfile build
+argument with a secret's name (`ARG GITHUB_TOKEN`) that a later `RUN` reads is reported too: its
+`--build-arg` value lands in the image history and build cache (a BuildKit secret mount does not).
 
 ## Why it matters in production
 These files are committed and copied into images and CI logs; `ENV` values are visible to anyone who
@@ -127,6 +129,26 @@ def check_dockerfile(ctx: DockerfileContext) -> Iterator[Hit]:
                     end_line=instruction.end_line,
                     message=f"{instruction.keyword} {reason}",
                 )
+        if instruction.keyword == "ARG" and not pairs:
+            yield from _secret_build_arg(ctx, instruction)
+
+
+def _secret_build_arg(ctx: DockerfileContext, instruction: Any) -> Iterator[Hit]:
+    """`ARG GITHUB_TOKEN` read by a later RUN: the value given with --build-arg is recorded in the
+    image history and the build cache (a BuildKit secret mount is not)."""
+    name = instruction.args_text.split()[0] if instruction.args_text.split() else ""
+    if not is_secret_name(name) or re.search(r"(?i)(_FILE|_PATH|_URL|_HOST|_PORT|_USER|_NAME|_ID)$", name):
+        return
+    used = re.compile(rf"\$\{{?{re.escape(name)}\b")
+    reader = next((i for i in ctx.dockerfile.instructions if i.keyword == "RUN" and i.line > instruction.line and used.search(i.value)), None)
+    if reader is None:
+        return
+    ctx.examine(RULE)
+    yield Hit(
+        line=instruction.line,
+        message=f"build argument `{name}` carries a secret into RUN (line {reader.line}): its value is recorded in the "
+        "image history and build cache; use a BuildKit secret mount (RUN --mount=type=secret)",
+    )
 
 
 # compose files for tests and CI (a dev or local stack is still judged: it is often what gets deployed)
