@@ -101,7 +101,7 @@ def classify(relpath: str, head: bytes = b"") -> tuple[Language, str] | None:
         if is_app_config_path(relpath) and not looks_like_kubernetes(head.decode("utf-8", "replace")):
             return Language.APPCONFIG, "yaml"
         return Language.KUBERNETES, "yaml"  # confirmed by content in the reader
-    if lower == ".env" or lower.startswith(".env.") or lower.endswith(".env") or lower == ".flaskenv":
+    if lower == ".env" or lower.startswith(".env.") or lower.endswith(".env") or lower in {".flaskenv", ".secrets"}:
         return Language.DOTENV, "dotenv"
     if lower in {"readme.md", "readme.rst", "readme.txt", "readme"} or (
         relpath.startswith("docs/") and lower.endswith(".md") and relpath.count("/") == 1
