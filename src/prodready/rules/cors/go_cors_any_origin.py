@@ -2,7 +2,9 @@
 
 ## What it does
 Flags Go CORS configurations that allow every origin — `AllowAllOrigins: true`,
-`AllowedOrigins`/`AllowOrigins: []string{"*"}`, `Header().Set("Access-Control-Allow-Origin", "*")`,
+`AllowedOrigins`/`AllowOrigins: []string{"*"}`, `Header().Set("Access-Control-Allow-Origin", "*")`
+in a middleware (one handler that opens its own endpoint — a tracking pixel, a public status — is
+left alone),
 and the defaults that mean the same: rs/cors and go-chi/cors `cors.AllowAll()` / `cors.Default()`,
 gin-contrib `cors.Default()`, echo `middleware.CORS()` (and a `middleware.CORSConfig` without
 `AllowOrigins`), fiber `cors.New()` without a config, ozzo-routing `cors.Handler(cors.AllowAll)` —
@@ -38,7 +40,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
-from prodready.lang.treesitter import text
+from prodready.lang.treesitter import field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_code, non_production
 from prodready.rules.base import RuleMeta
@@ -142,5 +144,15 @@ def check_header(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     args = go.call_args(node)
     if len(args) >= 2 and go.string_arg(node, 0) == "Access-Control-Allow-Origin":
         ctx.examine(RULE)
-        if go.string_arg(node, 1) == "*":
+        if go.string_arg(node, 1) == "*" and _in_middleware(node):
             yield RULE.hit(node, "Access-Control-Allow-Origin: * set by hand")
+
+
+def _in_middleware(node: Any) -> bool:
+    """Set for every route (a middleware: it takes or returns an http.Handler), not by one handler
+    that opens its own endpoint on purpose (a tracking pixel, a public status or ping)."""
+    function = go.enclosing_top_function(node)
+    if function is None:
+        return True
+    signature = text(field(function, "parameters")) + " " + text(field(function, "result"))
+    return bool(re.search(r"\bhttp\.Handler\b|HandlerFunc\b|\bnext\b|echo\.MiddlewareFunc|gin\.HandlerFunc", signature))
