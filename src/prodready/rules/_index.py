@@ -227,6 +227,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-RL-203', 'go-stmt-not-closed', 'resource-leaks', 'medium', 'resource_leaks.go_stmt_not_closed', ('go',)),
     ('PR-RL-204', 'go-tx-without-deferred-rollback', 'resource-leaks', 'medium', 'resource_leaks.go_tx_without_deferred_rollback', ('go',)),
     ('PR-RL-205', 'go-rows-not-closed', 'resource-leaks', 'medium', 'resource_leaks.go_rows_not_closed', ('go',)),
+    ('PR-RL-207', 'go-defer-in-loop', 'resource-leaks', 'medium', 'resource_leaks.go_defer_in_loop', ('go',)),
     ('PR-RT-001', 'retry-without-backoff', 'retries', 'medium', 'retries.retry_without_backoff', ('go', 'python')),
     ('PR-RT-001', 'retry-without-backoff', 'retries', 'medium', 'retries.js_retry_without_backoff', ('javascript', 'typescript')),
     ('PR-RT-002', 'retry-everything', 'retries', 'low', 'retries.retry_everything', ('python',)),
