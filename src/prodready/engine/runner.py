@@ -853,14 +853,17 @@ def make_findings(
     return findings
 
 
+RELATED_NEAR = 4
+
+
 def _with_related(finding: Finding, hit: Hit, rule: RuleMeta, file_lines: list[str] | None) -> Finding:
     """The finding with its related places (`Hit.related`) as further locations, after its own."""
     from dataclasses import replace
 
     places = [finding.all_locations[0]]
     for line, what in hit.related:
-        if line == hit.line:
-            continue
+        if hit.line is not None and abs(line - hit.line) <= RELATED_NEAR:
+            continue  # a place a few lines away is the same place to a reader
         raw = file_lines[line - 1].strip() if file_lines and 0 < line <= len(file_lines) else ""
         places.append(Location(
             finding.path, line, line, clip(redact_message(what), MAX_MESSAGE_CHARS), redact(raw),

@@ -1,4 +1,4 @@
-"""Async route or socket event handler whose rejections nothing catches
+"""Async Express 4 route handler whose rejections nothing catches
 
 ## What it does
 Flags an `async` function passed directly as an Express route handler (`router.get(path, async (req,
@@ -9,15 +9,12 @@ left alone. A named handler defined elsewhere (`const deleteNote = async (req, r
 controller file, or a `co`-wrapped generator `exports.index = async(function* (req, res) {...})`) is
 judged when a route registers it by name, unwrapped (`router.delete(path, notes.deleteNote)`).
 `await check(...).run(req)` (express-validator) does not reject and is not counted.
-Socket.IO event handlers (`socket.on("login", async (data, callback) => {...})`) are judged the same
-way in any version: socket.io never looks at the promise a listener returns.
 
 ## Why it matters in production
 Express 4 calls the handler and ignores the promise it returns. When an awaited call rejects (the
 database is down, a document is missing), no error middleware runs: the request hangs until the
 client gives up, and on Node 15+ the unhandled rejection ends the process — every request in flight
-with it. A socket event handler that rejects never calls its acknowledgement callback: the client
-waits forever, and the rejection is unhandled in the same way.
+with it.
 
 ## Example
 ```typescript
@@ -65,8 +62,7 @@ from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
     id="PR-EH-110",
-    name="async-handler-unhandled",
-    aliases=("express-async-handler-unhandled",),
+    name="express-async-handler-unhandled",
     category=Category.ERROR_HANDLING,
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
@@ -90,7 +86,7 @@ def _skip(ctx: TreeContext) -> object:
 VALIDATOR_RUN = lazy_compile(r"\.run\(\s*(req|request)\s*\)\s*$")
 
 
-def _awaits_outside_try(body: Any) -> Any:
+def awaits_outside_try(body: Any) -> Any:
     """The first `await` of the function body that no enclosing try statement (in this function) covers."""
     stack = [(body, False)]
     while stack:
@@ -136,7 +132,7 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if body is None or body.type != "statement_block" or not js.is_server_file(ctx):
         return
     ctx.examine(RULE)
-    waited = _awaits_outside_try(body)
+    waited = awaits_outside_try(body)
     if waited is None:
         return
     # The finding is decided with the project's Express version (check_project).
@@ -203,7 +199,7 @@ def collect_handler(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     body = field(function, "body")
     if body is None or body.type != "statement_block" or not js.is_server_file(ctx) and "controller" not in ctx.path.lower():
         return
-    waited = _awaits_outside_try(body)
+    waited = awaits_outside_try(body)
     if waited is not None:
         ctx.emit("signal", line=node.start_point[0] + 1, name=DEF_SIGNAL, detail=name, awaited=waited.start_point[0] + 1)
     yield from ()
@@ -266,44 +262,3 @@ def check_project(ctx: ProjectContext) -> Iterator[Hit]:
             "Express 4: a rejection reaches no error middleware, the request hangs and Node 15+ exits",
         )
 
-
-# the receivers socket.io listeners are registered on (`socket.on`, `client.on`, `io.on`)
-SOCKET_RECEIVER = lazy_compile(r"(?i)^(this\.)?(socket|client|io|nsp|namespace|conn|connection|ws)$")
-# emitter events that are not messages from a client
-LIFECYCLE_EVENTS = frozenset({"connection", "connect", "disconnect", "disconnecting", "error", "close", "end", "listening"})
-
-
-@once_per_file
-def _no_socket_io(ctx: TreeContext) -> object:
-    # (socket handlers often live in files that receive `io` from elsewhere and import nothing of it)
-    return ctx.is_test_file or ".on(" not in ctx.text or "async" not in ctx.text or "await" not in ctx.text
-
-
-@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_no_socket_io)
-def check_socket_handler(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    """`socket.on("event", async (data, callback) => { await ... })` with an await outside try."""
-    if _no_socket_io(ctx):
-        return
-    function = field(node, "function")
-    if function is None or function.type != "member_expression" or text(field(function, "property")) != "on":
-        return
-    if not SOCKET_RECEIVER.match(text(field(function, "object"))):
-        return
-    arguments = js.args(node)
-    if len(arguments) != 2 or string_value(arguments[0]) in LIFECYCLE_EVENTS or string_value(arguments[0]) is None:
-        return
-    handler = arguments[1]
-    if handler.type not in FUNCTIONS or not any(child.type == "async" for child in handler.children):
-        return
-    body = field(handler, "body")
-    if body is None or body.type != "statement_block" or not js.is_server_file(ctx):
-        return
-    ctx.examine(RULE)
-    waited = _awaits_outside_try(body)
-    if waited is None:
-        return
-    yield RULE.hit(
-        waited,
-        f"async handler of socket event '{string_value(arguments[0])}' (line {node.start_point[0] + 1}) awaits outside "
-        "try/catch: a rejection is unhandled and the client's acknowledgement never comes",
-    )

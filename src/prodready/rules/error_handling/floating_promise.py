@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from prodready.engine.context import TreeContext
@@ -47,6 +48,7 @@ from prodready.lang.treesitter import field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
+from prodready.rules.error_handling.express_async_handler_unhandled import awaits_outside_try
 
 RULE = RuleMeta(
     id="PR-EH-108",
@@ -125,13 +127,15 @@ def check_async_callback(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         if body is None:
             continue
         ctx.examine(RULE)
-        statements = body.named_children if body.type == "statement_block" else [body]
-        if any(s.type == "try_statement" for s in statements) or ".catch(" in text(body) and "await" not in text(body):
-            continue
         if "await" not in text(body):
             continue
-        yield RULE.hit(
-            argument,
-            f"async callback given to {name}(): it ignores the returned promise, so a rejection here is unhandled "
-            "(the process exits on Node 15+) — wrap the body in try/catch",
+        # the first await no try covers (an expression body is one unprotected await)
+        waited = awaits_outside_try(body) if body.type == "statement_block" else body
+        if waited is None:
+            continue
+        hit = RULE.hit(
+            waited,
+            f"async callback given to {name}() (line {argument.start_point[0] + 1}) awaits outside try/catch: the caller "
+            "ignores the returned promise, so a rejection here is unhandled (the process exits on Node 15+)",
         )
+        yield replace(hit, related=((argument.start_point[0] + 1, f"the async callback given to {name}() starts here"),))
