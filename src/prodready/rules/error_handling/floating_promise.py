@@ -139,3 +139,19 @@ def check_async_callback(node: Any, ctx: TreeContext) -> Iterator[Hit]:
             "ignores the returned promise, so a rejection here is unhandled (the process exits on Node 15+)",
         )
         yield replace(hit, related=((argument.start_point[0] + 1, f"the async callback given to {name}() starts here"),))
+
+
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT),
+              callee=lambda c: c.endswith(".catch"), skip_file=lambda ctx: ".catch()" not in ctx.text or not js.is_server_file(ctx))
+def check_empty_catch(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """`processor.onFailed(event).catch()`: with no handler, .catch() returns a promise that rejects
+    the same way, so the rejection is still unhandled."""
+    if ".catch()" not in ctx.text or not js.is_server_file(ctx):
+        return
+    function = field(node, "function")
+    if function is None or function.type != "member_expression" or text(field(function, "property")) != "catch":
+        return
+    ctx.examine(RULE)
+    if js.args(node):
+        return
+    yield RULE.hit(node, ".catch() with no handler catches nothing: the promise it returns rejects the same way, unhandled")
