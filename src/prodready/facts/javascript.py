@@ -211,6 +211,9 @@ def collect(root: Any, ctx: TreeContext) -> None:
     _nest_routes(root, ctx, modules)
     _env_vars(root, ctx)
     _process_signals(root, ctx, calls)
+    if "timeout" in ctx.text and ("fetch(" in ctx.text or "axios" in ctx.text or "got(" in ctx.text):
+        _http_wrappers(root, ctx)
+    _http_wrapper_calls(ctx, calls)
 
 
 AXIOS_METHODS = {"get", "post", "put", "delete", "patch", "head", "request", "options"}
@@ -531,3 +534,47 @@ def _client_call(ctx: Any, owner: str, arguments: list[Any]) -> bool:
         return True
     module = ctx.imports.get(owner.split(".")[0], "").split("#")[0]
     return bool(module and HTTP_CLIENT_MODULES.match(module))
+
+
+# A project's own HTTP helper that applies a timeout only when its caller passes one
+# (`if (timeout) { ... abort after timeout }`): the calls that pass none have no timeout.
+HTTP_HELPER_NAME = lazy_compile(r"(?i)^(fetch\w*|\w*fetch|request|\w*request|http\w*)$")
+WRAPPER_DEFAULT_TIMEOUT = lazy_compile(r"\btimeout\s*(=|\?\?|\|\|)\s*[\w.]*\d|\btimeout\s*=\s*[A-Z_]{3,}|AbortSignal\.timeout\(")
+
+
+def _http_wrappers(root: Any, ctx: TreeContext) -> None:
+    """`export default async function fetch(url, init?: RequestInit & {timeout?: number})` that calls
+    the platform fetch (or axios/got) and sets a timeout only when given one."""
+    for function in descendants(root, "function_declaration"):
+        parent = function.parent
+        exported = parent is not None and parent.type == "export_statement"
+        if not exported:
+            continue
+        params = text(field(function, "parameters"))
+        body = text(field(function, "body"))
+        if "timeout" not in params and "timeout" not in body[:400]:
+            continue
+        if not re.search(r"\b(fetch|axios(\.\w+)?|got|nodeFetch)\(", body) or WRAPPER_DEFAULT_TIMEOUT.search(params + body):
+            continue
+        name = "default" if "default" in text(parent).split("function", 1)[0] else text(field(function, "name"))
+        ctx.emit("js_http_wrapper", line=line_of(function), name=name, module=re.sub(r"\.[cm]?[jt]sx?$", "", ctx.path))
+
+
+def _http_wrapper_calls(ctx: TreeContext, calls: list[Any]) -> None:
+    """Calls of functions imported from the project's own modules, with whether they pass a timeout
+    or an abort signal: matched against js_http_wrapper in the project pass."""
+    local = {name: spec for name, spec in ctx.imports.items() if HTTP_HELPER_NAME.match(name) and (
+        spec.startswith((".", "@/", "~/", "src/")) or spec.startswith("@") and spec.count("/") >= 2)}
+    if not local:
+        return
+    for call in calls:
+        function = field(call, "function")
+        if function is None or function.type != "identifier" or text(function) not in local:
+            continue
+        spec = local[text(function)]
+        module, _, export = spec.partition("#")
+        arguments = js.args(call)
+        timed = any(re.search(r"\b(timeout|signal)\b", text(a)) or a.type == "spread_element" for a in arguments[1:])
+        if not timed and any(a.type == "identifier" for a in arguments[1:]):
+            timed = True  # options built elsewhere: not judged
+        ctx.emit("js_http_wrapper_call", line=line_of(call), module=module, export=export or "default", timed=timed)

@@ -182,6 +182,49 @@ def collect(tree: ast.Module, ctx: PyContext) -> None:
     collector.signals_from_imports(imported)
     collector.collect_aliases(tree)
     collector.walk(tree)
+    if "timeout" in ctx.text:
+        _http_wrappers(tree, ctx)
+    _http_wrapper_calls(ctx)
+
+
+# HTTP libraries a project's own helper may call (PR-TO-001 follows helpers with `timeout=None`)
+HTTP_LIBRARY_CALL = lazy_compile(r"\b(pycurl\.|requests\.|httpx\.|urlopen\(|urllib3\.|aiohttp\.|\.setopt\()")
+HTTP_HELPER_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "request", "fetch", "send", "call"})
+
+
+def _http_wrappers(tree: ast.Module, ctx: PyContext) -> None:
+    """`def request(method, url, ..., timeout=None)` at module level that calls an HTTP library (or a
+    helper of this module, passing `timeout=timeout`) and sets a timeout only when given one."""
+    module = module_path(ctx.path)
+    helpers: list[str] = []
+    for function in tree.body:
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        arguments = function.args.args + function.args.kwonlyargs
+        defaults = [None] * (len(function.args.args) - len(function.args.defaults)) + list(function.args.defaults) + list(function.args.kw_defaults)
+        if not any(a.arg == "timeout" for a in arguments):
+            continue
+        timeout = next(d for a, d in zip(arguments, defaults, strict=False) if a.arg == "timeout")
+        if timeout is None or not pyast.is_none(timeout):
+            continue  # a required timeout, or one set by default: only `timeout=None` leaves it to the caller
+        body = ast.unparse(function)
+        if HTTP_LIBRARY_CALL.search(body) or any(re.search(rf"\b{h}\(.*timeout=timeout", body, re.S) for h in helpers):
+            helpers.append(function.name)
+            ctx.emit("py_http_wrapper", line=function.lineno, function=f"{module}.{function.name}")
+
+
+def _http_wrapper_calls(ctx: PyContext) -> None:
+    """Calls of functions of the project's own modules named like HTTP verbs, with whether they pass
+    a timeout: matched against py_http_wrapper in the project pass."""
+    for call in ctx.nodes_of(ast.Call):
+        # `curl.post(...)` with `from hc.lib import curl`: a module of a package (not requests/httpx)
+        if not isinstance(call.func, ast.Attribute) or call.func.attr not in HTTP_HELPER_VERBS:
+            continue
+        if not isinstance(call.func.value, ast.Name) or "." not in ctx.imports.get(call.func.value.id, ""):
+            continue
+        name = ctx.call_name(call) or ""
+        timed = any(k.arg in {"timeout", None} for k in call.keywords)
+        ctx.emit("py_http_wrapper_call", line=call.lineno, function=name, timed=timed)
 
 
 class _Collector:

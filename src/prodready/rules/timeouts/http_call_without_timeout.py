@@ -35,7 +35,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from prodready.engine.context import PyContext
+from prodready.engine.context import ProjectContext, PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import assigned_names, has_keyword, in_test_file, keyword_value
@@ -120,3 +120,24 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
             ctx.examine(RULE)
             if not has_keyword(node, "timeout"):
                 yield RULE.hit(node, f"{owner}.{func.attr}() on a requests.Session without timeout")
+
+
+@RULE.on_project
+def check_wrappers(ctx: ProjectContext) -> Iterator[Hit]:
+    """The project's own HTTP helper takes `timeout=None` and sets a timeout only when given one:
+    every call that passes none (`curl.post(url, data)`) has no timeout at all."""
+    wrappers = {str(w["function"]) for w in ctx.model.facts.get("py_http_wrapper", [])}
+    if not wrappers:
+        return
+    for call in ctx.model.facts.get("py_http_wrapper_call", []):
+        if str(call.get("function")) not in wrappers:
+            continue
+        ctx.examine(RULE)
+        if call.get("timed"):
+            continue
+        yield Hit(
+            line=call.get("line"),
+            path=str(call["file"]),
+            message=f"{call.get('function')}() without timeout=: the project's HTTP helper defaults to none, so a slow "
+            "upstream holds this request or worker forever",
+        )

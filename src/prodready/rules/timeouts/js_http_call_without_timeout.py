@@ -23,7 +23,9 @@ const res = await fetch(`${MODEL_API}/generate`, { method: "POST", body, signal:
 
 ## Known limitations
 Browser code is skipped (components, `'use client'` files); a shared fetch wrapper that adds a
-signal is recognised only when its options object spreads another object.
+signal is recognised only when its options object spreads another object. The project's own fetch
+helper that applies a timeout only when its caller passes one (`fetch(url, { timeout })`) is
+followed: each call that passes neither `timeout` nor `signal` is reported.
 
 ## References
 - https://developer.mozilla.org/en-US/docs/Web/API/AbortSignal/timeout_static
@@ -164,3 +166,40 @@ def check_axios(ctx: ProjectContext) -> Iterator[Hit]:
             path=str(call["file"]),
             message=f"{call['call']}() without timeout (and no axios.defaults.timeout)",
         )
+
+
+@RULE.on_project
+def check_wrappers(ctx: ProjectContext) -> Iterator[Hit]:
+    """The project's own fetch helper sets a timeout only when asked (`if (timeout) ...`): every call
+    that passes none has no timeout at all."""
+    wrappers = {(str(w["module"]), str(w["name"])) for w in ctx.model.facts.get("js_http_wrapper", [])}
+    if not wrappers:
+        return
+    for call in ctx.model.facts.get("js_http_wrapper_call", []):
+        module = _resolve(str(call.get("module", "")), str(call["file"]))
+        target = next((w for w in wrappers if w[1] == call.get("export") and module and w[0].endswith(module)), None)
+        if target is None:
+            continue
+        ctx.examine(RULE)
+        if call.get("timed"):
+            continue
+        yield Hit(
+            line=call.get("line"),
+            path=str(call["file"]),
+            message=f"request through the project's HTTP helper ({target[0]}) with no timeout: the helper applies one "
+            "only when the caller passes it",
+        )
+
+
+def _resolve(spec: str, importer: str) -> str:
+    """`../utils/fetch` from server/routes/x.ts -> server/utils/fetch; `@server/utils/fetch` -> server/utils/fetch."""
+    spec = re.sub(r"\.[cm]?[jt]sx?$", "", spec)
+    if spec.startswith("."):
+        parts = importer.split("/")[:-1]
+        for piece in spec.split("/"):
+            if piece == "..":
+                parts = parts[:-1]
+            elif piece and piece != ".":
+                parts.append(piece)
+        return "/".join(parts)
+    return spec.lstrip("@~/").removeprefix("src/") if spec.startswith(("@/", "~/")) else spec.lstrip("@")
