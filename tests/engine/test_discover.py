@@ -67,3 +67,17 @@ def test_huge_files_are_skipped_with_a_reason(tmp_path: Path) -> None:
     found = discover(tmp_path)
     assert not found.files
     assert found.skipped and "too large" in found.skipped[0][1]
+
+
+def test_a_compose_file_is_known_by_its_content(tmp_path: Path) -> None:
+    """`contrib/docker-compose/basic.yml`, `docker-stack.yml`: top-level services with an image or a
+    build are compose files whatever their name; other YAML with a `services:` key is not."""
+    from prodready.engine.discover import classify
+
+    compose = b"services:\n  app:\n    image: acme/app:1.2\n    environment:\n      - DEBUG=1\n"
+    settings = b"services:\n  mail:\n    host: smtp.example.com\n    port: 587\n"
+    workflow = b"name: ci\njobs:\n  test:\n    services:\n      db:\n        image: postgres:16\n"
+    assert classify("contrib/docker-compose/basic.yml", compose) == (Language.COMPOSE, "yaml")
+    assert classify("docker-stack.yml", compose) == (Language.COMPOSE, "yaml")
+    assert classify("config/services.yml", settings) != (Language.COMPOSE, "yaml")
+    assert classify("ci/pipeline.yml", workflow) != (Language.COMPOSE, "yaml")

@@ -98,6 +98,10 @@ def classify(relpath: str, head: bytes = b"") -> tuple[Language, str] | None:
     if lower.endswith((".yml", ".yaml")):
         if lower.startswith(("docker-compose", "compose")):
             return Language.COMPOSE, "yaml"
+        if _COMPOSE_TOP.search(head.decode("utf-8", "replace")) and not relpath.startswith(".github/"):
+            # `contrib/docker-compose/basic.yml`: a compose file by its content (top-level `services:`
+            # whose entries name an image or a build)
+            return Language.COMPOSE, "yaml"
         if is_app_config_path(relpath) and not looks_like_kubernetes(head.decode("utf-8", "replace")):
             return Language.APPCONFIG, "yaml"
         return Language.KUBERNETES, "yaml"  # confirmed by content in the reader
@@ -129,6 +133,9 @@ def classify(relpath: str, head: bytes = b"") -> tuple[Language, str] | None:
         if _SHELL_SHEBANG.match(first):
             return Language.SHELL, "bash"
     return None
+
+
+_COMPOSE_TOP = lazy_compile(r"(?m)^services:[ \t]*(#.*)?\r?\n(?:[ \t]*(?:#.*)?\r?\n)*[ \t]+[\w.-]+:[ \t]*\r?\n(?:[ \t]+.*\r?\n){0,12}?[ \t]+(image|build):")
 
 
 def looks_like_kubernetes(text: str) -> bool:
@@ -328,8 +335,9 @@ def discover(
             head = b""
             if "." not in filename:
                 head = read_head(abspath)
-            elif filename.endswith((".yml", ".yaml")) and is_app_config_path(rel):
-                head = read_head(abspath, 2048)  # a manifest in config/ is still a manifest
+            elif filename.endswith((".yml", ".yaml")) and not filename.lower().startswith(("docker-compose", "compose")):
+                # a manifest in config/ is still a manifest; `contrib/basic.yml` may be a compose file
+                head = read_head(abspath, 2048)
             kind = classify(rel, head)
             if kind is None:
                 continue
