@@ -109,6 +109,7 @@ def _handler_symbol(handler: Any, call: Any, package: str) -> str:
 # headers that close clickjacking and MIME sniffing (PR-CF-103), and others that alone leave them open
 PROTECTIVE_HEADERS = frozenset({"content-security-policy", "x-frame-options", "x-content-type-options"})
 OTHER_RESPONSE_HEADERS = frozenset({"strict-transport-security", "cross-origin-opener-policy", "referrer-policy", "permissions-policy"})
+GO_SERVES_PAGES_TEXTS = ("FileServer", ".Static", "StaticFS", "LoadHTML")  # what every GO_SERVES_PAGES match holds
 GO_SERVES_PAGES = lazy_compile(r"\bhttp\.FileServer(FS)?\(|\.Static(File|FS)?\(|\bStaticFS\(|\.LoadHTML(Glob|Files)\(")
 SECURITY_HEADER_PACKAGES = frozenset({"github.com/unrolled/secure", "github.com/gin-contrib/secure", "github.com/go-chi/chi/v5/middleware/secure"})
 
@@ -401,9 +402,13 @@ def _router_includes(
         if parts is not None:
             # `settings{}.mount(af, ...)`: a method of a type of this package, whose type is spelt out;
             # `newAPI(max).mount(r)`: of the type newAPI returns (go_constructor, resolved per project)
-            literal = COMPOSITE_RECEIVER.fullmatch(parts[0])
-            constructed = None if literal else CONSTRUCTED_RECEIVER.fullmatch(parts[0])
-            receiver = literal.group(1) if literal else f"{constructed.group(1)}()" if constructed else ""
+            receiver = ""
+            if parts[0].endswith(("}", ")")) and parts[1] not in ROUTE_METHODS and any(
+                (a.type == "identifier" and text(a) in routers) or a.type == "call_expression" for a in go.call_args(call)
+            ):  # (only calls handed a router are includes: spare the patterns on every other method call)
+                literal = COMPOSITE_RECEIVER.fullmatch(parts[0])
+                constructed = None if literal else CONSTRUCTED_RECEIVER.fullmatch(parts[0])
+                receiver = literal.group(1) if literal else f"{constructed.group(1)}()" if constructed else ""
             if receiver and parts[1] not in ROUTE_METHODS:
                 target = f"{package}.{receiver}.{parts[1]}" if package else f"{receiver}.{parts[1]}"
             elif parts[0] not in ctx.imports or parts[1] in ROUTE_METHODS or parts[1] in {"Use", "Group", "Route", "With"}:
@@ -863,14 +868,13 @@ def collect(root: Any, ctx: TreeContext) -> None:
     _emit_signing_keys(root, calls, ctx, package)
     if "signal.Notify" in ctx.text and any(go.callee(c) == "signal.Notify" for c in calls):
         ctx.emit("signal", name="signal-handler", detail="signal.Notify")
-    if "html/template" in paths or GO_SERVES_PAGES.search(ctx.text):
+    if "html/template" in paths or any(word in ctx.text for word in GO_SERVES_PAGES_TEXTS) and GO_SERVES_PAGES.search(ctx.text):
         ctx.emit("signal", name="serves-pages", detail="html/template or a static file server")
     if any(path in SECURITY_HEADER_PACKAGES for path in paths):
         ctx.emit("signal", name="security-headers", detail="imports a security-headers middleware")
     lowered = lowered_text(ctx)
-    wanted = {"x-request-id", "x-correlation-id"} | PROTECTIVE_HEADERS | OTHER_RESPONSE_HEADERS
-    if not any(header in lowered for header in wanted):
-        return  # no such literal can match below: spare the walk over every string in the file
+    if "x-" not in lowered and "-policy" not in lowered and "transport-security" not in lowered:
+        return  # no header below can match (each holds one of these): spare the walk over every string
     request_id = False
     for literal in scan(root, "interpreted_string_literal"):
         value = (string_value(literal) or "").lower()

@@ -160,3 +160,48 @@ def assigned_names(ctx: PyContext, callees: set[str]) -> set[str]:
                 if name:
                     names.add(name)
     return names
+
+
+ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "environ.get"})
+
+
+def local_env_helpers(ctx: PyContext) -> frozenset[str]:
+    """Module-level functions of this file that read the environment with their own first two
+    parameters (`def envbool(s, default): v = os.getenv(s, default=default) ...`): a call
+    `envbool("DEBUG", "True")` reads DEBUG with that default. Once per file."""
+    memo = getattr(ctx, "memo", None)
+    if memo is not None and "py-env-helpers" in memo:
+        return memo["py-env-helpers"]  # type: ignore[no-any-return]
+    found: set[str] = set()
+    if "getenv" in ctx.text or "environ" in ctx.text:
+        for function in ctx.tree.body:
+            if not isinstance(function, ast.FunctionDef) or len(function.args.args) < 2:
+                continue
+            key, default = function.args.args[0].arg, function.args.args[1].arg
+            for call in ast.walk(function):
+                if not isinstance(call, ast.Call) or ctx.call_name(call) not in ENV_GETTERS or not call.args:
+                    continue
+                given = list(call.args[1:2]) + [k.value for k in call.keywords if k.arg == "default"]
+                if isinstance(call.args[0], ast.Name) and call.args[0].id == key and any(
+                    isinstance(g, ast.Name) and g.id == default for g in given
+                ):
+                    found.add(function.name)
+                    break
+    result = frozenset(found)
+    if memo is not None:
+        memo["py-env-helpers"] = result
+    return result
+
+
+def env_read(call: ast.Call, ctx: PyContext) -> tuple[str, ast.expr | None] | None:
+    """(variable, default node) of an environment read: `os.getenv("DEBUG", "1")`, or a call of a
+    local env helper (`envbool("DEBUG", "True")`)."""
+    name = ctx.call_name(call) or ""
+    helper = isinstance(call.func, ast.Name) and call.func.id in local_env_helpers(ctx)
+    if name not in ENV_GETTERS and not helper:
+        return None
+    key = pyast.const_str(call.args[0]) if call.args else None
+    if key is None:
+        return None
+    default = call.args[1] if len(call.args) >= 2 else next((k.value for k in call.keywords if k.arg == "default"), None)
+    return key, default

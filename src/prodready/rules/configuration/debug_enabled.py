@@ -40,7 +40,7 @@ from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._pyutil import in_test_file
+from prodready.rules._pyutil import env_read, in_test_file, local_env_helpers
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -109,3 +109,21 @@ def check_call(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
             default = pyast.const_str(node.args[1])
             if (default or "").lower() in TRUTHY or _is_true(node.args[1]):
                 yield RULE.hit(node, f"`{key}` defaults to on when the variable is missing")
+
+
+@RULE.on_python(ast.Assign, skip_file=lambda ctx: in_test_file(ctx) or "DEBUG" not in ctx.text)
+def check_env_helper(node: ast.Assign, ctx: PyContext) -> Iterator[Hit]:
+    """`DEBUG = envbool("DEBUG", "True")` with a helper of this settings module around os.getenv."""
+    if ctx.is_test_file or DEV_FILE.search(ctx.path) or "DEBUG" not in ctx.text:
+        return
+    if not isinstance(node.value, ast.Call) or not isinstance(node.value.func, ast.Name):
+        return
+    if node.value.func.id not in local_env_helpers(ctx):
+        return
+    read = env_read(node.value, ctx)
+    if read is None or read[0].upper() not in {"DEBUG", "FLASK_DEBUG", "APP_DEBUG", "DJANGO_DEBUG"}:
+        return
+    ctx.examine(RULE)
+    default = read[1]
+    if default is not None and ((pyast.const_str(default) or "").lower() in TRUTHY or _is_true(default)):
+        yield RULE.hit(node, f"`{read[0]}` defaults to on when the variable is missing ({node.value.func.id}() of this settings file)")

@@ -40,7 +40,7 @@ from collections.abc import Iterator
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._pyutil import in_test_file
+from prodready.rules._pyutil import env_read, in_test_file, local_env_helpers
 from prodready.rules._secretutil import is_signing_key_name, is_weak_secret
 from prodready.rules.base import RuleMeta
 
@@ -80,6 +80,12 @@ def check_assign(node: ast.Assign | ast.AnnAssign, ctx: PyContext) -> Iterator[H
         if value is None:
             return
     fallback = False
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in local_env_helpers(ctx):
+        # `SECRET_KEY = envsecret("SECRET_KEY", "---")`: a helper of this settings file around os.getenv
+        read = env_read(value, ctx)
+        if read is None or read[1] is None:
+            return
+        fallback, value = True, read[1]
     if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
         # `os.environ.get("SECRET_KEY") or "you-will-never-guess"`: the literal is what runs when the
         # variable is missing, whatever its length

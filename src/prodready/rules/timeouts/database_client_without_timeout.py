@@ -232,21 +232,19 @@ def _no_bolt(ctx: TreeContext) -> object:
     return ctx.is_test_file or "bolt" not in ctx.text
 
 
-@RULE.on_tree("call_expression", "composite_literal", languages=(Language.GO,), skip_file=_no_bolt)
+@RULE.on_tree("call_expression", languages=(Language.GO,), skip_file=_no_bolt)
 def check_go_bolt(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    """bbolt (and storm over it): `bolt.Open(path, 0600, nil)`, `storm.Open(path)`, `bolt.Options{}`."""
+    """bbolt (and storm over it): `bolt.Open(path, 0600, nil)`, `storm.Open(path)`, `bolt.Options{}`
+    handed to a constructor (options kept in a variable are judged where they are filled in)."""
     if _no_bolt(ctx):
         return
-    if node.type == "composite_literal":
-        if go.composite_type(node) not in {"bolt.Options", "bbolt.Options"}:
+    for argument in go.call_args(node):
+        literal = argument.named_children[-1] if argument.type == "unary_expression" and argument.named_children else argument
+        if literal.type == "composite_literal" and go.composite_type(literal) in {"bolt.Options", "bbolt.Options"}:
+            ctx.examine(RULE)
+            if "Timeout" not in text(literal):
+                yield RULE.hit(literal, BOLT_MESSAGE)
             return
-        parent = node.parent.parent if node.parent is not None and node.parent.type == "unary_expression" else node.parent
-        if parent is None or parent.type != "argument_list":
-            return  # options kept in a variable are judged where they are filled in
-        ctx.examine(RULE)
-        if "Timeout" not in text(node):
-            yield RULE.hit(node, BOLT_MESSAGE)
-        return
     callee = go.callee(node)
     if callee not in BOLT_OPEN:
         return
