@@ -38,7 +38,7 @@ PROTECTIVE_HEADERS = frozenset({"content-security-policy", "x-frame-options", "x
 OTHER_RESPONSE_HEADERS = frozenset({"strict-transport-security", "cross-origin-opener-policy", "referrer-policy", "permissions-policy"})
 # the service renders or serves pages itself (PR-CF-103 judges only those)
 SERVES_PAGES = lazy_compile(r"\b(render_template(_string)?|TemplateResponse|Jinja2Templates|StaticFiles|send_from_directory|send_static_file)\(")
-SECURITY_HEADER_MODULES = ("flask_talisman", "talisman", "secure", "secweb", "starlette_csp", "django_csp")
+SECURITY_HEADER_MODULES_SET = frozenset({"flask_talisman", "talisman", "secure", "secweb", "starlette_csp", "django_csp"})
 APP_FACTORIES = {
     "fastapi.FastAPI": "fastapi",
     "flask.Flask": "flask",
@@ -309,9 +309,9 @@ class _Collector:
                 ctx.emit("signal", line=node.lineno, name="response-headers-set", detail=node.value)
         if SERVES_PAGES.search(ctx.text):
             ctx.emit("signal", name="serves-pages", detail=SERVES_PAGES.search(ctx.text).group(0))  # type: ignore[union-attr]
-        for module in SECURITY_HEADER_MODULES:
-            if ctx.imports_module(module):
-                ctx.emit("signal", name="security-headers", detail=f"imports {module}")
+        roots = {value.split(".", 1)[0] for value in ctx.imports.values()}
+        for module in SECURITY_HEADER_MODULES_SET & roots:
+            ctx.emit("signal", name="security-headers", detail=f"imports {module}")
         if "RATELIMIT_STORAGE_UR" in ctx.text:
             # Flask-Limiter's storage set in the app's configuration (a comment sets nothing)
             for name_node in ctx.nodes_of(ast.Name, ast.Constant):
