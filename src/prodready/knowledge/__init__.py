@@ -7,7 +7,7 @@ so adding a client (or correcting a default) is a data change, not a rule change
 
     [[client]]
     name = "pymongo"                      # the library, as users know it
-    kind = "database"                     # database | cache | http | mail | queue | llm
+    kind = "database"                     # database | cache | directory | http | mail | queue | llm
     calls = ["pymongo.MongoClient"]       # resolved call names (Python: through the imports)
     timeout_options = ["serverSelectionTimeoutMS", "socketTimeoutMS", "timeoutMS"]
     options_arg = 1                       # JS: index of the options object argument

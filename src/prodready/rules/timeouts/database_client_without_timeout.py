@@ -6,7 +6,8 @@ Flags SQLAlchemy `create_engine` / `create_async_engine` calls for networked dat
 `AsyncIOMotorClient`) without `serverSelectionTimeoutMS` or `socketTimeoutMS`, and asyncpg pools and
 connections without `command_timeout`. Node: `mongoose.connect(uri, {...})` and
 `new MongoClient(uri, {...})` without `serverSelectionTimeoutMS`/`socketTimeoutMS`/`timeoutMS` (in
-the options or the URL), ioredis `new Redis({...})` without `commandTimeout`; options passed as a
+the options or the URL), ioredis `new Redis({...})` without `commandTimeout`, ldapjs `createClient({...})`
+without `connectTimeout`/`timeout`; options passed as a
 variable are given the benefit of the doubt. Go: `mongo.Connect`/`mongo.NewClient` in a file that
 sets none of `SetTimeout`, `SetSocketTimeout`, `SetServerSelectionTimeout` (or `timeoutMS` in the URI),
 and go-redis clients whose options set `ReadTimeout`/`WriteTimeout` to -1 (timeouts switched off), and
@@ -145,7 +146,7 @@ def _resolved(callee: Any, ctx: TreeContext) -> str:
 
 
 def _no_clients(ctx: TreeContext) -> object:
-    return ctx.is_test_file or not ("mongo" in ctx.text or "redis" in ctx.text)
+    return ctx.is_test_file or not ("mongo" in ctx.text or "redis" in ctx.text or "ldap" in ctx.text)
 
 
 @RULE.on_tree("call_expression", "new_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT),
