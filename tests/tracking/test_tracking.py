@@ -154,3 +154,24 @@ def test_baseline_accepts_places_so_a_new_place_of_a_known_defect_still_fails(tm
     assert new.returncode == 1
     left = [f for f in json.loads(new.stdout)["findings"] if f["rule"] == "PR-TO-001"]
     assert [(loc["line"]) for f in left for loc in f["locations"]] == [13]
+
+
+def test_a_related_place_is_part_of_its_finding_for_a_baseline(tmp_path: Path) -> None:
+    """A finding that lists a related place (where a growing collection is declared) carries the
+    finding's fingerprint there: a baseline that accepted the finding before the place was listed
+    still accepts it."""
+    root = write_tree(tmp_path / "svc", {
+        "app/jobs.py": "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n\njobs = {}\n\n\n\n\n@app.post('/jobs/{job_id}')\n"
+                       "def start(job_id: str):\n    jobs[job_id] = 'running'\n    return {'id': job_id}\n",
+    })
+    report = audit_json(root)
+    grown = [f for f in report["findings"] if f["rule"] == "PR-UG-001"]
+    assert grown and [loc["line"] for loc in grown[0]["locations"]] == [14, 7]
+    assert {loc["fingerprint"] for loc in grown[0]["locations"]} == {grown[0]["fingerprint"]}
+    # a baseline written when the finding had only its own place
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(json.dumps({"prodready_baseline": 1, "findings": [
+        {"fingerprint": grown[0]["fingerprint"], "rule": "PR-UG-001", "path": "app/jobs.py", "line": 14},
+    ]}))
+    again = run_cli("audit", str(root), "--baseline", str(baseline), "--no-cache", "--no-history", "--format", "json")
+    assert not [f for f in json.loads(again.stdout)["findings"] if f["rule"] == "PR-UG-001"]

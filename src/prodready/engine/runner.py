@@ -865,9 +865,10 @@ def _with_related(finding: Finding, hit: Hit, rule: RuleMeta, file_lines: list[s
         if hit.line is not None and abs(line - hit.line) <= RELATED_NEAR:
             continue  # a place a few lines away is the same place to a reader
         raw = file_lines[line - 1].strip() if file_lines and 0 < line <= len(file_lines) else ""
+        # (the finding's own fingerprint: a related place is part of the same instance, so a baseline
+        # that accepted the finding accepts it too)
         places.append(Location(
-            finding.path, line, line, clip(redact_message(what), MAX_MESSAGE_CHARS), redact(raw),
-            fingerprint(rule.key, finding.path, raw, f"{hit.anchor}@related", 0),
+            finding.path, line, line, clip(redact_message(what), MAX_MESSAGE_CHARS), redact(raw), finding.fingerprint,
         ))
     return replace(finding, locations=tuple(places)) if len(places) > 1 else finding
 

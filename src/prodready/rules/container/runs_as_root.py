@@ -91,19 +91,14 @@ def check(ctx: DockerfileContext) -> Iterator[Hit]:
             return
         first = stage[0]
         starts = [i for i in stage if i.keyword in {"CMD", "ENTRYPOINT"}]
-        if starts:
-            # the process that runs as root starts here (where `USER app` belongs, just above); the
-            # stage's FROM is the second place of the same defect
-            where = starts[-1]
-            yield Hit(
-                line=where.line,
-                end_line=where.end_line,
-                message=f"final stage (FROM at line {first.line}) has no USER instruction: {where.keyword} runs as root",
-            )
+        # the process that runs as root starts at the last CMD/ENTRYPOINT (where `USER app` belongs,
+        # just above): a related place of the same defect
+        related = ((starts[-1].line, f"{starts[-1].keyword} starts the process as root here"),) if starts else ()
         yield Hit(
             line=first.line,
             end_line=first.end_line,
             message="final stage has no USER instruction: the container runs as root",
+            related=related,
         )
         return
     last = users[-1]
