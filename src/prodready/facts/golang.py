@@ -70,7 +70,8 @@ GO_BUILTIN_TYPES = frozenset({"error", "string", "bool", "byte", "rune", "int", 
 
 
 def _emit_self_authenticating_handlers(root: Any, ctx: TreeContext) -> None:
-    """`func GetTasks(w, r) { ... ValidateToken(token) ... }`: the handler checks auth itself."""
+    """`func GetTasks(w, r) { ... ValidateToken(token) ... }`: the handler checks auth itself. The same
+    pass over the file's functions records constructors (`func newAPI(...) api`) for router includes."""
     package = next((text(c.named_children[0]) for c in root.named_children if c.type == "package_clause" and c.named_children), "")
     for func in root.named_children:
         if func.type not in {"function_declaration", "method_declaration"}:

@@ -34,6 +34,7 @@ followed: each call that passes neither `timeout` nor `signal` is reported.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -195,11 +196,5 @@ def _resolve(spec: str, importer: str) -> str:
     """`../utils/fetch` from server/routes/x.ts -> server/utils/fetch; `@server/utils/fetch` -> server/utils/fetch."""
     spec = re.sub(r"\.[cm]?[jt]sx?$", "", spec)
     if spec.startswith("."):
-        parts = importer.split("/")[:-1]
-        for piece in spec.split("/"):
-            if piece == "..":
-                parts = parts[:-1]
-            elif piece and piece != ".":
-                parts.append(piece)
-        return "/".join(parts)
+        return posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))  # as router includes resolve it
     return spec.lstrip("@~/").removeprefix("src/") if spec.startswith(("@/", "~/")) else spec.lstrip("@")
