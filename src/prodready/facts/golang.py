@@ -326,6 +326,21 @@ def _route_wrapper_matches(source: str) -> list[re.Match[str]]:
     return found
 
 
+# `select {}` or `<-make(chan struct{})` on a line of its own: the goroutine (main) parks forever
+BLOCK_FOREVER = re.compile(r"(?m)^[ \t]*(?:select\s*\{\s*\}|<-\s*make\(chan\b[^)\n]*\))[ \t]*$")
+
+
+def _loopback_only(call: Any) -> bool:
+    """`http.ListenAndServe("127.0.0.1:6060", nil)`: a debug listener (pprof) that only this host reaches."""
+    address = go.string_arg(call)
+    return address is not None and address.startswith(("127.0.0.1:", "localhost:", "[::1]:"))
+
+
+def _http_server_var(name: str, source: str) -> bool:
+    """`name` holds an `http.Server` made in this file (`srv := &http.Server{`, `srv = http.Server{`)."""
+    return name.isidentifier() and re.search(rf"\b{re.escape(name)}\s*:?=\s*&?http\.Server\{{", source) is not None
+
+
 def _route_wrappers(source: str) -> dict[str, tuple[str, str]]:
     """Local helpers that register their first argument as a route:
     `handle := func(route string, h http.Handler) { mux.Handle(route, Instrument(route, h)) }`."""
@@ -746,6 +761,9 @@ def collect(root: Any, ctx: TreeContext) -> None:
         engines |= set(ENGINE_VAR.findall(ctx.text))
     route_wrappers = _route_wrappers(ctx.text)
     local_wrappers = _local_wrappers(root) if route_wrappers or "func(h " in ctx.text or "func(next " in ctx.text else {}
+    if "select" in ctx.text or "<-make(chan" in ctx.text or "<- make(chan" in ctx.text:
+        for parked in BLOCK_FOREVER.finditer(ctx.text):
+            ctx.emit("signal", line=ctx.text.count("\n", 0, parked.start()) + 1, name="blocks-forever", detail=parked.group().strip())
     for call in calls:
         name = go.callee(call)
         parts = go.call_parts(call)
@@ -753,7 +771,10 @@ def collect(root: Any, ctx: TreeContext) -> None:
             if parts and (parts[1] in {"ListenAndServe", "ListenAndServeTLS"} or parts[0] in engines) and not any(
                 text(argument) == "os.Args" for argument in go.call_args(call)
             ):  # (`app.Run(os.Args)` starts a command-line app: urfave/cli)
-                ctx.emit("app", line=line_of(call), framework="go", name=name)
+                ctx.emit("app", line=line_of(call), framework="go", name=name, loopback=_loopback_only(call))
+        elif parts and parts[1] in {"Serve", "ServeTLS"} and _http_server_var(parts[0], ctx.text):
+            # `srv := &http.Server{...}; srv.Serve(listener)`: started on a listener of its own
+            ctx.emit("app", line=line_of(call), framework="go", name=name, loopback=False)
         if parts and parts[1] == "Shutdown":
             ctx.emit("signal", line=line_of(call), name="graceful-shutdown", detail=name)
         elif parts and (parts[1] in {"GracefulShutdown", "GracefulStop", "ListenAndServeGracefully"} or parts[0] in {"endless", "graceful", "manners"}):

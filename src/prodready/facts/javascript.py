@@ -161,8 +161,9 @@ def collect(root: Any, ctx: TreeContext) -> None:
             _router_include(call, ctx, owner, arguments, scope, router_auth.get(owner, ""), router_limit.get(owner, ""), limiter_vars)
             if any(text(a).startswith("express.json") and "limit" in text(a) for a in arguments):
                 ctx.emit("signal", line=line_of(call), name="body-limit", detail="express.json({limit})")
-        elif method == "listen" and owner in {"app", "server", "httpServer", "fastify", "srv"}:
-            ctx.emit("app", line=line_of(call), framework="express" if "express" in modules else "node", name=f"{owner}.listen")
+        elif method == "listen" and (owner in {"app", "server", "httpServer", "fastify", "srv"} or _created_server(owner)):
+            owner_name = owner if owner.isidentifier() else owner.split("(")[0]
+            ctx.emit("app", line=line_of(call), framework="express" if "express" in modules else "node", name=f"{owner_name}.listen")
         elif method in {"on", "once", "addListener"} and owner == "process" and arguments and (
             string_value(arguments[0]) in {"SIGTERM", "SIGINT"} or _signal_nearby(call)
         ):
@@ -348,6 +349,11 @@ def module_name(path: str) -> str:
     """src/routes/index.js -> src.routes; src/routes/user.route.ts -> src.routes.user.route."""
     name = re.sub(r"\.[cm]?[jt]sx?$", "", path).replace("/", ".")
     return name[: -len(".index")] if name.endswith(".index") else name
+
+
+def _created_server(owner: str) -> bool:
+    """`http.createServer(app).listen(...)`: the server made and started in one expression."""
+    return owner.startswith(("http.createServer(", "https.createServer(", "http2.createServer(", "http2.createSecureServer("))
 
 
 def _router_include(

@@ -75,12 +75,23 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     production = [a for a in apps if not non_production(str(a["file"]), _is_test(str(a["file"])))]
     if not production:
         return
-    app = production[0]
+    # a pprof listener on 127.0.0.1 is not the service: point at the server clients reach
+    # and, of a server that serves TLS or plain HTTP by configuration, at the plain start (the common deploy)
+    public = [a for a in production if not a.get("loopback")] or production
+    app = next((a for a in public if not str(a.get("name", "")).endswith("TLS")), public[0])
+    # where main parks forever (`select {}`, `<-make(chan ...)`) is where the SIGTERM wait belongs
+    related = tuple(
+        (int(s["line"]), "main blocks here forever instead of waiting for SIGTERM")
+        for s in model.signals("blocks-forever")
+        if s["file"] == app["file"] and s.get("line")
+    )[:1]
     yield Hit(
         line=app.get("line"),
         path=str(app["file"]),
         message=f"server started with {app.get('name')}() and never shut down gracefully: SIGTERM cuts in-flight requests",
+        related=related,
     )
+
 
 
 NOTIFIERS = frozenset({"signal.Notify", "signal.NotifyContext"})

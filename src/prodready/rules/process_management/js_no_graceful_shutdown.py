@@ -67,4 +67,16 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     listening = [a for a in apps if str(a.get("name", "")).endswith(".listen")]
     # The listen call is where a reviewer points (and where server.close() belongs); without one, the app file.
     where = listening[0] if listening else apps[0]
-    yield Hit(line=where.get("line") if listening else None, path=str(where["file"]), message="server listens but never handles SIGTERM")
+    # a server started in several branches (`if (host) server.listen(port, host) else server.listen(port)`)
+    # lists every start in that file
+    others = tuple(
+        (int(a["line"]), "server also started here")
+        for a in listening[1:]
+        if a["file"] == where["file"] and a.get("line") and a.get("line") != where.get("line")
+    )
+    yield Hit(
+        line=where.get("line") if listening else None,
+        path=str(where["file"]),
+        message="server listens but never handles SIGTERM",
+        related=others,
+    )
