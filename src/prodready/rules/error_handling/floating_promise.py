@@ -90,6 +90,14 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
     name = text(function)
     callee = name.removeprefix("this.")
+    if _orm_write(function, ctx) and _in_async_function(node):
+        ctx.examine(RULE)
+        yield RULE.hit(
+            node,
+            f"{name}() returns a promise that is neither awaited nor caught: the response goes out before the "
+            "write, a failed write is an unhandled rejection (the process exits on Node 15+) and the caller is told it worked",
+        )
+        return
     if not re.fullmatch(r"\w+", callee) or callee not in _async_functions(ctx):
         return
     if js.enclosing_function(node) is None and (DB_CONNECT.search(callee) or js.test_or_script(ctx)):
@@ -99,6 +107,33 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         node,
         f"{name}() is async and neither awaited nor caught: a rejection is unhandled (the process exits on Node 15+) and the caller never learns it failed",
     )
+
+
+# TypeORM repository / entity-manager writes and Prisma model writes: each returns a promise (a Prisma
+# query does not even run until it is awaited)
+ORM_WRITES = frozenset({
+    "save", "remove", "insert", "update", "delete", "softDelete", "softRemove", "upsert", "increment",
+    "decrement", "create", "createMany", "updateMany", "deleteMany",
+})
+REPOSITORY = lazy_compile(r"(?:^|\.)(?:\w*Repository|\w*Repo|manager|entityManager|prisma\.\w+)$|getRepository\(")
+
+
+def _orm_write(function: Any, ctx: TreeContext) -> bool:
+    parts = js.member_parts(function)
+    if parts is None:
+        return False
+    owner, method = parts
+    if method not in ORM_WRITES or ("Repository" not in ctx.text and "prisma" not in ctx.text):
+        return False
+    owner = owner.removeprefix("this.")
+    if method == "create" and not owner.startswith(("prisma.", "this.prisma.")) and "prisma." not in owner:
+        return False  # TypeORM's repository.create() builds an entity in memory: no promise
+    return REPOSITORY.search(owner) is not None
+
+
+def _in_async_function(node: Any) -> bool:
+    function = js.enclosing_function(node)
+    return function is not None and any(child.type == "async" for child in function.children)
 
 
 DB_CONNECT = lazy_compile(r"(?i)(connect|db|database|mongo|sequelize|prisma|knex)")
