@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from prodready.engine.context import TreeContext
@@ -139,16 +140,18 @@ def check_option(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     if not _capped(value, func):
         param = re.search(r"(?i)(limit|take|per_?page|page_?size|size|count|first|top)", text(value))
-        yield RULE.hit(node, f"`{text(node)[:60]}` takes the page size from the request with no upper bound: ?{param.group(1) if param else text(key)}=1000000 loads the whole table")
+        message = f"`{text(node)[:60]}` takes the page size from the request with no upper bound: ?{param.group(1) if param else text(key)}=1000000 loads the whole table"
+        yield _at_declaration(RULE.hit(node, message), _declared_at(value, func), node)
 
 
-@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee=lambda name: name.endswith(("limit", "range")))
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee=lambda name: name.endswith(("limit", "range", "take")))
 def check_limit_call(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     function = field(node, "function")
     method = text(field(function, "property")) if function is not None and function.type == "member_expression" else ""
     arguments = js.args(node)
-    # .limit(n) (Mongoose, Knex, Supabase) or Supabase/PostgREST .range(from, to): the last row asked for
-    if (method, len(arguments)) not in {("limit", 1), ("range", 2)}:
+    # .limit(n) (Mongoose, Knex, Supabase), TypeORM's query builder .take(n), or Supabase/PostgREST
+    # .range(from, to): the last row asked for
+    if (method, len(arguments)) not in {("limit", 1), ("take", 1), ("range", 2)}:
         return
     size = arguments[-1]
     if size.type in {"number", "string"} or ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path):
@@ -158,9 +161,19 @@ def check_limit_call(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
     ctx.examine(RULE)
     if not _capped(size, func):
-        where = _declared_at(size, func) or (field(function, "property") if function is not None else None) or node
-        yield RULE.hit(where,
-                       f".{method}({text(size)[:40]}) takes the page size from the request with no upper bound")
+        where = (field(function, "property") if function is not None else None) or node
+        message = f".{method}({text(size)[:40]}) takes the page size from the request with no upper bound"
+        yield _at_declaration(RULE.hit(where, message), _declared_at(size, func), where)
+
+
+def _at_declaration(hit: Hit, declaration: Any, use: Any) -> Hit:
+    """Where the unbounded number is read is the line a reviewer points at; the query that uses it
+    is listed beside it."""
+    if declaration is None:
+        return hit
+    line = declaration.start_point[0] + 1
+    return replace(hit, line=line, end_line=declaration.end_point[0] + 1,
+                   related=((use.start_point[0] + 1, "the unbounded number is used here"),))
 
 
 def _declared_at(size: Any, func: Any) -> Any:
