@@ -18,6 +18,7 @@ SERVER_MODULES = (
     "crypto", "node:crypto", "server-only", "next/headers", "bcrypt", "bcryptjs", "argon2", "drizzle-orm",
     "@vercel/kv", "@upstash/redis", "nodemailer", "stripe", "mysql", "sequelize", "typeorm", "knex", "mongodb",
     "express-rate-limit", "rate-limiter-flexible", "@koa/router", "koa-router", "passport", "openai", "@anthropic-ai/sdk",
+    "busboy", "multer", "formidable",
 )
 SERVER_PATH = lazy_compile(r"(^|/)(server|api|routes?|controllers?|middlewares?|services?|workers?|jobs|backend|handlers?)(/|\.|$)|(^|/)pages/api/|(^|/)app/.*route\.[jt]s$")
 CLIENT_PATH = lazy_compile(r"(^|/)(components?|hooks|public|static|client|frontend|ui|styles|views)(/|$)|\.(jsx|tsx)$")

@@ -3,7 +3,7 @@
 ## What it does
 Flags Node clients that report failures as `'error'` events — node-postgres `new Pool()`/`new
 Client()`, node-redis `createClient()`, Bull/BullMQ `new Queue()`/`new Worker()`/`new
-QueueEvents()` — assigned in a file that never attaches `.on('error', ...)` to them.
+QueueEvents()`, and busboy multipart parsers (`new Busboy()`, `busboy()`) — assigned in a file that never attaches `.on('error', ...)` to them.
 
 ## Why it matters in production
 An `'error'` event with no listener is thrown: Node ends the process. node-postgres emits it when an
@@ -65,7 +65,11 @@ EMITTERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "bull": (frozenset({"Queue", "Bull"}), frozenset()),
     "bullmq": (frozenset({"Queue", "Worker", "QueueEvents", "FlowProducer"}), frozenset()),
     "bee-queue": (frozenset({"Queue", "BeeQueue"}), frozenset()),
+    # a multipart parser fed by request.pipe(): a malformed or cut-off upload emits 'error'
+    "busboy": (frozenset({"Busboy", "busboy"}), frozenset({"Busboy", "busboy"})),
 }
+# what makes each emitter fail (the clients above all fail when their connection drops)
+FAILS_ON = {"busboy": "the first malformed or truncated upload (any client can send one)"}
 
 
 def _emitter_module(ctx: TreeContext, constructor: str) -> str | None:
@@ -110,8 +114,8 @@ def _check(node: Any, ctx: TreeContext, constructor: str, is_new: bool) -> Itera
         return
     yield RULE.hit(
         node,
-        f"`{name}` ({module} {bare}) has no 'error' listener: the first dropped connection throws "
-        "an unhandled 'error' event and ends the process",
+        f"`{name}` ({module} {bare}) has no 'error' listener: {FAILS_ON.get(module, 'the first dropped connection')} "
+        "throws an unhandled 'error' event and ends the process",
     )
 
 
@@ -125,7 +129,7 @@ def check_new(node: Any, ctx: TreeContext) -> Iterator[Hit]:
 @RULE.on_tree(
     "call_expression",
     languages=(Language.JAVASCRIPT, Language.TYPESCRIPT),
-    callee=lambda c: c.rpartition(".")[2] in {"createClient", "createCluster"},
+    callee=lambda c: c.rpartition(".")[2] in {"createClient", "createCluster", "busboy", "Busboy"},
     skip_file=lambda ctx: not js.is_server_file(ctx),
 )
 def check_factory(node: Any, ctx: TreeContext) -> Iterator[Hit]:
