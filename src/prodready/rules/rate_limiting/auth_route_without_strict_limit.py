@@ -57,8 +57,9 @@ RULE = RuleMeta(
     references=("https://cheatsheetseries.owasp.org/cheatsheets/Authentication_Cheat_Sheet.html",),
 )
 
+# (`/auth/local` is passport-local's password login)
 SENSITIVE = lazy_compile(
-    r"(?i)(login|signin|sign-in|signup|sign-up|register|token|password|reset|forgot|otp|verify|2fa|mfa|admin)"
+    r"(?i)(login|signin|sign-in|signup|sign-up|register|token|password|reset|forgot|otp|verify|2fa|mfa|admin|(^|/)auth/local\b)"
 )
 
 
@@ -132,7 +133,7 @@ def _js_no_limiter(ctx: ProjectContext) -> Iterator[Hit]:
 # POST /api/auth or /sessions with no authentication is the login (the resource is the session).
 LOGIN_RESOURCE = lazy_compile(r"(?i)(^|/)(auth|sessions?)/?$")
 # Without any limiter: the routes where guessing or account spam is the attack.
-CREDENTIAL_PATH = lazy_compile(r"(?i)(login|signin|sign-in|log-in|signup|sign-up|register|token|password|reset|forgot|otp|2fa|mfa|(^|/)auth/?$)")
+CREDENTIAL_PATH = lazy_compile(r"(?i)(login|signin|sign-in|log-in|signup|sign-up|register|token|password|reset|forgot|otp|2fa|mfa|(^|/)auth/?$|(^|/)auth/local\b)")
 CREDENTIAL_HANDLER = lazy_compile(
     r"(?i)^(login|log_in|signin|sign_in|signup|sign_up|register|register_user|create_account|"
     r"login_user|user_login|authenticate|login_for_access_token|login_access_token|token|reset_password|"
@@ -183,10 +184,15 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
 # Paths a caller reaches before signing in: middleware in force there (an optional session or API-key
 # loader, `r.With(keyAuth)`) cannot require a login, so it is no protection against guessing.
 PRE_AUTH_PATH = lazy_compile(r"(?i)(login|log-in|signin|sign-in|forgot|signup|sign-up|register|request-?reset)")
+# The login itself: what a handler does there to "authenticate" (compare the password, set the
+# cookie) is the check being guessed at, not a protection of the route.
+LOGIN_PATH = lazy_compile(r"(?i)((^|/)(login|log-in|signin|sign-in)/?$|(^|/)auth/local/?$)")
 
 
 def _authenticated(route: Any) -> bool:
     if not route.auth or LOGIN_ITSELF.search(route.auth_via or ""):
+        return False
+    if LOGIN_PATH.search(route.path) and not str(route.auth_via or "").startswith(("middleware", "@")):
         return False
     # (only middleware inherited from a router or the app: a dependency on the route itself is meant)
     inherited = str(route.auth_via or "").startswith(("include_router(", "app-wide"))
