@@ -83,13 +83,24 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
     if non_production(ctx.path, ctx.is_test_file):
         return
-    handler = enclosing_handler(node)
+    handler = enclosing_handler(node) or _request_helper(node, name)
     if handler is None or re.search(r"echo\.Context|fiber\.Ctx", func_params_text(handler)):
         return
     ctx.examine(RULE)
     if LIMITED.search(ctx.text):
         return
     yield RULE.hit(node, f"{name}() reads the request body with no size limit: one client can exhaust disk or memory")
+
+
+def _request_helper(node: Any, name: str) -> Any | None:
+    """`func parseBody(r *http.Request)` reading `r.Body`: a handler's helper reads the request body."""
+    if name not in READ_ALL:
+        return None
+    func = go.enclosing_function(node)
+    request = text(go.call_args(node)[0]).removesuffix(".Body")
+    if func is None or not request.isidentifier():
+        return None
+    return func if re.search(rf"\b{re.escape(request)}\s+\*http\.Request\b", func_params_text(func)) else None
 
 
 def _called(call: str) -> str:
