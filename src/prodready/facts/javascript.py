@@ -237,9 +237,22 @@ def _axios(root: Any, ctx: TreeContext, calls: list[Any]) -> None:
         arguments = js.args(call)
         index = 0 if method == "request" else 2 if method in {"post", "put", "patch"} else 1
         config = arguments[index] if len(arguments) > index else None
-        if config is not None and (config.type != "object" or js.object_has_key(config, "timeout")):
+        if config is not None and not _config_without_timeout(config):
             continue  # config built elsewhere, or a timeout set on the call
         ctx.emit("js_axios_call", line=line_of(call), call=name)
+
+
+def _config_without_timeout(config: Any) -> bool:
+    """An inline request config that sets no timeout: `{ headers }`, or `auth ? { headers } : undefined`."""
+    if config.type == "object":
+        return not js.object_has_key(config, "timeout")
+    if config.type == "ternary_expression":
+        branches = [field(config, "consequence"), field(config, "alternative")]
+        return all(
+            b is not None and (text(b) in {"undefined", "null", "{}"} or b.type == "object" and not js.object_has_key(b, "timeout"))
+            for b in branches
+        )
+    return text(config) == "undefined"
 
 
 def _signal_nearby(call: Any) -> bool:

@@ -5,8 +5,9 @@ Flags the exec-form `CMD`/`ENTRYPOINT` of a Dockerfile's final stage, and a comp
 `command:`/`entrypoint:`, that start the service through a package manager script
 (`["npm", "start"]`, `["yarn", "start"]`, `yarn watch-production`, `pnpm run start:prod`). One-off
 scripts (build, test, lint, migrations, installs), development compose files and images whose
-`ENTRYPOINT` is an init process (tini, dumb-init) are not flagged. Shell-form commands are left to
-PR-PM-304.
+`ENTRYPOINT` is an init process (tini, dumb-init) are not flagged, except yarn behind a tini
+without `-g`: tini then signals yarn alone, and yarn 1 does not pass SIGTERM on. Shell-form
+commands are left to PR-PM-304.
 
 ## Why it matters in production
 The package manager becomes PID 1 and the server is its grandchild (npm runs the script through
@@ -36,6 +37,7 @@ still flagged.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 
 from prodready.engine.context import DockerfileContext, YamlContext
@@ -101,21 +103,27 @@ def check(ctx: DockerfileContext) -> Iterator[Hit]:
     if not stage:
         return
     entrypoint, command = start_instructions(stage)
+    behind_tini = False
     if entrypoint is not None and INIT.search(entrypoint.args_text):
-        return
+        # tini signals only its direct child unless run with -g: when that child is yarn 1, SIGTERM
+        # stops there (dumb-init and the others signal the whole group)
+        if "tini" not in entrypoint.args_text or re.search(r"(^|[\s\"'])-g\b", entrypoint.args_text):
+            return
+        behind_tini = True
     # An entrypoint script usually ends with `exec "$@"`: then the CMD is what becomes PID 1.
-    candidates = [i for i in (entrypoint, command) if i is not None and i.exec_form]
+    candidates = [i for i in ((command,) if behind_tini else (entrypoint, command)) if i is not None and i.exec_form]
     if not candidates:
         return
     ctx.examine(RULE)
     for target in candidates:
         shown = package_script(target.exec_form or [])
-        if not shown:
-            continue
+        if not shown or behind_tini and not shown.startswith("yarn"):
+            continue  # (npm 7+ and pnpm relay SIGTERM to the script they started; yarn 1 does not)
+        where = "sits between tini (which signals only its own child) and the server" if behind_tini else "is PID 1"
         yield Hit(
             line=target.line,
             end_line=target.end_line,
-            message=f"{target.keyword} starts the service with `{shown}`: the package manager is PID 1 and does not "
+            message=f"{target.keyword} starts the service with `{shown}`: the package manager {where} and does not "
             "pass SIGTERM on, so the server is killed without a graceful shutdown",
         )
         return
