@@ -28,7 +28,7 @@ def error_middleware_param(func: Any) -> str:
     if func.type not in FUNCTIONS:
         return ""
     names = param_names(func)
-    if len(names) == 4 and names[0] in ERR_NAMES and re.match(r"^(req|request)$", names[1]) and names[2] in {"res", "response"}:
+    if len(names) == 4 and names[0] in ERR_NAMES and re.match(r"^_?(req|request)$", names[1]) and names[2] in {"res", "response"}:
         return names[0]
     return ""
 

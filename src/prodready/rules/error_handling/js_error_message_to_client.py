@@ -81,7 +81,10 @@ def _status(call: Any) -> str:
 
 
 def _falls_back_to_500(name: str, scope: Any) -> bool:
-    """`const status = err.status && ... ? err.status : 500`: the variable is 500 for unexpected errors."""
+    """`const status = err.status && ... ? err.status : 500`, or `res.status(err.status || 500)`: 500
+    for the unexpected errors (a driver's, a bug's), whose message is then sent too."""
+    if re.search(r"(\|\||\?\?|:)500$", name):
+        return True
     if not re.fullmatch(r"\w+", name):
         return False
     declared = re.search(rf"\b(?:const|let|var)\s+{re.escape(name)}\s*=\s*([^;\n]+)", text(scope))
