@@ -64,6 +64,7 @@ RULE = RuleMeta(
 OPENERS = {
     "sql.Open", "sqlx.Open", "sqlx.Connect", "sqlx.MustConnect", "sqlx.MustOpen", "gorm.Open", "dbx.Open", "dbx.MustOpen",
 }
+NETWORK_DRIVER = re.compile(r"(?i)mysql|postgres|lib/pq|jackc/pgx|sqlserver|mssql|clickhouse")
 PGXPOOL = {"pgxpool.New", "pgxpool.NewWithConfig", "pgxpool.Connect", "pgxpool.ConnectConfig"}
 
 
@@ -105,7 +106,9 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
                 call, f"{go.callee(call)}() pool has no SetMaxOpenConns/SetConnMaxLifetime: connections are unbounded"
             )
         return
-    if names & {"SetConnMaxLifetime", "SetConnMaxIdleTime"} or re.search(r"(?i)sqlite", ctx.text):
+    if names & {"SetConnMaxLifetime", "SetConnMaxIdleTime"}:
         return
+    if re.search(r"(?i)sqlite", ctx.text) and not NETWORK_DRIVER.search(ctx.text):
+        return  # a SQLite file never drops the connection (a service that also speaks MySQL/Postgres does)
     sizing = next(c for c in calls if _method(c) == "SetMaxOpenConns")
     yield RULE.hit(sizing, "pool sized but no SetConnMaxLifetime: connections the server closed are reused and fail")
