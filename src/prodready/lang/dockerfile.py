@@ -70,6 +70,24 @@ class Dockerfile:
         stages = self.stages()
         return stages[-1] if stages else []
 
+    def lineage(self, stage: list[Instruction]) -> list[list[Instruction]]:
+        """The stage, then the earlier stages it is built FROM (`FROM app AS app-plus`): what it inherits
+        (USER, CMD, ENTRYPOINT) comes from them."""
+        by_alias: dict[str, list[Instruction]] = {}
+        for candidate in self.stages():
+            words = candidate[0].args_text.split() if candidate and candidate[0].keyword == "FROM" else []
+            if len(words) >= 3 and words[-2].upper() == "AS":
+                by_alias.setdefault(words[-1].lower(), candidate)
+        chain = [stage]
+        while len(chain) < 10:
+            first = chain[-1][0] if chain[-1] else None
+            words = [w for w in first.args_text.split() if not w.startswith("--")] if first is not None and first.keyword == "FROM" else []
+            parent = by_alias.get(words[0].lower()) if words else None
+            if parent is None or parent in chain:
+                break
+            chain.append(parent)
+        return chain
+
     def find(self, keyword: str) -> list[Instruction]:
         return [i for i in self.instructions if i.keyword == keyword]
 

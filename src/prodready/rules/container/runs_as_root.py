@@ -70,14 +70,18 @@ def check(ctx: DockerfileContext) -> Iterator[Hit]:
     if not stage:
         return
     ctx.examine(RULE)
-    users = [i for i in stage if i.keyword == "USER"]
-    base = stage[0].args_text.split()[0] if stage[0].keyword == "FROM" and stage[0].args_text.split() else ""
+    # a final stage built FROM an earlier stage inherits its USER and its CMD/ENTRYPOINT
+    lineage = ctx.dockerfile.lineage(stage)
+    inherited = [i for part in reversed(lineage) for i in part]
+    users = [i for i in inherited if i.keyword == "USER"]
+    base_stage = lineage[-1]
+    base = base_stage[0].args_text.split()[0] if base_stage[0].keyword == "FROM" and base_stage[0].args_text.split() else ""
     if not users and OWN_BASE_IMAGE.search(base):
         return  # the project's own base image (or an s6 one that drops privileges): its USER is not seen here
     if not users:
-        created = next((i for i in stage if i.keyword == "RUN" and CREATES_USER.search(i.args_text)), None)
+        created = next((i for i in inherited if i.keyword == "RUN" and CREATES_USER.search(i.args_text)), None)
         if created is not None:
-            starts = [i for i in stage if i.keyword in {"CMD", "ENTRYPOINT"}]
+            starts = [i for i in inherited if i.keyword in {"CMD", "ENTRYPOINT"}]
             where = starts[-1] if starts else created
             name = CREATES_USER.search(created.args_text)
             # (a name from a build argument is shown as it is only when it is one: `-S ${USERNAME}` may be an option's value)
@@ -90,7 +94,7 @@ def check(ctx: DockerfileContext) -> Iterator[Hit]:
             )
             return
         first = stage[0]
-        starts = [i for i in stage if i.keyword in {"CMD", "ENTRYPOINT"}]
+        starts = [i for i in inherited if i.keyword in {"CMD", "ENTRYPOINT"}]
         # the process that runs as root starts at the last CMD/ENTRYPOINT (where `USER app` belongs,
         # just above): a related place of the same defect
         related = ((starts[-1].line, f"{starts[-1].keyword} starts the process as root here"),) if starts else ()
