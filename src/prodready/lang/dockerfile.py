@@ -70,6 +70,12 @@ class Dockerfile:
         stages = self.stages()
         return stages[-1] if stages else []
 
+    def shipped_stage(self) -> list[Instruction]:
+        """The final stage with what it inherits: the instructions of the stages it is built FROM
+        first, then its own (a CMD set in `FROM app AS app-plus`'s parent is the one that runs)."""
+        final = self.final_stage()
+        return [i for part in reversed(self.lineage(final)) for i in part] if final else []
+
     def lineage(self, stage: list[Instruction]) -> list[list[Instruction]]:
         """The stage, then the earlier stages it is built FROM (`FROM app AS app-plus`): what it inherits
         (USER, CMD, ENTRYPOINT) comes from them."""

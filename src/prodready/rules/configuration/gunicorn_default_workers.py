@@ -79,7 +79,7 @@ def _judge(command: str) -> str | None:
 
 @RULE.on_file(Language.DOCKERFILE)
 def check_dockerfile(ctx: DockerfileContext) -> Iterator[Hit]:
-    stage = ctx.dockerfile.final_stage()
+    stage = ctx.dockerfile.shipped_stage()
     if any(i.keyword == "ENV" and any(n in i.args_text for n in ENV_NAMES) for i in stage):
         return
     for instruction, text in start_commands(stage):

@@ -24,10 +24,11 @@ def command_text(instruction: Instruction) -> str:
 
 
 def start_commands(stage: Iterable[Instruction]) -> Iterator[tuple[Instruction, str]]:
-    """The CMD/ENTRYPOINT instructions of a stage with their command text (exec or shell form)."""
-    for instruction in stage:
-        if instruction.keyword in {"CMD", "ENTRYPOINT"}:
-            yield instruction, command_text(instruction)
+    """The CMD/ENTRYPOINT instructions that take effect in a stage (the last of each: an inherited or
+    earlier one is overridden), with their command text (exec or shell form)."""
+    effective = {i.keyword: i for i in stage if i.keyword in {"CMD", "ENTRYPOINT"}}
+    for instruction in sorted(effective.values(), key=lambda i: i.line):
+        yield instruction, command_text(instruction)
 
 
 def base_image(instruction: Instruction) -> str:

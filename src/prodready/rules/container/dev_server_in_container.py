@@ -58,7 +58,7 @@ DEV_NAME = lazy_compile(r"(?i)(^|[./-])(dev|development|local|override|debug|tes
 def check_dockerfile(ctx: DockerfileContext) -> Iterator[Hit]:
     if DEV_NAME.search(ctx.path.rsplit("/", 1)[-1]):
         return
-    for instruction, command in start_commands(ctx.dockerfile.final_stage()):
+    for instruction, command in start_commands(ctx.dockerfile.shipped_stage()):
         ctx.examine(RULE)
         match = DEV_SERVER.search(command)
         if match:

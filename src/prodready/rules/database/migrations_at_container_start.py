@@ -125,7 +125,7 @@ def _inline(words: list[str], shell_text: str | None) -> tuple[str, str] | None:
 
 @RULE.on_file(Language.DOCKERFILE)
 def check_dockerfile(ctx: DockerfileContext) -> Iterator[Hit]:
-    for instruction in ctx.dockerfile.final_stage():
+    for instruction in ctx.dockerfile.shipped_stage():
         if instruction.keyword not in {"CMD", "ENTRYPOINT"}:
             continue
         ctx.examine(RULE)

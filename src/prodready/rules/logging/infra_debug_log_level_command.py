@@ -79,7 +79,7 @@ def check_compose(ctx: YamlContext) -> Iterator[Hit]:
 
 @RULE.on_file(Language.DOCKERFILE)
 def check_dockerfile(ctx: DockerfileContext) -> Iterator[Hit]:
-    for instruction, command in start_commands(ctx.dockerfile.final_stage()):
+    for instruction, command in start_commands(ctx.dockerfile.shipped_stage()):
         ctx.examine(RULE)
         match = DEBUG_FLAG.search(command)
         if match:

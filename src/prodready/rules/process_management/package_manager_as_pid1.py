@@ -99,7 +99,7 @@ def package_script(words: Sequence[str]) -> str | None:
 
 @RULE.on_file(Language.DOCKERFILE)
 def check(ctx: DockerfileContext) -> Iterator[Hit]:
-    stage = ctx.dockerfile.final_stage()
+    stage = ctx.dockerfile.shipped_stage()
     if not stage:
         return
     entrypoint, command = start_instructions(stage)
