@@ -66,15 +66,40 @@ def collect(root: Any, ctx: TreeContext) -> None:
                      handler=name.rsplit(".", 1)[-1])
             continue
         static, line = _judge(body)
-        ctx.emit("go_health", line=call.start_point[0] + 1, handler_line=line, path=path, static=static)
+        ctx.emit("go_health", line=call.start_point[0] + 1, handler_line=line, path=path, static=static,
+                 never_fails=never_fails(body))
     for declaration in descendants(root, "function_declaration", "method_declaration"):
         name = text(field(declaration, "name"))
         if HEALTH_FUNC.search(name):
             static, line = _judge(declaration)
-            ctx.emit("go_health_func", line=declaration.start_point[0] + 1, handler_line=line, name=name, static=static)
+            ctx.emit("go_health_func", line=declaration.start_point[0] + 1, handler_line=line, name=name, static=static,
+                     never_fails=never_fails(declaration))
 
 
 HEALTH_FUNC = lazy_compile(r"(?i)health|ready|readiness|liveness|livez|^ping$")
+
+
+# What a handler does to answer a failed check with an error: a 5xx status, http.Error, an abort,
+# a status held in a variable (`w.WriteHeader(code)`), or an error returned to the framework
+FAILS = lazy_compile(
+    r"\b5\d\d\b|Status(ServiceUnavailable|InternalServerError|BadGateway|GatewayTimeout)|http\.Error\(|Abort|"
+    r"WriteHeader\(\s*(?!http\.StatusOK\b)[A-Za-z_][\w.]*\s*\)|\.(Status|JSON|String|SendStatus)\(\s*(?!http\.StatusOK\b|200\b)[A-Za-z_][\w.]*\s*[,)]|"
+    r"return\s+(\w*[eE]rr\w*|fmt\.Errorf|errors\.|echo\.NewHTTPError|fiber\.NewError)|panic\("
+)
+
+
+def never_fails(body: Any) -> int | None:
+    """The handler calls a dependency but answers 200 whatever the call returned: the line of its
+    last statement (the answer given after the check), else None."""
+    source = text(body)
+    if not DEPENDENCY_CALL.search(source) or FAILS.search(source):
+        return None
+    block = field(body, "body")
+    children = block.named_children if block is not None else []
+    if len(children) == 1 and children[0].type == "statement_list":
+        children = children[0].named_children  # (newer grammars wrap a block's statements)
+    statements = [c for c in children if c.type != "comment"]
+    return (statements[-1] if statements else body).start_point[0] + 1
 
 
 def _judge(body: Any) -> tuple[bool, int]:

@@ -4,7 +4,9 @@
 In a Python or Express readiness or health route (`/ready`, `/readyz`, `/health/readiness`, `/health`), flags
 a handler that probes its dependencies inside `try/except` but never answers with an error status:
 no 503/500, no `HTTPException`, no `abort(...)`, no `status_code=` on the response — so a failed
-probe turns into `{"status": "degraded"}` with HTTP 200.
+probe turns into `{"status": "degraded"}` with HTTP 200. In Go, flags a health handler that pings
+the database (or calls another check) and writes no error status whatever the result: no 5xx, no
+`http.Error`, no status held in a variable, no error returned to the framework.
 
 ## Why it matters in production
 Orchestrators and load balancers read the status code, not the body. A replica whose database or
@@ -40,7 +42,7 @@ import ast
 from collections.abc import Iterator
 from typing import Any
 
-from prodready.engine.context import PyContext, TreeContext
+from prodready.engine.context import ProjectContext, PyContext, TreeContext
 from prodready.lang import javascript as js
 from prodready.lang import python as pyast
 from prodready.lang.treesitter import descendants, string_value, text
@@ -56,7 +58,7 @@ RULE = RuleMeta(
     category=Category.HEALTH_CHECKS,
     severity=Severity.MEDIUM,
     confidence=Confidence.HIGH,
-    languages=frozenset({Language.PYTHON, Language.JAVASCRIPT, Language.TYPESCRIPT}),
+    languages=frozenset({Language.PYTHON, Language.JAVASCRIPT, Language.TYPESCRIPT, Language.GO}),
     fix="Answer 503 when a required dependency check fails (and keep the details in the body and the log).",
     references=("https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",),
 )
@@ -146,3 +148,23 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     answers = [call for call in descendants(handler, "call_expression") if js.callee(call).endswith((".json", ".send"))]
     if answers:
         yield RULE.hit(answers[-1], f"{path} catches its dependency failures and still answers 200: probes never see the outage")
+
+
+@RULE.on_project
+def check_go(ctx: ProjectContext) -> Iterator[Hit]:
+    """Go: a health handler that pings the database but writes 200 whatever the ping returned."""
+    from prodready.rules.health_checks.readiness_without_dependency_check import resolved_go_route
+
+    functions = ctx.model.facts.get("go_health_func", [])
+    routes = [resolved_go_route(r, functions) for r in ctx.model.facts.get("go_health", [])]
+    if not routes:
+        return
+    ctx.examine(RULE, len(routes))
+    for route in routes:
+        if route.get("never_fails"):
+            yield Hit(
+                line=route.get("never_fails"),
+                path=str(route["file"]),
+                message=f"{route.get('path')} checks its dependencies but answers 200 whatever they return: "
+                "the orchestrator keeps routing traffic to a replica whose database is gone",
+            )

@@ -95,7 +95,7 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
 def check_go(ctx: ProjectContext) -> Iterator[Hit]:
     """Go: the only health route's handler answers without touching the database or cache."""
     model = ctx.model
-    every = [_resolved(r, model.facts.get("go_health_func", [])) for r in model.facts.get("go_health", [])]
+    every = [resolved_go_route(r, model.facts.get("go_health_func", [])) for r in model.facts.get("go_health", [])]
     routes = [r for r in every if r.get("static") is not None]
     if not routes or not (model.has_signal("db") or model.has_signal("redis")):
         return
@@ -117,7 +117,7 @@ def check_go(ctx: ProjectContext) -> Iterator[Hit]:
         )
 
 
-def _resolved(route: dict[str, Any], functions: list[dict[str, Any]]) -> dict[str, Any]:
+def resolved_go_route(route: dict[str, Any], functions: list[dict[str, Any]]) -> dict[str, Any]:
     """A route whose handler is a method in another file of its package: take that method's answer."""
     if route.get("static") is not None or not route.get("handler"):
         return route
@@ -127,4 +127,5 @@ def _resolved(route: dict[str, Any], functions: list[dict[str, Any]]) -> dict[st
     chosen = (in_package or same_name)[:1]
     if not chosen or len(in_package or same_name) > 1:
         return route  # unknown, or ambiguous between packages
-    return {**route, "static": chosen[0].get("static"), "file": chosen[0]["file"], "handler_line": chosen[0].get("handler_line")}
+    return {**route, "static": chosen[0].get("static"), "file": chosen[0]["file"], "handler_line": chosen[0].get("handler_line"),
+            "never_fails": chosen[0].get("never_fails")}
