@@ -35,6 +35,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-AU-402', 'unprotected-route-beside-protected', 'authentication', 'high', 'authentication.runtime_unprotected_neighbour', ()),
     ('PR-CC-001', 'lazy-singleton-race', 'concurrency', 'medium', 'concurrency.lazy_singleton_race', ('python',)),
     ('PR-CC-002', 'blocking-call-in-async', 'concurrency', 'high', 'concurrency.blocking_call_in_async', ('python',)),
+    ('PR-CC-002', 'blocking-call-in-async', 'concurrency', 'medium', 'concurrency.js_sync_hash_on_event_loop', ('javascript', 'typescript')),
     ('PR-CC-003', 'thread-mutates-shared-state', 'concurrency', 'medium', 'concurrency.thread_mutates_shared_state', ('python',)),
     ('PR-CC-004', 'check-then-insert', 'concurrency', 'low', 'concurrency.check_then_insert', ('go', 'javascript', 'python', 'typescript')),
     ('PR-CC-005', 'redis-read-modify-write', 'concurrency', 'medium', 'concurrency.redis_read_modify_write', ('python',)),
@@ -304,6 +305,7 @@ COLLECTORS: tuple[tuple[str, tuple[str, ...]], ...] = (
 ALIASES: dict[str, tuple[str, ...]] = {
     'authentication.js_websocket_without_auth': ('PR-AU-102', 'js-websocket-without-auth'),
     'authentication.js_jwt_without_verification': ('PR-AU-101', 'js-jwt-without-verification'),
+    'concurrency.js_sync_hash_on_event_loop': ('PR-CC-102',),
     'configuration.js_debug_hardcoded': ('PR-CF-101', 'js-debug-hardcoded'),
     'configuration.js_no_security_headers': ('js-no-security-headers',),
     'cors.js_cors_any_origin': ('PR-CO-101', 'js-cors-any-origin'),
