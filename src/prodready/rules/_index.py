@@ -128,6 +128,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-EH-109', 'supabase-error-unchecked', 'error-handling', 'medium', 'error_handling.supabase_error_unchecked', ('javascript', 'typescript')),
     ('PR-EH-110', 'express-async-handler-unhandled', 'error-handling', 'medium', 'error_handling.express_async_handler_unhandled', ('javascript', 'project', 'typescript')),
     ('PR-EH-111', 'crash-handler-keeps-running', 'error-handling', 'medium', 'error_handling.js_crash_handler_keeps_running', ('javascript', 'typescript')),
+    ('PR-EH-112', 'throw-in-callback', 'error-handling', 'medium', 'error_handling.js_throw_in_callback', ('javascript', 'typescript')),
     ('PR-EH-201', 'go-error-ignored', 'error-handling', 'medium', 'error_handling.go_error_ignored', ('go', 'project')),
     ('PR-EH-202', 'go-unchecked-request-index', 'error-handling', 'medium', 'error_handling.go_unchecked_request_index', ('go',)),
     ('PR-EH-203', 'go-rows-err-unchecked', 'error-handling', 'low', 'error_handling.go_rows_err_unchecked', ('go',)),
