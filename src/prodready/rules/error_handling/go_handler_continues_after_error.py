@@ -112,8 +112,25 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
     ctx.examine(RULE)
     after = following_statements(node)
-    if not after or not any(WRITES.search(text(s)) for s in after):
+    if not after or after[0].type in {"return_statement"}:
         return
-    if after[0].type in {"return_statement"}:
-        return
-    yield RULE.hit(last, f"{go.callee(last)}(...) answers an error but the handler does not return: the code below still runs")
+    if any(WRITES.search(text(s)) for s in after):
+        yield RULE.hit(last, f"{go.callee(last)}(...) answers an error but the handler does not return: the code below still runs")
+    elif any(_acts(s) for s in after):
+        # no second answer, but the request's action (a write to the store) still happens after the 4xx/5xx
+        yield RULE.hit(last, f"{go.callee(last)}(...) answers an error but the handler does not return: the action below still runs")
+
+
+LOGGING = lazy_compile(r"^(log|logger|slog|fmt|klog|zap|zerolog|logrus|l|lg)\.|\.(Debug|Info|Warn|Warning|Error|Print)\w*$")
+ACTION = lazy_compile(r"(?i)(update|mark|delete|remove|save|create|insert|set|put|add|exec|store|write|send|publish)")
+
+
+def _acts(statement: Any) -> bool:
+    """A call statement of the handler that changes something (`s.db.MarkItemsRead(filter)`)."""
+    if statement.type != "expression_statement" or not statement.named_children:
+        return False
+    call = statement.named_children[0]
+    if call.type != "call_expression":
+        return False
+    name = go.callee(call)
+    return not LOGGING.search(name) and bool(ACTION.search(name.rsplit(".", 1)[-1]))
