@@ -53,6 +53,9 @@ class Instruction:
             return self.args_text.split()
 
 
+PRODUCTION_STAGE = lazy_compile(r"(?i)^(release|prod|production|runtime|final)$")
+
+
 @dataclass(slots=True)
 class Dockerfile:
     instructions: list[Instruction]
@@ -68,6 +71,16 @@ class Dockerfile:
 
     def final_stage(self) -> list[Instruction]:
         stages = self.stages()
+        return stages[-1] if stages else []
+
+    def production_stage(self) -> list[Instruction]:
+        """The stage a multi-target Dockerfile ships: one named release/prod/production/runtime/final
+        (later stages are often CI artifacts or test images), else the final stage."""
+        stages = self.stages()
+        for stage in stages:
+            words = stage[0].args_text.split() if stage and stage[0].keyword == "FROM" else []
+            if len(words) >= 3 and words[-2].upper() == "AS" and PRODUCTION_STAGE.match(words[-1]):
+                return stage
         return stages[-1] if stages else []
 
     def shipped_stage(self) -> list[Instruction]:

@@ -66,7 +66,7 @@ CREATES_USER = lazy_compile(
 
 @RULE.on_file(Language.DOCKERFILE)
 def check(ctx: DockerfileContext) -> Iterator[Hit]:
-    stage = ctx.dockerfile.final_stage()
+    stage = ctx.dockerfile.production_stage()
     if not stage:
         return
     ctx.examine(RULE)
@@ -91,6 +91,7 @@ def check(ctx: DockerfileContext) -> Iterator[Hit]:
                 line=where.line,
                 end_line=where.end_line,
                 message=f"user{who} is created (line {created.line}) but no USER switches to it: {before}",
+                related=((created.line, "the user is created here and never switched to"),) if where is not created else (),
             )
             return
         first = stage[0]
