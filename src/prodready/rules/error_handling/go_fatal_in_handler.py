@@ -39,6 +39,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
+from prodready.lang.treesitter import ancestors, field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import enclosing_handler, in_test_code, non_production
@@ -63,7 +64,23 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     if not FATAL.match(name) or non_production(ctx.path, ctx.is_test_file) or name.startswith(("t.", "b.")):
         return
-    if enclosing_handler(node) is None:
+    if enclosing_handler(node) is None and not _serves_request(node):
         return
     ctx.examine(RULE)
     yield RULE.hit(node, f"{name}() inside a request handler exits the whole server on one failed request")
+
+
+# Code that runs per request without a handler's signature: a mux route matcher
+# `func(r *http.Request, rm *mux.RouteMatch) bool`, a framework's own context type (`*context.Context`)
+PER_REQUEST = lazy_compile(r"\*http\.Request\b|\*\w*[cC]ontext\.Context\b")
+
+
+def _serves_request(node: Any) -> bool:
+    for anc in ancestors(node):
+        if anc.type in {"function_declaration", "method_declaration", "func_literal"}:
+            parameters = field(anc, "parameters")
+            if parameters is not None and PER_REQUEST.search(text(parameters)):
+                return True
+            if anc.type != "func_literal":
+                return False
+    return False
