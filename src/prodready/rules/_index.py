@@ -257,7 +257,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-TO-001', 'http-call-without-timeout', 'timeouts', 'high', 'timeouts.js_http_call_without_timeout', ('javascript', 'project', 'typescript')),
     ('PR-TO-001', 'http-call-without-timeout', 'timeouts', 'high', 'timeouts.go_http_client_without_timeout', ('go',)),
     ('PR-TO-002', 'redis-without-socket-timeout', 'timeouts', 'high', 'timeouts.redis_without_socket_timeout', ('python',)),
-    ('PR-TO-003', 'database-client-without-timeout', 'timeouts', 'high', 'timeouts.database_client_without_timeout', ('go', 'javascript', 'python', 'typescript')),
+    ('PR-TO-003', 'database-client-without-timeout', 'timeouts', 'high', 'timeouts.database_client_without_timeout', ('go', 'javascript', 'project', 'python', 'typescript')),
     ('PR-TO-004', 'subprocess-without-timeout', 'timeouts', 'medium', 'timeouts.subprocess_without_timeout', ('javascript', 'python', 'typescript')),
     ('PR-TO-004', 'subprocess-without-timeout', 'timeouts', 'medium', 'timeouts.go_command_without_deadline', ('go',)),
     ('PR-TO-005', 'llm-client-without-timeout', 'timeouts', 'high', 'timeouts.llm_client_without_timeout', ('python',)),
@@ -291,6 +291,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
 
 # (module under prodready.facts, files read), in discovery order
 COLLECTORS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ('go_database', ('go',)),
     ('go_health', ('go',)),
     ('golang', ('go',)),
     ('javascript', ('javascript', 'typescript')),
@@ -402,7 +403,6 @@ PYTHON_CALLS: dict[str, tuple[str, ...]] = {
     'resource_leaks.executor_not_shut_down': ('Pool', 'ProcessPoolExecutor', 'ThreadPool', 'ThreadPoolExecutor'),
     'secrets.insecure_random_token': ('choice', 'choices', 'getrandbits', 'randint', 'random', 'randrange', 'sample', 'uuid1'),
     'timeouts.redis_without_socket_timeout': ('BlockingConnectionPool', 'ConnectionPool', 'FlaskRedis', 'Redis', 'StrictRedis', 'StrictValkey', 'Valkey', 'from_url'),
-    'timeouts.database_client_without_timeout': ('AsyncIOMotorClient', 'AsyncMongoClient', 'MongoClient', 'MotorClient', 'connect', 'create_async_engine', 'create_engine', 'create_pool'),
     'timeouts.subprocess_without_timeout': ('call', 'check_call', 'check_output', 'communicate', 'run', 'wait'),
     'timeouts.llm_client_without_timeout': ('Anthropic', 'AnthropicBedrock', 'AsyncAnthropic', 'AsyncAzureOpenAI', 'AsyncOpenAI', 'AzureChatOpenAI', 'AzureOpenAI', 'ChatAnthropic', 'ChatOpenAI', 'OpenAI'),
     'timeouts.websocket_keepalive_disabled': ('serve', 'unix_serve'),

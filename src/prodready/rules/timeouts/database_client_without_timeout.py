@@ -53,7 +53,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from prodready.engine.context import PyContext, TreeContext
+from prodready.engine.context import ProjectContext, PyContext, TreeContext
 from prodready.knowledge import Client, client_for, clients
 from prodready.lang import golang as go
 from prodready.lang import javascript as js
@@ -261,3 +261,32 @@ def check_go_bolt(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
     if len(arguments) >= 3 and text(arguments[2]) == "nil":
         yield RULE.hit(node, BOLT_MESSAGE)
+
+
+@RULE.on_project
+def check_go_sql(ctx: ProjectContext) -> Iterator[Hit]:
+    """Go: a Postgres/MySQL connection whose DSN sets no connect or statement timeout, in a project
+    where no DSN or driver config sets one."""
+    model = ctx.model
+    opens = model.facts.get("go_db_open", [])
+    dsns = model.facts.get("go_dsn", [])
+    if not opens and not dsns:
+        return
+    ctx.examine(RULE, len(opens) + len(dsns))
+    if model.has_signal("go-db-timeout"):
+        return
+    # one finding per file: the DSN the code writes is where the parameters belong (the open
+    # calls of that file listed beside it); a file that only opens, at its first open
+    files = dict.fromkeys(str(f["file"]) for f in [*dsns, *opens])
+    for path in files:
+        here_dsns = [d for d in dsns if d["file"] == path]
+        here_opens = [o for o in opens if o["file"] == path]
+        first = (here_dsns or here_opens)[0]
+        related = tuple((int(o["line"]), "the connection is opened here") for o in here_opens if o is not first)
+        yield Hit(
+            line=first.get("line"),
+            path=path,
+            message="database connection with no connect_timeout or statement_timeout (MySQL: timeout/readTimeout) in its "
+            "DSN: an unreachable or stalled database blocks start-up and every query forever",
+            related=related[:3],
+        )
