@@ -59,14 +59,14 @@ RULE = RuleMeta(
 @RULE.on_tree(
     "call_expression",
     languages=(Language.GO,),
-    callee={"http.ListenAndServe", "http.ListenAndServeTLS"}.__contains__,
+    callee={"http.ListenAndServe", "http.ListenAndServeTLS", "http.Serve", "http.ServeTLS"}.__contains__,
     skip_file=in_test_code,
 )
 def check_listen(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     if non_production(ctx.path, ctx.is_test_file):
         return  # tests, test helpers and example programs
-    if name in {"http.ListenAndServe", "http.ListenAndServeTLS"} and ctx.imports.get("http") == "net/http":
+    if name in {"http.ListenAndServe", "http.ListenAndServeTLS", "http.Serve", "http.ServeTLS"} and ctx.imports.get("http") == "net/http":
         ctx.examine(RULE)
         yield RULE.hit(node, f"{name} runs a server with no read, header or write timeouts")
 
