@@ -150,9 +150,26 @@ def check_python(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
         yield RULE.hit(node, PY_MESSAGE.format(what=f"Flask-Mail {name}() opens an SMTP connection"))
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,), callee="smtp.SendMail".__eq__, skip_file=in_test_path)
+# net/smtp and emersion/go-smtp dial with net.Dial (no deadline); jordan-wright/email's Send goes
+# through net/smtp.SendMail
+GO_SMTP_PACKAGES = frozenset({"net/smtp", "github.com/emersion/go-smtp"})
+GO_SMTP_CALLS = frozenset({"smtp.SendMail", "smtp.Dial", "smtp.DialTLS", "smtp.DialStartTLS"})
+JORDAN_SEND = frozenset({"Send", "SendWithTLS", "SendWithStartTLS"})
+
+
+def _go_smtp_candidate(callee: str) -> bool:
+    return callee in GO_SMTP_CALLS or callee.rpartition(".")[2] in JORDAN_SEND
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=_go_smtp_candidate, skip_file=in_test_path)
 def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    if ctx.is_test_file or go.callee(node) != "smtp.SendMail" or ctx.imports.get("smtp", "") != "net/smtp":
+    if ctx.is_test_file:
         return
-    ctx.examine(RULE)
-    yield RULE.hit(node, "net/smtp.SendMail has no timeout or context: a slow relay blocks the calling goroutine indefinitely")
+    name = go.callee(node)
+    if name in GO_SMTP_CALLS and ctx.imports.get("smtp", "") in GO_SMTP_PACKAGES:
+        ctx.examine(RULE)
+        yield RULE.hit(node, f"{name}() has no timeout or context: a slow or blackholed relay blocks the calling goroutine indefinitely")
+    elif name.rpartition(".")[2] in JORDAN_SEND and "github.com/jordan-wright/email" in ctx.imports.values() \
+            and len(go.call_args(node)) >= 2:
+        ctx.examine(RULE)
+        yield RULE.hit(node, f"{name}() (jordan-wright/email, over net/smtp) has no timeout: a slow relay blocks the calling goroutine indefinitely")
