@@ -68,9 +68,9 @@ RULE = RuleMeta(
 
 CONNECTS = lazy_compile(
     r"^(gorm\.Open|dbx\.MustOpen|sqlx\.(Connect|MustConnect)|pgx\.Connect|pgxpool\.(New|NewWithConfig|Connect|ConnectConfig)|"
-    r"mongo\.Connect|amqp\.Dial\w*|nats\.Connect|[\w.]+\.(Ping|PingContext))$"
+    r"mongo\.Connect|amqp\.Dial\w*|nats\.Connect|zdb\.Connect|[\w.]+\.(Ping|PingContext))$"
 )
-FATAL = lazy_compile(r"(log\.Fatal|\.Fatal\w*\(|panic\(|os\.Exit)")
+FATAL = lazy_compile(r"(log\.Fatal|\.Fatal\w*\(|panic\(|os\.Exit|\b\w*(And|[a-z])Exit\w*\()")
 RETURNS_ERROR = lazy_compile(r"\breturn\b[^\n]*\b(err|fmt\.Errorf\(|errors\.\w+\()")
 RETRY = lazy_compile(r"(?i)(retry|retries|backoff|attempt)")
 
@@ -86,12 +86,20 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if func is None:
         return
     func_name = go.function_name(func)
-    if not re.fullmatch(r"(?i)(main|init|setup\w*|new\w*|open\w*|connect\w*|init\w*|must\w*|run|start\w*)", func_name):
+    if not re.fullmatch(r"(?i)(main|init|setup\w*|new\w*|open\w*|connect\w*|init\w*|must\w*|run|start\w*|parse|cmd\w*|boot\w*)", func_name):
         return
     if any(a.type == "for_statement" for a in ancestors(node)) or RETRY.search(text(func)):
         return
-    stmt = next((a for a in ancestors(node) if a.type in {"short_var_declaration", "assignment_statement", "if_statement", "expression_statement"}), None)
+    stmt = next((a for a in ancestors(node) if a.type in {
+        "short_var_declaration", "assignment_statement", "if_statement", "expression_statement", "return_statement",
+    }), None)
     if stmt is None:
+        return
+    if stmt.type == "return_statement":
+        # `return s.client.Ping(ctx).Err()` in Init(): one attempt, its error handed to the caller
+        if func_name != "main" and name.endswith(("Ping", "PingContext")):
+            ctx.examine(RULE)
+            yield RULE.hit(node, f"{name}() is tried once in {func_name}() and the error handed to the caller: no retry while the dependency comes up")
         return
     if stmt.parent is not None and stmt.parent.type == "if_statement" and stmt.type != "if_statement":
         stmt = stmt.parent  # `if err := db.Ping(); err != nil {...}`: the initializer of the if
