@@ -85,7 +85,10 @@ def _default(node: ast.Call) -> ast.expr | None:
 def _literal_prefix(node: ast.expr | None) -> str | None:
     """'sqlite:///' + os.path.join(basedir, 'app.db') -> 'sqlite:///...'."""
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left = pyast.const_str(node.left)
+        leftmost = node.left
+        while isinstance(leftmost, ast.BinOp) and isinstance(leftmost.op, ast.Add):
+            leftmost = leftmost.left  # "sqlite:///" + basedir + "/" + "app.db"
+        left = pyast.const_str(leftmost)
         return left + "..." if left is not None else None
     return pyast.const_str(node) if node is not None else None
 
@@ -123,4 +126,44 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
         node,
         f"{where} falls back to `{default}` when {variable} is unset: production starts with {what} "
         "instead of failing",
+    )
+
+
+DATABASE_SETTING = lazy_compile(r"^(SQLALCHEMY_DATABASE_URI|DATABASE_URL|DATABASE_URI|DB_URL|DB_URI|SQLALCHEMY_URL)$")
+CONFIG_MODULE = lazy_compile(r"(?i)(^|/)(config|configs|settings|conf)(/|\.py$)|(^|/)default_?(config|settings)\.py$")
+NETWORK_DATABASE = lazy_compile(r"(?i)postgres|mysql|mariadb|psycopg")
+
+
+def _sqlite_literal(value: ast.expr | None) -> str | None:
+    """`"sqlite:///..."`, `"sqlite:///" + basedir`, `f"sqlite:///{path}"`: the SQLite URL written in."""
+    if isinstance(value, ast.JoinedStr) and value.values:
+        head = value.values[0]
+        text = head.value if isinstance(head, ast.Constant) and isinstance(head.value, str) else ""
+    else:
+        text = _literal_prefix(value) or ""
+    return text if text.startswith("sqlite:") else None
+
+
+@RULE.on_python(ast.Assign, ast.AnnAssign)
+def check_assigned_sqlite(node: ast.Assign | ast.AnnAssign, ctx: PyContext) -> Iterator[Hit]:
+    """A service that also runs on Postgres/MySQL whose configuration module writes a SQLite URL as
+    the database when none is configured: a container that misses the setting keeps its data on
+    its own disk and loses it on the next deploy."""
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    names = [t.id for t in targets if isinstance(t, ast.Name)]
+    if not names or not DATABASE_SETTING.match(names[0]) or not CONFIG_MODULE.search(ctx.path):
+        return
+    default = _sqlite_literal(node.value)
+    if default is None or NOT_PROD_CLASS.search(ctx.path.rsplit("/", 1)[-1]):
+        return
+    klass = pyast.enclosing_class(node)
+    if klass is not None and NOT_PROD_CLASS.search(klass.name):
+        return  # TestingConfig, DevelopmentConfig
+    ctx.examine(RULE)
+    if not NETWORK_DATABASE.search(ctx.text):
+        return  # a SQLite-only service: the file is its database
+    yield RULE.hit(
+        node,
+        f"{names[0]} falls back to `{default.removesuffix('...')[:40]}...` when no database is configured: a deployment that misses the "
+        "setting keeps its data in a SQLite file on the container's disk and loses it on the next deploy",
     )
