@@ -376,7 +376,6 @@ PYTHON_CALLS: dict[str, tuple[str, ...]] = {
     'authentication.reusable_reset_token': ('encode',),
     'authentication.ssh_host_key_not_verified': ('set_missing_host_key_policy',),
     'authentication.js_account_enumeration': ('HTTPException', 'NotFound', 'ValidationError', 'abort'),
-    'configuration.production_config_local_default': ('get', 'getenv'),
     'configuration.api_docs_always_served': ('FastAPI',),
     'cors.cors_shared_hosting_origin': ('CORS', 'CORSMiddleware', 'add_middleware'),
     'cors.origin_prefix_check': ('endswith', 'startswith'),

@@ -4,6 +4,10 @@
 Inside a production configuration class (`class ProdConfig`, `ProductionSettings`) or module
 (`settings/production.py`, `config/prod.py`), flags `os.environ.get("DATABASE_URL", "...")` and
 `os.getenv(...)` whose default is a connection URL on `localhost`/`127.0.0.1` or an example host.
+In any configuration module (`config.py`, `settings.py`, `configs/default.py`) of a service that
+also runs on Postgres or MySQL, flags a SQLite URL written as the database setting
+(`SQLALCHEMY_DATABASE_URI = "sqlite:///" + basedir + "/app.db"`, or the fallback when
+`DATABASE_URL` is unset); development and test classes are left alone.
 
 ## Why it matters in production
 A production setting that is missing should stop the service at start-up. With a local default it
