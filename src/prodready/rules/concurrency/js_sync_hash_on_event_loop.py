@@ -70,6 +70,8 @@ def _skip(ctx: TreeContext) -> bool:
 
 @RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee=lambda c: c.rpartition(".")[2] in SYNC_HASHES, skip_file=_skip)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if _skip(ctx):
+        return
     name = js.callee(node)
     owner, _, method = name.rpartition(".")
     bare = method or name

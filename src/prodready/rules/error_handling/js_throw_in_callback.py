@@ -76,6 +76,8 @@ def _skip(ctx: TreeContext) -> bool:
 
 @RULE.on_tree("throw_statement", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_skip)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if _skip(ctx):
+        return
     callback = None
     for anc in ancestors(node):
         if anc.type == "try_statement":

@@ -93,7 +93,7 @@ def _skip_js(ctx: TreeContext) -> bool:
 def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     key = field(node, "key")
     value = field(node, "value")
-    if key is None or value is None or not LEVEL_KEY.match(text(key)):
+    if key is None or value is None or not LEVEL_KEY.match(text(key)) or _skip_js(ctx):
         return
     ctx.examine(RULE)
     level = _debug_string(value)
@@ -115,7 +115,7 @@ def _skip_go(ctx: TreeContext) -> bool:
 @RULE.on_tree("keyed_element", languages=(Language.GO,), skip_file=_skip_go)
 def check_go_option(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     children = node.named_children
-    if len(children) != 2 or text(children[0]) != "Level" or not GO_DEBUG.match(text(children[1])):
+    if len(children) != 2 or text(children[0]) != "Level" or not GO_DEBUG.match(text(children[1])) or _skip_go(ctx):
         return
     ctx.examine(RULE)
     if not _under_dev_switch(node):
@@ -126,6 +126,8 @@ def check_go_option(node: Any, ctx: TreeContext) -> Iterator[Hit]:
 def check_go_call(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     arguments = go.call_args(node)
+    if _skip_go(ctx):
+        return
     if name in GO_SETTERS:
         if not arguments or not GO_DEBUG.match(text(arguments[0])):
             return

@@ -86,6 +86,7 @@ def _session_names(ctx: PyContext) -> set[str]:
         "request",
         "stream",
         "urlopen",
+        "webpush",
     ],
     skip_file=in_test_file,
 )
@@ -94,6 +95,12 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
         return
     name = ctx.call_name(node)
     if name is None:
+        return
+    if name == "pywebpush.webpush":
+        # pywebpush posts with requests to the push service the subscriber's browser chose
+        ctx.examine(RULE)
+        if not has_keyword(node, "timeout") and not has_keyword(node, "requests_session"):
+            yield RULE.hit(node, "pywebpush.webpush() without timeout: a slow or unreachable push endpoint blocks this worker forever")
         return
     if name in REQUESTS_FUNCS or name in URLOPEN:
         ctx.examine(RULE)

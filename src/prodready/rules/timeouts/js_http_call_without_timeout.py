@@ -75,6 +75,7 @@ def _http_call_candidate(name: str) -> bool:
         or name in GOT_CALLS
         or name in REQUEST_CALLS
         or (name.count(".") == 1 and name.split(".")[-1] in {"get", "request"})
+        or name.endswith("sendNotification")
     )
 
 
@@ -103,6 +104,14 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
     owner = name.split(".")[0]
     module = ctx.imports.get(owner, "").split("#")[0]
+    if module == "web-push" and name.endswith("sendNotification"):
+        # web-push posts to the push service the *subscriber's browser* chose: no timeout by default
+        options = arguments[2] if len(arguments) > 2 else None
+        if options is not None and (options.type != "object" or js.object_has_key(options, "timeout")):
+            return
+        ctx.examine(RULE)
+        yield RULE.hit(node, f"{name}() without a timeout option: a slow or unreachable push endpoint holds the call forever")
+        return
     if module == "got" and name in GOT_CALLS:
         if not js.is_server_file(ctx):
             return

@@ -163,7 +163,7 @@ def _go_smtp_candidate(callee: str) -> bool:
 
 @RULE.on_tree("call_expression", languages=(Language.GO,), callee=_go_smtp_candidate, skip_file=in_test_path)
 def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    if ctx.is_test_file:
+    if ctx.is_test_file or in_test_path(ctx):
         return
     name = go.callee(node)
     if name in GO_SMTP_CALLS and ctx.imports.get("smtp", "") in GO_SMTP_PACKAGES:

@@ -82,7 +82,7 @@ def _skip(ctx: TreeContext) -> bool:
 @RULE.on_tree("call_expression", languages=(Language.GO,), callee=READERS.__contains__, skip_file=_skip)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     arguments = go.call_args(node)
-    if go.callee(node) not in READERS or len(arguments) != 1:
+    if go.callee(node) not in READERS or len(arguments) != 1 or _skip(ctx):
         return
     body = text(arguments[0])
     if not body.endswith(".Body") or not body[: -len(".Body")].isidentifier():
