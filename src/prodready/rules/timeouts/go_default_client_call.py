@@ -74,3 +74,24 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     ):
         return  # the request carries its caller's context: the deadline is set where the context is made
     yield RULE.hit(node, f"{name} uses http.DefaultClient, which has no timeout")
+
+
+def _oauth2_call(callee: str) -> bool:
+    return callee.endswith((".Exchange", ".Client")) or callee == "oauth2.NewClient"
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=_oauth2_call, skip_file=in_test_file)
+def check_oauth2(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """golang.org/x/oauth2 talks to the provider through the client stored in the context under
+    oauth2.HTTPClient, else http.DefaultClient: the code exchange and the token-carrying client
+    have no timeout unless one is put there."""
+    if ctx.path.endswith("_test.go") or ctx.imports.get("oauth2") != "golang.org/x/oauth2":
+        return
+    name = go.callee(node)
+    arguments = go.call_args(node)
+    if name == "oauth2.NewClient" or name.endswith(".Exchange") and len(arguments) >= 2 or \
+            name.endswith(".Client") and len(arguments) == 2 and "oauth2.Config" in ctx.text:
+        ctx.examine(RULE)
+        if "oauth2.HTTPClient" in ctx.text:
+            return  # the context carries a client of the project's own (with its timeout)
+        yield RULE.hit(node, f"{name}() reaches the OAuth provider through http.DefaultClient (no oauth2.HTTPClient in the context): no timeout")
