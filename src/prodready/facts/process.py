@@ -61,7 +61,8 @@ def _words(value: Any) -> list[str]:
 
 @FACTS.on_file(Language.DOCKERFILE)
 def dockerfile_start(ctx: DockerfileContext) -> None:
-    stage = ctx.dockerfile.final_stage()
+    # (with what the final stage inherits: `FROM app AS app-plus` runs app's CMD)
+    stage = ctx.dockerfile.shipped_stage()
     if not stage:
         return
     entrypoints = [i for i in stage if i.keyword == "ENTRYPOINT"]
