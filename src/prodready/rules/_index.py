@@ -102,6 +102,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-CT-321', 'end-of-life-image', 'container', 'medium', 'container.end_of_life_image', ('compose', 'dockerfile')),
     ('PR-CT-322', 'entrypoint-recursive-chown', 'container', 'low', 'container.entrypoint_recursive_chown', ('project',)),
     ('PR-CT-323', 'world-writable-path', 'container', 'low', 'container.world_writable_path', ('dockerfile',)),
+    ('PR-CT-324', 'remote-download-unverified', 'container', 'low', 'container.remote_download_unverified', ('dockerfile',)),
     ('PR-DB-001', 'engine-without-pre-ping', 'database', 'low', 'database.engine_without_pre_ping', ('python',)),
     ('PR-DB-002', 'hardcoded-pool-size', 'database', 'low', 'database.hardcoded_pool_size', ('python',)),
     ('PR-DB-003', 'pool-chosen-by-environment', 'database', 'medium', 'database.pool_chosen_by_environment', ('python',)),
