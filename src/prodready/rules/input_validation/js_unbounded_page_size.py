@@ -41,6 +41,7 @@ from dataclasses import replace
 from typing import Any
 
 from prodready.engine.context import TreeContext
+from prodready.engine.runner import RELATED_NEAR
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import descendants, field, text, walk
 from prodready.lazyre import lazy_compile
@@ -172,6 +173,8 @@ def _at_declaration(hit: Hit, declaration: Any, use: Any) -> Hit:
     if declaration is None:
         return hit
     line = declaration.start_point[0] + 1
+    if abs((use.start_point[0] + 1) - line) <= RELATED_NEAR:
+        return hit  # a few lines apart the two are one place to a reader: keep the query line
     return replace(hit, line=line, end_line=declaration.end_point[0] + 1,
                    related=((use.start_point[0] + 1, "the unbounded number is used here"),))
 
