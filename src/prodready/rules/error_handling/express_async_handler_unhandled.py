@@ -252,6 +252,7 @@ def check_project(ctx: ProjectContext) -> Iterator[Hit]:
             path=str(signal["file"]),
             message=f"async handler {signal.get('detail')}() (registered for {route.get('route')} in {route.get('file')}) awaits "
             "outside try/catch on Express 4: a rejection reaches no error middleware, the request hangs and Node 15+ exits",
+            related=_handler_start(signal),
         )
     for signal in found:
         # at the await that can reject (where the try/catch belongs), not at the route registration
@@ -260,5 +261,12 @@ def check_project(ctx: ProjectContext) -> Iterator[Hit]:
             path=str(signal["file"]),
             message=f"async handler of {signal.get('detail')} (line {signal.get('line')}) awaits outside try/catch on "
             "Express 4: a rejection reaches no error middleware, the request hangs and Node 15+ exits",
+            related=_handler_start(signal),
         )
+
+
+def _handler_start(signal: dict) -> tuple[tuple[int, str], ...]:
+    """The handler's first line, listed beside the await (the try/catch wraps the body from there)."""
+    start, awaited = signal.get("line"), signal.get("awaited")
+    return ((int(start), "the handler starts here"),) if start and awaited and start != awaited else ()
 
