@@ -142,7 +142,7 @@ def check_option(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if not _capped(value, func):
         param = re.search(r"(?i)(limit|take|per_?page|page_?size|size|count|first|top)", text(value))
         message = f"`{text(node)[:60]}` takes the page size from the request with no upper bound: ?{param.group(1) if param else text(key)}=1000000 loads the whole table"
-        yield _at_declaration(RULE.hit(node, message), _declared_at(value, func), node)
+        yield _at_declaration(RULE.hit(node, message), _declared_at(value, func), node, close="use")
 
 
 @RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee=lambda name: name.endswith(("limit", "range", "take")))
@@ -164,19 +164,21 @@ def check_limit_call(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if not _capped(size, func):
         where = (field(function, "property") if function is not None else None) or node
         message = f".{method}({text(size)[:40]}) takes the page size from the request with no upper bound"
-        yield _at_declaration(RULE.hit(where, message), _declared_at(size, func), where)
+        yield _at_declaration(RULE.hit(where, message), _declared_at(size, func), where, close="declaration")
 
 
-def _at_declaration(hit: Hit, declaration: Any, use: Any) -> Hit:
+def _at_declaration(hit: Hit, declaration: Any, use: Any, *, close: str) -> Hit:
     """Where the unbounded number is read is the line a reviewer points at; the query that uses it
     is listed beside it."""
     if declaration is None:
         return hit
     line = declaration.start_point[0] + 1
+    at_declaration = replace(hit, line=line, end_line=declaration.end_point[0] + 1)
     if abs((use.start_point[0] + 1) - line) <= RELATED_NEAR:
-        return hit  # a few lines apart the two are one place to a reader: keep the query line
-    return replace(hit, line=line, end_line=declaration.end_point[0] + 1,
-                   related=((use.start_point[0] + 1, "the unbounded number is used here"),))
+        # a few lines apart the two are one place to a reader (the related place would be folded away):
+        # `take: limit` options keep their line, `.limit(n)` chains point at the read
+        return hit if close == "use" else at_declaration
+    return replace(at_declaration, related=((use.start_point[0] + 1, "the unbounded number is used here"),))
 
 
 def _declared_at(size: Any, func: Any) -> Any:
