@@ -201,7 +201,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-PM-002', 'worker-loop-unprotected', 'process-management', 'medium', 'process_management.worker_loop_unprotected', ('python',)),
     ('PR-PM-003', 'popen-never-waited', 'process-management', 'medium', 'process_management.popen_never_waited', ('python',)),
     ('PR-PM-004', 'no-graceful-shutdown', 'process-management', 'medium', 'process_management.no_graceful_shutdown', ('project',)),
-    ('PR-PM-004', 'no-graceful-shutdown', 'process-management', 'medium', 'process_management.js_no_graceful_shutdown', ('project',)),
+    ('PR-PM-004', 'no-graceful-shutdown', 'process-management', 'medium', 'process_management.js_no_graceful_shutdown', ('javascript', 'project', 'typescript')),
     ('PR-PM-004', 'no-graceful-shutdown', 'process-management', 'medium', 'process_management.go_no_graceful_shutdown', ('go', 'project')),
     ('PR-PM-005', 'reload-enabled-in-code', 'process-management', 'medium', 'process_management.reload_enabled_in_code', ('python',)),
     ('PR-PM-006', 'thread-per-call', 'process-management', 'medium', 'process_management.thread_per_call', ('python',)),

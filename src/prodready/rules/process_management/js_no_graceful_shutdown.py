@@ -29,9 +29,11 @@ Shutdown handled by a process manager wrapper (e.g. a framework's built-in handl
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from prodready.engine.context import ProjectContext, is_test_path
+from prodready.engine.context import ProjectContext, TreeContext, is_test_path
 from prodready.lang import javascript as js
+from prodready.lang.treesitter import string_value
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -79,4 +81,27 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
         path=str(where["file"]),
         message="server listens but never handles SIGTERM",
         related=others,
+    )
+
+
+def _listens_for_sigint(ctx: TreeContext) -> bool:
+    return "SIGINT" in ctx.text and "SIGTERM" not in ctx.text and not js.test_or_script(ctx)
+
+
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT),
+              callee=lambda c: c in {"process.on", "process.once", "process.addListener"},
+              skip_file=lambda ctx: not _listens_for_sigint(ctx))
+def check_sigint_only(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """`process.on('SIGINT', shutdown)` with no SIGTERM listener in the file: Ctrl+C drains, but the
+    signal docker stop, Kubernetes and systemd send kills the process mid-request."""
+    if not _listens_for_sigint(ctx):
+        return
+    arguments = js.args(node)
+    if not arguments or string_value(arguments[0]) != "SIGINT":
+        return
+    ctx.examine(RULE)
+    yield RULE.hit(
+        node,
+        "process.on('SIGINT') runs the shutdown but nothing listens for SIGTERM: docker stop, a Kubernetes roll-out "
+        "or systemctl stop kill the process without it",
     )
