@@ -84,6 +84,11 @@ class Verdict(enum.StrEnum):
     READY = "READY"
 
 
+# A related place (Hit.related) this many lines or fewer from the finding's own line is the same
+# place to a reader: the engine folds it away.
+RELATED_NEAR = 4
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     """What a rule reports: only what varies per finding. The engine adds the rest."""

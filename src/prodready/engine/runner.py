@@ -30,7 +30,7 @@ from prodready.lang import golang as go_lang
 from prodready.lang import python as pyast
 from prodready.lang import treesitter as ts
 from prodready.lazyre import lazy_compile
-from prodready.model import Category, Finding, Hit, Language, Location, Severity
+from prodready.model import RELATED_NEAR, Category, Finding, Hit, Language, Location, Severity
 from prodready.redact import redact, redact_message
 from prodready.rules.base import FactCollector, HandlerSet, RuleMeta, iter_hits
 from prodready.rules.registry import Registry, python_call_modules, registry_for, rule_index
@@ -851,9 +851,6 @@ def make_findings(
         if hit.related and hit.line is not None and path is not None:
             findings[-1] = _with_related(findings[-1], hit, rule, file_lines)
     return findings
-
-
-RELATED_NEAR = 4
 
 
 def _with_related(finding: Finding, hit: Hit, rule: RuleMeta, file_lines: list[str] | None) -> Finding:

@@ -41,11 +41,10 @@ from dataclasses import replace
 from typing import Any
 
 from prodready.engine.context import TreeContext
-from prodready.engine.runner import RELATED_NEAR
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import descendants, field, text, walk
 from prodready.lazyre import lazy_compile
-from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.model import RELATED_NEAR, Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 from prodready.rules.input_validation._js_taint import tainted_names
 
