@@ -6,8 +6,8 @@ In a FastAPI/Starlette route that takes an `UploadFile`, or a Flask view reading
 `file.file.read()`, `storage.read()` — when nothing in the handler bounds it: no `file.size`
 check, no `len(content) > MAX...` comparison, no `read(n)` with a size, and (for Flask) no
 `MAX_CONTENT_LENGTH` in the project. In JavaScript/TypeScript, flags `multer(...)` (and
-`multer()`) configured without `limits.fileSize`: multer accepts files of any size, buffering them
-in memory (memoryStorage, the default) or writing them to disk.
+`multer()`) and express-fileupload's `fileUpload(...)` configured without `limits.fileSize`: both
+accept files of any size, buffering them in memory or writing them to disk.
 
 ## Why it matters in production
 Neither FastAPI nor Flask limits request bodies by default. One client sending a multi-gigabyte
@@ -133,3 +133,27 @@ def check_multer(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if limits is not None and (limits.type != "object" or js.object_has_key(limits, "fileSize")):
         return
     yield RULE.hit(node, "multer() accepts uploads of any size (no limits.fileSize): one request can fill memory or disk")
+
+
+def _no_fileupload(ctx: TreeContext) -> object:
+    return ctx.is_test_file or "express-fileupload" not in ctx.text
+
+
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_no_fileupload)
+def check_express_fileupload(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """`fileUpload({...})` (express-fileupload) with no limits.fileSize: it parses and stores every
+    multipart body, of any size, for every route it is mounted on."""
+    if _no_fileupload(ctx) or js.test_or_script(ctx):
+        return
+    name = js.callee(node)
+    if ctx.imports.get(name, "").split("#")[0] != "express-fileupload":
+        return
+    arguments = js.args(node)
+    options = arguments[0] if arguments else None
+    if options is not None and options.type != "object":
+        return  # options built elsewhere
+    ctx.examine(RULE)
+    limits = js.object_value(options, "limits")
+    if limits is not None and (limits.type != "object" or js.object_has_key(limits, "fileSize")):
+        return
+    yield RULE.hit(node, f"{name}() (express-fileupload) accepts uploads of any size (no limits.fileSize): one request can fill memory or disk")
