@@ -77,7 +77,7 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
 
 
 def _oauth2_call(callee: str) -> bool:
-    return callee.endswith((".Exchange", ".Client")) or callee == "oauth2.NewClient"
+    return callee.endswith((".Exchange", ".Client")) or callee in {"oauth2.NewClient", "oidc.NewProvider"}
 
 
 @RULE.on_tree("call_expression", languages=(Language.GO,), callee=_oauth2_call, skip_file=in_test_file)
@@ -85,9 +85,15 @@ def check_oauth2(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     """golang.org/x/oauth2 talks to the provider through the client stored in the context under
     oauth2.HTTPClient, else http.DefaultClient: the code exchange and the token-carrying client
     have no timeout unless one is put there."""
+    name = go.callee(node)
+    if name == "oidc.NewProvider" and ctx.imports.get("oidc", "").startswith("github.com/coreos/go-oidc"):
+        # go-oidc fetches the discovery document through the context's client (oidc.ClientContext)
+        ctx.examine(RULE)
+        if not ctx.path.endswith("_test.go") and "ClientContext" not in ctx.text and "oauth2.HTTPClient" not in ctx.text:
+            yield RULE.hit(node, "oidc.NewProvider() fetches the discovery document through http.DefaultClient (no oidc.ClientContext): no timeout")
+        return
     if ctx.path.endswith("_test.go") or ctx.imports.get("oauth2") != "golang.org/x/oauth2":
         return
-    name = go.callee(node)
     arguments = go.call_args(node)
     if name == "oauth2.NewClient" or name.endswith(".Exchange") and len(arguments) >= 2 or \
             name.endswith(".Client") and len(arguments) == 2 and "oauth2.Config" in ctx.text:
