@@ -56,6 +56,12 @@ class Instruction:
 PRODUCTION_STAGE = lazy_compile(r"(?i)^(release|prod|production|runtime|final)$")
 
 
+def stage_name(stage: list[Instruction]) -> str:
+    """The lower-cased name a stage is given by `FROM image AS name`, '' when it has none."""
+    words = stage[0].args_text.split() if stage and stage[0].keyword == "FROM" else []
+    return words[-1].lower() if len(words) >= 3 and words[-2].upper() == "AS" else ""
+
+
 @dataclass(slots=True)
 class Dockerfile:
     instructions: list[Instruction]
@@ -78,8 +84,7 @@ class Dockerfile:
         (later stages are often CI artifacts or test images), else the final stage."""
         stages = self.stages()
         for stage in stages:
-            words = stage[0].args_text.split() if stage and stage[0].keyword == "FROM" else []
-            if len(words) >= 3 and words[-2].upper() == "AS" and PRODUCTION_STAGE.match(words[-1]):
+            if PRODUCTION_STAGE.match(stage_name(stage)):
                 return stage
         return stages[-1] if stages else []
 
@@ -94,15 +99,14 @@ class Dockerfile:
         (USER, CMD, ENTRYPOINT) comes from them."""
         by_alias: dict[str, list[Instruction]] = {}
         for candidate in self.stages():
-            words = candidate[0].args_text.split() if candidate and candidate[0].keyword == "FROM" else []
-            if len(words) >= 3 and words[-2].upper() == "AS":
-                by_alias.setdefault(words[-1].lower(), candidate)
+            if stage_name(candidate):
+                by_alias.setdefault(stage_name(candidate), candidate)
         chain = [stage]
         while len(chain) < 10:
             first = chain[-1][0] if chain[-1] else None
             words = [w for w in first.args_text.split() if not w.startswith("--")] if first is not None and first.keyword == "FROM" else []
             parent = by_alias.get(words[0].lower()) if words else None
-            if parent is None or parent in chain:
+            if parent is None or any(parent is seen for seen in chain):
                 break
             chain.append(parent)
         return chain

@@ -126,7 +126,7 @@ def _orm_write(function: Any, ctx: TreeContext) -> bool:
     if method not in ORM_WRITES or ("Repository" not in ctx.text and "prisma" not in ctx.text):
         return False
     owner = owner.removeprefix("this.")
-    if method == "create" and not owner.startswith(("prisma.", "this.prisma.")) and "prisma." not in owner:
+    if method == "create" and "prisma." not in owner:
         return False  # TypeORM's repository.create() builds an entity in memory: no promise
     return REPOSITORY.search(owner) is not None
 

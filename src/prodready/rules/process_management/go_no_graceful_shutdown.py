@@ -93,7 +93,6 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     )
 
 
-
 NOTIFIERS = frozenset({"signal.Notify", "signal.NotifyContext"})
 
 
