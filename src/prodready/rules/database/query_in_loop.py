@@ -43,6 +43,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import PyContext, TreeContext
+from prodready.lang import golang as go
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import field, text
 from prodready.lazyre import lazy_compile
@@ -82,16 +83,27 @@ GO_QUERY_TEXTS = (
 )
 
 
+def _over_result_rows(node: Any) -> bool:
+    """`for rows.Next() {`: a loop over a result set, which also holds its connection meanwhile."""
+    condition = next((c for c in node.named_children if c.type == "call_expression"), None)
+    if condition is None:
+        return False
+    arguments = field(condition, "arguments")
+    return go.callee(condition).endswith(".Next") and arguments is not None and not arguments.named_children
+
+
 @RULE.on_tree("for_statement", languages=(Language.GO,), skip_file=in_test_code)
 def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if in_test_code(ctx) or "/migrations/" in f"/{ctx.path}" or "/seed" in ctx.path:
         return
     clause = next((c for c in node.named_children if c.type == "range_clause"), None)
     if clause is None:
-        return  # counted loops are retries and pagination more often than rows
-    ranged = field(clause, "right")
-    if ranged is None or ranged.type not in {"identifier", "selector_expression"}:
-        return
+        if not _over_result_rows(node):
+            return  # counted loops are retries and pagination more often than rows
+    else:
+        ranged = field(clause, "right")
+        if ranged is None or ranged.type not in {"identifier", "selector_expression"}:
+            return
     body = field(node, "body")
     if body is None:
         return

@@ -151,14 +151,24 @@ def check_python(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
 
 
 # net/smtp and emersion/go-smtp dial with net.Dial (no deadline); jordan-wright/email's Send goes
-# through net/smtp.SendMail
+# through net/smtp.SendMail. The package may be imported under another name (gosmtp "net/smtp").
 GO_SMTP_PACKAGES = frozenset({"net/smtp", "github.com/emersion/go-smtp"})
-GO_SMTP_CALLS = frozenset({"smtp.SendMail", "smtp.Dial", "smtp.DialTLS", "smtp.DialStartTLS"})
+GO_SMTP_FUNCS = frozenset({"SendMail", "Dial", "DialTLS", "DialStartTLS"})
 JORDAN_SEND = frozenset({"Send", "SendWithTLS", "SendWithStartTLS"})
 
 
 def _go_smtp_candidate(callee: str) -> bool:
-    return callee in GO_SMTP_CALLS or callee.rpartition(".")[2] in JORDAN_SEND
+    return callee.rpartition(".")[2] in GO_SMTP_FUNCS or callee.rpartition(".")[2] in JORDAN_SEND
+
+
+def _go_smtp_dial(name: str, ctx: TreeContext) -> bool:
+    """An SMTP dial with no deadline: net/smtp's own, or crypto/tls.Dial in a file that speaks SMTP."""
+    package, _, function = name.partition(".")
+    imported = ctx.imports.get(package, "")
+    if imported in GO_SMTP_PACKAGES:
+        return function in GO_SMTP_FUNCS
+    # tls.Dial has no timeout (tls.DialWithDialer takes one); for implicit-TLS SMTP (port 465)
+    return imported == "crypto/tls" and function == "Dial" and "net/smtp" in ctx.imports.values()
 
 
 @RULE.on_tree("call_expression", languages=(Language.GO,), callee=_go_smtp_candidate, skip_file=in_test_path)
@@ -166,7 +176,7 @@ def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file or in_test_path(ctx):
         return
     name = go.callee(node)
-    if name in GO_SMTP_CALLS and ctx.imports.get("smtp", "") in GO_SMTP_PACKAGES:
+    if _go_smtp_dial(name, ctx):
         ctx.examine(RULE)
         yield RULE.hit(node, f"{name}() has no timeout or context: a slow or blackholed relay blocks the calling goroutine indefinitely")
     elif name.rpartition(".")[2] in JORDAN_SEND and "github.com/jordan-wright/email" in ctx.imports.values() \
