@@ -4,6 +4,9 @@
 Flags Node clients that report failures as `'error'` events — node-postgres `new Pool()`/`new
 Client()`, node-redis `createClient()`, Bull/BullMQ `new Queue()`/`new Worker()`/`new
 QueueEvents()`, and busboy multipart parsers (`new Busboy()`, `busboy()`) — assigned in a file that never attaches `.on('error', ...)` to them.
+Also flags a stream made in a request handler (`fs.createReadStream`, a storage download, an
+archive) and piped to the response with `.pipe(res)` when the handler attaches no `'error'`
+listener to it and does not use `stream.pipeline`.
 
 ## Why it matters in production
 An `'error'` event with no listener is thrown: Node ends the process. node-postgres emits it when an
@@ -22,6 +25,9 @@ module.exports = pool;
 const pool = new Pool({ connectionString: process.env.DATABASE_URL });
 pool.on('error', (err) => logger.error({ err }, 'idle postgres client failed'));
 module.exports = pool;
+
+// a stream sent to the client: pipeline() forwards errors and destroys both ends
+pipeline(fs.createReadStream(path), res, (err) => { if (err) logger.warn({ err }, 'download failed'); });
 ```
 
 ## Known limitations
@@ -70,6 +76,9 @@ EMITTERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 }
 # what makes each emitter fail (the clients above all fail when their connection drops)
 FAILS_ON = {"busboy": "the first malformed or truncated upload (any client can send one)"}
+
+# the HTTP response a handler streams into
+RESPONSE_SINKS = frozenset({"res", "response", "resp", "ctx.res", "reply.raw", "ctx.body"})
 
 
 def _emitter_module(ctx: TreeContext, constructor: str) -> str | None:
@@ -134,3 +143,44 @@ def check_new(node: Any, ctx: TreeContext) -> Iterator[Hit]:
 )
 def check_factory(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     yield from _check(node, ctx, js.callee(node), False)
+
+
+def _declared_in(function_text: str, name: str) -> bool:
+    """`const stream = ...`, `const { stream } = await storage.get(id)`, `stream = ...` inside the handler."""
+    escaped = re.escape(name)
+    return re.search(rf"\b(?:const|let|var)\s+(?:{escaped}\b|\{{[^}}]*\b{escaped}\b[^}}]*\}})\s*=|(?<![.\w]){escaped}\s*=[^=>]", function_text) is not None
+
+
+@RULE.on_tree(
+    "call_expression",
+    languages=(Language.JAVASCRIPT, Language.TYPESCRIPT),
+    callee=lambda c: c.endswith(".pipe"),
+    skip_file=lambda ctx: not js.is_server_file(ctx),
+)
+def check_pipe_to_response(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if not js.is_server_file(ctx):
+        return
+    arguments = js.args(node)
+    if len(arguments) != 1 or text(arguments[0]) not in RESPONSE_SINKS:
+        return
+    function_node = node.child_by_field_name("function")
+    source = function_node.child_by_field_name("object") if function_node is not None else None
+    if source is None or source.type != "identifier":
+        return  # a chained pipe (a.pipe(b).pipe(res)) or a member: its origin is not in view
+    name = text(source)
+    handler = js.enclosing_function(node)
+    if handler is None:
+        return
+    body = text(handler)
+    if not _declared_in(body, name):
+        return  # a stream handed in by the caller: the caller owns its listeners
+    ctx.examine(RULE)
+    if re.search(rf"""\b{re.escape(name)}\s*\)?\s*\.\s*on(ce)?\(\s*['"]error['"]""", body):
+        return
+    if re.search(rf"\bpipeline\s*\(\s*(?:[\w.]+(?:\([^()]*\))?\s*,\s*)*{re.escape(name)}\b", body):
+        return  # stream.pipeline() attaches the listeners
+    yield RULE.hit(
+        node,
+        f"`{name}` is piped to the response with no 'error' listener: a read failure (file gone, storage error) "
+        "throws an unhandled 'error' event and ends the process, and pipe() leaves the response hanging",
+    )
