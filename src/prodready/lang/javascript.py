@@ -45,6 +45,16 @@ class _PathPattern:
 SCRIPT_PATH = _PathPattern(r"(^|/)(scripts?|bin|tools|commands?|cli|migrations|seeds?|docs|examples?|e2e|cypress|playwright|extra|release|bench|benchmarks?|fixtures|__mocks__|mocks)(/|$)|(\.config|\.setup)\.[cm]?[jt]s$|(^|/)(seed|seeder|seeds|migrate|setup-database|generate\w*)\.[cm]?[jt]s$")
 
 
+# DOM and browser-storage globals: code that touches them runs in a browser. Isomorphic modules
+# guard them with `typeof window`.
+BROWSER_GLOBALS = lazy_compile(r"\b(?:window|document|navigator|localStorage|sessionStorage)\.[A-Za-z_]")
+SERVER_DIR = lazy_compile(r"(^|/)(server|backend)(/|$)")
+
+
+def _uses_browser_globals(source: str) -> bool:
+    return BROWSER_GLOBALS.search(source) is not None and "typeof window" not in source and "typeof document" not in source
+
+
 def test_or_script(ctx: TreeContext) -> bool:
     """skip_file= test for handlers whose first checks return in test code or a SCRIPT_PATH file."""
     return ctx.is_test_file or bool(SCRIPT_PATH.search(ctx.path))
@@ -71,6 +81,8 @@ def _is_server_file(ctx: TreeContext) -> bool:
     imports_server = any(m.split("#")[0] in SERVER_MODULES for m in modules)
     if CLIENT_PATH.search(ctx.path) and not re.search(r"(^|/)pages/api/|route\.[jt]s$", ctx.path):
         return False
+    if not imports_server and _uses_browser_globals(ctx.text) and not SERVER_DIR.search(ctx.path):
+        return False  # a browser module in a package that also holds a server (one package.json for both)
     return imports_server or bool(SERVER_PATH.search(ctx.path)) or getattr(ctx, "node_server_package", False)
 
 
