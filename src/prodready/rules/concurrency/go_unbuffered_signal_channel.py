@@ -59,7 +59,7 @@ RULE = RuleMeta(
 
 @RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: c.endswith("signal.Notify"), skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    if in_test_code(ctx) or ctx.imports.get("signal") != "os/signal":
+    if in_test_code(ctx) or ctx.imports.get("signal") != "os/signal" or go.callee(node) != "signal.Notify":
         return
     arguments = go.call_args(node)
     if not arguments or arguments[0].type != "identifier":
