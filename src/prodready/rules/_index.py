@@ -22,6 +22,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-AU-103', 'js-session-app-without-csrf', 'authentication', 'high', 'authentication.js_session_app_without_csrf', ('project',)),
     ('PR-AU-104', 'js-password-change-without-current', 'authentication', 'medium', 'authentication.js_password_change_without_current', ('javascript', 'typescript')),
     ('PR-AU-106', 'js-account-enumeration', 'authentication', 'low', 'authentication.js_account_enumeration', ('javascript', 'python', 'typescript')),
+    ('PR-AU-107', 'js-session-cookie-insecure', 'authentication', 'medium', 'authentication.js_session_cookie_insecure', ('javascript', 'typescript')),
     ('PR-AU-201', 'go-websocket-any-origin', 'authentication', 'high', 'authentication.go_websocket_check_origin_true', ('go',)),
     ('PR-AU-202', 'go-jwt-alg-not-pinned', 'authentication', 'low', 'authentication.go_jwt_alg_not_pinned', ('go', 'javascript', 'typescript')),
     ('PR-AU-203', 'go-session-cookie-defaults', 'authentication', 'medium', 'authentication.go_session_cookie_defaults', ('go', 'project')),
@@ -63,7 +64,6 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-CF-012', 'boolean-setting-from-raw-env', 'configuration', 'medium', 'configuration.boolean_setting_from_raw_env', ('python',)),
     ('PR-CF-102', 'js-loads-example-env', 'configuration', 'medium', 'configuration.js_loads_example_env', ('project',)),
     ('PR-CF-103', 'no-security-headers', 'configuration', 'low', 'configuration.js_no_security_headers', ('project',)),
-    ('PR-CF-104', 'js-session-cookie-insecure', 'configuration', 'medium', 'configuration.js_session_cookie_insecure', ('javascript', 'typescript')),
     ('PR-CF-105', 'js-tls-verification-disabled', 'configuration', 'medium', 'configuration.js_tls_verification_disabled', ('javascript', 'typescript')),
     ('PR-CF-201', 'go-gin-debug-mode', 'configuration', 'medium', 'configuration.go_gin_debug_mode', ('project',)),
     ('PR-CF-301', 'debug-in-deployment-config', 'configuration', 'medium', 'configuration.infra_debug_in_env', ('appconfig', 'compose', 'dotenv', 'kubernetes')),
@@ -315,6 +315,7 @@ COLLECTORS: tuple[tuple[str, tuple[str, ...]], ...] = (
 ALIASES: dict[str, tuple[str, ...]] = {
     'authentication.js_websocket_without_auth': ('PR-AU-102', 'js-websocket-without-auth'),
     'authentication.js_jwt_without_verification': ('PR-AU-101', 'js-jwt-without-verification'),
+    'authentication.js_session_cookie_insecure': ('PR-CF-104',),
     'concurrency.js_sync_hash_on_event_loop': ('PR-CC-102',),
     'configuration.js_debug_hardcoded': ('PR-CF-101', 'js-debug-hardcoded'),
     'configuration.js_no_security_headers': ('js-no-security-headers',),

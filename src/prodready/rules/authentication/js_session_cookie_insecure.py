@@ -43,9 +43,12 @@ from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-CF-104",
+    id="PR-AU-107",
     name="js-session-cookie-insecure",
-    category=Category.CONFIGURATION,
+    # (was PR-CF-104 under configuration: the session cookie is how users stay authenticated, and the
+    # Go twin, PR-AU-203, was already an authentication rule)
+    aliases=("PR-CF-104",),
+    category=Category.AUTHENTICATION,
     severity=Severity.MEDIUM,
     confidence=Confidence.HIGH,
     languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT}),
