@@ -12,7 +12,8 @@ variable are given the benefit of the doubt. Go: `mongo.Connect`/`mongo.NewClien
 sets none of `SetTimeout`, `SetSocketTimeout`, `SetServerSelectionTimeout` (or `timeoutMS` in the URI),
 and go-redis clients whose options set `ReadTimeout`/`WriteTimeout` to -1 (timeouts switched off), and
 bbolt files opened without `Options.Timeout` (`bolt.Open(path, 0600, nil)`, `storm.Open(path)`,
-`bolt.Options{}` handed to a constructor): Open waits forever for the file lock.
+`bolt.Options{}` handed to a constructor): Open waits forever for the file lock. Django: a
+PostgreSQL or MySQL entry of `DATABASES` whose `OPTIONS` set no `connect_timeout`.
 
 ## Why it matters in production
 A slow query or a database that stops answering holds the connection and the request forever.
@@ -60,6 +61,7 @@ from prodready.lang import javascript as js
 from prodready.lang import python as pyast
 from prodready.lang.treesitter import field, string_value, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules import _django as django
 from prodready.rules._pyutil import is_script_like, keyword_value
 from prodready.rules.base import RuleMeta
 
@@ -290,3 +292,36 @@ def check_go_sql(ctx: ProjectContext) -> Iterator[Hit]:
             "DSN: an unreachable or stalled database blocks start-up and every query forever",
             related=related[:3],
         )
+
+
+# OPTIONS keys that bound a Django connection: libpq's connect_timeout (or a statement_timeout passed
+# in `options`), MySQLdb's connect_timeout/read_timeout
+DJANGO_TIMEOUT_OPTIONS = frozenset({"connect_timeout", "options", "read_timeout", "timeout"})
+
+
+def _no_django_databases(ctx: PyContext) -> bool:
+    return is_script_like(ctx) or "ENGINE" not in ctx.text or not django.is_settings_module(ctx)
+
+
+@RULE.on_python(ast.Module, skip_file=_no_django_databases)
+def check_django(node: ast.Module, ctx: PyContext) -> Iterator[Hit]:
+    """Django DATABASES entries for PostgreSQL/MySQL whose OPTIONS set no connect timeout."""
+    if _no_django_databases(ctx):
+        return
+    for database in django.network_databases(ctx):
+        ctx.examine(RULE)
+        options = database.key("OPTIONS")
+        if options is None:
+            engine = database.key("ENGINE")
+            line = engine[0].lineno if engine is not None else database.entry.lineno
+            yield Hit(line=line, message=f"{database.engine} database with no OPTIONS: no connect_timeout, so an unreachable "
+                      "database holds each worker for the driver's default (minutes, or for ever)")
+            continue
+        key, value = options
+        if not isinstance(value, ast.Dict):
+            continue  # options built elsewhere (from the environment): given the benefit of the doubt
+        names = {k.value for k in value.keys if isinstance(k, ast.Constant)}
+        if names & DJANGO_TIMEOUT_OPTIONS or None in value.keys:
+            continue
+        yield Hit(line=key.lineno, message=f"{database.engine} OPTIONS set no connect_timeout: an unreachable database holds "
+                  "each worker for the driver's default (minutes, or for ever)")

@@ -6,7 +6,8 @@ whose options set none of `connectionTimeout`, `greetingTimeout` or `socketTimeo
 object held in a local `const` is read too. Transports for HTTP mail APIs (a plugin object), SES,
 stream/JSON transports and options built elsewhere are skipped. In Python, `smtplib.SMTP(...)` /
 `SMTP_SSL(...)` without `timeout=` and Flask-Mail's `mail.send()` (Flask-Mail has no timeout
-setting); in Go, `net/smtp.SendMail` (no deadline at all).
+setting); in Go, `net/smtp.SendMail` (no deadline at all). Django settings that set `EMAIL_HOST`
+without `EMAIL_TIMEOUT`, or an SMTP `EmailBackend` table whose `OPTIONS` give no `timeout`.
 
 ## Why it matters in production
 Nodemailer waits up to 2 minutes to connect and 10 minutes of socket inactivity by default. When
@@ -49,8 +50,9 @@ from prodready.lang import javascript as js
 from prodready.lang import python as pyast
 from prodready.lang.treesitter import descendants, field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules import _django as django
 from prodready.rules._go_http import in_test_path
-from prodready.rules._pyutil import in_test_file
+from prodready.rules._pyutil import in_test_file, is_script_like
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -183,3 +185,37 @@ def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
             and len(go.call_args(node)) >= 2:
         ctx.examine(RULE)
         yield RULE.hit(node, f"{name}() (jordan-wright/email, over net/smtp) has no timeout: a slow relay blocks the calling goroutine indefinitely")
+
+
+def _no_django_mail(ctx: PyContext) -> bool:
+    return is_script_like(ctx) or ("EMAIL_HOST" not in ctx.text and "smtp.EmailBackend" not in ctx.text) \
+        or not django.is_settings_module(ctx)
+
+
+@RULE.on_python(ast.Module, skip_file=_no_django_mail)
+def check_django(node: ast.Module, ctx: PyContext) -> Iterator[Hit]:
+    """Django settings that send mail over SMTP with EMAIL_TIMEOUT unset (Django's default: None)."""
+    if _no_django_mail(ctx):
+        return
+    for statement in ast.walk(node):
+        if not isinstance(statement, ast.Assign) or pyast.enclosing_function(statement) is not None:
+            continue
+        names = [t.id for t in statement.targets if isinstance(t, ast.Name)]
+        if "EMAIL_HOST" in names:
+            ctx.examine(RULE)
+            if "EMAIL_TIMEOUT" not in ctx.text:
+                yield RULE.hit(statement, "Django sends mail over SMTP with EMAIL_TIMEOUT unset (default None): a slow or silent "
+                               "relay holds the request or worker that sends the mail for ever")
+        elif isinstance(statement.value, ast.Dict):
+            # a mailer table ({"BACKEND": "...smtp.EmailBackend", "OPTIONS": {...}}) handed to a mail helper
+            for entry in [statement.value, *[v for v in statement.value.values if isinstance(v, ast.Dict)]]:
+                fields = {k.value: v for k, v in zip(entry.keys, entry.values, strict=False) if isinstance(k, ast.Constant)}
+                if "smtp.EmailBackend" not in (pyast.const_str(fields.get("BACKEND")) or ""):
+                    continue
+                ctx.examine(RULE)
+                options = fields.get("OPTIONS")
+                if isinstance(options, ast.Dict) and not any(
+                    isinstance(k, ast.Constant) and k.value == "timeout" for k in options.keys
+                ) and None not in options.keys:
+                    yield RULE.hit(options, "SMTP EmailBackend OPTIONS set no timeout (Django's default: None): a slow or silent "
+                                   "relay holds the sender for ever")
