@@ -22,6 +22,8 @@ def collect(tree: ast.Module, ctx: PyContext) -> None:
     if "SESSION_COOKIE_SECURE" in ctx.text or "REMEMBER_COOKIE_SECURE" in ctx.text:
         line = next((n for n, text in enumerate(ctx.lines, start=1) if "COOKIE_SECURE" in text), None)
         ctx.emit("signal", line=line, name="session-cookie-secure", detail="SESSION_COOKIE_SECURE")
+    if "INSTALLED_APPS" in ctx.text and ("django.contrib.sessions" in ctx.text or "SessionMiddleware" in ctx.text):
+        ctx.emit("signal", line=_cookie_settings_line(ctx), name="django-settings", detail="sessions")
     for key in LIMIT_KEYS:
         if key in ctx.text:
             line = next((n for n, text in enumerate(ctx.lines, start=1) if key in text), None)
@@ -32,6 +34,16 @@ def collect(tree: ast.Module, ctx: PyContext) -> None:
         detail = _buffers_body(call)
         if detail:
             ctx.emit("signal", line=call.lineno, name="reads-whole-body", detail=detail)
+
+
+def _cookie_settings_line(ctx: PyContext) -> int | None:
+    """Where a reviewer reads the cookie settings: the first SESSION_COOKIE_*/CSRF_COOKIE_* setting,
+    else MIDDLEWARE, else INSTALLED_APPS."""
+    for prefixes in (("SESSION_COOKIE_", "CSRF_COOKIE_"), ("MIDDLEWARE",), ("INSTALLED_APPS",)):
+        for number, line in enumerate(ctx.lines, start=1):
+            if line.lstrip().startswith(prefixes) and "=" in line:
+                return number
+    return None
 
 
 def _buffers_body(call: ast.Call) -> str | None:
