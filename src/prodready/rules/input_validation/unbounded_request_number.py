@@ -9,7 +9,10 @@ Flags request parameters that size or pace the work of a request and have no max
   `le=`/`lt=` and without a validator of their own (settings and response models are left alone);
 - values read from `request.args`/`request.form`/`request.GET` into `limit`/`per_page`/`count` or
   `duration`/`delay`/`timeout`/`interval` and converted with `int()`/`float()`, when the function
-  never clamps them (`min(...)`) or compares them against a maximum.
+  never clamps them (`min(...)`) or compares them against a maximum;
+- Django REST framework pagination: `LimitOffsetPagination` as the default paginator (its
+  `max_limit` is None), and paginator subclasses that let the client choose the page size with no
+  `max_page_size`/`max_limit`.
 
 ## Why it matters in production
 `?limit=1000000` makes one request load a whole table into memory and serialise it; `?delay=3600`
@@ -275,3 +278,44 @@ def _bounded_in(func: ast.AST, name: str, after: int) -> bool:
                     continue
                 return True
     return False
+
+
+# Django REST framework: LimitOffsetPagination's max_limit and PageNumberPagination's max_page_size
+# default to None, so a client-chosen ?limit= / ?page_size= has no ceiling.
+DRF_LIMIT_OFFSET = "rest_framework.pagination.LimitOffsetPagination"
+
+
+def _no_drf(ctx: PyContext) -> bool:
+    return in_test_file(ctx) or "Pagination" not in ctx.text
+
+
+@RULE.on_python(ast.Dict, skip_file=_no_drf)
+def check_drf_settings(node: ast.Dict, ctx: PyContext) -> Iterator[Hit]:
+    """REST_FRAMEWORK = {"DEFAULT_PAGINATION_CLASS": "...LimitOffsetPagination"}: ?limit= has no maximum."""
+    if _no_drf(ctx):
+        return
+    for key, value in zip(node.keys, node.values, strict=False):
+        if isinstance(key, ast.Constant) and key.value == "DEFAULT_PAGINATION_CLASS":
+            ctx.examine(RULE)
+            if pyast.const_str(value) == DRF_LIMIT_OFFSET:
+                yield RULE.hit(key, "DRF LimitOffsetPagination has max_limit=None: ?limit=1000000 returns the whole table in one "
+                               "response (subclass it with a max_limit)")
+
+
+@RULE.on_python(ast.ClassDef, skip_file=_no_drf)
+def check_drf_pagination_class(node: ast.ClassDef, ctx: PyContext) -> Iterator[Hit]:
+    """A DRF paginator subclass that lets the client pick the page size and sets no ceiling."""
+    if _no_drf(ctx):
+        return
+    bases = {pyast.dotted(base) or "" for base in node.bases}
+    names = {target.id for statement in node.body if isinstance(statement, ast.Assign)
+             for target in statement.targets if isinstance(target, ast.Name)}
+    if any(base.endswith("PageNumberPagination") for base in bases):
+        ctx.examine(RULE)
+        if "page_size_query_param" in names and "max_page_size" not in names:
+            yield RULE.hit(node, f"{node.name} lets the client choose page_size_query_param with no max_page_size: one request "
+                           "can ask for every row")
+    elif any(base.endswith("LimitOffsetPagination") for base in bases):
+        ctx.examine(RULE)
+        if "max_limit" not in names:
+            yield RULE.hit(node, f"{node.name} (LimitOffsetPagination) sets no max_limit: ?limit= has no ceiling")
