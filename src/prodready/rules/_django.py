@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
+from prodready.rules._pyutil import is_script_like
 
 # ENGINE values of networked databases (a connection costs a TCP handshake, TLS and auth)
 NETWORK_ENGINES = ("postgresql", "postgis", "mysql", "oracle", "mssql", "cockroachdb")
@@ -30,6 +31,11 @@ class DatabaseEntry:
 
 def is_settings_module(ctx: PyContext) -> bool:
     return "DATABASES" in ctx.text or "INSTALLED_APPS" in ctx.text or "/settings" in f"/{ctx.path}"
+
+
+def no_databases(ctx: PyContext) -> bool:
+    """skip_file= for rules over DATABASES: scripts, and modules that are no settings or name no ENGINE."""
+    return is_script_like(ctx) or "ENGINE" not in ctx.text or not is_settings_module(ctx)
 
 
 def network_databases(ctx: PyContext) -> Iterator[DatabaseEntry]:

@@ -50,7 +50,7 @@ from collections.abc import Iterator
 from prodready.engine.context import PyContext
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules import _django as django
-from prodready.rules._pyutil import env_read, is_script_like
+from prodready.rules._pyutil import env_read
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -63,10 +63,6 @@ RULE = RuleMeta(
     fix='Set "CONN_MAX_AGE" (60 seconds or more) with "CONN_HEALTH_CHECKS": True, or put a pooler in front of the database.',
     references=("https://docs.djangoproject.com/en/stable/ref/databases/#persistent-connections",),
 )
-
-
-def _skip(ctx: PyContext) -> bool:
-    return is_script_like(ctx) or "ENGINE" not in ctx.text or not django.is_settings_module(ctx)
 
 
 def _zero(value: ast.expr, ctx: PyContext) -> bool:
@@ -85,9 +81,9 @@ def _zero(value: ast.expr, ctx: PyContext) -> bool:
     return False
 
 
-@RULE.on_python(ast.Module, skip_file=_skip)
+@RULE.on_python(ast.Module, skip_file=django.no_databases)
 def check(node: ast.Module, ctx: PyContext) -> Iterator[Hit]:
-    if _skip(ctx):
+    if django.no_databases(ctx):
         return
     for database in django.network_databases(ctx):
         ctx.examine(RULE)

@@ -299,14 +299,10 @@ def check_go_sql(ctx: ProjectContext) -> Iterator[Hit]:
 DJANGO_TIMEOUT_OPTIONS = frozenset({"connect_timeout", "options", "read_timeout", "timeout"})
 
 
-def _no_django_databases(ctx: PyContext) -> bool:
-    return is_script_like(ctx) or "ENGINE" not in ctx.text or not django.is_settings_module(ctx)
-
-
-@RULE.on_python(ast.Module, skip_file=_no_django_databases)
+@RULE.on_python(ast.Module, skip_file=django.no_databases)
 def check_django(node: ast.Module, ctx: PyContext) -> Iterator[Hit]:
     """Django DATABASES entries for PostgreSQL/MySQL whose OPTIONS set no connect timeout."""
-    if _no_django_databases(ctx):
+    if django.no_databases(ctx):
         return
     for database in django.network_databases(ctx):
         ctx.examine(RULE)
