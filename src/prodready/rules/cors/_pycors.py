@@ -24,6 +24,7 @@ class CorsConfig:
     credentials: bool
     library: str
     origins_expr: ast.AST | None = None  # the expression the origins come from, when not a literal
+    call: ast.Call | None = None  # the middleware/extension call that configures it
 
 
 def _literal_strings(node: ast.AST | None, ctx: PyContext) -> list[str] | None:
@@ -73,6 +74,7 @@ def configs(ctx: PyContext) -> Iterator[CorsConfig]:
                 credentials=_true(creds_kw.value) if creds_kw else False,
                 library="CORSMiddleware",
                 origins_expr=origins_kw.value if origins_kw is not None and mw_origins is None else None,
+                call=call,
             )
         elif name in {"flask_cors.CORS", "flask_cors.cross_origin"}:
             origins_kw = pyast.keyword(call, "origins")

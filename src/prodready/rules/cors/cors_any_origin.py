@@ -22,6 +22,10 @@ app.add_middleware(CORSMiddleware, allow_origins=["*"])
 app.add_middleware(CORSMiddleware, allow_origins=settings.ALLOWED_ORIGINS)  # explicit list per environment
 ```
 
+A middleware scoped to some paths (`path_regex=`) and one whose `allow_headers` list the header
+the API authenticates with (`Authorization`, `X-Api-Key`) are left alone: without credentials,
+other sites can then only send requests that carry no user's token.
+
 ## Known limitations
 Origins read from settings are not resolved across files; a public API that is meant to be called
 from any site can suppress this with a reason.
@@ -34,6 +38,7 @@ from any site can suppress this with a reason.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from prodready.engine.context import ProjectContext, PyContext
@@ -65,8 +70,26 @@ def check(tree: ast.Module, ctx: PyContext) -> Iterator[Hit]:
         ctx.examine(RULE)
         if config.library == "header" and not _every_response(config.node):
             continue  # one view (a ping, a public API view, its decorator) opened on purpose
-        if config.any_origin and not config.credentials:
+        if config.any_origin and not config.credentials and not _public_by_design(config.call):
             yield RULE.hit(config.node, f"{config.library} allows any origin (*)")
+
+
+# headers a bearer-token API authenticates with: the browser never attaches them on its own
+TOKEN_HEADER = re.compile(r"(?i)^authorization$|^x-[\w-]*(token|auth\w*|api-?key)$")
+
+
+def _public_by_design(node: ast.Call | None) -> bool:
+    """A CORS middleware scoped to some paths (`path_regex=`, `paths=`), or one for an API that
+    authenticates with a header it lists in allow_headers: other sites can send only requests
+    that carry no user's credentials."""
+    if node is None:
+        return False
+    if any(k.arg in {"path_regex", "paths"} for k in node.keywords):
+        return True
+    headers = next((k.value for k in node.keywords if k.arg in {"allow_headers", "expose_headers"}), None)
+    if isinstance(headers, ast.List | ast.Tuple):
+        return any(TOKEN_HEADER.match(pyast.const_str(e) or "") for e in headers.elts)
+    return False
 
 
 EVERY_RESPONSE_HOOKS = frozenset({"after_request", "after_app_request", "middleware", "process_response", "__call__", "dispatch"})

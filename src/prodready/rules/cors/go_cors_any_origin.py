@@ -25,7 +25,9 @@ c := cors.New(cors.Options{AllowedOrigins: cfg.AllowedOrigins, AllowCredentials:
 ```
 
 ## Known limitations
-Origins built at run time are not resolved.
+Origins built at run time are not resolved. A header set only inside a branch on the request path
+(one public endpoint), and a policy whose allowed headers list the one the API authenticates with
+(`Authorization`, `X-Auth-Token`) without credentials, are left alone.
 
 ## References
 - https://github.com/rs/cors
@@ -40,7 +42,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
-from prodready.lang.treesitter import field, text
+from prodready.lang.treesitter import ancestors, field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_code, non_production
 from prodready.rules.base import RuleMeta
@@ -87,6 +89,8 @@ def check_options(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     value = " ".join(text(keys[key]).split())
     if value == "true" or '"*"' in value:
         creds = "AllowCredentials" in keys and text(keys["AllowCredentials"]).strip() == "true"
+        if not creds and _token_headers(text(node)):
+            return  # a bearer-token API: other sites can only send requests without a user's token
         suffix = " together with AllowCredentials: any site acts as the user" if creds else ""
         yield Hit(
             line=node.start_point.row + 1 + (keys[key].start_point.row - node.start_point.row),
@@ -144,8 +148,37 @@ def check_header(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     args = go.call_args(node)
     if len(args) >= 2 and go.string_arg(node, 0) == "Access-Control-Allow-Origin":
         ctx.examine(RULE)
-        if go.string_arg(node, 1) == "*" and _in_middleware(node):
+        if go.string_arg(node, 1) == "*" and _in_middleware(node) and not _path_scoped(node) \
+                and not _token_headers(text(go.enclosing_function(node))):
             yield RULE.hit(node, "Access-Control-Allow-Origin: * set by hand")
+
+
+# A CORS policy that lists the header the API authenticates with (Authorization, X-Auth-Token,
+# X-Api-Key): the browser never attaches it on its own, so a wildcard origin without credentials
+# lets other sites make only requests that carry no user's credentials.
+TOKEN_HEADER = re.compile(r"(?i)\bAuthorization\b|\bX-[\w-]*(?:Token|Auth\w*|Api-?Key)\b")
+
+
+def _token_headers(source: str) -> bool:
+    if re.search(r'Allow-Credentials"\s*,\s*"true"|AllowCredentials:\s*true', source):
+        return False  # credentials allowed too: the browser sends the user's cookies
+    for match in re.finditer(r'(?:Access-Control-Allow-Headers"\s*,\s*|Allow(?:ed)?Headers\s*:\s*)([^\n]*)', source):
+        if TOKEN_HEADER.search(match.group(1)):
+            return True
+    return False
+
+
+def _path_scoped(node: Any) -> bool:
+    """Set only inside a branch on the request path (`if r.URL.Path == "/status"`, `if !isCorsPath(path)`
+    returning early): one public endpoint opened on purpose, not every route."""
+    function = go.enclosing_function(node)
+    for ancestor in ancestors(node):
+        if function is not None and ancestor.id == function.id:
+            break
+        if ancestor.type == "if_statement" and re.search(r"URL\.Path|FullPath\(\)|(?i:path)", text(field(ancestor, "condition"))):
+            return True
+    body = text(function) if function is not None else ""
+    return bool(re.search(r"if\s+!\s*\w*(?i:cors)\w*\([^)]*(?i:path)", body))
 
 
 def _in_middleware(node: Any) -> bool:
