@@ -54,12 +54,17 @@ RULE = RuleMeta(
 )
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,), callee={"redis.Dial", "redis.DialURL", "redis.DialContext"}.__contains__, skip_file=in_test_code)
+DIALS = frozenset({"Dial", "DialURL", "DialContext"})
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: c.partition(".")[2] in DIALS, skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
-    if name not in {"redis.Dial", "redis.DialURL", "redis.DialContext"}:
+    package, _, function = name.partition(".")
+    if function not in DIALS:
         return
-    if not ctx.imports.get("redis", "").endswith("redigo/redis") or non_production(ctx.path, ctx.is_test_file):
+    # the package may be imported under another name (redigo "github.com/gomodule/redigo/redis")
+    if not ctx.imports.get(package, "").endswith("redigo/redis") or non_production(ctx.path, ctx.is_test_file):
         return
     ctx.examine(RULE)
     args = text(node)
