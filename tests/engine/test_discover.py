@@ -81,3 +81,16 @@ def test_a_compose_file_is_known_by_its_content(tmp_path: Path) -> None:
     assert classify("docker-stack.yml", compose) == (Language.COMPOSE, "yaml")
     assert classify("config/services.yml", settings) != (Language.COMPOSE, "yaml")
     assert classify("ci/pipeline.yml", workflow) != (Language.COMPOSE, "yaml")
+
+
+def test_go_binary_ignore_line_keeps_the_command_sources(tmp_path: Path) -> None:
+    # `gokapi` in .gitignore is meant for the binary `go build ./cmd/gokapi` writes, not cmd/gokapi/.
+    write(tmp_path, ".gitignore", "gokapi\nbuild\n")
+    write(tmp_path, "cmd/gokapi/main.go", "package main\n")
+    write(tmp_path, "gokapi", "\x7fELF")
+    write(tmp_path, "build/gen.go", "package build\n")
+    write(tmp_path, "tools/gokapi/helper.go", "package gokapi\n")
+    paths = {f.path for f in discover(tmp_path).files}
+    assert "cmd/gokapi/main.go" in paths
+    assert "build/gen.go" not in paths  # an ignored directory outside cmd/ stays ignored
+    assert "tools/gokapi/helper.go" not in paths

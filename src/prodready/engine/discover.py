@@ -289,6 +289,7 @@ def discover(
     files: list[SourceFile] = []
     skipped: list[tuple[str, str]] = []
     all_paths: list[str] = []
+    rescued: set[str] = set()  # ignored cmd/<name>/ directories kept for their Go sources
     root_text = str(root)
 
     def walk_error(exc: OSError) -> None:
@@ -312,7 +313,9 @@ def discover(
                 skipped.append((display_path(rel) + "/", "directory name is not valid UTF-8"))
                 continue
             if ignore.ignored(rel, True):
-                continue
+                if not _go_command_dir(reldir, os.path.join(dirpath, dirname)):
+                    continue
+                rescued.add(rel)
             kept.append(dirname)
         dirnames[:] = kept
         for filename in sorted(filenames):
@@ -323,7 +326,8 @@ def discover(
                 continue
             # .env files are audited even when ignored: a committed-but-ignored secret still leaks.
             is_env = filename == ".env" or filename.startswith(".env.")
-            if ignore.ignored(rel, False) and not is_env:
+            # (in a rescued cmd/<name>/ only the file's own name is matched: its directory is ignored)
+            if ignore.ignored(filename if reldir in rescued else rel, False) and not is_env:
                 continue
             if filename in links:
                 # realpath never raises on a loop (Path.resolve does); check_regular reports ELOOP.
@@ -352,6 +356,17 @@ def discover(
             language, grammar = kind
             files.append(SourceFile(rel, abspath, language, grammar, size))
     return Discovery(files=files, skipped=skipped, all_paths=all_paths, warnings=warnings)
+
+
+def _go_command_dir(parent: str, path: str) -> bool:
+    """`cmd/<name>/` holding Go sources: a .gitignore line `<name>` is meant for the binary that
+    `go build` writes under that name, not for the command's committed sources."""
+    if parent.rsplit("/", 1)[-1] != "cmd":
+        return False
+    try:
+        return any(entry.endswith(".go") for entry in os.listdir(path))
+    except OSError:
+        return False
 
 
 def _walk(
