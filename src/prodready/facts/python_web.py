@@ -190,6 +190,7 @@ def collect(tree: ast.Module, ctx: PyContext) -> None:
 # HTTP libraries a project's own helper may call (PR-TO-001 follows helpers with `timeout=None`)
 HTTP_LIBRARY_CALL = lazy_compile(r"\b(pycurl\.|requests\.|httpx\.|urlopen\(|urllib3\.|aiohttp\.|\.setopt\()")
 HTTP_HELPER_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "request", "fetch", "send", "call"})
+HTTP_HELPER_NAME = lazy_compile(r"^(fetch|request|http|call_api|api)_\w+$|^\w+_(request|remote|json|http|api)$")
 
 
 def _http_wrappers(tree: ast.Module, ctx: PyContext) -> None:
@@ -214,15 +215,26 @@ def _http_wrappers(tree: ast.Module, ctx: PyContext) -> None:
 
 
 def _http_wrapper_calls(ctx: PyContext) -> None:
-    """Calls of functions of the project's own modules named like HTTP verbs, with whether they pass
+    """Calls of functions of the project's own modules named like HTTP calls, with whether they pass
     a timeout: matched against py_http_wrapper in the project pass."""
+    imports: dict[str, str] | None = None
     for call in ctx.nodes_of(ast.Call):
-        # `curl.post(...)` with `from hc.lib import curl`: a module of a package (not requests/httpx)
-        if not isinstance(call.func, ast.Attribute) or call.func.attr not in HTTP_HELPER_VERBS:
+        # `curl.post(...)` with `from hc.lib import curl`, `utils.fetch_json(...)` with `from ..lib import
+        # utils`, `fetch_remote(...)` imported by name: a function of a module of a package (not requests)
+        if isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name):
+            if not (call.func.attr in HTTP_HELPER_VERBS or HTTP_HELPER_NAME.match(call.func.attr)):
+                continue
+            local, attribute = call.func.value.id, call.func.attr
+        elif isinstance(call.func, ast.Name) and HTTP_HELPER_NAME.match(call.func.id):
+            local, attribute = call.func.id, ""
+        else:
             continue
-        if not isinstance(call.func.value, ast.Name) or "." not in ctx.imports.get(call.func.value.id, ""):
+        if imports is None:
+            imports = full_import_map(ctx)  # relative imports too (`from ..lib import utils`)
+        target = imports.get(local, "")
+        if "." not in target:
             continue
-        name = ctx.call_name(call) or ""
+        name = f"{target}.{attribute}" if attribute else target
         timed = any(k.arg in {"timeout", None} for k in call.keywords)
         ctx.emit("py_http_wrapper_call", line=call.lineno, function=name, timed=timed)
 

@@ -3,7 +3,10 @@
 ## What it does
 Flags `requests` calls (module functions and methods of a `requests.Session`) with no `timeout=`,
 `urllib.request.urlopen` with no timeout, `httpx` calls and clients given `timeout=None`, and
-`aiohttp.ClientSession()` created without `timeout=`.
+`aiohttp.ClientSession()` created without `timeout=`. Also calls of the project's own HTTP helper
+(`def fetch_remote(url, ..., timeout=None)` that hands `timeout` to requests/httpx) that pass no
+timeout, whether the helper is imported by module (`utils.fetch_json(...)`, relative imports too)
+or by name.
 
 ## Why it matters in production
 `requests` and `urlopen` wait forever by default. One slow or half-open peer pins a worker thread
