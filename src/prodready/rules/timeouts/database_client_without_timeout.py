@@ -13,7 +13,10 @@ sets none of `SetTimeout`, `SetSocketTimeout`, `SetServerSelectionTimeout` (or `
 and go-redis clients whose options set `ReadTimeout`/`WriteTimeout` to -1 (timeouts switched off), and
 bbolt files opened without `Options.Timeout` (`bolt.Open(path, 0600, nil)`, `storm.Open(path)`,
 `bolt.Options{}` handed to a constructor): Open waits forever for the file lock. Django: a
-PostgreSQL or MySQL entry of `DATABASES` whose `OPTIONS` set no `connect_timeout`.
+PostgreSQL or MySQL entry of `DATABASES` whose `OPTIONS` set no `connect_timeout`. LDAP:
+python-ldap `ldap.initialize()` in a file that sets neither `OPT_NETWORK_TIMEOUT` nor
+`OPT_TIMEOUT`, go-ldap `DialURL`/`Dial` without `DialWithDialer` where no `SetTimeout` follows,
+and ldapauth-fork `new LdapAuth({...})` without `timeout`/`connectTimeout`.
 
 ## Why it matters in production
 A slow query or a database that stops answering holds the connection and the request forever.
@@ -163,13 +166,20 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if client is None:
         return
     ctx.examine(RULE)
-    arguments = js.args(node)
+    # `{...} as LdapAuth.Options` / `satisfies`: the object literal inside a TypeScript cast
+    arguments = [_uncast(a) for a in js.args(node)]
     if any(a.type == "spread_element" for a in arguments):
         return
     objects = [a for a in arguments if a.type == "object"]
     if _bounded(client, arguments, objects):
         return
     yield RULE.hit(node, f"{client.name} client without {'/'.join(client.timeout_options[:2])}: {client.default}")
+
+
+def _uncast(argument: Any) -> Any:
+    while argument.type in {"as_expression", "satisfies_expression", "parenthesized_expression"} and argument.named_children:
+        argument = argument.named_children[0]
+    return argument
 
 
 def _bounded(client: Client, arguments: list[Any], objects: list[Any]) -> bool:
@@ -321,3 +331,43 @@ def check_django(node: ast.Module, ctx: PyContext) -> Iterator[Hit]:
             continue
         yield Hit(line=key.lineno, message=f"{database.engine} OPTIONS set no connect_timeout: an unreachable database holds "
                   "each worker for the driver's default (minutes, or for ever)")
+
+
+# python-ldap: initialize() connects lazily with the OS defaults (no network or operation timeout)
+# unless OPT_NETWORK_TIMEOUT / OPT_TIMEOUT are set, globally or on the connection.
+PY_LDAP_TIMEOUTS = ("OPT_NETWORK_TIMEOUT", "OPT_TIMEOUT")
+
+
+def _no_python_ldap(ctx: PyContext) -> bool:
+    return is_script_like(ctx) or "initialize" not in ctx.text or not ctx.imports_module("ldap")
+
+
+@RULE.on_python(ast.Call, calls=["initialize"], skip_file=_no_python_ldap)
+def check_python_ldap(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
+    if _no_python_ldap(ctx) or ctx.call_name(node) != "ldap.initialize":
+        return
+    ctx.examine(RULE)
+    if any(option in ctx.text for option in PY_LDAP_TIMEOUTS) or pyast.keyword(node, "timeout") is not None:
+        return
+    yield RULE.hit(node, "ldap.initialize() with neither OPT_NETWORK_TIMEOUT nor OPT_TIMEOUT set: a bind or search against "
+                   "an unreachable or hung LDAP server blocks the login for ever")
+
+
+# go-ldap: Dial/DialURL use a net.Dialer with no timeout unless DialWithDialer is given, and
+# operations wait for ever unless the connection's SetTimeout is called.
+GO_LDAP = re.compile(r"^(github\.com/go-ldap/ldap(/v\d)?|gopkg\.in/ldap\.v\d)$")
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: c.endswith((".DialURL", ".Dial", ".DialTLS")),
+              skip_file=lambda ctx: ctx.is_test_file or "ldap" not in ctx.text)
+def check_go_ldap(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if ctx.is_test_file or "ldap" not in ctx.text:
+        return
+    package, _, function = go.callee(node).partition(".")
+    if function not in {"DialURL", "Dial", "DialTLS"} or not GO_LDAP.match(ctx.imports.get(package, "")):
+        return
+    ctx.examine(RULE)
+    if "DialWithDialer" in text(node) or ".SetTimeout(" in ctx.text:
+        return
+    yield RULE.hit(node, f"{package}.{function}() without DialWithDialer or SetTimeout: connecting to and querying an "
+                   "unreachable or hung LDAP server waits for ever")
