@@ -38,7 +38,6 @@ from any site can suppress this with a reason.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from prodready.engine.context import ProjectContext, PyContext
@@ -46,6 +45,7 @@ from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import in_test_file
 from prodready.rules.base import RuleMeta
+from prodready.rules.cors._headers import is_token_header
 from prodready.rules.cors._pycors import configs, note_setting_origins, wildcard_setting_defaults
 
 RULE = RuleMeta(
@@ -74,10 +74,6 @@ def check(tree: ast.Module, ctx: PyContext) -> Iterator[Hit]:
             yield RULE.hit(config.node, f"{config.library} allows any origin (*)")
 
 
-# headers a bearer-token API authenticates with: the browser never attaches them on its own
-TOKEN_HEADER = re.compile(r"(?i)^authorization$|^x-[\w-]*(token|auth\w*|api-?key)$")
-
-
 def _public_by_design(node: ast.Call | None) -> bool:
     """A CORS middleware scoped to some paths (`path_regex=`, `paths=`), or one for an API that
     authenticates with a header it lists in allow_headers: other sites can send only requests
@@ -88,7 +84,7 @@ def _public_by_design(node: ast.Call | None) -> bool:
         return True
     headers = next((k.value for k in node.keywords if k.arg in {"allow_headers", "expose_headers"}), None)
     if isinstance(headers, ast.List | ast.Tuple):
-        return any(TOKEN_HEADER.match(pyast.const_str(e) or "") for e in headers.elts)
+        return any(is_token_header(pyast.const_str(e) or "") for e in headers.elts)
     return False
 
 

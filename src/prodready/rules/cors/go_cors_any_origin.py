@@ -46,6 +46,7 @@ from prodready.lang.treesitter import ancestors, field, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_code, non_production
 from prodready.rules.base import RuleMeta
+from prodready.rules.cors._headers import lists_token_header
 
 RULE = RuleMeta(
     id="PR-CO-001",
@@ -153,17 +154,11 @@ def check_header(node: Any, ctx: TreeContext) -> Iterator[Hit]:
             yield RULE.hit(node, "Access-Control-Allow-Origin: * set by hand")
 
 
-# A CORS policy that lists the header the API authenticates with (Authorization, X-Auth-Token,
-# X-Api-Key): the browser never attaches it on its own, so a wildcard origin without credentials
-# lets other sites make only requests that carry no user's credentials.
-TOKEN_HEADER = re.compile(r"(?i)\bAuthorization\b|\bX-[\w-]*(?:Token|Auth\w*|Api-?Key)\b")
-
-
 def _token_headers(source: str) -> bool:
     if re.search(r'Allow-Credentials"\s*,\s*"true"|AllowCredentials:\s*true', source):
         return False  # credentials allowed too: the browser sends the user's cookies
     for match in re.finditer(r'(?:Access-Control-Allow-Headers"\s*,\s*|Allow(?:ed)?Headers\s*:\s*)([^\n]*)', source):
-        if TOKEN_HEADER.search(match.group(1)):
+        if lists_token_header(match.group(1)):
             return True
     return False
 
