@@ -62,7 +62,8 @@ from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
     id="PR-EH-211",
-    name="go-lookup-error-as-absent",
+    name="lookup-error-as-absent",
+    aliases=("go-lookup-error-as-absent",),  # its name while it read Go alone
     category=Category.ERROR_HANDLING,
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,

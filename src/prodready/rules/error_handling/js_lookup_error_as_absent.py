@@ -55,7 +55,7 @@ from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
     id="PR-EH-211",
-    name="go-lookup-error-as-absent",
+    name="lookup-error-as-absent",
     aliases=("PR-EH-114",),
     category=Category.ERROR_HANDLING,
     severity=Severity.LOW,
