@@ -1,4 +1,4 @@
-"""Go lookup error taken to mean "not found"
+"""Lookup error taken to mean "not found"
 
 ## What it does
 Flags a lookup (`GetUserByEmail`, `FindByID`, `repo.Get...`) whose error is read as "the record
@@ -8,7 +8,9 @@ does not exist" without asking which error it is:
 - `if err == nil { ...409 / "already exists"... }` followed by the create: every failure is taken
   as "free to create".
 A condition that names the error (`errors.Is(err, sql.ErrNoRows)`, `err == mongo.ErrNoDocuments`,
-`== gorm.ErrRecordNotFound`) is not flagged.
+`== gorm.ErrRecordNotFound`) is not flagged. In JavaScript, a `catch` in a handler whose only
+action is a 404 for an awaited lookup, the error never looked at; in Python, a bare or broad
+`except` (`Exception`, `BaseException`) that only answers 404 and never logs.
 
 ## Why it matters in production
 During a database incident the API tells clients their accounts do not exist (and the login page
