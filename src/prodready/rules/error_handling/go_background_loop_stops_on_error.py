@@ -95,10 +95,8 @@ def _endless_loop(body: Any) -> Any | None:
 
 def _bare_return_on_error(loop_body: Any) -> Any | None:
     for statement in descendants(loop_body):
-        if statement.type == "func_literal":
-            continue
-        if statement.type != "if_statement":
-            continue
+        if statement.type != "if_statement" or _nested_in_literal(statement, loop_body):
+            continue  # (a return inside a callback ends the callback, not the loop)
         condition = field(statement, "condition")
         initializer = field(statement, "initializer")
         check = (text(initializer) + "; " if initializer is not None else "") + (text(condition) if condition is not None else "")
@@ -138,7 +136,7 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return  # a goroutine serving one request (a stream, a heartbeat) ends with that request
     ctx.examine(RULE)
     stop = _bare_return_on_error(loop_body)
-    if stop is None or _nested_in_literal(stop, loop_body):
+    if stop is None:
         return
     yield Hit(
         line=stop.start_point[0] + 1,
