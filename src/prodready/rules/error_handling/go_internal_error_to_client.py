@@ -7,7 +7,11 @@ err.Error()})`, `c.Status(500).JSON(...)` and responses whose status comes from 
 `err.Error()` or hands `err` to a helper that renders it (`errorResponse(err)`). Any status counts
 when the error comes from the database in that function (`err := repo.Save(...)`): constraint
 names and duplicate values are not a message for clients. gRPC: `status.Errorf(codes.Internal,
-"...: %v", err)`, and other codes with a database error.
+"...: %v", err)`, and other codes with a database error. Bodies written straight to the
+`http.ResponseWriter` (`json.NewEncoder(w).Encode`, `io.WriteString(w, ...)`, `rest.RenderJSON(w,
+...)`) count after a `w.WriteHeader` of a 5xx or of a status the caller passes in, and so does the
+project's generic error responder (`responseError(w, err)`) whatever status it writes; a body builder
+such as `errorResponse(err) gin.H` that returns `err.Error()` is flagged where it is defined.
 
 ## Why it matters in production
 Internal errors carry driver messages, SQL fragments, table names, file paths and upstream hosts:
@@ -48,7 +52,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import golang as go
-from prodready.lang.treesitter import field, text
+from prodready.lang.treesitter import descendants, field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import SERVER_ERROR_STATUS, in_test_code, non_production
@@ -175,3 +179,103 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     elif _database_error(node, ctx.lines) and not any(re.search(r"(?i)valid", text(b)) for b in body):
         yield RULE.hit(node, f"{name}({status}, ...) sends the database error text to the client "
                              "(constraint names, values, SQL details)")
+
+
+# -- bodies written straight to the ResponseWriter, and the project's own error responders ------------
+
+# `json.NewEncoder(w).Encode(x)`, `w.Write(b)`, `io.WriteString(w, s)`, `fmt.Fprintf(w, ...)`,
+# `rest.RenderJSON(w, x)`, `render.JSON(w, r, x)`: the body goes to the client as is.
+WRITE_CALL = lazy_compile(r"(\.Encode|\.Write|^io\.WriteString|^fmt\.Fprint(f|ln)?|RenderJSON|^render\.(JSON|PlainText|HTML))$")
+# The generic error responder of a project (`responseError(w, err)`, `writeErr(w, err)`): every
+# failure goes through it, the database's and the disk's included, whatever status it picks.
+GENERIC_RESPONDER = lazy_compile(
+    r"(?i)^(response|respond|write|send|render|reply|return|handle|serve)_?(error|err)s?(json)?$"
+    r"|^(error|err)_?(response|respond|reply|json)$"
+)
+# `func errorResponse(err error) gin.H { return gin.H{"error": err.Error()} }`: the body every caller sends.
+BODY_BUILDER = lazy_compile(r"(?i)^(new)?(error|err)_?(response|resp|body|json|payload)$|^(new)?(response|resp)_?(error|err)$")
+
+
+def _typed_params(func: Any, type_text: str) -> set[str]:
+    params = field(func, "parameters")
+    names: set[str] = set()
+    if params is None:
+        return names
+    for param in params.named_children:
+        if param.type == "parameter_declaration" and text(field(param, "type")) == type_text:
+            names.update(text(c) for c in param.named_children if c.type == "identifier")
+    return names
+
+
+def _writer_of(node: Any, name: str) -> Any | None:
+    """The ResponseWriter argument of a body-writing call."""
+    function = field(node, "function")
+    if name.endswith((".Encode", ".Write")) and function is not None and function.type == "selector_expression":
+        operand = field(function, "operand")
+        if operand is not None and operand.type == "call_expression" and go.callee(operand).endswith("NewEncoder"):
+            inner = go.call_args(operand)
+            return inner[0] if inner else None
+        return operand if name.endswith(".Write") else None
+    args = go.call_args(node)
+    return args[0] if args else None
+
+
+def _status_before(func: Any, writer: str, node: Any) -> str | None:
+    """The status of the last `w.WriteHeader(S)` before this call in the function, if any."""
+    status = None
+    for call in go.calls_in(func):
+        if call.start_byte >= node.start_byte:
+            break
+        if go.callee(call) == f"{writer}.WriteHeader":
+            args = go.call_args(call)
+            status = text(args[0]) if args else None
+    return status
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=WRITE_CALL.search, skip_file=in_test_code)
+def check_written_body(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if non_production(ctx.path, ctx.is_test_file):
+        return
+    name = go.callee(node)
+    writer = _writer_of(node, name)
+    func = go.enclosing_function(node)
+    if writer is None or writer.type != "identifier" or func is None:
+        return
+    if text(writer) not in _typed_params(func, "http.ResponseWriter"):
+        return
+    ctx.examine(RULE)
+    leaking = [b for b in go.call_args(node) if b.id != writer.id and ERR_TEXT.search(text(b))]
+    if not leaking:
+        return
+    status = _status_before(func, text(writer), node)
+    if status is None:
+        return  # an implicit 200: a different defect
+    helper = GENERIC_RESPONDER.match(go.function_name(func)) and _typed_params(func, "error")
+    from_caller = re.fullmatch(r"\w+", status) is not None and status in _params_of(func)
+    if SERVER_ERROR_STATUS.search(status) or from_caller or helper:
+        yield RULE.hit(leaking[0], f"{name}(...) writes the error text into the response (status {status}): "
+                                   "internal details leak to the client")
+
+
+def _params_of(func: Any) -> set[str]:
+    params = field(func, "parameters")
+    if params is None:
+        return set()
+    return {text(c) for p in params.named_children for c in p.named_children if c.type == "identifier"}
+
+
+@RULE.on_tree("function_declaration", languages=(Language.GO,), skip_file=in_test_code)
+def check_body_builder(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if non_production(ctx.path, ctx.is_test_file) or not BODY_BUILDER.match(go.function_name(node)):
+        return
+    errors = _typed_params(node, "error")
+    if not errors:
+        return
+    ctx.examine(RULE)
+    for ret in descendants(node, "return_statement"):
+        for literal in descendants(ret, "composite_literal"):
+            for name in sorted(errors):
+                if f"{name}.Error()" in text(literal):
+                    yield RULE.hit(literal, f"{go.function_name(node)} puts {name}.Error() in the response body "
+                                            "its callers send: internal details leak to the client")
+                    return

@@ -6,7 +6,10 @@ handlers that answer a 500 â€” `res.status(500)` or a response with no status â€
 (or the whole error object). Responses whose status comes from the error itself
 (`res.status(err.status)`, an application `HttpError`) and development-only branches are skipped.
 In Python, an `except ... as e:` block of a route or view that returns `str(e)` (or the
-traceback) in its response or in an `HTTPException` detail / `abort()` description.
+traceback) in its response or in an `HTTPException` detail / `abort()` description, or hands the
+exception to a template (`render_template("login.html", error=e)`) unless it is a validation error.
+The finding points at the `err.message` that leaks (in the response, or in the object the response
+sends).
 
 ## Why it matters in production
 Unexpected errors carry internals: ORM query fragments and constraint names, file paths,
@@ -47,7 +50,7 @@ from typing import Any
 from prodready.engine.context import PyContext, TreeContext
 from prodready.lang import javascript as js
 from prodready.lang import python as pyast
-from prodready.lang.treesitter import ancestors, field, text
+from prodready.lang.treesitter import ancestors, descendants, field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import is_script_like
@@ -69,9 +72,29 @@ RULE = RuleMeta(
 DEV = lazy_compile(r"(?i)NODE_ENV|development|isDev|isProd|production|\bdebug\b")
 
 
-def _leaks(call: Any, err: str) -> bool:
-    args = " ".join(text(a) for a in js.args(call))
-    return bool(re.search(rf"(^|[^\w.]){re.escape(err)}(\.message\b|\s*$|\s*[,}}])", args))
+def _leaks(call: Any, err: str, scope: Any) -> Any | None:
+    """The node that carries `err.message` (or `err` itself) into the response: inside the call's
+    arguments, or in the object a local variable sent whole was built from (`const resp = {message:
+    err.message}; res.json(resp)`). Reviewers point at that line."""
+    leak = re.compile(rf"(^|[^\w.]){re.escape(err)}(\.message\b|\s*$|\s*[,}}])")
+    for arg in js.args(call):
+        if not leak.search(text(arg)):
+            if arg.type == "identifier":
+                for declarator in descendants(scope, "variable_declarator"):
+                    value = field(declarator, "value")
+                    if text(field(declarator, "name")) == text(arg) and value is not None and leak.search(text(value)):
+                        return _leak_node(value, err)
+            continue
+        return _leak_node(arg, err)
+    return None
+
+
+def _leak_node(expr: Any, err: str) -> Any:
+    """The `err.message` member (or the pair holding it) inside `expr`, else `expr`."""
+    for member in descendants(expr, "member_expression"):
+        if text(member) == f"{err}.message":
+            return member
+    return expr
 
 
 def _status(call: Any) -> str:
@@ -97,7 +120,8 @@ def _judge(calls: list[Any], err: str, stop: Any) -> Iterator[Any]:
         if status and not re.fullmatch(r"5\d\d|HttpStatus\.INTERNAL_SERVER_ERROR|StatusCodes\.INTERNAL_SERVER_ERROR", status) \
                 and not _falls_back_to_500(status, stop):
             continue  # 4xx, or a status carried by the error (err.status, err.errorCode)
-        if not _leaks(call, err):
+        leak = _leaks(call, err, stop)
+        if leak is None:
             continue
         guarded = False
         child = call
@@ -113,7 +137,7 @@ def _judge(calls: list[Any], err: str, stop: Any) -> Iterator[Any]:
             if anc.type == "if_statement" and re.search(rf"{re.escape(err)}\.(status|statusCode|code|errorCode|name|isOperational|expose)|instanceof", text(field(anc, "condition"))):
                 guarded = True  # a branch for the application's own errors
         if not guarded:
-            yield call
+            yield leak
 
 
 # skip_file=: production_error_middleware answers '' in test code and scripts
@@ -158,6 +182,17 @@ def _sends_to_socket(call: ast.Call) -> bool:
     first = call.args[0] if call.args else None
     return (("send" in name or "reply" in name or "respond" in name) and isinstance(first, ast.Name)
             and first.id in {"ws", "websocket", "socket", "sock", "conn", "connection"})
+
+
+PY_TEMPLATES = lazy_compile(r"(^|\.)(render_template|render_to_response|TemplateResponse)$|^render$")
+
+
+def _renders_error(call: ast.Call, error: str) -> bool:
+    """`render_template("login.html", error=e)`, `render(request, t, {"error": e})`: the exception object
+    itself (or its text) handed to the template, which prints str(e)."""
+    values: list[ast.AST] = [k.value for k in call.keywords]
+    values += [v for arg in call.args if isinstance(arg, ast.Dict) for v in arg.values if v is not None]
+    return any((isinstance(v, ast.Name) and v.id == error) or _py_leaks(v, error) for v in values)
 
 
 def _py_leaks(expr: ast.AST, error: str) -> bool:
@@ -205,6 +240,12 @@ def check_python(node: ast.ExceptHandler, ctx: PyContext) -> Iterator[Hit]:
             value = child.exc
         elif isinstance(child, ast.Call) and (PY_RESPONDERS.search(ctx.call_name(child) or "") or _sends_to_socket(child)):
             value = child
+        elif isinstance(child, ast.Call) and PY_TEMPLATES.search(ctx.call_name(child) or "") and _renders_error(child, error) \
+                and not (node.type is not None and CLIENT_ERRORS.search(ast.unparse(node.type))):
+            ctx.examine(RULE)
+            yield RULE.hit(child, f"the exception `{error}` is rendered into the page: its text (queries, hosts, "
+                                  "library internals) reaches the client")
+            return
         if value is None or not _py_leaks(value, error):
             continue
         status = re.search(r"status_code\s*=\s*(\d{3})|\b(4\d\d)\b|abort\((\d{3})|HTTP_(\d{3})_", ast.unparse(value))
