@@ -19,8 +19,11 @@ import { randomBytes } from "node:crypto"
 const sessionId = randomBytes(32).toString("base64url")
 ```
 
+A helper that uses `Math.random()` (`randomChars(n)`) is flagged where a token is built from it in
+the same file (`createToken() { return randomChars(24) }`).
+
 ## Known limitations
-Random values passed through helpers are not traced.
+Helpers in another module are not traced.
 
 ## References
 - https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/Math/random
@@ -34,7 +37,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
-from prodready.lang.treesitter import ancestors, field, text
+from prodready.lang.treesitter import ancestors, descendants, field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
@@ -86,3 +89,35 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         if name and TOKENISH.search(name):
             yield RULE.hit(node, f"Math.random() builds `{name}`: predictable, use crypto.randomBytes")
             return
+    helper = functions[0] if functions else ""
+    if helper and RANDOM_HELPER.search(helper):
+        yield from _token_callers(node, helper)
+
+
+# `function randomChars(n) { ... Math.random() ... }` is a helper; what it makes depends on the caller.
+RANDOM_HELPER = lazy_compile(r"(?i)^(random|rand|gen|generate|make|create)\w*$")
+
+
+def _token_callers(node: Any, helper: str) -> Iterator[Hit]:
+    """Calls of the Math.random helper, in this file, that build a token (`createToken() { return
+    randomChars(24) }`, `const apiKey = randomString(32)`): the token is where the reviewer points."""
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    for call in descendants(root, "call_expression"):
+        if js.callee(call) != helper:
+            continue
+        for anc in ancestors(call):
+            name = ""
+            if anc.type == "variable_declarator":
+                name = text(field(anc, "name"))
+            elif anc.type in {"function_declaration", "function_expression", "arrow_function", "method_definition"}:
+                name = js.function_name(anc)
+                if not name or name == helper:
+                    break
+            if name and TOKENISH.search(name) and name != helper:
+                yield RULE.hit(call, f"`{name}` comes from {helper}(), which uses Math.random(): predictable, "
+                                     "use crypto.randomBytes")
+                break
+            if anc.type in {"function_declaration", "function_expression", "arrow_function", "method_definition"}:
+                break
