@@ -296,6 +296,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-UG-004', 'unbounded-queue', 'unbounded-growth', 'low', 'unbounded_growth.unbounded_queue', ('python',)),
     ('PR-UG-005', 'redis-key-without-expiry', 'unbounded-growth', 'medium', 'unbounded_growth.redis_key_without_expiry', ('javascript', 'python', 'typescript')),
     ('PR-UG-006', 'response-read-without-size-cap', 'unbounded-growth', 'low', 'unbounded_growth.go_response_read_whole', ('go',)),
+    ('PR-UG-006', 'response-read-without-size-cap', 'unbounded-growth', 'low', 'unbounded_growth.py_response_read_whole', ('python',)),
     ('PR-UG-103', 'js-session-save-uninitialized', 'unbounded-growth', 'medium', 'unbounded_growth.js_session_save_uninitialized', ('javascript', 'typescript')),
     ('PR-UG-104', 'uploads-kept-on-disk', 'unbounded-growth', 'low', 'unbounded_growth.uploads_kept_on_disk', ('go', 'javascript', 'python', 'typescript')),
     ('PR-UG-401', 'resource-grows-under-load', 'unbounded-growth', 'high', 'unbounded_growth.runtime_resource_growth', ()),
@@ -365,6 +366,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     'unbounded_growth.js_module_collection_grows': ('PR-UG-101', 'js-module-collection-grows'),
     'unbounded_growth.go_collection_grows_forever': ('PR-UG-201', 'go-collection-grows-forever'),
     'unbounded_growth.js_log_file_without_rotation': ('PR-UG-102', 'js-log-file-without-rotation'),
+    'unbounded_growth.py_response_read_whole': ('PR-UG-007',),
 }
 
 # modules whose matcher is not grouped (RuleMeta.grouped=False)
