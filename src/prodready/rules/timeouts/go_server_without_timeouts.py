@@ -2,7 +2,8 @@
 
 ## What it does
 Flags `http.ListenAndServe`/`ListenAndServeTLS` (the package functions cannot set timeouts),
-`http.Server{...}` literals without `ReadHeaderTimeout` or `ReadTimeout`, and framework shortcuts
+`http.Server{...}` literals without `ReadHeaderTimeout` or `ReadTimeout` (or with a read timeout but
+neither `WriteTimeout` nor `IdleTimeout`), and framework shortcuts
 that start a default server: echo `e.Start(addr)` (unless `e.Server.ReadTimeout`/`ReadHeaderTimeout`
 is set), gin `r.Run(addr)`, and fiber `app.Listen(addr)` when `fiber.Config` sets no `ReadTimeout`.
 
@@ -152,4 +153,10 @@ def check_server(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if "ReadHeaderTimeout" not in keys and "ReadTimeout" not in keys:
         yield RULE.hit(
             node, "http.Server without ReadHeaderTimeout/ReadTimeout: slow clients hold connections forever"
+        )
+    elif "WriteTimeout" not in keys and "IdleTimeout" not in keys and not re.search(r"\.(WriteTimeout|IdleTimeout)\s*=", ctx.text):
+        only = "/".join(k for k in ("ReadHeaderTimeout", "ReadTimeout") if k in keys)
+        yield RULE.hit(
+            node, f"http.Server sets only {only}: with no WriteTimeout or IdleTimeout a client that stops reading, "
+                  "or an idle keep-alive connection, holds its goroutine and socket forever"
         )
