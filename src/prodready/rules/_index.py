@@ -117,6 +117,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-DB-007', 'commit-after-response', 'database', 'medium', 'database.commit_after_response', ('python',)),
     ('PR-DB-008', 'reference-without-index', 'database', 'low', 'database.reference_without_index', ('javascript', 'python', 'typescript')),
     ('PR-DB-009', 'django-connection-per-request', 'database', 'low', 'database.django_connection_per_request', ('python',)),
+    ('PR-DB-010', 'multi-write-without-transaction', 'database', 'medium', 'database.multi_write_without_transaction', ('go', 'javascript', 'python', 'typescript')),
     ('PR-DB-201', 'go-sql-pool-unconfigured', 'database', 'medium', 'database.go_sql_pool_unconfigured', ('go',)),
     ('PR-DB-301', 'orm-without-migrations', 'database', 'medium', 'database.repo_orm_without_migrations', ('project',)),
     ('PR-DB-302', 'migrations-at-container-start', 'database', 'medium', 'database.migrations_at_container_start', ('compose', 'dockerfile', 'kubernetes', 'project')),
