@@ -195,6 +195,28 @@ def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     yield RULE.hit(node, f"`{name}(&{target})` reads every {element} row: no limit or pagination")
 
 
+GO_LISTING_FUNCTION = lazy_compile(r"^(Fetch\w*|GetAll\w*|List\w*|FindAll\w*|All\w*|Get\w+s)$")
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: c.endswith(".Find"), skip_file=in_test_code)
+def check_go_mongo(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """mongo-driver `collection.Find(ctx, filter)` with no `options.Find().SetLimit(...)`, in a listing function."""
+    name = go.callee(node)
+    args = go.call_args(node)
+    if not name.endswith(".Find") or len(args) != 2 or in_test_code(ctx):
+        return
+    if not any("mongo-driver" in module or "mongo" in module.rsplit("/", 1)[-1] for module in ctx.imports.values()):
+        return
+    if not re.search(r"(?i)(coll|collection)\w*$", name.rsplit(".", 1)[0]) or not re.search(r"(?i)^(c|ctx|\w*context\w*)$", text(args[0])):
+        return
+    function = go.enclosing_function(node)
+    if function is None or not GO_LISTING_FUNCTION.match(go.function_name(function)):
+        return
+    ctx.examine(RULE)
+    yield RULE.hit(node, f"`{name}(...)` with no options.Find().SetLimit: {go.function_name(function)} returns every "
+                         "matching document, however many there are")
+
+
 # ---------------------------------------------------------------- JavaScript / TypeScript
 
 JS_LISTING_FUNCTION = lazy_compile(r"^(getAll\w*|list\w*|findAll\w*|fetchAll\w*|all[A-Z]\w*|get\w+s)$")
