@@ -52,7 +52,7 @@ from prodready.lang import javascript as js
 from prodready.lang.treesitter import ancestors, field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._go_http import non_production
+from prodready.rules._go_http import in_test_code, non_production
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -99,7 +99,7 @@ def _switched(node: Any, stop: Any) -> bool:
     return False
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,), callee=GO_RUNNER.search)
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=GO_RUNNER.search, skip_file=in_test_code)
 def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if non_production(ctx.path, ctx.is_test_file) or TOOL_PATH.search(ctx.path):
         return

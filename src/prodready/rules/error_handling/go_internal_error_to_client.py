@@ -237,6 +237,8 @@ def check_written_body(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if non_production(ctx.path, ctx.is_test_file):
         return
     name = go.callee(node)
+    if not WRITE_CALL.search(name):
+        return
     writer = _writer_of(node, name)
     func = go.enclosing_function(node)
     if writer is None or writer.type != "identifier" or func is None:
