@@ -198,7 +198,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-LG-002', 'secret-logged', 'logging', 'high', 'logging.go_secret_logged', ('go',)),
     ('PR-LG-003', 'log-level-hardcoded', 'logging', 'low', 'logging.log_level_hardcoded', ('python',)),
     ('PR-LG-003', 'log-level-hardcoded', 'logging', 'low', 'logging.debug_log_level_default', ('go', 'javascript', 'typescript')),
-    ('PR-LG-004', 'request-body-logged', 'logging', 'medium', 'logging.request_body_logged', ('javascript', 'python', 'typescript')),
+    ('PR-LG-004', 'request-body-logged', 'logging', 'medium', 'logging.request_body_logged', ('go', 'javascript', 'python', 'typescript')),
     ('PR-LG-005', 'request-log-without-request-id', 'logging', 'low', 'logging.request_log_without_request_id', ('go', 'javascript', 'python', 'typescript')),
     ('PR-LG-103', 'js-error-handler-not-logged', 'logging', 'medium', 'logging.js_error_handler_not_logged', ('javascript', 'typescript')),
     ('PR-LG-104', 'js-no-logger', 'logging', 'low', 'logging.js_no_logger', ('project',)),
