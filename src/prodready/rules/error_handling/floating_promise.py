@@ -27,8 +27,13 @@ const register = async (req, res) => {
   sendWelcomeEmail(user).catch((err) => logger.error({ err }, 'welcome email failed'));
 ```
 
+Across files, a bare `storage.flag(id);` inside an async function is flagged when the project declares
+`async flag(...)` (and no synchronous function of that name) in any module; common method names
+(`send`, `save`, `update`, ...) and calls on a package's API are left alone.
+
 ## Known limitations
-Only async functions declared in the same file are recognised; imported ones are not.
+Async functions of packages are not known (no type information); a project method name shared by
+an async and a sync declaration is skipped.
 
 ## References
 - https://nodejs.org/api/process.html#event-unhandledrejection
@@ -42,7 +47,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from prodready.engine.context import TreeContext
+from prodready.engine.context import ProjectContext, TreeContext
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import field, text
 from prodready.lazyre import lazy_compile
@@ -190,3 +195,46 @@ def check_empty_catch(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if js.args(node):
         return
     yield RULE.hit(node, ".catch() with no handler catches nothing: the promise it returns rejects the same way, unhandled")
+
+
+# -- across files ---------------------------------------------------------------------------------
+
+# Method names that Node, Express, Map/Set and most clients also define: a project's own `async send()`
+# says nothing about `res.send()` elsewhere.
+COMMON_METHODS = frozenset({
+    "send", "emit", "end", "write", "get", "set", "on", "once", "off", "render", "json", "next", "close",
+    "destroy", "log", "info", "warn", "error", "debug", "push", "pipe", "listen", "use", "has", "add", "delete",
+    "clear", "resolve", "reject", "then", "catch", "call", "apply", "bind", "forEach", "map", "filter", "sort",
+    "splice", "exit", "kill", "removeListener", "addListener", "join", "status", "redirect", "sendStatus",
+    "setHeader", "cookie", "clearCookie", "reset", "init", "run", "execute", "handle", "update", "save", "remove",
+    "create", "find", "query", "connect", "disconnect", "stop", "pause", "resume", "flush", "release", "open",
+})
+
+
+@RULE.on_project
+def check_across_files(ctx: ProjectContext) -> Iterator[Hit]:
+    """`storage.flag(id);` where `async flag(id)` is declared in another module (or is a method of this
+    one): the per-file check only knows plain calls to functions of the same file."""
+    facts = ctx.model.facts
+    calls = facts.get("js-bare-call", [])
+    if not calls:
+        return
+    async_defs: dict[str, set[str]] = {}
+    for fact in facts.get("js-async-def", []):
+        async_defs.setdefault(str(fact["name"]), set()).add(str(fact["file"]))
+    sync_names = {str(f["name"]) for f in facts.get("js-sync-def", [])}
+    for call in calls:
+        name = str(call["name"])
+        files = async_defs.get(name)
+        if not files or name in sync_names or name in COMMON_METHODS or len(name) < 4:
+            continue
+        if not call.get("member") and call["file"] in files:
+            continue  # a plain call of a function of the same file: the per-file check's
+        if not call.get("in_async"):
+            continue  # a sync caller may not be able to await; only an async one forgot to
+        ctx.examine(RULE)
+        yield Hit(
+            line=call["line"], path=call["file"],
+            message=f"{call['callee']}() is async (declared in {sorted(files)[0]}) and neither awaited nor caught: a "
+                    "rejection is unhandled (the process exits on Node 15+) and the caller never learns it failed",
+        )
