@@ -775,6 +775,8 @@ def collect(root: Any, ctx: TreeContext) -> None:
         elif parts and parts[1] in {"Serve", "ServeTLS"} and _http_server_var(parts[0], ctx.text):
             # `srv := &http.Server{...}; srv.Serve(listener)`: started on a listener of its own
             ctx.emit("app", line=line_of(call), framework="go", name=name, loopback=False)
+        if name in {"signal.Notify", "signal.NotifyContext"}:
+            _signal_wait(call, ctx)
         if parts and parts[1] == "Shutdown":
             ctx.emit("signal", line=line_of(call), name="graceful-shutdown", detail=name)
         elif parts and (parts[1] in {"GracefulShutdown", "GracefulStop", "ListenAndServeGracefully"} or parts[0] in {"endless", "graceful", "manners"}):
@@ -907,3 +909,20 @@ def collect(root: Any, ctx: TreeContext) -> None:
             ctx.emit("signal", line=line_of(literal), name="security-headers", detail=string_value(literal))
         elif value in OTHER_RESPONSE_HEADERS:
             ctx.emit("signal", line=line_of(literal), name="response-headers-set", detail=string_value(literal))
+
+
+def _signal_wait(call: Any, ctx: TreeContext) -> None:
+    """Where the process waits for SIGTERM/Ctrl-C: the `<-c` receive on the channel handed to
+    signal.Notify (or the Notify call itself). The shutdown rule points there when nothing drains."""
+    args = go.call_args(call)
+    if not args or (len(args) > 1 and not any(re.search(r"SIGTERM|Interrupt|SIGINT", text(a)) for a in args[1:])):
+        return
+    channel = text(args[0])
+    func = go.enclosing_function(call)
+    line = line_of(call)
+    if func is not None and re.fullmatch(r"\w+", channel):
+        for receive in descendants(func, "unary_expression"):
+            if text(receive).replace(" ", "") == f"<-{channel}" and receive.start_byte > call.start_byte:
+                line = line_of(receive)
+                break
+    ctx.emit("signal", line=line, name="signal-wait", detail=channel)

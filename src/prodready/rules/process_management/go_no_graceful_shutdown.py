@@ -91,6 +91,16 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
         message=f"server started with {app.get('name')}() and never shut down gracefully: SIGTERM cuts in-flight requests",
         related=related,
     )
+    # the service does catch the signal, then exits (or closes the database) without draining the server:
+    # the handler is where the fix goes
+    for wait in model.signals("signal-wait"):
+        if str(wait["file"]).endswith(".go") and not non_production(str(wait["file"]), _is_test(str(wait["file"]))):
+            yield Hit(
+                line=wait.get("line"), path=str(wait["file"]),
+                message="the shutdown signal is caught here, but the HTTP server is never Shutdown(ctx): in-flight "
+                        "requests are cut when the process exits",
+            )
+            break
 
 
 NOTIFIERS = frozenset({"signal.Notify", "signal.NotifyContext"})
