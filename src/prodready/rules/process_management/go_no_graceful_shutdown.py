@@ -121,3 +121,28 @@ def check_signals(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         f"{go.callee(node)}() listens for {', '.join(signals)} but not syscall.SIGTERM: on docker stop, a "
         "Kubernetes roll-out or systemctl stop the process dies without running its shutdown",
     )
+
+
+FATAL = frozenset({"log.Fatal", "log.Fatalf", "log.Fatalln", "log.Panic", "logrus.Fatal", "klog.Fatal"})
+
+
+def _fatal(name: str) -> bool:
+    return name in FATAL or name.endswith((".Fatal", ".Fatalf", ".Fatalln"))
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=_fatal, skip_file=in_test_code)
+def check_fatal_on_close(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """`log.Fatal(srv.ListenAndServe())` in a file that also calls `srv.Shutdown(ctx)`: a graceful
+    shutdown makes ListenAndServe return http.ErrServerClosed at once, and log.Fatal exits before the
+    drain finishes (deferred closes skipped, exit status 1 on every clean stop)."""
+    if not _fatal(go.callee(node)) or in_test_code(ctx) or ".Shutdown(" not in ctx.text:
+        return
+    args = go.call_args(node)
+    if len(args) != 1 or args[0].type != "call_expression":
+        return
+    served = go.callee(args[0])
+    if not served.endswith((".ListenAndServe", ".ListenAndServeTLS", ".Serve", ".ServeTLS")):
+        return
+    ctx.examine(RULE)
+    yield RULE.hit(node, f"{go.callee(node)}({served}()) treats http.ErrServerClosed as fatal: when Shutdown() "
+                         "starts draining, the process exits at once instead of finishing in-flight requests")
