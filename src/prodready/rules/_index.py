@@ -19,6 +19,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-AU-010', 'password-change-keeps-sessions', 'authentication', 'medium', 'authentication.password_change_keeps_sessions', ('go', 'javascript', 'python', 'typescript')),
     ('PR-AU-011', 'auth-skipped-when-secret-unset', 'authentication', 'high', 'authentication.auth_skipped_when_secret_unset', ('go', 'javascript', 'python', 'typescript')),
     ('PR-AU-012', 'secret-compared-with-equals', 'authentication', 'medium', 'authentication.secret_compared_with_equals', ('go', 'javascript', 'python', 'typescript')),
+    ('PR-AU-013', 'state-changing-get', 'authentication', 'medium', 'authentication.state_changing_get', ('project',)),
     ('PR-AU-103', 'js-session-app-without-csrf', 'authentication', 'high', 'authentication.js_session_app_without_csrf', ('project',)),
     ('PR-AU-104', 'js-password-change-without-current', 'authentication', 'medium', 'authentication.js_password_change_without_current', ('javascript', 'typescript')),
     ('PR-AU-106', 'js-account-enumeration', 'authentication', 'low', 'authentication.js_account_enumeration', ('javascript', 'python', 'typescript')),
