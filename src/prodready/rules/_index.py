@@ -260,6 +260,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-SE-003', 'insecure-random-token', 'secrets', 'high', 'secrets.js_insecure_random_token', ('javascript', 'typescript')),
     ('PR-SE-003', 'insecure-random-token', 'secrets', 'high', 'secrets.go_insecure_random_token', ('go',)),
     ('PR-SE-004', 'signing-key-per-process', 'secrets', 'medium', 'secrets.signing_key_per_process', ('javascript', 'python', 'typescript')),
+    ('PR-SE-005', 'default-admin-password', 'secrets', 'high', 'secrets.default_admin_password', ('go', 'javascript', 'python', 'typescript')),
     ('PR-SE-101', 'js-weak-or-hardcoded-secret', 'secrets', 'high', 'secrets.js_weak_or_hardcoded_secret', ('javascript', 'typescript')),
     ('PR-SE-202', 'go-weak-secret-default', 'secrets', 'high', 'secrets.go_weak_secret_default', ('go', 'project')),
     ('PR-SE-301', 'literal-secret-in-config', 'secrets', 'high', 'secrets.infra_literal_secret_in_config', ('appconfig', 'compose', 'dockerfile', 'kubernetes')),
