@@ -30,9 +30,13 @@ def preview(url: str):
     return requests.get(url, timeout=5, allow_redirects=False).text
 ```
 
+Outside route handlers, a fetching helper (`fetch_title(url)`, `download_image(image_url)`,
+`Bookmark.process()` with `self.url`) that requests the URL it was handed is flagged when nothing in
+its module checks the host.
+
 ## Known limitations
-The URL is followed through one handler's local variables only; a URL handed to a background task
-or a service function is not followed. Any check that mentions the host (`hostname`, `netloc`,
+The URL is followed through one handler's local variables only; a helper is judged by its name and
+its parameter's name, not by tracing its callers. Any check that mentions the host (`hostname`, `netloc`,
 an allow-list) in the handler silences the finding.
 
 ## References
@@ -53,6 +57,7 @@ from prodready.lang import python as pyast
 from prodready.lang.treesitter import text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._pyutil import is_script_like
 from prodready.rules.base import RuleMeta
 from prodready.rules.input_validation import _js_taint
 from prodready.rules.input_validation._taint import is_route_handler, mentions, tainted_names
@@ -87,9 +92,30 @@ def _py_fixed_host(url: ast.expr, func: ast.AST) -> bool:
     return bool(FIXED_HOST.match(ast.unparse(url)))
 
 
+# A helper that fetches what its caller hands it: a bookmark, an avatar, a feed, a page to preview.
+FETCH_HELPER = lazy_compile(r"(?i)(fetch|load|download|scrape|crawl|preview|unfurl|get_(image|page|title|html|content|favicon)|summari[sz]e|import_from|process)")
+URL_PARAM = lazy_compile(r"(?i)^(url|uri|link|href|src|source_url|image_url|avatar_url|feed_url|page_url|target_url|remote_url|website|location)$")
+# The configured upstream of an API client is not the caller's choice.
+CONFIGURED_URL = lazy_compile(r"(?i)(base|api|endpoint|server|service|host|root|auth\w*|token|oauth\w*|discovery)_?ur[li]|settings|config|environ|getenv")
+
+
+def _helper_url_names(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """In a fetching helper, the parameters (or `self.url`) that hold the URL its caller chose."""
+    if not FETCH_HELPER.search(func.name):
+        return set()
+    names = {a.arg for a in func.args.args + func.args.kwonlyargs if URL_PARAM.match(a.arg)}
+    if func.args.args and func.args.args[0].arg == "self":
+        names |= {f"self.{n.attr}" for n in ast.walk(func) if isinstance(n, ast.Attribute)
+                  and isinstance(n.value, ast.Name) and n.value.id == "self" and URL_PARAM.match(n.attr)}
+    return names
+
+
 @RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef)
 def check_python(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
-    if ctx.is_test_file or not is_route_handler(func):
+    if ctx.is_test_file:
+        return
+    if not is_route_handler(func):
+        yield from _check_helper(func, ctx)
         return
     names = tainted_names(func)
     for node in ast.walk(func):
@@ -143,3 +169,30 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if CHECKED.search(text(function)):
         return
     yield RULE.hit(node, MESSAGE)
+
+
+def _check_helper(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
+    """`def fetch_title(url): requests.get(url)` / `Bookmark.process(self): requests.get(self.url)`: the
+    URL comes from the caller, and nothing in the module checks where it points."""
+    names = _helper_url_names(func)
+    if not names or is_script_like(ctx):
+        return
+    for node in ast.walk(func):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        name = ctx.call_name(node) or pyast.dotted(node.func) or ""
+        receiver = (pyast.dotted(node.func.value) or "") if isinstance(node.func, ast.Attribute) else ""
+        client = name in PY_CLIENT_CALLS or (
+            isinstance(node.func, ast.Attribute) and node.func.attr in PY_CLIENT_METHODS
+            and re.search(r"(?i)(client|session|http)$", receiver) is not None and "request" not in receiver
+        )
+        url = node.args[0] if name.split(".")[-1] != "request" or len(node.args) < 2 else node.args[1]
+        source = ast.unparse(url)
+        if not client or source not in names or CONFIGURED_URL.search(source):
+            continue
+        ctx.examine(RULE)
+        if CHECKED.search(ctx.text):
+            return  # the module validates hosts somewhere (an allow-list, is_private, a hostname check)
+        yield RULE.hit(node, f"{func.name}() requests the URL its caller hands it ({source}) with no host check in the "
+                             "module: a user-supplied address reaches internal services and cloud metadata (SSRF)")
+        return
