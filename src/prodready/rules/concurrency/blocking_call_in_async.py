@@ -108,6 +108,9 @@ BLOCKING.update(
 # A project's own password helpers wrap bcrypt/passlib/argon2: called without await, they run
 # ~100 ms of hashing on the event loop.
 PASSWORD_HELPERS = ("get_password_hash", "hash_password", "password_hash", "verify_password", "check_password", "get_hashed_password")
+# passlib's CryptContext, argon2's PasswordHasher, fastapi-users' PasswordHelper: `pwd_context.verify(...)`
+HASHER_METHODS = ("hash", "verify", "verify_and_update")
+HASHER_RECEIVER = lazy_compile(r"(?i)(password_?helper|pwd_?context|password_?hasher|crypt_?context|\bhasher|\bph)$")
 
 
 @RULE.on_python(
@@ -136,6 +139,7 @@ PASSWORD_HELPERS = ("get_password_hash", "hash_password", "password_hash", "veri
         "send_task",
         "apply_async",
         *PASSWORD_HELPERS,
+        *HASHER_METHODS,
     ],
 )
 def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
@@ -167,6 +171,15 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
         return
     method = node.func.attr
     receiver = node.func.value
+    if method in HASHER_METHODS and HASHER_RECEIVER.search(pyast.dotted(receiver) or ""):
+        ctx.examine(RULE)
+        yield RULE.hit(
+            node,
+            f"{pyast.dotted(node.func)}() runs password hashing (~100 ms of CPU) on the event loop inside async "
+            f"{func.name}(); every other request waits: await asyncio.to_thread(...)",
+            anchor=func.name,
+        )
+        return
     if method in CELERY_SEND and name and "celery" in name.lower():
         ctx.examine(RULE)
         yield RULE.hit(
