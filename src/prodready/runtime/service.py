@@ -69,8 +69,8 @@ class ServiceProcess:
                         + (f":\n{self.log_tail()}" if self.log_tail() else "")
                     )
                 try:
-                    async with session.get(url, timeout=aiohttp.ClientTimeout(total=2)) as response:
-                        await response.read()
+                    # any status line is an answer: the body is never read (the service may stream or be huge)
+                    async with session.get(url, timeout=aiohttp.ClientTimeout(total=2)):
                         return time.monotonic() - started
                 except (aiohttp.ClientError, OSError, TimeoutError):
                     pass
