@@ -50,6 +50,7 @@ from typing import Any
 from prodready.engine.context import PyContext, TreeContext
 from prodready.lang import golang as go
 from prodready.lang import javascript as js
+from prodready.lang import python as pyast
 from prodready.lang.treesitter import ancestors, descendants, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
@@ -200,15 +201,6 @@ DJANGO_WRITES = frozenset({"create", "get_or_create", "update_or_create", "bulk_
 NOT_DB_RECEIVER = lazy_compile(r"(?i)^(self\.)?(request|session|cache|form|response|redis|client|queue|file|f|fp|path|os|shutil|dict|list|set|self)$")
 
 
-def _py_own(node: ast.AST) -> Iterator[ast.AST]:
-    stack = list(ast.iter_child_nodes(node))
-    while stack:
-        child = stack.pop(0)
-        yield child
-        if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            stack.extend(ast.iter_child_nodes(child))
-
-
 def _py_target(call: ast.Call) -> str:
     if not isinstance(call.func, ast.Attribute):
         return ""
@@ -232,7 +224,7 @@ def check_python(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -
         return
     writes: list[tuple[Any, str]] = []
     commits: list[ast.Call] = []
-    for child in _py_own(node):
+    for child in pyast.walk_shallow(node):
         if not isinstance(child, ast.Call):
             continue
         target = _py_target(child)
@@ -241,7 +233,7 @@ def check_python(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -
         if isinstance(child.func, ast.Attribute) and child.func.attr == "commit" and re.search(r"(?i)session|db", ast.unparse(child.func.value)):
             commits.append(child)
     writes.sort(key=lambda w: (w[0].lineno, w[0].col_offset))
-    looped = {id(n) for loop in _py_own(node) if isinstance(loop, (ast.For, ast.AsyncFor, ast.While)) for n in ast.walk(loop)}
+    looped = {id(n) for loop in pyast.walk_shallow(node) if isinstance(loop, (ast.For, ast.AsyncFor, ast.While)) for n in ast.walk(loop)}
     # commit per row of a loop, or three and more: two commits (the change, then a log entry) are common and benign
     if len(commits) >= 3 or len(commits) >= 2 and any(id(c) in looped for c in commits):
         commits.sort(key=lambda c: c.lineno)

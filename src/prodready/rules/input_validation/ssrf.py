@@ -110,6 +110,23 @@ def _helper_url_names(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
     return names
 
 
+def _py_request_url(node: ast.AST, ctx: PyContext) -> ast.expr | None:
+    """The URL argument of an outbound request (`requests.get(url)`, `client.post(url)`), else None."""
+    if not isinstance(node, ast.Call) or not node.args:
+        return None
+    name = ctx.call_name(node) or pyast.dotted(node.func) or ""
+    receiver = (pyast.dotted(node.func.value) or "") if isinstance(node.func, ast.Attribute) else ""
+    client = name in PY_CLIENT_CALLS or (
+        isinstance(node.func, ast.Attribute)
+        and node.func.attr in PY_CLIENT_METHODS
+        and re.search(r"(?i)(client|session|http)$", receiver) is not None
+        and "request" not in receiver
+    )
+    if not client:
+        return None
+    return node.args[0] if name.split(".")[-1] != "request" or len(node.args) < 2 else node.args[1]
+
+
 @RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef)
 def check_python(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
@@ -119,18 +136,8 @@ def check_python(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -
         return
     names = tainted_names(func)
     for node in ast.walk(func):
-        if not isinstance(node, ast.Call) or not node.args:
-            continue
-        name = ctx.call_name(node) or pyast.dotted(node.func) or ""
-        receiver = (pyast.dotted(node.func.value) or "") if isinstance(node.func, ast.Attribute) else ""
-        client = name in PY_CLIENT_CALLS or (
-            isinstance(node.func, ast.Attribute)
-            and node.func.attr in PY_CLIENT_METHODS
-            and re.search(r"(?i)(client|session|http)$", receiver) is not None
-            and "request" not in receiver
-        )
-        url = node.args[0] if name.split(".")[-1] != "request" or len(node.args) < 2 else node.args[1]
-        if not client or not mentions(url, names) or _py_fixed_host(url, func):
+        url = _py_request_url(node, ctx)
+        if url is None or not mentions(url, names) or _py_fixed_host(url, func):
             continue
         ctx.examine(RULE)
         if CHECKED.search(ast.unparse(func)):
@@ -178,17 +185,9 @@ def _check_helper(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) 
     if not names or is_script_like(ctx):
         return
     for node in ast.walk(func):
-        if not isinstance(node, ast.Call) or not node.args:
-            continue
-        name = ctx.call_name(node) or pyast.dotted(node.func) or ""
-        receiver = (pyast.dotted(node.func.value) or "") if isinstance(node.func, ast.Attribute) else ""
-        client = name in PY_CLIENT_CALLS or (
-            isinstance(node.func, ast.Attribute) and node.func.attr in PY_CLIENT_METHODS
-            and re.search(r"(?i)(client|session|http)$", receiver) is not None and "request" not in receiver
-        )
-        url = node.args[0] if name.split(".")[-1] != "request" or len(node.args) < 2 else node.args[1]
-        source = ast.unparse(url)
-        if not client or source not in names or CONFIGURED_URL.search(source):
+        url = _py_request_url(node, ctx)
+        source = ast.unparse(url) if url is not None else ""
+        if url is None or source not in names or CONFIGURED_URL.search(source):
             continue
         ctx.examine(RULE)
         if CHECKED.search(ctx.text):

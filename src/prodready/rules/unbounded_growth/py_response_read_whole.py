@@ -91,7 +91,7 @@ def _caller_chosen(url: ast.AST | None, scope: ast.AST | None = None) -> bool:
     """A URL held in a variable or built around one, not a literal or the configured API base. A
     local variable is judged by what it was built from (`url = f"{configuration.api_url}/..."`)."""
     if isinstance(url, ast.Name) and scope is not None:
-        for child in _own(scope):
+        for child in pyast.walk_shallow(scope):
             if isinstance(child, ast.Assign) and any(isinstance(t, ast.Name) and t.id == url.id for t in child.targets):
                 return _caller_chosen(child.value)
     if url is None or isinstance(url, ast.Constant):
@@ -117,25 +117,16 @@ def _outbound(call: ast.AST, ctx: PyContext, scope: ast.AST | None = None) -> bo
     return (name.startswith(("requests.", "httpx.")) or bool(CLIENT.search(owner.rsplit(".", 1)[-1]))) and _caller_chosen(_url(call), scope)
 
 
-def _own(node: ast.AST) -> Iterator[ast.AST]:
-    """The nodes of a function, without those of the functions nested in it (they are checked on their own)."""
-    stack = list(ast.iter_child_nodes(node))
-    while stack:
-        child = stack.pop(0)
-        yield child
-        if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            stack.extend(ast.iter_child_nodes(child))
-
-
 def _reads(node: ast.AST, name: str) -> Iterator[ast.AST]:
     """`name.content`, `name.text`, `await name.read()`, `await name.text()` below `node`."""
-    quoted = {id(n) for r in _own(node) if isinstance(r, ast.Raise) for n in ast.walk(r)}
-    quoted |= {id(n) for c in _own(node) if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
+    quoted = {id(n) for r in pyast.walk_shallow(node) if isinstance(r, ast.Raise) for n in ast.walk(r)}
+    quoted |= {id(n) for c in pyast.walk_shallow(node) if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
                and c.func.attr in {"format", "debug", "info", "warning", "error", "exception"} for n in ast.walk(c)}
-    for child in _own(node):
-        if isinstance(child, ast.Attribute) and isinstance(child.value, ast.Name) and child.value.id == name:
-            if (child.attr in READS or child.attr == "read") and id(child) not in quoted:
-                yield child  # (a body quoted into an error message is read whole too, but nobody parses it)
+    found = [child for child in pyast.walk_shallow(node)
+             if isinstance(child, ast.Attribute) and isinstance(child.value, ast.Name) and child.value.id == name
+             and (child.attr in READS or child.attr == "read") and id(child) not in quoted]
+    # (a body quoted into an error message is read whole too, but nobody parses it)
+    yield from sorted(found, key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)))
 
 
 @RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef, skip_file=_skip)
@@ -146,7 +137,7 @@ def check(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Itera
     if CAPPED.search(source):
         return
     responses: list[str] = []
-    for child in _own(node):
+    for child in pyast.walk_shallow(node):
         if isinstance(child, ast.Attribute) and child.attr in READS and _outbound(child.value, ctx, node):
             ctx.examine(RULE)
             yield _hit(child)  # requests.get(url).text
