@@ -205,3 +205,11 @@ def env_read(call: ast.Call, ctx: PyContext) -> tuple[str, ast.expr | None] | No
         return None
     default = call.args[1] if len(call.args) >= 2 else next((k.value for k in call.keywords if k.arg == "default"), None)
     return key, default
+
+
+def lines_of(ctx: PyContext, node: ast.AST) -> str:
+    """The source lines a node spans, read off the file's cached lines: cheap enough to ask for every
+    function of a large file (ast.get_source_segment re-splits the whole file on each call)."""
+    start = getattr(node, "lineno", 1)
+    end = getattr(node, "end_lineno", None) or start
+    return "\n".join(ctx.lines[start - 1 : end])

@@ -55,7 +55,7 @@ from prodready.lang.treesitter import ancestors, descendants, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import in_test_code, non_production
-from prodready.rules._pyutil import is_script_like
+from prodready.rules._pyutil import is_script_like, lines_of
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -205,7 +205,9 @@ def _py_target(call: ast.Call) -> str:
     if not isinstance(call.func, ast.Attribute):
         return ""
     method = call.func.attr
-    chain = ast.unparse(call.func.value)
+    if method not in DJANGO_WRITES and method not in {"save", "delete"}:
+        return ""  # (before unparsing: every call of every function passes here)
+    chain = pyast.dotted(call.func.value) or ast.unparse(call.func.value)
     objects = re.match(r"^(\w+)\.objects\b", chain)
     if objects and method in DJANGO_WRITES:
         return objects.group(1)
@@ -215,11 +217,16 @@ def _py_target(call: ast.Call) -> str:
     return ""
 
 
+def _in_loop(func: ast.AST, calls: list[ast.Call]) -> bool:
+    looped = {id(n) for loop in pyast.walk_shallow(func) if isinstance(loop, (ast.For, ast.AsyncFor, ast.While)) for n in ast.walk(loop)}
+    return any(id(c) in looped for c in calls)
+
+
 @RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef, skip_file=is_script_like)
 def check_python(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file or is_script_like(ctx) or TOOL_PATH.search(ctx.path) or "/migrations/" in f"/{ctx.path}":
         return
-    source = ast.get_source_segment(ctx.text, node) or ""
+    source = lines_of(ctx, node)
     if PY_TX.search(source) or any(PY_TX.search(ast.unparse(d)) for d in node.decorator_list):
         return
     writes: list[tuple[Any, str]] = []
@@ -233,9 +240,8 @@ def check_python(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -
         if isinstance(child.func, ast.Attribute) and child.func.attr == "commit" and re.search(r"(?i)session|db", ast.unparse(child.func.value)):
             commits.append(child)
     writes.sort(key=lambda w: (w[0].lineno, w[0].col_offset))
-    looped = {id(n) for loop in pyast.walk_shallow(node) if isinstance(loop, (ast.For, ast.AsyncFor, ast.While)) for n in ast.walk(loop)}
     # commit per row of a loop, or three and more: two commits (the change, then a log entry) are common and benign
-    if len(commits) >= 3 or len(commits) >= 2 and any(id(c) in looped for c in commits):
+    if len(commits) >= 3 or len(commits) >= 2 and _in_loop(node, commits):
         commits.sort(key=lambda c: c.lineno)
         ctx.examine(RULE)
         yield RULE.hit(commits[0], f"{len(commits)} commits in one function: a failure after the first leaves "

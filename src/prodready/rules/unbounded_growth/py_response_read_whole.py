@@ -48,7 +48,7 @@ from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._pyutil import is_script_like
+from prodready.rules._pyutil import is_script_like, lines_of
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -133,7 +133,7 @@ def _reads(node: ast.AST, name: str) -> Iterator[ast.AST]:
 def check(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
     if _skip(ctx):
         return
-    source = ast.get_source_segment(ctx.text, node) or ""
+    source = lines_of(ctx, node)
     if CAPPED.search(source):
         return
     responses: list[str] = []
