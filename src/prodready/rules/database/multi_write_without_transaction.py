@@ -222,29 +222,44 @@ def _in_loop(func: ast.AST, calls: list[ast.Call]) -> bool:
     return any(id(c) in looped for c in calls)
 
 
-@RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef, skip_file=is_script_like)
-def check_python(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
-    if ctx.is_test_file or is_script_like(ctx) or TOOL_PATH.search(ctx.path) or "/migrations/" in f"/{ctx.path}":
+def _py_skip(ctx: PyContext) -> bool:
+    return ctx.is_test_file or is_script_like(ctx) or TOOL_PATH.search(ctx.path) is not None or "/migrations/" in f"/{ctx.path}"
+
+
+@RULE.on_python(ast.Module, skip_file=_py_skip)
+def check_python(tree: ast.Module, ctx: PyContext) -> Iterator[Hit]:
+    """One pass over the file's calls (indexed by the engine), grouped by the function that makes them:
+    walking every function's body would cost a walk of the whole file per nesting level."""
+    if _py_skip(ctx):
         return
-    source = lines_of(ctx, node)
-    if PY_TX.search(source) or any(PY_TX.search(ast.unparse(d)) for d in node.decorator_list):
-        return
-    writes: list[tuple[Any, str]] = []
-    commits: list[ast.Call] = []
-    for child in pyast.walk_shallow(node):
-        if not isinstance(child, ast.Call):
+    functions: dict[int, tuple[ast.AST, list[tuple[Any, str]], list[ast.Call]]] = {}
+    for call in ctx.nodes_of(ast.Call):
+        if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute):
             continue
-        target = _py_target(child)
-        if target:
-            writes.append((child, target))
-        if isinstance(child.func, ast.Attribute) and child.func.attr == "commit" and re.search(r"(?i)session|db", ast.unparse(child.func.value)):
-            commits.append(child)
-    writes.sort(key=lambda w: (w[0].lineno, w[0].col_offset))
-    # commit per row of a loop, or three and more: two commits (the change, then a log entry) are common and benign
-    if len(commits) >= 3 or len(commits) >= 2 and _in_loop(node, commits):
-        commits.sort(key=lambda c: c.lineno)
-        ctx.examine(RULE)
-        yield RULE.hit(commits[0], f"{len(commits)} commits in one function: a failure after the first leaves "
-                                   "the data half-written (one unit of work, one commit)")
-        return
-    yield from _report(writes, ctx)
+        is_commit = call.func.attr == "commit" and re.search(r"(?i)session|db", pyast.dotted(call.func.value) or "") is not None
+        target = "" if is_commit else _py_target(call)
+        if not (is_commit or target):
+            continue
+        func = pyast.enclosing_function(call)
+        if func is None:
+            continue
+        entry = functions.setdefault(id(func), (func, [], []))
+        if is_commit:
+            entry[2].append(call)
+        else:
+            entry[1].append((call, target))
+    for function, writes, commits in functions.values():
+        if len({t for _, t in writes}) < 2 and len(commits) < 2:
+            continue
+        decorators = getattr(function, "decorator_list", [])
+        if PY_TX.search(lines_of(ctx, function)) or any(PY_TX.search(ast.unparse(d)) for d in decorators):
+            continue
+        writes.sort(key=lambda w: (w[0].lineno, w[0].col_offset))
+        # commit per row of a loop, or three and more: two commits (the change, then a log entry) are common and benign
+        if len(commits) >= 3 or len(commits) >= 2 and _in_loop(function, commits):
+            commits.sort(key=lambda c: c.lineno)
+            ctx.examine(RULE)
+            yield RULE.hit(commits[0], f"{len(commits)} commits in one function: a failure after the first leaves "
+                                       "the data half-written (one unit of work, one commit)")
+            continue
+        yield from _report(writes, ctx)

@@ -82,8 +82,23 @@ def _py_const(node: ast.AST | None) -> str | None:
     return pyast.const_str(node) if node is not None else None
 
 
-@RULE.on_python(ast.Assign, ast.AnnAssign, ast.Call)
+# the last names of HASHERS and CREATORS: the engine hands this rule only such calls
+PY_CALLS = ["generate_password_hash", "make_password", "hash_password", "hashPassword", "get_password_hash", "hashpw",
+            "GenerateFromPassword", "set_password", "setPassword", "create_user", "create_superuser", "create_admin",
+            "create_admin_user", "createUser", "createAdmin", "CreateAdmin", "CreateUser"]
+
+
+@RULE.on_python(ast.Call, calls=PY_CALLS)
+def check_python_call(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
+    yield from _check_python(node, ctx)
+
+
+@RULE.on_python(ast.Assign, ast.AnnAssign)
 def check_python(node: ast.AST, ctx: PyContext) -> Iterator[Hit]:
+    yield from _check_python(node, ctx)
+
+
+def _check_python(node: ast.AST, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file or SAMPLE_PATH.search(ctx.path):
         return
     if isinstance(node, (ast.Assign, ast.AnnAssign)):
@@ -95,6 +110,9 @@ def check_python(node: ast.AST, ctx: PyContext) -> Iterator[Hit]:
         yield RULE.hit(node, f"`{names[0]}` ships a fixed password: every install starts with the same credentials")
         return
     assert isinstance(node, ast.Call)
+    last = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id if isinstance(node.func, ast.Name) else ""
+    if not (HASHERS.search(last) or CREATORS.search(last)):
+        return  # (before resolving the name: every call of every file passes here)
     name = ctx.call_name(node) or ""
     if HASHERS.search(name):
         first = node.args[0] if node.args else None

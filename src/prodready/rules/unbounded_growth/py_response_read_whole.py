@@ -129,10 +129,22 @@ def _reads(node: ast.AST, name: str) -> Iterator[ast.AST]:
     yield from sorted(found, key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)))
 
 
-@RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef, skip_file=_skip)
-def check(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
+@RULE.on_python(ast.Module, skip_file=_skip)
+def check(tree: ast.Module, ctx: PyContext) -> Iterator[Hit]:
+    """Only the functions that make an outbound request are read (found from the file's indexed calls)."""
     if _skip(ctx):
         return
+    functions: dict[int, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+    for call in ctx.nodes_of(ast.Call):
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in VERBS:
+            func = pyast.enclosing_function(call)
+            if func is not None:
+                functions.setdefault(id(func), func)
+    for func in functions.values():
+        yield from _check_function(func, ctx)
+
+
+def _check_function(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
     source = lines_of(ctx, node)
     if CAPPED.search(source):
         return
