@@ -44,7 +44,7 @@ def test_port_comes_from_the_image_not_a_default() -> None:
                   routes=[{"method": "GET", "path": "/healthz", "file": "app.py", "kind": "http"}])
     names = project_names(flask)
     assert names.port == "5000" and names.health == "/healthz"
-    code = example("PR-CT-304", "Dockerfile", flask)
+    code = example("PR-HC-305", "Dockerfile", flask)
     assert "127.0.0.1:5000/healthz" in code and "8000" not in code
     assert '"0.0.0.0:5000", "app:app"' in example("PR-CT-302", "Dockerfile", flask)
     # A published compose port is what smoke tests call; the container port is what the image listens on.

@@ -282,6 +282,8 @@ def dockerfile(ctx: DockerfileContext) -> None:
         base=stage[0].args_text.split(" AS ")[0].split(" as ")[0].strip(),
         has_healthcheck=any(i.keyword == "HEALTHCHECK" and not i.args_text.upper().startswith("NONE") for i in stage),
         cmd=" ".join(" ".join(i.words()) for i in stage if i.keyword in {"CMD", "ENTRYPOINT"}),
+        # the instruction that starts the container: where a reviewer points for image-level defects
+        start_line=next((i.line for i in reversed(stage) if i.keyword in {"CMD", "ENTRYPOINT"}), stage[0].line),
         copies_context=bool(copies),
         copy_line=copies[0].line if copies else None,
         expose=[w.split("/")[0] for i in stage if i.keyword == "EXPOSE" for w in i.words() if w.split("/")[0].isdigit()],

@@ -31,7 +31,7 @@ PROBLEM_OF_RULE = {
     "PR-HC-301": "health", "PR-HC-302": "readiness", "PR-HC-001": "readiness",
     "PR-TO-203": "server-timeouts",
     "PR-PM-004": "shutdown",
-    "PR-CT-302": "prod-server", "PR-CT-304": "docker-healthcheck", "PR-CT-301": "docker-user",
+    "PR-CT-302": "prod-server", "PR-HC-305": "docker-healthcheck", "PR-CT-301": "docker-user",
     "PR-OB-301": "metrics", "PR-TS-301": "tests", "PR-AU-001": "route-auth",
 }
 

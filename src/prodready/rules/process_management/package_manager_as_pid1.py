@@ -89,8 +89,8 @@ def package_script(words: Sequence[str]) -> str | None:
         sub = rest[1]
         shown = f"{head} run {sub}"
     else:
-        if head != "yarn" and sub not in {"start", "restart"}:
-            return None  # npm/pnpm run arbitrary scripts only through `run` (or `start`)
+        if head == "npm" and sub not in {"start", "restart"}:
+            return None  # npm runs arbitrary scripts only through `run` (yarn and pnpm also take `<script>`)
         shown = f"{head} {sub}"
     if ONE_OFF.match(sub) or DEV_SCRIPT.search(sub) and "prod" not in sub:
         return None
@@ -116,10 +116,19 @@ def check(ctx: DockerfileContext) -> Iterator[Hit]:
         return
     ctx.examine(RULE)
     for target in candidates:
-        shown = package_script(target.exec_form or [])
-        if not shown or behind_tini and not shown.startswith("yarn"):
+        words = list(target.exec_form or [])
+        tini_here = behind_tini
+        if words and INIT.search(words[0]):
+            # `CMD ["tini", "--", "yarn", "start"]`: tini in the command itself, same as behind an entrypoint
+            split = words.index("--") if "--" in words else 1
+            if "tini" not in words[0] or "-g" in words[1:split]:
+                continue
+            words = words[split + 1:] if "--" in words else words[1:]
+            tini_here = True
+        shown = package_script(words)
+        if not shown or tini_here and not shown.startswith("yarn"):
             continue  # (npm 7+ and pnpm relay SIGTERM to the script they started; yarn 1 does not)
-        where = "sits between tini (which signals only its own child) and the server" if behind_tini else "is PID 1"
+        where = "sits between tini (which signals only its own child) and the server" if tini_here else "is PID 1"
         yield Hit(
             line=target.line,
             end_line=target.end_line,

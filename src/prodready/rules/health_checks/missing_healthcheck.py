@@ -21,6 +21,10 @@ HEALTHCHECK --interval=30s --timeout=3s --retries=3 \
   CMD python -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"
 ```
 
+The finding points at the instruction that starts the shipped image (its last `CMD` or
+`ENTRYPOINT`). It was `PR-CT-304` in the container category; reviewers file it under health
+checks, and suppressions and baselines that name the old id still apply.
+
 ## Known limitations
 Images for jobs and CLIs cannot be told apart from services when they have a CMD; suppress with a
 reason there.
@@ -39,9 +43,10 @@ from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
-    id="PR-CT-304",
+    id="PR-HC-305",
     name="missing-healthcheck",
-    category=Category.CONTAINER,
+    aliases=("PR-CT-304",),
+    category=Category.HEALTH_CHECKS,
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
     languages=frozenset({Language.DOCKERFILE}),
@@ -67,4 +72,5 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
         directory = posixpath.dirname(fact["file"]) or "."
         if posixpath.normpath(directory) in healthy_builds:
             continue
-        yield Hit(line=None, path=fact["file"], message="image has no HEALTHCHECK and nothing else probes it")
+        yield Hit(line=fact.get("start_line"), path=fact["file"],
+                  message="image has no HEALTHCHECK and nothing else probes it")
