@@ -37,7 +37,8 @@ Only the block's own statements are read; an `else` branch is not flagged.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
@@ -71,6 +72,9 @@ WRITES = lazy_compile(
     r"(http\.(Error|Redirect|NotFound|ServeFile|ServeContent)\(|\.(JSON|String|XML|HTML|Render|Redirect|Write|WriteHeader|"
     r"Execute\w*|Response|AbortWith\w*|Data|File|SendString|Send|NoContent|Blob|Stream)\()"
 )
+
+# Writes that set a status of their own (a body written after `w.WriteHeader(404)` is not one).
+STATUS_WRITES = lazy_compile(r"(http\.(Error|Redirect|NotFound)\(|\.(WriteHeader|JSON|Redirect|AbortWith\w*)\()")
 
 
 def _error_response(call: Any) -> bool:
@@ -108,17 +112,33 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     last = body[-1].named_children[0] if body[-1].named_children else None
     if last is None or last.type != "call_expression" or not _error_response(last):
         return
-    if enclosing_handler(node) is None:
+    handler = enclosing_handler(node)
+    if handler is None:
         return
     ctx.examine(RULE)
     after = following_statements(node)
     if not after or after[0].type in {"return_statement"}:
         return
-    if any(WRITES.search(text(s)) for s in after):
+    # `w.WriteHeader(404)` sets only the status: the body written after it belongs to that answer
+    status_only = go.callee(last).endswith(".WriteHeader")
+    second_answer = STATUS_WRITES if status_only else WRITES
+    passes_writer = _writer_passed(handler) if not status_only else (lambda _text: False)
+    if any(second_answer.search(text(s)) or passes_writer(text(s)) for s in after):
         yield RULE.hit(last, f"{go.callee(last)}(...) answers an error but the handler does not return: the code below still runs")
     elif any(_acts(s) for s in after):
         # no second answer, but the request's action (a write to the store) still happens after the 4xx/5xx
         yield RULE.hit(last, f"{go.callee(last)}(...) answers an error but the handler does not return: the action below still runs")
+
+
+def _writer_passed(handler: Any) -> Callable[[str], bool]:
+    """A test for statements that hand the handler's http.ResponseWriter on (`render(w, r, page)`,
+    `next.ServeHTTP(w, r)`): they answer the request a second time."""
+    params = field(handler, "parameters")
+    name = re.search(r"(\w+)\s+http\.ResponseWriter", text(params)) if params is not None else None
+    if name is None:
+        return lambda _text: False
+    passed = re.compile(rf"\(\s*{re.escape(name.group(1))}\s*[,)]")
+    return lambda statement: bool(passed.search(statement))
 
 
 LOGGING = lazy_compile(r"^(log|logger|slog|fmt|klog|zap|zerolog|logrus|l|lg)\.|\.(Debug|Info|Warn|Warning|Error|Print)\w*$")
@@ -133,4 +153,10 @@ def _acts(statement: Any) -> bool:
     if call.type != "call_expression":
         return False
     name = go.callee(call)
-    return not LOGGING.search(name) and bool(ACTION.search(name.rsplit(".", 1)[-1]))
+    method = name.rsplit(".", 1)[-1]
+    if method in RENDERING:
+        return False  # writes the response body, changes nothing
+    return not LOGGING.search(name) and bool(ACTION.search(method))
+
+
+RENDERING = frozenset({"Execute", "ExecuteTemplate", "Write", "WriteString", "Encode"})
