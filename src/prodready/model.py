@@ -102,6 +102,8 @@ class Hit:
     # further places of the same defect in the same file, as (line, what is there): where a
     # collection is declared when the finding points at where it grows
     related: tuple[tuple[int, str], ...] = ()
+    # further places in other files, as (path, line, what is there): the handler a route names
+    elsewhere: tuple[tuple[str, int, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -848,24 +848,28 @@ def make_findings(
                 matcher=rule.key if rule.key != rule.id else "",
             )
         )
-        if hit.related and hit.line is not None and path is not None:
-            findings[-1] = _with_related(findings[-1], hit, rule, file_lines)
+        if (hit.related or hit.elsewhere) and hit.line is not None and path is not None:
+            findings[-1] = _with_related(findings[-1], hit, file_lines, line_source)
     return findings
 
 
-def _with_related(finding: Finding, hit: Hit, rule: RuleMeta, file_lines: list[str] | None) -> Finding:
-    """The finding with its related places (`Hit.related`) as further locations, after its own."""
+def _with_related(
+    finding: Finding, hit: Hit, file_lines: list[str] | None, line_source: Callable[[str], list[str]] | None,
+) -> Finding:
+    """The finding with its related places (`Hit.related`, `Hit.elsewhere`) as further locations, after its own."""
     from dataclasses import replace
 
     places = [finding.all_locations[0]]
-    for line, what in hit.related:
-        if hit.line is not None and abs(line - hit.line) <= RELATED_NEAR:
+    wanted = [(finding.path, line, what) for line, what in hit.related] + list(hit.elsewhere)
+    for path, line, what in wanted:
+        if path == finding.path and hit.line is not None and abs(line - hit.line) <= RELATED_NEAR:
             continue  # a place a few lines away is the same place to a reader
-        raw = file_lines[line - 1].strip() if file_lines and 0 < line <= len(file_lines) else ""
+        lines = file_lines if path == finding.path else (line_source(path) if line_source and path else None)
+        raw = lines[line - 1].strip() if lines and 0 < line <= len(lines) else ""
         # (the finding's own fingerprint: a related place is part of the same instance, so a baseline
         # that accepted the finding accepts it too)
         places.append(Location(
-            finding.path, line, line, clip(redact_message(what), MAX_MESSAGE_CHARS), redact(raw), finding.fingerprint,
+            path, line, line, clip(redact_message(what), MAX_MESSAGE_CHARS), redact(raw), finding.fingerprint,
         ))
     return replace(finding, locations=tuple(places)) if len(places) > 1 else finding
 

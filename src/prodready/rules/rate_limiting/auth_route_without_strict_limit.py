@@ -8,6 +8,9 @@ reset, OTP, sign-up) that accept writes, unless they sit behind authentication. 
 also covers POST routes that create accounts, send mail (contact, invite, resend) or call a paid LLM
 (`/ai/...`, `/chat`, `/completions`).
 
+Each finding points at the route and also at its handler: the `def`/`func` and, when the handler
+checks a password itself, that line (found by the handler's name in the project's files).
+
 ## Why it matters in production
 These are the routes attackers brute-force: credential stuffing on login, guessing reset codes,
 hammering admin APIs. The general limit sized for normal traffic (say 60/minute) still allows
@@ -42,6 +45,7 @@ from typing import Any
 from prodready.engine.context import ProjectContext
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._handlers import with_handler_places
 from prodready.rules._repo import RATE_LIMIT_PACKAGES
 from prodready.rules._secretutil import snake_case
 from prodready.rules.base import RuleMeta
@@ -153,6 +157,12 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "ANY", "*"})
 
 @RULE.on_project
 def check(ctx: ProjectContext) -> Iterator[Hit]:
+    """Each open credential route, with its handler's password check (or its definition) as a
+    further place: that is where the guessing happens, and where reviewers point."""
+    yield from with_handler_places(ctx.model, _open_routes(ctx), credential_check=True)
+
+
+def _open_routes(ctx: ProjectContext) -> Iterator[Hit]:
     model = ctx.model
     own_limiter = any(route.rate_limited for route in model.http_routes())  # the project's own middleware
     if not (model.has_signal("rate-limit") or model.has_dependency(*RATE_LIMIT_PACKAGES) or own_limiter):
