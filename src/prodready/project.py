@@ -88,6 +88,11 @@ def redacted_default(name: str, default: str | None) -> str | None:
     return redact(default)
 
 
+# Trees whose app objects are not the service's own.
+NOT_MAIN = lazy_compile(r"(?i)(^|/)(tests?|examples?|_examples?|demos?|samples?|mocks?|fixtures|e2e|embed|test-\w+|\w+-test|docs?|scripts)(/|$)")
+DJANGO_BASE_SETTINGS = lazy_compile(r"(?i)(^|/)(settings\.py|settings/(base|common|__init__)\.py)$")
+
+
 @dataclass
 class ProjectModel:
     root: str
@@ -133,9 +138,15 @@ class ProjectModel:
 
     def main_app_file(self) -> str | None:
         """The file a reviewer would open first: where the app object or most routes live."""
-        apps = self.facts.get("app", [])
+        settings = [str(s["file"]) for s in self.signals("django-settings") if not NOT_MAIN.search(str(s["file"]))]
+        if settings and any(r.framework == "django" for r in self.routes):
+            # Django: protections (middleware, throttles, LOGGING) are switched on in the settings
+            return min(settings, key=lambda f: (not DJANGO_BASE_SETTINGS.search(f), f.count("/"), f))
+        apps = [str(a["file"]) for a in self.facts.get("app", [])]
         if apps:
-            return str(apps[0]["file"])
+            # the app of the service, not one in an example, test or embed tree; then where the routes are
+            route_files = Counter(r.file for r in self.routes)
+            return min(apps, key=lambda f: (bool(NOT_MAIN.search(f)), -route_files.get(f, 0), apps.index(f)))
         if self.routes:
             counts = Counter(r.file for r in self.routes)
             return counts.most_common(1)[0][0]
