@@ -74,3 +74,19 @@ def has_any_dependency(model: Any, names: tuple[str, ...]) -> bool:
 def main_path(model: Any) -> str | None:
     path = model.main_app_file()
     return str(path) if path else None
+
+
+# The project's own logging module: where a reviewer writes up how the service logs
+# (server/Logger.js, pkg/logging/log.go).
+LOGGER_MODULE = lazy_compile(r"(?i)(^|/)(log|logs|logger|logging)(\.(py|js|mjs|cjs|ts|go)$|/[^/]+\.(py|js|mjs|cjs|ts|go)$)")
+NOT_SERVICE_CODE = lazy_compile(r"(?i)(^|/)(tests?|examples?|_examples?|demos?|docs?|scripts|vendor|node_modules|client|frontend|web/src|public|static)/")
+
+
+def own_module(model: Any, pattern: Any) -> str | None:
+    """The service's own module for a concern (its logger, its metrics), when it has one: the file
+    nearest the root, a file named after the concern before a file in a directory named so."""
+    tests = set(model.test_files)
+    found = [p for p in model.source_files if pattern.search(p) and p not in tests and not NOT_SERVICE_CODE.search(p)]
+    if not found:
+        return None
+    return min(found, key=lambda p: (p.count("/"), len(p), p))

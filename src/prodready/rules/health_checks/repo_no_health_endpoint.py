@@ -72,4 +72,11 @@ def _where_routes_live(model: Any, routes: list[Any]) -> str | None:
     go_routes = [r for r in routes if str(r.file).endswith(".go")]
     if go_routes and len(go_routes) == len(routes):
         return str(Counter(r.file for r in go_routes).most_common(1)[0][0])
+    django = [str(r.file) for r in routes if r.framework == "django"]
+    if django:
+        # the root URLconf (the urls.py nearest the root) is where a health route is added
+        return min(django, key=lambda f: (f.count("/"), f))
+    python = [str(r.file) for r in routes if str(r.file).endswith(".py")]
+    if python and len(python) == len(routes):
+        return str(Counter(python).most_common(1)[0][0])  # Flask/FastAPI: the module that holds the routes
     return main_path(model)
