@@ -128,7 +128,9 @@ def _config_read(value: ast.AST) -> bool:
         return True
     if isinstance(value, ast.Call):
         key = pyast.const_str(value.args[0]) if value.args else None
-        return bool(key and SECRET_NAME.search(key) and CONFIG_READER.search(pyast.dotted(value.func) or ""))
+        # `datastore.data['settings']['application'].get('api_access_token')`: the reader is a subscript chain
+        reader = pyast.dotted(value.func) or (ast.unparse(value.func) if isinstance(value.func, ast.Attribute) else "")
+        return bool(key and SECRET_NAME.search(key) and CONFIG_READER.search(reader))
     return False
 
 
