@@ -8,7 +8,7 @@ import pytest
 from prodready.knowledge import client_for, clients
 
 ECOSYSTEMS = ("python", "javascript", "go")
-KINDS = {"database", "cache", "directory", "http", "mail", "queue", "llm"}
+KINDS = {"database", "cache", "directory", "http", "mail", "queue", "llm", "storage"}
 
 
 @pytest.mark.parametrize("ecosystem", ECOSYSTEMS)

@@ -7,7 +7,8 @@ Flags SQLAlchemy `create_engine` / `create_async_engine` calls for networked dat
 connections without `command_timeout`. Node: `mongoose.connect(uri, {...})` and
 `new MongoClient(uri, {...})` without `serverSelectionTimeoutMS`/`socketTimeoutMS`/`timeoutMS` (in
 the options or the URL), ioredis `new Redis({...})` without `commandTimeout`, ldapjs `createClient({...})`
-without `connectTimeout`/`timeout`; options passed as a
+without `connectTimeout`/`timeout`, S3 storage clients (AWS SDK v3 `new S3Client({...})` without a
+`requestHandler`, minio `new Client({...})` without a `transportAgent`); options passed as a
 variable are given the benefit of the doubt. Go: `mongo.Connect`/`mongo.NewClient` in a file that
 sets none of `SetTimeout`, `SetSocketTimeout`, `SetServerSelectionTimeout` (or `timeoutMS` in the URI),
 and go-redis clients whose options set `ReadTimeout`/`WriteTimeout` to -1 (timeouts switched off), and
@@ -151,7 +152,8 @@ def _resolved(callee: Any, ctx: TreeContext) -> str:
 
 
 def _no_clients(ctx: TreeContext) -> object:
-    return ctx.is_test_file or not ("mongo" in ctx.text or "redis" in ctx.text or "ldap" in ctx.text)
+    text = ctx.text
+    return ctx.is_test_file or not ("mongo" in text or "redis" in text or "ldap" in text or "S3" in text or "minio" in text)
 
 
 @RULE.on_tree("call_expression", "new_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT),
