@@ -20,13 +20,29 @@ from pathlib import Path
 TOLERANCE = 2
 
 
-def score(labels: list[dict], findings: list[dict]) -> dict[str, dict[str, int]]:
+def instances(findings: list[dict], primary_only: bool = False) -> list[tuple[int, dict]]:
+    """(finding number, place) for every place of every finding: a finding lists each place of one
+    defect in `locations` (the first is its own path/line)."""
+    out = []
+    for number, finding in enumerate(findings):
+        places = [] if primary_only else finding.get("locations") or []
+        if not places:
+            places = [{"path": finding.get("path"), "line": finding.get("line")}]
+        out.extend((number, {"category": finding["category"], "path": p.get("path"), "line": p.get("line")}) for p in places)
+    return out
+
+
+def score(labels: list[dict], findings: list[dict], primary_only: bool = False) -> dict[str, dict[str, int]]:
+    """Per category: labels matched (tp), labels missed (fn), and findings none of whose places
+    matched a label (fp)."""
     per: dict[str, dict[str, int]] = defaultdict(lambda: {"tp": 0, "fn": 0, "fp": 0})
-    unmatched = list(range(len(findings)))
+    places = instances(findings, primary_only)
+    unmatched = list(range(len(places)))
+    matched_findings: set[int] = set()
     for label in labels:
         best = None
         for index in unmatched:
-            finding = findings[index]
+            finding = places[index][1]
             if finding["category"] != label["category"]:
                 continue
             if "path" in label and finding.get("path") not in (label["path"], None):
@@ -45,9 +61,11 @@ def score(labels: list[dict], findings: list[dict]) -> dict[str, dict[str, int]]
             per[label["category"]]["fn"] += 1
         else:
             unmatched.remove(best[1])
+            matched_findings.add(places[best[1]][0])
             per[label["category"]]["tp"] += 1
-    for index in unmatched:
-        per[findings[index]["category"]]["fp"] += 1
+    for number, finding in enumerate(findings):
+        if number not in matched_findings:
+            per[finding["category"]]["fp"] += 1
     return per
 
 
@@ -56,6 +74,8 @@ def main() -> int:
     parser.add_argument("labels", type=Path)
     parser.add_argument("--report", type=Path, help="existing JSON report (default: run prodready)")
     parser.add_argument("--verbose", "-v", action="store_true")
+    parser.add_argument("--primary-only", action="store_true",
+                        help="match only each finding's own path/line, not its further locations")
     args = parser.parse_args()
     data = tomllib.loads(args.labels.read_text())
     if args.report:
@@ -76,7 +96,7 @@ def main() -> int:
         )
         report = json.loads(out.stdout)
     findings = report["findings"]
-    per = score(data["findings"], findings)
+    per = score(data["findings"], findings, args.primary_only)
     tp = sum(v["tp"] for v in per.values())
     fn = sum(v["fn"] for v in per.values())
     fp = sum(v["fp"] for v in per.values())
