@@ -23,7 +23,7 @@ TOLERANCE = 2
 def instances(findings: list[dict], primary_only: bool = False) -> list[tuple[int, dict]]:
     """(finding number, place) for every place of every finding: a finding lists each place of one
     defect in `locations` (the first is its own path/line)."""
-    out = []
+    out: list[tuple[int, dict]] = []
     for number, finding in enumerate(findings):
         places = [] if primary_only else finding.get("locations") or []
         if not places:
