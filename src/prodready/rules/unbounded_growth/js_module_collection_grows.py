@@ -38,7 +38,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
-from prodready.lang.treesitter import descendants, field, line_of, text
+from prodready.lang.treesitter import ancestors, descendants, field, line_of, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
@@ -115,6 +115,39 @@ def _class_collections(root: Any, source: str) -> dict[str, int]:
     return found
 
 
+EXPIRY_FIELD = lazy_compile(r"\b(expires|expiresAt|expiry|expireAt|expiration|ttl|deadline|validUntil)\b")
+EXPIRY_LOGIC = lazy_compile(r"Date\.now\(\)|new Date\(|performance\.now\(\)|\b(expires|expiresAt|expiry|expireAt|expiration|ttl|deadline|validUntil|maxAge|[A-Z_]*MAX[A-Z_]*|[A-Z_]*LIMIT[A-Z_]*|size)\b|\.size\b")
+
+
+def _expired_entries_kept(root: Any, name: str, writes: list[Any]) -> bool:
+    """A TTL cache whose entries carry an expiry (`m.set(k, {value, expires})`) while every delete
+    sits in code that has nothing to do with time or size (`invalidate(prefix)`): expired entries
+    are skipped on read and stay in memory for good."""
+    if not any(EXPIRY_FIELD.search(text(w)) for w in writes):
+        return False
+    n = re.escape(name)
+    deletes = [
+        c for c in descendants(root, "call_expression")
+        if re.fullmatch(rf"{n}\.(delete|clear|splice|shift|pop)", js.callee(c))
+    ]
+    if not deletes:
+        return False  # (`delete m[k]` or a length reset: judged as before)
+    for call in deletes:
+        # a sweep (a timer callback) or an expiry/size test guarding the delete bounds the cache
+        guards = []
+        for anc in ancestors(call):
+            if anc.type in {"if_statement", "while_statement", "for_statement", "for_in_statement", "ternary_expression"}:
+                guards.append(text(field(anc, "condition") or field(anc, "right") or anc)[:300])
+            if anc.type in {"function_declaration", "function_expression", "arrow_function", "method_definition"}:
+                caller = anc.parent.parent if anc.parent is not None and anc.parent.type == "arguments" else None
+                if caller is not None and re.match(r"(setInterval|setTimeout|setImmediate|\w+\.schedule|cron)", text(caller)):
+                    return False
+                break
+        if any(EXPIRY_LOGIC.search(g) for g in guards):
+            return False
+    return True
+
+
 SETUP = lazy_compile(r"^_*(set|register|init|load|configure|setup|define|install|constructor$|[A-Z])")
 
 
@@ -153,19 +186,25 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
         reassigned = re.search(rf"(?<!const )(?<!let )(?<!var )(?<![.\w]){n}\s*=[^=>]", source)
         if name.startswith("this."):  # a class field: rebinding it in a method resets it
             reassigned = re.search(rf"{n}\s*=[^=>]", source)
+        expiry_only = False
         if reassigned or re.search(
             rf"\b{n}\.(delete|clear|splice|shift|pop)\(|delete\s+{n}\[|\b{n}\.length\s*=|\b{n}\.(size|length)\s*(>|>=|===|==)",
             source,
         ):
-            continue
+            if reassigned or not _expired_entries_kept(root, name, writes):
+                continue
+            expiry_only = True
         if all(SETUP.match(js.function_name(js.enclosing_function(w))) for w in writes):
             continue  # filled by registration/start-up code (a registry), not per request
         if all(re.search(rf"{n}\.get\([^)]*\)\s*(\?\?|\|\|)\s*0\)\s*\+", text(w)) for w in writes):
             continue  # a counter per name (`m.set(k, (m.get(k) ?? 0) + 1)`): as many keys as names
         first = min(writes, key=lambda w: w.start_byte)
+        where = 'held by a long-lived object' if name.startswith('this.') else 'module-level'
+        grows = f"`{name}` ({where}, line {declared}) grows in {js.function_name(js.enclosing_function(first)) or 'a handler'}()"
         yield Hit(
             line=line_of(first),
-            message=f"`{name}` ({'held by a long-lived object' if name.startswith('this.') else 'module-level'}, line {declared}) grows in {js.function_name(js.enclosing_function(first)) or 'a handler'}() and nothing deletes from it",
+            message=f"{grows}: its entries carry an expiry, but expired ones are only skipped, never deleted"
+            if expiry_only else f"{grows} and nothing deletes from it",
             anchor=name,
             related=((declared, f"`{name}` is declared here"),),
         )
