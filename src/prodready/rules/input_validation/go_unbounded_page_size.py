@@ -91,11 +91,45 @@ def _no_parser(ctx: TreeContext) -> bool:
 @RULE.on_tree("short_var_declaration", "assignment_statement", languages=(Language.GO,), callee=PARSERS.__contains__,
               skip_file=_no_parser)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    yield from _judge(node, ctx, PARSERS.__contains__)
+
+
+# The project's own integer helpers: `intParam(r.URL.Query().Get("limit"), 500)`, `QueryInt(c, "limit")`.
+HELPER = lazy_compile(r"(?i)(int|atoi|parse|number|num)")
+
+
+def _helper(callee: str) -> bool:
+    name = callee.rsplit(".", 1)[-1]
+    return callee not in PARSERS and not callee.startswith(("strconv.", "fmt.", "json.", "time.")) and bool(HELPER.search(name))
+
+
+def _no_query(ctx: TreeContext) -> bool:
+    return non_production(ctx.path, ctx.is_test_file) or not ("Query" in ctx.text or "FormValue" in ctx.text)
+
+
+@RULE.on_tree("short_var_declaration", "assignment_statement", languages=(Language.GO,), callee=_helper, skip_file=_no_query)
+def check_helper(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """A project helper handed the query value itself (its bound, if any, is not read: only a
+    direct query read as the argument is judged)."""
+    right = node.child_by_field_name("right")
+    call = right.named_children[0] if right is not None and right.named_children else None
+    if call is None or call.type != "call_expression" or not go.call_args(call):
+        return
+    if not QUERY_READ.search(text(go.call_args(call)[0])):
+        return
+    name = go.callee(call).rsplit(".", 1)[-1]
+    declared = re.search(rf"\nfunc (\([^)]*\)\s*)?{re.escape(name)}\(.*?(?=\nfunc |\Z)", ctx.text, re.S)
+    if declared and re.search(r"\b\w+\s*>=?\s*(?!0\b|1\b)[\w(]|\b(min|Min|clamp\w*|Clamp\w*)\(", declared.group(0)):
+        return  # the helper of this file caps the value itself
+    yield from _judge(node, ctx, _helper)
+
+
+def _judge(node: Any, ctx: TreeContext, parser: Any) -> Iterator[Hit]:
     right, left = node.child_by_field_name("right"), node.child_by_field_name("left")
     if right is None or left is None or not right.named_children or not left.named_children:
         return
     call = right.named_children[0]
-    if call.type != "call_expression" or go.callee(call) not in PARSERS or not go.call_args(call):
+    if call.type != "call_expression" or not parser(go.callee(call)) or not go.call_args(call):
         return
     if non_production(ctx.path, ctx.is_test_file):
         return

@@ -192,3 +192,36 @@ def _declared_at(size: Any, func: Any) -> Any:
         if name is not None and value is not None and text(name) in used and FROM_QUERY.search(text(value)):
             return declarator
     return None
+
+
+PAGE_NAME = lazy_compile(r"(?i)^(limit|take|page_?size|per_?page|max_?results|count)$")
+QUERY_PAGE_READ = lazy_compile(
+    r"\b(req|request|ctx\.request|ctx)\.query(\.|\[['\"])(limit|take|size|per_?page|page_?size|pageSize|perPage|count|max_?results)\b"
+    r"|\bsearchParams\.get\(\s*['\"](limit|take|size|per_?page|page_?size|pageSize|perPage|count)['\"]",
+    re.I,
+)
+
+
+@RULE.on_tree("variable_declarator", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_no_page_size_key)
+def check_declaration(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """`const limit = Number(req.query.limit) || 1000` in a handler that never caps it, whatever it
+    is handed to (a service, a cache key, a query built elsewhere)."""
+    name, value = field(node, "name"), field(node, "value")
+    if name is None or value is None or name.type != "identifier" or not PAGE_NAME.match(text(name)):
+        return
+    if ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path) or not js.is_server_file(ctx):
+        return
+    if not QUERY_PAGE_READ.search(text(value)) or SCHEMA_NUMBER.match(text(value)):
+        return
+    func = js.enclosing_function(node)
+    if func is None:
+        return
+    ctx.examine(RULE)
+    body = text(func)
+    variable = re.escape(text(name))
+    if _capped(value, func) or re.search(rf"\b{variable}\s*>=?\s*(?!0\b|1\b)[\w(]", body) or PARSED.search(body):
+        return
+    # used as an ORM option or .limit()/.take() here: those handlers report it at this line already
+    if re.search(rf"\b(take|limit|first)\s*:\s*{variable}\b|\.(limit|take|range)\([^)]*\b{variable}\b", body):
+        return
+    yield RULE.hit(node, f"`{text(node)[:60]}` takes the page size from the request with no upper bound: ?{text(name)}=1000000 asks for everything")
