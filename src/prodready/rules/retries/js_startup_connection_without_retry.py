@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from prodready.engine.context import TreeContext
@@ -113,8 +114,11 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         source = text(func)
         offset = node.end_byte - func.start_byte
         exit_call = re.search(r"catch\s*(\(\s*\w*\s*\))?\s*\{[^}]*?process\.exit\(", source[offset:])
+        related = ((func.start_point[0] + 1, f"{own or 'the start-up function'}() tries once"),)
         if exit_call is not None:
             at = offset + exit_call.end()
-            yield Hit(line=func.start_point[0] + source[:at].count("\n") + 1, message=message)
+            yield Hit(line=func.start_point[0] + source[:at].count("\n") + 1, message=message, related=related)
             return
+        yield replace(RULE.hit(node, message), related=related)
+        return
     yield RULE.hit(node, message)

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from dataclasses import replace
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
@@ -139,8 +140,10 @@ def check(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Itera
                         "broker",
                     )
                 ):
-                    yield RULE.hit(
+                    hit = RULE.hit(
                         node,
                         f"{func.name}() connects at start-up with no retry: a database that is seconds late crashes the service",
                     )
+                    # the start-up function itself is the other place a reviewer points at
+                    yield replace(hit, related=((func.lineno, f"{func.name}() tries once"),))
                     return
