@@ -42,6 +42,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from prodready.engine.context import ProjectContext
+from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -57,12 +58,21 @@ RULE = RuleMeta(
     references=("https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",),
 )
 JS_SUFFIXES = (".js", ".ts", ".mjs", ".cjs")
+PROBE_PATH = lazy_compile(
+    r"(?i)^/?(api/)?(v\d+/)?(_|__)?(health|healthz|healthcheck|health-check|status|ping|ready|readyz|readiness|live|livez|liveness|heartbeat|lbheartbeat)(__)?(/[\w-]*)?/?$"
+)
+NAMED_PROBE = lazy_compile(r"(?i)(health|ready|readi|live)")
+DATASTORE_PACKAGES = (
+    "sequelize", "mongoose", "mongodb", "pg", "mysql", "mysql2", "sqlite3", "better-sqlite3", "knex", "@prisma/client",
+    "typeorm", "ueberdb2", "redis", "ioredis", "nano", "cassandra-driver",
+)
 
 
 @RULE.on_project
 def check(ctx: ProjectContext) -> Iterator[Hit]:
     model = ctx.model
-    probes = model.facts.get("js_readiness", [])
+    # (`/items/:id/status` is a resource, not a probe)
+    probes = [r for r in model.facts.get("js_readiness", []) if PROBE_PATH.search(str(r.get("path") or ""))]
     readiness = [r for r in probes if r.get("ready", True)]
     if not readiness:
         # no readiness route: the health routes are what load balancers and orchestrators probe,
@@ -73,7 +83,12 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     ctx.examine(RULE, len(readiness))
     clients = sorted({str(c.get("kind")) for c in model.clients if str(c["file"]).endswith(JS_SUFFIXES)} - {"axios", "llm"})
     if not clients:
+        # a datastore reached through a wrapper prodready does not model (ueberdb, an ORM set up elsewhere)
+        clients = sorted(name for name in DATASTORE_PACKAGES if model.has_dependency(name))
+    if not clients:
         return
+    named = [r for r in readiness if NAMED_PROBE.search(str(r.get("path") or ""))]
+    readiness = named or readiness  # /health beside /status and /ping: the health route is the probe
     for record in readiness:
         if record.get("static") or record.get("todo"):
             kind = "readiness" if record.get("ready", True) else "health route"
