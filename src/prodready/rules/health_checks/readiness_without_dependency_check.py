@@ -46,6 +46,7 @@ from prodready.engine.context import ProjectContext
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._repo import HEALTH_PATH, READY_PATH
 from prodready.rules.base import RuleMeta
+from prodready.rules.health_checks.js_readiness_without_dependency_check import PROBE_PATH
 from prodready.rules.health_checks._health import unchecked_dependencies
 
 RULE = RuleMeta(
@@ -95,7 +96,11 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
 def check_go(ctx: ProjectContext) -> Iterator[Hit]:
     """Go: the only health route's handler answers without touching the database or cache."""
     model = ctx.model
-    every = [resolved_go_route(r, model.facts.get("go_health_func", [])) for r in model.facts.get("go_health", [])]
+    every = [
+        resolved_go_route(r, model.facts.get("go_health_func", []))
+        for r in model.facts.get("go_health", [])
+        if PROBE_PATH.search(str(r.get("path") or ""))  # not /endpoints/:key/health/badge.svg
+    ]
     routes = [r for r in every if r.get("static") is not None]
     if not routes or not (model.has_signal("db") or model.has_signal("redis")):
         return
