@@ -90,3 +90,9 @@ def own_module(model: Any, pattern: Any) -> str | None:
     if not found:
         return None
     return min(found, key=lambda p: (p.count("/"), len(p), p))
+
+
+# A route that load balancers and orchestrators probe (not `/items/:id/status` or a health badge).
+PROBE_PATH = lazy_compile(
+    r"(?i)^/?(api/)?(v\d+/)?(_|__)?(health|healthz|healthcheck|health-check|status|ping|ready|readyz|readiness|live|livez|liveness|heartbeat|lbheartbeat)(__)?(/[\w-]*)?/?$"
+)

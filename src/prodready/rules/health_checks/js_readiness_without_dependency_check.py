@@ -44,6 +44,7 @@ from collections.abc import Iterator
 from prodready.engine.context import ProjectContext
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._repo import PROBE_PATH
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -58,9 +59,6 @@ RULE = RuleMeta(
     references=("https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",),
 )
 JS_SUFFIXES = (".js", ".ts", ".mjs", ".cjs")
-PROBE_PATH = lazy_compile(
-    r"(?i)^/?(api/)?(v\d+/)?(_|__)?(health|healthz|healthcheck|health-check|status|ping|ready|readyz|readiness|live|livez|liveness|heartbeat|lbheartbeat)(__)?(/[\w-]*)?/?$"
-)
 NAMED_PROBE = lazy_compile(r"(?i)(health|ready|readi|live)")
 DATASTORE_PACKAGES = (
     "sequelize", "mongoose", "mongodb", "pg", "mysql", "mysql2", "sqlite3", "better-sqlite3", "knex", "@prisma/client",

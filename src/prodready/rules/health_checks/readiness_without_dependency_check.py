@@ -44,10 +44,9 @@ from typing import Any
 
 from prodready.engine.context import ProjectContext
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._repo import HEALTH_PATH, READY_PATH
+from prodready.rules._repo import HEALTH_PATH, PROBE_PATH, READY_PATH
 from prodready.rules.base import RuleMeta
 from prodready.rules.health_checks._health import unchecked_dependencies
-from prodready.rules.health_checks.js_readiness_without_dependency_check import PROBE_PATH
 
 RULE = RuleMeta(
     id="PR-HC-001",
