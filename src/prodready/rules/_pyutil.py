@@ -155,9 +155,12 @@ def assigned_names(ctx: PyContext, callees: set[str]) -> set[str]:
         if isinstance(value, ast.Await):
             value = value.value
         if isinstance(value, ast.Call) and ctx.call_name(value) in callees:
+            in_class = isinstance(pyast.parent(node), ast.ClassDef)
             for target in targets:
                 name = pyast.dotted(target) if target is not None else None
-                if name:
+                if name and in_class:  # `session = requests.Session()` in a class body: methods use self.session
+                    names.update((f"self.{name}", f"cls.{name}"))
+                elif name:
                     names.add(name)
     return names
 
