@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from prodready.engine.safeio import read_head
 from prodready.lazyre import lazy_compile
 from prodready.model import Hit
 
@@ -73,10 +74,8 @@ class HandlerSource:
 
     def text(self, path: str) -> str:
         if path not in self._texts:
-            try:
-                self._texts[path] = (self.root / path).read_text("utf-8", "replace")[:MAX_BYTES]
-            except OSError:
-                self._texts[path] = ""
+            # (the engine's reader: never a FIFO or device, at most MAX_BYTES)
+            self._texts[path] = read_head(str(self.root / path), MAX_BYTES).decode("utf-8", "replace")
         return self._texts[path]
 
     def definition(self, route_file: str, handler: str) -> Place | None:
