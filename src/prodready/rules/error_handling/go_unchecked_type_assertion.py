@@ -25,7 +25,8 @@ return username
 ```
 
 ## Known limitations
-Only maps that hold request-controlled state are judged (sessions, JWT claims, context keys);
+Only maps that hold request-controlled state are judged (sessions, JWT claims, context keys, and
+maps the same function decodes from JSON);
 assertions on `ctx.Value(key)` and other call results are not flagged.
 
 ## References
@@ -34,10 +35,12 @@ assertions on `ctx.Value(key)` and other call results are not flagged.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import TreeContext
+from prodready.lang import golang as go
 from prodready.lang.treesitter import field, string_value, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
@@ -59,6 +62,16 @@ RULE = RuleMeta(
 SOURCE = lazy_compile(r"(?i)(session|values|claims|keys|token|payload|metadata|locals|flash)")
 
 
+def _decoded_here(node: Any, owner: str) -> bool:
+    """`json.Unmarshal(body, &user)` / `json.NewDecoder(resp.Body).Decode(&user)` in the same function:
+    a map filled from a peer's JSON (an OAuth provider, a webhook) holds whatever the peer sent."""
+    if not re.fullmatch(r"\w+", owner):
+        return False
+    func = go.enclosing_function(node)
+    body = text(func) if func is not None else ""
+    return bool(re.search(rf"(Unmarshal\([^;\n]*,\s*&{owner}\s*\)|\.Decode\(\s*&{owner}\s*\))", body))
+
+
 @RULE.on_tree("type_assertion_expression", languages=(Language.GO,), skip_file=in_test_code)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     operand = field(node, "operand")
@@ -67,7 +80,8 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     index = field(operand, "index")
     if index is None or string_value(index) is None:
         return
-    if not SOURCE.search(text(field(operand, "operand"))):
+    owner = text(field(operand, "operand"))
+    if not SOURCE.search(owner) and not _decoded_here(node, owner):
         return  # internal maps the code itself fills (template data, parsed config)
     parent = node.parent
     if parent is not None and parent.type == "expression_list":
