@@ -140,8 +140,23 @@ def release_tree(nodes: list[ast.AST]) -> None:
         node.__dict__.clear()
 
 
+# Functions a module commonly re-binds under a short name (`env = os.environ.get`): calls of the
+# alias are then read as calls of the function itself.
+ALIASED_FUNCTIONS = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault"})
+
+
 def import_map(by_type: dict[type[ast.AST], list[ast.AST]]) -> dict[str, str]:
-    return _import_map(by_type.get(ast.Import, []) + by_type.get(ast.ImportFrom, []))
+    imports = _import_map(by_type.get(ast.Import, []) + by_type.get(ast.ImportFrom, []))
+    for node in by_type.get(ast.Assign, []):
+        if (
+            len(node.targets) == 1  # type: ignore[attr-defined]
+            and isinstance(target := node.targets[0], ast.Name)  # type: ignore[attr-defined]
+            and isinstance(node.value, ast.Attribute)  # type: ignore[attr-defined]
+            and isinstance(parent(node), ast.Module)
+            and (alias := qualified(node.value, imports)) in ALIASED_FUNCTIONS  # type: ignore[attr-defined, operator]
+        ):
+            imports.setdefault(target.id, alias)
+    return imports
 
 
 def build_import_map(tree: ast.Module) -> dict[str, str]:

@@ -77,6 +77,7 @@ PLATFORM = {
     "WEB_CONCURRENCY",  # set by Heroku/Render and read by gunicorn/uvicorn
     "GUNICORN_CMD_ARGS",
     "FORWARDED_ALLOW_IPS",  # gunicorn's and uvicorn's own setting
+    "DJANGO_SETTINGS_MODULE",  # Django's own switch, set by manage.py/wsgi.py
 }
 # Set by the hosting platform on every deployment, never by the operator.
 PLATFORM_PREFIX = ("RAILWAY_", "RENDER_", "FLY_", "HEROKU_", "VERCEL_", "K_SERVICE", "GAE_", "AWS_LAMBDA_", "WEBSITE_", "DYNO")
