@@ -125,7 +125,8 @@ PY_SERVER_SUBCOMMANDS = {
     "streamlit": {"run"}, "rq": {"worker"}, "dramatiq": None,
 }
 MANAGE_PY_SERVERS = frozenset({"runserver", "runserver_plus", "run_gunicorn", "qcluster", "rqworker", "celery",
-                               "run_huey", "runworker", "daphne", "process_tasks", "run_consumer"})
+                               "run_huey", "runworker", "daphne", "process_tasks", "run_consumer",
+                               "pyuwsgi", "rundramatiq", "run_waitress"})
 NODE_SCRIPT_SERVERS = lazy_compile(r"^(start|serve|server|prod|production|start:prod|start:production|serve:prod)$")
 OTHER_SERVERS = frozenset({
     "nginx", "httpd", "apache2-foreground", "apache2", "php-fpm", "caddy", "traefik", "envoy", "haproxy",
@@ -170,6 +171,9 @@ def server_launch(argv: Sequence[str]) -> str | None:
         return head
     if module:
         return f"python -m {head}" if head.rsplit(".", 1)[-1] in SERVER_STEMS else None
+    if head == "manage.py":  # `./manage.py pyuwsgi`: the script's own shebang runs it
+        command = _first_arg(rest)
+        return f"manage.py {command}" if command in MANAGE_PY_SERVERS else None
     if PYTHONS.match(head) or head in NODES:
         target = sub
         if not target:

@@ -19,6 +19,9 @@ const server = app.listen(port)
 process.on("SIGTERM", () => server.close(() => process.exit(0)))
 ```
 
+Also flags a SIGTERM/SIGINT handler that only calls `process.exit()`: it catches the signal and
+then ends the process at once, as if nothing listened.
+
 ## Known limitations
 Shutdown handled by a process manager wrapper (e.g. a framework's built-in handler) is not seen.
 
@@ -28,12 +31,13 @@ Shutdown handled by a process manager wrapper (e.g. a framework's built-in handl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import ProjectContext, TreeContext, is_test_path
 from prodready.lang import javascript as js
-from prodready.lang.treesitter import string_value
+from prodready.lang.treesitter import descendants, line_of, string_value, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -104,4 +108,51 @@ def check_sigint_only(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         node,
         "process.on('SIGINT') runs the shutdown but nothing listens for SIGTERM: docker stop, a Kubernetes roll-out "
         "or systemctl stop kill the process without it",
+    )
+
+
+# Calls that drain or release something before the exit: a handler that makes one is a real shutdown.
+DRAINS = re.compile(r"(?i)(close|shutdown|stop|drain|disconnect|destroy|terminate|quit|flush|end|kill|cleanup|teardown|dispose)\w*$")
+FUNCTIONS = ("arrow_function", "function_expression", "function", "function_declaration")
+
+
+def _handler(argument: Any, root: Any) -> Any:
+    """The function a listener argument names: inline, or a function/arrow declared in the same file."""
+    if argument.type in FUNCTIONS:
+        return argument
+    if argument.type != "identifier":
+        return None
+    name = text(argument)
+    for declaration in descendants(root, "function_declaration", "variable_declarator"):
+        if text(declaration.child_by_field_name("name")) != name:
+            continue
+        value = declaration if declaration.type == "function_declaration" else declaration.child_by_field_name("value")
+        if value is not None and value.type in FUNCTIONS:
+            return value
+    return None
+
+
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT),
+              callee=lambda c: c in {"process.on", "process.once", "process.addListener"},
+              skip_file=lambda ctx: "process.exit" not in ctx.text or js.test_or_script(ctx))
+def check_exit_only(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """`process.on('SIGTERM', () => process.exit(0))`: the signal is caught only to end the process
+    at once, cutting in-flight requests exactly as if nothing listened."""
+    arguments = js.args(node)
+    if len(arguments) < 2 or string_value(arguments[0]) not in {"SIGTERM", "SIGINT"}:
+        return
+    handler = _handler(arguments[1], ctx.root)
+    if handler is None:
+        return
+    ctx.examine(RULE)
+    calls = list(descendants(handler, "call_expression"))
+    exits = [c for c in calls if js.callee(c) == "process.exit"]
+    if not exits or any(DRAINS.search(js.callee(c) or "") for c in calls) or next(descendants(handler, "await_expression"), None):
+        return
+    signal = string_value(arguments[0])
+    yield Hit(
+        line=line_of(exits[0]),
+        message=f"the {signal} handler only calls process.exit(): the server is not closed, so in-flight requests "
+        "and open connections are cut as if the signal were not handled",
+        related=((line_of(node), f"{signal} handler registered here"),) if line_of(node) != line_of(exits[0]) else (),
     )
