@@ -133,6 +133,8 @@ def _whole(expr: str, names: dict[str, int]) -> str | None:
 
 @RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef, skip_file=lambda ctx: in_test_file(ctx) or "redirect" not in ctx.text.lower())
 def check_python(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
+    if in_test_file(ctx):
+        return
     names = _py_tainted(func)
     for node in ast.walk(func):
         if not isinstance(node, ast.Call) or (ctx.call_name(node) or "").rsplit(".", 1)[-1] not in PY_SINKS:
@@ -206,6 +208,8 @@ def _tree_hit(sink: Any, target: str, function: Any, names: dict[str, int], sour
 @RULE.on_tree("function_declaration", "method_declaration", "func_literal", languages=(Language.GO,),
               skip_file=lambda ctx: in_test_code(ctx) or "Redirect" not in ctx.text and '"Location"' not in ctx.text)
 def check_go(function: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if in_test_code(ctx):
+        return
     if go.enclosing_function(function) is not None and function.type == "func_literal":
         return  # read as part of the function it sits in
     names = _tree_tainted(function, GO_SOURCE)
@@ -246,8 +250,8 @@ JS_FUNCTIONS = ("arrow_function", "function_expression", "function_declaration",
               callee=lambda c: c.endswith(".redirect"),
               skip_file=lambda ctx: not js.is_server_file(ctx))
 def check_js(call: Any, ctx: TreeContext) -> Iterator[Hit]:
-    owner = js.callee(call).rsplit(".", 1)[0]
-    if owner not in {"res", "response", "ctx", "reply", "c"}:
+    owner, _, method = js.callee(call).rpartition(".")
+    if method != "redirect" or owner not in {"res", "response", "ctx", "reply", "c"} or not js.is_server_file(ctx):
         return
     arguments = js.args(call)
     if not arguments:

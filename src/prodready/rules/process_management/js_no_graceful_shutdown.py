@@ -138,6 +138,8 @@ def _handler(argument: Any, root: Any) -> Any:
 def check_exit_only(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     """`process.on('SIGTERM', () => process.exit(0))`: the signal is caught only to end the process
     at once, cutting in-flight requests exactly as if nothing listened."""
+    if js.callee(node) not in {"process.on", "process.once", "process.addListener"} or js.test_or_script(ctx):
+        return
     arguments = js.args(node)
     if len(arguments) < 2 or string_value(arguments[0]) not in {"SIGTERM", "SIGINT"}:
         return
