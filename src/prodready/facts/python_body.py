@@ -4,6 +4,7 @@ a body size limit (`MAX_CONTENT_LENGTH`) is configured anywhere."""
 from __future__ import annotations
 
 import ast
+import re
 
 from prodready.engine.context import PyContext
 from prodready.lang import python as pyast
@@ -13,15 +14,67 @@ from prodready.rules.base import FactCollector
 FACTS = FactCollector("python-body")
 
 LIMIT_KEYS = ("MAX_CONTENT_LENGTH",)
+DEV_SETTINGS = re.compile(r"(?i)(^|/)(dev|development|local|test\w*|ci|debug)(_settings)?\.py$|/settings/(dev|local|test)")
+SETS_SECURE = re.compile(r"(?i)\b(SESSION|CSRF|REMEMBER)_COOKIE_SECURE\b['\"]?\s*(:\s*\w+\s*)?(=(?!=)|\]\s*=(?!=)|:)")
+SETS_SESSION_COOKIE = re.compile(r"\bSESSION_COOKIE_\w+['\"]?\s*(:\s*\w+\s*)?(=(?!=)|\]\s*=(?!=)|:)")
+SETS_SECRET_KEY = re.compile(r"\bSECRET_KEY['\"]?\s*(:\s*\w+\s*)?(=(?!=)|\]\s*=(?!=))")
+SECURE_KEYS = frozenset({"SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"})
+OFF = frozenset({"false", "0", "no", "off", ""})
+
+
+def _is_off(value: ast.expr) -> bool:
+    """`False`, or an environment read whose default is false (`os.environ.get("X") or "False"`,
+    `env.bool("X", default=False)`, `getenv("X", "0")`)."""
+    if isinstance(value, ast.Constant):
+        return value.value is False or value.value is None or isinstance(value.value, str) and value.value.strip().lower() in OFF - {""}
+    if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
+        return _is_off(value.values[-1])
+    if isinstance(value, ast.Call):
+        if any(k.arg in {"default", "fallback"} and _is_off(k.value) for k in value.keywords):
+            return True
+        name = pyast.dotted(value.func) or ""
+        if name.endswith(("get", "getenv", "bool", "getboolean")) and len(value.args) >= 2:
+            return _is_off(value.args[1])
+        return len(value.args) == 1 and not value.keywords and _is_off(value.args[0])  # bool(strtobool(... or "False"))
+    return False
+
+
+def _insecure_cookie_defaults(ctx: PyContext) -> list[tuple[int, str]]:
+    """`SESSION_COOKIE_SECURE = env.bool(..., default=False)`, `'session_cookie_secure': False`: the
+    Secure flag is off unless an operator turns it on."""
+    found = []
+    for node in ctx.nodes_of(ast.Assign):
+        for target in node.targets:
+            if isinstance(target, ast.Name) and target.id in SECURE_KEYS and _is_off(node.value):
+                found.append((node.lineno, target.id))
+    for node in ctx.nodes_of(ast.Dict):
+        for key, value in zip(node.keys, node.values, strict=False):
+            name = pyast.const_str(key)
+            if name and name.upper() in SECURE_KEYS and _is_off(value):
+                found.append((value.lineno, name.upper()))
+    return found
 
 
 @FACTS.on_python(ast.Module, skip_file=in_test_file)
 def collect(tree: ast.Module, ctx: PyContext) -> None:
     if ctx.is_test_file:
         return
-    if "SESSION_COOKIE_SECURE" in ctx.text or "REMEMBER_COOKIE_SECURE" in ctx.text:
-        line = next((n for n, text in enumerate(ctx.lines, start=1) if "COOKIE_SECURE" in text), None)
-        ctx.emit("signal", line=line, name="session-cookie-secure", detail="SESSION_COOKIE_SECURE")
+    if "COOKIE_SECURE" in ctx.text.upper():
+        # set somewhere (an assignment, a keyword, a dict key), not only read (`config.get("REMEMBER_COOKIE_SECURE")`)
+        line = next((n for n, text in enumerate(ctx.lines, start=1) if SETS_SECURE.search(text)), None)
+        if line is not None:
+            ctx.emit("signal", line=line, name="session-cookie-secure", detail="SESSION_COOKIE_SECURE")
+        if not DEV_SETTINGS.search(ctx.path):
+            for number, setting in _insecure_cookie_defaults(ctx):
+                ctx.emit("signal", line=number, name="cookie-secure-off-by-default", detail=setting)
+    if "INSTALLED_APPS" not in ctx.text and ("SESSION_COOKIE_" in ctx.text or ctx.imports_module("flask")):
+        # where a Flask app's session is configured: its SESSION_COOKIE_* settings, else its SECRET_KEY
+        line = next((n for n, text in enumerate(ctx.lines, start=1) if SETS_SESSION_COOKIE.search(text)), None)
+        setting = "SESSION_COOKIE_"
+        if line is None and ctx.imports_module("flask"):
+            line, setting = next((n for n, text in enumerate(ctx.lines, start=1) if SETS_SECRET_KEY.search(text)), None), "SECRET_KEY"
+        if line is not None:
+            ctx.emit("signal", line=line, name="flask-session-settings", detail=setting)
     if "INSTALLED_APPS" in ctx.text and ("django.contrib.sessions" in ctx.text or "SessionMiddleware" in ctx.text):
         ctx.emit("signal", line=_cookie_settings_line(ctx), name="django-settings", detail="sessions")
     for key in LIMIT_KEYS:
