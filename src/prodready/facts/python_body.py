@@ -48,6 +48,8 @@ def _insecure_cookie_defaults(ctx: PyContext) -> list[tuple[int, str]]:
             if isinstance(target, ast.Name) and target.id in SECURE_KEYS and _is_off(node.value):
                 found.append((node.lineno, target.id))
     for node in ctx.nodes_of(ast.Dict):
+        if pyast.enclosing_function(node) is not None:
+            continue  # settings computed at run time (a quickstart that turns Secure off for plain HTTP)
         for key, value in zip(node.keys, node.values, strict=False):
             name = pyast.const_str(key)
             if name and name.upper() in SECURE_KEYS and _is_off(value):
