@@ -103,6 +103,37 @@ def _has_timeout_arg(connect_args: ast.AST | None) -> bool:
     return False
 
 
+def _local_options(call: ast.Call) -> dict[str, ast.expr] | None:
+    """The keys of `**engine_kwargs` when the function builds that dict itself (a dict literal plus
+    `engine_kwargs["key"] = value`); None when anything else could add to it."""
+    splats = [k.value for k in call.keywords if k.arg is None]
+    function = pyast.enclosing_function(call)
+    if len(splats) != 1 or not isinstance(splats[0], ast.Name) or function is None:
+        return None
+    name = splats[0].id
+    options: dict[str, ast.expr] = {}
+    built = False
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name) and target.id == name:
+                    if not isinstance(node.value, ast.Dict) or any(k is None for k in node.value.keys):
+                        return None
+                    built = True
+                    options.update({pyast.const_str(k) or "?": v for k, v in zip(node.value.keys, node.value.values, strict=False)})
+                elif isinstance(target, ast.Subscript) and pyast.dotted(target.value) == name:
+                    key = pyast.const_str(target.slice)
+                    if key is None:
+                        return None
+                    options[key] = node.value  # type: ignore[assignment]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and pyast.dotted(node.func.value) == name:
+            return None  # engine_kwargs.update(...), setdefault(...): not followed
+        elif isinstance(node, ast.arg) and node.arg == name:
+            return None  # handed in by the caller
+    return options if built else None
+
+
 # The engine builders, and the last name of every database client the knowledge table lists.
 CALLEES = sorted({"create_async_engine", "create_engine"} | {
     call.rsplit(".", 1)[-1] for client in clients("python") if client.kind == "database" for call in client.calls
@@ -121,7 +152,13 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
         if any("sqlite" in (pyast.dotted(a) or pyast.const_str(a) or "").lower() for a in node.args):
             return
         ctx.examine(RULE)
-        if pyast.has_splat(node) or _has_timeout_arg(keyword_value(node, "connect_args")):
+        connect_args = keyword_value(node, "connect_args")
+        if pyast.has_splat(node):
+            options = _local_options(node)
+            if options is None:
+                return  # options built elsewhere: give the benefit of the doubt
+            connect_args = options.get("connect_args", connect_args)
+        if _has_timeout_arg(connect_args):
             return
         if url is not None and "timeout" in url:
             return
