@@ -159,3 +159,30 @@ def test_test_file_reading_is_what_the_routes_untested_rule_reads_from_disk(tmp_
             assert "reading" not in record
         else:
             assert record["reading"] == expected, path
+
+
+def test_nitro_file_routes_methods_params_and_protecting_wrappers(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "package.json": '{"name": "vpn", "dependencies": {"nuxt": "^3.12.0"}}\n',
+        "src/server/api/auth/password.post.ts": (
+            "import { defineEventHandler } from 'h3';\n\nexport default defineEventHandler(async (event) => {\n"
+            "  return { ok: true };\n});\n"
+        ),
+        "src/server/api/client/[clientId]/index.get.ts": (
+            "export default definePermissionEventHandler('clients', 'view', async ({ event }) => {\n  return {};\n});\n"
+        ),
+        "src/server/routes/metrics/prometheus.get.ts": "export default defineEventHandler(() => 'metrics');\n",
+        "src/server/api/me.ts": (
+            "export default defineEventHandler(async (event) => {\n  const user = await requireUserSession(event);\n"
+            "  return user;\n});\n"
+        ),
+        "src/server/utils/helpers.ts": "export const defineEventHandlerLike = 1;\n",
+    })
+    routes = routes_of(tmp_path)
+    login = routes[("POST", "/api/auth/password")]
+    assert login["framework"] == "nitro" and login["line"] == 3 and not login["auth"]
+    client = routes[("GET", "/api/client/:clientId")]
+    assert client["auth"] and "definePermissionEventHandler" in client["auth_via"]
+    assert ("GET", "/metrics/prometheus") in routes
+    assert routes[("ANY", "/api/me")]["auth"]
+    assert not any(r["file"].endswith("helpers.ts") for r in routes.values())

@@ -209,6 +209,7 @@ def collect(root: Any, ctx: TreeContext) -> None:
         if owner not in routed:
             ctx.emit("signal", name="global-rate-limit", detail=how)
     _next_routes(root, ctx)
+    _nitro_routes(root, ctx)
     _nest_routes(root, ctx, modules)
     _env_vars(root, ctx)
     _process_signals(root, ctx, calls)
@@ -464,6 +465,43 @@ def _nest_routes(root: Any, ctx: TreeContext, modules: set[str]) -> None:
                 handler=text(field(member, "name")), framework="nestjs", kind="http", auth=bool(auth_via), auth_via=auth_via,
                 rate_limited=bool(limit_via), limit_via=limit_via, router=module_name(ctx.path),
             )
+
+
+NITRO_ROUTE = lazy_compile(r"(?:^|/)server/(api|routes)/(.+?)(?:\.(get|post|put|patch|delete|head|options))?\.[cm]?[jt]s$")
+# Nitro/h3 handler factories: `export default defineEventHandler(...)`; a project wrapper whose name
+# says it checks the caller (`definePermissionEventHandler('admin', ...)`) protects the route.
+NITRO_HANDLER = lazy_compile(r"^(define\w*(?:Event|Request)?Handler|eventHandler|defineCachedEventHandler)$")
+NITRO_AUTH_WRAPPER = lazy_compile(r"(?i)(permission|auth|protected|session|user|admin|secure)")
+
+
+def _nitro_routes(root: Any, ctx: TreeContext) -> None:
+    """Nuxt/Nitro file routes: `server/api/auth/login.post.ts` is POST /api/auth/login."""
+    match = NITRO_ROUTE.search(ctx.path)
+    if match is None or "defineEventHandler" not in ctx.text and "eventHandler" not in ctx.text and "Handler(" not in ctx.text:
+        return
+    base, rest, verb = match.group(1), match.group(2), match.group(3)
+    path = ("/api/" if base == "api" else "/") + re.sub(r"(^|/)index$", "", rest)
+    path = re.sub(r"\[\.*(\w+)\]", r":\1", path).rstrip("/") or "/"
+    for export in descendants(root, "export_statement"):
+        if not any(c.type == "default" for c in export.children):
+            continue
+        call = next((c for c in export.named_children if c.type == "call_expression"), None)
+        if call is None:
+            continue
+        factory = js.callee(call)
+        if not NITRO_HANDLER.match(factory):
+            continue
+        body = text(call)
+        wrapper = factory not in {"defineEventHandler", "eventHandler", "defineCachedEventHandler"} and NITRO_AUTH_WRAPPER.search(factory)
+        auth = NEXT_AUTH.search(body)
+        auth_via = f"handler {factory}" if wrapper else f"in-handler {auth.group(1)}" if auth else ""
+        ctx.emit(
+            "route", line=line_of(export), method=(verb or "ANY").upper(), path=path, handler="default",
+            framework="nitro", kind="http", auth=bool(auth_via), auth_via=auth_via,
+            rate_limited=bool(re.search(r"(?i)ratelimit|rateLimit|limiter", body)),
+            limit_via="in-handler limiter" if re.search(r"(?i)ratelimit|limiter", body) else "",
+        )
+        return
 
 
 def _next_routes(root: Any, ctx: TreeContext) -> None:

@@ -29,7 +29,8 @@ CREDENTIAL_CHECK = lazy_compile(
     r"\bcompare_?password\w*\s*\(|CompareHashAndPassword\s*\(|\bbcrypt\.compare(Sync)?\s*\(|\bargon2\w*\.verify\s*\(|"
     r"\b(pwd|password)_?context\.verify\s*\(|\bvalidate_?password\s*\(|\bis_?valid_?password\s*\(|"
     r"\bmatch_?password\s*\(|\bpassword_?matches\s*\(|\bcheck_?password_?hash\s*\(|"
-    r"(^|[\s=(!])(await\s+)?(\w+\.)?authenticate(_user)?\s*\((?!\s*['\"]))"
+    r"(^|[\s=(!])(await\s+)?(\w+\.)?authenticate(_user)?\s*\((?!\s*['\"])|"
+    r"\.login\s*\(\s*\w+\s*,\s*\w*pass\w*\s*[,)]|\b(validate|verify|check)_?(totp|otp|2fa|mfa)\w*\s*\()"
 )
 
 
@@ -84,7 +85,7 @@ class HandlerSource:
         name = short_name(handler)
         if not name or not re.fullmatch(r"[A-Za-z_$][\w$]*", name):
             return None
-        pattern = _definition(name)
+        pattern = _definition(name) if name != "default" else DEFAULT_EXPORT  # a file route's handler
         directory = posixpath.dirname(route_file)
         family = _family(route_file)
         if name in GENERIC_NAMES:
@@ -116,6 +117,7 @@ def _family(path: str) -> str:
     return {".py": "py", ".go": "go"}.get(ext, "js" if ext in {".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx"} else ext)
 
 
+DEFAULT_EXPORT = re.compile(r"^(?P<indent>[ \t]*)export\s+default\b.*$", re.MULTILINE)
 GENERIC_NAMES = frozenset({"handler", "view", "index", "func", "handle", "main", "default"})
 
 
