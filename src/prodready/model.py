@@ -103,7 +103,7 @@ class Hit:
     # collection is declared when the finding points at where it grows
     related: tuple[tuple[int, str], ...] = ()
     # further places in other files, as (path, line, what is there): the handler a route names
-    elsewhere: tuple[tuple[str, int, str], ...] = ()
+    elsewhere: tuple[tuple[str, int | None, str], ...] = ()  # (a whole file: line None)
 
 
 @dataclass(frozen=True, slots=True)

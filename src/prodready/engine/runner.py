@@ -848,7 +848,7 @@ def make_findings(
                 matcher=rule.key if rule.key != rule.id else "",
             )
         )
-        if (hit.related or hit.elsewhere) and hit.line is not None and path is not None:
+        if (hit.related and hit.line is not None or hit.elsewhere) and path is not None:
             findings[-1] = _with_related(findings[-1], hit, file_lines, line_source)
     return findings
 
@@ -862,8 +862,11 @@ def _with_related(
     places = [finding.all_locations[0]]
     wanted = [(finding.path, line, what) for line, what in hit.related] + list(hit.elsewhere)
     for path, line, what in wanted:
-        if path == finding.path and hit.line is not None and abs(line - hit.line) <= RELATED_NEAR:
+        if path == finding.path and (line is None or hit.line is not None and abs(line - hit.line) <= RELATED_NEAR):
             continue  # a place a few lines away is the same place to a reader
+        if line is None:  # a whole file (a project-wide finding's other place)
+            places.append(Location(path, None, None, clip(redact_message(what), MAX_MESSAGE_CHARS), "", finding.fingerprint))
+            continue
         lines = file_lines if path == finding.path else (line_source(path) if line_source and path else None)
         raw = lines[line - 1].strip() if lines and 0 < line <= len(lines) else ""
         # (the finding's own fingerprint: a related place is part of the same instance, so a baseline

@@ -76,6 +76,23 @@ def main_path(model: Any) -> str | None:
     return str(path) if path else None
 
 
+def busiest_route_file(model: Any, besides: str | None) -> tuple[tuple[str, None, str], ...]:
+    """The file that registers most of the service's HTTP routes, as a further place of a
+    project-wide finding anchored elsewhere (where routes are is where a reviewer looks)."""
+    tests = set(model.test_files)
+    counts: dict[str, int] = {}
+    for route in model.http_routes():
+        path = str(route.file)
+        if path not in tests and not NOT_SERVICE_CODE.search(path):
+            counts[path] = counts.get(path, 0) + 1
+    if not counts:
+        return ()
+    busiest = max(sorted(counts), key=lambda p: counts[p])
+    if busiest == besides:
+        return ()
+    return ((busiest, None, f"{counts[busiest]} of the routes are registered here"),)
+
+
 # The project's own logging module: where a reviewer writes up how the service logs
 # (server/Logger.js, pkg/logging/log.go).
 LOGGER_MODULE = lazy_compile(r"(?i)(^|/)(log|logs|logger|logging)(\.(py|js|mjs|cjs|ts|go)$|/[^/]+\.(py|js|mjs|cjs|ts|go)$)")
