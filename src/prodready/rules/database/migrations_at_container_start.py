@@ -6,7 +6,10 @@ Flags a schema migration (`alembic upgrade`, `flask db upgrade`, `manage.py migr
 `goose up`, golang-migrate `up`, `rails db:migrate`, `npm run migrate`...) that runs before the
 server in the same start: in an entrypoint or start script that then starts the server or
 `exec "$@"`, in a `prestart.sh` the base image runs before the server, or in a start command such
-as `CMD alembic upgrade head && uvicorn ...` (Dockerfile, compose `command:`, pod `command:`).
+as `CMD alembic upgrade head && uvicorn ...` (Dockerfile, compose `command:`, pod `command:`). Also
+in the launchers that start the server: a supervisord program, a uWSGI hook
+(`hook-pre-app = exec:./manage.py migrate`) and a Procfile process other than `release:` (or the
+script it runs).
 
 ## Why it matters in production
 Every replica runs the migration as it starts. Scaling to three replicas or a rolling deploy
@@ -61,6 +64,8 @@ from typing import TYPE_CHECKING, Any
 from prodready.engine.context import DockerfileContext, ProjectContext, YamlContext
 from prodready.lang.yamldoc import YList
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._launchers import launched_commands, script_named
+from prodready.rules._process import is_shell_c, migration
 from prodready.rules._scripts import inline_script, start_migrations, start_scripts
 from prodready.rules.base import RuleMeta
 from prodready.rules.container._compose import is_dev_compose, services
@@ -178,3 +183,37 @@ def check_kubernetes(ctx: YamlContext) -> Iterator[Hit]:
         if found:
             line = container.line_of("command") if "command" in container else container.line_of("args")
             yield Hit(line=line, message=_message(f"container `{container.get('name', '?')}`", *found))
+
+
+@RULE.on_project
+def check_launchers(ctx: ProjectContext) -> Iterator[Hit]:
+    """supervisord programs, uWSGI hooks and Procfile processes: started with every instance."""
+    commands = list(launched_commands(ctx.model))
+    if not commands:
+        return
+    scripts = {posixpath.basename(s.path): s for s in start_scripts(ctx.model)}
+    for launched in commands:
+        if launched.launcher == "procfile" and launched.name == "release":
+            continue  # the platform's release phase: once per deploy, the right place
+        ctx.examine(RULE)
+        words, _ = _words(launched.command)
+        where = f"{launched.launcher} `{launched.name}`"
+        if launched.launcher == "uwsgi":
+            name = migration(words)
+            if name:
+                yield Hit(line=launched.line, path=launched.path, message=_message(where, name, "the uWSGI app"))
+            continue
+        # a Procfile line is run by a shell; supervisord runs its command itself (a shell only if named)
+        found = _inline([], launched.command) if launched.launcher == "procfile" else _inline(words, None) if is_shell_c(words) else None
+        if found is None and migration(words) and launched.launcher == "supervisord":
+            found = (migration(words) or "", "the other programs")  # a one-shot program beside the server
+        if found:
+            yield Hit(line=launched.line, path=launched.path, message=_message(where, *found))
+            continue
+        script = scripts.get(script_named(launched.command) or "")
+        if script is not None:
+            migrations, server = start_migrations(script.script)
+            if migrations and server is not None and not _development(script.script):
+                for command, name in migrations:
+                    yield Hit(line=command.line, end_line=command.end_line, path=script.path,
+                              message=_message(f"`{posixpath.basename(script.path)}` (run by {where})", name, server))
