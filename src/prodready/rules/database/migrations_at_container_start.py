@@ -112,9 +112,9 @@ def check_scripts(ctx: ProjectContext) -> Iterator[Hit]:
         if not migrations or server is None or _development(start.script):
             continue
         name = posixpath.basename(start.path)
-        for command, migration in migrations:
+        for command, applied in migrations:
             yield Hit(line=command.line, end_line=command.end_line, path=start.path,
-                      message=_message(f"`{name}`", migration, server))
+                      message=_message(f"`{name}`", applied, server))
 
 
 def _inline(words: list[str], shell_text: str | None) -> tuple[str, str] | None:
