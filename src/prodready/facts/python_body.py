@@ -77,6 +77,8 @@ def collect(tree: ast.Module, ctx: PyContext) -> None:
             line, setting = next((n for n, text in enumerate(ctx.lines, start=1) if SETS_SECRET_KEY.search(text)), None), "SECRET_KEY"
         if line is not None:
             ctx.emit("signal", line=line, name="flask-session-settings", detail=setting)
+    if ctx.imports_module("flask_login", "flask_session", "flask.session", "flask_security"):
+        ctx.emit("signal", line=1, name="flask-session-use", detail="session cookie")
     if "INSTALLED_APPS" in ctx.text and ("django.contrib.sessions" in ctx.text or "SessionMiddleware" in ctx.text):
         ctx.emit("signal", line=_cookie_settings_line(ctx), name="django-settings", detail="sessions")
     for key in LIMIT_KEYS:

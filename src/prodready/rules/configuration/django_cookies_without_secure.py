@@ -92,6 +92,8 @@ def _flask(ctx: ProjectContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     if model.has_signal("session-cookie-secure"):
         return
+    if not any(s.get("detail") == "SESSION_COOKIE_" for s in places) and not model.has_signal("flask-session-use"):
+        return  # an API that never puts anything in the session cookie
     # the session's own settings if the app has any, else where its SECRET_KEY is configured
     first = min(places, key=lambda s: (s.get("detail") != "SESSION_COOKIE_", len(str(s["file"])), str(s["file"])))
     yield Hit(
