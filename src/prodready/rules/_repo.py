@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from prodready.lazyre import lazy_compile
@@ -113,3 +114,38 @@ def own_module(model: Any, pattern: Any) -> str | None:
 PROBE_PATH = lazy_compile(
     r"(?i)^/?(api/)?(v\d+/)?(_|__)?(health|healthz|healthcheck|health-check|status|ping|ready|readyz|readiness|live|livez|liveness|heartbeat|lbheartbeat)(__)?(/[\w-]*)?/?$"
 )
+
+
+CI_FILE = lazy_compile(r"^(\.github/workflows/[^/]+\.ya?ml|\.gitlab-ci\.yml|\.circleci/config\.yml|\.travis\.yml|azure-pipelines\.yml|Jenkinsfile)$")
+CI_TEST_NAME = lazy_compile(r"(?i)test|ci|check|build|lint")
+
+
+def ci_file(model: Any) -> str | None:
+    """The CI configuration where tests would run: a workflow named for tests or CI first."""
+    found = sorted(p for p in model.all_paths if CI_FILE.match(p))
+    if not found:
+        return None
+    return min(found, key=lambda p: (not CI_TEST_NAME.search(p.rsplit("/", 1)[-1]), p))
+
+
+def test_script_place(model: Any) -> tuple[str, int | None] | None:
+    """The root package.json and the line of its `"test"` script, for a JavaScript service."""
+    if "package.json" not in model.all_paths:
+        return None
+    from pathlib import Path
+
+    from prodready.engine.safeio import read_head
+
+    text = read_head(str(Path(model.root) / "package.json"), 200_000).decode("utf-8", "replace")
+    line = next((n for n, row in enumerate(text.splitlines(), start=1) if re.match(r'^\s*"test"\s*:', row)), None)
+    return "package.json", line
+
+
+def testing_places(model: Any) -> tuple[str | None, int | None, tuple[tuple[str, None, str], ...]]:
+    """(path, line, further places) for a project-wide testing finding: the test script of a
+    JavaScript service, and the CI configuration that would run the tests."""
+    script = test_script_place(model)
+    ci = ci_file(model)
+    if script is not None:
+        return script[0], script[1], ((ci, None, "the CI configuration runs no tests"),) if ci else ()
+    return ci, None, ()

@@ -32,6 +32,7 @@ from collections.abc import Iterator
 
 from prodready.engine.context import ProjectContext
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._repo import ci_file
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -54,4 +55,8 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     if model.facts.get("http_test"):
         return
-    yield Hit(line=None, path=None, message=f"{len(model.test_files)} test files, none calls the HTTP API")
+    # the tests themselves when there are only a few, else the CI configuration that runs them
+    tests = sorted(model.test_files)
+    path: str | None = tests[0] if len(tests) <= 3 else ci_file(model)
+    elsewhere = tuple((t, None, "this test file calls no route") for t in tests[1:3]) if len(tests) <= 3 else ()
+    yield Hit(line=None, path=path, message=f"{len(model.test_files)} test files, none calls the HTTP API", elsewhere=elsewhere)

@@ -33,6 +33,7 @@ from collections.abc import Iterator
 
 from prodready.engine.context import ProjectContext
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._repo import testing_places
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -60,4 +61,5 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
         {p.split("/")[0] for p in model.all_paths if p.split("/")[0] in {"tests", "test", "__tests__"}}
     )
     detail = f"{empty_dirs[0]}/ exists but defines no tests" if empty_dirs else "no test files"
-    yield Hit(line=None, path=None, message=f"{len(sources)} source files and {detail}")
+    path, line, elsewhere = testing_places(model)
+    yield Hit(line=line, path=path, message=f"{len(sources)} source files and {detail}", elsewhere=elsewhere)
