@@ -848,7 +848,7 @@ def make_findings(
                 matcher=rule.key if rule.key != rule.id else "",
             )
         )
-        if (hit.related and hit.line is not None or hit.elsewhere) and path is not None:
+        if hit.related and hit.line is not None and path is not None or hit.elsewhere:
             findings[-1] = _with_related(findings[-1], hit, file_lines, line_source)
     return findings
 

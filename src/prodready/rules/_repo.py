@@ -141,11 +141,14 @@ def test_script_place(model: Any) -> tuple[str, int | None] | None:
     return "package.json", line
 
 
-def testing_places(model: Any) -> tuple[str | None, int | None, tuple[tuple[str, None, str], ...]]:
-    """(path, line, further places) for a project-wide testing finding: the test script of a
-    JavaScript service, and the CI configuration that would run the tests."""
+def testing_places(model: Any) -> tuple[tuple[str, int | None, str], ...]:
+    """The places a project-wide testing finding names: the test script of a JavaScript service,
+    and the CI configuration that would run the tests."""
     script = test_script_place(model)
     ci = ci_file(model)
+    places: list[tuple[str, int | None, str]] = []
     if script is not None:
-        return script[0], script[1], ((ci, None, "the CI configuration runs no tests"),) if ci else ()
-    return ci, None, ()
+        places.append((script[0], script[1], "the test script"))
+    if ci is not None:
+        places.append((ci, None, "the CI configuration, where tests would run"))
+    return tuple(places)

@@ -61,5 +61,4 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
         {p.split("/")[0] for p in model.all_paths if p.split("/")[0] in {"tests", "test", "__tests__"}}
     )
     detail = f"{empty_dirs[0]}/ exists but defines no tests" if empty_dirs else "no test files"
-    path, line, elsewhere = testing_places(model)
-    yield Hit(line=line, path=path, message=f"{len(sources)} source files and {detail}", elsewhere=elsewhere)
+    yield Hit(line=None, path=None, message=f"{len(sources)} source files and {detail}", elsewhere=testing_places(model))
