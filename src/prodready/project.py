@@ -90,6 +90,8 @@ def redacted_default(name: str, default: str | None) -> str | None:
 
 # Trees whose app objects are not the service's own.
 NOT_MAIN = lazy_compile(r"(?i)(^|/)(tests?|examples?|_examples?|demos?|samples?|mocks?|fixtures|e2e|embed|test-\w+|\w+-test|docs?|scripts)(/|$)")
+# An app that is not the service itself: a development or set-up server, an admin sub-app.
+SIDE_APP = lazy_compile(r"(?i)(^|/)([\w-]*[-_.])?(dev|develop|development|setup|install|seed|mock|admin|debug|gopher)(\.[\w.]+)?$")
 DJANGO_BASE_SETTINGS = lazy_compile(r"(?i)(^|/)(settings\.py|settings/(base|common|__init__)\.py)$")
 
 
@@ -146,7 +148,7 @@ class ProjectModel:
         if apps:
             # the app of the service, not one in an example, test or embed tree; then where the routes are
             route_files = Counter(r.file for r in self.routes)
-            return min(apps, key=lambda f: (bool(NOT_MAIN.search(f)), -route_files.get(f, 0), apps.index(f)))
+            return min(apps, key=lambda f: (bool(NOT_MAIN.search(f)), bool(SIDE_APP.search(f)), -route_files.get(f, 0), apps.index(f)))
         if self.routes:
             counts = Counter(r.file for r in self.routes)
             return counts.most_common(1)[0][0]
