@@ -31,6 +31,10 @@ Across files, a bare `storage.flag(id);` inside an async function is flagged whe
 `async flag(...)` (and no synchronous function of that name) in any module; common method names
 (`send`, `save`, `update`, ...) and calls on a package's API are left alone.
 
+An `async` verify callback handed to a Passport strategy (`new LocalStrategy(async (user, pass,
+done) => ...)`, or `this.verify.bind(this)` naming an async method of the same file) that awaits
+outside any `try` is flagged at that `await`: Passport calls it and drops the promise it returns.
+
 ## Known limitations
 Async functions of packages are not known (no type information); a project method name shared by
 an async and a sync declaration is skipped.
@@ -49,7 +53,7 @@ from typing import Any
 
 from prodready.engine.context import ProjectContext, TreeContext
 from prodready.lang import javascript as js
-from prodready.lang.treesitter import field, text
+from prodready.lang.treesitter import descendants, field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
@@ -238,3 +242,50 @@ def check_across_files(ctx: ProjectContext) -> Iterator[Hit]:
             message=f"{call['callee']}() is async (declared in {sorted(files)[0]}) and neither awaited nor caught: a "
                     "rejection is unhandled (the process exits on Node 15+) and the caller never learns it failed",
         )
+
+
+STRATEGY = lazy_compile(r"(^|\.)\w*Strategy$")
+
+
+def _is_async(function: Any) -> bool:
+    return any(child.type == "async" for child in function.children)
+
+
+def _verify_function(argument: Any, root: Any) -> Any:
+    """The function a strategy argument names: inline, `this.verify.bind(this)`, or a name of the file."""
+    if argument.type in {"arrow_function", "function_expression", "function"}:
+        return argument
+    name = text(argument)
+    bound = re.match(r"^(?:this\.)?([A-Za-z_$][\w$]*)(?:\.bind\(\s*this\s*\))?$", name)
+    if bound is None:
+        return None
+    wanted = bound.group(1)
+    for node in descendants(root, "method_definition", "function_declaration", "variable_declarator"):
+        if text(field(node, "name")) != wanted:
+            continue
+        value = node if node.type != "variable_declarator" else field(node, "value")
+        if value is not None and value.type in {"method_definition", "function_declaration", "arrow_function", "function_expression"}:
+            return value
+    return None
+
+
+@RULE.on_tree("new_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT),
+              skip_file=lambda ctx: "Strategy" not in ctx.text or "await" not in ctx.text or not js.is_server_file(ctx))
+def check_passport_verify(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """`new LocalStrategy(async (username, password, done) => { await ... })`: Passport ignores the
+    promise, so a rejected await is an unhandled rejection and the login request never answers."""
+    constructor = text(field(node, "constructor"))
+    if not STRATEGY.search(constructor) or not js.is_server_file(ctx):
+        return
+    arguments = field(node, "arguments")
+    for argument in arguments.named_children if arguments is not None else []:
+        function = _verify_function(argument, ctx.root)
+        if function is None or not _is_async(function):
+            continue
+        body = field(function, "body")
+        ctx.examine(RULE)
+        waited = awaits_outside_try(body) if body is not None else None
+        if waited is not None:
+            yield RULE.hit(waited, f"the {constructor} verify callback is async and this await has no try/catch: Passport "
+                                   "drops the promise, so a failure here is an unhandled rejection (the process ends on "
+                                   "Node 15+) and the login request never gets an answer")

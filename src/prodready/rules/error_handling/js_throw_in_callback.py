@@ -4,7 +4,9 @@
 Flags `throw` inside a callback whose first parameter is the error (`(err, token) => { if (err)
 throw err; ... }`) passed to an asynchronous API — `jwt.sign`, `fs.readFile`, a Mongoose or
 driver callback — in Node server code. Promise handlers (`.then`, `.catch`, `.finally`), promise
-executors and callbacks that catch their own throw are left alone.
+executors and callbacks that catch their own throw are left alone. Also flags `JSON.parse` of the
+payload such a callback receives (`request(url, (err, res, body) => JSON.parse(body))`) with no
+try/catch: a non-JSON answer (an HTML error page, a truncated body) throws there just the same.
 
 ## Why it matters in production
 The callback runs later, on its own stack: the `try/catch` around the call that registered it has
@@ -74,33 +76,64 @@ def _skip(ctx: TreeContext) -> bool:
     return js.test_or_script(ctx) or "throw" not in ctx.text
 
 
-@RULE.on_tree("throw_statement", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_skip)
-def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    if _skip(ctx):
-        return
+def _node_callback(node: Any, ctx: TreeContext) -> tuple[Any, Any] | None:
+    """(callback, the call it is handed to) when ``node`` runs in a Node-style `(err, ...)` callback
+    of an asynchronous API, outside any try in that callback; else None."""
     callback = None
     for anc in ancestors(node):
         if anc.type == "try_statement":
-            return  # caught inside the callback itself
+            return None  # caught inside the callback itself
         if anc.type in CALLBACKS or anc.type in {"function_declaration", "method_definition"}:
             callback = anc
             break
     if callback is None or callback.type not in CALLBACKS or not js.is_server_file(ctx):
-        return
+        return None
     names = param_names(callback)
     if not names or names[0] not in ERROR_PARAMS:
-        return
+        return None
     arguments = callback.parent
     call = arguments.parent if arguments is not None and arguments.type == "arguments" else None
     if call is None or call.type != "call_expression":
-        return  # assigned, returned or stored: not handed to an asynchronous API here
+        return None  # assigned, returned or stored: not handed to an asynchronous API here
     parts = js.member_parts(field(call, "function"))
     if parts is not None and parts[1] in PROMISE_METHODS:
-        return  # a throw in a promise handler rejects the chain: PR-EH-108's concern, not a crash
+        return None  # a throw in a promise handler rejects the chain: PR-EH-108's concern, not a crash
     if parts is not None and parts[0] == "process":
-        return  # process.on('unhandledRejection', err => { throw err }): a deliberate crash
+        return None  # process.on('unhandledRejection', err => { throw err }): a deliberate crash
     if call.parent is not None and call.parent.type == "new_expression":
+        return None
+    return callback, call
+
+
+@RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee="JSON.parse".__eq__,
+              skip_file=lambda ctx: js.test_or_script(ctx) or "JSON.parse" not in ctx.text)
+def check_parse(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if js.callee(node) != "JSON.parse" or js.test_or_script(ctx):
         return
+    arguments = js.args(node)
+    found = _node_callback(node, ctx)
+    if not arguments or found is None:
+        return
+    callback, call = found
+    if text(arguments[0]) not in param_names(callback)[1:]:
+        return  # parses something else than what the callback was handed
+    ctx.examine(RULE)
+    yield RULE.hit(
+        node,
+        f"JSON.parse({text(arguments[0])[:20]}) inside the callback of {js.callee(call)[:40]}() with no try/catch: a "
+        "non-JSON answer (an HTML error page, a cut-off body) throws after the caller returned, and the uncaught "
+        "exception ends the process",
+    )
+
+
+@RULE.on_tree("throw_statement", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_skip)
+def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if _skip(ctx):
+        return
+    found = _node_callback(node, ctx)
+    if found is None:
+        return
+    _callback, call = found
     ctx.examine(RULE)
     yield RULE.hit(
         node,
