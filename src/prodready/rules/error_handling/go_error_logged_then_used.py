@@ -2,7 +2,9 @@
 
 ## What it does
 Flags `v, err := f(...)` followed by an `if err != nil { ... }` block that only logs (no `return`,
-no fallback assignment), when the code after the block goes on to use `v`.
+no fallback assignment), when the code after the block goes on to use `v`. The same for a value
+filled through a pointer (`err = json.NewDecoder(r.Body).Decode(&p)`, `json.Unmarshal(b, &p)`,
+`c.Bind(&p)`, `rows.Scan(&id)`).
 
 ## Why it matters in production
 After a failure `v` is nil or a zero value: `rows.Next()` on nil rows panics, an update runs for id
@@ -60,6 +62,8 @@ RULE = RuleMeta(
     references=("https://go.dev/blog/error-handling-and-go",),
 )
 
+# Calls that fill their pointer argument: decoders, binders, scanners.
+FILLS = lazy_compile(r"(\.Decode|\.Unmarshal|json\.Unmarshal|xml\.Unmarshal|yaml\.Unmarshal|\.Bind\w*|\.ShouldBind\w*|\.BodyParser|\.Scan)$")
 LOG_CALL = lazy_compile(r"^(log|logger|logging|logrus|slog|glog|fmt|l|\w*[lL]og\w*)\.\w+$")
 
 
@@ -89,6 +93,13 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if "err" not in names:
         return
     values = [n for n in names if n not in {"err", "_"} and re.fullmatch(r"\w+", n)]
+    filled = not values
+    if not values:
+        # `err = json.NewDecoder(r.Body).Decode(&p)`: the value is filled through a pointer argument
+        right = field(previous, "right")
+        call = right.named_children[0] if right is not None and right.named_children else None
+        if call is not None and call.type == "call_expression" and FILLS.search(go.callee(call)):
+            values = [m.group(1) for a in go.call_args(call) if (m := re.fullmatch(r"&(\w+)", text(a)))]
     if not values:
         return
     if re.search(r"(?i)warn|skip|ignor|default|fallback|continu|optional", " ".join(text(b) for b in body)):
@@ -100,7 +111,7 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         first = next((s for s in after if re.search(pattern, text(s))), None)
         if first is None:
             continue
-        if first.type == "if_statement" and re.search(pattern, text(field(first, "condition"))):
+        if not filled and first.type == "if_statement" and re.search(pattern, text(field(first, "condition"))):
             continue  # the value itself is checked before use (if v != "" / v == nil)
         used.append(value)
     if not used:
