@@ -43,6 +43,7 @@ from prodready.engine.context import DockerfileContext, ProjectContext
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._scripts import inline_script, start_scripts
 from prodready.rules.base import RuleMeta
+from prodready.rules.container._docker import start_commands
 
 RULE = RuleMeta(
     id="PR-LG-303",
@@ -99,14 +100,11 @@ def _message(where: str, option: str) -> str:
 
 @RULE.on_file(Language.DOCKERFILE)
 def check_dockerfile(ctx: DockerfileContext) -> Iterator[Hit]:
-    for instruction in ctx.dockerfile.shipped_stage():
-        if instruction.keyword not in {"CMD", "ENTRYPOINT"}:
-            continue
+    for instruction, command in start_commands(ctx.dockerfile.shipped_stage()):
         ctx.examine(RULE)
         words = instruction.exec_form
-        script = inline_script(words or [], None if words is not None else instruction.args_text)
-        commands = [list(c.argv) for c in script.commands] if script is not None else [words or []]
-        for argv in commands:
+        script = inline_script(words or [], None if words is not None else command)
+        for argv in [list(c.argv) for c in script.commands] if script is not None else [words or []]:
             option = log_file_option(argv)
             if option:
                 yield Hit(line=instruction.line, end_line=instruction.end_line, message=_message(f"`{instruction.keyword}`", option))
