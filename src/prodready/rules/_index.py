@@ -161,6 +161,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-HC-001', 'readiness-without-dependency-check', 'health-checks', 'medium', 'health_checks.readiness_without_dependency_check', ('project',)),
     ('PR-HC-001', 'readiness-without-dependency-check', 'health-checks', 'medium', 'health_checks.js_readiness_without_dependency_check', ('project',)),
     ('PR-HC-004', 'readiness-never-fails', 'health-checks', 'medium', 'health_checks.readiness_never_fails', ('javascript', 'project', 'python', 'typescript')),
+    ('PR-HC-005', 'probe-hits-index-page', 'health-checks', 'medium', 'health_checks.probe_hits_index_page', ('compose', 'dockerfile', 'javascript', 'kubernetes', 'project', 'typescript')),
     ('PR-HC-301', 'no-health-endpoint', 'health-checks', 'medium', 'health_checks.repo_no_health_endpoint', ('project',)),
     ('PR-HC-302', 'no-readiness-endpoint', 'health-checks', 'low', 'health_checks.repo_no_readiness_endpoint', ('project',)),
     ('PR-HC-303', 'k8s-missing-probes', 'health-checks', 'medium', 'health_checks.infra_k8s_missing_probes', ('project',)),
