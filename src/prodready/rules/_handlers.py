@@ -30,7 +30,7 @@ CREDENTIAL_CHECK = lazy_compile(
     r"\b(pwd|password)_?context\.verify\s*\(|\bvalidate_?password\s*\(|\bis_?valid_?password\s*\(|"
     r"\bmatch_?password\s*\(|\bpassword_?matches\s*\(|\bcheck_?password_?hash\s*\(|"
     r"(^|[\s=(!])(await\s+)?(\w+\.)?authenticate(_user)?\s*\((?!\s*['\"])|"
-    r"\.login\s*\(\s*\w+\s*,\s*\w*pass\w*\s*[,)]|\b(validate|verify|check)_?(totp|otp|2fa|mfa)\w*\s*\()"
+    r"\.login\s*\(\s*\w+\s*,\s*\w*pass\w*\s*[,)]|\bverify\w*credentials?\s*\(|\b(validate|verify|check)_?(totp|otp|2fa|mfa)\w*\s*\()"
 )
 
 
@@ -91,8 +91,10 @@ class HandlerSource:
         if name in GENERIC_NAMES:
             ordered = [route_file]  # `export default withZipline(handler)`: only the route's own file says which
         else:
+            # (the route's own file always: a Next.js app under apps/web/ is the server, whatever its directory says)
             candidates = [p for p in self.sources if _family(p) == family and not (family == "js" and BROWSER_DIR.search(p))]
-            ordered = sorted(candidates, key=lambda p: (p != route_file, posixpath.dirname(p) != directory, p))
+            ordered = [route_file] + sorted((p for p in candidates if p != route_file),
+                                            key=lambda p: (posixpath.dirname(p) != directory, p))
         for path in ordered:
             text = self.text(path)
             if name not in text:
@@ -150,4 +152,5 @@ def with_handler_places(model: Any, hits: Iterable[Hit], credential_check: bool 
             definition = source.definition(route.file, route.handler)
             check = source.credential_check(definition) if definition is not None and credential_check else None
             places = tuple(p for p in (definition, check) if p is not None)
-        yield replace(hit, elsewhere=tuple((p.path, p.line, p.text) for p in places)) if places else hit
+        found = tuple((p.path, p.line, p.text) for p in places if (p.path, p.line) not in {(e[0], e[1]) for e in hit.elsewhere})
+        yield replace(hit, elsewhere=hit.elsewhere + found) if found else hit

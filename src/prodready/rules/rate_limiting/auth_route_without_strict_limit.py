@@ -40,12 +40,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from prodready.engine.context import ProjectContext
+from prodready.engine.safeio import read_head
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._handlers import with_handler_places
+from prodready.rules._handlers import CREDENTIAL_CHECK, with_handler_places
 from prodready.rules._repo import RATE_LIMIT_PACKAGES
 from prodready.rules._secretutil import snake_case
 from prodready.rules.base import RuleMeta
@@ -115,7 +117,9 @@ def _js_skip(route: Any) -> bool:
     if route.framework not in JS_FRAMEWORKS:
         return False
     housekeeping = LLM_PATH.search(route.path) and re.search(r"(?i)/(reset|clear|history|delete)/?$", route.path)
-    return bool(housekeeping) or route.auth and "admin" not in route.path.lower()
+    # "protected" by checking the password in the handler: that check is the login being guessed at
+    login_itself = str(route.auth_via or "").startswith("in-handler") and CREDENTIAL_CHECK.search(str(route.auth_via))
+    return bool(housekeeping) or bool(route.auth) and not login_itself and "admin" not in route.path.lower()
 
 
 def _js_no_limiter(ctx: ProjectContext) -> Iterator[Hit]:
@@ -124,6 +128,26 @@ def _js_no_limiter(ctx: ProjectContext) -> Iterator[Hit]:
         if route.framework not in JS_FRAMEWORKS or route.method in {"GET", "HEAD", "OPTIONS"}:
             continue
         login_post = route.method == "POST" and LOGIN_RESOURCE.search(route.path)
+        elsewhere: tuple[tuple[str, int | None, str], ...] = ()
+        if route.method in ("ANY", "*"):
+            # a Next.js API file answers every method: what it does decides (POST /api/session that
+            # checks the password is the login; /api/logins listing the providers is not)
+            source = _route_source(ctx, route.file)
+            checks_password = bool(CREDENTIAL_CHECK.search(source))
+            authorize = NEXTAUTH_AUTHORIZE.search(source) if "CredentialsProvider" in source else None
+            if authorize is not None:
+                # NextAuth's credentials provider: its authorize() is the password login
+                line = source.count("\n", 0, authorize.start()) + 1
+                elsewhere = ((route.file, line, "CredentialsProvider authorize()"),)
+                checks_password = True
+                ctx.examine(RULE)
+                yield Hit(line=route.line, path=route.file, elsewhere=elsewhere,
+                          message=f"{route.method} {route.path} signs in with a password (NextAuth credentials) and the "
+                          "service has no limiter: brute force is cheap")
+                continue
+            login_post = LOGIN_RESOURCE.search(route.path) and checks_password
+            if LOGIN_WORD.search(route.path) and not ACCOUNT_FLOW.search(route.path) and not checks_password:
+                continue
         if not (SENSITIVE.search(route.path) or _js_sensitive_post(route.path) or login_post) or _js_skip(route) or "admin" in route.path.lower():
             continue
         if re.search(r"(?i)refresh|logout|sign-?out", route.path):
@@ -134,6 +158,15 @@ def _js_no_limiter(ctx: ProjectContext) -> Iterator[Hit]:
             path=route.file,
             message=f"{route.method} {route.path} has no rate limit and the service has no limiter: {_abuse(route.path)}",
         )
+NEXTAUTH_AUTHORIZE = lazy_compile(r"\bauthorize\s*\(")
+LOGIN_WORD = lazy_compile(r"(?i)(login|signin|sign-in|log-in|(^|/)auth/?$|(^|/)sessions?/?$)")
+ACCOUNT_FLOW = lazy_compile(r"(?i)(reset|forgot|signup|sign-up|register|password|otp|verify|2fa|mfa|token)")
+
+
+def _route_source(ctx: ProjectContext, path: str) -> str:
+    return read_head(str(Path(ctx.model.root) / path), 200_000).decode("utf-8", "replace")
+
+
 # POST /api/auth or /sessions with no authentication is the login (the resource is the session).
 LOGIN_RESOURCE = lazy_compile(r"(?i)(^|/)(auth|sessions?)/?$")
 # Without any limiter: the routes where guessing or account spam is the attack.
