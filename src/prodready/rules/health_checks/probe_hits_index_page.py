@@ -73,8 +73,8 @@ RULE = RuleMeta(
 
 # A local URL as a probe writes it: optional scheme, a loopback host, an optional port, then the path.
 LOCAL_URL = lazy_compile(
-    r"(?<![\w/.-])(?:https?://)?(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?::(?:\d+|\$\{?\w+\}?))?"
-    r"(?P<path>/[^\s\"'|;&)\]}`]*)?(?=$|[\s\"'|;&)\]}`])"
+    r"(?<![\w/.-])(?:https?://)?(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?::(?:\d+|\$\{\w+\}|\$\w+))?"
+    r"(?P<path>/[^\s\"'|;&)\]`$]*)?(?=$|[\s\"'|;&)\]`])"
 )
 PROBE_TOOL = lazy_compile(r"(?<![\w-])(curl|wget|fetch|http\.get|requests\.get|urlopen|httpx\.get)\b")
 PROBE_KEYS = ("livenessProbe", "readinessProbe", "startupProbe")
@@ -241,7 +241,10 @@ def check_node_script(root: Any, ctx: TreeContext) -> Iterator[Hit]:
             path_value = js.object_value(target, "path")
             path_text = text(path_value).strip("'\"`") if path_value is not None else "/"
             if path_text in ("/", ""):
-                yield RULE.hit(call, MESSAGE.format(what="the health-check script", url="/"))
+                # at the options that leave out the path (`const options = {host, port}`), and the request
+                line = target.start_point[0] + 1
+                yield Hit(line=line, message=MESSAGE.format(what="the health-check script", url="/"),
+                          related=((call.start_point[0] + 1, "the request"),))
                 return
         elif target.type in ("string", "template_string"):
             ctx.examine(RULE)

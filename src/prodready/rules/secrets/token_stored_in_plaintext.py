@@ -255,14 +255,12 @@ def _hashed(table: str, column: str, digests: list[tuple[str, str, str]], path: 
     return False
 
 
-# Where a token is minted and written, and where it is looked up by its value.
-RANDOM_VALUE = r"(token_hex|token_urlsafe|token_bytes|uuid4|uuid\.New|randomBytes|randomUUID|nanoid|rand\.Read|generate\w*(token|key)|new_?(token|key)|random\w*\()"
+# Where a token is looked up by its value (where it is minted is judged for its randomness, another concern).
 
 
 def _places(texts: dict[str, str], column: str) -> list[tuple[str, int, str]]:
     names = {column, _column(column), re.sub(r"_(\w)", lambda m: m.group(1).upper(), _column(column))}
     alternatives = "|".join(sorted(re.escape(n) for n in names))
-    minted = re.compile(rf"(?i)\b(?:{alternatives})\b\s*(?:=|:)(?!=)[^\n]*{RANDOM_VALUE}")
     looked_up = re.compile(
         rf"(filter_by\(\s*(?:{alternatives})\s*=|objects\.get\(\s*(?:{alternatives})\s*=|\.(?:{alternatives})\s*==|"
         rf"where:\s*\{{\s*(?:{alternatives})\b|findOne\(\s*\{{\s*(?:{alternatives})\b|(?i:where|or|and)\s*\(?\s*[\"`]?(?:{alternatives})[\"`]?\s*=\s*[$?%:@])"
@@ -270,11 +268,9 @@ def _places(texts: dict[str, str], column: str) -> list[tuple[str, int, str]]:
     places: list[tuple[str, int, str]] = []
     for path, text in texts.items():
         for number, line in enumerate(text.splitlines(), start=1):
-            if minted.search(line):
-                places.append((path, number, "issued and stored here"))
-            elif looked_up.search(line):
+            if looked_up.search(line):
                 places.append((path, number, "looked up by its value here"))
-            if len(places) >= 6:
+            if len(places) >= 3:
                 return places
     return places
 
