@@ -1,7 +1,9 @@
 """SMTP connection without timeouts
 
 ## What it does
-Flags `nodemailer.createTransport({...})` SMTP transports (host/port or a well-known `service`)
+Flags `nodemailer.createTransport({...})` SMTP transports (host/port, a connection `url` or a well-known
+`service`, also with spread defaults when the file names no timeout anywhere, and a connection URL taken
+straight from `process.env`)
 whose options set none of `connectionTimeout`, `greetingTimeout` or `socketTimeout`. An options
 object held in a local `const` is read too. Transports for HTTP mail APIs (a plugin object), SES,
 stream/JSON transports and options built elsewhere are skipped. In Python, `smtplib.SMTP(...)` /
@@ -84,6 +86,16 @@ def _local_object(name: str, call: Any) -> Any:
         scope = js.enclosing_function(scope)
 
 
+def _names_key(options: Any, key: str) -> bool:
+    """The object literal itself sets `key` (a spread of defaults is judged by the file's text)."""
+    for child in options.named_children:
+        if child.type == "pair" and text(field(child, "key")).strip("'\"") == key:
+            return True
+        if child.type == "shorthand_property_identifier" and text(child) == key:
+            return True
+    return False
+
+
 def _root(node: Any) -> Any:
     while node.parent is not None:
         node = node.parent
@@ -101,6 +113,14 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
         if not js.callee(call).endswith("createTransport") or not js.args(call):
             continue
         options = js.args(call)[0]
+        if options.type == "member_expression" and text(options).startswith("process.env."):
+            # `createTransport(process.env.SMTP_URL)`: a connection URL, which carries no timeouts
+            if any(k in ctx.text for k in TIMEOUT_KEYS):
+                continue
+            ctx.examine(RULE)
+            yield RULE.hit(call, f"nodemailer transport built from the URL in `{text(options)[:40]}` with no "
+                           "connectionTimeout/socketTimeout: a slow relay holds each mail-sending request for minutes")
+            continue
         if options.type == "member_expression" and any(w in text(options).lower() for w in ("mail", "smtp")):
             # `createTransport(config.email.smtp)`: options built in a settings module; none of the
             # timeout keys appears here, so they are (almost always) set nowhere
@@ -119,14 +139,16 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
                 continue  # the same options rebuilt into a second transport: one finding
             seen.add(text(options))
             options = _local_object(text(options), call)
-        if options is None or options.type != "object" or any(c.type == "spread_element" for c in options.named_children):
+        if options is None or options.type != "object":
             continue
-        if not (js.object_has_key(options, "host") or js.object_has_key(options, "service")):
+        if any(c.type == "spread_element" for c in options.named_children) and any(k in ctx.text for k in TIMEOUT_KEYS):
+            continue  # spread defaults from a file that does name timeouts: they may be in there
+        if not any(js.object_has_key(options, k) for k in ("host", "service", "url")):
             continue
-        if any(js.object_has_key(options, k) for k in NOT_SMTP_KEYS):
+        if any(_names_key(options, k) for k in NOT_SMTP_KEYS):
             continue
         ctx.examine(RULE)
-        if not any(js.object_has_key(options, k) for k in TIMEOUT_KEYS):
+        if not any(_names_key(options, k) for k in TIMEOUT_KEYS):
             yield RULE.hit(
                 call,
                 "nodemailer SMTP transport without connectionTimeout/socketTimeout: a slow relay holds each mail-sending request for minutes",
