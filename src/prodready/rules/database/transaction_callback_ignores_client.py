@@ -53,6 +53,7 @@ from prodready.lang import javascript as js
 from prodready.lang.treesitter import descendants, field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._go_http import in_test_path
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -148,9 +149,10 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     )
 
 
-@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda name: name.endswith(".Transaction"))
+@RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda name: name.endswith(".Transaction"),
+              skip_file=in_test_path)
 def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    if ctx.is_test_file:
+    if ctx.is_test_file or in_test_path(ctx):
         return
     parts = go.call_parts(node)
     arguments = go.call_args(node)
