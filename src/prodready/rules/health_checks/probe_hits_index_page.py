@@ -54,7 +54,7 @@ from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._k8s import containers
 from prodready.rules.base import RuleMeta
-from prodready.rules.container._compose import dependencies_only
+from prodready.rules.container._compose import dependencies_only, services
 
 RULE = RuleMeta(
     id="PR-HC-005",
@@ -130,14 +130,9 @@ def _compose_command(test: Any) -> str:
 def check_compose(ctx: YamlContext) -> Iterator[Hit]:
     if dependencies_only(ctx):
         return
-    for document in ctx.documents:
-        services = document.get("services") if isinstance(document, YMap) else None
-        if not isinstance(services, YMap):
-            continue
-        for name, service in services.items():
-            check = service.get("healthcheck") if isinstance(service, YMap) else None
-            if not isinstance(check, YMap) or check.get("disable"):
-                continue
+    for _block, name, service in services(ctx):
+        check = service.get("healthcheck")
+        if isinstance(check, YMap) and not check.get("disable"):
             ctx.examine(RULE)
             url = index_target(_compose_command(check.get("test")))
             if url:
