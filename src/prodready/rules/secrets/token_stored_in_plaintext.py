@@ -147,21 +147,24 @@ def _python(lines: list[str]) -> Iterator[tuple[int, str, str]]:
             yield number, model, field.group("name")
 
 
-def _go(lines: list[str]) -> Iterator[tuple[int, str, str]]:
-    model = ""
+def _braced_blocks(lines: list[str], header: re.Pattern[str]) -> Iterator[tuple[int, str, str]]:
+    """(line number, block name, line) of each line inside `type X struct {` / `model X {` blocks."""
+    name = ""
     for number, line in enumerate(lines, start=1):
-        struct = GO_STRUCT.match(line)
-        if struct:
-            model = struct.group("name")
-            continue
-        if line.startswith("}"):
-            model = ""
-            continue
+        opened = header.match(line)
+        if opened:
+            name = opened.group("name")
+        elif line.startswith("}"):
+            name = ""
+        elif name:
+            yield number, name, line
+
+
+def _go(lines: list[str]) -> Iterator[tuple[int, str, str]]:
+    for number, model, line in _braced_blocks(lines, GO_STRUCT):
         field = GO_FIELD.match(line)
-        if not (field and model):
-            continue
-        tag = GO_DB_TAG.search(field.group("tag"))
-        if tag is None or tag.group("column").startswith("-"):
+        tag = GO_DB_TAG.search(field.group("tag")) if field else None
+        if field is None or tag is None or tag.group("column").startswith("-"):
             continue  # not a database column
         column = tag.group("column").split(";")[0].split(",")[0]
         column = column.removeprefix("column:") if column.startswith("column:") else ""
@@ -169,17 +172,9 @@ def _go(lines: list[str]) -> Iterator[tuple[int, str, str]]:
 
 
 def _prisma(lines: list[str]) -> Iterator[tuple[int, str, str]]:
-    model = ""
-    for number, line in enumerate(lines, start=1):
-        header = PRISMA_MODEL.match(line)
-        if header:
-            model = header.group("name")
-            continue
-        if line.startswith("}"):
-            model = ""
-            continue
+    for number, model, line in _braced_blocks(lines, PRISMA_MODEL):
         field = PRISMA_FIELD.match(line)
-        if field and model:
+        if field:
             yield number, model, field.group("name")
 
 
