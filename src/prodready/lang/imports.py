@@ -52,8 +52,36 @@ def js_imports(root: Any) -> dict[str, str]:
                             key = field(prop, "key")
                             val = field(prop, "value")
                             if val is not None:
-                                imports[text(val)] = f"{module}#{text(key)}"
+                                # `{ default: axios } = require('axios')` is the module's default export
+                                imports[text(val)] = module if text(key) == "default" else f"{module}#{text(key)}"
+    source_text = root.text.decode("utf-8", "replace") if root.text is not None else ""
+    if "require(" in source_text:
+        _nested_requires(source_text, imports)
     return imports
+
+
+# `const axios = require('axios')` inside a function (a lazy require): the name means the same module
+# there; a top-level binding of the same name wins.
+NESTED_REQUIRE = re.compile(
+    r"^[ \t]+(?:const|let|var)\s+(?P<name>\w+|\{[^}=]*\})\s*=\s*require\(\s*['\"](?P<module>[^'\"]+)['\"]\s*\)",
+    re.MULTILINE,
+)
+
+
+def _nested_requires(source: str, imports: dict[str, str]) -> None:
+    found: dict[str, set[str]] = {}
+    for match in NESTED_REQUIRE.finditer(source):
+        module, name = match.group("module"), match.group("name")
+        if not name.startswith("{"):
+            found.setdefault(name, set()).add(module)
+            continue
+        for part in name.strip("{} \n").split(","):
+            key, _, alias = (p.strip() for p in part.partition(":"))
+            if key and re.fullmatch(r"\w+", alias or key):
+                found.setdefault(alias or key, set()).add(module if key == "default" else f"{module}#{key}")
+    for name, modules in found.items():
+        if len(modules) == 1:  # one name bound to two modules in two functions says nothing file-wide
+            imports.setdefault(name, modules.pop())
 
 
 def _require_source(value: Any) -> str | None:

@@ -439,7 +439,7 @@ PYTHON_CALLS: dict[str, tuple[str, ...]] = {
     'secrets.insecure_random_token': ('choice', 'choices', 'getrandbits', 'randint', 'random', 'randrange', 'sample', 'uuid1'),
     'timeouts.redis_without_socket_timeout': ('BlockingConnectionPool', 'ConnectionPool', 'FlaskRedis', 'Redis', 'StrictRedis', 'StrictValkey', 'Valkey', 'from_url'),
     'timeouts.subprocess_without_timeout': ('call', 'check_call', 'check_output', 'communicate', 'run', 'wait'),
-    'timeouts.llm_client_without_timeout': ('Anthropic', 'AnthropicBedrock', 'AsyncAnthropic', 'AsyncAzureOpenAI', 'AsyncOpenAI', 'AzureChatOpenAI', 'AzureOpenAI', 'ChatAnthropic', 'ChatOpenAI', 'OpenAI'),
+    'timeouts.llm_client_without_timeout': ('Anthropic', 'AnthropicBedrock', 'AsyncAnthropic', 'AsyncAzureOpenAI', 'AsyncOpenAI', 'AzureChatOpenAI', 'AzureOpenAI', 'ChatAnthropic', 'ChatOpenAI', 'OpenAI', 'acompletion', 'aembedding', 'aimage_generation', 'atext_completion', 'completion', 'embedding', 'image_generation', 'text_completion'),
     'timeouts.websocket_keepalive_disabled': ('serve', 'unix_serve'),
     'unbounded_growth.log_file_without_rotation': ('FileHandler', 'basicConfig', 'open'),
     'unbounded_growth.unbounded_queue': ('Queue', 'SimpleQueue'),

@@ -223,8 +223,9 @@ def _is_view(handler: ast.ExceptHandler) -> bool:
     if function is None:
         return False
     decorators = " ".join(ast.unparse(d) for d in function.decorator_list)
-    first = function.args.args[0].arg if function.args.args else ""
-    return bool(ROUTE_DECORATOR.search(decorators)) or first == "request"
+    names = [a.arg for a in function.args.args[:2]]
+    # (a view function takes the request first; a class-based or DRF view method takes it after self)
+    return bool(ROUTE_DECORATOR.search(decorators)) or "request" in names and names[0] in ("request", "self")
 
 
 @RULE.on_python(ast.ExceptHandler, skip_file=is_script_like)
@@ -246,7 +247,7 @@ def check_python(node: ast.ExceptHandler, ctx: PyContext) -> Iterator[Hit]:
             yield RULE.hit(child, f"the exception `{error}` is rendered into the page: its text (queries, hosts, "
                                   "library internals) reaches the client")
             return
-        if value is None or not _py_leaks(value, error):
+        if value is None or not (_py_leaks(value, error) or _leaks_through_local(value, node, error)):
             continue
         status = re.search(r"status_code\s*=\s*(\d{3})|\b(4\d\d)\b|abort\((\d{3})|HTTP_(\d{3})_", ast.unparse(value))
         code = next((g for g in status.groups() if g), "") if status else ""
@@ -256,6 +257,17 @@ def check_python(node: ast.ExceptHandler, ctx: PyContext) -> Iterator[Hit]:
         ctx.examine(RULE)
         yield RULE.hit(child, f"the exception text of `{error}` is sent to the client: internals (queries, paths, hosts) leak in error responses")
         return
+
+
+def _leaks_through_local(value: ast.AST, handler: ast.ExceptHandler, error: str) -> bool:
+    """`response = {"msg": str(err)}; return Response(response, status=500)`: a name the response uses,
+    assigned in the same except block from the exception's text."""
+    used = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
+    for statement in ast.walk(ast.Module(body=handler.body, type_ignores=[])):
+        if isinstance(statement, ast.Assign) and any(isinstance(t, ast.Name) and t.id in used for t in statement.targets) \
+                and _py_leaks(statement.value, error):
+            return True
+    return False
 
 
 EXCEPTION_HANDLER = lazy_compile(r"(^|\.)(exception_handler|errorhandler|app_errorhandler|register_error_handler)$")

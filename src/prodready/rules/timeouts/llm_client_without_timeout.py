@@ -2,7 +2,9 @@
 
 ## What it does
 Flags OpenAI, Azure OpenAI and Anthropic SDK clients (sync and async) and LangChain chat models
-created without an explicit `timeout` (`request_timeout` for LangChain).
+created without an explicit `timeout` (`request_timeout` for LangChain), and LiteLLM calls
+(`completion`, `acompletion`, `embedding`...) that pass no `timeout` — also through a `**request`
+dict the calling function builds without one — when `litellm.request_timeout` is set nowhere.
 
 ## Why it matters in production
 The OpenAI and Anthropic SDKs wait up to 10 minutes per request by default, and retry on top of
@@ -33,6 +35,7 @@ import ast
 from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
+from prodready.lang import python as pyast
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._pyutil import has_keyword, in_test_file
 from prodready.rules.base import RuleMeta
@@ -62,6 +65,27 @@ CLIENTS = {
     "langchain_anthropic.ChatAnthropic": "default_request_timeout",
     "langchain_community.chat_models.ChatOpenAI": "request_timeout",
 }
+
+
+LITELLM_CALLS = frozenset({"completion", "acompletion", "text_completion", "atext_completion", "embedding",
+                           "aembedding", "image_generation", "aimage_generation"})
+
+
+@RULE.on_python(ast.Call, calls=sorted(LITELLM_CALLS), skip_file=in_test_file)
+def check_litellm(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
+    name = ctx.call_name(node) or ""
+    if ctx.is_test_file or name.rpartition(".")[0] != "litellm" or name.rpartition(".")[2] not in LITELLM_CALLS:
+        return
+    ctx.examine(RULE)
+    if any(pyast.keyword(node, k) is not None for k in ("timeout", "request_timeout")) or "litellm.request_timeout" in ctx.text:
+        return
+    if pyast.has_splat(node):
+        # completion(**ai_request): the dict is built in the calling function; a timeout key there counts
+        scope = pyast.enclosing_function(node)
+        source = ast.get_source_segment(ctx.text, scope) if scope is not None else ctx.text
+        if source is None or "timeout" in source:
+            return
+    yield RULE.hit(node, f"litellm {name.rpartition('.')[2]}() without timeout: the provider call can hold the worker for minutes")
 
 
 @RULE.on_python(
