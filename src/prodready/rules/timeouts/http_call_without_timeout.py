@@ -60,7 +60,7 @@ REQUESTS_FUNCS = {f"requests.{verb}" for verb in HTTP_VERBS} | {f"requests.api.{
 SESSION_FACTORIES = {"requests.Session", "requests.session", "requests.sessions.Session"}
 URLOPEN = {"urllib.request.urlopen", "urllib2.urlopen"}
 HTTPX_CALLS = {f"httpx.{verb}" for verb in HTTP_VERBS | {"stream"}} | {"httpx.Client", "httpx.AsyncClient"}
-AIOHTTP_SESSION = {"aiohttp.ClientSession"}
+AIOHTTP_SESSION = {"aiohttp.ClientSession", "aiohttp.request"}  # aiohttp.request() opens its own session
 
 _SESSIONS_KEY = "_pr_requests_sessions"
 
@@ -120,7 +120,7 @@ def check(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
         if not has_keyword(node, "timeout"):
             yield RULE.hit(
                 node,
-                "aiohttp.ClientSession() without timeout=aiohttp.ClientTimeout(...) (default waits 5 minutes)",
+                f"{name}() without timeout=aiohttp.ClientTimeout(...) (default waits 5 minutes)",
             )
         return
     func = node.func
