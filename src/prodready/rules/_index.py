@@ -133,6 +133,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-EH-005', 'assert-for-runtime-check', 'error-handling', 'low', 'error_handling.assert_for_runtime_check', ('python',)),
     ('PR-EH-007', 'django-get-without-does-not-exist', 'error-handling', 'low', 'error_handling.django_get_without_does_not_exist', ('python',)),
     ('PR-EH-008', 'http-status-unchecked', 'error-handling', 'low', 'error_handling.http_status_unchecked', ('go', 'python')),
+    ('PR-EH-009', 'exception-created-not-raised', 'error-handling', 'medium', 'error_handling.exception_created_not_raised', ('javascript', 'python', 'typescript')),
     ('PR-EH-102', 'js-startup-failure-only-logged', 'error-handling', 'medium', 'error_handling.js_startup_failure_only_logged', ('javascript', 'typescript')),
     ('PR-EH-103', 'error-detail-to-client', 'error-handling', 'medium', 'error_handling.js_error_message_to_client', ('javascript', 'python', 'typescript')),
     ('PR-EH-103', 'error-detail-to-client', 'error-handling', 'low', 'error_handling.go_internal_error_to_client', ('go',)),
