@@ -27,6 +27,10 @@ except Exception as e:
     raise ApiError("could not create the user", 500) from e
 ```
 
+## Known limitations
+Exception classes are recognised by name only: a class called `...Error` that is not an exception
+(a value object) would be reported when built as a statement, which such classes rarely are.
+
 ## References
 - https://pylint.readthedocs.io/en/latest/user_guide/messages/warning/pointless-exception-statement.html
 - https://eslint.org/docs/latest/rules/no-new
