@@ -138,6 +138,9 @@ GORM_TERMINAL = lazy_compile(
 )
 
 
+GORM_MODEL_CALLS = frozenset({"First", "Last", "Take", "Find", "FirstOrCreate", "Create", "Save", "Delete", "Updates"})
+
+
 def _uses_gorm(ctx: TreeContext) -> bool:
     return any(path in {"github.com/jinzhu/gorm", "gorm.io/gorm"} for path in ctx.imports.values())
 
@@ -150,8 +153,14 @@ def _gorm_drops(call: Any, callee: str, ctx: TreeContext) -> bool:
         return False
     if _uses_gorm(ctx):
         return True
-    # a *gorm.DB handed over by a helper (db := common.GetDB(); db.First(&u, id)) in a file without the import
-    return callee.split(".")[0] in {"db", "tx"} and match.group(1) in {"First", "Last", "Take", "Find", "Related", "FirstOrCreate"}
+    # a *gorm.DB handed over by a helper (db := common.GetDB(); db.First(&u, id)) or held in a field
+    # (r.DB.Create(&span)) in a file without the import: a query or write of a model passed by pointer
+    parts = callee.split("(")[0].split(".")[:-1]
+    if callee.split(".")[0] in {"db", "tx"} and match.group(1) in {"First", "Last", "Take", "Find", "Related", "FirstOrCreate"}:
+        return True
+    arguments = go.call_args(call)
+    by_pointer = bool(arguments) and text(arguments[0]).startswith(("&", "new("))
+    return by_pointer and any(part in {"DB", "db", "Db", "tx"} for part in parts) and match.group(1) in GORM_MODEL_CALLS
 
 
 def _unchecked_migration(call: Any, callee: str, ctx: TreeContext) -> bool:
