@@ -1,4 +1,4 @@
-"""Go background loop that stops for good on its first error
+"""Background loop that stops for good on its first error
 
 ## What it does
 Flags a goroutine started from a function literal (`go func() { for { ... } }()`) whose endless
@@ -61,7 +61,8 @@ from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
     id="PR-EH-213",
-    name="go-background-loop-stops-on-error",
+    name="background-loop-stops-on-error",
+    aliases=("go-background-loop-stops-on-error",),
     category=Category.ERROR_HANDLING,
     severity=Severity.MEDIUM,
     confidence=Confidence.HIGH,
