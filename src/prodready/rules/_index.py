@@ -66,6 +66,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-CF-012', 'boolean-setting-from-raw-env', 'configuration', 'medium', 'configuration.boolean_setting_from_raw_env', ('python',)),
     ('PR-CF-013', 'django-cookies-without-secure', 'configuration', 'medium', 'configuration.django_cookies_without_secure', ('project',)),
     ('PR-CF-014', 'django-allowed-hosts-any', 'configuration', 'medium', 'configuration.django_allowed_hosts_any', ('python',)),
+    ('PR-CF-016', 'open-registration-by-default', 'configuration', 'medium', 'configuration.open_registration_by_default', ('project',)),
     ('PR-CF-102', 'js-loads-example-env', 'configuration', 'medium', 'configuration.js_loads_example_env', ('project',)),
     ('PR-CF-103', 'no-security-headers', 'configuration', 'low', 'configuration.js_no_security_headers', ('project',)),
     ('PR-CF-105', 'js-tls-verification-disabled', 'configuration', 'medium', 'configuration.js_tls_verification_disabled', ('javascript', 'typescript')),
