@@ -104,6 +104,19 @@ def _inside_try_within(node: Any, loop: Any) -> bool:
     return False
 
 
+JS_SCOPES = frozenset({"while_statement", "for_statement", "for_in_statement", "do_statement", "function_declaration",
+                       "function_expression", "arrow_function", "method_definition", "function", "switch_statement"})
+
+
+def _js_leaves(loop: Any) -> bool:
+    """A `return` or `break` that ends this very loop."""
+    for exit_node in (*descendants(loop, "return_statement"), *descendants(loop, "break_statement")):
+        owner = next((a for a in ancestors(exit_node) if a.type in JS_SCOPES), None)
+        if owner is not None and owner.id == loop.id:
+            return True
+    return False
+
+
 @RULE.on_tree("while_statement", "for_statement", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT))
 def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file or js.SCRIPT_PATH.search(ctx.path) or not _js_endless(node):
@@ -112,8 +125,8 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if function is None or not text(function).lstrip().startswith(("async", "export async")) and "async" not in text(function)[:40]:
         return
     body = field(node, "body")
-    if body is None or not JS_WAIT.search(text(body)):
-        return  # no pause between rounds: not a poller (a consumer loop, a retry loop)
+    if body is None or not JS_WAIT.search(text(body)) or _js_leaves(node):
+        return  # no pause between rounds (a consumer loop), or a wait/retry loop that ends
     ctx.examine(RULE)
     for awaited in descendants(body, "await_expression"):
         owner = js.enclosing_function(awaited)
@@ -132,17 +145,38 @@ def _py_wait(call: ast.Call, ctx: PyContext) -> bool:
     return bool(PY_WAIT.match(ctx.call_name(call) or ""))
 
 
+# What a round's work looks like in Python: an awaited call, or a call on a client, store or job.
+PY_WORK = lazy_compile(
+    r"(?i)(^|\.|_)(db|session|client|redis|cache|requests|httpx|conn\w*|cursor|api|query|execute\w*|save|commit|send\w*|"
+    r"fetch\w*|purge|refresh|sync\w*|process\w*|poll\w*|publish|consume|download|upload|scrape)(\.|_|$|\()"
+)
+
+
+def _leaves(loop: ast.While) -> bool:
+    """A `return` or `break` of this loop: a wait or retry loop that ends, not a worker."""
+    stack: list[ast.AST] = list(loop.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Return, ast.Break)):
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.While, ast.For, ast.AsyncFor)):
+            continue  # their returns and breaks are their own
+        stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
 @RULE.on_python(ast.While, skip_file=in_test_file)
 def check_python(node: ast.While, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file or is_script_like(ctx):
         return
-    if not (isinstance(node.test, ast.Constant) and node.test.value in (True, 1)):
+    if not (isinstance(node.test, ast.Constant) and node.test.value in (True, 1)) or _leaves(node):
         return
     calls = [c for statement in node.body for c in ast.walk(statement) if isinstance(c, ast.Call)]
     if not any(_py_wait(c, ctx) for c in calls):
         return  # no pause between rounds: not a periodic job
     ctx.examine(RULE)
     guarded: set[int] = set()
+    awaited = {id(n.value) for statement in node.body for n in ast.walk(statement) if isinstance(n, ast.Await)}
     for statement in node.body:
         for inner in ast.walk(statement):
             if isinstance(inner, ast.Try) and inner.handlers:
@@ -151,8 +185,8 @@ def check_python(node: ast.While, ctx: PyContext) -> Iterator[Hit]:
         if id(call) in guarded or _py_wait(call, ctx):
             continue
         name = ctx.call_name(call) or ast.unparse(call.func)
-        if name.split(".")[-1] in {"print", "len", "range", "info", "debug", "warning", "error", "exception", "append"}:
-            continue  # logging and bookkeeping do not fail the round
+        if id(call) not in awaited and not PY_WORK.search(name):
+            continue  # bookkeeping (len, list, logging, time.monotonic) does not fail the round
         hit = RULE.hit(node, MESSAGE.format(what=f"`{name}(...)` on line {call.lineno}"))
         yield replace(hit, related=((call.lineno, "the first unguarded call"),))
         return
