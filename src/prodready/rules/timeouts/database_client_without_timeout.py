@@ -63,7 +63,7 @@ from prodready.knowledge import Client, client_for, clients
 from prodready.lang import golang as go
 from prodready.lang import javascript as js
 from prodready.lang import python as pyast
-from prodready.lang.treesitter import field, string_value, text
+from prodready.lang.treesitter import descendants, field, string_value, text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules import _django as django
 from prodready.rules._pyutil import is_script_like, keyword_value
@@ -209,10 +209,32 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     arguments = [_uncast(a) for a in js.args(node)]
     if any(a.type == "spread_element" for a in arguments):
         return
+    index = client.options_arg
+    if index is not None and len(arguments) > index and arguments[index].type == "identifier":
+        # `const config = {...}; new S3Client(config)`: the options object built in the same function
+        local = _js_local_options(node, text(arguments[index]), client.timeout_options)
+        if local is not None:
+            arguments[index] = local
     objects = [a for a in arguments if a.type == "object"]
     if _bounded(client, arguments, objects):
         return
     yield RULE.hit(node, f"{client.name} client without {'/'.join(client.timeout_options[:2])}: {client.default}")
+
+
+def _js_local_options(node: Any, name: str, timeout_options: Any) -> Any:
+    """The object literal `name` is declared with in the enclosing function, when no timeout option
+    is set on it later there (`config.requestHandler = ...`) and no computed key is."""
+    function = js.enclosing_function(node)
+    if function is None:
+        return None
+    options = "|".join(re.escape(o) for o in timeout_options)
+    if re.search(rf"\b{re.escape(name)}\.({options})\s*=(?!=)|\b{re.escape(name)}\[", text(function)):
+        return None
+    for declarator in descendants(function, "variable_declarator"):
+        value = field(declarator, "value")
+        if text(field(declarator, "name")) == name and value is not None and value.type == "object":
+            return None if any(c.type == "spread_element" for c in value.named_children) else value
+    return None
 
 
 def _uncast(argument: Any) -> Any:
