@@ -48,6 +48,9 @@ SCRIPT_PATH = _PathPattern(r"(^|/)(scripts?|bin|tools|commands?|cli|migrations|s
 # DOM and browser-storage globals: code that touches them runs in a browser. Isomorphic modules
 # guard them with `typeof window`.
 BROWSER_GLOBALS = lazy_compile(r"\b(?:window|document|navigator|localStorage|sessionStorage)\.[A-Za-z_]")
+NODE_BUILTINS = frozenset({"fs", "fs/promises", "path", "crypto", "child_process", "os", "stream", "stream/promises",
+                           "zlib", "net", "tls", "dns", "worker_threads", "cluster", "readline"})
+NODE_BUFFER = lazy_compile(r"\bBuffer\.(from|alloc|concat|isBuffer)\b|:\s*Buffer\b")
 SERVER_DIR = lazy_compile(r"(^|/)(server|backend)(/|$)")
 
 
@@ -83,7 +86,11 @@ def _is_server_file(ctx: TreeContext) -> bool:
         return False
     if not imports_server and _uses_browser_globals(ctx.text) and not SERVER_DIR.search(ctx.path):
         return False  # a browser module in a package that also holds a server (one package.json for both)
-    return imports_server or bool(SERVER_PATH.search(ctx.path)) or getattr(ctx, "node_server_package", False)
+    if imports_server or SERVER_PATH.search(ctx.path) or getattr(ctx, "node_server_package", False):
+        return True
+    # Node's own modules (fs, stream, crypto...) or Buffers: code that only runs on the server
+    node_only = any(m.split("#")[0].removeprefix("node:") in NODE_BUILTINS for m in modules)
+    return (node_only or NODE_BUFFER.search(ctx.text) is not None) and not _uses_browser_globals(ctx.text)
 
 
 def callee(call: Node) -> str:
