@@ -70,8 +70,10 @@ FETCH_MODULES = {"node-fetch", "undici", "cross-fetch", "isomorphic-fetch", "iso
 
 def _http_call_candidate(name: str) -> bool:
     """callee=: fetch, got, http(s).get/request and axios.create: the only calls check reads."""
+    # (`await $fetch<T>(...)` parses in TypeScript as a call of `await $fetch`)
+    name = name.removeprefix("await ")
     return (
-        name in {"fetch", "axios.create"}
+        name in {"fetch", "$fetch", "ofetch", "axios.create"}
         or name in GOT_CALLS
         or name in REQUEST_CALLS
         or (name.count(".") == 1 and name.split(".")[-1] in {"get", "request"})
@@ -81,8 +83,17 @@ def _http_call_candidate(name: str) -> bool:
 
 @RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee=_http_call_candidate)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    name = js.callee(node)
+    name = js.callee(node).removeprefix("await ")
     arguments = js.args(node)
+    if name in ("$fetch", "ofetch"):
+        # Nuxt/Nitro's $fetch (ofetch): no timeout unless `timeout` or a `signal` is passed
+        if name == "ofetch" and ctx.imports.get("ofetch", "").split("#")[0] != "ofetch" or not js.is_server_file(ctx):
+            return
+        ctx.examine(RULE)
+        options = arguments[1] if len(arguments) > 1 else None
+        if options is None or options.type == "object" and not any(js.object_has_key(options, k) for k in ("timeout", "signal")):
+            yield RULE.hit(node, f"{name}() without timeout: ofetch waits for a slow upstream forever")
+        return
     if name == "fetch":
         imported = ctx.imports.get("fetch", "").split("#")[0]
         if imported and imported not in FETCH_MODULES:
