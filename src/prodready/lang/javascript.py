@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from prodready.engine.context import TreeContext
-from prodready.lang.treesitter import MEMO, ancestors, field, string_value, text
+from prodready.lang.treesitter import MEMO, ancestors, call_function, field, string_value, text
 from prodready.lazyre import lazy_compile
 
 Node = Any
@@ -97,7 +97,7 @@ def callee(call: Node) -> str:
     key = ("callee", call.id)
     found = MEMO.get(key)
     if found is None:
-        found = MEMO[key] = text(field(call, "function"))
+        found = MEMO[key] = text(call_function(call))
     return str(found)
 
 

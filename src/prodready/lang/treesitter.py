@@ -266,9 +266,18 @@ def scan(node: Node, *kinds: str) -> list[Node]:
     return index.within(node, kinds)
 
 
+def call_function(node: Node) -> Node | None:
+    """The called expression of a call_expression. TypeScript parses `await f<T>(x)` as a call of
+    `await f`: the await is unwrapped, so a generic call after `await` names its real callee."""
+    function = field(node, "function")
+    if function is not None and function.type == "await_expression" and function.named_children:
+        return function.named_children[0]
+    return function
+
+
 def call_callee(node: Node) -> str:
     """The callee text of a call_expression (JS/TS/Go)."""
-    return text(field(node, "function"))
+    return text(call_function(node))
 
 
 def call_arguments(node: Node) -> list[Node]:

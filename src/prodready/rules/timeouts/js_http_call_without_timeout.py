@@ -70,8 +70,6 @@ FETCH_MODULES = {"node-fetch", "undici", "cross-fetch", "isomorphic-fetch", "iso
 
 def _http_call_candidate(name: str) -> bool:
     """callee=: fetch, got, http(s).get/request and axios.create: the only calls check reads."""
-    # (`await $fetch<T>(...)` parses in TypeScript as a call of `await $fetch`)
-    name = name.removeprefix("await ")
     return (
         name in {"fetch", "$fetch", "ofetch", "axios.create"}
         or name in GOT_CALLS
@@ -83,7 +81,7 @@ def _http_call_candidate(name: str) -> bool:
 
 @RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee=_http_call_candidate)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    name = js.callee(node).removeprefix("await ")
+    name = js.callee(node)
     arguments = js.args(node)
     if name in ("$fetch", "ofetch"):
         # Nuxt/Nitro's $fetch (ofetch): no timeout unless `timeout` or a `signal` is passed
