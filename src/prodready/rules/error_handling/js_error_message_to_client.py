@@ -76,7 +76,7 @@ def _leaks(call: Any, err: str, scope: Any) -> Any | None:
     """The node that carries `err.message` (or `err` itself) into the response: inside the call's
     arguments, or in the object a local variable sent whole was built from (`const resp = {message:
     err.message}; res.json(resp)`). Reviewers point at that line."""
-    leak = re.compile(rf"(^|[^\w.]){re.escape(err)}(\.message\b|\s*$|\s*[,}}])")
+    leak = re.compile(rf"(^|[^\w.]){re.escape(err)}(\??\.message\b|\s*$|\s*[,}}])")
     for arg in js.args(call):
         if not leak.search(text(arg)):
             if arg.type == "identifier":
@@ -92,7 +92,7 @@ def _leaks(call: Any, err: str, scope: Any) -> Any | None:
 def _leak_node(expr: Any, err: str) -> Any:
     """The `err.message` member (or the pair holding it) inside `expr`, else `expr`."""
     for member in descendants(expr, "member_expression"):
-        if text(member) == f"{err}.message":
+        if text(member) in (f"{err}.message", f"{err}?.message"):
             return member
     return expr
 
