@@ -107,6 +107,13 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
             "write, a failed write is an unhandled rejection (the process exits on Node 15+) and the caller is told it worked",
         )
         return
+    if callee.endswith(".sendMail") and len(js.args(call)) == 1 and _in_async_function(node):
+        # nodemailer's sendMail without a callback returns a promise: dropped here, a failed send is
+        # an unhandled rejection and the caller is told the mail went out
+        ctx.examine(RULE)
+        yield RULE.hit(node, f"{name}() returns a promise that is neither awaited nor caught: a failed send is an "
+                             "unhandled rejection (the process exits on Node 15+) and the caller never learns the mail was not sent")
+        return
     if not re.fullmatch(r"\w+", callee) or callee not in _async_functions(ctx):
         return
     if js.enclosing_function(node) is None and (DB_CONNECT.search(callee) or js.test_or_script(ctx)):
