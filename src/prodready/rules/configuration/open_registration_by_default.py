@@ -26,8 +26,8 @@ REGISTRATION_OPEN = envbool("REGISTRATION_OPEN", "False")  # opt in where public
 ```
 
 ## Known limitations
-Settings read through a helper that hides its default elsewhere, and defaults kept in a database
-seed, are not followed. A product that is meant to be open to the public (a forum, a SaaS sign-up
+Settings read through a helper that hides its default elsewhere, and defaults written into the
+database at first start, are not followed. A product that is meant to be open to the public (a forum, a SaaS sign-up
 page) is reported too: there the finding is a reminder to add abuse controls.
 
 ## References

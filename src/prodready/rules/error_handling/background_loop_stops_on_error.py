@@ -1,11 +1,10 @@
-"""Background loop that stops for good on its first error (JavaScript, Python)
+"""Background loop that stops for good on its first error (JavaScript)
 
 ## What it does
-Flags an endless polling loop — `while (true)` / `for (;;)` in an async JS/TS function,
-`while True:` in Python — that waits between rounds (`await sleep(...)`, `setTimeout`,
-`time.sleep`, `asyncio.sleep`, `Event.wait`) and does its work (an awaited call in JS, any call in
-Python) outside any `try` inside the loop. A `try` around the whole loop does not count: the loop
-still ends at the first error.
+Flags an endless polling loop — `while (true)` / `for (;;)` in an async JS/TS function — that
+waits between rounds (`await sleep(...)`, `setTimeout`) and awaits its work outside any `try`
+inside the loop. A `try` around the whole loop does not count: the loop still ends at the first
+error. (Python worker loops are PR-PM-002's.)
 
 ## Why it matters in production
 The loop is a worker: it archives, indexes, polls feeds, purges rows. One transient failure — the
@@ -45,41 +44,36 @@ is outside a `try`).
 
 ## References
 - https://nodejs.org/api/process.html#event-unhandledrejection
-- https://docs.python.org/3/library/threading.html#threading.excepthook
 """
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from prodready.engine.context import PyContext, TreeContext
+from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
 from prodready.lang.treesitter import ancestors, descendants, field, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._pyutil import in_test_file, is_script_like
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
     id="PR-EH-213",
     name="background-loop-stops-on-error",
-    aliases=("PR-EH-115", "js-py-background-loop-stops-on-error"),
+    aliases=("PR-EH-115", "js-background-loop-stops-on-error"),
     category=Category.ERROR_HANDLING,
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
-    languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT, Language.PYTHON}),
+    languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT}),
     fix="Catch and log each round's error inside the loop (with a backoff if it repeats) so the next round still runs.",
     references=(
         "https://nodejs.org/api/process.html#event-unhandledrejection",
-        "https://docs.python.org/3/library/threading.html#threading.excepthook",
     ),
 )
 
 JS_WAIT = lazy_compile(r"\b(sleep|delay|wait|setTimeout|setTimeoutPromise|timeout)\w*\s*\(")
-PY_WAIT = lazy_compile(r"^(time\.sleep|asyncio\.sleep|gevent\.sleep|eventlet\.sleep|sleep|[\w.]*\.wait)$")
 MESSAGE = "endless worker loop with no error handling inside: the first failed round ({what}) ends it for good"
 
 
@@ -138,55 +132,4 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         line = awaited.start_point[0] + 1
         hit = RULE.hit(node, MESSAGE.format(what=f"`await {what}(...)` on line {line}"))
         yield replace(hit, related=((line, "the first unguarded call"),))
-        return
-
-
-def _py_wait(call: ast.Call, ctx: PyContext) -> bool:
-    return bool(PY_WAIT.match(ctx.call_name(call) or ""))
-
-
-# What a round's work looks like in Python: an awaited call, or a call on a client, store or job.
-PY_WORK = lazy_compile(
-    r"(?i)(^|\.|_)(db|session|client|redis|cache|requests|httpx|conn\w*|cursor|api|query|execute\w*|save|commit|send\w*|"
-    r"fetch\w*|purge|refresh|sync\w*|process\w*|poll\w*|publish|consume|download|upload|scrape)(\.|_|$|\()"
-)
-
-
-def _leaves(loop: ast.While) -> bool:
-    """A `return` or `break` of this loop: a wait or retry loop that ends, not a worker."""
-    stack: list[ast.AST] = list(loop.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.Return, ast.Break)):
-            return True
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.While, ast.For, ast.AsyncFor)):
-            continue  # their returns and breaks are their own
-        stack.extend(ast.iter_child_nodes(node))
-    return False
-
-
-@RULE.on_python(ast.While, skip_file=in_test_file)
-def check_python(node: ast.While, ctx: PyContext) -> Iterator[Hit]:
-    if ctx.is_test_file or is_script_like(ctx):
-        return
-    if not (isinstance(node.test, ast.Constant) and node.test.value in (True, 1)) or _leaves(node):
-        return
-    calls = [c for statement in node.body for c in ast.walk(statement) if isinstance(c, ast.Call)]
-    if not any(_py_wait(c, ctx) for c in calls):
-        return  # no pause between rounds: not a periodic job
-    ctx.examine(RULE)
-    guarded: set[int] = set()
-    awaited = {id(n.value) for statement in node.body for n in ast.walk(statement) if isinstance(n, ast.Await)}
-    for statement in node.body:
-        for inner in ast.walk(statement):
-            if isinstance(inner, ast.Try) and inner.handlers:
-                guarded.update(id(n) for part in inner.body for n in ast.walk(part))
-    for call in calls:
-        if id(call) in guarded or _py_wait(call, ctx):
-            continue
-        name = ctx.call_name(call) or ast.unparse(call.func)
-        if id(call) not in awaited and not PY_WORK.search(name):
-            continue  # bookkeeping (len, list, logging, time.monotonic) does not fail the round
-        hit = RULE.hit(node, MESSAGE.format(what=f"`{name}(...)` on line {call.lineno}"))
-        yield replace(hit, related=((call.lineno, "the first unguarded call"),))
         return
