@@ -40,6 +40,7 @@ Supervision outside the loop (a wrapper that restarts the worker) is not recogni
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from prodready.engine.context import PyContext
@@ -122,7 +123,10 @@ def check(node: ast.While, ctx: PyContext) -> Iterator[Hit]:
     )
     if decorated_route or any(a.arg in {"websocket", "ws", "request"} for a in func.args.args):
         return
-    if func.name not in background_functions(ctx) and not BACKGROUND_NAME.search(func.name):
+    # `@threaded def purge(...)`: a decorator that runs the function in a thread of its own
+    threaded = any(re.search(r"(?i)(^|\.)(threaded|thread|in_thread|run_in_thread|background|daemon|periodic\w*)$",
+                             pyast.dotted(d.func if isinstance(d, ast.Call) else d) or "") for d in func.decorator_list)
+    if func.name not in background_functions(ctx) and not BACKGROUND_NAME.search(func.name) and not threaded:
         return
     ctx.examine(RULE)
     if not any(_broad_try(stmt) for stmt in node.body) and _unprotected_calls(node.body):
