@@ -89,6 +89,15 @@ def _referenced_names(model: Any) -> tuple[dict[str, list[dict[str, Any]]], dict
                 continue  # a script is named by a path or by its .sh name, not by a bare word
             for name in {base, aliases.get(base, base)}:
                 names.setdefault(name, []).append(ref)
+    # a script a process manager starts (supervisord `command=bash start.sh`, Procfile `web: ./run.sh`)
+    from prodready.rules._launchers import launched_commands, script_named
+
+    for launched in launched_commands(model):
+        script = script_named(launched.command)
+        if script and launched.launcher != "uwsgi":
+            names.setdefault(script, []).append(
+                {"file": launched.path, "line": launched.line, "words": launched.command.split(), "via": launched.launcher}
+            )
     return names, aliases
 
 
