@@ -230,7 +230,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-PM-301', 'entrypoint-server-without-exec', 'process-management', 'medium', 'process_management.entrypoint_server_without_exec', ('project',)),
     ('PR-PM-302', 'package-manager-as-pid1', 'process-management', 'medium', 'process_management.package_manager_as_pid1', ('compose', 'dockerfile')),
     ('PR-PM-303', 'compose-short-stop-grace', 'process-management', 'low', 'process_management.compose_short_stop_grace', ('compose',)),
-    ('PR-PM-304', 'shell-form-command', 'process-management', 'medium', 'process_management.shell_form_command', ('compose', 'dockerfile')),
+    ('PR-PM-304', 'shell-form-command', 'process-management', 'medium', 'process_management.shell_form_command', ('compose', 'dockerfile', 'project')),
     ('PR-PM-401', 'shutdown-drops-requests', 'process-management', 'high', 'process_management.runtime_shutdown_drops_requests', ()),
     ('PR-RA-001', 'expensive-route-without-limit', 'rate-limiting', 'medium', 'rate_limiting.expensive_route_without_limit', ('project',)),
     ('PR-RA-002', 'auth-route-without-strict-limit', 'rate-limiting', 'medium', 'rate_limiting.auth_route_without_strict_limit', ('project',)),

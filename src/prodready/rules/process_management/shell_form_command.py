@@ -43,10 +43,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prodready.engine.context import DockerfileContext, YamlContext
+from prodready.engine.context import DockerfileContext, ProjectContext, YamlContext
 from prodready.lang.shell import read_script
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._launchers import launched_commands
 from prodready.rules._process import is_shell_c
 from prodready.rules.base import RuleMeta
 from prodready.rules.container._compose import is_dev_compose, services
@@ -137,6 +138,27 @@ def check_compose(ctx: YamlContext) -> Iterator[Hit]:
                 line=service.line_of(key),
                 message=f"service `{name}`: `{key}` runs `{program}` under `{words[0]} -c` without `exec`: "
                 "SIGTERM goes to the shell, not the server, so it is killed without a graceful shutdown",
+            )
+
+
+@RULE.on_project
+def check_launchers(ctx: ProjectContext) -> Iterator[Hit]:
+    """A supervisord program runs its `command=` directly: a `bash -c "a && b"` there leaves the
+    shell as the process supervisord signals."""
+    for launched in launched_commands(ctx.model):
+        if launched.launcher != "supervisord":
+            continue
+        inner = is_shell_c(_split(launched.command))
+        if inner is None:
+            continue
+        ctx.examine(RULE)
+        program = _unexeced(inner)
+        if program and not INIT.search(program):
+            yield Hit(
+                line=launched.line,
+                path=launched.path,
+                message=f"supervisord program `{launched.name}` runs `{program}` under a shell -c without `exec`: "
+                "supervisord's stop signal goes to the shell, not the server, which is killed without a graceful shutdown",
             )
 
 
