@@ -170,6 +170,8 @@ def check_catch(node: Any, ctx: TreeContext) -> Iterator[Hit]:
 
 
 PY_ERROR_TEXT = lazy_compile(r"\b(str|repr)\(\s*(?P<name>\w+)\s*\)|\{(?P<fname>\w+)(![rs])?\}|traceback\.format_exc\(\)|(?P<aname>\w+)\.args\b")
+# The project's own error that the app turns into a response (`raise ApiError(str(e), 500)`).
+API_ERROR = lazy_compile(r"(^|\.)(Api|API|Http|HTTP|Rest|REST|Web|Service|Request)\w*(Error|Exception)$")
 PY_RESPONDERS = lazy_compile(
     r"(^|\.)(HTTPException|abort|jsonify|JSONResponse|Response|make_response|PlainTextResponse|HTMLResponse)$"
     r"|(^|\.)(websocket|ws|socket|sock|connection|conn)\.(send_json|send_text|send)$"  # a WebSocket reply is a response too
@@ -237,7 +239,9 @@ def check_python(node: ast.ExceptHandler, ctx: PyContext) -> Iterator[Hit]:
         value: ast.AST | None = None
         if isinstance(child, ast.Return) and child.value is not None and _is_view(node):
             value = child.value
-        elif isinstance(child, ast.Raise) and isinstance(child.exc, ast.Call) and PY_RESPONDERS.search(ctx.call_name(child.exc) or ""):
+        elif isinstance(child, ast.Raise) and isinstance(child.exc, ast.Call) and (
+            PY_RESPONDERS.search(ctx.call_name(child.exc) or "") or API_ERROR.search(pyast.dotted(child.exc.func) or "")
+        ):
             value = child.exc
         elif isinstance(child, ast.Call) and (PY_RESPONDERS.search(ctx.call_name(child) or "") or _sends_to_socket(child)):
             value = child
@@ -254,6 +258,10 @@ def check_python(node: ast.ExceptHandler, ctx: PyContext) -> Iterator[Hit]:
         caught = ast.unparse(node.type) if node.type is not None else "BaseException"
         if code.startswith("4") and not INTERNAL_ERRORS.search(caught) or CLIENT_ERRORS.search(caught):
             continue  # a validation error the caller caused: telling them why is the point
+        project_error = isinstance(child, ast.Raise) and isinstance(child.exc, ast.Call) \
+            and API_ERROR.search(pyast.dotted(child.exc.func) or "") and not PY_RESPONDERS.search(ctx.call_name(child.exc) or "")
+        if project_error and code.startswith("4"):
+            continue  # `raise ApiError(str(e), 400)` around parsing the request: the caller's mistake, told back
         ctx.examine(RULE)
         yield RULE.hit(child, f"the exception text of `{error}` is sent to the client: internals (queries, paths, hosts) leak in error responses")
         return
@@ -270,6 +278,15 @@ def _leaks_through_local(value: ast.AST, handler: ast.ExceptHandler, error: str)
     return False
 
 
+def _registered_handler_for(name: str, ctx: PyContext) -> str | None:
+    """`app.register_error_handler(Exception, name)` / `app.add_exception_handler(Exception, name)` in
+    this file: what the handler is registered for, else None."""
+    if name not in ctx.text or "_handler(" not in ctx.text:
+        return None
+    match = re.search(rf"\.(?:register_error_handler|add_exception_handler)\(\s*([\w.]+)\s*,\s*{re.escape(name)}\s*\)", ctx.text)
+    return match.group(1) if match else None
+
+
 EXCEPTION_HANDLER = lazy_compile(r"(^|\.)(exception_handler|errorhandler|app_errorhandler|register_error_handler)$")
 
 
@@ -277,12 +294,13 @@ EXCEPTION_HANDLER = lazy_compile(r"(^|\.)(exception_handler|errorhandler|app_err
 def check_python_error_handler(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
     """`@app.exception_handler(Exception)` / `@app.errorhandler(500)`: the app-wide answer to every
     unhandled error, so its body is what clients see for bugs and outages."""
-    if ctx.is_test_file or is_script_like(ctx) or not node.decorator_list:
+    if ctx.is_test_file or is_script_like(ctx):
         return
     decorators = [d for d in node.decorator_list if isinstance(d, ast.Call) and EXCEPTION_HANDLER.search(pyast.dotted(d.func) or "")]
-    if not decorators:
+    registered = _registered_handler_for(node.name, ctx)
+    if not decorators and registered is None:
         return
-    caught = " ".join(ast.unparse(a) for d in decorators for a in d.args)
+    caught = " ".join(ast.unparse(a) for d in decorators for a in d.args) or (registered or "")
     if caught and not re.search(r"\bException\b|\bBaseException\b|\b500\b|InternalServerError", caught):
         return  # a handler for one client error (RequestValidationError, 404): telling them why is the point
     params = [a.arg for a in node.args.args]
