@@ -112,7 +112,6 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-DB-001', 'engine-without-pre-ping', 'database', 'low', 'database.engine_without_pre_ping', ('python',)),
     ('PR-DB-002', 'hardcoded-pool-size', 'database', 'low', 'database.hardcoded_pool_size', ('python',)),
     ('PR-DB-003', 'pool-chosen-by-environment', 'database', 'medium', 'database.pool_chosen_by_environment', ('python',)),
-    ('PR-DB-004', 'unbounded-list-query', 'database', 'medium', 'database.unbounded_list_query', ('go', 'javascript', 'python', 'typescript')),
     ('PR-DB-005', 'query-in-loop', 'database', 'low', 'database.query_in_loop', ('go', 'javascript', 'python', 'typescript')),
     ('PR-DB-006', 'startup-connect-not-awaited', 'database', 'medium', 'database.startup_connect_not_awaited', ('javascript', 'typescript')),
     ('PR-DB-007', 'commit-after-response', 'database', 'medium', 'database.commit_after_response', ('python',)),
@@ -311,6 +310,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-UG-005', 'redis-key-without-expiry', 'unbounded-growth', 'medium', 'unbounded_growth.redis_key_without_expiry', ('javascript', 'python', 'typescript')),
     ('PR-UG-006', 'response-read-without-size-cap', 'unbounded-growth', 'low', 'unbounded_growth.go_response_read_whole', ('go',)),
     ('PR-UG-006', 'response-read-without-size-cap', 'unbounded-growth', 'low', 'unbounded_growth.py_response_read_whole', ('python',)),
+    ('PR-UG-008', 'unbounded-list-query', 'unbounded-growth', 'medium', 'unbounded_growth.unbounded_list_query', ('go', 'javascript', 'project', 'python', 'typescript')),
     ('PR-UG-103', 'js-session-save-uninitialized', 'unbounded-growth', 'medium', 'unbounded_growth.js_session_save_uninitialized', ('javascript', 'typescript')),
     ('PR-UG-104', 'uploads-kept-on-disk', 'unbounded-growth', 'low', 'unbounded_growth.uploads_kept_on_disk', ('go', 'javascript', 'python', 'typescript')),
     ('PR-UG-401', 'resource-grows-under-load', 'unbounded-growth', 'high', 'unbounded_growth.runtime_resource_growth', ()),
@@ -387,6 +387,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     'unbounded_growth.go_collection_grows_forever': ('PR-UG-201', 'go-collection-grows-forever'),
     'unbounded_growth.js_log_file_without_rotation': ('PR-UG-102', 'js-log-file-without-rotation'),
     'unbounded_growth.py_response_read_whole': ('PR-UG-007',),
+    'unbounded_growth.unbounded_list_query': ('PR-DB-004',),
 }
 
 # modules whose matcher is not grouped (RuleMeta.grouped=False)
@@ -420,7 +421,6 @@ PYTHON_CALLS: dict[str, tuple[str, ...]] = {
     'cors.origin_prefix_check': ('endswith', 'startswith'),
     'database.hardcoded_pool_size': ('create_async_engine', 'create_engine'),
     'database.pool_chosen_by_environment': ('create_async_engine', 'create_engine'),
-    'database.unbounded_list_query': ('all',),
     'database.reference_without_index': ('Column', 'Field', 'mapped_column'),
     'database.schema_built_at_startup': ('create_all',),
     'error_handling.http_status_unchecked': ('delete', 'get', 'head', 'patch', 'post', 'put', 'request'),

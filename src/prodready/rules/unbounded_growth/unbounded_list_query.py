@@ -46,9 +46,11 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
-from prodready.engine.context import PyContext, TreeContext
+from prodready.engine.context import ProjectContext, PyContext, TreeContext
+from prodready.engine.safeio import read_head
 from prodready.lang import golang as go
 from prodready.lang import javascript as js
 from prodready.lang import python as pyast
@@ -61,9 +63,11 @@ from prodready.rules.base import RuleMeta
 from prodready.rules.input_validation._taint import is_route_handler
 
 RULE = RuleMeta(
-    id="PR-DB-004",
+    # an unpaginated list grows with its table (the rule was PR-DB-004, a database rule)
+    id="PR-UG-008",
     name="unbounded-list-query",
-    category=Category.DATABASE,
+    aliases=("PR-DB-004",),
+    category=Category.UNBOUNDED_GROWTH,
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
     languages=frozenset({Language.PYTHON, Language.GO, Language.JAVASCRIPT, Language.TYPESCRIPT}),
@@ -265,3 +269,53 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         return
     ctx.examine(RULE)
     yield RULE.hit(node, f"`{text(node)[:60]}` reads every {model} record: no limit or pagination")
+
+
+# Django class-based list views: a ListView renders every row unless it sets paginate_by; a DRF list
+# endpoint returns every row unless the view or REST_FRAMEWORK names a pagination class.
+DJANGO_CLASS = lazy_compile(r"^class\s+(?P<name>\w+)\s*\((?P<bases>[^)]*)\)\s*:", re.MULTILINE)
+HTML_LIST_VIEW = lazy_compile(r"(^|[\s,.])ListView\b")
+API_LIST_VIEW = lazy_compile(r"(^|[\s,.])(ListAPIView|ListCreateAPIView|ModelViewSet|ReadOnlyModelViewSet)\b")
+
+
+def _class_body(text: str, start: int) -> str:
+    """The indented lines after a `class ...:` header."""
+    lines = []
+    for line in text[start:].splitlines()[1:]:
+        if line.strip() and not line[0].isspace():
+            break
+        lines.append(line)
+    return "\n".join(lines)
+
+
+@RULE.on_project
+def check_django_list_views(ctx: ProjectContext) -> Iterator[Hit]:
+    model = ctx.model
+    tests = set(model.test_files)
+    views = [p for p in model.source_files if p.endswith(".py") and p not in tests and "view" in p.rsplit("/", 1)[-1].lower()
+             or p.endswith(("/api.py", "/viewsets.py"))]
+    if not views or not model.has_dependency("django"):
+        return
+    settings = [p for p in model.source_files if p.endswith(".py") and "settings" in p]
+    paged_by_default = any("DEFAULT_PAGINATION_CLASS" in read_head(str(Path(model.root) / p), 400_000).decode("utf-8", "replace")
+                           for p in settings)
+    for path in views:
+        text_of = read_head(str(Path(model.root) / path), 400_000).decode("utf-8", "replace")
+        if "View" not in text_of:
+            continue
+        for match in DJANGO_CLASS.finditer(text_of):
+            bases = match.group("bases")
+            html, api = HTML_LIST_VIEW.search(bases), API_LIST_VIEW.search(bases)
+            if not (html or api):
+                continue
+            ctx.examine(RULE)
+            body = _class_body(text_of, match.start())
+            line = text_of.count("\n", 0, match.start()) + 1
+            name = match.group("name")
+            if html and not api:
+                if not re.search(r"^\s+(paginate_by\s*=|def get_paginate_by\b)", body, re.MULTILINE):
+                    yield Hit(line=line, path=path, message=f"{name} (ListView) has no paginate_by: the page renders every row of the table")
+            elif settings and not paged_by_default and not re.search(r"^\s+pagination_class\s*=", body, re.MULTILINE) \
+                    and not re.search(r"^\s+def list\(", body, re.MULTILINE):
+                yield Hit(line=line, path=path, message=f"{name} lists with no pagination_class and REST_FRAMEWORK sets no "
+                          "DEFAULT_PAGINATION_CLASS: the list endpoint returns every row")
