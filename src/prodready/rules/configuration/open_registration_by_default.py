@@ -70,6 +70,8 @@ ASSIGNED = lazy_compile(r"""(?P<name>[A-Za-z_][\w.]*)["']?\s*(?::=|[:=])\s*(?P<v
 # envbool("NAME", "True"), os.getenv("NAME", "true"), env("NAME", default="true"), asBool("a.nameEnabled", true)
 GETTER = lazy_compile(r"""(?:\(|^)\s*["'](?P<name>[\w.\-]+)["']\s*,\s*(?:default\s*=\s*)?(?P<value>[^,)\n]+)""")
 GO_TAG = lazy_compile(r"""^\s*(?P<name>[A-Z]\w*)\s+bool\s+`[^`]*\bdefault:\s*"?(?P<value>true|false)""")
+# Docstrings and block comments describe settings; they do not set them (kept as blank lines).
+BLOCK_TEXT = lazy_compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|/\*[\s\S]*?\*/')
 SETTINGS_FILE = lazy_compile(r"(?i)(^|/)[^/]*(config|settings|conf|env|default|options|entries|setup)[^/]*\.(py|go|js|ts|mjs|cjs|ya?ml)$")
 NOT_SERVICE_DIR = lazy_compile(
     r"(?i)(^|/)(tests?|__tests__|spec|e2e|fixtures|mocks?|docs?|node_modules|vendor|dist|build|frontend|client|public|static|ui|web/src)/"
@@ -117,6 +119,7 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
         if not re.search(r"(?i)(sign_?up|regist|new_?owner|new_?user)", text):
             continue
         ctx.examine(RULE)
+        text = BLOCK_TEXT.sub(lambda m: "\n" * m.group(0).count("\n"), text)  # docstrings and block comments
         places = [(line, name) for line, name in defaults_opening_registration(text) if _name(name) not in seen]
         if not places:
             continue
