@@ -230,7 +230,6 @@ def _columns(path: str, text: str) -> Iterator[tuple[int, str, str]]:
 
 SCHEMA_FILE = lazy_compile(r"\.(py|go|prisma|js|ts|mjs|cjs|sql)$")
 NOT_SCHEMA_DIR = lazy_compile(r"(?i)(^|/)(tests?|__tests__|spec|e2e|fixtures|examples?|docs?|scripts|node_modules|vendor|dist|build|frontend|client|public|static)/")
-NAME_HINT = lazy_compile(r"(?i)(token|api_?key|access_?key|\bkey\b|\bvalue\b|\bsecret\b)")
 
 
 def _squash(name: str) -> str:
@@ -262,6 +261,8 @@ def _places(texts: dict[str, str], column: str) -> list[tuple[str, int, str]]:
     )
     places: list[tuple[str, int, str]] = []
     for path, text in texts.items():
+        if not any(n in text for n in names):
+            continue  # (most files never name the column: skip splitting them into lines)
         for number, line in enumerate(text.splitlines(), start=1):
             if looked_up.search(line):
                 places.append((path, number, "looked up by its value here"))
@@ -270,28 +271,57 @@ def _places(texts: dict[str, str], column: str) -> list[tuple[str, int, str]]:
     return places
 
 
+HASH_WORDS = ("hash", "digest", "sha", "hmac", "make_password", "bcrypt", "argon2", "blake2")
+# What a file must contain to declare a model column at all (substring tests: case-insensitive
+# regexes over every file of a big tree cost seconds).
+SCHEMA_WORDS = ("Field(", "Column(", "mapped_column(", "struct {", "struct{", "model ", "Schema", "DataTypes", "Sequelize")
+SCHEMA_WORDS_LOWER = ("create table", "add column")
+NAME_WORDS = ("token", "key", "value", "secret")
+
+
+def _may_declare_columns(text: str, lower: str) -> bool:
+    return any(w in lower for w in NAME_WORDS) and (
+        any(w in text for w in SCHEMA_WORDS) or any(w in lower for w in SCHEMA_WORDS_LOWER)
+    )
+
+
+def _digests(path: str, text: str, lower: str) -> Iterator[tuple[str, str, str]]:
+    """(file, column, text before) of each assignment of a digest: only lines that name a hash are
+    matched against the assignment pattern."""
+    starts: set[int] = set()
+    for word in HASH_WORDS:
+        at = lower.find(word)
+        while at != -1:
+            starts.add(lower.rfind("\n", 0, at) + 1)
+            at = lower.find(word, at + len(word))
+    for start in sorted(starts):
+        end = text.find("\n", start)
+        line = text[start:end if end != -1 else len(text)]
+        for match in HASHED_ASSIGNMENT.finditer(line):
+            name = _column(match.group("name"))
+            base = re.sub(r"^hashed_|_(hash|hashed|digest)$", "", name)
+            if base != name:  # `token_hash = get_token_hash(token)`: the column's tokens are hashed
+                yield "", base, "*"
+            offset = start + match.start()
+            yield path, name, _squash(text[max(0, offset - 400):offset])
+
+
 @RULE.on_project
 def check(ctx: ProjectContext) -> Iterator[Hit]:
     model = ctx.model
     tests = set(model.test_files)
     candidates: list[tuple[str, int, str, str]] = []
     digests: list[tuple[str, str, str]] = []
-    texts: dict[str, str] = {}
+    code_paths: list[str] = []  # read again only when there is a column to judge (keeps memory flat)
     for path in model.all_paths:
         if not SCHEMA_FILE.search(path) or path in tests or NOT_SCHEMA_DIR.search(path) \
                 or path.endswith((".d.ts", ".test.ts", ".spec.ts", ".down.sql")):
             continue
         text = read_head(str(Path(model.root) / path), MAX_BYTES).decode("utf-8", "replace")
+        lower = text.lower()
         if not path.endswith(".sql"):
-            texts[path] = text
-            for match in HASHED_ASSIGNMENT.finditer(text):
-                name = _column(match.group("name"))
-                base = re.sub(r"^hashed_|_(hash|hashed|digest)$", "", name)
-                if base != name:  # `token_hash = get_token_hash(token)`: the column's tokens are hashed
-                    digests.append(("", base, "*"))
-                before = _squash(text[max(0, match.start() - 400):match.start()])
-                digests.append((path, name, before))
-        if not NAME_HINT.search(text):
+            code_paths.append(path)
+        if not _may_declare_columns(text, lower):
             continue
         for line, table, column in _columns(path, text):
             if credential_column(column, table):
@@ -299,6 +329,9 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     if not candidates:
         return
     ctx.examine(RULE)
+    texts = {path: read_head(str(Path(model.root) / path), MAX_BYTES).decode("utf-8", "replace") for path in code_paths}
+    for path, text in texts.items():  # which columns the code fills with digests (only now: it costs)
+        digests.extend(_digests(path, text, text.lower()))
     if any(not path.endswith(".sql") for path, _l, _t, _c in candidates):
         # the models say what the tables hold; migrations repeat (and rename) the same columns
         candidates = [c for c in candidates if not c[0].endswith(".sql")]
