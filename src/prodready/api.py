@@ -130,6 +130,16 @@ BROWSER_PACKAGES = frozenset({
 })
 
 
+# Libraries that only run on a server: a package that depends on one (React Email templates sent
+# through nodemailer, a workspace package holding the database client) is not a browser app even
+# when it renders React.
+SERVER_ONLY_PACKAGES = frozenset({
+    "nodemailer", "pg", "mysql2", "mysql", "mongoose", "mongodb", "ioredis", "redis", "bullmq", "bull", "knex",
+    "sequelize", "typeorm", "@prisma/client", "prisma", "@aws-sdk/client-ses", "@aws-sdk/client-s3", "aws-sdk",
+    "bcrypt", "argon2", "better-sqlite3", "sqlite3", "pino", "winston", "@react-email/render",
+})
+
+
 # Frameworks whose packages also hold server code (API routes, server components, loaders).
 FULL_STACK_PACKAGES = frozenset({"next", "nuxt", "@remix-run/react", "astro", "@sveltejs/kit"})
 
@@ -174,7 +184,7 @@ def browser_packages(manifests: dict[str, frozenset[str]]) -> frozenset[str]:
     return frozenset(
         directory
         for directory, names in manifests.items()
-        if names & BROWSER_PACKAGES and not names & (NODE_SERVER_PACKAGES | FULL_STACK_PACKAGES)
+        if names & BROWSER_PACKAGES and not names & (NODE_SERVER_PACKAGES | FULL_STACK_PACKAGES | SERVER_ONLY_PACKAGES)
     )
 
 

@@ -76,3 +76,30 @@ def test_a_full_stack_package_is_still_judged_whole(tmp_path: Path) -> None:
     (tmp_path / "lib" / "account.js").write_text(ACCOUNT_API)
     (tmp_path / "package.json").write_text(json.dumps({"name": "app", "dependencies": {"next": "^14.2.0", "react": "^18.3.0"}}))
     assert "PR-LG-002" in _rules_in(tmp_path, "lib/account.js")
+
+
+MAIL_TRANSPORT = """import { createTransport } from "nodemailer";
+
+export function transport() {
+  return createTransport({ host: process.env.SMTP_HOST, port: 587 });
+}
+"""
+
+
+def _mail_package(root: Path, dependencies: dict[str, str]) -> list[str]:
+    (root / "src").mkdir()
+    (root / "src" / "transport.ts").write_text(MAIL_TRANSPORT)
+    (root / "package.json").write_text(json.dumps({"name": "emails", "dependencies": dependencies}))
+    report = audit(root, AuditSettings(use_cache=False, jobs=1, config=Config()))
+    return [f"{f.path}:{f.line}" for f in report.findings if f.rule == "PR-TO-103"]
+
+
+def test_a_react_email_package_that_sends_mail_is_server_code(tmp_path: Path) -> None:
+    # React renders the e-mail templates; nodemailer sends them: this package runs on the server
+    assert _mail_package(tmp_path, {"react": "19.0.0", "@react-email/render": "^2.0.0", "nodemailer": "^6.9.9"}) == [
+        "src/transport.ts:4"
+    ]
+
+
+def test_a_react_app_without_server_libraries_stays_a_browser_app(tmp_path: Path) -> None:
+    assert _mail_package(tmp_path, {"react": "19.0.0", "react-dom": "19.0.0"}) == []

@@ -9,6 +9,7 @@ one ends the script (the hand-over to the server), whether that one is `exec`'d,
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -36,6 +37,9 @@ class Command:
     in_pipeline: bool = False  # one stage of `a | b`
     function: str = ""  # the enclosing function's name, for context FUNCTION
     final: bool = False  # one of the commands that end the script (the hand-over)
+    # In a top-level branch that runs unless an operator opts out: the `else` of
+    # `if [ "$MAINTENANCE_MODE" = true ]`, or the body of `if [ "$SKIP_MIGRATIONS" != true ]`.
+    by_default: bool = False
 
     @property
     def name(self) -> str:
@@ -46,6 +50,7 @@ class Command:
             "line": self.line, "end_line": self.end_line, "argv": list(self.argv), "exec": self.exec,
             "background": self.background, "context": self.context, "checked": self.checked,
             "in_pipeline": self.in_pipeline, "function": self.function, "final": self.final,
+            "by_default": self.by_default,
         }
 
     @classmethod
@@ -56,6 +61,7 @@ class Command:
             background=bool(data.get("background")), context=str(data.get("context") or TOP),
             checked=bool(data.get("checked")), in_pipeline=bool(data.get("in_pipeline")),
             function=str(data.get("function") or ""), final=bool(data.get("final")),
+            by_default=bool(data.get("by_default")),
         )
 
 
@@ -85,6 +91,10 @@ class ShellScript:
         if command.context in (TOP, LOOP, CONDITION):
             return True
         return command.context == FUNCTION and command.function in self.called
+
+    def runs_by_default(self, command: Command) -> bool:
+        """Runs on every start unless an operator sets something to skip it."""
+        return self.unconditional(command) or (command.context == BRANCH and command.by_default)
 
 
 @lru_cache(maxsize=1)
@@ -137,6 +147,7 @@ class _Reader:
         self.commands: list[Command] = []
         self.starts: list[int] = []  # start byte of each command, for marking the final ones
         self.called: set[str] = set()
+        self.default_spans: list[tuple[int, int]] = []  # byte ranges of branches taken unless opted out
 
     def add(self, node: Any, context: str, *, checked: bool, function: str, background: bool,
             in_pipeline: bool) -> None:
@@ -205,6 +216,8 @@ class _Reader:
             condition_context = CONDITION if context == TOP else inner
             conditions = node.children_by_field_name("condition")
             condition_ids = {c.id for c in conditions}
+            if kind == "if_statement" and context == TOP:
+                self._note_default_branch(node, conditions, condition_ids)
             for part in conditions:
                 self.walk(part, condition_context, checked=True, function=function)
             for child in node.named_children:
@@ -238,6 +251,18 @@ class _Reader:
         # program, compound_statement `{ }`, subshell `( )`, do_group and anything else: walk the children.
         self._block(node, context, function, checked=checked, background=background)
 
+    def _note_default_branch(self, node: Any, conditions: list[Any], condition_ids: set[int]) -> None:
+        condition = " ".join(_text(c) for c in conditions)
+        if OPT_OUT_TEST.search(condition):
+            body = [c for c in node.named_children if c.id not in condition_ids and c.type not in ("elif_clause", "else_clause")]
+            if body:
+                self.default_spans.append((body[0].start_byte, body[-1].end_byte))
+        elif OPT_IN_TEST.search(condition):
+            return  # `if [ "$RUN_MIGRATIONS" != true ]; then ...; else migrate`: the else is the opt-in
+        for clause in node.named_children:
+            if clause.type == "else_clause" and not OPT_OUT_TEST.search(condition):
+                self.default_spans.append((clause.start_byte, clause.end_byte))
+
     def _block(self, node: Any, context: str, function: str, *, checked: bool = False, background: bool = False) -> None:
         children = node.children
         for index, child in enumerate(children):
@@ -249,6 +274,18 @@ class _Reader:
             after = next((c for c in children[index + 1 :] if c.is_named and c.type != "comment"), None)
             tested = after is not None and "$?" in _text(after)[:200]
             self.walk(child, context, checked=checked or tested, function=function, background=background or amp)
+
+
+# A test that holds when a skip switch is unset: `[ "$SKIP_X" != "true" ]`, `[ -z "$DISABLE_X" ]`,
+# `[ "$X" != "false" ]`. Its body runs on a default start.
+OPT_OUT_TEST = re.compile(
+    r"-z\s+\"?\$\{?\w*(?:SKIP|DISABLE|NO_)\w*"
+    r"|\$\{?\w*(?:SKIP|DISABLE|NO_)\w*[^=!]*!=\s*\"?(?:true|1|yes)\b"
+    r"|!=\s*\"?(?:false|0|no)\b",
+    re.IGNORECASE,
+)
+# A test that holds when an enable switch is unset: its else branch is the opt-in.
+OPT_IN_TEST = re.compile(r"-z\s+\"?\$\{?\w*(?:RUN|ENABLE|DO)_\w*|!=\s*\"?(?:true|1|yes)\b", re.IGNORECASE)
 
 
 def _final_nodes(root: Any) -> list[Any]:
@@ -311,6 +348,8 @@ def read_script(text: str) -> ShellScript:
     for command, start in zip(reader.commands, reader.starts, strict=True):
         if start in final_starts and command.context in (TOP, BRANCH) and not command.checked:
             command = replace(command, final=True)
+        if command.context == BRANCH and any(lo <= start < hi for lo, hi in reader.default_spans):
+            command = replace(command, by_default=True)
         commands.append(command)
     script = ShellScript(shebang=shebang, commands=commands, called=reader.called, error_ratio=_error_ratio(root))
     if any(w.startswith("-") and "e" in w[1:] and w[1:].isalpha() for w in shebang.split()[1:]):

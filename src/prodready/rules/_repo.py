@@ -94,6 +94,40 @@ def busiest_route_file(model: Any, besides: str | None) -> tuple[tuple[str, None
     return ((busiest, None, f"{counts[busiest]} of the routes are registered here"),)
 
 
+ENTRY_STEMS = frozenset({"app", "server", "main", "index", "application", "wsgi", "asgi", "api", "routes", "router"})
+
+
+def service_places(model: Any, primary: str | None, limit: int = 3) -> tuple[tuple[str, None, str], ...]:
+    """Further places of a project-wide finding (no metrics, no rate limiting, no health route):
+    the files a reviewer opens to add the missing piece. The service's app objects (where it is
+    created and where it listens), the file that mounts the router's middleware, and the file that
+    registers most routes, in that order, without the primary place and files outside the service."""
+    from prodready.project import NOT_MAIN, SIDE_APP
+
+    found: list[tuple[str, None, str]] = []
+    seen = {primary}
+
+    def add(path: str | None, why: str) -> None:
+        if path and path not in seen and not NOT_MAIN.search(path) and not NOT_SERVICE_CODE.search(path):
+            seen.add(path)
+            found.append((path, None, why))
+
+    def rank(app: dict[str, Any]) -> tuple[bool, bool, int, str]:
+        path = str(app.get("file") or "")
+        stem = path.rsplit("/", 1)[-1].split(".", 1)[0].lower()
+        # where it listens (the entry) before sub-apps; app/server/main/index modules before others
+        return (not str(app.get("name") or "").endswith(".listen"), stem not in ENTRY_STEMS, path.count("/"), path)
+
+    for app in sorted(model.facts.get("app", []), key=rank):
+        path = str(app.get("file") or "")
+        if not SIDE_APP.search(path):
+            add(path, f"the service's app ({app.get('name') or app.get('framework')}) is set up here")
+    add(model.router_setup_file(), "the router's middleware is mounted here")
+    for path, _, why in busiest_route_file(model, None):
+        add(path, why)
+    return tuple(found[:limit])
+
+
 # The project's own logging module: where a reviewer writes up how the service logs
 # (server/Logger.js, pkg/logging/log.go).
 LOGGER_MODULE = lazy_compile(r"(?i)(^|/)(log|logs|logger|logging)(\.(py|js|mjs|cjs|ts|go)$|/[^/]+\.(py|js|mjs|cjs|ts|go)$)")

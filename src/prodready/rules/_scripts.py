@@ -149,7 +149,7 @@ def start_migrations(script: ShellScript) -> tuple[list[tuple[Command, str]], st
             server = server or server_launch(command.argv)
     found = []
     for command in script.commands:
-        if command.final or not script.unconditional(command):
+        if command.final or not script.runs_by_default(command):
             continue
         name = migration(command.argv)
         if name:

@@ -38,7 +38,7 @@ from typing import Any
 
 from prodready.engine.context import ProjectContext
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._repo import HEALTH_PATH, main_path
+from prodready.rules._repo import HEALTH_PATH, main_path, service_places
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -63,7 +63,9 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     ctx.examine(RULE)
     if any(HEALTH_PATH.search(r.path) for r in routes):
         return
-    yield Hit(line=None, path=_where_routes_live(ctx.model, routes), message=f"{len(routes)} HTTP routes and no health endpoint")
+    where = _where_routes_live(ctx.model, routes)
+    yield Hit(line=None, path=where, message=f"{len(routes)} HTTP routes and no health endpoint",
+              elsewhere=service_places(ctx.model, where))
 
 
 def _where_routes_live(model: Any, routes: list[Any]) -> str | None:

@@ -38,7 +38,7 @@ from typing import Any
 
 from prodready.engine.context import ProjectContext
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._repo import LOGGER_MODULE, main_path, own_module
+from prodready.rules._repo import LOGGER_MODULE, main_path, own_module, service_places
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -74,4 +74,6 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     if not service_without_logger(model):
         return
     request_log = " (morgan logs requests, but application events still go to console.*)" if model.has_dependency("morgan") else " (no levels, no JSON, no request log)"
-    yield Hit(line=None, path=own_module(model, LOGGER_MODULE) or main_path(model), message=f"no leveled logger anywhere: console.* is the only application log{request_log}")
+    where = own_module(model, LOGGER_MODULE) or main_path(model)
+    yield Hit(line=None, path=where, elsewhere=service_places(model, where),
+              message=f"no leveled logger anywhere: console.* is the only application log{request_log}")

@@ -41,7 +41,7 @@ from collections.abc import Iterator
 
 from prodready.engine.context import ProjectContext
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._repo import LOGGER_MODULE, main_path, own_module
+from prodready.rules._repo import LOGGER_MODULE, main_path, own_module, service_places
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -72,5 +72,6 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
         return
     if model.has_dependency(*LOGGING_PACKAGES):
         return
-    yield Hit(line=None, path=own_module(model, LOGGER_MODULE) or main_path(model),
+    where = own_module(model, LOGGER_MODULE) or main_path(model)
+    yield Hit(line=None, path=where, elsewhere=service_places(model, where),
               message="web service with no logging configuration: no level, format or structured output is set")

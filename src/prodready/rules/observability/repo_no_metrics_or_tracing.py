@@ -34,7 +34,7 @@ from collections.abc import Iterator
 
 from prodready.engine.context import ProjectContext
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._repo import METRICS_PACKAGES, TRACING_PACKAGES, main_path
+from prodready.rules._repo import METRICS_PACKAGES, TRACING_PACKAGES, main_path, service_places
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -63,4 +63,6 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     )
     missing = [label for label, ok in (("metrics", metrics), ("request ids/tracing", tracing)) if not ok]
     if missing:
-        yield Hit(line=None, path=main_path(model), message=f"web service with no {' and no '.join(missing)}")
+        where = main_path(model)
+        yield Hit(line=None, path=where, message=f"web service with no {' and no '.join(missing)}",
+                  elsewhere=service_places(model, where))

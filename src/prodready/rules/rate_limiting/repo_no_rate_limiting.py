@@ -37,7 +37,7 @@ from collections.abc import Iterator
 
 from prodready.engine.context import ProjectContext
 from prodready.model import Category, Confidence, Hit, Language, Severity
-from prodready.rules._repo import RATE_LIMIT_PACKAGES, busiest_route_file, main_path
+from prodready.rules._repo import RATE_LIMIT_PACKAGES, main_path, service_places
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -70,4 +70,4 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     go_only = all(str(r.file).endswith(".go") for r in routes)
     where = (model.router_setup_file() if go_only else None) or main_path(model)
     yield Hit(line=None, path=where, message=f"{len(routes)} HTTP routes and no rate limiting anywhere",
-              elsewhere=busiest_route_file(model, where))
+              elsewhere=service_places(model, where))

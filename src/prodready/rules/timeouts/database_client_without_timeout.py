@@ -16,7 +16,8 @@ bbolt files opened without `Options.Timeout` (`bolt.Open(path, 0600, nil)`, `sto
 `bolt.Options{}` handed to a constructor): Open waits forever for the file lock. Django: a
 PostgreSQL or MySQL entry of `DATABASES` whose `OPTIONS` set no `connect_timeout`. LDAP:
 python-ldap `ldap.initialize()` in a file that sets neither `OPT_NETWORK_TIMEOUT` nor
-`OPT_TIMEOUT`, go-ldap `DialURL`/`Dial` without `DialWithDialer` where no `SetTimeout` follows,
+`OPT_TIMEOUT` (also when the module is imported in a function and kept on the instance), ldap3
+`Server()` in a file that sets neither `connect_timeout` nor `receive_timeout`, go-ldap `DialURL`/`Dial` without `DialWithDialer` where no `SetTimeout` follows,
 and ldapauth-fork `new LdapAuth({...})` without `timeout`/`connectTimeout`.
 
 ## Why it matters in production
@@ -399,19 +400,51 @@ def check_django(node: ast.Module, ctx: PyContext) -> Iterator[Hit]:
 PY_LDAP_TIMEOUTS = ("OPT_NETWORK_TIMEOUT", "OPT_TIMEOUT")
 
 
+# A module imported inside a function (an optional backend) and kept on the instance: `self.ldap = ldap`.
+LOCAL_LDAP_IMPORT = re.compile(r"^[ \t]*import (ldap3?)\b", re.MULTILINE)
+
+
+def _imports_ldap(ctx: PyContext, module: str) -> bool:
+    return ctx.imports_module(module) or module in LOCAL_LDAP_IMPORT.findall(ctx.text)
+
+
 def _no_python_ldap(ctx: PyContext) -> bool:
-    return is_script_like(ctx) or "initialize" not in ctx.text or not ctx.imports_module("ldap")
+    return is_script_like(ctx) or "initialize" not in ctx.text or not _imports_ldap(ctx, "ldap")
 
 
 @RULE.on_python(ast.Call, calls=["initialize"], skip_file=_no_python_ldap)
 def check_python_ldap(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
-    if _no_python_ldap(ctx) or ctx.call_name(node) != "ldap.initialize":
+    name = ctx.call_name(node) or ""
+    if _no_python_ldap(ctx) or not (name == "ldap.initialize" or name.endswith(".ldap.initialize")):
         return
     ctx.examine(RULE)
     if any(option in ctx.text for option in PY_LDAP_TIMEOUTS) or pyast.keyword(node, "timeout") is not None:
         return
     yield RULE.hit(node, "ldap.initialize() with neither OPT_NETWORK_TIMEOUT nor OPT_TIMEOUT set: a bind or search against "
                    "an unreachable or hung LDAP server blocks the login for ever")
+
+
+# ldap3: Server() connects with no connect_timeout and Connection() waits for answers with no
+# receive_timeout unless they are given (both default to None: the socket's blocking default).
+LDAP3_TIMEOUTS = ("connect_timeout", "receive_timeout")
+
+
+def _no_ldap3(ctx: PyContext) -> bool:
+    return is_script_like(ctx) or "Server" not in ctx.text or not _imports_ldap(ctx, "ldap3")
+
+
+@RULE.on_python(ast.Call, calls=["Server"], skip_file=_no_ldap3)
+def check_ldap3(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
+    name = ctx.call_name(node) or ""
+    if _no_ldap3(ctx) or not (name in {"ldap3.Server", "Server"} or name.endswith(".ldap3.Server")):
+        return
+    if name == "Server" and not re.search(r"^[ \t]*from ldap3 import [^\n]*\bServer\b", ctx.text, re.MULTILINE):
+        return
+    ctx.examine(RULE)
+    if pyast.has_splat(node) or any(option in ctx.text for option in LDAP3_TIMEOUTS):
+        return
+    yield RULE.hit(node, "ldap3 Server() without connect_timeout (and no receive_timeout on its connections): a bind "
+                   "or search against an unreachable or hung LDAP server blocks the login for ever")
 
 
 # go-ldap: Dial/DialURL use a net.Dialer with no timeout unless DialWithDialer is given, and

@@ -7,7 +7,8 @@ straight from `process.env`)
 whose options set none of `connectionTimeout`, `greetingTimeout` or `socketTimeout`. An options
 object held in a local `const` is read too. Transports for HTTP mail APIs (a plugin object), SES,
 stream/JSON transports and options built elsewhere are skipped. In Python, `smtplib.SMTP(...)` /
-`SMTP_SSL(...)` without `timeout=` and Flask-Mail's `mail.send()` (Flask-Mail has no timeout
+`SMTP_SSL(...)` without `timeout=`, and the standard library's IMAP and POP3 clients
+(`imaplib.IMAP4[_SSL]`, `poplib.POP3[_SSL]`, used to log users in against a mail server or to fetch mail) and Flask-Mail's `mail.send()` (Flask-Mail has no timeout
 setting); in Go, `net/smtp.SendMail` (no deadline at all). Django settings that set `EMAIL_HOST`
 without `EMAIL_TIMEOUT`, or an SMTP `EmailBackend` table whose `OPTIONS` give no `timeout`.
 
@@ -155,17 +156,27 @@ def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
             )
 
 
-PY_MESSAGE = "{what} with no timeout: a slow or silent mail relay holds the worker (and the request that sends mail) indefinitely"
+PY_MESSAGE = "{what} with no timeout: a slow or silent mail server holds the worker (and the request waiting on it) indefinitely"
 
 
-@RULE.on_python(ast.Call, calls=["SMTP", "SMTP_SSL", "send", "send_message"], skip_file=in_test_file)
+# Standard-library mail clients: the position of `timeout` among their arguments. Without it the
+# socket blocks with the process default (none).
+PY_MAIL_CLIENTS = {
+    "smtplib.SMTP": 3, "smtplib.SMTP_SSL": 3, "smtplib.LMTP": 3,
+    "imaplib.IMAP4": 2, "imaplib.IMAP4_SSL": 5, "poplib.POP3": 2, "poplib.POP3_SSL": 4,
+}
+
+
+@RULE.on_python(ast.Call, calls=["SMTP", "SMTP_SSL", "LMTP", "IMAP4", "IMAP4_SSL", "POP3", "POP3_SSL", "send", "send_message"],
+                skip_file=in_test_file)
 def check_python(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file:
         return
     name = ctx.call_name(node) or ""
-    if name in {"smtplib.SMTP", "smtplib.SMTP_SSL"}:
+    position = PY_MAIL_CLIENTS.get(name)
+    if position is not None:
         ctx.examine(RULE)
-        if pyast.keyword(node, "timeout") is None and len(node.args) < 4 and not pyast.has_splat(node):
+        if pyast.keyword(node, "timeout") is None and len(node.args) <= position and not pyast.has_splat(node):
             yield RULE.hit(node, PY_MESSAGE.format(what=f"{name}()"))
         return
     owner = name.rsplit(".", 1)[0] if "." in name else ""
