@@ -438,7 +438,7 @@ PYTHON_CALLS: dict[str, tuple[str, ...]] = {
     'process_management.popen_never_waited': ('Popen', 'create_subprocess_exec', 'create_subprocess_shell', 'kill', 'terminate'),
     'process_management.reload_enabled_in_code': ('run',),
     'process_management.thread_per_call': ('Thread',),
-    'resource_leaks.file_not_closed': ('open',),
+    'resource_leaks.file_not_closed': ('Connection', 'FTP', 'FTP_TLS', 'IMAP4', 'IMAP4_SSL', 'LMTP', 'POP3', 'POP3_SSL', 'SMTP', 'SMTP_SSL', 'connect', 'initialize', 'open'),
     'resource_leaks.client_created_per_call': ('AsyncClient', 'Client', 'ClientSession', 'Session', 'session'),
     'resource_leaks.lock_released_outside_finally': ('acquire',),
     'resource_leaks.executor_not_shut_down': ('Pool', 'ProcessPoolExecutor', 'ThreadPool', 'ThreadPoolExecutor'),

@@ -5,7 +5,10 @@ Flags a bare `except:` clause, and an `except Exception` / `except BaseException
 body only passes, continues or returns without logging, re-raising or using the exception. The
 same body under a dependency's own error (`except redis.RedisError: return None`,
 `requests.RequestException`, `sqlalchemy.exc.*`) is flagged too, outside health probes and
-predicates: an outage of that dependency then never reaches the logs.
+predicates: an outage of that dependency then never reaches the logs. A broad `except Exception`
+around a call to a dependency (an HTTP or API client, the database, a cache, mail, LDAP) whose body
+only substitutes a fallback (`return []`, `settings = DEFAULTS`, a `flash()` to the user) and logs
+nothing is flagged too: the outage becomes an empty result.
 
 ## Why it matters in production
 A swallowed exception turns a failure into silence: the request "succeeds" with wrong data, the
@@ -104,6 +107,17 @@ def check(node: ast.ExceptHandler, ctx: PyContext) -> Iterator[Hit]:
             anchor=anchor_of(node),
         )
         return
+    if broad and _fallback_only(node.body) and not _is_probe(node) and not _explained(node, ctx):
+        call = _dependency_call(node)
+        if call:
+            yield Hit(
+                line=node.lineno,
+                end_line=node.body[-1].end_lineno,
+                message=f"`except Exception` around `{call}()` falls back without logging: an outage of that "
+                "dependency looks like an empty result and never reaches the logs",
+                anchor=anchor_of(node),
+            )
+            return
     outage = next((q for q in (ctx.qualified(n) or "" for n in names) if q.startswith(DEPENDENCY_ERRORS)), None)
     # `except (RedisError, NoSuchJobError): return None` is a lookup: None means "not there"
     lookup = any(NOT_FOUND.search(ctx.qualified(n) or "") for n in names)
@@ -133,6 +147,54 @@ DEPENDENCY_ERRORS = (
 )
 NOT_FOUND = lazy_compile(r"(?i)(NoSuch|NotFound|DoesNotExist|Missing|KeyError|LookupError)")
 PROBE = lazy_compile(r"(?i)(^|_)(ping|probe|health\w*|is_\w+|has_\w+|check\w*|available|alive|ready)($|_)")
+
+
+# Calls that reach a dependency: an HTTP/API client, the database or ORM, a cache, mail, LDAP.
+DEPENDENCY_CALL = lazy_compile(
+    r"(?i)(^|\.)(requests|httpx|urllib\w*|urlopen|session|client|api|conn|connection|cursor|db|database|redis|cache|"
+    r"objects|query|smtp\w*|ldap\w*|s3|boto\w*|es|elastic\w*|mongo\w*)\.|"
+    r"(^|\.)(api_call|execute|urlopen|authenticate|sendmail|send_message|search_s|simple_bind_s|fetch\w*|"
+    r"get_object|put_object|request)$"
+)
+USER_MESSAGE = frozenset({"flash", "messages.error", "messages.warning", "messages.add_message"})
+
+
+def _fallback_only(body: list[ast.stmt]) -> bool:
+    """Only substitutes a fallback (an empty or default value, a message to the user) and moves on:
+    nothing logs, re-raises or reads the error."""
+    for stmt in body:
+        if isinstance(stmt, ast.Pass | ast.Continue | ast.Break):
+            continue
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+            continue
+        if isinstance(stmt, ast.Return) and (stmt.value is None or _fallback_value(stmt.value)):
+            continue
+        if isinstance(stmt, ast.Assign) and _fallback_value(stmt.value):
+            continue
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and pyast.dotted(stmt.value.func) in USER_MESSAGE:
+            continue
+        return False
+    return True
+
+
+def _fallback_value(value: ast.expr) -> bool:
+    if isinstance(value, ast.Constant | ast.Name | ast.Attribute):
+        return True
+    return isinstance(value, ast.List | ast.Tuple | ast.Set) and not value.elts or isinstance(value, ast.Dict) and not value.keys
+
+
+def _dependency_call(node: ast.ExceptHandler) -> str | None:
+    """The first call in the try body that reaches a dependency, as written."""
+    owner = pyast.parent(node)
+    if not isinstance(owner, ast.Try):
+        return None
+    for stmt in owner.body:
+        for sub in ast.walk(stmt):
+            if isinstance(sub, ast.Call):
+                name = pyast.dotted(sub.func) or ""
+                if name and DEPENDENCY_CALL.search(name):
+                    return name
+    return None
 
 
 def _next_candidate(node: ast.ExceptHandler) -> bool:

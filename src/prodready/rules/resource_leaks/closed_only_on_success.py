@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from prodready.engine.context import PyContext, TreeContext
@@ -111,7 +112,9 @@ def check_python(node: ast.Assign, ctx: PyContext) -> Iterator[Hit]:
         if isinstance(sub, ast.Call) and node.end_lineno is not None and node.end_lineno < sub.lineno < first.lineno
     ]
     if between:
-        yield RULE.hit(node, _message(name, first.lineno))
+        hit = RULE.hit(node, _message(name, first.lineno))
+        # the close itself is the other end a reviewer points at ("quit() only on the success path")
+        yield replace(hit, related=((first.lineno, f"`{name}` closed here, outside any finally"),))
 
 
 PY_FACTORY = lazy_compile(r"(?i)(connect|get_?connection|getconn|acquire|session|create_?client|open_?session)$")
@@ -198,7 +201,8 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     body = text(func)[node.end_byte - func.start_byte: first.start_byte - func.start_byte]
     if "await" in body or "(" in body:
         statement = node.parent if node.parent is not None else node
-        yield RULE.hit(statement, _message(name, first.start_point[0] + 1))
+        hit = RULE.hit(statement, _message(name, first.start_point[0] + 1))
+        yield replace(hit, related=((first.start_point[0] + 1, f"`{name}` closed here, outside any finally"),))
 
 
 def _js_guarded(call: Any, func: Any) -> bool:

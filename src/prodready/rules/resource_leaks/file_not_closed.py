@@ -1,8 +1,11 @@
-"""File opened and never closed.
+"""File or connection opened and never closed.
 
 ## What it does
 Flags `f = open(...)` inside a function when the file is not used in a `with` block, not closed
-(`f.close()`), not returned or stored for later, in service code.
+(`f.close()`), not returned or stored for later, in service code. The same for the standard
+library's and the common drivers' network connections opened per call: SMTP, IMAP, POP3 and FTP
+sessions (`quit()`/`logout()`/`close()`), python-ldap and ldap3 connections (`unbind_s()`/`unbind()`),
+and DB-API connections (`sqlite3.connect`, `psycopg2.connect`, `pymysql.connect`...).
 
 ## Why it matters in production
 Each call leaks a file descriptor until the garbage collector happens to run. A long-running
@@ -22,7 +25,8 @@ with open("/var/log/shop/audit.log", "a") as handle:
 ```
 
 ## Known limitations
-Files closed in another function are not followed (the object is treated as escaping only when it
+A connection closed on the success path but not on an early return is not reported here (see
+PR-RL-007 for closes outside a finally). Files closed in another function are not followed (the object is treated as escaping only when it
 is returned or stored).
 
 ## References
@@ -52,6 +56,52 @@ RULE = RuleMeta(
     fix="Open files in a with block so they are closed on every path.",
     references=("https://docs.python.org/3/tutorial/inputoutput.html#reading-and-writing-files",),
 )
+
+
+# Connections opened per call, and the methods that end them.
+CONNECTIONS = {
+    "smtplib.SMTP": "SMTP", "smtplib.SMTP_SSL": "SMTP", "smtplib.LMTP": "SMTP",
+    "imaplib.IMAP4": "IMAP", "imaplib.IMAP4_SSL": "IMAP", "poplib.POP3": "POP3", "poplib.POP3_SSL": "POP3",
+    "ftplib.FTP": "FTP", "ftplib.FTP_TLS": "FTP",
+    "ldap.initialize": "LDAP", "ldap3.Connection": "LDAP",
+    "sqlite3.connect": "database", "psycopg2.connect": "database", "psycopg.connect": "database",
+    "pymysql.connect": "database", "MySQLdb.connect": "database", "mysql.connector.connect": "database",
+}
+RELEASES = {"close", "quit", "logout", "unbind", "unbind_s", "unbind_ext_s", "disconnect", "__exit__"}
+
+
+def _connection(name: str) -> str | None:
+    if name in CONNECTIONS:
+        return CONNECTIONS[name]
+    if name.endswith((".ldap.initialize", ".ldap3.Connection")):  # a module kept on the instance
+        return "LDAP"
+    return None
+
+
+@RULE.on_python(
+    ast.Call,
+    calls=["SMTP", "SMTP_SSL", "LMTP", "IMAP4", "IMAP4_SSL", "POP3", "POP3_SSL", "FTP", "FTP_TLS", "initialize",
+           "Connection", "connect"],
+    skip_file=is_script_like,
+)
+def check_connection(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
+    kind = _connection(ctx.call_name(node) or "")
+    if kind is None or is_script_like(ctx):
+        return
+    func = pyast.enclosing_function(node)
+    if func is None or in_with(node):
+        return
+    name = assigned_local(node)
+    if name is None or "." in name:
+        return
+    ctx.examine(RULE)
+    if not escapes_or_released(func, name, RELEASES):
+        yield RULE.hit(
+            node,
+            f"{kind} connection `{name}` opened in {func.name}() is never closed: every call leaves a socket "
+            "(and a session on the server) behind",
+            anchor=func.name,
+        )
 
 
 @RULE.on_python(ast.Call, calls=["open"], skip_file=is_script_like)

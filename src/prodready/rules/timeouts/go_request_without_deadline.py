@@ -5,7 +5,10 @@ Flags `http.NewRequest(...)` — the form that cannot carry a context — in a f
 bounds the call: no `Timeout` on an `http.Client`, no `context.WithTimeout`/`WithDeadline`, no
 transport `ResponseHeaderTimeout`. Also flags a database, cache or HTTP call made in a goroutine
 with `context.Background()`/`context.TODO()` when nothing in that function gives it a deadline
-(`go func() { coll.InsertOne(context.Background(), m) }()`).
+(`go func() { coll.InsertOne(context.Background(), m) }()`). And network SDK calls handed
+`context.Background()`/`context.TODO()` themselves, where the SDK's HTTP client has no timeout of its
+own: OpenID Connect discovery, token exchange and verification (`oidc.NewProvider`, `Exchange`,
+`Verify`, `UserInfo`), the Docker Engine client, MinIO, Mailgun and Firebase Cloud Messaging.
 
 ## Why it matters in production
 A request built without a context cannot be cancelled, and with no client timeout nothing else
@@ -70,6 +73,32 @@ PEER_CALL = lazy_compile(
 )
 
 
+# SDKs whose calls go over the network through an HTTP client with no timeout unless the caller's
+# context carries a deadline (or a client): import path -> the methods (or package functions) that do.
+SDK_CALLS: tuple[tuple[Any, frozenset[str]], ...] = (
+    (lazy_compile(r"^github\.com/coreos/go-oidc(/v\d)?/oidc$"), frozenset({"NewProvider", "Verify", "UserInfo"})),
+    (lazy_compile(r"^golang\.org/x/oauth2$"), frozenset({"Exchange", "DeviceAuth", "DeviceAccessToken"})),
+    (lazy_compile(r"^github\.com/docker/docker/client$|^github\.com/moby/moby/client$"), frozenset({
+        "Ping", "Info", "ServerVersion", "ContainerList", "ContainerInspect", "ContainerStats", "ContainerStart",
+        "ContainerStop", "ContainerRestart", "ContainerRemove", "ContainerCreate", "ImagePull", "Events",
+    })),
+    (lazy_compile(r"^github\.com/minio/minio-go(/v\d)?$"), frozenset({
+        "BucketExists", "MakeBucket", "PutObject", "GetObject", "StatObject", "RemoveObject", "FPutObject",
+    })),
+    (lazy_compile(r"^github\.com/mailgun/mailgun-go(/v\d)?$"), frozenset({"Send"})),
+    (lazy_compile(r"^firebase\.google\.com/go(/v\d)?/messaging$"), frozenset({"Send", "SendMulticast", "SendEach", "SendAll"})),
+)
+
+
+def _sdk_methods(ctx: TreeContext) -> frozenset[str]:
+    methods: set[str] = set()
+    for path in ctx.imports.values():
+        for pattern, names in SDK_CALLS:
+            if pattern.match(path):
+                methods |= names
+    return frozenset(methods)
+
+
 @once_per_file
 def _skip(ctx: TreeContext) -> object:
     return in_test_code(ctx) or ("http.NewRequest(" not in ctx.text and "context.Background()" not in ctx.text and "context.TODO()" not in ctx.text)
@@ -78,6 +107,22 @@ def _skip(ctx: TreeContext) -> object:
 @once_per_file
 def _file_bounded(ctx: TreeContext) -> object:
     return BOUNDED.search(ctx.text)
+
+
+def _sdk_call_taking(node: Any, ctx: TreeContext) -> str | None:
+    """`x.Method(context.Background(), ...)` where Method is a network call of an SDK this file imports."""
+    arguments = node.parent
+    if arguments is None or arguments.type != "argument_list" or not arguments.named_children \
+            or arguments.named_children[0].id != node.id:
+        return None
+    call = arguments.parent
+    if call is None or call.type != "call_expression":
+        return None
+    callee = go.callee(call)
+    method = callee.rpartition(".")[2]
+    if not method or method not in _sdk_methods(ctx):
+        return None
+    return callee
 
 
 @RULE.on_tree("call_expression", languages=(Language.GO,), callee=lambda c: c in {"http.NewRequest", "context.Background", "context.TODO"}, skip_file=_skip)
@@ -94,6 +139,15 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
             yield RULE.hit(node, "http.NewRequest builds a request no context can cancel, and nothing in this file sets a timeout: a silent peer holds it forever")
         return
     if name not in {"context.Background", "context.TODO"}:
+        return
+    sdk_call = _sdk_call_taking(node, ctx)
+    if sdk_call:
+        ctx.examine(RULE)
+        function = go.enclosing_function(node)
+        if function is not None and BOUNDED.search(text(function)):
+            return
+        yield RULE.hit(node, f"{sdk_call}() is given {name}(): its HTTP client has no timeout, so an unreachable or "
+                       "silent peer holds this call (and whatever waits on it) forever")
         return
     # context.Background()/TODO() inside a goroutine's function literal
     literal = next((a for a in ancestors(node) if a.type == "func_literal"), None)
