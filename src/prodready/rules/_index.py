@@ -187,6 +187,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-IV-009', 'websocket-max-size-disabled', 'input-validation', 'medium', 'input_validation.websocket_max_size_disabled', ('python',)),
     ('PR-IV-010', 'graphql-without-depth-limit', 'input-validation', 'medium', 'input_validation.graphql_without_depth_limit', ('go', 'javascript', 'python', 'typescript')),
     ('PR-IV-011', 'open-redirect', 'input-validation', 'medium', 'input_validation.open_redirect', ('go', 'javascript', 'python', 'typescript')),
+    ('PR-IV-012', 'body-limit-raised', 'input-validation', 'medium', 'input_validation.body_limit_raised', ('javascript', 'typescript')),
     ('PR-IV-101', 'js-injection', 'input-validation', 'high', 'input_validation.js_injection', ('javascript', 'typescript')),
     ('PR-IV-104', 'js-host-header-url', 'input-validation', 'high', 'input_validation.js_host_header_url', ('javascript', 'typescript')),
     ('PR-IV-105', 'js-request-controlled-key', 'input-validation', 'medium', 'input_validation.js_request_controlled_key', ('javascript', 'typescript')),
