@@ -59,7 +59,7 @@ def group_findings(findings: list[Finding], separate: frozenset[str] = frozenset
         for member in members:
             by_line.setdefault(member.line, member)
         members = list(by_line.values())
-        locations = tuple(loc for member in members for loc in member.all_locations)
+        locations = _distinct_places(members)
         first = members[0]
         more = len(members) - 1
         message = first.message
@@ -75,3 +75,22 @@ def group_findings(findings: list[Finding], separate: frozenset[str] = frozenset
             )
         )
     return out
+
+
+def _distinct_places(members: list[Finding]) -> tuple[Location, ...]:
+    """Every member's own place, then its further places that no other member already names: two
+    connections opened in the two branches of an `if` and closed on one line give that line once."""
+    primaries = {(m.all_locations[0].path, m.all_locations[0].line) for m in members}
+    seen: set[tuple[str | None, int | None]] = set()
+    places: list[Location] = []
+    for member in members:
+        own, *further = member.all_locations
+        places.append(own)
+        seen.add((own.path, own.line))
+        for place in further:
+            key = (place.path, place.line)
+            if place.line is not None and (key in primaries or key in seen):
+                continue
+            seen.add(key)
+            places.append(place)
+    return tuple(places)

@@ -170,6 +170,8 @@ def _fallback_only(body: list[ast.stmt]) -> bool:
         if isinstance(stmt, ast.Return) and (stmt.value is None or _fallback_value(stmt.value)):
             continue
         if isinstance(stmt, ast.Assign) and _fallback_value(stmt.value):
+            if isinstance(stmt.value, ast.Constant) and stmt.value.value in (None, True, False):
+                return False  # `self._fts_available = False`: a capability probe's answer, not a hidden outage
             continue
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and pyast.dotted(stmt.value.func) in USER_MESSAGE:
             continue

@@ -7,8 +7,7 @@ transport `ResponseHeaderTimeout`. Also flags a database, cache or HTTP call mad
 with `context.Background()`/`context.TODO()` when nothing in that function gives it a deadline
 (`go func() { coll.InsertOne(context.Background(), m) }()`). And network SDK calls handed
 `context.Background()`/`context.TODO()` themselves, where the SDK's HTTP client has no timeout of its
-own: OpenID Connect discovery, token exchange and verification (`oidc.NewProvider`, `Exchange`,
-`Verify`, `UserInfo`), the Docker Engine client, MinIO, Mailgun and Firebase Cloud Messaging.
+own: OpenID Connect token verification and user info (`Verify`, `UserInfo`), the Docker Engine client, MinIO, Mailgun and Firebase Cloud Messaging.
 
 ## Why it matters in production
 A request built without a context cannot be cancelled, and with no client timeout nothing else
@@ -76,8 +75,8 @@ PEER_CALL = lazy_compile(
 # SDKs whose calls go over the network through an HTTP client with no timeout unless the caller's
 # context carries a deadline (or a client): import path -> the methods (or package functions) that do.
 SDK_CALLS: tuple[tuple[Any, frozenset[str]], ...] = (
-    (lazy_compile(r"^github\.com/coreos/go-oidc(/v\d)?/oidc$"), frozenset({"NewProvider", "Verify", "UserInfo"})),
-    (lazy_compile(r"^golang\.org/x/oauth2$"), frozenset({"Exchange", "DeviceAuth", "DeviceAccessToken"})),
+    # (oidc.NewProvider and oauth2's Exchange through the default client are PR-TO-202's)
+    (lazy_compile(r"^github\.com/coreos/go-oidc(/v\d)?/oidc$"), frozenset({"Verify", "UserInfo"})),
     (lazy_compile(r"^github\.com/docker/docker/client$|^github\.com/moby/moby/client$"), frozenset({
         "Ping", "Info", "ServerVersion", "ContainerList", "ContainerInspect", "ContainerStats", "ContainerStart",
         "ContainerStop", "ContainerRestart", "ContainerRemove", "ContainerCreate", "ImagePull", "Events",
