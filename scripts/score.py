@@ -32,7 +32,8 @@ def instances(findings: list[dict], primary_only: bool = False) -> list[tuple[in
     return out
 
 
-def score(labels: list[dict], findings: list[dict], primary_only: bool = False) -> dict[str, dict[str, int]]:
+def score(labels: list[dict], findings: list[dict], primary_only: bool = False,
+          matched_out: set[int] | None = None) -> dict[str, dict[str, int]]:
     """Per category: labels matched (tp), labels missed (fn), and findings none of whose places
     matched a label (fp)."""
     per: dict[str, dict[str, int]] = defaultdict(lambda: {"tp": 0, "fn": 0, "fp": 0})
@@ -66,6 +67,8 @@ def score(labels: list[dict], findings: list[dict], primary_only: bool = False) 
     for number, finding in enumerate(findings):
         if number not in matched_findings:
             per[finding["category"]]["fp"] += 1
+    if matched_out is not None:
+        matched_out |= matched_findings
     return per
 
 
@@ -96,7 +99,8 @@ def main() -> int:
         )
         report = json.loads(out.stdout)
     findings = report["findings"]
-    per = score(data["findings"], findings, args.primary_only)
+    matched: set[int] = set()
+    per = score(data["findings"], findings, args.primary_only, matched)
     tp = sum(v["tp"] for v in per.values())
     fn = sum(v["fn"] for v in per.values())
     fp = sum(v["fp"] for v in per.values())
@@ -108,8 +112,9 @@ def main() -> int:
     precision = tp / (tp + fp) if tp + fp else 1.0
     print(f"recall {recall:.2f}  precision {precision:.2f}  (tp {tp}, fn {fn}, fp {fp})")
     if args.verbose:
-        for f in findings:
-            print(f"  {f['severity']:8} {f['category']:18} {f['path']}:{f['line']} {f['rule']} {f['message'][:80]}")
+        for number, f in enumerate(findings):
+            verdict = "tp" if number in matched else "FP"
+            print(f"  {verdict} {f['severity']:8} {f['category']:18} {f['path']}:{f['line']} {f['rule']} {f['message'][:80]}")
     return 0
 
 

@@ -620,6 +620,27 @@ def _declared_as(call: Any, name: str, type_pattern: str) -> bool:
     return False
 
 
+REQUEST_PARAMS = lazy_compile(r"http\.ResponseWriter|\*http\.Request|\*gin\.Context|echo\.Context")
+MIDDLEWARE_SIGNATURE = lazy_compile(r"\bhttp\.Handler\b|\bnext\b|echo\.HandlerFunc|gin\.HandlerFunc")
+
+
+def _handler_scope(call: Any) -> tuple[int, int]:
+    """The lines of the one request handler a call sits in, or (0, 0) when it runs for every request
+    (a middleware: a function that takes or returns the next handler) or outside any handler."""
+    innermost = None
+    for anc in ancestors(call):
+        if anc.type not in {"function_declaration", "method_declaration", "func_literal"}:
+            continue
+        signature = text(field(anc, "parameters")) + " " + text(field(anc, "result"))
+        if MIDDLEWARE_SIGNATURE.search(signature):
+            return 0, 0
+        if innermost is None:
+            innermost = anc
+    if innermost is None or not REQUEST_PARAMS.search(text(field(innermost, "parameters"))):
+        return 0, 0  # a helper that is not itself a handler: given the benefit of the doubt
+    return innermost.start_point[0] + 1, innermost.end_point[0] + 1
+
+
 def _limits_body(call: Any, name: str, ctx: TreeContext) -> bool:
     if name in BODY_LIMITS and (name.startswith("http.") or name.split(".")[0] in ctx.imports):
         return True
@@ -783,10 +804,13 @@ def collect(root: Any, ctx: TreeContext) -> None:
             # libraries that trap SIGTERM and drain (ozzo-routing, gRPC, fvbock/endless, appleboy/graceful)
             ctx.emit("signal", line=line_of(call), name="graceful-shutdown", detail=name)
         if _limits_body(call, name, ctx):
-            ctx.emit("signal", line=line_of(call), name="body-limit", detail=name)
+            # only a reader wrapped inside one handler is scoped to it; middlewares apply to every request
+            start, end = _handler_scope(call) if name in {"http.MaxBytesReader", "io.LimitReader"} else (0, 0)
+            ctx.emit("signal", line=line_of(call), name="body-limit", detail=name, scope_start=start, scope_end=end)
         decoded = _body_decode(call, name, parts, ctx)
         if decoded:
-            ctx.emit("go_body_decode", line=line_of(call), call=decoded)
+            start, end = _handler_scope(call)
+            ctx.emit("go_body_decode", line=line_of(call), call=decoded, scope_start=start, scope_end=end)
         if name in {"os.Getenv", "os.LookupEnv"}:
             key = go.string_arg(call)
             if key:

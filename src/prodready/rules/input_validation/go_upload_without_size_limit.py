@@ -114,11 +114,25 @@ def check_decoders(ctx: ProjectContext) -> Iterator[Hit]:
     if not decodes:
         return
     ctx.examine(RULE, len(decodes))
-    if any(str(s["file"]).endswith(".go") for s in ctx.model.signals("body-limit")):
-        return
+    limits = [s for s in ctx.model.signals("body-limit") if str(s["file"]).endswith(".go")]
+    if any(not s.get("scope_start") for s in limits):
+        return  # a limit mounted for every request (middleware, a wrapped server handler)
     for decode in decodes:
+        if any(_covers(limit, decode) for limit in limits):
+            continue
+        elsewhere = " (bodies are limited only in other handlers)" if limits else ""
         yield Hit(
             line=decode.get("line"),
             path=str(decode["file"]),
-            message=f"{_called(str(decode.get('call')))} decodes the request body and nothing in the service limits its size",
+            message=f"{_called(str(decode.get('call')))} decodes the request body with no size limit{elsewhere}",
         )
+
+
+def _covers(limit: dict, decode: dict) -> bool:
+    """A limit set in the same handler as the decode (its own MaxBytesReader)."""
+    if limit["file"] != decode["file"]:
+        return False
+    start, end = int(decode.get("scope_start") or 0), int(decode.get("scope_end") or 0)
+    if not start:
+        return True  # the decode is outside any handler: a helper given a body limited by its caller
+    return start <= int(limit.get("line") or 0) <= end
