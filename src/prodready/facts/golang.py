@@ -620,7 +620,7 @@ def _declared_as(call: Any, name: str, type_pattern: str) -> bool:
     return False
 
 
-REQUEST_PARAMS = lazy_compile(r"http\.ResponseWriter|\*http\.Request|\*gin\.Context|echo\.Context")
+REQUEST_PARAMS = lazy_compile(r"http\.ResponseWriter|\*gin\.Context|echo\.Context")  # (a helper given only the request may be handed a limited body)
 MIDDLEWARE_SIGNATURE = lazy_compile(r"\bhttp\.Handler\b|\bnext\b|echo\.HandlerFunc|gin\.HandlerFunc")
 
 

@@ -141,6 +141,8 @@ def collect(root: Any, ctx: TreeContext) -> None:
             continue
         owner, method = parts
         arguments = js.args(call)
+        if method == "use" and (owner == "passport" or owner.endswith(".passport")):
+            continue  # passport.use(new LocalStrategy(...)) registers a login strategy: no request passes through it
         if method == "use":
             scope = string_value(arguments[0]) if arguments else None
             if scope and any(LIMIT.search(_mw_name(a)) or text(a) in limiter_vars for a in arguments[1:]):
