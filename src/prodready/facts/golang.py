@@ -620,11 +620,13 @@ def _declared_as(call: Any, name: str, type_pattern: str) -> bool:
     return False
 
 
+# A limit wrapped in a function that handles one request (or is handed it) covers that request only.
+LIMIT_SCOPE = lazy_compile(r"http\.ResponseWriter|\*http\.Request|\*gin\.Context|echo\.Context")
 REQUEST_PARAMS = lazy_compile(r"http\.ResponseWriter|\*gin\.Context|echo\.Context")  # (a helper given only the request may be handed a limited body)
 MIDDLEWARE_SIGNATURE = lazy_compile(r"\bhttp\.Handler\b|\bnext\b|echo\.HandlerFunc|gin\.HandlerFunc")
 
 
-def _handler_scope(call: Any) -> tuple[int, int]:
+def _handler_scope(call: Any, params: Any) -> tuple[int, int]:
     """The lines of the one request handler a call sits in, or (0, 0) when it runs for every request
     (a middleware: a function that takes or returns the next handler) or outside any handler."""
     innermost = None
@@ -636,7 +638,7 @@ def _handler_scope(call: Any) -> tuple[int, int]:
             return 0, 0
         if innermost is None:
             innermost = anc
-    if innermost is None or not REQUEST_PARAMS.search(text(field(innermost, "parameters"))):
+    if innermost is None or not params.search(text(field(innermost, "parameters"))):
         return 0, 0  # a helper that is not itself a handler: given the benefit of the doubt
     return innermost.start_point[0] + 1, innermost.end_point[0] + 1
 
@@ -805,11 +807,11 @@ def collect(root: Any, ctx: TreeContext) -> None:
             ctx.emit("signal", line=line_of(call), name="graceful-shutdown", detail=name)
         if _limits_body(call, name, ctx):
             # only a reader wrapped inside one handler is scoped to it; middlewares apply to every request
-            start, end = _handler_scope(call) if name in {"http.MaxBytesReader", "io.LimitReader"} else (0, 0)
+            start, end = _handler_scope(call, LIMIT_SCOPE) if name in {"http.MaxBytesReader", "io.LimitReader"} else (0, 0)
             ctx.emit("signal", line=line_of(call), name="body-limit", detail=name, scope_start=start, scope_end=end)
         decoded = _body_decode(call, name, parts, ctx)
         if decoded:
-            start, end = _handler_scope(call)
+            start, end = _handler_scope(call, REQUEST_PARAMS)
             ctx.emit("go_body_decode", line=line_of(call), call=decoded, scope_start=start, scope_end=end)
         if name in {"os.Getenv", "os.LookupEnv"}:
             key = go.string_arg(call)

@@ -130,9 +130,7 @@ def check_decoders(ctx: ProjectContext) -> Iterator[Hit]:
 
 def _covers(limit: dict, decode: dict) -> bool:
     """A limit set in the same handler as the decode (its own MaxBytesReader)."""
-    if limit["file"] != decode["file"]:
-        return False
     start, end = int(decode.get("scope_start") or 0), int(decode.get("scope_end") or 0)
     if not start:
-        return True  # the decode is outside any handler: a helper given a body limited by its caller
-    return start <= int(limit.get("line") or 0) <= end
+        return True  # the decode is outside any handler: a helper that may be given a body its caller limited
+    return limit["file"] == decode["file"] and start <= int(limit.get("line") or 0) <= end
