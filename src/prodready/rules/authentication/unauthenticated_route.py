@@ -177,7 +177,8 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
         mutating = [r for r in private if r.method in {"POST", "PUT", "PATCH", "DELETE"}]
         ctx.examine(RULE)
         # a handful of private routes, or any that changes or deletes an existing record
-        if mutating and (len(private) >= 3 or any(r.method in {"PUT", "PATCH", "DELETE"} for r in mutating)):
+        if mutating and (len(private) >= 3 or any(r.method in {"PUT", "PATCH", "DELETE"} for r in mutating)) \
+                and not _checks_in_handlers(ctx.model, mutating):
             yield Hit(
                 line=None,
                 path=main_path(ctx.model),
@@ -237,6 +238,35 @@ def _open_sensitive_routers(ctx: ProjectContext, by_file: dict[str, list[Any]]) 
         found[candidates[0]] = include
         ctx.examine(RULE)
     return found
+
+
+# A handler that checks the session itself: passport's req.isAuthenticated(), Django/Flask-Login's
+# is_authenticated, an explicit 401 answer.
+IN_HANDLER_CHECK = lazy_compile(r"\bisAuthenticated\(\)|\.is_authenticated\b|\bisLoggedIn\(|status\(401\)|abort\(401\)|StatusUnauthorized")
+
+
+def _checks_in_handlers(model: Any, routes: list[Any]) -> bool:
+    """Whether the files that define these routes' handlers check the caller themselves in several
+    places: the route table says nothing then, and "nothing requires authentication" would be wrong."""
+    from pathlib import Path
+
+    from prodready.engine.safeio import read_regular
+
+    route_dirs = {r.file.rsplit("/", 1)[0] if "/" in r.file else "" for r in routes}
+    checked = 0
+    for path in model.source_files[:2000]:
+        directory = path.rsplit("/", 1)[0] if "/" in path else ""
+        if not any(d == "" or directory == d or directory.startswith(d + "/") or d.startswith(directory + "/") for d in route_dirs):
+            continue
+        try:
+            text = read_regular(str(Path(model.root) / path), 512_000, truncate=True).decode("utf-8", "replace")
+        except OSError:
+            continue
+        if IN_HANDLER_CHECK.search(text):
+            checked += 1
+            if checked >= 3:
+                return True
+    return False
 
 
 def _writes(route: Any) -> str:
