@@ -45,7 +45,7 @@ from typing import Any
 from prodready.engine.context import ProjectContext, PyContext, TreeContext
 from prodready.lang import javascript as js
 from prodready.lang import python as pyast
-from prodready.lang.treesitter import descendants, string_value, text
+from prodready.lang.treesitter import descendants, field, string_value, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._memo import once_per_file
@@ -148,6 +148,30 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     answers = [call for call in descendants(handler, "call_expression") if js.callee(call).endswith((".json", ".send"))]
     if answers:
         yield RULE.hit(answers[-1], f"{path} catches its dependency failures and still answers 200: probes never see the outage")
+
+
+# Next.js App Router: app/api/health/route.ts, app/status/route.js... the path is the directory.
+NEXT_HEALTH_ROUTE = lazy_compile(r"(^|/)app/(.+/)?(health\w*|healthz|ready\w*|readyz|live\w*|livez|status|ping)/route\.[cm]?[jt]s$")
+NEXT_ERROR_STATUS = lazy_compile(r"\bstatus\s*:\s*(5\d\d|\w+\s*\?|[a-zA-Z_]\w*\b)|\bthrow\b|\.error\(|status\(\s*5\d\d")
+
+
+@RULE.on_tree("program", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT),
+              skip_file=lambda ctx: ctx.is_test_file or "catch" not in ctx.text or not NEXT_HEALTH_ROUTE.search(ctx.path))
+def check_next(root: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """`export const GET = async () => { const db = await probe(); return NextResponse.json({...}) }` where
+    probe() swallows its failure into a value: the route answers 200 whatever the database says."""
+    if ctx.is_test_file or not NEXT_HEALTH_ROUTE.search(ctx.path) or not any(True for _ in descendants(root, "try_statement")):
+        return
+    if "await" not in ctx.text:
+        return
+    ctx.examine(RULE)
+    if NEXT_ERROR_STATUS.search(ctx.text):
+        return
+    answers = [call for call in descendants(root, "call_expression") if js.callee(call) in {"NextResponse.json", "Response.json"}]
+    answers += [n for n in descendants(root, "new_expression") if text(field(n, "constructor")) in {"Response", "NextResponse"}]
+    if answers:
+        where = "/" + ctx.path.rsplit("/app/", 1)[-1].removeprefix("app/").rsplit("/route.", 1)[0]
+        yield RULE.hit(answers[-1], f"{where} catches its dependency failures and still answers 200: probes never see the outage")
 
 
 @RULE.on_project
