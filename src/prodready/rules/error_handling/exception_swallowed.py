@@ -100,23 +100,13 @@ def check(node: ast.ExceptHandler, ctx: PyContext) -> Iterator[Hit]:
     broad = [n for n in names if ctx.qualified(n) in BROAD]
     if broad and _is_silent(node.body):
         caught = ctx.qualified(broad[0]) or "Exception"
-        yield Hit(
-            line=node.lineno,
-            end_line=node.body[-1].end_lineno,
-            message=f"`except {caught.split('.')[-1]}` swallows the error without logging or re-raising",
-            anchor=anchor_of(node),
-        )
+        yield _handler_hit(node, f"`except {caught.split('.')[-1]}` swallows the error without logging or re-raising")
         return
     if broad and _fallback_only(node.body) and not _is_probe(node) and not _explained(node, ctx):
         call = _dependency_call(node)
         if call:
-            yield Hit(
-                line=node.lineno,
-                end_line=node.body[-1].end_lineno,
-                message=f"`except Exception` around `{call}()` falls back without logging: an outage of that "
-                "dependency looks like an empty result and never reaches the logs",
-                anchor=anchor_of(node),
-            )
+            yield _handler_hit(node, f"`except Exception` around `{call}()` falls back without logging: an outage of "
+                               "that dependency looks like an empty result and never reaches the logs")
             return
     outage = next((q for q in (ctx.qualified(n) or "" for n in names) if q.startswith(DEPENDENCY_ERRORS)), None)
     # `except (RedisError, NoSuchJobError): return None` is a lookup: None means "not there"
@@ -125,13 +115,13 @@ def check(node: ast.ExceptHandler, ctx: PyContext) -> Iterator[Hit]:
         outage and not lookup and _is_silent(node.body) and not _names_outcome(node.body) and not _is_probe(node)
         and not _next_candidate(node) and not _explained(node, ctx)
     ):
-        yield Hit(
-            line=node.lineno,
-            end_line=node.body[-1].end_lineno,
-            message=f"`except {outage}` turns a dependency failure into a silent default: the outage never shows up "
-            "in the logs",
-            anchor=anchor_of(node),
-        )
+        yield _handler_hit(node, f"`except {outage}` turns a dependency failure into a silent default: the outage "
+                           "never shows up in the logs")
+
+
+def _handler_hit(node: ast.ExceptHandler, message: str) -> Hit:
+    """A finding spanning the whole handler, anchored on its enclosing definition."""
+    return Hit(line=node.lineno, end_line=node.body[-1].end_lineno, message=message, anchor=anchor_of(node))
 
 
 # Errors that mean "a dependency is down or misbehaving" (not "the input was bad"): dropping them
