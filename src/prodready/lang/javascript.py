@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from prodready.engine.context import TreeContext
-from prodready.lang.treesitter import MEMO, ancestors, call_function, field, string_value, text
+from prodready.lang.treesitter import MEMO, ancestors, call_function, descendants, field, string_value, text
 from prodready.lazyre import lazy_compile
 
 Node = Any
@@ -154,6 +154,30 @@ def object_has_key(node: Node | None, key: str) -> bool:
         if child.type == "spread_element":
             return True
     return False
+
+
+def local_object(identifier: Node) -> Node | None:
+    """The `{...}` literal an identifier argument was declared with in the same function
+    (`const options = {...}; request(options)`), when nothing else writes to it; else None."""
+    if identifier is None or identifier.type != "identifier":
+        return None
+    name = text(identifier)
+    scope = enclosing_function(identifier)
+    if scope is None:
+        scope = next((a for a in ancestors(identifier) if a.parent is None), None)
+    if scope is None:
+        return None
+    declared = [d for d in descendants(scope, "variable_declarator") if text(field(d, "name")) == name]
+    if len(declared) != 1:
+        return None
+    value = field(declared[0], "value")
+    if value is None or value.type != "object":
+        return None
+    escaped = re.escape(name)
+    body = text(scope)
+    if re.search(rf"(?<![.\w]){escaped}\s*(?:\.\s*\w+|\[[^\]]*\])?\s*=[^=>]|Object\.assign\(\s*{escaped}\b", body.replace(text(declared[0]), "")):
+        return None  # changed after it was built: its keys are not all in view
+    return value
 
 
 def object_value(node: Node | None, key: str) -> Node | None:

@@ -139,7 +139,63 @@ def keyword_value(call: ast.Call, name: str) -> ast.AST | None:
 
 
 def has_keyword(call: ast.Call, *names: str) -> bool:
-    return any(pyast.keyword(call, name) is not None for name in names) or pyast.has_splat(call)
+    """The call passes one of names, or a `**splat` that may carry one."""
+    if any(pyast.keyword(call, name) is not None for name in names):
+        return True
+    return any(kw.arg is None and _splat_may_carry(kw.value, call, set(names)) for kw in call.keywords)
+
+
+def _dict_keys(value: ast.AST) -> set[str] | None:
+    """The string keys of a `{...}` literal or `dict(a=...)` call; None when any key is not literal."""
+    if isinstance(value, ast.Dict):
+        keys = [pyast.const_str(key) if key is not None else None for key in value.keys]
+        return None if None in keys else {key for key in keys if key is not None}
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict" and not value.args:
+        names = [kw.arg for kw in value.keywords]
+        return None if None in names else {name for name in names if name is not None}
+    return None
+
+
+def _splat_may_carry(splat: ast.AST, call: ast.Call, names: set[str]) -> bool:
+    """False only for `**options` where options is a dict built in this function from literal keys,
+    none of them in names, and only changed through literal keys (`options["verify"] = False`,
+    `options.update({"json": body})`): the call then surely lacks names."""
+    function = pyast.enclosing_function(call)
+    if not isinstance(splat, ast.Name) or function is None:
+        return True
+    local = splat.id
+    if any(arg.arg == local for arg in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)):
+        return True
+    built = False
+    for node in pyast.walk_shallow(function):
+        if not (isinstance(node, ast.Name) and node.id == local):
+            continue
+        holder = pyast.parent(node)
+        if isinstance(node.ctx, ast.Store):
+            value = holder.value if isinstance(holder, ast.Assign | ast.AnnAssign) else None
+            keys = _dict_keys(value) if value is not None else None
+            if keys is None or keys & names:
+                return True
+            built = True
+        elif isinstance(holder, ast.keyword) and holder.arg is None:
+            continue  # another `**options`
+        elif isinstance(holder, ast.Subscript) and holder.value is node:
+            key = pyast.const_str(holder.slice)
+            if isinstance(holder.ctx, ast.Store) and (key is None or key in names):
+                return True
+        elif isinstance(holder, ast.Attribute) and holder.attr in {"get", "pop", "copy", "items", "keys"}:
+            continue
+        elif isinstance(holder, ast.Attribute) and holder.attr == "update":
+            update = pyast.parent(holder)
+            if not isinstance(update, ast.Call) or any(kw.arg is None or kw.arg in names for kw in update.keywords):
+                return True
+            for arg in update.args:
+                keys = _dict_keys(arg)
+                if keys is None or keys & names:
+                    return True
+        else:
+            return True  # handed to other code, which may add anything
+    return not built
 
 
 def assigned_names(ctx: PyContext, callees: set[str]) -> set[str]:

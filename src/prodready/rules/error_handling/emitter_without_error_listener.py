@@ -102,6 +102,22 @@ def _assigned_name(node: Any) -> str | None:
     return None
 
 
+def _factory_result_name(node: Any, ctx: TreeContext) -> str | None:
+    """`function createWorker(q) { return new Worker(...) }` then `const worker = createWorker(q)` in
+    the same file: the variable the factory's result lands in."""
+    parent = node.parent
+    while parent is not None and parent.type in {"await_expression", "parenthesized_expression"}:
+        parent = parent.parent
+    function = js.enclosing_function(node)
+    if parent is None or function is None or not (parent.type == "return_statement" or parent is function):
+        return None
+    factory = js.function_name(function)
+    if not factory:
+        return None
+    found = re.search(rf"\b(?:const|let|var)\s+(\w+)\s*=\s*(?:await\s+)?{re.escape(factory)}\(", ctx.text)
+    return found.group(1) if found else None
+
+
 def _check(node: Any, ctx: TreeContext, constructor: str, is_new: bool) -> Iterator[Hit]:
     if not js.is_server_file(ctx):
         return  # browser bundles, scripts and tests (the handlers' skip_file= says the same)
@@ -113,7 +129,7 @@ def _check(node: Any, ctx: TreeContext, constructor: str, is_new: bool) -> Itera
     if not ((is_new and (constructor in classes or bare in classes)) or (not is_new and (constructor in factories or bare in factories))):
         return
     ctx.examine(RULE)
-    name = _assigned_name(node)
+    name = _assigned_name(node) or _factory_result_name(node, ctx)
     after = text(node.parent) if node.parent is not None else ""
     if re.search(r"""\.on\(\s*['"]error['"]""", after[len(text(node)) : len(text(node)) + 200]):
         return  # new Pool(...).on('error', ...)

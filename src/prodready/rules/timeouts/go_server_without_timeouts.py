@@ -47,7 +47,8 @@ from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
     id="PR-TO-203",
-    name="go-server-without-timeouts",
+    name="server-without-timeouts",
+    aliases=("go-server-without-timeouts",),
     category=Category.TIMEOUTS,
     severity=Severity.HIGH,
     confidence=Confidence.HIGH,

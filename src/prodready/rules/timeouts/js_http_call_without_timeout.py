@@ -133,9 +133,10 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         if not js.is_server_file(ctx) or re.search(r"\.defaults\(\s*\{[^}]*\btimeout\b", ctx.text):
             return  # request.defaults({timeout}) bounds every call made through it
         ctx.examine(RULE)
-        if arguments and arguments[0].type not in {"string", "template_string", "object"}:
+        options = [js.local_object(a) or a for a in arguments]
+        if options and options[0].type not in {"string", "template_string", "object"}:
             return  # options built elsewhere
-        if any(a.type == "object" and js.object_has_key(a, "timeout") for a in arguments):
+        if any(a.type == "object" and js.object_has_key(a, "timeout") for a in options):
             return
         yield RULE.hit(node, f"{name}() without timeout: the request package waits for the upstream forever by default")
         return
