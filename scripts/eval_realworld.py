@@ -165,6 +165,19 @@ def instances_of(findings: list[dict]) -> list[Instance]:
     return out
 
 
+def misplaced_labels(data: dict, tree: Path) -> list[str]:
+    """Labels that point at no file, or past the end of their file: a labelling slip that no
+    rule can ever match, so the service's recall would be understated without a word."""
+    problems = []
+    for label in data.get("finding", []):
+        target = tree / str(label.get("path", ""))
+        if not target.is_file():
+            problems.append(f"{label.get('path')}: no such file")
+        elif int(label.get("line") or 0) > target.read_bytes().count(b"\n") + 1:
+            problems.append(f"{label.get('path')}:{label.get('line')}: past the end of the file")
+    return problems
+
+
 def score_service(data: dict, findings: list[dict]) -> tuple[dict[str, Score], list[Instance]]:
     per: dict[str, Score] = defaultdict(Score)
     instances = instances_of(findings)
@@ -285,6 +298,8 @@ def main() -> int:
         if args.part != "all" and part != args.part:
             continue
         tree = export(data, name, args.mirror_root)
+        for problem in misplaced_labels(data, tree):
+            print(f"warning: {name}: {problem}", file=sys.stderr)
         report = run_prodready(tree)
         per, instances = score_service(data, report["findings"])
         total = finding_verdicts(instances)
