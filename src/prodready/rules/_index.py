@@ -281,7 +281,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-SE-304', 'env-file-in-image', 'secrets', 'high', 'secrets.env_file_in_image', ('dockerfile',)),
     ('PR-SE-305', 'template-env-usable-secret', 'secrets', 'medium', 'secrets.template_env_usable_secret', ('project',)),
     ('PR-SE-306', 'missing-dockerignore', 'secrets', 'medium', 'secrets.missing_dockerignore', ('project',)),
-    ('PR-SE-307', 'compose-datastore-without-auth', 'secrets', 'medium', 'secrets.compose_datastore_without_auth', ('compose',)),
+    ('PR-SE-307', 'compose-redis-without-password', 'secrets', 'medium', 'secrets.compose_redis_without_password', ('compose',)),
     ('PR-TO-001', 'http-call-without-timeout', 'timeouts', 'high', 'timeouts.http_call_without_timeout', ('project', 'python')),
     ('PR-TO-001', 'http-call-without-timeout', 'timeouts', 'high', 'timeouts.js_http_call_without_timeout', ('javascript', 'project', 'typescript')),
     ('PR-TO-001', 'http-call-without-timeout', 'timeouts', 'high', 'timeouts.go_http_client_without_timeout', ('go',)),
