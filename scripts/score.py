@@ -33,7 +33,7 @@ def instances(findings: list[dict], primary_only: bool = False) -> list[tuple[in
 
 
 def score(labels: list[dict], findings: list[dict], primary_only: bool = False,
-          matched_out: set[int] | None = None) -> dict[str, dict[str, int]]:
+          matched_out: set[int] | None = None, missed_out: list[dict] | None = None) -> dict[str, dict[str, int]]:
     """Per category: labels matched (tp), labels missed (fn), and findings none of whose places
     matched a label (fp)."""
     per: dict[str, dict[str, int]] = defaultdict(lambda: {"tp": 0, "fn": 0, "fp": 0})
@@ -60,6 +60,8 @@ def score(labels: list[dict], findings: list[dict], primary_only: bool = False,
                 best = (distance, index)
         if best is None:
             per[label["category"]]["fn"] += 1
+            if missed_out is not None:
+                missed_out.append(label)
         else:
             unmatched.remove(best[1])
             matched_findings.add(places[best[1]][0])
@@ -100,7 +102,8 @@ def main() -> int:
         report = json.loads(out.stdout)
     findings = report["findings"]
     matched: set[int] = set()
-    per = score(data["findings"], findings, args.primary_only, matched)
+    missed: list[dict] = []
+    per = score(data["findings"], findings, args.primary_only, matched, missed)
     tp = sum(v["tp"] for v in per.values())
     fn = sum(v["fn"] for v in per.values())
     fp = sum(v["fp"] for v in per.values())
@@ -115,6 +118,9 @@ def main() -> int:
         for number, f in enumerate(findings):
             verdict = "tp" if number in matched else "FP"
             print(f"  {verdict} {f['severity']:8} {f['category']:18} {f['path']}:{f['line']} {f['rule']} {f['message'][:80]}")
+        for label in missed:
+            print(f"  FN {label.get('severity', ''):8} {label['category']:18} {label.get('path')}:{label.get('line')} "
+                  f"{str(label.get('note') or label.get('rule') or '')[:80]}")
     return 0
 
 
