@@ -909,8 +909,8 @@ def collect(root: Any, ctx: TreeContext) -> None:
     _emit_self_authenticating_handlers(root, ctx)
     for name, (var_line, typ) in package_vars(root).items():
         ctx.emit("go_package_var", line=var_line, name=name, type=typ)
-    for name, write_line, func_name, in_handler in package_var_writes(root):
-        ctx.emit("go_package_var_write", line=write_line, name=name, func=func_name, handler=in_handler)
+    for name, write_line, func_name, in_handler, in_goroutine in package_var_writes(root):
+        ctx.emit("go_package_var_write", line=write_line, name=name, func=func_name, handler=in_handler, goroutine=in_goroutine)
     _emit_gin_and_prints(root, calls, ctx)
     if "RealIP" in ctx.text:
         _emit_forwarded_ip_middleware(root, ctx)

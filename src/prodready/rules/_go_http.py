@@ -111,15 +111,35 @@ def in_test_path(ctx: Any) -> bool:
 PLAIN_TYPE = lazy_compile(r"^(error|string|bool|u?int(8|16|32|64)?|float(32|64)|byte|rune)$")
 
 
+LITERAL_TYPES = {"true": "bool", "false": "bool", "int_literal": "int", "float_literal": "float64",
+                 "interpreted_string_literal": "string", "raw_string_literal": "string"}
+
+
+def _literal_type(value: Any) -> str | None:
+    """The type Go infers for `var x = <literal>`: `false` -> bool, `0` -> int; None for anything else."""
+    items = value.named_children if value is not None else []
+    if len(items) != 1:
+        return None
+    return LITERAL_TYPES.get(items[0].type) or LITERAL_TYPES.get(text(items[0]))
+
+
 def package_vars(root: Any) -> dict[str, tuple[int, str]]:
-    """Top-level `var x T` of plain types without initialiser: name -> (line, type)."""
+    """Top-level `var x T` of plain types without initialiser, and `var x = <literal>` (the type Go
+    infers for it): name -> (line, type)."""
     found: dict[str, tuple[int, str]] = {}
     for decl in root.named_children:
         if decl.type != "var_declaration":
             continue
         for spec in descendants(decl, "var_spec"):
             typ = field(spec, "type")
-            if typ is None or field(spec, "value") is not None or not PLAIN_TYPE.match(text(typ)):
+            value = field(spec, "value")
+            inferred = _literal_type(value) if typ is None else None
+            if inferred is not None:
+                for name in spec.named_children:
+                    if name.type == "identifier":
+                        found[text(name)] = (line_of(spec), inferred)
+                continue
+            if typ is None or value is not None or not PLAIN_TYPE.match(text(typ)):
                 continue
             for name in spec.named_children:
                 if name.type == "identifier":
@@ -136,9 +156,17 @@ def declares_locally(func: Any, name: str) -> bool:
     )
 
 
-def package_var_writes(root: Any) -> list[tuple[str, int, str, bool]]:
-    """Assignments to identifiers not declared in the enclosing function: (name, line, func, in_handler)."""
-    out: list[tuple[str, int, str, bool]] = []
+def _in_goroutine(func: Any) -> bool:
+    """`go func() { ... }()`: the function literal a go statement starts."""
+    parent = func.parent if func is not None and func.type == "func_literal" else None
+    return parent is not None and parent.type == "call_expression" and parent.parent is not None and parent.parent.type == "go_statement"
+
+
+def package_var_writes(root: Any) -> list[tuple[str, int, str, bool, bool]]:
+    """Assignments to identifiers not declared in the enclosing function: (name, line, func,
+    in_handler, in_goroutine); a goroutine's write is kept only when the file also assigns the
+    name outside that goroutine (the flag it resets is set by its caller)."""
+    out: list[tuple[str, int, str, bool, bool]] = []
     # Per function (node id): is it a handler, and which names it declares. A file assigns `err`
     # in most of its functions; asking each function once keeps this linear in the file.
     handlers: dict[int, bool] = {}
@@ -169,11 +197,18 @@ def package_var_writes(root: Any) -> list[tuple[str, int, str, bool]]:
         if func is None or top is None:
             continue
         handler = handler_of(func) or handler_of(top)
+        goroutine = _in_goroutine(func)
         for name in targets:
-            # Only handler writes and `err` are reported: ask about declarations for those alone.
-            if name == "_" or not (handler or name == "err"):
+            # Only handler and goroutine writes and `err` are reported: ask about declarations for those alone.
+            if name == "_" or not (handler or goroutine or name == "err"):
                 continue
             if declares(func, name) or (func is not top and declares(top, name)):
                 continue
-            out.append((name, line_of(node), go.function_name(top) or "func literal", handler))
+            if goroutine and not handler and name != "err":
+                if ".Lock()" in text(top):
+                    continue  # the goroutine and its caller take a lock
+                outside = text(root)[: func.start_byte] + text(root)[func.end_byte :]
+                if not re.search(rf"(?m)^\s*{re.escape(name)}\s*=[^=]", outside):
+                    continue
+            out.append((name, line_of(node), go.function_name(top) or "func literal", handler, goroutine))
     return out

@@ -1,9 +1,11 @@
 """Go package-level variable written by request handlers.
 
 ## What it does
-Reports a package-level `var` of a plain type (`error`, `string`, numbers, `bool`) that HTTP
-handlers assign to — and a package-level `var err error` that any function other than `main`/`init`
-assigns to instead of declaring its own. Reported at the declaration, naming the functions.
+Reports a package-level `var` of a plain type (`error`, `string`, numbers, `bool`, also when
+declared with a literal: `var busy = false`) that HTTP handlers assign to, or that a goroutine
+(`go func() { busy = false }()`) assigns while its caller assigns it too — and a package-level
+`var err error` that any function other than `main`/`init` assigns to instead of declaring its own.
+Reported at the declaration, naming the functions.
 
 ## Why it matters in production
 Every request runs in its own goroutine: two requests write the same variable at once. It is a data
@@ -70,13 +72,16 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
         directory = str(var["file"]).rsplit("/", 1)[0] if "/" in str(var["file"]) else ""
         name, typ = var.get("name"), var.get("type")
         funcs: list[str] = []
+        places: list[tuple[str, int]] = []
         for write in writes:
             wdir = str(write["file"]).rsplit("/", 1)[0] if "/" in str(write["file"]) else ""
             if wdir != directory or write.get("name") != name:
                 continue
-            if write.get("handler") or (typ == "error" and write.get("func") not in {"main", "init"}):
-                if write.get("func") not in funcs:
-                    funcs.append(str(write.get("func")))
+            if write.get("handler") or write.get("goroutine") or (typ == "error" and write.get("func") not in {"main", "init"}):
+                who = f"a goroutine in {write.get('func')}" if write.get("goroutine") and not write.get("handler") else str(write.get("func"))
+                if who not in funcs:
+                    funcs.append(who)
+                places.append((str(write["file"]), int(write.get("line") or 0)))
         ctx.examine(RULE)
         if not funcs:
             continue
@@ -84,5 +89,7 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
         yield Hit(
             line=var.get("line"),
             path=str(var["file"]),
-            message=f"package-level `{name}` ({typ}) is assigned by {shown}: concurrent requests race on it",
+            message=f"package-level `{name}` ({typ}) is assigned by {shown} without a lock: concurrent goroutines race on it",
+            related=tuple((line, "assigned here") for path, line in places[:4] if path == var["file"]),
+            elsewhere=tuple((path, line, "assigned here") for path, line in places[:4] if path != var["file"]),
         )
