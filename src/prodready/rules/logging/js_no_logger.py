@@ -1,7 +1,7 @@
 """Node web service with no logger at all
 
 ## What it does
-Reports, once, a Node web service (Express, Fastify, Koa, NestJS...) in which no logging library
+Reports, once, a Node web service (Express, Fastify, Koa, NestJS, Hono, Next.js API routes...) in which no logging library
 is used anywhere — no pino, winston, bunyan, log4js or the NestJS `Logger` — so `console.*` is the
 only application log (a request logger such as morgan alone does not change that).
 
@@ -52,7 +52,7 @@ RULE = RuleMeta(
     references=("https://getpino.io/",),
 )
 
-NODE_FRAMEWORKS = {"express", "fastify", "koa", "nestjs", "hono"}
+NODE_FRAMEWORKS = {"express", "fastify", "koa", "nestjs", "hono", "nextjs"}
 LOGGERS = ("pino", "pino-http", "winston", "bunyan", "log4js", "express-winston", "loglevel", "signale", "consola", "tslog", "@nestjs/common")
 
 
