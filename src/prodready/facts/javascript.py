@@ -352,7 +352,7 @@ def _readiness(ctx: TreeContext, call: Any, path: str, handler: Any) -> None:
     ready = bool(READY_PATH.search(path.rstrip("/")))
     if not ready and not HEALTH_ROUTE.search(path.rstrip("/")):
         return
-    if handler.type not in {"arrow_function", "function_expression"}:
+    if handler.type not in {"arrow_function", "function_expression", "function_declaration"}:
         ctx.emit("js_readiness", line=line_of(call), path=path, static=None, todo=False, ready=ready)
         return
     body = text(field(handler, "body"))
@@ -534,6 +534,14 @@ def _next_routes(root: Any, ctx: TreeContext) -> None:
             rate_limited=bool(re.search(r"(?i)ratelimit|rateLimit|checkRateLimit|limiter", body)),
             limit_via="in-handler limiter" if re.search(r"(?i)ratelimit|limiter", body) else "",
         )
+        if name in {"GET", ""} and declaration is not None:
+            # `export async function GET() { return Response.json({ ok: true }) }`: a probe route
+            handler = declaration
+            if declaration.type in {"lexical_declaration", "variable_declaration"}:
+                declarator = next(iter(descendants(declaration, "variable_declarator")), None)
+                handler = field(declarator, "value") if declarator is not None else declaration
+            if handler is not None:
+                _readiness(ctx, export, path, handler)
 
 
 def _env_vars(root: Any, ctx: TreeContext) -> None:
