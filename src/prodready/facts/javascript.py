@@ -536,10 +536,10 @@ def _next_routes(root: Any, ctx: TreeContext) -> None:
         )
         if name in {"GET", ""} and declaration is not None:
             # `export async function GET() { return Response.json({ ok: true }) }`: a probe route
-            handler = declaration
+            handler: Any = declaration
             if declaration.type in {"lexical_declaration", "variable_declaration"}:
                 declarator = next(iter(descendants(declaration, "variable_declarator")), None)
-                handler = field(declarator, "value") if declarator is not None else declaration
+                handler = field(declarator, "value") if declarator is not None else None
             if handler is not None:
                 _readiness(ctx, export, path, handler)
 
