@@ -1,4 +1,4 @@
-"""Go HTTP server without read/header timeouts.
+"""HTTP server without read/header timeouts.
 
 ## What it does
 Flags `http.ListenAndServe`/`ListenAndServeTLS` (the package functions cannot set timeouts),
