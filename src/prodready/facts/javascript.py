@@ -34,6 +34,10 @@ NOT_AUTH = lazy_compile(r"(?i)(sign_?up|duplicate|exist|valid|initiali[sz]e|cors
 LIMIT = lazy_compile(r"(?i)(rate.?limit|limiter|throttl|slow.?down|brute|speed.?limit|^limit\w*$|\w+Limit$)")
 
 
+OWN_LOGGER_FILE = lazy_compile(r"(?i)(^|/)(log|logs|logger|logging)(\.[cm]?[jt]s$|/index\.[cm]?[jt]s$)")
+LEVEL_NAMES = lazy_compile(r"\b(debug|info|warn|error)\s*[:(=]")
+LEVELED_OUTPUT = lazy_compile(r"JSON\.stringify|\blevels?\b.*(threshold|>=|<)")
+
 INLINE_AUTH = lazy_compile(r"\b(401|403)\b|Unauthori[sz]ed|Forbidden|isAuthenticated\(")
 
 
@@ -93,6 +97,9 @@ def collect(root: Any, ctx: TreeContext) -> None:
         for name, pattern in SIGNALS:
             if pattern.search(module):
                 ctx.emit("signal", name=name, detail=f"imports {module}")
+    if OWN_LOGGER_FILE.search(ctx.path) and len(set(LEVEL_NAMES.findall(ctx.text))) >= 3 and LEVELED_OUTPUT.search(ctx.text):
+        # the project's own logger module: levels, a threshold, JSON lines (lib/logger.ts)
+        ctx.emit("signal", name="structured-logging", detail=f"own leveled logger in {ctx.path}")
     calls = list(descendants(root, "call_expression"))
     router_auth: dict[str, str] = {}
     router_limit: dict[str, str] = {}
