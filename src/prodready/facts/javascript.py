@@ -36,7 +36,8 @@ LIMIT = lazy_compile(r"(?i)(rate.?limit|limiter|throttl|slow.?down|brute|speed.?
 
 OWN_LOGGER_FILE = lazy_compile(r"(?i)(^|/)(log|logs|logger|logging)(\.[cm]?[jt]s$|/index\.[cm]?[jt]s$)")
 LEVEL_NAMES = lazy_compile(r"\b(debug|info|warn|error)\s*[:(=]")
-LEVELED_OUTPUT = lazy_compile(r"JSON\.stringify|\blevels?\b.*(threshold|>=|<)")
+# it writes JSON lines that carry the level: `JSON.stringify({ ts, level, msg, ...fields })`
+LEVELED_OUTPUT = lazy_compile(r"JSON\.stringify\(\s*\{[^}]*\blevel\b")
 
 INLINE_AUTH = lazy_compile(r"\b(401|403)\b|Unauthori[sz]ed|Forbidden|isAuthenticated\(")
 
@@ -98,7 +99,8 @@ def collect(root: Any, ctx: TreeContext) -> None:
             if pattern.search(module):
                 ctx.emit("signal", name=name, detail=f"imports {module}")
     if OWN_LOGGER_FILE.search(ctx.path) and len(set(LEVEL_NAMES.findall(ctx.text))) >= 3 and LEVELED_OUTPUT.search(ctx.text):
-        # the project's own logger module: levels, a threshold, JSON lines (lib/logger.ts)
+        # the project's own logger module: levels and JSON lines (lib/logger.ts); a leveled logger
+        # that prints plain text is still unstructured
         ctx.emit("signal", name="structured-logging", detail=f"own leveled logger in {ctx.path}")
     calls = list(descendants(root, "call_expression"))
     router_auth: dict[str, str] = {}
