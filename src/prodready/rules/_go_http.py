@@ -171,6 +171,7 @@ def package_var_writes(root: Any) -> list[tuple[str, int, str, bool, bool]]:
     # in most of its functions; asking each function once keeps this linear in the file.
     handlers: dict[int, bool] = {}
     declared: dict[tuple[int, str], bool] = {}
+    source: bytes | None = None  # the file's bytes, read once when a goroutine write needs them
 
     def handler_of(func: Any) -> bool:
         found = handlers.get(func.id)
@@ -207,7 +208,9 @@ def package_var_writes(root: Any) -> list[tuple[str, int, str, bool, bool]]:
             if goroutine and not handler and name != "err":
                 if ".Lock()" in text(top):
                     continue  # the goroutine and its caller take a lock
-                outside = text(root)[: func.start_byte] + text(root)[func.end_byte :]
+                if source is None:
+                    source = root.text or b""  # bytes: node offsets count bytes, not characters
+                outside = (source[: func.start_byte] + source[func.end_byte :]).decode("utf-8", "replace")
                 if not re.search(rf"(?m)^\s*{re.escape(name)}\s*=[^=]", outside):
                     continue
             out.append((name, line_of(node), go.function_name(top) or "func literal", handler, goroutine))

@@ -94,8 +94,7 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if operator == "==":
         initialises = bool(assigned.search(text(field(node, "consequence"))))
     else:  # if x != nil { return x } ... x = build()
-        body = text(func)
-        after = body[node.end_byte - func.start_byte :]
+        after = (func.text or b"")[node.end_byte - func.start_byte :].decode("utf-8", "replace")  # offsets count bytes
         initialises = "return" in text(field(node, "consequence")) and bool(assigned.search(after))
     if not initialises:
         return
