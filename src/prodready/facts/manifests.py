@@ -245,6 +245,9 @@ def compose(ctx: YamlContext) -> None:
 @FACTS.on_file(Language.KUBERNETES)
 def kubernetes(ctx: YamlContext) -> None:
     ctx.emit("k8s_manifest", line=None)
+    if "livenessProbe" in ctx.text or "readinessProbe" in ctx.text:
+        # the kubelet probes these containers itself: an image HEALTHCHECK would be ignored there
+        ctx.emit("k8s_probe", line=None)
     for document in ctx.documents:
         stack: list[Any] = [document]
         while stack:

@@ -164,6 +164,14 @@ def server_launch(argv: Sequence[str]) -> str | None:
     sub = _first_arg(rest)
     if head == "celery":
         return "celery" if {"worker", "beat", "flower", "multi"} & set(rest) else None
+    if head == "concurrently":  # `concurrently -k "cd web && exec next start" "tsx worker.ts"`
+        for argument in rest:
+            for piece in re.split(r"&&|;|\|\|", argument) if not argument.startswith("-") else ():
+                words = shlex_words(piece)
+                launched = server_launch(words[1:] if words[:1] == ["exec"] else words)
+                if launched:
+                    return f"concurrently ({launched})"
+        return None
     if head in PY_SERVER_SUBCOMMANDS:
         wanted = PY_SERVER_SUBCOMMANDS[head]
         return head if wanted is None or sub in wanted else None
@@ -296,7 +304,30 @@ def migration(argv: Sequence[str]) -> str | None:
         if positional[0].lower().endswith(("create", "new", "status", "down", "rollback")):
             return None
         return f"{_basename(words[0])} {positional[0]}"
+    if head not in _NOT_MIGRATORS and not head.endswith((".sh", ".bash")):
+        # a project's own CLI: `ftcli db upgrade`, `superset db upgrade`, `kinto migrate --ini ...`
+        if positional[:2] in (["db", "upgrade"], ["db", "migrate"], ["database", "migrate"]):
+            return f"{head} {' '.join(positional[:2])}"
+        if positional[:1] == ["migrate"] and not {"create", "new", "status", "down", "rollback", "make", "--help", "-h"} & set(rest):
+            return f"{head} migrate"
     return None
+
+
+# Commands whose first word after them is text or a target, not a subcommand that migrates.
+_NOT_MIGRATORS = frozenset({
+    "echo", "printf", "log", "info", "warn", "test", "[", ":", "true", "false", "exec", "docker", "kubectl",
+    "helm", "git", "curl", "wget", "cd", "ls", "cat", "mkdir", "rm", "cp", "mv", "chmod", "chown", "sleep", "wait",
+})
+
+
+def shlex_words(text: str) -> list[str]:
+    """The words of a command line as a shell splits them; [] when its quoting is unbalanced."""
+    import shlex
+
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return []
 
 
 def hands_over(argv: Sequence[str]) -> bool:

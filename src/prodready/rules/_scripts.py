@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from prodready.engine.context import is_test_path
 from prodready.lazyre import lazy_compile
-from prodready.rules._process import hands_over, is_shell_c, server_launch
+from prodready.rules._process import hands_over, is_shell_c, program, server_launch
 
 if TYPE_CHECKING:  # (imported where used: the project pass loads this module for every tree,
     # and only a tree with shell scripts needs the reader)
@@ -154,4 +154,15 @@ def start_migrations(script: ShellScript) -> tuple[list[tuple[Command, str]], st
         name = migration(command.argv)
         if name:
             found.append((command, name))
+    if server is None and found:
+        # `kinto migrate --ini x && kinto start --ini x`: the CLI that migrated now serves
+        tools = {program(c.argv)[0] for c, _ in found if program(c.argv)}
+        for command in script.finals:
+            words = program(command.argv)
+            if not command.background and len(words) > 1 and words[0] in tools and words[1] in SERVE_SUBCOMMANDS:
+                server = f"{words[0]} {words[1]}"
     return found, server
+
+
+# What a project's own CLI calls serving, after it migrated (`app migrate && app serve`).
+SERVE_SUBCOMMANDS = frozenset({"start", "serve", "server", "run", "web", "runserver"})

@@ -1,10 +1,15 @@
 """Image on a release line that reached end of life
 
 ## What it does
-Reads the version in the tag of the `FROM` of a Dockerfile's final stage (the image that ships) and
-of each compose service `image:`, and flags the release lines whose upstream support has ended by the day
-of the audit: `node:12-alpine`, `python:3.8-slim`, `golang:1.19`, `postgres:12`, `mongo:4.2.1`,
-`nginx:1.17`, `ubuntu:18.04`, `debian:buster`, `alpine:3.16`, `mysql:5.7`, `redis:5`. The dates
+Reads the version in the tag of each `FROM` of a Dockerfile and of each compose service `image:`,
+and flags the release lines whose upstream support has ended by the day of the audit:
+`node:12-alpine`, `python:3.8-slim`, `golang:1.19`, `postgres:12`, `mongo:4.2.1`, `nginx:1.17`,
+`ubuntu:18.04`, `debian:buster`, `alpine:3.16`, `mysql:5.7`, `redis:5`. The operating system a
+language image is built on counts too (`node:22-alpine3.16`, `python:3.12-buster`). The image that
+ships is found through the stages it is built `FROM` (`FROM node:18 AS base` ... `FROM base`); a
+build stage on an end-of-life toolchain is reported as such (a Go binary carries the standard
+library of the compiler that built it; a Node build runs an unpatched runtime and npm on the
+build machine). The dates
 come from the knowledge table `prodready/knowledge/images.toml` (from the projects' release
 policies). Untagged and floating tags are PR-CT-303's; unknown images are not judged.
 
@@ -40,6 +45,7 @@ from datetime import date
 
 from prodready.engine.context import DockerfileContext, YamlContext
 from prodready.knowledge import ImageLines, image_lines
+from prodready.lang.dockerfile import Instruction, stage_name
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
@@ -83,27 +89,69 @@ def _line(image: str) -> tuple[ImageLines, str, date] | None:
     return None
 
 
+OS_VARIANT = lazy_compile(r"(?:^|[-_])(alpine)(\d+\.\d+)|(?:^|[-_])(stretch|buster|bullseye|bionic|xenial|focal)(?:$|[-_])")
+
+
+def _os_line(image: str) -> tuple[ImageLines, str, date] | None:
+    """The operating-system release a language image's tag names (`node:18-alpine3.16`), else None."""
+    name_tag = image.rsplit("/", 1)[-1]
+    if "@" in image or ":" not in name_tag or name_tag.split(":", 1)[0].lower() in ("alpine", "debian", "ubuntu"):
+        return None
+    match = OS_VARIANT.search(name_tag.split(":", 1)[1].lower())
+    if not match:
+        return None
+    distro, line = (match.group(1), match.group(2)) if match.group(1) else (
+        "ubuntu" if match.group(3) in ("bionic", "xenial", "focal") else "debian", match.group(3))
+    table = image_lines().get(distro)
+    if table is None or line not in table.lines:
+        return None
+    return table, line, table.lines[line]
+
+
 def _verdict(image: str) -> str | None:
-    found = _line(image)
-    if found is None:
-        return None
-    table, line, ended = found
-    if ended > date.today():
-        return None
-    return f"`{image}`: {table.name} {line} reached end of life on {ended.isoformat()} (no more security fixes)"
+    for found in (_line(image), _os_line(image)):
+        if found is None:
+            continue
+        table, line, ended = found
+        if ended <= date.today():
+            return f"`{image}`: {table.name} {line} reached end of life on {ended.isoformat()} (no more security fixes)"
+    return None
 
 
 @RULE.on_file(Language.DOCKERFILE)
 def check(ctx: DockerfileContext) -> Iterator[Hit]:
-    final = ctx.dockerfile.final_stage()
-    for instruction in final[:1]:  # the image that ships; a builder stage's image is not deployed
+    dockerfile = ctx.dockerfile
+    stages = dockerfile.stages()
+    if not stages:
+        return
+    shipped = {id(stage[0]) for stage in dockerfile.lineage(stages[-1]) if stage}
+    for stage in stages:
+        instruction = stage[0]
+        if instruction.keyword != "FROM":
+            continue
         image = base_image(instruction)
-        if not image or "$" in image:
+        if not image or "$" in image or image.lower() in _earlier_stage_names(stages, stage):
             continue
         ctx.examine(RULE)
         verdict = _verdict(image)
-        if verdict:
+        if not verdict:
+            continue
+        if id(instruction) in shipped:
             yield Hit(line=instruction.line, message=f"base image {verdict}")
+        else:
+            yield Hit(line=instruction.line, message=f"build stage image {verdict}: the build runs an unpatched toolchain")
+
+
+def _earlier_stage_names(stages: list[list[Instruction]], upto: list[Instruction]) -> set[str]:
+    """Names of the stages before `upto`: `FROM base` refers to one of them, not to an image."""
+    names: set[str] = set()
+    for stage in stages:
+        if stage is upto:
+            break
+        name = stage_name(stage)
+        if name:
+            names.add(name.lower())
+    return names
 
 
 @RULE.on_file(Language.COMPOSE)

@@ -2,8 +2,9 @@
 
 ## What it does
 Flags a Dockerfile for a long-running service whose final stage has no `HEALTHCHECK`, when no
-compose service built from it defines a `healthcheck:` and the repository has no Kubernetes
-manifests (which probe containers themselves).
+compose service built from it defines a `healthcheck:` and no Kubernetes manifest of the
+repository probes its containers (`livenessProbe`/`readinessProbe`; manifests without probes, such
+as a bare example Deployment, check nothing).
 
 ## Why it matters in production
 Without a health check the runtime only knows whether the process exists. A deadlocked or
@@ -22,12 +23,12 @@ HEALTHCHECK --interval=30s --timeout=3s --retries=3 \
 ```
 
 The finding points at the instruction that starts the shipped image (its last `CMD` or
-`ENTRYPOINT`). It was `PR-CT-304` in the container category; reviewers file it under health
+`ENTRYPOINT`), and at the `FROM` line of that final stage, where the `HEALTHCHECK` belongs. It was `PR-CT-304` in the container category; reviewers file it under health
 checks, and suppressions and baselines that name the old id still apply.
 
 ## Known limitations
 Images for jobs and CLIs cannot be told apart from services when they have a CMD; suppress with a
-reason there.
+reason there. Test and development images (`tests/`, `Dockerfile.dev`, `e2e/`) are skipped.
 
 ## References
 - https://docs.docker.com/reference/dockerfile/#healthcheck
@@ -38,9 +39,10 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
-from prodready.engine.context import ProjectContext
+from prodready.engine.context import ProjectContext, is_test_path
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
+from prodready.rules.container._docker import is_dev_image
 
 RULE = RuleMeta(
     id="PR-HC-305",
@@ -58,7 +60,7 @@ RULE = RuleMeta(
 @RULE.on_project
 def check(ctx: ProjectContext) -> Iterator[Hit]:
     model = ctx.model
-    if model.facts.get("k8s_manifest"):
+    if model.facts.get("k8s_probe"):
         return
     healthy_builds = {
         posixpath.normpath(posixpath.join(posixpath.dirname(s["file"]), s.get("build") or "."))
@@ -67,10 +69,12 @@ def check(ctx: ProjectContext) -> Iterator[Hit]:
     }
     for fact in model.facts.get("dockerfile", []):
         ctx.examine(RULE)
-        if fact.get("has_healthcheck"):
-            continue
+        if fact.get("has_healthcheck") or is_dev_image(fact["file"]) or is_test_path(fact["file"]):
+            continue  # (test and development images run no service anyone probes)
         directory = posixpath.dirname(fact["file"]) or "."
         if posixpath.normpath(directory) in healthy_builds:
             continue
-        yield Hit(line=fact.get("start_line"), path=fact["file"],
+        start, stage = fact.get("start_line"), fact.get("line")
+        related = ((stage, "the final stage, where the HEALTHCHECK belongs"),) if stage and stage != start else ()
+        yield Hit(line=start, path=fact["file"], related=related,
                   message="image has no HEALTHCHECK and nothing else probes it")
