@@ -7,9 +7,9 @@ and flags the release lines whose upstream support has ended by the day of the a
 `ubuntu:18.04`, `debian:buster`, `alpine:3.16`, `mysql:5.7`, `redis:5`. The operating system a
 language image is built on counts too (`node:22-alpine3.16`, `python:3.12-buster`). The image that
 ships is found through the stages it is built `FROM` (`FROM node:18 AS base` ... `FROM base`); a
-build stage on an end-of-life toolchain is reported as such (a Go binary carries the standard
-library of the compiler that built it; a Node build runs an unpatched runtime and npm on the
-build machine). The dates
+build stage on a toolchain out of support for over a year is reported as such (a Go binary
+carries the standard library of the compiler that built it; a Node build runs an unpatched runtime
+and npm on the build machine). The dates
 come from the knowledge table `prodready/knowledge/images.toml` (from the projects' release
 policies). Untagged and floating tags are PR-CT-303's; unknown images are not judged.
 
@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 from prodready.engine.context import DockerfileContext, YamlContext
 from prodready.knowledge import ImageLines, image_lines
@@ -108,12 +108,18 @@ def _os_line(image: str) -> tuple[ImageLines, str, date] | None:
     return table, line, table.lines[line]
 
 
-def _verdict(image: str) -> str | None:
+# A build stage runs for minutes on the build machine and moves with the team's upgrade cycle: it
+# is reported once its line has been out of support for a year (node:12, golang:1.15), not the day
+# after (node:20 in a builder in 2026). The image that ships is reported from the first day.
+BUILD_STAGE_GRACE = timedelta(days=365)
+
+
+def _verdict(image: str, *, grace: timedelta = timedelta(0)) -> str | None:
     for found in (_line(image), _os_line(image)):
         if found is None:
             continue
         table, line, ended = found
-        if ended <= date.today():
+        if ended + grace <= date.today():
             return f"`{image}`: {table.name} {line} reached end of life on {ended.isoformat()} (no more security fixes)"
     return None
 
@@ -133,13 +139,14 @@ def check(ctx: DockerfileContext) -> Iterator[Hit]:
         if not image or "$" in image or image.lower() in _earlier_stage_names(stages, stage):
             continue
         ctx.examine(RULE)
-        verdict = _verdict(image)
-        if not verdict:
-            continue
         if id(instruction) in shipped:
-            yield Hit(line=instruction.line, message=f"base image {verdict}")
+            verdict = _verdict(image)
+            if verdict:
+                yield Hit(line=instruction.line, message=f"base image {verdict}")
         else:
-            yield Hit(line=instruction.line, message=f"build stage image {verdict}: the build runs an unpatched toolchain")
+            verdict = _verdict(image, grace=BUILD_STAGE_GRACE)
+            if verdict:
+                yield Hit(line=instruction.line, message=f"build stage image {verdict}: the build runs an unpatched toolchain")
 
 
 def _earlier_stage_names(stages: list[list[Instruction]], upto: list[Instruction]) -> set[str]:

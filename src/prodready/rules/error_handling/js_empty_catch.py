@@ -139,6 +139,15 @@ def check_promise(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if handler.type in {"arrow_function", "function_expression", "function"}:
         body = field(handler, "body")
         if body is not None and (" ".join(text(body).split()) in SILENT):
-            yield RULE.hit(node, ".catch() handler drops the error")
+            yield _at_catch(node, ".catch() handler drops the error")
     elif text(handler) in {"noop", "_.noop", "() => {}"}:
-        yield RULE.hit(node, ".catch(noop) drops the error")
+        yield _at_catch(node, ".catch(noop) drops the error")
+
+
+def _at_catch(node: Any, message: str) -> Hit:
+    """A hit on the `.catch(` itself: in a chain that starts lines above (`axios.get(...)`,
+    `.then(...)`, `.catch(() => {})`) the reader looks for the handler, not for the call."""
+    member = field(node, "function")
+    where = field(member, "property") if member is not None else None
+    line = (where or node).start_point.row + 1
+    return Hit(line=line, end_line=node.end_point.row + 1, message=message)
