@@ -229,6 +229,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-PM-005', 'reload-enabled-in-code', 'process-management', 'medium', 'process_management.reload_enabled_in_code', ('python',)),
     ('PR-PM-006', 'thread-per-call', 'process-management', 'medium', 'process_management.thread_per_call', ('python',)),
     ('PR-PM-103', 'shutdown-without-deadline', 'process-management', 'medium', 'process_management.shutdown_without_deadline', ('go', 'javascript', 'typescript')),
+    ('PR-PM-104', 'shutdown-drain-too-short', 'process-management', 'low', 'process_management.shutdown_drain_too_short', ('go',)),
     ('PR-PM-301', 'entrypoint-server-without-exec', 'process-management', 'medium', 'process_management.entrypoint_server_without_exec', ('project',)),
     ('PR-PM-302', 'package-manager-as-pid1', 'process-management', 'medium', 'process_management.package_manager_as_pid1', ('compose', 'dockerfile')),
     ('PR-PM-303', 'compose-short-stop-grace', 'process-management', 'low', 'process_management.compose_short_stop_grace', ('compose',)),
