@@ -3,8 +3,12 @@
 ## What it does
 Flags `Query`, `QueryRow`, `Exec` (and their `Context` variants, and lower-case wrappers such as
 `database.query(...)`) whose SQL argument is built with `fmt.Sprintf` or `+` from non-constant
-values. A `Sprintf` that only splices quoted identifiers (`scope.Quote(...)`, `QuotedTableName()`)
-and bind-variable placeholders (`AddToVars`) is accepted.
+values, when one of those values comes from outside the function: a request accessor
+(`r.FormValue`, `c.Query`) or a `string` parameter of the function (`func ListSeries(ctx, sortBy
+string)`), directly or through a local assigned from it. pgx-style `Query(ctx, sql, args...)` is read
+at its second argument. A `Sprintf` that only splices quoted identifiers (`scope.Quote(...)`,
+`QuotedTableName()`) and bind-variable placeholders (`AddToVars`) is accepted, and so is SQL the
+function assembles from its own fragments (placeholder lists, column lists, table-name helpers).
 
 ## Why it matters in production
 Values spliced into SQL can rewrite the query: data theft, deleted tables, bypassed login checks.
@@ -21,7 +25,8 @@ rows, err := db.Query("SELECT * FROM users WHERE name = $1", name)
 
 ## Known limitations
 Queries built in a variable earlier in the function are followed only when assigned with `:=`/`=`
-in the same function.
+in the same function. A value that reaches the SQL through a struct field or another function's
+result is not traced.
 
 ## References
 - https://go.dev/doc/database/sql-injection
@@ -66,7 +71,9 @@ METHODS = {
 }
 SAFE_PART = lazy_compile(r"(?i)(quote\w*\(|addtovars|placeholder|bindvar|rebind)")
 REQUEST_VALUE = lazy_compile(r"(FormValue|PostForm|Query\(|Param\(|URL\.|Header\.Get|Body)")
-SQL = lazy_compile(r"(?i)\b(select|insert|update|delete)\b.*\b(from|into|set|where)\b")
+SQL = lazy_compile(r"(?is)\b(select|insert|update|delete)\b.*\b(from|into|set|where)\b")
+# The first argument of pgx/sqlx-style `Query(ctx, sql, args...)`: the SQL is the second.
+CONTEXT_ARG = lazy_compile(r"^(\w*[cC]tx|context\.\w+\(\)|\w+(\.\w+)*\.Context\(\))$")
 
 
 def _dynamic(node: Any, func_text: str, func: Any = None) -> bool:
@@ -207,7 +214,7 @@ def _package_constant(node: Any, name: str) -> bool:
     )
 
 
-ASSIGNED = lazy_compile(r"\s*:?=\s*(fmt\.Sprintf\(.*|\".*\"\s*\+\s*[A-Za-z_].*)")
+ASSIGNED = lazy_compile(r"\s*:?=\s*(fmt\.Sprintf\(.*|\".*\"\s*\+\s*[A-Za-z_].*|`[^`]*`\s*\+\s*[A-Za-z_].*)")
 
 
 def _assignment_of(name: str, source: str) -> re.Match[str] | None:
@@ -241,8 +248,52 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     args = go.call_args(node)
     if not args:
         return
-    query = args[1] if parts[1].endswith("Context") and len(args) > 1 else args[0]
+    first_is_context = CONTEXT_ARG.match(text(args[0])) is not None
+    query = args[1] if (parts[1].endswith("Context") or first_is_context) and len(args) > 1 else args[0]
     func = go.enclosing_function(node)
     ctx.examine(RULE)
-    if _dynamic(query, text(func) if func is not None else "", func):
+    if _dynamic(query, text(func) if func is not None else "", func) and _carries_input(query, func):
         yield RULE.hit(node, f"{parts[1]}() runs SQL built with Sprintf/concatenation")
+
+
+# Parameters that carry a piece of SQL the calling code chooses (a table, a column, a condition with
+# its own placeholders), not a value: `deleteAllSince(table string, ...)`, `findBy(condition string, value any)`.
+SQL_PART_NAME = lazy_compile(r"(?i)^(\w*table\w*|tbl\w*|col|cols|columns?\w*|\w*column|key_?name|key_?col|schema\w*|dialect|conditions?|cond|where\w*|clause|fields?|\w*_?sql)$")
+
+
+def _string_parameters(func: Any) -> set[str]:
+    """Names of the enclosing function's `string` parameters (`func List(ctx context.Context, sortBy
+    string)`): values its callers choose, often straight from a request."""
+    names: set[str] = set()
+    params = field(func, "parameters") if func is not None else None
+    for decl in params.named_children if params is not None else ():
+        kind = field(decl, "type")
+        if kind is not None and text(kind) == "string":
+            names.update(text(n) for n in decl.named_children if n.type == "identifier" and not SQL_PART_NAME.match(text(n)))
+    return names
+
+
+def _carries_input(node: Any, func: Any, depth: int = 0) -> bool:
+    """The SQL text takes a value from outside the function: a request accessor, or a `string`
+    parameter (directly, or through a local assigned from it). Fragments the function builds itself
+    (placeholder lists, column lists, table-name helpers) are the common safe case and are not
+    reported."""
+    if node is None or depth > 5:
+        return False
+    if REQUEST_VALUE.search(text(node)) and node.type != "identifier":
+        return True
+    if node.type == "identifier":
+        name = text(node)
+        if name in _string_parameters(func):
+            return True
+        return any(_carries_input(value, func, depth + 1) for value in _assigned_values(name, func)) if func is not None else False
+    if node.type == "call_expression":  # fmt.Sprintf, strings.Join(where, ...), append(where, ...)
+        args = go.call_args(node)
+        return any(_carries_input(a, func, depth + 1) for a in (args[1:] if go.callee(node) == "fmt.Sprintf" else args))
+    if node.type == "composite_literal":
+        body = field(node, "body")
+        elements = [e.named_children[0] for e in (body.named_children if body is not None else ()) if e.named_children]
+        return any(_carries_input(e, func, depth + 1) for e in elements)
+    if node.type in {"binary_expression", "parenthesized_expression"}:
+        return any(_carries_input(o, func, depth + 1) for o in _concatenated(node) if o.type not in LITERALS)
+    return False
