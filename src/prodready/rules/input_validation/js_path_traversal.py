@@ -43,11 +43,11 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
-from prodready.lang.treesitter import text
+from prodready.lang.treesitter import descendants, field, text, walk
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
-from prodready.rules.input_validation._js_taint import SOURCE, tainted_names
+from prodready.rules.input_validation._js_taint import SOURCE
 
 RULE = RuleMeta(
     id="PR-IV-001",
@@ -81,7 +81,7 @@ FS_SINKS = {
 }
 RES_SINKS = {"sendFile", "download"}
 CONFINED = lazy_compile(
-    r"\.startsWith\(|path\.relative\(|\brelative\(|path\.basename\(|\bbasename\(|sanitize|isSafePath|isPathInside|is-path-inside"
+    r"\b(validate|check|assert|ensure|verify)\w*(Path|File|Name|Dir)\w*\(|\.startsWith\(|\.includes\(|path\.relative\(|\brelative\(|path\.basename\(|\bbasename\(|sanitize|isSafePath|isPathInside|is-path-inside"
 )
 
 
@@ -101,6 +101,44 @@ def _is_sink(node: Any, ctx: TreeContext) -> str:
     }:
         return name
     return ""
+
+
+# Calls whose result is still the caller's text: a path or string built from the request.
+PATH_BUILDERS = frozenset({
+    "join", "resolve", "normalize", "format", "concat", "replace", "replaceAll", "trim", "slice", "substring",
+    "substr", "toLowerCase", "toUpperCase", "toString", "decodeURIComponent", "decodeURI", "String", "parse",
+    "String.raw", "at", "pop", "shift", "split",
+})
+
+
+def _lookup_result(value: Any) -> bool:
+    """`await files.getByName(req.params.name)`, `Model.findByPk(id)`: what a lookup returned is a
+    stored record, whose `.path` the server wrote, not the request's text."""
+    while value is not None and value.type in {"await_expression", "parenthesized_expression"}:
+        value = value.named_children[0] if value.named_children else None
+    if value is None or value.type != "call_expression":
+        return False
+    callee = js.callee(value)
+    return bool(callee) and callee.split(".")[-1] not in PATH_BUILDERS and not callee.startswith("path.")
+
+
+def _tainted_paths(func: Any) -> set[str]:
+    """Locals holding request text, followed through assignments (two passes), but not through the
+    results of lookups that take it as a key."""
+    names: set[str] = set()
+    for _ in range(2):
+        for declarator in descendants(func, "variable_declarator", "assignment_expression"):
+            is_declaration = declarator.type == "variable_declarator"
+            value = field(declarator, "value" if is_declaration else "right")
+            target = field(declarator, "name" if is_declaration else "left")
+            if value is None or target is None or _lookup_result(value):
+                continue
+            value_text = text(value)
+            if SOURCE.search(value_text) or any(re.search(rf"\b{re.escape(n)}\b", value_text) for n in names):
+                names.update(text(t) for t in walk(target, "identifier", "shorthand_property_identifier_pattern"))
+                if target.type == "identifier":
+                    names.add(text(target))
+    return names
 
 
 @RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee=lambda name: name.split(".")[-1] in RES_SINKS or name.split(".")[-1] in FS_SINKS)
@@ -123,7 +161,7 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         and js.object_has_key(arguments[1], "root")
     ):
         return  # res.sendFile(name, { root }) refuses paths that leave root
-    tainted = tainted_names(func)
+    tainted = _tainted_paths(func)
     from_request = bool(SOURCE.search(target_text)) or any(
         re.search(rf"\b{re.escape(n)}\b", target_text) for n in tainted
     )

@@ -129,11 +129,54 @@ def _built_at(func: ast.AST, argument: ast.AST, names: set[str]) -> ast.AST | No
     return None
 
 
+# Calls whose result is still the request's text (a path or string built from it).
+PATH_BUILDERS = frozenset({
+    "join", "joinpath", "Path", "PurePath", "PosixPath", "format", "replace", "strip", "lstrip", "rstrip",
+    "lower", "upper", "str", "unquote", "unquote_plus", "normpath", "expanduser", "split", "removeprefix",
+    "removesuffix", "with_suffix", "with_name", "get", "getlist", "get_json",
+})
+
+
+def _lookup(value: ast.AST) -> bool:
+    """`User.query.filter_by(name=name).first()`, `await get_recipe(slug)`: a stored record looked up
+    by the request's key; what the server stored in it (`user.picture`) is not the request's text."""
+    if isinstance(value, ast.Await):
+        value = value.value
+    if not isinstance(value, ast.Call):
+        return False
+    name = (pyast.dotted(value.func) or "").split(".")[-1] if not isinstance(value.func, ast.Attribute) else value.func.attr
+    return bool(name) and name not in PATH_BUILDERS
+
+
+def _path_taint(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """tainted_names() without what flows through lookups."""
+    names = tainted_names(func)
+    for node in ast.walk(func):
+        if isinstance(node, ast.Assign) and _lookup(node.value):
+            for target in node.targets:
+                if isinstance(target, ast.Name) and not any(
+                    isinstance(a, ast.arg) and a.arg == target.id for a in ast.walk(func.args)
+                ):
+                    names.discard(target.id)
+    # locals assigned from a removed lookup result alone (`picture = user.picture`) follow it out
+    for _ in range(2):
+        for node in ast.walk(func):
+            if isinstance(node, ast.Assign) and not _lookup(node.value):
+                direct = [sub.id for sub in ast.walk(node.value) if isinstance(sub, ast.Name) and sub.id in names]
+                request = any(isinstance(sub, ast.Attribute) and (pyast.dotted(sub) or "").startswith(("request.", "websocket."))
+                              for sub in ast.walk(node.value))
+                if not direct and not request:
+                    for target in node.targets:
+                        if isinstance(target, ast.Name):
+                            names.discard(target.id)
+    return names
+
+
 @RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef, skip_file=in_test_file)
 def check(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: PyContext) -> Iterator[Hit]:
     if ctx.is_test_file or not is_route_handler(func):
         return
-    names = tainted_names(func)
+    names = _path_taint(func)
     if not names:
         return
     for node in pyast.walk_shallow(func):
