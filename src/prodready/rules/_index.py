@@ -415,6 +415,7 @@ UNGROUPED: frozenset[str] = frozenset({
 OPT_IN: frozenset[str] = frozenset({
     'container.compose_source_bind_mount',
     'error_handling.exception_logged_without_traceback',
+    'error_handling.go_rows_err_unchecked',
     'rate_limiting.expensive_route_without_limit',
     'resource_leaks.go_tx_without_deferred_rollback',
 })

@@ -31,7 +31,8 @@ return tasks, nil
 ```
 
 ## Known limitations
-A check done by a helper that receives the rows is not seen.
+A check done by a helper that receives the rows is not seen. Not part of the default audit: select
+it (`--select PR-EH-203`, or `select` in the configuration) to run it.
 
 ## References
 - https://go.dev/doc/database/querying#multiple_rows
@@ -61,6 +62,9 @@ RULE = RuleMeta(
     languages=frozenset({Language.GO}),
     fix="After the loop, check `if err := rows.Err(); err != nil { return ..., err }`.",
     references=("https://go.dev/doc/database/querying#multiple_rows",),
+    # Opt-in (`--select PR-EH-203`): right by the book, but reviewers of real Go services wrote it up
+    # for 3 of 91 findings on the dev services; in the default audit it buried the defects they do report.
+    default=False,
 )
 
 CURSOR_SOURCE = lazy_compile(r"\.(Query\w*|Rows|Find|Aggregate|Watch|Select\w*|Queryx|NamedQuery\w*)\(|\.query\w*\(")
