@@ -65,14 +65,19 @@ RULE = RuleMeta(
 # Constructors and one-time loading (a translation catalog parsed at start-up is not a leak).
 CONSTRUCTOR = lazy_compile(
     r"^(New|new|Make|make|init|Init|Reset|reset|Clear|clear|[Ll]oad|[Pp]arse|[Ss]etup|[Cc]onfigure|"
-    r"UnmarshalJSON|UnmarshalYAML|UnmarshalText|Unmarshal|Decode|Scan)"
+    r"UnmarshalJSON|UnmarshalYAML|UnmarshalText|Unmarshal|Decode|Scan|"
+    # registration at start-up: middlewares, hooks, providers, routes, jobs (not `Register`: a hub
+    # registers its clients at run time)
+    r"Use$|Mount|On[A-Z]|With[A-Z]|[Aa]dd(Provider|Handler|Route|Middleware|Tool|Binding|Job|Hook|Listener|Plugin))"
 )
+GENERATED = lazy_compile(r"(?m)^// Code generated .* DO NOT EDIT\.$")
 
 
 # Structs made for one query, request or batch and dropped after it: their slices cannot grow forever.
 SHORT_LIVED = lazy_compile(
     r"(?i)(builder|query|request|response|params|options|batch|result|payload|form|dto|mock|fake|stub|args|"
-    r"parser|validator|collector|accumulator|loader|scanner|decoder|encoder|visitor)$"
+    r"parser|validator|collector|accumulator|loader|scanner|decoder|encoder|visitor|view|page|template|"
+    r"sheet|carrier|export|tree|node)$"
 )
 
 
@@ -125,19 +130,33 @@ def _shared_write(node: Any, name: str, package_vars: set[str]) -> bool:
     """The write reaches the long-lived collection: `s.errs = append(...)` (a field, through a
     selector) or a package variable not shadowed by a local of the same name."""
     left = text(field(node, "left"))
-    if "." in left.split("[")[0]:
-        return True
-    if name not in package_vars:
-        return False  # a bare name is never a struct field: it is a local
     func = go.enclosing_top_function(node)
     body = text(func) if func is not None else ""
-    return not re.search(rf"\bvar\s+{re.escape(name)}\b|\b{re.escape(name)}\s*:=", body)
+    if "." in left.split("[")[0]:
+        # `body.Sections = append(body.Sections, s)` on a struct this function made (`body :=
+        # teamsBody{}`, `var page Page`): it lives for this call, not for the process
+        base = left.split("[")[0].split(".")[0]
+        return not _local(base, body)
+    if name not in package_vars:
+        return False  # a bare name is never a struct field: it is a local
+    return not _local(name, body)
+
+
+def _local(name: str, body: str) -> bool:
+    """`name` is made fresh in the function (`name := T{...}`, `&T{}`, `new(T)`, `make(...)`, `var name
+    T`), not an alias of stored state (`j, ok := r.jobs[key]`, `s := h.sessions[id]`)."""
+    bare = re.escape(name)
+    return bool(re.search(
+        rf"\bvar\s+{bare}\s+[^=\n]+$|\bvar\s+{bare}\b[^=\n]*=\s*&?[\w.\[\]]*\{{|"
+        rf"\b{bare}\s*:=\s*(&?[\w.]+(\[[^\]]*\])?\{{|new\(|make\(|\[\]|map\[)",
+        body, re.MULTILINE,
+    ))
 
 
 @RULE.on_tree("source_file", languages=(Language.GO,), skip_file=in_test_file)
 def check(root: Any, ctx: TreeContext) -> Iterator[Hit]:
-    if ctx.path.endswith("_test.go") or NOT_SERVICE_CODE.search(ctx.path):
-        return
+    if ctx.path.endswith("_test.go") or NOT_SERVICE_CODE.search(ctx.path) or GENERATED.search(ctx.text[:2000]):
+        return  # (generated code: ent's mutations and transactions live for one operation)
     package_vars: set[str] = set()
     fields = _fields(root, package_vars)
     if not fields:
