@@ -46,7 +46,8 @@ from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
     id="PR-AU-206",
-    name="go-token-in-query-string",
+    name="token-in-query-string",
+    aliases=("go-token-in-query-string",),
     category=Category.AUTHENTICATION,
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
