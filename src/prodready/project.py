@@ -295,11 +295,38 @@ def _same_symbol(a: str, b: str) -> bool:
     return a == b or a.endswith("." + b) or b.endswith("." + a)
 
 
+def _inherit_view_auth(facts: dict[str, list[dict[str, Any]]]) -> None:
+    """A route method of a class-based view whose base class (in another module, by name) declares
+    `user = Depends(get_current_user)`: every route of the class requires it."""
+    classes: dict[str, list[dict[str, Any]]] = {}
+    for record in facts.get("view_class", []):
+        classes.setdefault(str(record["name"]), []).append(record)
+    if not classes:
+        return
+    for route in facts.get("route", []):
+        if route.get("auth") or not route.get("view_bases"):
+            continue
+        pending, seen = list(route["view_bases"]), set[str]()
+        while pending and len(seen) < 12:
+            name = str(pending.pop(0))
+            if name in seen:
+                continue
+            seen.add(name)
+            found = classes.get(name, [])
+            holder = next((c for c in found if c.get("auth")), None)
+            if holder is not None:
+                route["auth"], route["auth_via"] = True, f"class {name}: {holder.get('via')}"
+                break
+            for record in found:
+                pending.extend(str(b) for b in record.get("bases", []) or [])
+
+
 def _resolve_aliases(facts: dict[str, list[dict[str, Any]]]) -> None:
     """`current_user: CurrentUser` where CurrentUser = Annotated[User, Depends(get_current_user)]
     lives in another module, or `Depends(enforce_rate_limit)` where enforce_rate_limit itself depends
     on authentication: mark those routes authenticated (and rate limited when the dependency limits)."""
     functions = facts.get("dependency_function", [])
+    _inherit_view_auth(facts)
     aliases = []
     for record in facts.get("dependency_alias", []):
         target = next((f for f in functions if _same_symbol(str(record["dependency"]), str(f["function"]))), None)

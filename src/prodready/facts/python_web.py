@@ -57,6 +57,14 @@ ROUTER_FACTORIES = {
 HTTP_METHODS = {"get", "post", "put", "delete", "patch", "options", "head", "trace"}
 PROBE_NAME = lazy_compile(r"(?i)^_*(ping|check|probe|health)|_(ping|check|probe|health)$|^_*(ping|check)_")
 ROUTE_DECORATORS = HTTP_METHODS | {"route", "api_route", "websocket", "websocket_route"}
+# Names of the base classes class-based views are built on (`BaseUserController`, `AdminRoutes`).
+VIEW_BASE = lazy_compile(r"(?i)(controller|routes?|router|view|resource|endpoints?|api)$")
+
+
+def _view_bases(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """The base classes (short names) of the class a route method belongs to."""
+    view = pyast.enclosing_class(func)
+    return [b.split(".")[-1] for b in (pyast.dotted(base) for base in view.bases) if b] if view is not None else []
 HTTP_METHOD_NAMES = {"get", "post", "put", "patch", "delete"}  # methods of a class-based view
 # flask-allows / flask-security / flask-principal permission decorators
 PERMISSION_DECORATORS = {"requires", "permission_required", "roles_required", "roles_accepted", "auth_required"}
@@ -307,6 +315,7 @@ class _Collector:
         self._route_tables()
         for node in ctx.nodes_of(ast.ClassDef):
             self._settings_class(node)
+            self._view_base_class(node)
         for node in ctx.nodes_of(ast.Subscript):
             self._environ_subscript(node)
         for node in ctx.nodes_of(ast.Constant):
@@ -423,6 +432,32 @@ class _Collector:
         names = [n for n in self._dependency_names(deps.value if deps else None) if LIMIT_NAME.search(n)]
         return f"Depends({names[0].split('.')[-1]})" if names else ""
 
+    def _class_auth(self, node: ast.ClassDef) -> str:
+        """The authentication a class-based view declares for all its routes: a class attribute
+        `user: User = Depends(get_current_user)` (fastapi-utils `@cbv`, `@controller(router)`)."""
+        for stmt in node.body:
+            value = stmt.value if isinstance(stmt, ast.AnnAssign | ast.Assign) else None
+            if value is None:
+                continue
+            for name in self._dependency_names(value):
+                if self._is_auth_name(name):
+                    return f"Depends({name.split('.')[-1]})"
+        return ""
+
+    def _view_base_class(self, node: ast.ClassDef) -> None:
+        """A class a class-based view may inherit its authentication from (the base lives in another
+        module: `class AdminRoutes(BaseAdminController)`)."""
+        bases = [b for b in (pyast.dotted(base) for base in node.bases) if b]
+        declares = any(
+            isinstance(stmt, ast.AnnAssign | ast.Assign) and stmt.value is not None and self._dependency_names(stmt.value)
+            for stmt in node.body
+        )
+        if not declares and not any(VIEW_BASE.search(b.split(".")[-1]) for b in bases):
+            return
+        auth = self._class_auth(node)
+        self.ctx.emit("view_class", line=node.lineno, name=node.name, bases=[b.split(".")[-1] for b in bases],
+                      auth=bool(auth), via=auth)
+
     # -- functions: routes, middleware, hooks ------------------------------------------------
     def _function(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         if func.args.defaults or func.args.kw_defaults or any(a.annotation is not None for a in func.args.args):
@@ -497,6 +532,7 @@ class _Collector:
                 router=f"{self.module}.{owner}",
                 param_annotations=self._param_annotations(func),
                 param_dependencies=self._param_dependencies(func),
+                view_bases=_view_bases(func),
                 is_async=isinstance(func, ast.AsyncFunctionDef),
                 expensive=self._expensive(func),
                 calls=self._handler_calls(func),
@@ -648,12 +684,16 @@ class _Collector:
                 continue
             if not auth and self._is_auth_name(name):
                 auth = f"@{name}"
-        # 4. router-level
+        # 4. a class-based view's own class attributes (`user = Depends(get_current_user)`)
+        view = pyast.enclosing_class(func)
+        if not auth and view is not None:
+            auth = self._class_auth(view)
+        # 5. router-level
         if not auth and owner in self.router_auth:
             auth = self.router_auth[owner]
         if not limit and owner in self.router_limit:
             limit = self.router_limit[owner]
-        # 5. in-handler checks: verify_token(...), request.headers["Authorization"]
+        # 6. in-handler checks: verify_token(...), request.headers["Authorization"]
         if not auth:
             auth = _in_handler_auth(func, self)
         if not limit:

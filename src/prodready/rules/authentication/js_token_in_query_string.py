@@ -92,6 +92,8 @@ def _skip(ctx: TreeContext) -> bool:
 
 @RULE.on_tree("member_expression", "subscript_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_skip)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if _skip(ctx):
+        return
     value = re.sub(r"\s+", "", text(node))
     if not QUERY_READ.match(value) or (node.parent is not None and node.parent.type in {"member_expression", "subscript_expression"} and QUERY_READ.match(re.sub(r"\s+", "", text(node.parent)))):
         return
@@ -102,7 +104,7 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
 
 @RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee=lambda name: name.endswith("fromUrlQueryParameter"), skip_file=_skip)
 def check_passport(node: Any, ctx: TreeContext) -> Iterator[Hit]:
-    if not js.callee(node).endswith("fromUrlQueryParameter"):
+    if not js.callee(node).endswith("fromUrlQueryParameter") or _skip(ctx):
         return
     ctx.examine(RULE)
     yield RULE.hit(node, "passport-jwt reads the token from the URL query: it lands in access logs, browser history and Referer headers")

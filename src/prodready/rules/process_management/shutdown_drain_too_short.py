@@ -90,7 +90,7 @@ def seconds(duration: str) -> float | None:
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     name = go.callee(node)
     arguments = go.call_args(node)
-    if ctx.is_test_file or not name.endswith(".Shutdown") or len(arguments) != 1:
+    if ctx.is_test_file or in_test_path(ctx) or not name.endswith(".Shutdown") or len(arguments) != 1:
         return
     receiver = name.rsplit(".", 1)[0]
     context_name = text(arguments[0])
