@@ -1,4 +1,4 @@
-"""Go auth token read from the URL query string.
+"""Credential read from the URL query string.
 
 ## What it does
 Flags authentication tokens taken from the query string — `c.Query("token")`,
