@@ -149,27 +149,36 @@ def _lookup(value: ast.AST) -> bool:
 
 
 def _path_taint(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
-    """tainted_names() without what flows through lookups."""
+    """tainted_names() without the locals that only ever hold what a lookup returned (or what was
+    read from such a record: `picture = user.picture`). A local assigned request text anywhere
+    (`name = ''` ... `name = normpath(request.args.get("name"))`) stays tainted."""
     names = tainted_names(func)
+    parameters = {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}
+    assigned: dict[str, list[ast.AST]] = {}
     for node in ast.walk(func):
-        if isinstance(node, ast.Assign) and _lookup(node.value):
+        if isinstance(node, ast.Assign):
             for target in node.targets:
-                if isinstance(target, ast.Name) and not any(
-                    isinstance(a, ast.arg) and a.arg == target.id for a in ast.walk(func.args)
-                ):
-                    names.discard(target.id)
-    # locals assigned from a removed lookup result alone (`picture = user.picture`) follow it out
-    for _ in range(2):
-        for node in ast.walk(func):
-            if isinstance(node, ast.Assign) and not _lookup(node.value):
-                direct = [sub.id for sub in ast.walk(node.value) if isinstance(sub, ast.Name) and sub.id in names]
-                request = any(isinstance(sub, ast.Attribute) and (pyast.dotted(sub) or "").startswith(("request.", "websocket."))
-                              for sub in ast.walk(node.value))
-                if not direct and not request:
-                    for target in node.targets:
-                        if isinstance(target, ast.Name):
-                            names.discard(target.id)
+                if isinstance(target, ast.Name):
+                    assigned.setdefault(target.id, []).append(node.value)
+    for _ in range(3):
+        for name, values in assigned.items():
+            if name not in names or name in parameters:
+                continue
+            if not any(_carries_request(value, names - {name}) for value in values):
+                names.discard(name)
     return names
+
+
+def _carries_request(value: ast.AST, names: set[str]) -> bool:
+    """The assigned value holds request text: not a lookup, and it reads the request or a tainted local."""
+    if _lookup(value):
+        return False
+    for sub in ast.walk(value):
+        if isinstance(sub, ast.Name) and sub.id in names:
+            return True
+        if isinstance(sub, ast.Attribute) and (pyast.dotted(sub) or "").startswith(("request.", "websocket.", "self.request.")):
+            return True
+    return False
 
 
 @RULE.on_python(ast.FunctionDef, ast.AsyncFunctionDef, skip_file=in_test_file)
