@@ -30,7 +30,8 @@ srv.Shutdown(ctx)
 ```
 
 ## Known limitations
-Durations passed in from elsewhere (a parameter, a setting) are not followed.
+Durations passed in from elsewhere (a parameter, a setting) are not followed; a constant of the same
+file (`const ShutdownTimeout = 1 * time.Second`) is, and the finding points at it.
 
 ## References
 - https://pkg.go.dev/net/http#Server.Shutdown
@@ -109,12 +110,20 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         if declared is None or not re.match(rf"\s*{re.escape(context_name)}\s*,", text(declared)):
             continue
         timeout = go.call_args(call)
-        window = seconds(text(timeout[1])) if len(timeout) == 2 else None
+        if len(timeout) != 2:
+            continue
+        duration, line = text(timeout[1]), call.start_point.row + 1
+        if re.fullmatch(r"[A-Za-z_]\w*", duration):
+            # `const ShutdownTimeout = 1 * time.Second` in this file: the window is set there
+            constant = re.search(rf"(?m)^\s*(?:const\s+)?{re.escape(duration)}\s*(?:time\.Duration\s*)?=\s*([^\n/]+)", ctx.text)
+            if constant is None:
+                continue
+            duration, line = constant.group(1).strip(), ctx.text.count("\n", 0, constant.start(1)) + 1
+        window = seconds(duration)
         if window is not None and window < SHORTEST_DRAIN_SECONDS:
-            shown = f"{window:g}s"
-            yield RULE.hit(
-                call,
-                f"{name}() drains for only {shown}: requests, uploads and streams still running after that are cut "
-                "on every deploy (Kubernetes waits 30 s, Docker 10 s)",
+            yield Hit(
+                line=line,
+                message=f"{name}() drains for only {window:g}s: requests, uploads and streams still running after that "
+                "are cut on every deploy (Kubernetes waits 30 s, Docker 10 s)",
             )
             return
