@@ -65,7 +65,7 @@ from prodready.engine.context import DockerfileContext, ProjectContext, YamlCont
 from prodready.lang.yamldoc import YList
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._launchers import launched_commands, script_named
-from prodready.rules._process import is_shell_c, migration
+from prodready.rules._process import is_shell_c, migration, shlex_words
 from prodready.rules._scripts import inline_script, start_migrations, start_scripts
 from prodready.rules.base import RuleMeta
 from prodready.rules.container._compose import is_dev_compose, services
@@ -144,16 +144,11 @@ def check_dockerfile(ctx: DockerfileContext) -> Iterator[Hit]:
 def _words(value: Any) -> tuple[list[str], str | None]:
     """(exec words, shell text): compose and Kubernetes commands are lists or a string split like
     a shell would (no shell runs them unless they name one)."""
-    import shlex
-
     if value is None:
         return [], None
     if isinstance(value, YList | list):
         return [str(v) for v in value], None
-    try:
-        return shlex.split(str(value)), None
-    except ValueError:
-        return str(value).split(), None
+    return shlex_words(str(value)) or str(value).split(), None  # (unbalanced quotes: plain words)
 
 
 @RULE.on_file(Language.COMPOSE)
