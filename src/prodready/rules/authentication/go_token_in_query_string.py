@@ -2,8 +2,9 @@
 
 ## What it does
 Flags authentication tokens taken from the query string — `c.Query("token")`,
-`r.URL.Query().Get("access_token")`, `c.QueryParam("api_key")` — in files that
-are not WebSocket endpoints (browsers cannot set headers on a WebSocket handshake), and jwt-go's
+`r.URL.Query().Get("access_token")`, `c.QueryParam("api_key")` — in functions that
+do not serve a WebSocket or SSE stream (browsers cannot set headers there) or a verification,
+reset, unsubscribe or download link, and jwt-go's
 `request.ArgumentExtractor{"access_token"}` / `request.OAuth2Extractor` (which includes it), used
 with `request.ParseFromRequest`.
 
@@ -32,7 +33,6 @@ token := strings.TrimPrefix(c.GetHeader("Authorization"), "Bearer ")
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -57,6 +57,8 @@ RULE = RuleMeta(
 )
 
 TOKEN_KEY = lazy_compile(r"(?i)^(token|access_token|accesstoken|auth_token|jwt|api_key|apikey|bearer|session_token)$")
+# Channels that cannot send headers, and links that carry their own single-use token.
+LINK_OR_STREAM = lazy_compile(r"(?i)websocket|Upgrade\(|\bws\b|\bsse\b|EventSource|text/event-stream|download|unsubscribe|verif|confirm|reset|callback")
 QUERY_GETTERS = lazy_compile(r"^(\w+\.Query|\w+\.DefaultQuery|\w+\.QueryParam|\w+\.URL\.Query\(\)\.Get|\w+\.GetQuery)$")
 
 
@@ -68,8 +70,10 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     key = go.string_arg(node)
     if key is None or not TOKEN_KEY.match(key):
         return
-    if re.search(r"(?i)websocket|Upgrade\(|\bws\b|sse|EventSource|download|unsubscribe|verify|confirm|reset", ctx.text):
-        return
+    function = go.enclosing_function(node)
+    scope = text(function) if function is not None else ctx.text
+    if LINK_OR_STREAM.search(scope):
+        return  # this function serves a WebSocket/SSE stream or a single-use link
     if field(node, "function") is None:
         return
     ctx.examine(RULE)
