@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from prodready.lang.treesitter import descendants, field, text, walk
@@ -13,7 +14,10 @@ SOURCE = lazy_compile(
 )
 
 
-def tainted_names(func: Any) -> set[str]:
+def tainted_names(func: Any, through: Callable[[Any], bool] | None = None) -> set[str]:
+    """Locals holding request input, followed through assignments (two passes). With `through`,
+    an assigned value it rejects passes no taint on (path traversal: what a lookup keyed by the
+    request returns is a stored record, not the request's text)."""
     names: set[str] = set()
     for _ in range(2):  # two passes: a = req.params.x; b = path.join(dir, a)
         for declarator in descendants(func, "variable_declarator", "assignment_expression"):
@@ -27,7 +31,7 @@ def tainted_names(func: Any) -> set[str]:
                 if declarator.type == "variable_declarator"
                 else field(declarator, "left")
             )
-            if value is None or target is None:
+            if value is None or target is None or (through is not None and not through(value)):
                 continue
             value_text = text(value)
             if SOURCE.search(value_text) or any(re.search(rf"\b{re.escape(n)}\b", value_text) for n in names):

@@ -43,11 +43,11 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
-from prodready.lang.treesitter import descendants, field, text, walk
+from prodready.lang.treesitter import text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
-from prodready.rules.input_validation._js_taint import SOURCE
+from prodready.rules.input_validation._js_taint import SOURCE, tainted_names
 
 RULE = RuleMeta(
     id="PR-IV-001",
@@ -122,25 +122,6 @@ def _lookup_result(value: Any) -> bool:
     return bool(callee) and callee.split(".")[-1] not in PATH_BUILDERS and not callee.startswith("path.")
 
 
-def _tainted_paths(func: Any) -> set[str]:
-    """Locals holding request text, followed through assignments (two passes), but not through the
-    results of lookups that take it as a key."""
-    names: set[str] = set()
-    for _ in range(2):
-        for declarator in descendants(func, "variable_declarator", "assignment_expression"):
-            is_declaration = declarator.type == "variable_declarator"
-            value = field(declarator, "value" if is_declaration else "right")
-            target = field(declarator, "name" if is_declaration else "left")
-            if value is None or target is None or _lookup_result(value):
-                continue
-            value_text = text(value)
-            if SOURCE.search(value_text) or any(re.search(rf"\b{re.escape(n)}\b", value_text) for n in names):
-                names.update(text(t) for t in walk(target, "identifier", "shorthand_property_identifier_pattern"))
-                if target.type == "identifier":
-                    names.add(text(target))
-    return names
-
-
 @RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), callee=lambda name: name.split(".")[-1] in RES_SINKS or name.split(".")[-1] in FS_SINKS)
 def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if ctx.is_test_file:
@@ -161,7 +142,7 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         and js.object_has_key(arguments[1], "root")
     ):
         return  # res.sendFile(name, { root }) refuses paths that leave root
-    tainted = _tainted_paths(func)
+    tainted = tainted_names(func, through=lambda value: not _lookup_result(value))
     from_request = bool(SOURCE.search(target_text)) or any(
         re.search(rf"\b{re.escape(n)}\b", target_text) for n in tainted
     )
