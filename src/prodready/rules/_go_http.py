@@ -53,6 +53,28 @@ def statements(block: Any) -> list[Any]:
     return out
 
 
+# Blocks that control falls out of into the statement after their owner (a loop's body goes
+# round again instead, and a function's ends the call).
+_FALLS_THROUGH = frozenset({"if_statement", "expression_switch_statement", "type_switch_statement", "select_statement"})
+_BRANCH_BODIES = frozenset({"block", "statement_list", "expression_case", "type_case", "default_case", "communication_case"})
+
+
+def continuation_statements(stmt: Any) -> list[Any]:
+    """What runs after `stmt`: the rest of its block, or, when it ends a branch of an `if` or a
+    `switch` case, the statements after that `if`/`switch` (climbing out as far as needed)."""
+    current = stmt
+    while True:
+        after = following_statements(current)
+        if after:
+            return after
+        owner = current.parent
+        while owner is not None and owner.type in _BRANCH_BODIES:
+            owner = owner.parent
+        if owner is None or owner.type not in _FALLS_THROUGH:
+            return []
+        current = owner
+
+
 def following_statements(stmt: Any) -> list[Any]:
     """Statements after `stmt` in its enclosing block."""
     parent = stmt.parent

@@ -3,8 +3,9 @@
 ## What it does
 Flags, inside HTTP handlers (net/http, gin, echo, fiber), an `if` block that ends with an error
 response — `http.Error`, `http.Redirect`, `http.NotFound`, `c.JSON(4xx/5xx, ...)`,
-`c.AbortWithStatus...`, a helper called with a 4xx/5xx status — but has no `return`, when more code
-that writes a response follows the block.
+`c.AbortWithStatus...`, a helper called with a 4xx/5xx status or named for one (`ctx.BadRequest`,
+`writeError(w, ...)`) — but has no `return`, when more code that writes a response follows the
+block, also after the enclosing `if` or `switch` when the block ends one of their branches.
 
 ## Why it matters in production
 The handler carries on with invalid input or a failed lookup: it runs the update anyway, writes a
@@ -28,7 +29,8 @@ if err != nil {
 ```
 
 ## Known limitations
-Only the block's own statements are read; an `else` branch is not flagged.
+An `if` that has an `else` is not flagged, and nor is one at the end of a loop body (the loop goes
+on to its next round). A project helper is recognised by its name only.
 
 ## References
 - https://pkg.go.dev/net/http#Error
@@ -48,8 +50,8 @@ from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._go_http import (
     ERROR_STATUS,
+    continuation_statements,
     enclosing_handler,
-    following_statements,
     in_test_code,
     non_production,
     statements,
@@ -84,12 +86,23 @@ def _error_response(call: Any) -> bool:
     args = go.call_args(call)
     if name == "http.Redirect":
         return len(args) == 4 and bool(ERROR_STATUS.search(text(args[3])))
+    if ERROR_HELPER.fullmatch(name.rsplit(".", 1)[-1]) and args:
+        return True  # the project's own error responder: `ctx.InternalServerError(...)`, `writeError(w, err)`
     parts = go.call_parts(call)
     if parts is None or not args:
         return False
     if parts[1] in {"AbortWithStatus", "AbortWithStatusJSON", "AbortWithError"}:
         return True
     return parts[1][:1].isupper() and bool(ERROR_STATUS.fullmatch(text(args[0]).strip()))
+
+
+# A project's own helpers that answer with an error status, by name: `ctx.BadRequest(...)`,
+# `api.notFound(w, r)`, `respondWithError(w, ...)`, `s.serverError(w, r, err)`.
+_RESPONDER = r"(?:write|respond|send|render|reply|http|json|api)_?(?:with_?)?"
+ERROR_HELPER = lazy_compile(
+    rf"(?i)(?:{_RESPONDER})?(?:internal_?server_?error|server_?error|bad_?request|not_?found|forbidden|"
+    rf"unauthori[sz]ed|invalid_?parameter|unprocessable(?:_?entity)?)|{_RESPONDER}(?:error|err|fail|failure)(?:_?response|_?json)?"
+)
 
 
 # Every HANDLER_PARAMS match holds one of these: a file without them has no handler.
@@ -116,7 +129,7 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if handler is None:
         return
     ctx.examine(RULE)
-    after = following_statements(node)
+    after = continuation_statements(node)
     if not after or after[0].type in {"return_statement"}:
         return
     # `w.WriteHeader(404)` sets only the status: the body written after it belongs to that answer
