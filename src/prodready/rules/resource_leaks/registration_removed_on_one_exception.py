@@ -5,6 +5,9 @@ In a Python function that registers something in a long-lived collection — a W
 `active_connections[id] = websocket`, a client in `clients.add(ws)`, a job in `self.jobs[id] = job`
 — flags the cleanup when it sits only in an `except` clause for one specific exception
 (`except WebSocketDisconnect: active_connections.pop(id)`) and no `finally` removes the entry.
+Also flags a deregistration that runs only when the peer disconnects (`except WebSocketDisconnect:
+manager.disconnect(ws)`), wherever the connection was registered, when no `finally` or broad
+handler of the same `try` covers the other exits.
 
 ## Why it matters in production
 The happy path is not the only way out of a handler. A timeout, a failed LLM or database call, a
@@ -36,8 +39,9 @@ finally:
 ```
 
 ## Known limitations
-Only registrations and removals written in the same function are compared; a `with` block or a
-helper that does the cleanup is not followed.
+Outside disconnect handlers, only registrations and removals written in the same function are
+compared; a `with` block or a helper that does the cleanup is not followed. A `finally` of any
+content is trusted to clean up.
 
 ## References
 - https://docs.python.org/3/reference/compound_stmts.html#finally
@@ -69,6 +73,12 @@ RULE = RuleMeta(
 ADDERS = frozenset({"add", "append"})
 REMOVERS = frozenset({"pop", "remove", "discard"})
 BROAD = frozenset({"Exception", "BaseException"})
+# Exceptions that mean "the peer went away": a handler for one of them that deregisters the
+# connection (`manager.disconnect(ws)`) is connection cleanup, wherever the registration was made.
+DISCONNECTS = frozenset({"WebSocketDisconnect", "ConnectionClosed", "ConnectionClosedOK", "ConnectionClosedError",
+                         "ClientDisconnected", "ClientDisconnect"})
+DEREGISTERS = frozenset({"disconnect", "unsubscribe", "unregister", "deregister", "leave", "detach",
+                         "remove_connection", "remove_client", "remove_subscriber", "remove"})
 
 
 def _collection(target: ast.AST) -> str | None:
@@ -92,6 +102,21 @@ def _registrations(func: ast.AST) -> dict[str, ast.AST]:
     return found
 
 
+def _caught(handler: ast.ExceptHandler) -> set[str]:
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return {(pyast.dotted(kind) or "").split(".")[-1] for kind in kinds if kind is not None}
+
+
+def _deregisters(statements: list[ast.stmt]) -> ast.Call | None:
+    """The first `manager.disconnect(...)`-like call (or removal from a collection) in `statements`."""
+    for node in ast.walk(ast.Module(body=statements, type_ignores=[])):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+            node.func.attr in DEREGISTERS or node.func.attr in REMOVERS and _collection(node.func.value)
+        ):
+            return node
+    return None
+
+
 def _removes(statements: list[ast.stmt], name: str) -> bool:
     for node in ast.walk(ast.Module(body=statements, type_ignores=[])):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in REMOVERS \
@@ -106,10 +131,11 @@ def _removes(statements: list[ast.stmt], name: str) -> bool:
 
 @once_per_file
 def _no_cleanup_in_handler(ctx: PyContext) -> object:
-    """skip_file=: a removal inside an `except` needs both words in the file."""
+    """skip_file=: a removal inside an `except` needs both words in the file (a deregistration
+    on disconnect, a disconnect exception)."""
     text = ctx.text
     return ctx.is_test_file or "except" not in text or not any(
-        word in text for word in (".pop(", ".remove(", ".discard(", "del "))
+        word in text for word in (".pop(", ".remove(", ".discard(", "del ", "Disconnect", "ConnectionClosed"))
 
 
 def _cleaning_functions(ctx: PyContext) -> set[int]:
@@ -121,7 +147,7 @@ def _cleaning_functions(ctx: PyContext) -> set[int]:
         for handler in ctx.nodes_of(ast.ExceptHandler):
             if handler.type is None or (pyast.dotted(handler.type) or "").split(".")[-1] in BROAD:
                 continue
-            if any(isinstance(n, ast.Delete) or isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+            if _caught(handler) & DISCONNECTS and _deregisters(handler.body) is not None or any(isinstance(n, ast.Delete) or isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
                    and n.func.attr in REMOVERS for stmt in handler.body for n in ast.walk(stmt)):
                 function = pyast.enclosing_function(handler)
                 if function is not None:
@@ -135,9 +161,10 @@ def check(func: ast.AsyncFunctionDef | ast.FunctionDef, ctx: PyContext) -> Itera
     if _no_cleanup_in_handler(ctx) or id(func) not in _cleaning_functions(ctx):
         return
     registered = _registrations(func)
-    if not registered:
-        return
     tries = [node for node in pyast.walk_shallow(func) if isinstance(node, ast.Try)]
+    if not registered:
+        yield from _disconnect_only(func, tries, ctx)
+        return
     for name, where in registered.items():
         ctx.examine(RULE)
         if any(_removes(t.finalbody, name) for t in tries):
@@ -162,3 +189,26 @@ def check(func: ast.AsyncFunctionDef | ast.FunctionDef, ctx: PyContext) -> Itera
             "any other exception leaves the entry behind",
             anchor=func.name,
         )
+
+
+def _disconnect_only(func: ast.AsyncFunctionDef | ast.FunctionDef, tries: list[ast.Try], ctx: PyContext) -> Iterator[Hit]:
+    """A connection registered elsewhere (`manager.connect(ws)`, another method's `append`) and
+    deregistered only when the peer disconnects: every other exception leaves it registered."""
+    for node in tries:
+        for handler in node.handlers:
+            caught = _caught(handler) & DISCONNECTS if handler.type is not None else set()
+            call = _deregisters(handler.body) if caught else None
+            if call is None:
+                continue
+            ctx.examine(RULE)
+            if node.finalbody or any(
+                other.type is None or _caught(other) & BROAD for other in node.handlers if other is not handler
+            ):
+                continue  # a finally or a broad handler covers the other exits
+            yield RULE.hit(
+                handler,
+                f"`{ast.unparse(call.func)}(...)` runs only on {min(caught)}: any other exception (a failed send, "
+                "a bug in a message handler, a cancelled task) leaves the connection registered",
+                anchor=func.name,
+            )
+            break
