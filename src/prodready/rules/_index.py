@@ -64,7 +64,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-CF-007', 'api-docs-always-served', 'configuration', 'low', 'configuration.api_docs_always_served', ('go', 'javascript', 'python', 'typescript')),
     ('PR-CF-008', 'connection-url-password-unescaped', 'configuration', 'low', 'configuration.connection_url_password_unescaped', ('go', 'javascript', 'python', 'typescript')),
     ('PR-CF-009', 'local-service-url-hardcoded', 'configuration', 'medium', 'configuration.local_service_url_hardcoded', ('go', 'javascript', 'python', 'typescript')),
-    ('PR-CF-010', 'proxy-headers-trusted-from-anyone', 'configuration', 'medium', 'configuration.proxy_headers_trusted_from_anyone', ('compose', 'dockerfile', 'dotenv', 'javascript', 'python', 'shell', 'typescript')),
+    ('PR-CF-010', 'proxy-headers-trusted-from-anyone', 'configuration', 'medium', 'configuration.proxy_headers_trusted_from_anyone', ('compose', 'dockerfile', 'dotenv', 'go', 'javascript', 'python', 'shell', 'typescript')),
     ('PR-CF-011', 'vulnerable-dependency', 'configuration', 'medium', 'configuration.vulnerable_dependency', ('manifest',)),
     ('PR-CF-012', 'boolean-setting-from-raw-env', 'configuration', 'medium', 'configuration.boolean_setting_from_raw_env', ('python',)),
     ('PR-CF-013', 'django-cookies-without-secure', 'configuration', 'medium', 'configuration.django_cookies_without_secure', ('project',)),

@@ -6,7 +6,10 @@ from the proxies the deployment runs:
 - Express `app.set('trust proxy', true)` / `app.enable('trust proxy')`, set unconditionally;
 - uvicorn/gunicorn `--forwarded-allow-ips '*'` in a Dockerfile, compose file or start script,
   `forwarded_allow_ips="*"` passed in Python (`uvicorn.run(...)`, `uvicorn.Config(...)`, a gunicorn
-  config file) or given as a settings default, and `FORWARDED_ALLOW_IPS=*` in an env file.
+  config file) or given as a settings default, and `FORWARDED_ALLOW_IPS=*` in an env file;
+- Werkzeug's `ProxyFix(app.wsgi_app)` applied unconditionally (not under an `if` on a setting);
+- Fastify `trustProxy: true`, and gorilla `handlers.ProxyHeaders(h)` (which believes
+  `X-Forwarded-For`/`X-Real-IP`/`X-Forwarded-Proto` from every peer and has no trusted-proxy list).
 
 A hop count (`'trust proxy', 1`), a subnet or a list of proxy addresses is left alone, and so is a
 setting read from configuration.
@@ -48,9 +51,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from prodready.engine.context import FileContext, PyContext, TreeContext
+from prodready.lang import golang as go
 from prodready.lang import javascript as js
 from prodready.lang import python as pyast
-from prodready.lang.treesitter import ancestors, string_value, text
+from prodready.lang.treesitter import ancestors, field, string_value, text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules._memo import once_per_file
@@ -63,7 +67,7 @@ RULE = RuleMeta(
     category=Category.CONFIGURATION,
     severity=Severity.MEDIUM,
     confidence=Confidence.HIGH,
-    languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT, Language.PYTHON, Language.DOCKERFILE,
+    languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT, Language.PYTHON, Language.GO, Language.DOCKERFILE,
                          Language.COMPOSE, Language.SHELL, Language.DOTENV}),
     fix="Trust only the proxies in front of the service: a hop count ('trust proxy', 1) or their addresses "
     "(--forwarded-allow-ips 10.0.0.0/8), read from configuration.",
@@ -95,6 +99,59 @@ def check_express(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if any(a.type in {"if_statement", "ternary_expression", "conditional_expression"} for a in ancestors(node)):
         return  # switched on by a setting (`if (settings.trustProxy)`)
     yield RULE.hit(node, MESSAGE.format(what=f"`{text(node)}`"))
+
+
+@once_per_file
+def _no_fastify_trust(ctx: TreeContext) -> object:
+    return ctx.is_test_file or "trustProxy" not in ctx.text
+
+
+@RULE.on_tree("pair", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_no_fastify_trust)
+def check_fastify(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """`fastify({ trustProxy: true })`, `new FastifyAdapter({ trustProxy: true })`."""
+    if _no_fastify_trust(ctx):
+        return
+    key = field(node, "key")
+    if key is None or (string_value(key) or text(key)) != "trustProxy":
+        return
+    ctx.examine(RULE)
+    value = field(node, "value")
+    if value is None or text(value).strip() != "true":
+        return  # a hop count, an address list, a function or a configured value
+    if any(a.type in {"if_statement", "ternary_expression"} for a in ancestors(node)):
+        return
+    yield RULE.hit(node, MESSAGE.format(what="`trustProxy: true`"))
+
+
+@once_per_file
+def _no_proxy_headers(ctx: TreeContext) -> object:
+    return ctx.is_test_file or "ProxyHeaders" not in ctx.text
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,), skip_file=_no_proxy_headers)
+def check_gorilla(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    if _no_proxy_headers(ctx) or go.callee(node) != "handlers.ProxyHeaders":
+        return
+    ctx.examine(RULE)
+    if any(a.type == "if_statement" for a in ancestors(node)):
+        return  # switched on by a setting
+    yield RULE.hit(node, MESSAGE.format(what="gorilla `handlers.ProxyHeaders`"))
+
+
+@once_per_file
+def _no_proxy_fix(ctx: PyContext) -> object:
+    return in_test_file(ctx) or "ProxyFix" not in ctx.text
+
+
+@RULE.on_python(ast.Call, skip_file=_no_proxy_fix)
+def check_proxy_fix(node: ast.Call, ctx: PyContext) -> Iterator[Hit]:
+    """`app.wsgi_app = ProxyFix(app.wsgi_app)` with no `if` on a setting around it."""
+    if _no_proxy_fix(ctx) or (pyast.dotted(node.func) or "").rsplit(".", 1)[-1] != "ProxyFix":
+        return
+    ctx.examine(RULE)
+    if any(isinstance(a, ast.If | ast.IfExp | ast.Try) for a in pyast.ancestors(node)):
+        return  # applied when a setting says the app sits behind a proxy
+    yield RULE.hit(node, MESSAGE.format(what="`ProxyFix` applied unconditionally"))
 
 
 PY_NAME = lazy_compile(r"(?i)^forwarded_allow_ips$")
