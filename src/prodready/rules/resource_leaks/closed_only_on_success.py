@@ -4,7 +4,8 @@
 Flags a client, connection or service object created in a function and closed later in the same
 function (`fred.close()`, `client.release()`, `conn.close()`) where the close is not in a `finally`
 (or an error branch), while the code between them can fail: `const client = await pool.connect()`
-... `await client.query(...)` ... `client.release()`.
+... `await client.query(...)` ... `client.release()`; also a headless browser from puppeteer's
+`launch(...)` or a Playwright `browser.newContext()` closed after the page work.
 
 ## Why it matters in production
 The close runs only on the success path. Every exception in between — a timeout, a bad row, a
@@ -180,7 +181,7 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     created = value.named_children[0] if value.type == "await_expression" and value.named_children else value
     if created.type not in {"new_expression", "call_expression"}:
         return
-    if created.type == "call_expression" and not js.callee(created).endswith((".connect", ".getConnection", ".acquire", ".launch")):
+    if created.type == "call_expression" and not _js_opens(js.callee(created)):
         return  # a plain call's result is not known to be a resource unless it is checked out of a pool
     name = text(name_node)
     func = js.enclosing_function(node)
@@ -203,6 +204,16 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         statement = node.parent if node.parent is not None else node
         hit = RULE.hit(statement, _message(name, first.start_point[0] + 1))
         yield replace(hit, related=((first.start_point[0] + 1, f"`{name}` closed here, outside any finally"),))
+
+
+# Calls whose result holds a pooled connection or a browser process: `pool.connect()`,
+# puppeteer's `launch(...)`, Playwright's `browser.newContext()`.
+JS_OPENERS = (".connect", ".getConnection", ".acquire", ".launch", ".newContext", ".launchPersistentContext",
+              ".createBrowserContext", ".createIncognitoBrowserContext")
+
+
+def _js_opens(callee: str) -> bool:
+    return callee == "launch" or callee.endswith(JS_OPENERS)
 
 
 def _js_guarded(call: Any, func: Any) -> bool:
