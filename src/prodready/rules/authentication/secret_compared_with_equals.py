@@ -4,7 +4,11 @@
 Flags a caller-supplied value compared with `==`/`!=` (`===`/`!==`) against a secret the service
 is configured with: an API key, admin token or shared secret read from settings, the environment
 or a module constant (`if supplied != settings.ADMIN_API_KEY:`, `provided !== config.apiKey`,
-`r.Header.Get("Authorization") != "Bearer "+token` where `token` was handed to the middleware).
+`r.Header.Get("Authorization") != "Bearer "+token` where `token` was handed to the middleware),
+a local named like a secret read from settings (`password = settings["general"].get("open_metrics")`,
+`app_pass = os.getenv("APP_PASS")`), and in Go a stored bearer secret held in a struct field
+(`endpoint.Token != token`, `meta.DeletionToken == deletionToken`; not a package's constant such
+as `html.ErrorToken`).
 
 ## Why it matters in production
 String equality stops at the first byte that differs, so the time an answer takes says how much
@@ -42,6 +46,7 @@ tokens loaded from the database and compared with `==` are not reported.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -71,10 +76,16 @@ RULE = RuleMeta(
 # The last name of a configured secret: API keys, admin/auth/access tokens, shared secrets.
 SECRET_NAME = lazy_compile(
     r"(?i)(^|_|(?<=[a-z]))(api_?key|apikey|auth_?key|admin_?(api_?)?(key|token|secret|password)|access_?key|"
-    r"token|secret|shared_?secret|password|passwd|credential)s?$"
+    r"(metrics|secret|private|master|signing)_?key|token|secret|shared_?secret|password|passwd|credential)s?$|(^|_)pass$"
 )
 # Secrets whose name alone says "configured": a field named like this holds no per-user value.
-SERVICE_SECRET = lazy_compile(r"(?i)(api_?key|apikey|admin_?(api_?)?(key|token|secret|password)|shared_?secret|auth_?token|bearer_?token|master_?key|webhook_?secret)s?$")
+SERVICE_SECRET = lazy_compile(
+    r"(?i)(api_?key|apikey|admin_?(api_?)?(key|token|secret|password)|shared_?secret|auth_?token|bearer_?token|master_?key|"
+    r"webhook_?secret|internal_?(api_?|access_?)?(key|token|secret))s?$"
+)
+# A Go struct field holding a stored bearer secret (`endpoint.Token`, `upload.DeletionToken`,
+# `node.Secret`): compared as it is stored, so not hashed, and the other side is what the caller sent.
+STORED_SECRET = lazy_compile(r"^[A-Z]\w*(Token|Secret)$|^(Token|Secret)$")
 CONFIG_ROOT = lazy_compile(r"(?i)(^|[._])(settings|config|conf|cfg|configuration|options|opts|env|environ)($|[._])")
 SETTINGS_ROOT = lazy_compile(r"(?i)(^|[._])(settings|config|conf|cfg|configuration|env|environ)($|[._])")
 GENERIC_NAME = lazy_compile(r"(?i)^(token|secret|password|passwd|credential|key)s?$")
@@ -120,18 +131,29 @@ def _python_secret(node: ast.AST) -> str | None:
 
 # `x = get_app_config("PRESET_ADMIN_TOKEN")`, `x = app.config.get("API_KEY")`: a configured value
 # read through a helper whose name says it reads configuration.
-CONFIG_READER = lazy_compile(r"(?i)(config|setting|getenv|environ)")
+CONFIG_READER = lazy_compile(r"(?i)(config|setting|getenv|environ|\bconf\b)")
 
 
 def _config_read(value: ast.AST) -> bool:
     if _python_secret(value) is not None:
         return True
     if isinstance(value, ast.Call):
-        key = pyast.const_str(value.args[0]) if value.args else None
+        # `conf.get("admin", "password")`: any of the string arguments may name the secret
+        keys = [key for key in (pyast.const_str(arg) for arg in value.args[:2]) if key]
         # `datastore.data['settings']['application'].get('api_access_token')`: the reader is a subscript chain
         reader = pyast.dotted(value.func) or (ast.unparse(value.func) if isinstance(value.func, ast.Attribute) else "")
-        return bool(key and SECRET_NAME.search(key) and CONFIG_READER.search(reader))
+        return any(SECRET_NAME.search(key) for key in keys) and bool(CONFIG_READER.search(reader))
     return False
+
+
+def _settings_read(value: ast.AST) -> bool:
+    """`settings['general'].get("open_metrics")`, `app.config["METRICS"]`: any value read from a
+    settings object (the local it is stored in is the one named like a secret)."""
+    node = value.func.value if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) \
+        and value.func.attr == "get" else value
+    while isinstance(node, ast.Subscript | ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name) and bool(SETTINGS_ROOT.search(node.id)) and node is not value
 
 
 def _local_secret(node: ast.AST) -> str | None:
@@ -147,7 +169,7 @@ def _local_secret(node: ast.AST) -> str | None:
         if isinstance(statement, ast.Assign)
         and any(isinstance(t, ast.Name) and t.id == node.id for t in statement.targets)
     ]
-    return node.id if len(values) == 1 and _config_read(values[0]) else None
+    return node.id if len(values) == 1 and (_config_read(values[0]) or _settings_read(values[0])) else None
 
 
 def _python_supplied(node: ast.AST) -> bool:
@@ -304,7 +326,8 @@ def _go_secret(node: Any) -> str | None:
         operand = field(node, "operand")
         name = text(field(node, "field"))
         owner = text(operand) if operand is not None else ""
-        if SECRET_NAME.search(name) and (CONFIG_ROOT.search(owner) or SERVICE_SECRET.search(name)) and not HASHED.search(source):
+        if SECRET_NAME.search(name) and (CONFIG_ROOT.search(owner) or SERVICE_SECRET.search(name) or STORED_SECRET.search(name)) \
+                and not HASHED.search(source):
             return source
         return None
     if node.type == "call_expression":
@@ -335,8 +358,35 @@ def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
         other_text = text(other).strip()
         if secret is None or GO_LITERAL.match(other_text) or other_text.startswith("len(") or _go_secret(other) or HASHED.search(other_text):
             continue
+        if _go_package_constant(secret_side, ctx) or _go_copies_on_mismatch(node, secret):
+            return
         if op == "!=" and _fail_open_guard(node, secret):
             return
         ctx.examine(RULE)
         yield RULE.hit(node, MESSAGE.format(name=secret, op=op))
         return
+
+
+def _go_package_constant(node: Any, ctx: TreeContext) -> bool:
+    """`html.ErrorToken`, `fosite.AccessToken`: a constant of an imported package (a token kind), not
+    a stored secret."""
+    operand = field(node, "operand") if node.type == "selector_expression" else None
+    if operand is None or operand.type != "identifier":
+        return False
+    package = re.escape(text(operand))
+    imports = " ".join(match.group(0) for match in GO_IMPORTS.finditer(ctx.text))
+    return bool(re.search(rf'(^|\s){package}\s+"[^"]+"|"(?:[^"]*/)?{package}(?:/v\d+)?"', imports))
+
+
+GO_IMPORTS = lazy_compile(r'(?ms)^import\s*\((.*?)^\)|^import\s+(\w+\s+)?("[^"\n]+")')
+
+
+def _go_copies_on_mismatch(node: Any, secret: str) -> bool:
+    """`if c.ApiSecret != apiEnv { c.ApiSecret = apiEnv }`: configuration kept in sync, no check."""
+    statement = node.parent
+    while statement is not None and statement.type in {"binary_expression", "parenthesized_expression"}:
+        statement = statement.parent
+    if statement is None or statement.type != "if_statement":
+        return False
+    body = field(statement, "consequence")
+    return body is not None and re.search(rf"(^|\s){re.escape(secret)}\s*=[^=]", text(body)) is not None
