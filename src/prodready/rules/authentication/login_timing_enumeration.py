@@ -156,7 +156,7 @@ JS_FUNCTIONS = ("function_declaration", "function_expression", "arrow_function",
 
 
 JS_VERIFY = r"(bcrypt\w*\.compare(Sync)?|\.?(isPasswordMatch|comparePassword|verifyPassword|checkPassword|matchPassword|validatePassword)|argon2\.verify)\s*\("
-GO_VERIFY = r"bcrypt\.CompareHashAndPassword|argon2\w*\.\w*Compare\w*|\.(CheckPassword|VerifyPassword|ComparePassword)\("
+GO_VERIFY = r"\bCompareHashAndPassword\(|argon2\w*\.\w*Compare\w*|\.(CheckPassword|VerifyPassword|ComparePassword)\("
 
 
 def _no_js_verify(ctx: TreeContext) -> bool:
@@ -183,28 +183,53 @@ def check_js(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     verify = re.search(JS_VERIFY, body)
     if not verify:
         return
-    lookup = re.search(r"(const|let|var)\s+(\w+)\s*=\s*(await\s+)?[\w.]*\.(findOne|findUnique|findFirst|getUserBy\w+|findBy\w+|get\w*User\w*)\s*\(", body)
+    lookup = re.search(
+        r"(const|let|var)\s+(\w+)\s*=\s*(await\s+)?(?:[\w.]*\.)?(findOne|findUnique|findFirst|getUserBy\w+|findBy\w+|get\w*User\w*)\s*\(",
+        body,
+    )
     if not lookup or lookup.start() > verify.start():
         return
     name = re.escape(lookup.group(2))
     ctx.examine(RULE)
-    # `if (!user) throw ...` before the check, or `if (!user || !(await user.isPasswordMatch(pw)))`
-    early = re.search(rf"if\s*\(\s*!\s*{name}\s*(\)|\|\|)", body[lookup.end():])
+    # `if (!user) throw ...` before the check, `if (!user || !(await user.isPasswordMatch(pw)))`, or
+    # `if (user && verifyPassword(pw, user.password))`: the hash is checked only for a known account
+    early = re.search(rf"if\s*\(\s*(?:!\s*{name}\s*(\)|\|\|)|{name}\s*(&&))", body[lookup.end():])
     if not early:
         return
     offset = lookup.end() + early.start()
     if offset > verify.start():
         return
-    branch = body[offset: offset + 200]
-    if early.group(1) == ")" and not re.search(r"\)\s*\{?\s*(return|throw)\b", branch):
-        return
-    if early.group(1) == ")" and re.search(r"compare|verify|dummy", branch[: branch.find("}") if "}" in branch else 120], re.I):
-        return
+    if early.group(1) == ")":
+        branch = _js_block(body, lookup.end() + early.end())
+        if not re.search(r"\b(return|throw)\b", branch) or re.search(r"compare|verify|dummy", branch, re.I):
+            return
     line = node.start_point[0] + body[:offset].count("\n") + 1
     yield Hit(line=line, message=MESSAGE)
 
 
+def _js_block(body: str, start: int) -> str:
+    """The statement or `{ ... }` block that follows an `if (...)` whose condition ends at `start`."""
+    rest = body[start:]
+    opening = len(rest) - len(rest.lstrip())
+    if not rest[opening:].startswith("{"):
+        return rest[: rest.find("\n") if "\n" in rest else 200]
+    depth = 0
+    for index in range(opening, len(rest)):
+        depth += {"{": 1, "}": -1}.get(rest[index], 0)
+        if depth == 0:
+            return rest[opening: index + 1]
+    return rest
+
+
 # ---------------------------------------------------------------- Go
+
+
+# `user, err := repo.GetByEmail(email)`, `user := db.Find(username)`, `u, exists := users[creds.Username]`
+GO_LOOKUP = lazy_compile(
+    r"(?P<user>\w+),\s*err\s*:?=\s*[\w.]*\.(GetBy\w+|FindBy\w+|Get\w*User\w*|Find\w*User\w*|\w*ByEmail|\w*ByUsername|\w*ByLogin)\(|"
+    r"(?P<one>\w+)\s*:?=\s*[\w.]*\.(Find|Get|Lookup)\((\w+\.)?(?i:username|user_?name|login|email)\w*\)|"
+    r"(?P<map>\w+),\s*(?P<found>ok|exists|found)\s*:?=\s*[\w.]+\[(\w+\.)?(?i:username|user_?name|login|email)\w*\]"
+)
 
 
 @RULE.on_tree("function_declaration", "method_declaration", languages=(Language.GO,), skip_file=_no_go_verify)
@@ -218,12 +243,14 @@ def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     verify = re.search(GO_VERIFY, source)
     if not verify:
         return
-    lookup = re.search(r"(\w+),\s*err\s*:?=\s*[\w.]*\.(GetBy\w+|FindBy\w+|Get\w*User\w*|Find\w*User\w*|\w*ByEmail|\w*ByUsername|\w*ByLogin)\(", source)
+    lookup = GO_LOOKUP.search(source)
     if not lookup or lookup.start() > verify.start():
         return
     ctx.examine(RULE)
     after = source[lookup.end(): verify.start()]
-    early = re.search(r"if\s+(err\s*!=\s*nil|" + re.escape(lookup.group(1)) + r"\s*==\s*nil)\s*\{", after)
+    found = re.escape(lookup.group("found") or "ok")
+    user = re.escape(lookup.group("user") or lookup.group("one") or lookup.group("map"))
+    early = re.search(rf"if\s+(err\s*!=\s*nil|{user}\s*==\s*nil|!{found})\s*\{{", after)
     if not early:
         return
     block = after[early.end(): early.end() + 300]
