@@ -33,6 +33,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-AU-206', 'token-in-query-string', 'authentication', 'medium', 'authentication.token_in_query_string', ('python',)),
     ('PR-AU-206', 'token-in-query-string', 'authentication', 'medium', 'authentication.js_token_in_query_string', ('javascript', 'typescript')),
     ('PR-AU-206', 'token-in-query-string', 'authentication', 'medium', 'authentication.go_token_in_query_string', ('go',)),
+    ('PR-AU-208', 'go-profiler-exposed', 'authentication', 'medium', 'authentication.go_profiler_exposed', ('go',)),
     ('PR-AU-301', 'admin-ui-without-auth', 'authentication', 'high', 'authentication.infra_admin_ui_without_auth', ('compose',)),
     ('PR-AU-302', 'nginx-autoindex', 'authentication', 'medium', 'authentication.nginx_autoindex', ('nginx',)),
     ('PR-AU-303', 'vulnerable-auth-dependency', 'authentication', 'medium', 'authentication.vulnerable_auth_dependency', ('manifest',)),
