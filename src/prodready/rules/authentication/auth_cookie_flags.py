@@ -3,7 +3,7 @@
 ## What it does
 Flags a cookie that carries a session, token or login state and is set without `HttpOnly` (or,
 when `HttpOnly` is set, with no `Secure` at all): Go `http.SetCookie(w, &http.Cookie{...})`
-literals, Python `response.set_cookie("session", ...)` (Flask, Starlette/FastAPI, Django) and
+literals and gin's `c.SetCookie(name, value, maxAge, path, domain, false, ...)`, Python `response.set_cookie("session", ...)` (Flask, Starlette/FastAPI, Django) and
 Express `res.cookie("token", ...)` / a project's own `res.setCookie(name, value, {...})`. Cookies
 being cleared (`MaxAge: -1`, `max_age=0`) and cookies meant for scripts (CSRF, language, theme) are
 skipped; a `Secure` computed from the request (`Secure: r.TLS != nil`) counts as set.
@@ -100,6 +100,26 @@ def check_go(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if "HttpOnly" not in keys or text(keys["HttpOnly"]) == "false":
         yield RULE.hit(node, _message("HttpOnly"))
     elif "Secure" not in keys or text(keys["Secure"]) == "false":
+        yield RULE.hit(node, _message("Secure"))
+
+
+@RULE.on_tree("call_expression", languages=(Language.GO,), skip_file=in_test_code)
+def check_gin(node: Any, ctx: TreeContext) -> Iterator[Hit]:
+    """gin's `c.SetCookie(name, value, maxAge, path, domain, secure, httpOnly)` with a flag passed as
+    a literal `false`."""
+    parts = go.call_parts(node)
+    if parts is None or parts[1] != "SetCookie" or non_production(ctx.path, ctx.is_test_file):
+        return
+    args = go.call_args(node)
+    if len(args) != 7:
+        return
+    name, value, max_age = (text(arg).strip() for arg in args[:3])
+    if not _sensitive(name.strip('"'), value) or LITERAL_VALUE.match(value) or value in {'""', "``"} or max_age.startswith("-"):
+        return  # not a credential, or the cookie is being cleared
+    ctx.examine(RULE)
+    if text(args[6]).strip() == "false":
+        yield RULE.hit(node, _message("HttpOnly"))
+    elif text(args[5]).strip() == "false":
         yield RULE.hit(node, _message("Secure"))
 
 

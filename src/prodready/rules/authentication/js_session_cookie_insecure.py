@@ -2,7 +2,7 @@
 
 ## What it does
 Flags `session({...})` from `express-session` whose options set no `cookie.secure` (no `cookie`
-object at all, or one without `secure`). It also names a missing `maxAge` (a browser-session
+object at all, or one without `secure`, pointing at that object) or hard-code `secure: false`. It also names a missing `maxAge` (a browser-session
 cookie that lives as long as the browser) and the default `connect.sid` name.
 
 ## Why it matters in production
@@ -39,6 +39,7 @@ from typing import Any
 
 from prodready.engine.context import TreeContext
 from prodready.lang import javascript as js
+from prodready.lang.treesitter import text
 from prodready.model import Category, Confidence, Hit, Language, Severity
 from prodready.rules.base import RuleMeta
 
@@ -67,9 +68,15 @@ def check(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     if cookie is not None and cookie.type != "object":
         return  # built elsewhere
     if cookie is not None and js.object_has_key(cookie, "secure"):
+        secure = js.object_value(cookie, "secure")
+        if secure is not None and text(secure).strip() == "false":
+            # hard-coded off: the reviewer points at the setting itself
+            yield RULE.hit(secure, "express-session cookie with `secure: false` hard-coded: the session id also travels over plain HTTP, even on an HTTPS deployment")
         return
     missing = ["secure"]
     if cookie is None or not (js.object_has_key(cookie, "maxAge") or js.object_has_key(cookie, "expires")):
         missing.append("maxAge")
     named = "" if js.object_has_key(options, "name") else " and keeps the default connect.sid name"
-    yield RULE.hit(node, f"express-session cookie without {'/'.join(missing)}{named}: the session id also travels over plain HTTP")
+    # the cookie options are where `secure` is missing: point there when they are written out
+    at = cookie.parent if cookie is not None and cookie.parent is not None else node
+    yield RULE.hit(at, f"express-session cookie without {'/'.join(missing)}{named}: the session id also travels over plain HTTP")
