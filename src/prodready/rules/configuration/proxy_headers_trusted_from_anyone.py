@@ -47,7 +47,7 @@ suppress the finding there with that reason.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from prodready.engine.context import FileContext, PyContext, TreeContext
@@ -77,9 +77,16 @@ RULE = RuleMeta(
 MESSAGE = "{what}: X-Forwarded-For/-Proto are believed from any client, so client IPs (rate limits, logs) and the scheme are whatever the client sends"
 
 
-@once_per_file
-def _no_trust_proxy(ctx: TreeContext) -> object:
-    return ctx.is_test_file or "trust proxy" not in ctx.text
+def _lacks(word: str) -> Callable[[Any], object]:
+    """A skip_file= test: test code, or a file whose text never says `word` (cached per file, under a
+    key of its own for each word)."""
+    def test(ctx: Any) -> object:
+        return ctx.is_test_file or word not in ctx.text
+    test.__qualname__ = f"_lacks[{word}]"
+    return once_per_file(test)
+
+
+_no_trust_proxy = _lacks("trust proxy")
 
 
 @RULE.on_tree("call_expression", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_no_trust_proxy)
@@ -101,9 +108,7 @@ def check_express(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     yield RULE.hit(node, MESSAGE.format(what=f"`{text(node)}`"))
 
 
-@once_per_file
-def _no_fastify_trust(ctx: TreeContext) -> object:
-    return ctx.is_test_file or "trustProxy" not in ctx.text
+_no_fastify_trust = _lacks("trustProxy")
 
 
 @RULE.on_tree("pair", languages=(Language.JAVASCRIPT, Language.TYPESCRIPT), skip_file=_no_fastify_trust)
@@ -123,9 +128,7 @@ def check_fastify(node: Any, ctx: TreeContext) -> Iterator[Hit]:
     yield RULE.hit(node, MESSAGE.format(what="`trustProxy: true`"))
 
 
-@once_per_file
-def _no_proxy_headers(ctx: TreeContext) -> object:
-    return ctx.is_test_file or "ProxyHeaders" not in ctx.text
+_no_proxy_headers = _lacks("ProxyHeaders")
 
 
 @RULE.on_tree("call_expression", languages=(Language.GO,), skip_file=_no_proxy_headers)
