@@ -215,6 +215,7 @@ RULES: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
     ('PR-LG-005', 'request-log-without-request-id', 'logging', 'low', 'logging.request_log_without_request_id', ('go', 'javascript', 'python', 'typescript')),
     ('PR-LG-006', 'log-format-mismatch', 'logging', 'low', 'logging.log_format_mismatch', ('go', 'python')),
     ('PR-LG-007', 'access-log-records-query-tokens', 'logging', 'medium', 'logging.access_log_records_query_tokens', ('project',)),
+    ('PR-LG-008', 'client-ip-logged-from-header', 'logging', 'low', 'logging.client_ip_logged_from_header', ('go', 'javascript', 'python', 'typescript')),
     ('PR-LG-103', 'js-error-handler-not-logged', 'logging', 'medium', 'logging.js_error_handler_not_logged', ('javascript', 'typescript')),
     ('PR-LG-104', 'js-no-logger', 'logging', 'low', 'logging.js_no_logger', ('project',)),
     ('PR-LG-301', 'debug-log-level-in-command', 'logging', 'low', 'logging.infra_debug_log_level_command', ('compose', 'dockerfile')),
