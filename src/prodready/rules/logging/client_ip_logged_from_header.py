@@ -43,6 +43,7 @@ from collections.abc import Iterator
 from prodready.engine.context import FileContext
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._client_ip import TRUSTED_PROXY
 from prodready.rules.base import RuleMeta
 
 RULE = RuleMeta(
@@ -67,7 +68,6 @@ LOG_CALL = lazy_compile(
     r"(?i)\b(log|logger|logging|slog|klog|zap|zerolog|logrus|console|audit_?log|self\.log|app\.logger|current_app\.logger)"
     r"(\.\w+)*\.(info|warn|warning|error|critical|exception|print|printf|println|infof|warnf|errorf|log|str)\w*\("
 )
-TRUSTED = lazy_compile(r"(?i)trusted.?prox|trust.?prox|TRUSTED_HOPS|proxy_count|num_proxies|IPExtractor|SetTrustedProxies")
 # A new function starts: the variable read above belongs to another one.
 FUNCTION_START = lazy_compile(r"^\s*(async\s+def|def|func|function)\b|^\s*(export\s+)?(async\s+)?function\b")
 WINDOW = 40
@@ -81,7 +81,7 @@ def _log_mentions(line: str, name: str) -> bool:
 @RULE.on_file(Language.PYTHON, Language.JAVASCRIPT, Language.TYPESCRIPT, Language.GO)
 def check(ctx: FileContext) -> Iterator[Hit]:
     text = ctx.text
-    if ctx.is_test_file or not HEADER_READ.search(text) or TRUSTED.search(text):
+    if ctx.is_test_file or not HEADER_READ.search(text) or TRUSTED_PROXY.search(text):
         return
     lines = text.splitlines()
     for index, line in enumerate(lines):

@@ -42,6 +42,7 @@ from prodready.engine.context import ProjectContext, PyContext, TreeContext
 from prodready.lang.treesitter import text
 from prodready.lazyre import lazy_compile
 from prodready.model import Category, Confidence, Hit, Language, Severity
+from prodready.rules._client_ip import TRUSTED_PROXY
 from prodready.rules._memo import once_per_file
 from prodready.rules.base import RuleMeta
 
@@ -58,14 +59,13 @@ RULE = RuleMeta(
 
 FORWARDED = lazy_compile(r"(?i)[\"'`](x-forwarded-for|x-real-ip)[\"'`]")
 LIMITING = lazy_compile(r"(?i)rate.?limit|limiter|throttl|too many requests|429")
-TRUSTED = lazy_compile(r"(?i)trusted.?prox|trust.?prox|TRUSTED_HOPS|proxy_count|num_proxies")
 
 
 @once_per_file
 def _skip(ctx: Any) -> object:
     text_ = ctx.text
     return ctx.is_test_file or "orwarded" not in text_ and "eal-IP" not in text_ and "eal-ip" not in text_ \
-        or not LIMITING.search(text_) or TRUSTED.search(text_)
+        or not LIMITING.search(text_) or TRUSTED_PROXY.search(text_)
 
 
 def _message() -> str:
